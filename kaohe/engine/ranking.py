@@ -1,0 +1,136 @@
+"""Gates, rounding, ranking within group, grade bands and quotas.
+
+Order, as official practice has it: gates on the unrounded facts; round; rank with the
+scheme's tie-breakers (a tie that survives them all shares the rank: 1, 2, 2, 4); bands;
+quotas in rank order, where an ineligible unit never takes a top-grade place and the place
+passes down; finally a veto caps the grade.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from kaohe.engine.model import Scheme
+from kaohe.engine.numbers import fmt, round_count, round_score
+
+__all__ = ["apply_gates", "rank_and_grade", "sort_key"]
+
+
+def apply_gates(scheme: Scheme, unit: dict[str, Any]) -> None:
+    """Record every gate the unit hits, with its reason; set top_grade_eligible and veto."""
+    gates: list[dict[str, Any]] = []
+    share = scheme.gates.region_loss_share
+    for row in unit["indicators"]:
+        if row["region_assigned"] and row["applicable"] and row["lost"] > share * row["full_score"] + 1e-9:
+            lost_share = row["lost"] / row["full_score"]
+            gates.append({
+                "gate": "region-loss", "indicator_id": row["indicator_id"],
+                "reason": f"自治区下达指标“{row['name']}”失分 {fmt(row['lost'])}，占责任分值 "
+                          f"{fmt(row['full_score'])} 的 {fmt(lost_share * 100, 1)}%，超过 "
+                          f"{fmt(share * 100, 1)}%，取消评优资格",
+                "reason_en": f"region-assigned indicator {row['indicator_id']} lost "
+                             f"{fmt(row['lost'])} of {fmt(row['full_score'])} "
+                             f"({fmt(lost_share * 100, 1)}% > {fmt(share * 100, 1)}%): "
+                             "not eligible for the top grade"})
+    for event in unit["events"]:
+        if event["type"] == "notification" and event.get("region_wide") \
+                and scheme.gates.notification_disqualifies:
+            gates.append({
+                "gate": "region-notification", "event_id": event["id"],
+                "reason": f"察访核验受到全疆通报（{event.get('date', '')} {event.get('reason', '')}），"
+                          "取消评优资格",
+                "reason_en": f"named in a region-wide notification ({event.get('date', '')}, "
+                             f"event {event['id']}): not eligible for the top grade"})
+        if event["type"] == "veto":
+            cap = scheme.gates.veto_grade or scheme.grades[-1]
+            gates.append({
+                "gate": "veto", "event_id": event["id"],
+                "reason": f"一票否决（{event.get('reason', '')}），等次不高于“{cap}”",
+                "reason_en": f"veto (event {event['id']}): grade capped at {cap!r}"})
+    unit["gates"] = gates
+    unit["top_grade_eligible"] = not gates
+    unit["veto"] = any(g["gate"] == "veto" for g in gates)
+
+
+def sort_key(scheme: Scheme, unit: dict[str, Any]) -> tuple[float, ...]:
+    """Rounded total, then rounded tie-breakers; larger is better."""
+    digits, mode = scheme.rounding.digits, scheme.rounding.mode
+    key = [unit["total"]]
+    for breaker in scheme.tie_breakers:
+        kind, _, name = breaker.partition(":")
+        if kind == "component":
+            key.append(round_score(unit["components"].get(name, 0.0), digits, mode))
+    return tuple(key)
+
+
+def rank_and_grade(scheme: Scheme, units: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Round totals, rank within each group and grade; returns units ordered by group, rank."""
+    digits, mode = scheme.rounding.digits, scheme.rounding.mode
+    ordered: list[dict[str, Any]] = []
+    for unit in units:
+        unit["total_unrounded"] = unit["total"]
+        unit["total"] = round_score(unit["total"], digits, mode)
+        unit["components"] = {k: round_score(v, digits, mode) for k, v in unit["components"].items()}
+        unit["score_rate"] = round_score(unit["total"] / 100, 4, mode)
+    for group in scheme.groups:
+        members = [u for u in units if u["group"] == group.id]
+        keys = {u["unit_id"]: sort_key(scheme, u) for u in members}
+        members.sort(key=lambda u: (tuple(-k for k in keys[u["unit_id"]]), u["unit_id"]))
+        for unit in members:
+            mine = keys[unit["unit_id"]]
+            unit["rank"] = 1 + sum(1 for other in members if keys[other["unit_id"]] > mine)
+            unit["group_size"] = len(members)
+        _grade(scheme, group.id, members)
+        ordered += members
+    return ordered
+
+
+def _grade(scheme: Scheme, group_id: str, members: list[dict[str, Any]]) -> None:
+    grades = scheme.grades
+    for unit in members:
+        band = next((b.grade for b in scheme.bands[group_id] if unit["total"] >= b.min), grades[-1])
+        unit["band_grade"] = band
+        unit["grade"] = band
+        unit.setdefault("grade_notes", [])
+    for quota in scheme.quotas:
+        _apply_quota(scheme, quota.grade, round_count(quota.max_share * len(members),
+                                                      quota.rounding), members)
+    for unit in members:
+        if grades.index(unit["grade"]) == 0 and not unit["top_grade_eligible"]:
+            _demote(unit, grades[1] if len(grades) > 1 else grades[0],
+                    "触发评优限制条件，不参评最高等次", "a gate removes eligibility for the top grade")
+        if unit["veto"]:
+            cap = scheme.gates.veto_grade or grades[-1]
+            if grades.index(unit["grade"]) < grades.index(cap):
+                _demote(unit, cap, "一票否决", "veto")
+
+
+def _apply_quota(scheme: Scheme, grade: str, places: int, members: list[dict[str, Any]]) -> None:
+    """Give `grade` to at most `places` eligible units in rank order; the rest move down one."""
+    grades = scheme.grades
+    lower = grades[min(grades.index(grade) + 1, len(grades) - 1)]
+    top = grades.index(grade) == 0
+    candidates = [u for u in members if u["grade"] == grade
+                  and (u["top_grade_eligible"] or not top)]
+    given = 0
+    by_rank: dict[int, list[dict[str, Any]]] = {}
+    for unit in candidates:
+        by_rank.setdefault(unit["rank"], []).append(unit)
+    for rank in sorted(by_rank):
+        tied = by_rank[rank]
+        if given + len(tied) <= places:
+            given += len(tied)
+            continue
+        for unit in tied:
+            why = ("并列且名额不足" if len(tied) > 1 and given < places else "名额已满")
+            why_en = ("tied units exceed the places left" if len(tied) > 1 and given < places
+                      else "the quota is full")
+            _demote(unit, lower, f"“{grade}”等次名额 {places} 个，{why}",
+                    f"quota of {places} for {grade!r}: {why_en}")
+
+
+def _demote(unit: dict[str, Any], grade: str, why: str, why_en: str) -> None:
+    unit["grade_notes"].append({"from": unit["grade"], "to": grade, "reason": why,
+                                "reason_en": why_en})
+    unit["grade"] = grade

@@ -1,0 +1,345 @@
+"""Per-unit scoring: indicators, components, adjustments — every number with its explanation.
+
+Pure: takes the scheme and plain documents, returns plain dicts. No files, no environment.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from kaohe.engine.methods import SCORERS, Inputs, Scored
+from kaohe.engine.model import Indicator, Scheme, Unit
+from kaohe.engine.numbers import fmt
+from kaohe.errors import KaoheError
+
+__all__ = ["Documents", "RawInput", "collect_inputs", "score_units"]
+
+
+@dataclass(frozen=True)
+class Documents:
+    """Everything collected for one year, as validated documents."""
+
+    unit_reports: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    lead_scores: Sequence[Mapping[str, Any]] = ()
+    adjustments: Mapping[str, Any] | None = None
+    routine: Mapping[str, Any] | None = None
+    ballots: Mapping[str, Any] | None = None
+
+
+@dataclass
+class RawInput:
+    """What was reported for one unit and one indicator, and where it came from."""
+
+    actual: float | None = None
+    rating: str | None = None
+    count: float | None = None
+    not_applicable: bool = False
+    source: str = ""
+
+
+def collect_inputs(scheme: Scheme, docs: Documents) -> dict[tuple[str, str], RawInput]:
+    """Merge unit reports and lead-department scores; a lead department's value wins."""
+    raw: dict[tuple[str, str], RawInput] = {}
+    for unit_id, report in docs.unit_reports.items():
+        for item in report.get("items", []):
+            raw[(unit_id, item["indicator_id"])] = RawInput(
+                actual=item.get("actual"), not_applicable=bool(item.get("not_applicable")),
+                source="unit_report")
+    for sheet in docs.lead_scores:
+        for entry in sheet.get("entries", []):
+            key = (entry["unit_id"], entry["indicator_id"])
+            slot = raw.setdefault(key, RawInput())
+            if entry.get("value") is not None:
+                slot.actual = entry["value"]
+            if entry.get("rating") is not None:
+                slot.rating = entry["rating"]
+            if entry.get("count") is not None:
+                slot.count = entry["count"]
+            slot.source = f"lead_scores:{sheet.get('lead_department', '')}"
+    return raw
+
+
+def score_units(scheme: Scheme, docs: Documents) -> list[dict[str, Any]]:
+    """Score every unit of the scheme (before gates, rounding, ranking and grading)."""
+    raw = collect_inputs(scheme, docs)
+    events = _events_by_unit(docs.adjustments)
+    routine = _routine_by_unit(docs.routine)
+    conduct, satisfaction = _ballots_by_unit(docs.ballots)
+    results = []
+    for group in scheme.groups:
+        units = scheme.units_in(group.id)
+        indicator_rows = _score_indicators(scheme, group.id, units, raw)
+        for unit in units:
+            results.append(_score_unit(scheme, unit, indicator_rows[unit.id],
+                                       routine.get(unit.id, {}), conduct.get(unit.id, {}),
+                                       satisfaction.get(unit.id), events.get(unit.id, [])))
+    return results
+
+
+# -- indicators -----------------------------------------------------------------------------
+
+def _score_indicators(scheme: Scheme, group_id: str, units: Sequence[Unit],
+                      raw: Mapping[tuple[str, str], RawInput]) -> dict[str, list[dict[str, Any]]]:
+    rows: dict[str, list[dict[str, Any]]] = {u.id: [] for u in units}
+    for ind in scheme.indicators_for(group_id):
+        cells = {u.id: raw.get((u.id, ind.id), RawInput()) for u in units}
+        peers = tuple(float(c.actual) for c in cells.values()
+                      if c.actual is not None and not c.not_applicable)
+        for unit in units:
+            rows[unit.id].append(_score_one(ind, unit, cells[unit.id], peers))
+    return rows
+
+
+def _score_one(ind: Indicator, unit: Unit, cell: RawInput, peers: tuple[float, ...]) -> dict:
+    target = ind.target_for(unit.id)
+    row: dict[str, Any] = {
+        "indicator_id": ind.id, "name": ind.name, "category": ind.category,
+        "component": ind.component, "full_score": ind.full_score, "method": ind.method,
+        "direction": ind.direction, "region_assigned": ind.region_assigned,
+        "constraint": ind.constraint, "lead_department": ind.lead_department,
+        "inputs": {"actual": cell.actual, "target": target, "rating": cell.rating,
+                   "count": cell.count, "source": cell.source or None},
+        "applicable": not cell.not_applicable, "missing": False,
+    }
+    if cell.not_applicable:
+        row.update(points=0.0, lost=0.0, explanation="不适用（单位申报，计算得分率时不计满分）",
+                   explanation_en="not applicable (excluded from the score rate)")
+        return row
+    inputs = Inputs(actual=_num(cell.actual), target=_num(target), rating=cell.rating,
+                    count=_num(cell.count), peers=peers)
+    params = dict(ind.params)
+    try:
+        scored: Scored = SCORERS[ind.method](inputs, params, ind.full_score, ind.direction)
+    except KaoheError as exc:  # MissingInput, or an unknown rating label
+        row.update(points=0.0, lost=ind.full_score, missing=True,
+                   explanation=f"{exc.message}，按 0 分计", explanation_en=f"{exc.message_en}: 0 points")
+        return row
+    row["inputs"].update({k: v for k, v in scored.used.items() if k not in row["inputs"]})
+    row.update(points=scored.points, lost=max(ind.full_score - scored.points, 0.0),
+               explanation=scored.explanation, explanation_en=scored.explanation_en)
+    return row
+
+
+def _num(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
+# -- components -----------------------------------------------------------------------------
+
+def _score_unit(scheme: Scheme, unit: Unit, indicator_rows: list[dict[str, Any]],
+                routine: Mapping[str, float], conduct: Mapping[str, Mapping[str, Any]],
+                satisfaction: Mapping[str, Any] | None, events: list[dict[str, Any]]) -> dict:
+    components: dict[str, float] = {}
+    details: dict[str, dict[str, Any]] = {}
+    notes: list[str] = []
+    notes_en: list[str] = []
+    for comp in scheme.components:
+        if comp.kind == "indicators":
+            own = [r for r in indicator_rows if r["component"] == comp.id]
+            score, detail = _indicators_component(own, comp.full_score)
+        elif comp.kind == "routine":
+            score, detail = _routine_component(scheme, routine)
+        elif comp.kind == "satisfaction":
+            score, detail = _satisfaction_component(scheme, satisfaction)
+        else:
+            score, detail = _conduct_component(scheme, conduct)
+        components[comp.id] = score
+        details[comp.id] = detail
+        if detail.get("note"):
+            notes.append(f"{comp.name}：{detail['note']}")
+            notes_en.append(f"{comp.name_en or comp.id}: {detail['note_en']}")
+    missing = [r["indicator_id"] for r in indicator_rows if r["missing"]]
+    if missing:
+        notes.append(f"缺少数据按 0 分计的指标：{'、'.join(missing)}")
+        notes_en.append(f"indicators scored 0 for missing data: {', '.join(missing)}")
+    weights = scheme.component_weights[unit.group]
+    weight_sum = sum(weights.values()) or 1.0
+    weighted = sum(components.get(c, 0.0) * w / weight_sum for c, w in weights.items())
+    adjustments, bonus, deduction, adj_notes = _adjust(scheme, events)
+    notes += adj_notes[0]
+    notes_en += adj_notes[1]
+    return {
+        "unit_id": unit.id, "unit_name": unit.name, "unit_name_en": unit.name_en,
+        "group": unit.group, "components": components, "component_details": details,
+        "weights": {c: w / weight_sum for c, w in weights.items()},
+        "weighted": weighted, "bonus": bonus, "deduction": deduction,
+        "total": max(weighted + bonus - deduction, 0.0),
+        "indicators": indicator_rows, "adjustments": adjustments,
+        "events": [e for e in events if e.get("counted", True)],
+        "notes": notes, "notes_en": notes_en,
+    }
+
+
+def _indicators_component(rows: list[dict[str, Any]], full: float) -> tuple[float, dict]:
+    applicable = [r for r in rows if r["applicable"]]
+    points = sum(r["points"] for r in applicable)
+    possible = sum(r["full_score"] for r in applicable)
+    score = points / possible * 100 if possible else 0.0
+    detail = {"points": points, "applicable_full_score": possible, "full_score": full,
+              "explanation": f"得分 {fmt(points)} ÷ 适用满分 {fmt(possible)} × 100 = {fmt(score)}",
+              "explanation_en": f"points {fmt(points)} / applicable full score {fmt(possible)}"
+                                f" × 100 = {fmt(score)}"}
+    if possible < sum(r["full_score"] for r in rows):
+        skipped = [r["indicator_id"] for r in rows if not r["applicable"]]
+        detail["note"] = f"{'、'.join(skipped)} 不适用，按得分率计算"
+        detail["note_en"] = f"{', '.join(skipped)} not applicable: scored as a score rate"
+    return score, detail
+
+
+def _routine_component(scheme: Scheme, scores: Mapping[str, float]) -> tuple[float, dict]:
+    present = [p for p in scheme.routine_periods if p in scores]
+    if not present:
+        return 0.0, {"explanation": "无平时考核成绩，按 0 分计",
+                     "explanation_en": "no routine scores: 0 points",
+                     "note": "无平时考核成绩，按 0 分计", "note_en": "no routine scores: 0"}
+    score = sum(scores[p] for p in present) / len(present)
+    parts = " + ".join(fmt(scores[p]) for p in present)
+    detail: dict[str, Any] = {
+        "periods": {p: scores[p] for p in present},
+        "explanation": f"({parts}) ÷ {len(present)} = {fmt(score)}",
+        "explanation_en": f"mean of {len(present)} periods ({parts}) = {fmt(score)}"}
+    absent = [p for p in scheme.routine_periods if p not in scores]
+    if absent:
+        detail["note"] = f"缺少 {'、'.join(absent)} 成绩，按已有期次平均"
+        detail["note_en"] = f"no score for {', '.join(absent)}: mean of the periods given"
+    return score, detail
+
+
+def _satisfaction_component(scheme: Scheme, tally: Mapping[str, Any] | None) -> tuple[float, dict]:
+    params = {"options": dict(scheme.satisfaction_options),
+              "excluded": list(scheme.satisfaction_excluded)}
+    try:
+        scored = SCORERS["satisfaction"](Inputs(counts=(tally or {}).get("counts")),
+                                         params, 100.0, "higher")
+    except KaoheError as exc:
+        return 0.0, {"explanation": f"{exc.message}，按 0 分计",
+                     "explanation_en": f"{exc.message_en}: 0 points",
+                     "note": f"{exc.message}，按 0 分计", "note_en": f"{exc.message_en}: 0"}
+    return scored.points, {"explanation": scored.explanation,
+                           "explanation_en": scored.explanation_en}
+
+
+def _conduct_component(scheme: Scheme, tallies: Mapping[str, Mapping[str, Any]]) -> tuple[float, dict]:
+    params = {"grades": dict(scheme.ballot_grades)}
+    by_group: dict[str, float] = {}
+    lines, lines_en = [], []
+    for rater in scheme.rater_groups:
+        tally = tallies.get(rater.id)
+        if tally is None:
+            continue
+        try:
+            scored = SCORERS["ballot"](Inputs(counts=tally.get("counts"),
+                                              invalid=float(tally.get("invalid") or 0)),
+                                       params, 100.0, "higher")
+        except KaoheError:
+            continue
+        by_group[rater.id] = scored.points
+        lines.append(f"{rater.name} {fmt(scored.points)}×{fmt(rater.weight, 4)}")
+        lines_en.append(f"{rater.name_en or rater.id} {fmt(scored.points)}×{fmt(rater.weight, 4)}")
+    missing = [r.id for r in scheme.rater_groups if r.id not in by_group]
+    weight = sum(r.weight for r in scheme.rater_groups if r.id in by_group)
+    if not by_group or weight <= 0:
+        return 0.0, {"explanation": "无测评票，按 0 分计", "explanation_en": "no ballots: 0 points",
+                     "note": "无测评票，按 0 分计", "note_en": "no ballots: 0",
+                     "missing_rater_groups": missing, "renormalised": False}
+    score = sum(by_group[r.id] * r.weight for r in scheme.rater_groups if r.id in by_group) / weight
+    detail: dict[str, Any] = {
+        "rater_groups": by_group, "missing_rater_groups": missing, "renormalised": bool(missing),
+        "explanation": f"({' + '.join(lines)}) ÷ {fmt(weight, 4)} = {fmt(score)}",
+        "explanation_en": f"({' + '.join(lines_en)}) / {fmt(weight, 4)} = {fmt(score)}"}
+    if missing:
+        names = [r.name for r in scheme.rater_groups if r.id in missing]
+        detail["note"] = f"缺少 {'、'.join(names)} 的测评票，其余测评主体权重按比例放大（权重和 {fmt(weight, 4)}）"
+        detail["note_en"] = (f"no ballots from {', '.join(missing)}: the other rater weights "
+                             f"were renormalised (sum {fmt(weight, 4)})")
+    return score, detail
+
+
+# -- adjustments ----------------------------------------------------------------------------
+
+def _adjust(scheme: Scheme, events: list[dict[str, Any]]
+            ) -> tuple[list[dict[str, Any]], float, float, tuple[list[str], list[str]]]:
+    """Apply decisions, then per-category and total caps; every event keeps its reason."""
+    notes: list[str] = []
+    notes_en: list[str] = []
+    rows = []
+    by_category: dict[str, float] = defaultdict(float)
+    deduction = 0.0
+    for event in events:
+        points = float(event.get("points") or 0.0)
+        row = {"event_id": event["id"], "type": event["type"], "category": event.get("category", ""),
+               "date": event.get("date"), "reason": event.get("reason", ""),
+               "evidence": event.get("evidence", ""), "approver": event.get("approver", ""),
+               "region_wide": bool(event.get("region_wide")), "points": points,
+               "decision": event.get("decision")}
+        if not event.get("counted", True):
+            row["counted"] = 0.0
+        elif event["type"] == "bonus":
+            by_category[row["category"]] += points
+            row["counted"] = points  # capped below
+        else:
+            deduction += points
+            row["counted"] = -points
+        rows.append(row)
+    bonus = 0.0
+    for category, claimed in by_category.items():
+        cap = scheme.bonus_caps.get(category)
+        allowed = min(claimed, cap) if cap is not None else claimed
+        if allowed < claimed:
+            notes.append(f"“{category}”加分 {fmt(claimed)} 超过上限 {fmt(cap)}，按上限计")
+            notes_en.append(f"bonus {category!r} {fmt(claimed)} over its cap {fmt(cap)}: capped")
+        bonus += allowed
+    if scheme.bonus_cap_total is not None and bonus > scheme.bonus_cap_total:
+        notes.append(f"加分合计 {fmt(bonus)} 超过总上限 {fmt(scheme.bonus_cap_total)}，按上限计")
+        notes_en.append(f"bonus total {fmt(bonus)} over the cap {fmt(scheme.bonus_cap_total)}")
+        bonus = float(scheme.bonus_cap_total)
+    if scheme.deduction_cap_total is not None and deduction > scheme.deduction_cap_total:
+        notes.append(f"扣分合计 {fmt(deduction)} 超过上限 {fmt(scheme.deduction_cap_total)}，按上限计")
+        notes_en.append(f"deductions {fmt(deduction)} over the cap "
+                        f"{fmt(scheme.deduction_cap_total)}")
+        deduction = float(scheme.deduction_cap_total)
+    return rows, bonus, deduction, (notes, notes_en)
+
+
+def _events_by_unit(doc: Mapping[str, Any] | None) -> dict[str, list[dict[str, Any]]]:
+    """Events per unit with their appeal / fault-tolerance decisions applied."""
+    if not doc:
+        return {}
+    decisions: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
+    for d in doc.get("decisions", []):
+        decisions[d["event_id"]].append(d)
+    out: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for raw in doc.get("events", []):
+        event = dict(raw)
+        for d in decisions.get(event["id"], []):
+            label = "申诉" if d["kind"] == "appeal" else "容错纠错"
+            event["decision"] = {"id": d["id"], "kind": d["kind"], "outcome": d["outcome"],
+                                 "reason": d.get("reason", ""), "approver": d.get("approver", ""),
+                                 "label": label, "original_points": raw.get("points")}
+            if d["outcome"] == "overturned":
+                event["counted"] = False
+            elif d["outcome"] == "adjusted":
+                event["points"] = d.get("points") or 0.0
+        out[event["unit_id"]].append(event)
+    return out
+
+
+def _routine_by_unit(doc: Mapping[str, Any] | None) -> dict[str, dict[str, float]]:
+    out: dict[str, dict[str, float]] = defaultdict(dict)
+    for entry in (doc or {}).get("entries", []):
+        out[entry["unit_id"]][entry["period"]] = float(entry["score"])
+    return out
+
+
+def _ballots_by_unit(doc: Mapping[str, Any] | None
+                     ) -> tuple[dict[str, dict[str, Mapping[str, Any]]], dict[str, Mapping[str, Any]]]:
+    conduct: dict[str, dict[str, Mapping[str, Any]]] = defaultdict(dict)
+    satisfaction: dict[str, Mapping[str, Any]] = {}
+    for tally in (doc or {}).get("conduct", []):
+        conduct[tally["unit_id"]][tally["rater_group"]] = tally
+    for tally in (doc or {}).get("satisfaction", []):
+        satisfaction[tally["unit_id"]] = tally
+    return conduct, satisfaction

@@ -1,0 +1,1 @@
+"""Orchestration: loading documents, consolidation, feedback; file I/O is allowed here."""

@@ -1,0 +1,75 @@
+"""Loading schemes and data documents from JSON, validated against their schemas."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from kaohe.engine import Documents, Scheme
+from kaohe.errors import KaoheError
+from kaohe.pipeline.io import read_json
+from validators.schema import validate_document
+
+__all__ = ["DEFAULT_SCHEME", "default_scheme_document", "load_scheme", "scheme_from_document",
+           "documents_from", "load_data_dir"]
+
+DEFAULT_SCHEME = "altay-2016.scheme.json"
+
+
+def default_scheme_document() -> dict[str, Any]:
+    """The embedded illustrative scheme (Altay prefecture, 2016)."""
+    text = resources.files("kaohe").joinpath("data", DEFAULT_SCHEME).read_text(encoding="utf-8")
+    return json.loads(text)
+
+
+def scheme_from_document(doc: Mapping[str, Any]) -> Scheme:
+    """Validate a scheme document against scheme.schema.json, then build the model."""
+    validate_document(dict(doc), "scheme")
+    return Scheme.from_document(doc)
+
+
+def load_scheme(path: Path | None = None) -> Scheme:
+    """Load and validate a scheme JSON file; None gives the embedded default."""
+    if path is None:
+        return scheme_from_document(default_scheme_document())
+    try:
+        doc = read_json(Path(path))
+    except (OSError, ValueError) as exc:
+        raise KaoheError(f"无法读取考核方案 {path}：{exc}", f"cannot read scheme {path}: {exc}") from exc
+    return scheme_from_document(doc)
+
+
+def documents_from(docs: Iterable[Mapping[str, Any]]) -> Documents:
+    """Sort validated documents by kind into the engine's Documents."""
+    reports: dict[str, Mapping[str, Any]] = {}
+    leads: list[Mapping[str, Any]] = []
+    single: dict[str, Mapping[str, Any]] = {}
+    for doc in docs:
+        kind = doc.get("kind")
+        if kind == "unit_report":
+            reports[doc["unit_id"]] = doc
+        elif kind == "lead_scores":
+            leads.append(doc)
+        elif kind in {"adjustments", "routine", "ballots"}:
+            single[kind] = doc
+    return Documents(unit_reports=reports, lead_scores=tuple(leads),
+                     adjustments=single.get("adjustments"), routine=single.get("routine"),
+                     ballots=single.get("ballots"))
+
+
+def load_data_dir(directory: Path) -> Documents:
+    """Every *.json document under a folder, each validated against its schema."""
+    docs = []
+    for path in sorted(Path(directory).rglob("*.json")):
+        doc = read_json(path)
+        if not isinstance(doc, dict) or doc.get("kind") in {None, "scheme", "results"}:
+            continue
+        try:
+            validate_document(doc)
+        except KaoheError as exc:
+            raise KaoheError(f"{path.name}: {exc.message}", f"{path.name}: {exc.message_en}") from exc
+        docs.append(doc)
+    return documents_from(docs)

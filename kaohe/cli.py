@@ -12,10 +12,10 @@ import click
 
 from kaohe.errors import KaoheError
 
-__all__ = ["main"]
+__all__ = ["main", "friendly", "current_lang"]
 
 
-def _friendly(func: Callable[..., Any]) -> Callable[..., Any]:
+def friendly(func: Callable[..., Any]) -> Callable[..., Any]:
     """Turn a KaoheError (or a missing file) into a clean message and exit code 2."""
 
     @functools.wraps(func)
@@ -50,7 +50,7 @@ def main(lang: str) -> None:
 @click.option("--units", type=click.IntRange(1, 100000), default=None,
               help="Number of units (default: the scheme's 34).")
 @click.option("--seed", type=int, default=2016, show_default=True, help="Seed of the synthetic data.")
-@_friendly
+@friendly
 def demo(out: Path, units: int | None, seed: int) -> None:
     """Run the whole path on the embedded illustrative scheme and synthetic data.
 
@@ -60,7 +60,7 @@ def demo(out: Path, units: int | None, seed: int) -> None:
     from kaohe.pipeline.summary import ranking_tables
 
     results = run_demo(out, units=units, seed=seed, echo=click.echo)
-    click.echo(ranking_tables(results, lang=_lang()))
+    click.echo(ranking_tables(results, lang=current_lang()))
 
 
 @main.command("score")
@@ -70,7 +70,7 @@ def demo(out: Path, units: int | None, seed: int) -> None:
               required=True, help="Folder of JSON documents (unit_report, lead_scores, …).")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
               default=Path("results.json"), show_default=True, help="Results JSON to write.")
-@_friendly
+@friendly
 def score_cmd(scheme_path: Path | None, data_dir: Path, out: Path) -> None:
     """Score JSON documents without Excel and write results.json.
 
@@ -83,12 +83,30 @@ def score_cmd(scheme_path: Path | None, data_dir: Path, out: Path) -> None:
 
     results = score(load_scheme(scheme_path), load_data_dir(data_dir))
     write_json(out, results)
-    click.echo(ranking_tables(results, lang=_lang()))
+    click.echo(ranking_tables(results, lang=current_lang()))
     click.echo(f"→ {out}")
 
 
-def _lang() -> str:
+def current_lang() -> str:
     return str(click.get_current_context().find_root().params.get("lang", "zh"))
+
+
+# Modules under kaohe/commands/ that each define click commands in a COMMANDS list.
+# One line per module; each module keeps its own imports lazy (inside the command).
+_COMMAND_MODULES = [
+]
+
+
+def _register() -> None:
+    import importlib
+
+    for name in _COMMAND_MODULES:
+        module = importlib.import_module(f"kaohe.commands.{name}")
+        for command in module.COMMANDS:
+            main.add_command(command)
+
+
+_register()
 
 
 if __name__ == "__main__":  # pragma: no cover

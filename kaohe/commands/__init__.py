@@ -1,0 +1,1 @@
+"""Click commands, one module per area, registered in kaohe.cli._COMMAND_MODULES."""

@@ -1,0 +1,95 @@
+"""The demo and `kaohe score` through the real console script."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+import pytest
+
+from kaohe.cli import main
+from validators.schema import schema_problems
+
+KAOHE = str(Path(sys.executable).with_name("kaohe"))
+
+
+def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([KAOHE, *args], capture_output=True, text=True, cwd=cwd, timeout=300)
+
+
+@pytest.fixture(scope="module")
+def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("demo")
+    proc = run("demo", "--out", str(out))
+    assert proc.returncode == 0, proc.stderr
+    (out / "stdout.txt").write_text(proc.stdout, encoding="utf-8")
+    return out
+
+
+def test_demo_writes_valid_results(demo_dir: Path) -> None:
+    results = json.loads((demo_dir / "results.json").read_text(encoding="utf-8"))
+    assert schema_problems(results, "results") == []
+    assert results["grades"] == ["好", "较好", "一般", "较差"]
+    groups = {g["id"] for g in results["groups"]}
+    assert "county" in groups and len(groups) == 5
+    assert len(results["units"]) == 34
+    county = [u for u in results["units"] if u["group"] == "county"]
+    assert sorted(u["rank"] for u in county) == list(range(1, 8))
+
+
+def test_demo_prints_a_ranked_table_per_group(demo_dir: Path) -> None:
+    text = (demo_dir / "stdout.txt").read_text(encoding="utf-8")
+    for title in ("县市 (county)", "党群部门", "政府部门", "政法部门", "经济部门"):
+        assert title in text
+    assert "名次" in text and "等次" in text and "评优限制" in text
+
+
+def test_score_reproduces_the_demo_byte_for_byte(demo_dir: Path, tmp_path: Path) -> None:
+    out = tmp_path / "again.json"
+    proc = run("score", "--scheme", str(demo_dir / "scheme.json"), "--data",
+               str(demo_dir / "data"), "--out", str(out))
+    assert proc.returncode == 0, proc.stderr
+    assert out.read_bytes() == (demo_dir / "results.json").read_bytes()
+
+
+def test_score_with_a_broken_scheme_gives_a_message_not_a_traceback(tmp_path: Path,
+                                                                     demo_dir: Path) -> None:
+    bad = tmp_path / "scheme.json"
+    doc = json.loads((demo_dir / "scheme.json").read_text(encoding="utf-8"))
+    doc["indicators"][0]["full_score"] = "十二"
+    bad.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    proc = run("score", "--scheme", str(bad), "--data", str(demo_dir / "data"),
+               "--out", str(tmp_path / "r.json"))
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr
+    assert "$.indicators[0].full_score" in proc.stderr
+    assert not (tmp_path / "r.json").exists()
+
+
+def test_english_messages(tmp_path: Path, demo_dir: Path) -> None:
+    bad = tmp_path / "scheme.json"
+    bad.write_text('{"kind": "scheme"}', encoding="utf-8")
+    proc = run("--lang", "en", "score", "--scheme", str(bad), "--data", str(demo_dir / "data"))
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert "scheme document is invalid" in proc.stderr and "scheme_id" in proc.stderr
+
+
+def _commands(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    out = []
+    for name, cmd in group.commands.items():
+        out.append((*prefix, name))
+        if isinstance(cmd, click.Group):
+            out += _commands(cmd, (*prefix, name))
+    return out
+
+
+@pytest.mark.parametrize("path", _commands(main))
+def test_every_command_has_help_with_an_example(path: tuple[str, ...]) -> None:
+    from click.testing import CliRunner
+
+    result = CliRunner().invoke(main, [*path, "--help"])
+    assert result.exit_code == 0
+    assert "Example:" in result.output

@@ -70,6 +70,10 @@ def rank_and_grade(scheme: Scheme, units: Sequence[dict[str, Any]]) -> list[dict
     ordered: list[dict[str, Any]] = []
     for unit in units:
         unit["total_unrounded"] = unit["total"]
+        # The total is formed from unrounded components: keep them (for audit, and for the
+        # results workbook's what-if sheet, whose formulas must reproduce the total exactly).
+        for comp_id, value in unit["components"].items():
+            unit.setdefault("component_details", {}).setdefault(comp_id, {})["score"] = value
         unit["total"] = round_score(unit["total"], digits, mode)
         unit["components"] = {k: round_score(v, digits, mode) for k, v in unit["components"].items()}
         unit["score_rate"] = round_score(unit["total"] / 100, 4, mode)

@@ -13,7 +13,7 @@ from typing import Any
 from kaohe.engine.methods import SCORERS, Inputs, Scored
 from kaohe.engine.model import Indicator, Scheme, Unit
 from kaohe.engine.numbers import fmt
-from kaohe.errors import KaoheError
+from kaohe.errors import KaoheError, SchemeError
 
 __all__ = ["Documents", "RawInput", "collect_inputs", "score_units"]
 
@@ -113,6 +113,8 @@ def _score_one(ind: Indicator, unit: Unit, cell: RawInput, peers: tuple[float, .
     params = dict(ind.params)
     try:
         scored: Scored = SCORERS[ind.method](inputs, params, ind.full_score, ind.direction)
+    except SchemeError:
+        raise  # a broken scheme stops the run; it is not a unit's missing data
     except KaoheError as exc:  # MissingInput, or an unknown rating label
         row.update(points=0.0, lost=ind.full_score, missing=True,
                    explanation=f"{exc.message}，按 0 分计", explanation_en=f"{exc.message_en}: 0 points")

@@ -1,0 +1,107 @@
+"""The history database's tables, as portable SQL, and the code that creates them on open.
+
+Only types and clauses that SQLite and PostgreSQL both accept: TEXT, INTEGER, BOOLEAN,
+DOUBLE PRECISION (not REAL, which is single precision in PostgreSQL), PRIMARY/FOREIGN KEY,
+UNIQUE, CHECK, a plain view. JSON is kept as TEXT; timestamps as ISO 8601 UTC text.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime
+
+from kaohe.errors import KaoheError
+
+__all__ = ["SCHEMA_VERSION", "TABLES", "create_schema"]
+
+SCHEMA_VERSION = 1
+
+# One statement per item: sqlite3.executescript() would commit behind our back.
+TABLES: tuple[str, ...] = (
+    """CREATE TABLE schemes (
+        hash TEXT PRIMARY KEY,
+        scheme_id TEXT NOT NULL,
+        year INTEGER NOT NULL,
+        version TEXT,
+        content TEXT NOT NULL
+    )""",
+    """CREATE TABLE runs (
+        run_id TEXT PRIMARY KEY,
+        year INTEGER NOT NULL,
+        revision INTEGER NOT NULL CHECK (revision >= 1),
+        scheme_hash TEXT NOT NULL REFERENCES schemes (hash),
+        scheme_id TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        reason_en TEXT NOT NULL,
+        results_hash TEXT NOT NULL,
+        top_grade TEXT,
+        base_run_id TEXT REFERENCES runs (run_id),
+        published_year_frozen BOOLEAN NOT NULL,
+        UNIQUE (year, revision)
+    )""",
+    """CREATE TABLE results_docs (
+        run_id TEXT PRIMARY KEY REFERENCES runs (run_id) ON DELETE CASCADE,
+        content TEXT NOT NULL
+    )""",
+    """CREATE TABLE unit_results (
+        run_id TEXT NOT NULL REFERENCES runs (run_id) ON DELETE CASCADE,
+        unit_id TEXT NOT NULL,
+        unit_name TEXT NOT NULL,
+        unit_name_en TEXT,
+        group_id TEXT NOT NULL,
+        group_size INTEGER NOT NULL,
+        total DOUBLE PRECISION NOT NULL,
+        rank INTEGER NOT NULL,
+        grade TEXT NOT NULL,
+        top_grade_eligible BOOLEAN NOT NULL,
+        gates TEXT NOT NULL,
+        components TEXT NOT NULL,
+        PRIMARY KEY (run_id, unit_id)
+    )""",
+    "CREATE INDEX unit_results_by_unit ON unit_results (unit_id)",
+    """CREATE TABLE run_inputs (
+        run_id TEXT NOT NULL REFERENCES runs (run_id) ON DELETE CASCADE,
+        path TEXT NOT NULL,
+        sha256 TEXT,
+        kind TEXT,
+        unit_id TEXT,
+        status TEXT,
+        findings TEXT NOT NULL,
+        PRIMARY KEY (run_id, path)
+    )""",
+    """CREATE TABLE publications (
+        year INTEGER PRIMARY KEY,
+        run_id TEXT NOT NULL UNIQUE REFERENCES runs (run_id),
+        published_at TEXT NOT NULL
+    )""",
+    # The run that speaks for a year: the published one, else the latest revision.
+    """CREATE VIEW effective_runs AS
+    SELECT r.year, r.run_id, r.revision, r.top_grade,
+           CASE WHEN p.run_id IS NULL THEN 0 ELSE 1 END AS published
+    FROM runs r LEFT JOIN publications p ON p.run_id = r.run_id
+    WHERE r.run_id = COALESCE(
+        (SELECT p2.run_id FROM publications p2 WHERE p2.year = r.year),
+        (SELECT r2.run_id FROM runs r2 WHERE r2.year = r.year
+         ORDER BY r2.revision DESC LIMIT 1))""",
+)
+
+
+def create_schema(conn: sqlite3.Connection) -> None:
+    """Create the tables on a new database; refuse one written by a newer kaohe.
+
+    Runs inside the caller's transaction.
+    """
+    conn.execute("CREATE TABLE IF NOT EXISTS schema_version ("
+                 "version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)")
+    found = conn.execute("SELECT MAX(version) FROM schema_version").fetchone()[0]
+    if found is None:
+        for statement in TABLES:
+            conn.execute(statement)
+        conn.execute("INSERT INTO schema_version (version, applied_at) VALUES (?, ?)",
+                     (SCHEMA_VERSION, datetime.now(UTC).isoformat(timespec="seconds")))
+    elif found > SCHEMA_VERSION:
+        raise KaoheError(
+            f"历史数据库的结构版本为 {found}，本程序只支持到 {SCHEMA_VERSION}，请升级 kaohe",
+            f"the history database has schema version {found}; this kaohe supports up to "
+            f"{SCHEMA_VERSION}: upgrade kaohe")

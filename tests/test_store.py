@@ -1,0 +1,488 @@
+"""The history database: real SQLite files, results documents made by the real engine."""
+
+from __future__ import annotations
+
+import copy
+import sqlite3
+import subprocess
+import sys
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from kaohe.cli import main
+from kaohe.engine import Scheme, score
+from kaohe.errors import KaoheError
+from kaohe.pipeline.documents import default_scheme_document, documents_from, load_scheme
+from kaohe.store import (
+    SCHEMA_VERSION,
+    consecutive_top_years,
+    content_hash,
+    open_store,
+    sqlite_path,
+)
+from kaohe.synth import synthesize
+from validators.schema import schema_problems
+
+KAOHE = str(Path(sys.executable).with_name("kaohe"))
+NOW = datetime(2017, 1, 15, 9, 30, tzinfo=UTC)
+TOP = "好"
+
+
+@pytest.fixture(scope="module")
+def scheme() -> Scheme:
+    return load_scheme()
+
+
+@pytest.fixture(scope="module")
+def generated(scheme: Scheme) -> dict[str, Any]:
+    return synthesize(scheme, seed=7)
+
+
+def flatten(generated: dict[str, Any]) -> list[dict[str, Any]]:
+    docs = list(generated["unit_reports"].values()) + list(generated["lead_scores"])
+    return docs + [generated[k] for k in ("adjustments", "routine", "ballots")]
+
+
+def run_engine(scheme: Scheme, generated: dict[str, Any],
+               events: Sequence[dict[str, Any]] = (), decisions: Sequence[dict[str, Any]] = (),
+               year: int | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(scheme document, results document), the year overridden in both if given."""
+    gen = copy.deepcopy(generated)
+    gen["adjustments"]["events"] += list(events)
+    gen["adjustments"]["decisions"] += list(decisions)
+    results = score(scheme, documents_from(flatten(gen)))
+    scheme_doc = default_scheme_document()
+    if year is not None:
+        results["year"] = scheme_doc["year"] = year
+    return scheme_doc, results
+
+
+def deduction(unit_id: str, points: float, event_id: str = "E9001") -> dict[str, Any]:
+    return {"id": event_id, "unit_id": unit_id, "date": "2016-06-01", "type": "deduction",
+            "category": "察访核验", "points": points, "region_wide": False, "indicator_id": None,
+            "reason": "察访核验发现问题（测试）", "evidence": "记录", "approver": "综考办"}
+
+
+def overturn(event_id: str = "E9001") -> dict[str, Any]:
+    return {"id": "D9001", "event_id": event_id, "kind": "appeal", "outcome": "overturned",
+            "points": None, "reason": "申诉成立，撤销扣分", "approver": "综考办主任会议",
+            "date": "2017-01-20"}
+
+
+def by_id(results: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {u["unit_id"]: u for u in results["units"]}
+
+
+def county_leader(results: dict[str, Any]) -> str:
+    return next(u["unit_id"] for u in results["units"] if u["group"] == "county" and u["rank"] == 1)
+
+
+def count(db: Path, table: str) -> int:
+    with sqlite3.connect(db) as conn:
+        return int(conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
+
+
+# -- opening ------------------------------------------------------------------------------
+
+def test_open_creates_schema_with_wal_and_foreign_keys(tmp_path: Path) -> None:
+    db = tmp_path / "sub" / "history.db"
+    with open_store(f"sqlite:///{db}") as store:
+        assert store.path == db
+        conn = store._conn
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    with sqlite3.connect(db) as conn:
+        names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+        assert conn.execute("SELECT version FROM schema_version").fetchall() == [(SCHEMA_VERSION,)]
+    assert {"schemes", "runs", "run_inputs", "unit_results", "results_docs", "publications",
+            "schema_version", "effective_runs"} <= names
+    open_store(db).close()  # reopening keeps the one version row
+    assert count(db, "schema_version") == 1
+
+
+@pytest.mark.parametrize("target, message", [
+    ("postgresql://kaohe@localhost/kaohe", "only SQLite is supported"),
+    ("mysql://x/y", "only SQLite is supported"),
+    ("sqlite://", "sqlite:///path"),
+])
+def test_other_databases_are_refused(target: str, message: str) -> None:
+    with pytest.raises(KaoheError) as info:
+        open_store(target)
+    assert message in info.value.message_en
+    assert "SQLite" in info.value.message
+
+
+def test_sqlite_urls_follow_sqlalchemy(tmp_path: Path) -> None:
+    assert sqlite_path("sqlite:///rel/h.db") == Path("rel/h.db")
+    assert sqlite_path(f"sqlite:///{tmp_path}/h.db") == tmp_path / "h.db"
+    assert sqlite_path("plain.db") == Path("plain.db")
+
+
+def test_missing_or_foreign_files(tmp_path: Path) -> None:
+    with pytest.raises(KaoheError, match="不存在"):
+        open_store(tmp_path / "none.db", create=False)
+    junk = tmp_path / "junk.db"
+    junk.write_bytes(b"this is not a database at all, just some text" * 20)
+    with pytest.raises(KaoheError) as info:
+        open_store(junk)
+    assert "is not a usable history database" in info.value.message_en
+
+
+def test_newer_schema_is_refused(tmp_path: Path) -> None:
+    db = tmp_path / "h.db"
+    open_store(db).close()
+    with sqlite3.connect(db) as conn:
+        conn.execute("INSERT INTO schema_version VALUES (?, 'later')", (SCHEMA_VERSION + 1,))
+    with pytest.raises(KaoheError) as info:
+        open_store(db)
+    assert "upgrade kaohe" in info.value.message_en
+
+
+# -- recording ----------------------------------------------------------------------------
+
+def test_record_and_read_back(tmp_path: Path, scheme: Scheme, generated: dict[str, Any]) -> None:
+    scheme_doc, results = run_engine(scheme, generated)
+    inputs: list[dict[str, Any]] = [
+        {"path": "data/unit_reports/fuyun.json", "sha256": "ab" * 32, "kind": "unit_report",
+         "unit_id": "fuyun", "status": "accepted",
+         "findings": [{"cell": "E7", "rule": "not-a-number"}]},
+        {"path": "data/routine.json", "kind": "routine"}]
+    with open_store(tmp_path / "h.db") as store:
+        record = store.record_run(scheme_doc, results, inputs=inputs, reason="年终考核",
+                                  reason_en="year-end", now=NOW)
+        assert (record.run_id, record.year, record.revision) == ("2016-r1", 2016, 1)
+        assert record.published_year_frozen is False and record.diff == []
+        assert store.results("2016-r1") == results
+        [info] = store.runs()
+        assert info.created_at == "2017-01-15T09:30:00+00:00"
+        assert (info.reason, info.reason_en, info.published) == ("年终考核", "year-end", False)
+        assert info.scheme_hash == content_hash(scheme_doc)
+        assert info.results_hash == content_hash(results)
+        got = store.inputs("2016-r1")
+        assert got[0]["path"] == "data/routine.json" and got[0]["findings"] == []
+        assert got[1] == inputs[0]
+        fuyun = by_id(results)["fuyun"]
+        [row] = store.unit_history("fuyun")
+        assert (row.year, row.total, row.rank, row.grade) == (
+            2016, fuyun["total"], fuyun["rank"], fuyun["grade"])
+        assert row.group_size == 7 and row.published is False
+        assert store.runs(2015) == [] and store.published_run(2016) is None
+    assert count(tmp_path / "h.db", "unit_results") == len(results["units"])
+
+
+def test_same_scheme_is_stored_once(tmp_path: Path, scheme: Scheme,
+                                    generated: dict[str, Any]) -> None:
+    scheme_doc, results = run_engine(scheme, generated)
+    with open_store(tmp_path / "h.db") as store:
+        store.record_run(scheme_doc, results)
+        second = store.record_run(scheme_doc, results, reason="重算")
+        assert second.revision == 2 and second.base_run_id == "2016-r1" and second.diff == []
+    assert count(tmp_path / "h.db", "schemes") == 1
+
+
+@pytest.mark.parametrize("mutate, message", [
+    (lambda s, r: r.update(kind="scheme"), "only a results document"),
+    (lambda s, r: r.update(year="2016"), "year is invalid"),
+    (lambda s, r: s.update(year=2015), "disagree on year"),
+    (lambda s, r: r["units"][0].pop("rank"), "results unit #1"),
+    (lambda s, r: r["units"][0].update(total=float("nan")), "not valid JSON"),
+])
+def test_bad_documents_are_refused(tmp_path: Path, scheme: Scheme, generated: dict[str, Any],
+                                   mutate: Any, message: str) -> None:
+    scheme_doc, results = run_engine(scheme, generated)
+    mutate(scheme_doc, results)
+    with open_store(tmp_path / "h.db") as store:
+        with pytest.raises(KaoheError) as info:
+            store.record_run(scheme_doc, results)
+        assert message in info.value.message_en
+        assert store.runs() == []
+
+
+def test_bad_inputs_are_refused(tmp_path: Path, scheme: Scheme, generated: dict[str, Any]) -> None:
+    scheme_doc, results = run_engine(scheme, generated)
+    with open_store(tmp_path / "h.db") as store:
+        with pytest.raises(KaoheError, match="未知字段"):
+            store.record_run(scheme_doc, results, inputs=[{"path": "a", "sha": "x"}])
+        with pytest.raises(KaoheError, match="缺少 path"):
+            store.record_run(scheme_doc, results, inputs=[{"kind": "routine"}])
+
+
+def test_failure_mid_way_leaves_nothing(tmp_path: Path, scheme: Scheme,
+                                        generated: dict[str, Any]) -> None:
+    scheme_doc, results = run_engine(scheme, generated)
+    db = tmp_path / "h.db"
+    with open_store(db) as store:
+        # the second input breaks the (run_id, path) key after the scheme, run, results
+        # document and every unit row were written in the same transaction
+        twice = [{"path": "same.json"}, {"path": "same.json"}]
+        with pytest.raises(KaoheError) as info:
+            store.record_run(scheme_doc, results, inputs=twice)
+        assert "nothing was saved" in info.value.message_en
+    for table in ("schemes", "runs", "results_docs", "unit_results", "run_inputs"):
+        assert count(db, table) == 0, table
+    with open_store(db) as store:  # and the next run is still revision 1
+        assert store.record_run(scheme_doc, results).revision == 1
+
+
+def test_failure_at_the_very_end_leaves_nothing(tmp_path: Path, scheme: Scheme,
+                                                generated: dict[str, Any],
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    scheme_doc, results = run_engine(scheme, generated)
+    db = tmp_path / "h.db"
+    with open_store(db) as store:
+        store.record_run(scheme_doc, results)
+
+        def boom(*args: Any) -> Any:
+            raise RuntimeError("disk on fire")
+
+        monkeypatch.setattr("kaohe.store.db.rank_changes", boom)  # runs after every insert
+        with pytest.raises(RuntimeError):
+            store.record_run(scheme_doc, results)
+        assert [r.run_id for r in store.runs()] == ["2016-r1"]
+    assert count(db, "unit_results") == len(results["units"])
+    assert count(db, "results_docs") == 1
+
+
+# -- publishing and revisions -------------------------------------------------------------
+
+def test_publish_freezes_and_an_appeal_becomes_revision_2(
+        tmp_path: Path, scheme: Scheme, generated: dict[str, Any]) -> None:
+    _, plain = run_engine(scheme, generated)
+    leader = county_leader(plain)
+    scheme_doc, first = run_engine(scheme, generated, events=[deduction(leader, 10)])
+    _, appealed = run_engine(scheme, generated, events=[deduction(leader, 10)],
+                             decisions=[overturn()])
+    assert by_id(first)[leader]["rank"] > 1 and by_id(appealed)[leader]["rank"] == 1
+    old, new = by_id(first), by_id(appealed)
+    moved = {u for u in new if (old[u]["rank"], old[u]["grade"], old[u]["total"])
+             != (new[u]["rank"], new[u]["grade"], new[u]["total"])}
+    assert leader in moved and {new[u]["group"] for u in moved} == {"county"}
+
+    with open_store(tmp_path / "h.db") as store:
+        store.record_run(scheme_doc, first, reason="年终考核")
+        info = store.publish(2016)
+        assert (info.run_id, info.published) == ("2016-r1", True)
+        assert store.publish(2016, "2016-r1").run_id == "2016-r1"  # same run again: fine
+        record = store.record_run(scheme_doc, appealed, reason="申诉改判", now=NOW)
+        assert (record.run_id, record.revision) == ("2016-r2", 2)
+        assert record.published_year_frozen is True and record.base_run_id == "2016-r1"
+        assert {c.unit_id for c in record.diff} == moved
+        change = next(c for c in record.diff if c.unit_id == leader)
+        assert (change.old_rank, change.new_rank) == (old[leader]["rank"], 1)
+        assert change.new_total == pytest.approx((change.old_total or 0) + 10, abs=0.011)
+        assert change.change == "changed"
+
+        # frozen: the published run still speaks for 2016, and cannot be replaced
+        assert store.published_run(2016) == "2016-r1"
+        assert store.results("2016-r1") == first
+        assert store.unit_history(leader)[0].rank == old[leader]["rank"]
+        for run_id in (None, "2016-r2"):
+            with pytest.raises(KaoheError, match="已发布"):
+                store.publish(2016, run_id)
+        # a third run is diffed against the published run, not against revision 2
+        third = store.record_run(scheme_doc, appealed, reason="再次复核")
+        assert third.base_run_id == "2016-r1" and {c.unit_id for c in third.diff} == moved
+        assert store.diff("2016-r2", "2016-r3") == []
+        assert [(r.revision, r.published) for r in store.runs(2016)] == [
+            (1, True), (2, False), (3, False)]
+
+
+def test_diff_lists_added_and_removed_units(tmp_path: Path, scheme: Scheme,
+                                            generated: dict[str, Any]) -> None:
+    scheme_doc, results = run_engine(scheme, generated)
+    fewer = copy.deepcopy(results)
+    gone = fewer["units"].pop()
+    with open_store(tmp_path / "h.db") as store:
+        store.record_run(scheme_doc, fewer)
+        record = store.record_run(scheme_doc, results)
+        [added] = record.diff
+        assert (added.unit_id, added.change, added.old_rank) == (gone["unit_id"], "added", None)
+        [removed] = store.diff("2016-r2", "2016-r1")
+        assert (removed.change, removed.new_grade) == ("removed", None)
+
+
+def test_publish_errors(tmp_path: Path, scheme: Scheme, generated: dict[str, Any]) -> None:
+    scheme_doc, results = run_engine(scheme, generated)
+    with open_store(tmp_path / "h.db") as store:
+        with pytest.raises(KaoheError, match="还没有"):
+            store.publish(2016)
+        store.record_run(scheme_doc, results)
+        with pytest.raises(KaoheError, match="没有运行"):
+            store.publish(2016, "2016-r9")
+        with pytest.raises(KaoheError, match="属于 2016"):
+            store.publish(2015, "2016-r1")
+        with pytest.raises(KaoheError, match="没有运行"):
+            store.diff("2016-r1", "nope")
+        assert store.published_run(2016) is None
+
+
+# -- multi-year history -------------------------------------------------------------------
+
+@pytest.fixture
+def three_years(tmp_path: Path, scheme: Scheme,
+                generated: dict[str, Any]) -> tuple[Path, str, str]:
+    """2014–2016: `steady` is top grade every year; `gap` is top in 2014 and 2016, not 2015."""
+    _, plain = run_engine(scheme, generated)
+    tops = [u["unit_id"] for u in plain["units"] if u["grade"] == TOP]
+    steady, gap = tops[0], tops[1]
+    db = tmp_path / "history.db"
+    with open_store(db) as store:
+        for year in (2014, 2015, 2016):
+            events = [deduction(gap, 20)] if year == 2015 else []
+            scheme_doc, results = run_engine(scheme, generated, events=events, year=year)
+            store.record_run(scheme_doc, results, reason=f"{year} 年终考核")
+            if year < 2016:
+                store.publish(year)
+    return db, steady, gap
+
+
+def test_three_consecutive_top_grades(three_years: tuple[Path, str, str]) -> None:
+    db, steady, gap = three_years
+    with open_store(db) as store:
+        rows = store.unit_history(steady)
+        assert [(r.year, r.grade, r.top_grade) for r in rows] == [
+            (2014, TOP, True), (2015, TOP, True), (2016, TOP, True)]
+        assert [r.published for r in rows] == [True, True, False]
+        assert [r.top_grade for r in store.unit_history(gap)] == [True, False, True]
+    assert consecutive_top_years([2014, 2015, 2016], 2016) == [2014, 2015, 2016]
+    assert consecutive_top_years([2014, 2016], 2016) == [2016]
+    assert consecutive_top_years([2014, 2015], 2016) == []
+
+
+def test_annotate_adds_previous_year_and_streaks(three_years: tuple[Path, str, str],
+                                                 scheme: Scheme,
+                                                 generated: dict[str, Any]) -> None:
+    db, steady, gap = three_years
+    _, current = run_engine(scheme, generated, year=2017)
+    before = copy.deepcopy(current)
+    with open_store(db) as store:
+        out = store.annotate(current)
+        last = by_id(store.results("2016-r1"))
+    assert current == before  # no mutation
+    units = by_id(out)
+    h = units[steady]["history"]
+    assert h["previous_year"] == 2016 and h["previous_grade"] == TOP
+    assert h["top_grade_years"] == [2014, 2015, 2016, 2017] and h["three_consecutive_top"]
+    assert units[gap]["history"]["top_grade_years"] == [2016, 2017]
+    assert units[gap]["history"]["three_consecutive_top"] is False
+    for unit_id, unit in units.items():
+        prev = last[unit_id]
+        assert unit["history"]["previous_rank"] == prev["rank"]
+        assert unit["history"]["previous_total"] == prev["total"]
+        assert unit["history"]["rank_change"] == prev["rank"] - unit["rank"]
+        assert unit["history"]["total_change"] == pytest.approx(unit["total"] - prev["total"])
+    assert "2014、2015、2016" in out["history_note"] and "2016 年尚未发布" in out["history_note"]
+    assert schema_problems(out) == []  # still a valid results document
+
+
+def test_annotate_2016_uses_only_earlier_years(three_years: tuple[Path, str, str],
+                                               scheme: Scheme, generated: dict[str, Any]) -> None:
+    db, steady, gap = three_years
+    _, current = run_engine(scheme, generated, year=2016)
+    with open_store(db) as store:
+        units = by_id(store.annotate(current))
+    assert units[steady]["history"]["top_grade_years"] == [2014, 2015, 2016]
+    assert units[steady]["history"]["three_consecutive_top"] is True
+    assert units[gap]["history"]["top_grade_years"] == [2016]
+    assert units[gap]["history"]["previous_year"] == 2015
+    assert units[gap]["history"]["rank_change"] > 0  # back up after 2015's deduction
+
+
+def test_annotate_without_history(tmp_path: Path, scheme: Scheme,
+                                  generated: dict[str, Any]) -> None:
+    _, current = run_engine(scheme, generated)
+    with open_store(tmp_path / "h.db") as store:
+        out = store.annotate(current)
+    for unit in out["units"]:
+        h = unit["history"]
+        assert h["previous_year"] is h["previous_rank"] is h["rank_change"] is None
+        assert h["three_consecutive_top"] is False
+    assert "没有 2016 年以前" in out["history_note"]
+
+
+# -- command line ---------------------------------------------------------------------------
+
+def invoke(*args: str) -> Any:
+    return CliRunner().invoke(main, list(args))
+
+
+def test_cli_history_flags_merit(three_years: tuple[Path, str, str]) -> None:
+    db, steady, gap = three_years
+    result = invoke("history", steady, "--db", str(db))
+    assert result.exit_code == 0, result.output
+    assert "2014–2016 年连续 3 年获评“好”：建议记三等功" in result.output
+    assert "名次/组内单位数" in result.output and "否（取最新计算）" in result.output
+    english = invoke("--lang", "en", "history", steady, "--db", f"sqlite:///{db}")
+    assert "third-class merit recommended" in english.output and "rank/size" in english.output
+    other = invoke("history", gap, "--db", str(db))
+    assert other.exit_code == 0 and "三等功" not in other.output
+
+
+def test_cli_publish_and_revisions(tmp_path: Path, scheme: Scheme,
+                                   generated: dict[str, Any]) -> None:
+    _, plain = run_engine(scheme, generated)
+    leader = county_leader(plain)
+    scheme_doc, first = run_engine(scheme, generated, events=[deduction(leader, 10)])
+    _, appealed = run_engine(scheme, generated, events=[deduction(leader, 10)],
+                             decisions=[overturn()])
+    db = tmp_path / "h.db"
+    with open_store(db) as store:
+        store.record_run(scheme_doc, first, reason="年终考核", reason_en="year-end")
+    published = invoke("publish", "--db", str(db), "--year", "2016")
+    assert published.exit_code == 0 and "已发布 2016 年结果：2016-r1" in published.output
+    with open_store(db) as store:
+        store.record_run(scheme_doc, appealed, reason="申诉改判", reason_en="appeal upheld")
+    again = invoke("publish", "--db", str(db), "--year", "2016", "--run", "2016-r2")
+    assert again.exit_code == 2 and "已发布运行 2016-r1" in again.output
+    assert "Traceback" not in again.output
+
+    result = invoke("revisions", "--db", str(db), "--year", "2016")
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert any("已发布" in line and "年终考核" in line for line in lines)
+    assert any("发布后修订" in line and "申诉改判" in line for line in lines)
+    assert "第 2 版（2016-r2）相对 2016-r1 的变化：" in result.output
+    name = by_id(first)[leader]["unit_name"]
+    row = next(line for line in lines if line.startswith(name))
+    assert f"{by_id(first)[leader]['rank']} → 1" in row
+    english = invoke("--lang", "en", "revisions", "--db", str(db), "--year", "2016")
+    assert "appeal upheld" in english.output and "revision after publication" in english.output
+
+
+@pytest.mark.parametrize("args, message", [
+    (["history", "nobody"], "没有单位 nobody"),
+    (["revisions", "--year", "1999"], "没有 1999 年"),
+    (["publish", "--year", "1999"], "1999 年还没有"),
+])
+def test_cli_errors_are_messages(tmp_path: Path, args: list[str], message: str) -> None:
+    db = tmp_path / "h.db"
+    open_store(db).close()
+    result = invoke(*args, "--db", str(db))
+    assert result.exit_code == 2 and message in result.output
+    missing = invoke(*args, "--db", str(tmp_path / "missing.db"))
+    assert missing.exit_code == 2 and "历史数据库不存在" in missing.output
+    assert not (tmp_path / "missing.db").exists()
+    postgres = invoke("--lang", "en", *args, "--db", "postgresql://h/kaohe")
+    assert postgres.exit_code == 2 and "only SQLite is supported" in postgres.output
+
+
+@pytest.mark.parametrize("command", ["publish", "history", "revisions"])
+def test_every_history_command_has_help(command: str) -> None:
+    result = invoke(command, "--help")
+    assert result.exit_code == 0 and "Example: kaohe " + command in result.output
+
+
+def test_console_script_history(three_years: tuple[Path, str, str]) -> None:
+    db, steady, _ = three_years
+    proc = subprocess.run([KAOHE, "history", steady, "--db", str(db)], capture_output=True,
+                          text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert "建议记三等功" in proc.stdout and "2016" in proc.stdout
+    bad = subprocess.run([KAOHE, "history", steady, "--db", "postgresql://h/k"],
+                         capture_output=True, text=True, timeout=120)
+    assert bad.returncode == 2 and "SQLite" in bad.stderr and "Traceback" not in bad.stderr

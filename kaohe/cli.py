@@ -95,6 +95,7 @@ def current_lang() -> str:
 # One line per module; each module keeps its own imports lazy (inside the command).
 _COMMAND_MODULES = [
     "history",
+    "consolidate",
 ]
 
 

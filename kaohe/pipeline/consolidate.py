@@ -1,0 +1,238 @@
+"""Consolidation: a folder of filled workbooks → validated documents → ranked, explained results.
+
+One bad workbook never stops the others: every file is examined on its own (in two worker
+processes when there are many), and a file with errors is left out of scoring and listed
+with its findings. Outputs are written atomically; inputs are only read.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from kaohe.engine import Documents, Scheme, score
+from kaohe.pipeline.documents import documents_from
+from validators.report import ERROR, WARNING, Issue, Report
+
+__all__ = ["Submission", "Consolidation", "examine", "discover", "consolidate_folder"]
+
+# Below this many files the start-up of worker processes costs more than it saves.
+PARALLEL_THRESHOLD = 24
+SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".et", ".ods", ".csv"}
+
+
+@dataclass
+class Submission:
+    """One examined file: small and picklable, so workers send back only this."""
+
+    path: str
+    sha256: str
+    kind: str | None
+    owner: str | None  # unit id or lead department id
+    document: dict[str, Any] | None
+    report: Report
+    stamp: str = ""  # the date the clerk gave, else the file's modification time
+    superseded_by: str = ""
+
+    @property
+    def accepted(self) -> bool:
+        """No errors and not replaced by a newer submission."""
+        return self.document is not None and self.report.valid and not self.superseded_by
+
+
+@dataclass
+class Consolidation:
+    """Everything one run produced, for the command to print and write."""
+
+    results: dict[str, Any]
+    submissions: list[Submission]
+    batch_issues: list[Issue] = field(default_factory=list)
+    missing: list[dict[str, Any]] = field(default_factory=list)
+    rejected: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def exit_code(self) -> int:
+        """0 clean (warnings allowed), 1 problems found, 2 nothing usable."""
+        if not any(s.accepted for s in self.submissions):
+            return 2
+        if self.rejected or self.missing or any(i.severity == ERROR for i in self.batch_issues):
+            return 1
+        return 0
+
+
+def discover(folder: Path) -> list[Path]:
+    """Every file under folder that could be a submission, in a stable order.
+
+    Excel's own lock files (~$name.xlsx) and LibreOffice's (.~lock.*) are skipped.
+    """
+    found = []
+    for path in sorted(Path(folder).rglob("*")):
+        if not path.is_file() or path.name.startswith(("~$", ".~lock", ".")):
+            continue
+        found.append(path)
+    return found
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def examine(path: Path, scheme: Scheme) -> Submission:
+    """Validate one file and read its document; never raises."""
+    from validators.workbook import examine_workbook
+
+    path = Path(path)
+    try:
+        digest = _sha256(path)
+    except OSError as exc:
+        report = Report(file=str(path))
+        report.add(Issue("unreadable", f"无法读取文件：{exc}", f"cannot read the file: {exc}",
+                         file=str(path), hint="请检查文件是否存在、是否被占用",
+                         hint_en="check that the file exists and is not locked"))
+        return Submission(str(path), "", None, None, None, report)
+    read, report = examine_workbook(path, scheme)
+    if read is None:
+        return Submission(str(path), digest, report.kind or None, report.unit_id or None, None,
+                          report)
+    owner = read.meta.get("unit_id") or read.meta.get("department_id") or read.document.get(
+        "unit_id") or read.document.get("lead_department")
+    stamp = str(read.document.get("date") or "") or _mtime(path)
+    return Submission(str(path), digest, read.kind, owner, read.document, report, stamp)
+
+
+def _mtime(path: Path) -> str:
+    from datetime import datetime, timezone
+
+    return datetime.fromtimestamp(os.stat(path).st_mtime, tz=timezone.utc).isoformat()
+
+
+_WORKER_SCHEME: Scheme | None = None
+
+
+def _init_worker(scheme_doc: dict[str, Any]) -> None:
+    # The model holds read-only mappings that do not pickle; each worker builds its own.
+    global _WORKER_SCHEME
+    _WORKER_SCHEME = Scheme.from_document(scheme_doc)
+
+
+def _examine_in_worker(path: Path) -> Submission:
+    assert _WORKER_SCHEME is not None
+    return examine(path, _WORKER_SCHEME)
+
+
+def _examine_all(paths: Sequence[Path], scheme: Scheme, workers: int,
+                 progress: Callable[[int, int], None]) -> list[Submission]:
+    if workers <= 1 or len(paths) < PARALLEL_THRESHOLD:
+        out = []
+        for n, path in enumerate(paths, 1):
+            out.append(examine(path, scheme))
+            progress(n, len(paths))
+        return out
+    chunk = max(1, len(paths) // (workers * 8))
+    out = []
+    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker,
+                             initargs=(dict(scheme.document),)) as pool:
+        for n, sub in enumerate(pool.map(_examine_in_worker, paths, chunksize=chunk), 1):
+            out.append(sub)
+            progress(n, len(paths))
+    return out
+
+
+def _resolve_duplicates(subs: list[Submission]) -> list[Issue]:
+    """Two valid submissions for the same unit: the newer is used, both are named."""
+    issues = []
+    by_owner: dict[tuple[str, str], list[Submission]] = {}
+    for sub in subs:
+        if sub.document is not None and sub.report.valid and sub.kind and sub.owner:
+            by_owner.setdefault((sub.kind, sub.owner), []).append(sub)
+    for (kind, owner), group in sorted(by_owner.items()):
+        if len(group) < 2:
+            continue
+        group.sort(key=lambda s: (s.stamp, s.path))
+        newest = group[-1]
+        for old in group[:-1]:
+            old.superseded_by = newest.path
+        names = "、".join(Path(s.path).name for s in group)
+        issues.append(Issue(
+            "duplicate-submission",
+            f"“{owner}” 有 {len(group)} 份{_KIND_ZH.get(kind, kind)}：{names}；"
+            f"采用较新的 {Path(newest.path).name}（{newest.stamp}）",
+            f"{owner!r} has {len(group)} {kind} submissions: {', '.join(Path(s.path).name for s in group)};"
+            f" the newer {Path(newest.path).name} ({newest.stamp}) is used",
+            severity=WARNING, file=newest.path, unit_id=owner if kind == "unit_report" else "",
+            hint="请确认采用的版本；多余的文件请移出收集文件夹",
+            hint_en="confirm the version used; move the other file out of the folder"))
+    return issues
+
+
+_KIND_ZH = {"unit_report": "单位自评表", "lead_scores": "牵头部门评分表",
+            "adjustments": "加扣分登记表", "routine": "平时考核汇总表", "ballots": "民主测评统计表",
+            "scheme": "考核方案"}
+
+
+def _missing(scheme: Scheme, accepted: Iterable[Submission]) -> list[dict[str, Any]]:
+    have = {(s.kind, s.owner) for s in accepted}
+    kinds = {s.kind for s in accepted}
+    missing: list[dict[str, Any]] = []
+    for unit in scheme.units:
+        needs_report = any(i.input == "unit_report" for i in scheme.indicators_for(unit.group))
+        if needs_report and ("unit_report", unit.id) not in have:
+            missing.append({"kind": "unit_report", "unit_id": unit.id, "unit_name": unit.name,
+                            "group": unit.group})
+    for dept in scheme.lead_departments:
+        if scheme.indicators_of(dept.id) and ("lead_scores", dept.id) not in have:
+            missing.append({"kind": "lead_scores", "unit_id": dept.id, "unit_name": dept.name,
+                            "group": ""})
+    for kind in ("adjustments", "routine", "ballots"):
+        if kind not in kinds:
+            missing.append({"kind": kind, "unit_id": "", "unit_name": _KIND_ZH[kind], "group": ""})
+    return missing
+
+
+def consolidate_folder(folder: Path, scheme: Scheme, *, workers: int = 2,
+                       progress: Callable[[int, int], None] = lambda n, total: None
+                       ) -> Consolidation:
+    """Examine every file under folder, score the units whose submissions are usable."""
+    paths = discover(folder)
+    subs = _examine_all(paths, scheme, workers, progress)
+    batch = _resolve_duplicates(subs)
+    accepted = [s for s in subs if s.accepted]
+    missing = _missing(scheme, accepted)
+    rejected = [{"file": s.path, "kind": s.kind or "", "unit_id": s.owner or "",
+                 "unit_name": _owner_name(scheme, s.owner), "errors": len(s.report.errors),
+                 "reason": s.report.errors[0].text() if s.report.errors else "",
+                 "reason_en": s.report.errors[0].text("en") if s.report.errors else ""}
+                for s in subs if not s.report.valid]
+    unscored = {m["unit_id"]: m for m in missing if m["kind"] == "unit_report"}
+    for r in rejected:
+        if r["kind"] == "unit_report" and r["unit_id"] in unscored:
+            unscored[r["unit_id"]]["reason"] = r["reason"]
+    scored_scheme = replace(scheme, units=tuple(u for u in scheme.units if u.id not in unscored))
+    docs: Documents = documents_from(s.document for s in accepted if s.document is not None)
+    results = score(scored_scheme, docs)
+    results["not_scored"] = [
+        {"unit_id": uid, "unit_name": m["unit_name"], "group": m["group"],
+         "reason": m.get("reason") or "未收到单位自评表",
+         "reason_en": "rejected" if m.get("reason") else "no unit report received"}
+        for uid, m in unscored.items()]
+    results["inputs"] = [{"file": Path(s.path).name, "sha256": s.sha256, "kind": s.kind,
+                          "owner": s.owner, "errors": len(s.report.errors),
+                          "warnings": len(s.report.warnings), "used": s.accepted}
+                         for s in subs]
+    return Consolidation(results, subs, batch, missing, rejected)
+
+
+def _owner_name(scheme: Scheme, owner: str | None) -> str:
+    for item in (*scheme.units, *scheme.lead_departments):
+        if item.id == owner:
+            return item.name
+    return ""

@@ -45,10 +45,15 @@ def _group_name(doc: Mapping[str, Any], group_id: str) -> str:
     return next(g["name"] for g in doc["groups"] if g["id"] == group_id)
 
 
-def synthesize(scheme: Scheme, seed: int = 2016) -> dict[str, Any]:
-    """Documents for every unit: unit_reports, lead_scores, adjustments, routine, ballots."""
+def synthesize(scheme: Scheme, seed: int = 2016, quality_seed: int = 2016) -> dict[str, Any]:
+    """Documents for every unit: unit_reports, lead_scores, adjustments, routine, ballots.
+
+    A unit's latent quality depends only on `quality_seed` and its id, so runs for several
+    years (different `seed`) keep the same units strong, as real units tend to stay.
+    """
     rng = random.Random(seed)
-    quality = {u.id: rng.betavariate(4, 2) for u in scheme.units}
+    quality = {u.id: random.Random(f"{quality_seed}:{u.id}").betavariate(4, 2)
+               for u in scheme.units}
     reports = {u.id: _unit_report(scheme, u.id, u.group, quality[u.id], rng) for u in scheme.units}
     return {
         "unit_reports": reports,

@@ -123,7 +123,8 @@ def _number(params: Mapping[str, Any], name: str, default: float | None = None, 
                           f"scoring parameter {name!r} must be a number: {value!r}")
     if ((low is not None and value < low) or (high is not None and value > high)
             or (positive and value <= 0)):
-        bounds = f"{'(' if positive else '['}{low if low is not None else '-∞'}, {high or '∞'}]"
+        ends = (("-∞" if low is None else _fmt(low)), ("∞" if high is None else _fmt(high)))
+        bounds = "> 0" if positive else f"[{ends[0]}, {ends[1]}]"
         raise SchemeError(f"评分参数 {name} = {value} 超出范围 {bounds}",
                           f"scoring parameter {name!r} = {value} is outside {bounds}")
     return float(value)
@@ -344,7 +345,7 @@ def efficacy(inputs: Inputs, params: Mapping[str, Any], full_score: float,
         en = f"{where_en}worst and best are equal ({_fmt(best)}): full {_fmt(full)} points"
         return Scored(full, zh, en, {**used, "position": 1.0})
     position = _clamp((x - worst) / (best - worst), 0.0, 1.0)
-    points = full * (share + (1 - share) * position)
+    points = min(full * (share + (1 - share) * position), full)
     formula = (f"{_fmt(full)} × ({_pct(share)} + {_pct(1 - share)} × {_pct(position)})"
                f" = {_fmt(points)}")
     zh = (f"完成值 {_fmt(x)} 位于{where}最差值 {_fmt(worst)} 至最好值 {_fmt(best)} 的 "
@@ -500,7 +501,7 @@ def ballot(inputs: Inputs, params: Mapping[str, Any], full_score: float,
     score, valid, terms = _tally(inputs.counts, grades, set())
     invalid = float(inputs.invalid or 0)
     full = float(full_score)
-    points = full * min(score, 100.0) / 100
+    points = min(full * score / 100, full)
     inv_zh = f"（无效票 {_fmt(invalid)} 张不计）" if invalid else ""
     inv_en = f" ({_fmt(invalid)} invalid ballots excluded)" if invalid else ""
     zh = (f"有效票 {_fmt(valid)} 张{inv_zh}，得分率 = ({' + '.join(terms)}) ÷ {_fmt(valid)} = "
@@ -519,7 +520,7 @@ def satisfaction(inputs: Inputs, params: Mapping[str, Any], full_score: float,
     options = {k: v for k, v in options.items() if k not in excluded}
     score, valid, terms = _tally(inputs.counts, options, excluded)
     full = float(full_score)
-    points = full * min(score, 100.0) / 100
+    points = min(full * score / 100, full)
     left_out = {k: float(v or 0) for k, v in (inputs.counts or {}).items() if k in excluded}
     out_zh = "、".join(f"「{k}」{_fmt(v)} 票" for k, v in left_out.items() if v)
     out_en = ", ".join(f"{_fmt(v)} {k!r}" for k, v in left_out.items() if v)

@@ -1,0 +1,190 @@
+"""Untrusted files: the corpus of broken and hostile files gives one clean file-level finding each."""
+
+from __future__ import annotations
+
+import importlib.util
+import io
+import time
+import tracemalloc
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from validators.files import FILE_RULES, Limits, inspect_file
+from validators.messages import MESSAGES
+
+DATA = Path(__file__).resolve().parent / "data"
+
+
+def _load_make_bad():
+    spec = importlib.util.spec_from_file_location("make_bad", DATA / "make_bad.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+make_bad = _load_make_bad()
+
+
+@pytest.fixture(scope="session")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[Path, str]:
+    """The corpus freshly generated (the committed copy under tests/data/bad is checked too)."""
+    return make_bad.generate(tmp_path_factory.mktemp("bad"))
+
+
+def test_committed_corpus_matches_the_generator() -> None:
+    committed = {p.name for p in (DATA / "bad").iterdir()}
+    assert committed == set(make_bad.CASES)
+    total = sum(p.stat().st_size for p in (DATA / "bad").iterdir())
+    assert total < 1024 * 1024
+
+
+@pytest.mark.parametrize("name", sorted(make_bad.CASES))
+def test_each_bad_file_gives_one_file_level_finding(name: str, corpus: dict[Path, str]) -> None:
+    path = next(p for p in corpus if p.name == name)
+    expected = corpus[path]
+    tracemalloc.start()
+    started = time.perf_counter()
+    try:
+        issues = inspect_file(path)
+    finally:
+        elapsed = time.perf_counter() - started
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+    assert elapsed < 2.0
+    assert peak < 50 * 1024 * 1024
+    if expected in FILE_RULES:
+        assert [i.rule for i in issues] == [expected]
+        issue = issues[0]
+        assert issue.file == str(path)
+        assert not issue.cell and issue.message and issue.message_en and issue.hint
+    else:
+        assert issues == []  # sound as a file: the workbook validation refuses it
+
+
+def test_the_committed_corpus_gives_the_same_findings() -> None:
+    for name, (rule, _) in make_bad.CASES.items():
+        got = [i.rule for i in inspect_file(DATA / "bad" / name)]
+        assert got == ([rule] if rule in FILE_RULES else []), name
+
+
+def _xlsx(parts: dict[str, bytes]) -> bytes:
+    base = make_bad.xlsx_parts()
+    base.update(parts)
+    return make_bad.zip_bytes(base)
+
+
+def test_a_sound_workbook_passes(tmp_path: Path) -> None:
+    path = tmp_path / "ok.xlsx"
+    path.write_bytes(make_bad.valid_xlsx())
+    assert inspect_file(path) == []
+
+
+@pytest.mark.parametrize(("limits", "rule", "words"), [
+    (Limits(max_file_bytes=100), "file-too-large", "文件过大"),
+    (Limits(max_members=3), "zip-bomb", "内部文件"),
+    (Limits(max_member_uncompressed=200), "zip-bomb", "解压后"),
+    (Limits(max_total_uncompressed=1000), "zip-bomb", "解压后共"),
+    (Limits(max_ratio=1.5, ratio_min_bytes=100), "zip-bomb", "压缩比"),
+    (Limits(max_cells=3), "too-many-cells", "工作表“单位填报”过大"),
+])
+def test_each_limit(tmp_path: Path, limits: Limits, rule: str, words: str) -> None:
+    path = tmp_path / "small.xlsx"
+    path.write_bytes(make_bad.valid_xlsx())
+    issues = inspect_file(path, limits)
+    assert [i.rule for i in issues] == [rule]
+    assert words in issues[0].message
+
+
+def test_cells_are_counted_even_without_references(tmp_path: Path) -> None:
+    cells = "<c><v>1</v></c>" * 50
+    sheet = make_bad._SHEET.format(doctype="", dimension="A1", rows=f"<row>{cells}</row>")
+    path = tmp_path / "anon.xlsx"
+    path.write_bytes(_xlsx({"xl/worksheets/sheet1.xml": sheet.encode()}))
+    assert [i.rule for i in inspect_file(path, Limits(max_cells=40))] == ["too-many-cells"]
+    assert inspect_file(path, Limits(max_cells=60)) == []
+
+
+def test_an_entity_split_across_chunks_is_found(tmp_path: Path) -> None:
+    # Whatever the chunk size, the declaration straddles some chunk boundary.
+    sheet = make_bad._SHEET.format(doctype="<!DOCTYPE x [<!ENTITY a 'b'>]>", dimension="A1",
+                                   rows="")
+    path = tmp_path / "split.xlsx"
+    path.write_bytes(_xlsx({"xl/worksheets/sheet1.xml": sheet.encode()}))
+    for size in (16, 40, 64, 71, 200, 1111):
+        assert [i.rule for i in inspect_file(path, Limits(chunk_bytes=size))] == ["xml-entities"]
+
+
+def test_a_declared_but_decodable_encoding_is_read(tmp_path: Path) -> None:
+    strings = make_bad._STRINGS.format(doctype="", text="阿勒泰市").replace(
+        'encoding="UTF-8"', 'encoding="GB18030"').encode("gb18030")
+    path = tmp_path / "gbk.xlsx"
+    path.write_bytes(_xlsx({"xl/sharedStrings.xml": strings}))
+    assert inspect_file(path) == []
+
+
+def test_utf16_parts_are_decoded(tmp_path: Path) -> None:
+    strings = make_bad._STRINGS.format(doctype="", text="阿勒泰市").replace(
+        'encoding="UTF-8"', 'encoding="UTF-16"')
+    path = tmp_path / "utf16.xlsx"
+    path.write_bytes(_xlsx({"xl/sharedStrings.xml": strings.encode("utf-16")}))
+    assert inspect_file(path) == []
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be", "cp500"])
+def test_entities_are_found_in_any_encoding(tmp_path: Path, encoding: str) -> None:
+    declared = "UTF-16" if encoding.startswith("utf-16") else encoding
+    sheet = make_bad._SHEET.format(doctype="<!DOCTYPE x [<!ENTITY a 'b'>]>", dimension="A1",
+                                   rows="").replace('encoding="UTF-8"', f'encoding="{declared}"')
+    path = tmp_path / "hidden.xlsx"
+    if encoding == "cp500":  # EBCDIC: the declaration must be readable, the rest is not ASCII
+        data = sheet[:sheet.index("?>") + 2].encode() + sheet[sheet.index("?>") + 2:].encode(
+            encoding)
+    else:
+        data = sheet.encode(encoding)
+    path.write_bytes(_xlsx({"xl/worksheets/sheet1.xml": data}))
+    assert [i.rule for i in inspect_file(path)] == ["xml-entities"]
+
+
+def test_truncated_in_the_middle_of_a_member(tmp_path: Path) -> None:
+    data = make_bad.zip_bytes(make_bad.xlsx_parts(), zipfile.ZIP_STORED)
+    # Keep the directory but lose the sheet's bytes: the member ends before its declared size.
+    at = data.index(b"<sheetData>")
+    cut = data[:at] + data[at + 40:]
+    path = tmp_path / "hole.xlsx"
+    path.write_bytes(cut)
+    assert [i.rule for i in inspect_file(path)] in (["truncated"], ["corrupt"])
+
+
+def test_missing_folder_and_unreadable(tmp_path: Path) -> None:
+    assert [i.rule for i in inspect_file(tmp_path / "nope.xlsx")] == ["missing-file"]
+    issues = inspect_file(tmp_path)
+    assert [i.rule for i in issues] == ["unreadable"]
+    assert "文件夹" in issues[0].message and "folder" in issues[0].message_en
+
+
+@pytest.mark.parametrize("rule", FILE_RULES)
+def test_every_file_rule_has_texts_in_both_languages(rule: str) -> None:
+    zh, en, hint, hint_en = MESSAGES[rule]
+    assert zh and en and hint and hint_en
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in zh + hint)
+    assert all(ord(ch) < 0x3000 for ch in en.replace("“", "").replace("”", "") if ch != "→")
+
+
+def test_inspection_is_fast_for_a_normal_workbook(tmp_path: Path) -> None:
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    for row in range(1, 300):
+        for col in range(1, 12):
+            wb.active.cell(row, col, row * col)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    path = tmp_path / "normal.xlsx"
+    path.write_bytes(buffer.getvalue())
+    started = time.perf_counter()
+    for _ in range(20):
+        assert inspect_file(path) == []
+    assert (time.perf_counter() - started) / 20 < 0.05

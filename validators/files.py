@@ -1,0 +1,385 @@
+"""Untrusted files: refuse what no parser should touch, before any parser touches it.
+
+`inspect_file` looks at the raw bytes, the zip directory and a bounded streaming scan
+of the XML parts, and returns at most ONE file-level Issue (the first fatal problem):
+not a file, empty, not a zip, truncated, encrypted, a legacy .xls/.et or .ods, a zip
+bomb, an oversized sheet, XML entity declarations, an unreadable encoding. Memory is
+bounded by `Limits.chunk_bytes`; time by the size limits (nothing is decompressed
+beyond the sizes the zip directory declares, which are themselves limited).
+
+>>> inspect_file("/nonexistent.xlsx")[0].rule
+'missing-file'
+"""
+
+from __future__ import annotations
+
+import codecs
+import html
+import re
+import struct
+import zipfile
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from validators.messages import finding
+from validators.report import Issue
+
+__all__ = ["Limits", "inspect_file", "FILE_RULES"]
+
+FILE_RULES = (
+    "missing-file", "unreadable", "empty-file", "file-too-large", "not-a-zip", "not-xlsx",
+    "truncated", "corrupt", "encrypted", "legacy-format", "ods-format", "zip-bomb",
+    "too-many-cells", "xml-entities", "bad-encoding",
+)
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
+_EOCD = b"PK\x05\x06"
+_EOCD64_LOCATOR = b"PK\x06\x07"
+_EOCD64 = b"PK\x06\x06"
+# Names of the streams Office writes into an encrypted package (ECMA-376 Agile/Standard
+# encryption): directory entries of a compound file are UTF-16LE.
+_ENCRYPTED_STREAMS = tuple(n.encode("utf-16-le") for n in ("EncryptionInfo", "EncryptedPackage"))
+_ODS_MIMETYPES = (b"application/vnd.oasis.opendocument.spreadsheet",)
+_XML_SUFFIXES = (".xml", ".rels", ".vml")
+_DECLARATION = re.compile(rb"<\?xml[^>]*?encoding\s*=\s*[\"']([^\"']{1,40})[\"']")
+_ENTITY = re.compile(rb"<!(?:DOCTYPE|ENTITY)")
+# In a worksheet part only cells carry ` r="E7"` and only rows carry ` r="7"`; the plain
+# attribute patterns are several times faster than matching whole tags.
+_CELL_REF = re.compile(rb" r=\"([A-Z]{1,3})([0-9]{1,7})\"")
+_ROW_REF = re.compile(rb" r=\"([0-9]{1,7})\"")
+_OVERLAP = 64  # longer than every pattern scanned for
+_NAMING_PARTS = ("xl/workbook.xml", "xl/_rels/workbook.xml.rels")
+_SHEET_TAG = re.compile(rb"<(?:\w+:)?sheet\b[^>]*>")
+_ATTRIBUTE = re.compile(rb"([\w:]+)=\"([^\"]*)\"")
+_RELATIONSHIP = re.compile(rb"<(?:\w+:)?Relationship\b[^>]*>")
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Bounds on what a submitted workbook may be; our templates are far below all of them."""
+
+    max_file_bytes: int = 50 * 1024 * 1024
+    max_members: int = 1000
+    max_directory_bytes: int = 2 * 1024 * 1024
+    max_total_uncompressed: int = 200 * 1024 * 1024
+    max_member_uncompressed: int = 100 * 1024 * 1024
+    max_ratio: float = 200.0            # uncompressed / compressed, per member
+    ratio_min_bytes: int = 1024 * 1024  # small members may compress as well as they like
+    max_cells: int = 500_000            # used-range area of one sheet (A1 to the last cell)
+    chunk_bytes: int = 64 * 1024
+
+
+class _Refused(Exception):
+    """Internal: carries the one finding that stops the inspection."""
+
+    def __init__(self, issue: Issue) -> None:
+        super().__init__(issue.rule)
+        self.issue = issue
+
+
+def inspect_file(path: str | Path, limits: Limits = Limits()) -> list[Issue]:
+    """At most one file-level Issue saying why this file must not be parsed; [] if it may be.
+
+    Example: ``inspect_file("县市填报_阿勒泰市.xlsx")`` → ``[]`` for a sound workbook.
+    """
+    path = Path(path)
+    name = str(path)
+    try:
+        _inspect(path, name, limits)
+    except _Refused as refused:
+        return [refused.issue]
+    except OSError as exc:
+        return [finding("unreadable", file=name, params={"reason": exc.strerror or str(exc)})]
+    return []
+
+
+def _refuse(rule: str, name: str, **params: object) -> _Refused:
+    return _Refused(finding(rule, file=name, params=params))
+
+
+def _inspect(path: Path, name: str, limits: Limits) -> None:
+    if not path.exists():
+        raise _refuse("missing-file", name)
+    if path.is_dir():
+        raise _refuse("unreadable", name, reason="这是一个文件夹", reason_en="it is a folder")
+    size = path.stat().st_size
+    if size == 0:
+        raise _refuse("empty-file", name)
+    if size > limits.max_file_bytes:
+        raise _refuse("file-too-large", name, size=_mb(size), limit=_mb(limits.max_file_bytes))
+    with path.open("rb") as handle:
+        head = handle.read(8)
+        if head.startswith(_OLE_MAGIC):
+            handle.seek(0)
+            raise _refuse("encrypted" if _has_encryption_streams(handle, limits) else
+                          "legacy-format", name)
+        if not head.startswith(_ZIP_MAGICS):
+            raise _refuse("not-a-zip", name)
+        entries = _directory_entries(handle, size, name, limits)
+        try:
+            archive = zipfile.ZipFile(handle)
+        except (zipfile.BadZipFile, ValueError, NotImplementedError, EOFError):
+            raise _refuse("truncated", name) from None
+        with archive:
+            infos = archive.infolist()
+            if len(infos) != entries and entries >= 0:
+                raise _refuse("truncated", name)
+            _check_directory(infos, name, limits)
+            _check_kind(archive, infos, name)
+            parts = [i for i in infos if i.filename.lower().endswith(_XML_SUFFIXES)]
+            # The workbook part and its relationships first: they name the sheets.
+            for info in parts:
+                if info.filename in _NAMING_PARTS:
+                    _scan_part(archive, info, name, limits, {})
+            sheet_names = _sheet_names(archive)
+            for info in parts:
+                if info.filename not in _NAMING_PARTS:
+                    _scan_part(archive, info, name, limits, sheet_names)
+
+
+def _mb(size: int) -> str:
+    return f"{size / 1024 / 1024:.1f} MB"
+
+
+def _has_encryption_streams(handle: object, limits: Limits) -> bool:
+    """Whether a compound (OLE) file holds Office's encryption streams, by a bounded scan."""
+    tail = b""
+    keep = max(len(n) for n in _ENCRYPTED_STREAMS)
+    while True:
+        chunk = handle.read(limits.chunk_bytes)  # type: ignore[attr-defined]
+        if not chunk:
+            return False
+        window = tail + chunk
+        if any(n in window for n in _ENCRYPTED_STREAMS):
+            return True
+        tail = window[-keep:]
+
+
+def _directory_entries(handle: object, size: int, name: str, limits: Limits) -> int:
+    """Member count from the end-of-central-directory record, checked before zipfile reads it.
+
+    zipfile builds one object per member; a directory claiming millions is refused here.
+    """
+    tail_size = min(size, 65_557)
+    handle.seek(size - tail_size)  # type: ignore[attr-defined]
+    tail = handle.read(tail_size)  # type: ignore[attr-defined]
+    at = tail.rfind(_EOCD)
+    if at < 0 or len(tail) - at < 22:
+        raise _refuse("truncated", name)
+    (_, _, _, _, entries, directory_size, directory_offset,
+     _) = struct.unpack("<4s4H2LH", tail[at:at + 22])
+    if entries == 0xFFFF or directory_size == 0xFFFFFFFF or directory_offset == 0xFFFFFFFF:
+        locator = tail.rfind(_EOCD64_LOCATOR, 0, at)
+        if locator < 0:
+            raise _refuse("truncated", name)
+        (offset64,) = struct.unpack("<Q", tail[locator + 8:locator + 16])
+        if offset64 + 56 > size:
+            raise _refuse("truncated", name)
+        handle.seek(offset64)  # type: ignore[attr-defined]
+        record = handle.read(56)  # type: ignore[attr-defined]
+        if not record.startswith(_EOCD64):
+            raise _refuse("truncated", name)
+        entries, directory_size = struct.unpack("<QQ", record[32:48])
+    if entries > limits.max_members:
+        raise _refuse("zip-bomb", name, reason=f"含 {entries} 个内部文件（上限 {limits.max_members}）",
+                      reason_en=f"{entries} members (limit {limits.max_members})")
+    if directory_size > limits.max_directory_bytes:
+        raise _refuse("zip-bomb", name, reason=f"目录大小 {_mb(directory_size)}",
+                      reason_en=f"a directory of {_mb(directory_size)}")
+    handle.seek(0)  # type: ignore[attr-defined]
+    return int(entries)
+
+
+def _check_directory(infos: list[zipfile.ZipInfo], name: str, limits: Limits) -> None:
+    total = 0
+    for info in infos:
+        if info.flag_bits & 0x1:
+            raise _refuse("encrypted", name)
+        if info.file_size > limits.max_member_uncompressed:
+            limit = _mb(limits.max_member_uncompressed)
+            raise _refuse("zip-bomb", name,
+                          reason=f"{info.filename} 解压后 {_mb(info.file_size)}（上限 {limit}）",
+                          reason_en=f"{info.filename} expands to {_mb(info.file_size)} "
+                                    f"(limit {limit})")
+        if (info.file_size >= limits.ratio_min_bytes
+                and info.file_size > limits.max_ratio * max(info.compress_size, 1)):
+            ratio = info.file_size / max(info.compress_size, 1)
+            raise _refuse("zip-bomb", name,
+                          reason=f"{info.filename} 压缩比 {ratio:.0f}:1（上限 {limits.max_ratio:.0f}:1）",
+                          reason_en=f"{info.filename} compresses {ratio:.0f}:1 "
+                                    f"(limit {limits.max_ratio:.0f}:1)")
+        total += info.file_size
+    if total > limits.max_total_uncompressed:
+        limit = _mb(limits.max_total_uncompressed)
+        raise _refuse("zip-bomb", name, reason=f"解压后共 {_mb(total)}（上限 {limit}）",
+                      reason_en=f"expands to {_mb(total)} in all (limit {limit})")
+
+
+def _check_kind(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo], name: str) -> None:
+    names = {info.filename for info in infos}
+    if "mimetype" in names:
+        with archive.open("mimetype") as member:
+            if member.read(80).strip().startswith(_ODS_MIMETYPES):
+                raise _refuse("ods-format", name)
+    if "content.xml" in names and "META-INF/manifest.xml" in names:
+        raise _refuse("ods-format", name)
+    for needed in ("[Content_Types].xml", "xl/workbook.xml"):
+        if needed not in names:
+            raise _refuse("not-xlsx", name, missing=needed)
+
+
+def _scan_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, limits: Limits,
+               sheet_names: dict[str, str]) -> None:
+    """Stream one XML part: entity declarations, encoding, and (for sheets) the used range."""
+    part = info.filename
+    is_sheet = part.startswith("xl/worksheets/") and part.endswith(".xml")
+    sheet = sheet_names.get(part, part.rsplit("/", 1)[-1].removesuffix(".xml"))
+    decoder: codecs.IncrementalDecoder | None = None
+    raw = True
+    max_row = max_col = cells = 0
+    carry = b""
+    for chunk in _chunks(archive, info, name, limits):
+        if decoder is None:
+            decoder, raw = _decoder_for(chunk, part, name)
+        try:
+            text = decoder.decode(chunk)
+        except UnicodeDecodeError as exc:
+            raise _bad_bytes(name, part, decoder, exc) from None
+        # Patterns are ASCII: scan UTF-8 bytes as they are, anything else re-encoded.
+        data = chunk if raw else text.encode("utf-8")
+        # Tags may straddle chunks: scan up to the last "<", carry the rest over.
+        window = carry + data
+        cut = window.rfind(b"<")
+        if cut < 0 or len(window) - cut > _OVERLAP:
+            cut = len(window) - _OVERLAP  # long text: keep enough for any pattern we look for
+        body, carry = window[:cut], window[cut:]
+        if _ENTITY.search(body):
+            raise _refuse("xml-entities", name, part=part)
+        if is_sheet:
+            max_row, max_col, cells = _used_range(body, max_row, max_col, cells, sheet, name,
+                                                  limits)
+    if carry:
+        if _ENTITY.search(carry):
+            raise _refuse("xml-entities", name, part=part)
+        if is_sheet:
+            _used_range(carry, max_row, max_col, cells, sheet, name, limits)
+    if decoder is not None:
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError as exc:
+            raise _bad_bytes(name, part, decoder, exc) from None
+
+
+def _bad_bytes(name: str, part: str, decoder: codecs.IncrementalDecoder,
+               exc: UnicodeDecodeError) -> _Refused:
+    encoding = getattr(decoder, "encoding", None) or exc.encoding
+    return _refuse("bad-encoding", name, part=part,
+                   reason=f"内容不是有效的 {encoding} 文字", reason_en=f"invalid {encoding}: {exc.reason}")
+
+
+def _chunks(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str,
+            limits: Limits) -> Iterator[bytes]:
+    """Decompressed chunks of one member; zipfile stops at the declared size and checks CRC."""
+    try:
+        with archive.open(info) as member:
+            # The first chunk holds the whole XML declaration, whatever the chunk size.
+            size = max(limits.chunk_bytes, 1024)
+            while True:
+                chunk = member.read(size)
+                size = limits.chunk_bytes
+                if not chunk:
+                    return
+                yield chunk
+    except RuntimeError:  # zipfile: "File ... is encrypted, password required"
+        raise _refuse("encrypted", name) from None
+    except NotImplementedError as exc:
+        raise _refuse("corrupt", name, reason=f"{info.filename} 使用了不支持的压缩方式",
+                      reason_en=f"{info.filename}: {exc}") from None
+    except EOFError:
+        raise _refuse("truncated", name) from None
+    except (zipfile.BadZipFile, zlib.error, ValueError) as exc:
+        text = str(exc)
+        if "Bad CRC" in text or "Error -3" in text or "Bad magic" in text:
+            raise _refuse("corrupt", name, reason=f"{info.filename} 的数据校验失败",
+                          reason_en=f"{info.filename}: {text}") from None
+        raise _refuse("truncated", name) from None
+
+
+def _decoder_for(first: bytes, part: str,
+                 name: str) -> tuple[codecs.IncrementalDecoder, bool]:
+    """A decoder for the part's encoding (UTF-8 unless a BOM or declaration says otherwise),
+    and whether the raw bytes can be scanned as they are (UTF-8)."""
+    if first.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return codecs.getincrementaldecoder("utf-16")(), False
+    if first.startswith((b"<\0", b"\0<")):  # UTF-16 without a byte-order mark
+        encoding = "utf-16-le" if first.startswith(b"<") else "utf-16-be"
+        return codecs.getincrementaldecoder(encoding)(), False
+    match = _DECLARATION.match(first.removeprefix(codecs.BOM_UTF8))
+    encoding = match.group(1).decode("ascii", "replace") if match else "utf-8"
+    try:
+        info = codecs.lookup(encoding)
+    except LookupError:
+        raise _refuse("bad-encoding", name, part=part,
+                      reason=f"未知编码 “{encoding}”",
+                      reason_en=f"unknown encoding {encoding!r}") from None
+    return info.incrementaldecoder(), info.name in ("utf-8", "utf-8-sig")
+
+
+def _sheet_names(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Part name → sheet name, read (after both parts passed the scan) by regular expressions."""
+    try:
+        workbook = archive.read(_NAMING_PARTS[0])
+        rels = archive.read(_NAMING_PARTS[1])
+    except KeyError:
+        return {}
+    targets = {}
+    for tag in _RELATIONSHIP.findall(rels):
+        attrs = dict(_ATTRIBUTE.findall(tag))
+        target = attrs.get(b"Target", b"").decode("utf-8", "replace")
+        target = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+        targets[attrs.get(b"Id", b"")] = target
+    names = {}
+    for tag in _SHEET_TAG.findall(workbook):
+        attrs = {key.rsplit(b":", 1)[-1]: value for key, value in _ATTRIBUTE.findall(tag)}
+        part = targets.get(attrs.get(b"id", b""))
+        if part:
+            names[part] = html.unescape(attrs.get(b"name", b"").decode("utf-8", "replace"))
+    return names
+
+
+def _col_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - 64
+    return number
+
+
+def _used_range(body: bytes, max_row: int, max_col: int, cells: int, sheet: str, name: str,
+                limits: Limits) -> tuple[int, int, int]:
+    refs = _CELL_REF.findall(body)
+    if refs:
+        # zip/set/max run in C; only the few distinct columns and rows reach Python code.
+        letters, numbers = zip(*refs)
+        max_col = max(max_col, max(_col_number(c) for c in set(letters)))
+        max_row = max(max_row, max(int(r) for r in set(numbers)))
+    rows = _ROW_REF.findall(body)
+    if rows:
+        max_row = max(max_row, max(int(r) for r in set(rows)))
+    cells += body.count(b"<c ") + body.count(b"<c>") + body.count(b"<c/>")
+    area = max(max_row * max(max_col, 1), cells)
+    if area > limits.max_cells:
+        ref = f"A1:{_col_letters(max(max_col, 1))}{max(max_row, 1)}"
+        raise _Refused(finding("too-many-cells", file=name, sheet=sheet, params={
+            "sheet": sheet, "area": area, "ref": ref, "limit": limits.max_cells}))
+    return max_row, max_col, cells
+
+
+def _col_letters(number: int) -> str:
+    letters = ""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters

@@ -1,0 +1,128 @@
+"""Scripts (macros): each takes the workbook as its argument and writes its result into it.
+
+- classic add-in (Windows Excel): the console's buttons call RunPython entry points that
+  pass `xw.Book.caller()` (see `xl_addin.console` and the generated kaohe_console.py);
+- xlwings Lite / Server: `@xw.script` registers them; the client passes the book.
+
+Any error becomes an Excel alert with its message (`alerting`), never a traceback dialog.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+import xlwings as xw
+
+from kaohe.errors import KaoheError
+from xl_addin import sheets, tasks
+from xl_addin.findings import (
+    HEADER,
+    RESULT_SHEET,
+    finding_rows,
+    link_address,
+    marks,
+    previous_marks,
+    summary_line,
+)
+
+__all__ = ["validate_workbook", "score_workbook", "consolidate_folder", "make_templates",
+           "alerting", "for_target", "clear_findings", "TITLE"]
+
+TITLE = "kaohe 考核"
+
+
+def alerting(script: Callable[..., Any]) -> Callable[..., Any]:
+    """Run a script; a failure shows an Excel alert with its message instead of a traceback."""
+
+    @functools.wraps(script)
+    def run(book: xw.Book, *args: Any) -> Any:
+        try:
+            return script(book, *args)
+        except KaoheError as exc:
+            book.app.alert(exc.message, title=TITLE, mode="critical")
+        except Exception as exc:  # noqa: BLE001 - whatever it is, Excel shows a message
+            book.app.alert(f"出错了 error: {type(exc).__name__}: {exc}", title=TITLE,
+                           mode="critical")
+        return None
+
+    return run
+
+
+@alerting
+def for_target(console: xw.Book, script: Callable[[xw.Book], Any]) -> None:
+    """Classic console: run a script on the workbook named in (or opened beside) the console."""
+    script(sheets.target_book(console))
+
+
+def clear_findings(book: xw.Book) -> None:
+    """Undo the last run: restore the marked cells and delete the old 校验结果 sheet."""
+    if RESULT_SHEET not in [s.name for s in book.sheets]:
+        return
+    for sheet, cell, fill, note in previous_marks(sheets.sheet_grid(book.sheets[RESULT_SHEET])):
+        sheets.restore_cell(book, sheet, cell, fill, note)
+    book.sheets[RESULT_SHEET].delete()
+
+
+@xw.script
+@alerting
+def validate_workbook(book: xw.Book) -> None:
+    """校验工作簿：在“校验结果”表列出问题（可点击跳转），并标出有问题的单元格。
+    Validate the workbook: list findings in 校验结果 with links, highlight and annotate cells."""
+    clear_findings(book)
+    scheme = tasks.load_scheme_for(sheets.settings(book).path("scheme"))
+    report = tasks.validate_values(sheets.book_sheets(book), book.name,
+                                   sheets.saved_file(book), scheme)
+    _write_findings(book, tasks.issues_of(report), sheets.settings(book).lang)
+
+
+def _write_findings(book: xw.Book, issues: list[Any], lang: str) -> None:
+    """The 校验结果 sheet: a summary line, the table with links, the marks recorded."""
+    rows = finding_rows(issues, lang)
+    done: dict[tuple[str, str], tuple[str, str]] = {}
+    for mark in marks(issues, lang):
+        done[(mark.sheet, mark.cell)] = sheets.mark_cell(book, mark)
+    for row in rows:
+        row[7:9] = done.pop((row[1], row[2]), (None, None))
+    out = sheets.replace_sheet(book, RESULT_SHEET)
+    out["A1"].value = summary_line(issues, book.name, lang)
+    out["A2"].value = [HEADER] + rows
+    for number, row in enumerate(rows, 3):
+        if row[1] and row[2]:
+            out[f"C{number}"].add_hyperlink(link_address(row[1], row[2]), row[2])
+    out.activate()
+
+
+@xw.script
+@alerting
+def score_workbook(book: xw.Book) -> None:
+    """计算暂估得分：按考核引擎把每项指标的得分填入“预估得分”栏。
+    Fill the engine's provisional points into the points column of a unit or lead sheet."""
+    scheme = tasks.load_scheme_for(sheets.settings(book).path("scheme"))
+    grids = sheets.book_sheets(book)
+    read = tasks.read_values(grids, book.name, sheets.saved_file(book))
+    points = tasks.provisional_points(read.document, scheme)
+    cells = tasks.points_cells({g.name: g.values for g in grids}, read.cell_map, points)
+    for sheet, row, column, value in cells:
+        book.sheets[sheet].range((row, column)).value = value
+    book.app.alert(f"已填入 {len(cells)} 项暂估得分 ({len(cells)} provisional points filled)",
+                   title=TITLE, mode="info")
+
+
+@xw.script
+@alerting
+def consolidate_folder(book: xw.Book) -> None:
+    """汇总排名：读取控制台中的填报文件夹、方案和输出文件夹，汇总并写回摘要。
+    Consolidate the console's folder with its scheme into its output folder; show the summary."""
+    sheets.write_lines(book, "kaohe_summary", ["正在汇总… consolidating…"])
+    sheets.write_lines(book, "kaohe_summary", tasks.consolidate(sheets.settings(book)))
+
+
+@xw.script
+@alerting
+def make_templates(book: xw.Book) -> None:
+    """生成模板：按控制台中的考核方案生成全部填报模板到输出文件夹。
+    Generate the template set of the console's scheme into its output folder."""
+    sheets.write_lines(book, "kaohe_summary", tasks.make_templates(sheets.settings(book)))
+

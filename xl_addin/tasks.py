@@ -1,0 +1,194 @@
+"""The work behind the scripts, without xlwings: validate, score, consolidate, make templates.
+
+Each task takes plain values (sheet grids, paths, a scheme) and returns plain data that the
+script writes back into Excel. The readers, validators and the pipeline do the real work;
+this module only chooses which to call and shapes their results for a sheet.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from kaohe.engine.methods import SCORERS, Inputs
+from kaohe.engine.model import Scheme
+from kaohe.errors import KaoheError
+from validators.report import Issue, Report
+from xl_addin.convert import code_for, is_blank, scheme_at
+from xl_addin.findings import RESULT_SHEET
+from xl_addin.snapshot import SheetValues, write_snapshot
+
+__all__ = ["Settings", "validate_values", "read_values", "provisional_points",
+           "points_cells", "consolidate", "make_templates", "load_scheme_for", "issues_of"]
+
+KEY_MARK = "kaohe:key"  # A1 of every keyed sheet of our templates (workbook_templates.sheetkit)
+POINTS_KEY = "points"
+NOT_APPLICABLE = "不适用"
+
+
+class Settings(dict[str, Any]):
+    """The console's named cells (kaohe_folder, kaohe_scheme, …) by name without the prefix."""
+
+    def path(self, name: str) -> Path | None:
+        """A path cell, None when blank."""
+        value = self.get(name)
+        return None if is_blank(value) else Path(str(value).strip()).expanduser()
+
+    @property
+    def lang(self) -> str:
+        return "en" if str(self.get("lang") or "").strip().lower().startswith("en") else "zh"
+
+
+def load_scheme_for(path: Path | None) -> Scheme:
+    """The scheme named in a workbook or console (blank: $KAOHE_SCHEME, else the embedded)."""
+    return scheme_at(str(path) if path else None)
+
+
+def _snapshot(sheets: Sequence[SheetValues], folder: Path, name: str, base: Path | None) -> Path:
+    stem = Path(name).stem or "workbook"
+    return write_snapshot(sheets, folder / f"{stem}.xlsx", base, skip=(RESULT_SHEET,))
+
+
+def validate_values(sheets: Sequence[SheetValues], name: str, base: Path | None,
+                    scheme: Scheme) -> Report:
+    """Validate the values Excel holds with the same checks as at consolidation."""
+    from validators import validate_workbook  # type: ignore[attr-defined]
+
+    with tempfile.TemporaryDirectory(prefix="kaohe-") as folder:
+        report = validate_workbook(_snapshot(sheets, Path(folder), name, base), scheme)
+    issues = [replace(issue, file=name) for issue in report.issues]
+    return Report(file=name, issues=issues, kind=report.kind, unit_id=report.unit_id)
+
+
+def read_values(sheets: Sequence[SheetValues], name: str, base: Path | None) -> Any:
+    """The reader's WorkbookRead (kind, document, cell_map, issues, meta) of Excel's values."""
+    from workbook_templates import read_workbook  # type: ignore[attr-defined]
+
+    with tempfile.TemporaryDirectory(prefix="kaohe-") as folder:
+        return read_workbook(_snapshot(sheets, Path(folder), name, base))
+
+
+def _points(scheme: Scheme, unit_id: str, indicator_id: str, actual: Any = None,
+            rating: Any = None, count: Any = None) -> float | str:
+    """The engine's points for one unit and indicator, or the per-cell error text."""
+    try:
+        ind = scheme.indicator(indicator_id)
+        target = ind.target_for(unit_id)
+        inputs = Inputs(actual=None if actual is None else float(actual), target=target,
+                        rating=rating, count=None if count is None else float(count))
+        return SCORERS[ind.method](inputs, dict(ind.params), ind.full_score, ind.direction).points
+    except KaoheError as exc:
+        return code_for(exc)
+
+
+def provisional_points(document: Mapping[str, Any], scheme: Scheme) -> list[tuple[str, Any]]:
+    """(JSON path of the row's input, points or error text) for every row of a document."""
+    if document.get("kind") == "unit_report":
+        unit = str(document.get("unit_id") or "")
+        return [(f"$.items[{i}].actual", NOT_APPLICABLE if item.get("not_applicable")
+                 else _points(scheme, unit, item["indicator_id"], item.get("actual")))
+                for i, item in enumerate(document.get("items", []))]
+    if document.get("kind") == "lead_scores":
+        return [(f"$.entries[{i}].{_input_field(entry)}",
+                 _points(scheme, entry["unit_id"], entry["indicator_id"], entry.get("value"),
+                         entry.get("rating"), entry.get("count")))
+                for i, entry in enumerate(document.get("entries", []))]
+    raise KaoheError(f"这个工作簿（{document.get('kind')}）没有可计算的得分栏",
+                     f"this workbook ({document.get('kind')}) has no points to compute")
+
+
+def _input_field(entry: Mapping[str, Any]) -> str:
+    for name in ("value", "rating", "count"):
+        if entry.get(name) is not None:
+            return name
+    return "value"
+
+
+def points_cells(grids: Mapping[str, Sequence[Sequence[Any]]],
+                 cell_map: Mapping[str, tuple[str, str]],
+                 points: Sequence[tuple[str, Any]]) -> list[tuple[str, int, int, Any]]:
+    """(sheet, row, column, value): each result goes to the `points` column of its row.
+
+    The row comes from the cell map of the row's input; the column is the one keyed
+    "points" in row 1 of a keyed sheet (A1 = "kaohe:key").
+    """
+    from openpyxl.utils.cell import coordinate_from_string
+
+    out = []
+    for path, value in points:
+        if path not in cell_map:
+            continue
+        sheet, cell = cell_map[path]
+        column = _points_column(grids.get(sheet, []))
+        if column:
+            out.append((sheet, coordinate_from_string(cell)[1], column, value))
+    return out
+
+
+def _points_column(grid: Sequence[Sequence[Any]]) -> int | None:
+    """1-based column keyed "points" in a keyed sheet's row 1."""
+    if not grid or not grid[0] or grid[0][0] != KEY_MARK:
+        return None
+    keys = list(grid[0])
+    return keys.index(POINTS_KEY) + 1 if POINTS_KEY in keys else None
+
+
+def consolidate(settings: Settings) -> list[str]:
+    """Consolidate the console's folder into its output folder; returns the summary lines."""
+    from kaohe.pipeline.consolidate import consolidate_folder
+    from kaohe.pipeline.io import write_json
+    from kaohe.pipeline.summary import consolidation_summary
+
+    folder, output = _required(settings, "folder"), _required(settings, "output")
+    run = consolidate_folder(folder, load_scheme_for(settings.path("scheme")))
+    output.mkdir(parents=True, exist_ok=True)
+    written = [write_json(output / "results.json", run.results)]
+    written += _results_workbook(run, output / "results.xlsx", settings.lang)
+    lines = consolidation_summary(run, lang=settings.lang).splitlines()
+    return lines + [f"→ {path}" for path in written]
+
+
+def _results_workbook(run: Any, path: Path, lang: str) -> list[Path]:
+    """The results workbook, when workbook_templates can write it."""
+    try:
+        from workbook_templates.results_book import write_results_workbook
+    except ImportError:
+        return []
+    write_results_workbook(run.results, path, lang=lang, rejected=run.rejected,
+                           missing=run.missing)
+    return [path]
+
+
+def make_templates(settings: Settings) -> list[str]:
+    """The template set of the console's scheme, in its output folder; returns summary lines."""
+    from workbook_templates import build_templates  # type: ignore[attr-defined]
+
+    output = _required(settings, "output")
+    scheme = load_scheme_for(settings.path("scheme"))
+    paths = [Path(p) for p in build_templates(scheme, output, settings.lang) or []]
+    head = (f"{scheme.name}：已生成 {len(paths)} 个模板" if settings.lang != "en"
+            else f"{scheme.name}: {len(paths)} templates written")
+    return [head, f"→ {output}"] + [f"  {p.name}" for p in paths]
+
+
+def _required(settings: Settings, name: str) -> Path:
+    path = settings.path(name)
+    if path is None:
+        raise KaoheError(f"请在控制台填写“{LABELS[name][0]}”（名称 kaohe_{name}）",
+                         f"fill in {LABELS[name][1]} in the console (name kaohe_{name})")
+    return path
+
+
+LABELS = {"folder": ("填报文件夹", "the folder of submissions"),
+          "output": ("输出文件夹", "the output folder"),
+          "scheme": ("考核方案文件", "the scheme file"),
+          "workbook": ("要校验的工作簿", "the workbook to check")}
+
+
+def issues_of(report: Report) -> list[Issue]:
+    """The findings in the order the 校验结果 sheet lists them: errors first, else as found."""
+    order = {"error": 0, "warning": 1}
+    return sorted(report.issues, key=lambda i: order.get(i.severity, 2))

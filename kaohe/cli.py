@@ -94,6 +94,7 @@ def current_lang() -> str:
 # Modules under kaohe/commands/ that each define click commands in a COMMANDS list.
 # One line per module; each module keeps its own imports lazy (inside the command).
 _COMMAND_MODULES = [
+    "addin",
     "history",
     "consolidate",
 ]

@@ -1,0 +1,52 @@
+"""`kaohe addin`: the Excel side — build the office console workbook for the xlwings add-in."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+__all__ = ["COMMANDS"]
+
+
+def _friendly(func: Callable[..., Any]) -> Callable[..., Any]:
+    """kaohe.cli.friendly, looked up when called (kaohe.cli imports this module while loading)."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from kaohe.cli import friendly
+
+        return friendly(func)(*args, **kwargs)
+
+    return wrapper
+
+
+@click.group("addin")
+def addin() -> None:
+    """Excel add-in tools: the office console workbook (xlwings). 考核工作台
+
+    Example: kaohe addin build console
+    """
+
+
+@addin.command("build")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--standalone", is_flag=True, default=False,
+              help="Embed xlwings' VBA module (no add-in needed, only pip install xlwings).")
+@_friendly
+def build(directory: Path, standalone: bool) -> None:
+    """Write kaohe.xlsm (buttons, named cells, xlwings.conf) and kaohe_console.py into DIRECTORY.
+
+    Example: kaohe addin build console
+    """
+    from xl_addin.console import build_console
+
+    for path in build_console(directory, standalone=standalone):
+        click.echo(f"→ {path}")
+    click.echo("Open kaohe.xlsm in Excel with the xlwings add-in installed; see docs/excel.md.")
+
+
+COMMANDS = [addin]

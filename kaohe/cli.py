@@ -97,6 +97,7 @@ _COMMAND_MODULES = [
     "addin",
     "history",
     "consolidate",
+    "results",
 ]
 
 

@@ -1,0 +1,76 @@
+"""`kaohe results-book` and `kaohe feedback`: the published workbooks from a results.json."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from kaohe.cli import current_lang, friendly
+
+__all__ = ["COMMANDS"]
+
+
+def _read_results(path: Path) -> dict[str, Any]:
+    from kaohe.errors import KaoheError
+    from kaohe.pipeline.io import read_json
+
+    try:
+        document = read_json(path)
+    except ValueError as exc:  # json.JSONDecodeError, UnicodeDecodeError
+        raise KaoheError(f"{path} 不是有效的 JSON：{exc}", f"{path} is not valid JSON: {exc}") \
+            from None
+    if not isinstance(document, dict) or document.get("kind") != "results":
+        raise KaoheError(f"{path} 不是考核结果文件（kind 应为 results）",
+                         f"{path} is not a results document (kind should be 'results')")
+    return document
+
+
+@click.command("results-book")
+@click.argument("results_json", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
+              default=Path("综合考核结果.xlsx"), show_default=True,
+              help="Results workbook to write.")
+@click.option("--scheme", "scheme_path", type=click.Path(exists=True, dir_okay=False,
+              path_type=Path), default=None,
+              help="Scheme JSON, for the title and the rounding digits (optional).")
+@friendly
+def results_book(results_json: Path, out: Path, scheme_path: Path | None) -> None:
+    """Write the published results workbook (rankings, points, adjustments, what-if).
+
+    Example: kaohe results-book demo-out/results.json --scheme demo-out/scheme.json --out 结果.xlsx
+    """
+    from kaohe.pipeline.io import read_json
+    from workbook_templates.results_book import write_results_workbook
+
+    results = _read_results(results_json)
+    scheme = read_json(scheme_path) if scheme_path else None
+    write_results_workbook(results, out, lang=current_lang(), scheme=scheme)
+    click.echo(f"→ {out}")
+
+
+@click.command("feedback")
+@click.argument("results_json", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("feedback"), show_default=True,
+              help="Folder for the workbooks (结果反馈_<unit_id>.xlsx).")
+@friendly
+def feedback(results_json: Path, out: Path) -> None:
+    """Write one feedback workbook per unit for its principal leader.
+
+    Example: kaohe feedback demo-out/results.json --out demo-out/feedback
+    """
+    from workbook_templates.feedback_book import write_feedback_workbooks
+
+    results = _read_results(results_json)
+
+    def progress(done: int, total: int) -> None:
+        if done == total or done % 50 == 0:
+            click.echo(f"\r反馈 feedback {done}/{total}", nl=done == total, err=True)
+
+    paths = write_feedback_workbooks(results, out, lang=current_lang(), progress=progress)
+    click.echo(f"→ {out}（{len(paths)} 个工作簿 workbooks）")
+
+
+COMMANDS = [results_book, feedback]

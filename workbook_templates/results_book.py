@@ -1,0 +1,416 @@
+"""The published results workbook, written from a `results` document (pure data in, .xlsx out).
+
+Sheets, in order (Chinese names; English with ``lang="en"``):
+
+- 说明: scheme, year, how to read the workbook, the scoring rule, the weights;
+- one ranking sheet per group (named after the group): rank, unit, total, grade and why it
+  moved, top-grade eligibility and the gates hit, component scores, bonus, deduction, change
+  against last year; a bar chart of totals and a stacked chart of the weighted components;
+- <group>指标得分: units × indicators points with the full scores on top; lost points filled
+  light orange, a region-assigned indicator that cost the top grade in red;
+- 加扣分: every adjustment event with its reason, evidence, approver and appeal decision;
+- 未计分: rejected files and missing submissions;
+- 测算: the weights per group in editable cells and native formulas for total and rank, so
+  the office can try other weights without Python (Excel 2010, WPS, LibreOffice).
+
+>>> write_results_workbook(results, Path("结果.xlsx"), rejected=[], missing=[])  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from xlsxwriter.workbook import Workbook
+from xlsxwriter.worksheet import Worksheet
+
+from kaohe.pipeline.io import write_atomic
+from workbook_templates.results_labels import DOC_KIND, KIND, OUTCOME, RESULTS_LABELS, TYPE, pick
+from workbook_templates.whatif_sheet import write_whatif_sheet
+from workbook_templates.xlsx_style import (
+    Labels,
+    Styles,
+    fit_row,
+    grade_label,
+    group_label,
+    open_workbook,
+    print_setup,
+    put,
+    put_row,
+    safe_sheet_name,
+    unit_label,
+)
+
+__all__ = ["write_results_workbook"]
+
+
+def write_results_workbook(results: Mapping[str, Any], path: Path, *, lang: str = "zh",
+                           rejected: Sequence[Mapping[str, Any]] = (),
+                           missing: Sequence[Mapping[str, Any]] = (),
+                           scheme: Mapping[str, Any] | None = None, digits: int | None = None,
+                           generated: date | None = None) -> Path:
+    """Write the published results workbook atomically; returns `path`.
+
+    `scheme` (optional) supplies the scheme's name and rounding digits (else `digits`, else 2);
+    `generated` is the only date written into the file (same results → same bytes).
+
+    Example: write_results_workbook(results, Path("2016年度综合考核结果.xlsx"))
+    """
+    if digits is None:
+        digits = int(((scheme or {}).get("rounding") or {}).get("digits", 2))
+    book = _Book(results, lang, scheme, digits, generated)
+    return write_atomic(Path(path), lambda tmp: book.write(tmp, rejected, missing))
+
+
+class _Book:
+    """One workbook being written: the results, the language, the styles."""
+
+    def __init__(self, results: Mapping[str, Any], lang: str, scheme: Mapping[str, Any] | None,
+                 digits: int, generated: date | None) -> None:
+        self.results, self.lang, self.scheme = results, lang, scheme or {}
+        self.T = Labels(RESULTS_LABELS, lang)
+        self.digits, self.generated = digits, generated
+        self.groups = list(results.get("groups", []))
+        self.comps = list(results.get("components", []))
+        order = {g["id"]: i for i, g in enumerate(self.groups)}
+        units = sorted(results.get("units", []),
+                       key=lambda u: (order.get(u["group"], len(order)), u.get("rank") or 0))
+        self.by_group = {g["id"]: [u for u in units if u["group"] == g["id"]] for g in self.groups}
+        self.has_history = any(u.get("history") for u in units)
+        self.taken: set[str] = set()
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    @property
+    def title(self) -> str:
+        """The scheme's name turned into the results' title (…方案（示例） → …结果（示例）)."""
+        en = self.lang == "en"
+        name = str(self.scheme.get("name_en" if en else "name") or self.scheme.get("name") or "")
+        if not name:
+            return self.T("default_title", year=self.results.get("year", ""))
+        if en:
+            return f"{name} — results"
+        head, sep, tail = name.rpartition("方案")
+        return f"{head}结果{tail}" if sep else f"{name}结果"
+
+    def comp_name(self, comp: Mapping[str, Any]) -> str:
+        return group_label(comp, self.lang)
+
+    def sheet(self, wb: Workbook, name: str, tab: str | None = None) -> Worksheet:
+        ws = wb.add_worksheet(safe_sheet_name(name, self.taken))
+        ws.hide_gridlines(2)
+        if tab:
+            ws.set_tab_color(tab)
+        return ws
+
+    def heading(self, ws: Worksheet, last_col: int, title: str, subtitle: str) -> int:
+        """Title, subtitle and the illustrative banner; returns the next free row."""
+        ws.merge_range(0, 0, 0, last_col, title, self.st("title"))
+        ws.set_row(0, 30)
+        ws.merge_range(1, 0, 1, last_col, subtitle, self.st("subtitle"))
+        if self.results.get("illustrative"):
+            ws.merge_range(2, 0, 2, last_col, self.T("illustrative"), self.st("banner"))
+            return 4
+        return 3
+
+    def header(self, ws: Worksheet, row: int, cols: Sequence[tuple[str, float]]) -> None:
+        for c, (text, width) in enumerate(cols):
+            put(ws, row, c, text, self.st, "header")
+            ws.set_column(c, c, width)
+        ws.set_row(row, 32)
+
+    # -- the workbook ----------------------------------------------------------------------
+
+    def write(self, tmp: Path, rejected: Sequence[Mapping[str, Any]],
+              missing: Sequence[Mapping[str, Any]]) -> None:
+        wb = open_workbook(tmp, title=self.title, created=self.generated)
+        self.st = Styles(wb)
+        self.about(wb)
+        for group in self.groups:
+            self.ranking(wb, group, self.by_group[group["id"]])
+        for group in self.groups:
+            self.points(wb, group, self.by_group[group["id"]])
+        self.adjustments(wb)
+        self.not_scored(wb, rejected, missing)
+        write_whatif_sheet(self, wb)
+        wb.close()
+
+    def about(self, wb: Workbook) -> None:
+        T, r = self.T, self.results
+        ws = self.sheet(wb, T("sheet_about"), "#1F4E78")
+        ws.set_column(0, 0, 18)
+        ws.set_column(1, 1, 90)
+        row = self.heading(ws, 1, self.title, T("about_subtitle", year=r.get("year", "")))
+        facts = [(T("scheme_name"), self.title), (T("scheme_id"), r.get("scheme_id", "")),
+                 (T("scheme_version"), r.get("scheme_version", "")), (T("year"), r.get("year")),
+                 (T("groups_n"), "、".join(f"{group_label(g, self.lang)}（{g.get('units', 0)}）"
+                                          for g in self.groups)),
+                 (T("units_n"), len(r.get("units", []))),
+                 (T("generated"), T("generated_note") + (f" {self.generated.isoformat()}"
+                                                         if self.generated else ""))]
+        if r.get("history_note"):
+            facts.append((T("history"), r["history_note"]))
+        for key, value in facts:
+            put(ws, row, 0, key, self.st, "key")
+            put(ws, row, 1, str(value if value is not None else ""), self.st, "text_wrap")
+            row += 1
+        row += 1
+        put(ws, row, 0, T("how_to_read"), self.st, "section")
+        row += 1
+        for key in ("read_ranking", "read_points", "read_adjustments", "read_not_scored",
+                    "read_whatif", "read_rule"):
+            put(ws, row, 0, T(key + "_k"), self.st, "key")
+            put(ws, row, 1, T(key, digits=self.digits), self.st, "text_wrap")
+            fit_row(ws, row, [(T(key, digits=self.digits), 90)])
+            row += 1
+        row += 1
+        put(ws, row, 0, T("weights"), self.st, "section")
+        row += 1
+        put_row(ws, row, 0, [T("group"), "  ".join(self.comp_name(c) for c in self.comps)],
+                self.st, "header")
+        for g in self.groups:
+            row += 1
+            put(ws, row, 0, group_label(g, self.lang), self.st, "key")
+            put(ws, row, 1, "  ".join(f"{self.comp_name(c)} {c['weights'].get(g['id'], 0):g}"
+                                      for c in self.comps), self.st, "text")
+        print_setup(ws, header_rows=None, landscape=False, footer=self.title)
+
+    # -- ranking per group -------------------------------------------------------------------
+
+    def ranking(self, wb: Workbook, group: Mapping[str, Any], units: list[dict[str, Any]]) -> None:
+        T = self.T
+        ws = self.sheet(wb, group_label(group, self.lang), "#2E75B6")
+        cols: list[tuple[str, float]] = [(T("rank"), 5.5), (T("unit"), 24), (T("total"), 8),
+                                         (T("grade"), 7), (T("eligible"), 7)]
+        cols += [(self.comp_name(c), 9) for c in self.comps]
+        cols += [(T("bonus"), 6.5), (T("deduction"), 6.5)]
+        if self.has_history:
+            cols += [(T("prev_total"), 8), (T("total_change"), 8), (T("prev_rank"), 6.5),
+                     (T("rank_change"), 6.5)]
+        cols.append((T("remarks"), 48))
+        last = len(cols) - 1
+        top = self.heading(ws, last, T("ranking_title", title=self.title, group=group_label(
+            group, self.lang)), T("ranking_subtitle", n=len(units)))
+        self.header(ws, top, cols)
+        grades = list(self.results.get("grades") or [])
+        for i, u in enumerate(units):
+            row = top + 1 + i
+            grade = u.get("grade")
+            gstyle = ("grade_top" if grades and grade == grades[0] else
+                      "grade_low" if grades and grade == grades[-1] else "text_c")
+            eligible = u.get("top_grade_eligible", True)
+            values: list[Any] = [u.get("rank"), unit_label(u, self.lang), u.get("total"),
+                                 grade_label(grade, self.lang), T("yes") if eligible else T("no")]
+            styles = ["int", "text", "num_b", gstyle, "text_c" if eligible else "text_warn"]
+            values += [u["components"].get(c["id"]) for c in self.comps]
+            styles += ["num"] * len(self.comps)
+            values += [u.get("bonus") or 0.0, u.get("deduction") or 0.0]
+            styles += ["num", "num"]
+            if self.has_history:
+                h = u.get("history") or {}
+                values += [h.get("previous_total"), h.get("total_change"), h.get("previous_rank"),
+                           h.get("rank_change")]
+                styles += ["num", "delta", "int", "delta_i"]
+            values.append(self.remarks(u))
+            styles.append("text_wrap")
+            put_row(ws, row, 0, values, self.st, styles)
+            fit_row(ws, row, [(values[-1], cols[-1][1])])
+        end = top + len(units)
+        ws.freeze_panes(top + 1, 2)
+        ws.autofilter(top, 0, max(end, top), last)
+        chart_row = end + 2
+        self.charts(wb, ws, units, top, cols, chart_row)
+        rows_for_charts = max(16, len(units) + 6)
+        print_setup(ws, header_rows=(top, top), last_col=last,
+                    last_row=chart_row + rows_for_charts, footer=self.title)
+
+    def remarks(self, u: Mapping[str, Any]) -> str:
+        T, en = self.T, self.lang == "en"
+        lines = [T("grade_moved", src=grade_label(n.get("from"), self.lang),
+                   dst=grade_label(n.get("to"), self.lang),
+                   why=n.get("reason_en") if en else n.get("reason"))
+                 for n in u.get("grade_notes") or []]
+        lines += [str((g.get("reason_en") if en else None) or g.get("reason", ""))
+                  for g in u.get("gates") or []]
+        lines += list((u.get("notes_en") if en else u.get("notes")) or [])
+        h = u.get("history") or {}
+        if h.get("three_consecutive_top"):
+            lines.append(T("three_top"))
+        if h.get("previous_grade"):
+            lines.append(T("prev_grade", year=h.get("previous_year", ""),
+                           grade=grade_label(h["previous_grade"], self.lang)))
+        return "\n".join(line for line in lines if line)
+
+    def charts(self, wb: Workbook, ws: Worksheet, units: list[dict[str, Any]], top: int,
+               cols: Sequence[tuple[str, float]], chart_row: int) -> None:
+        if not units:
+            return
+        T, name = self.T, ws.get_name()
+        first, end = top + 1, top + len(units)
+        width = int(sum(w for _, w in cols) * 7.0)
+        height = min(4000, max(300, 22 * len(units) + 110))
+        bars = wb.add_chart({"type": "bar"})
+        bars.add_series({"name": T("total"), "categories": [name, first, 1, end, 1],
+                         "values": [name, first, 2, end, 2], "fill": {"color": "#2E75B6"},
+                         "data_labels": {"value": True, "num_format": "0.00"}, "gap": 60})
+        self.style_chart(bars, T("chart_totals"), width // 2 - 8, height)
+        if max(float(u.get("total") or 0) for u in units) <= 100:
+            bars.set_x_axis({"min": 0, "max": 100, "num_font": {"name": "宋体", "size": 9},
+                             "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
+        ws.insert_chart(chart_row, 0, bars, {"x_offset": 2, "y_offset": 4})
+        # Weighted contributions (score × weight ÷ Σ weights) stack up to the weighted total.
+        data_col = len(cols) + 1
+        put(ws, top - 1, data_col, T("chart_data"), self.st, "plain")
+        put_row(ws, top, data_col, [T("unit")] + [self.comp_name(c) for c in self.comps],
+                self.st, "header")
+        weights = {c["id"]: float(c["weights"].get(units[0]["group"], 0.0)) for c in self.comps}
+        weight_sum = sum(weights.values()) or 1.0
+        for i, u in enumerate(units):
+            put(ws, first + i, data_col, unit_label(u, self.lang), self.st, "text")
+            for j, c in enumerate(self.comps):
+                value = u["components"].get(c["id"], 0.0) * weights[c["id"]] / weight_sum
+                put(ws, first + i, data_col + 1 + j, round(value, 2), self.st, "num")
+        ws.set_column(data_col, data_col, 20)
+        stack = wb.add_chart({"type": "bar", "subtype": "stacked"})
+        palette = ["#1F4E78", "#2E75B6", "#9DC3E6", "#F4B183", "#A9D18E", "#FFD966"]
+        for j in range(len(self.comps)):
+            stack.add_series({"name": [name, top, data_col + 1 + j],
+                              "categories": [name, first, data_col, end, data_col],
+                              "values": [name, first, data_col + 1 + j, end, data_col + 1 + j],
+                              "fill": {"color": palette[j % len(palette)]}, "gap": 60})
+        self.style_chart(stack, T("chart_parts"), width - width // 2 - 8, height)
+        stack.set_legend({"position": "bottom", "font": {"name": "宋体", "size": 9}})
+        ws.insert_chart(chart_row, 0, stack, {"x_offset": width // 2 + 6, "y_offset": 4})
+
+    @staticmethod
+    def style_chart(chart: Any, title: str, width: int, height: int) -> None:
+        font = {"name": "宋体", "size": 9}
+        chart.set_title({"name": title, "name_font": {"name": "黑体", "size": 11, "bold": True}})
+        chart.set_y_axis({"reverse": True, "num_font": font})       # rank 1 at the top
+        chart.set_x_axis({"num_font": font, "major_gridlines": {"visible": True, "line": {
+            "color": "#D9D9D9"}}})
+        chart.set_legend({"none": True})
+        chart.set_size({"width": max(width, 320), "height": height})
+        chart.set_chartarea({"border": {"color": "#808080"}})
+
+    # -- points matrix -------------------------------------------------------------------------
+
+    def points(self, wb: Workbook, group: Mapping[str, Any], units: list[dict[str, Any]]) -> None:
+        T = self.T
+        gname = group_label(group, self.lang)
+        ws = self.sheet(wb, T("sheet_points", group=gname), "#C55A11")
+        indicators = list(units[0]["indicators"]) if units else []
+        cols = [(T("rank"), 5.5), (T("unit"), 20)]
+        cols += [(f"{ind['indicator_id']}\n{ind['name']}", 8.5) for ind in indicators]
+        cols += [(T("points_sum"), 8), (T("lost_sum"), 8)]
+        last = len(cols) - 1
+        top = self.heading(ws, last, T("points_title", group=gname), T("points_legend"))
+        self.header(ws, top, cols)
+        ws.set_row(top, 80)
+        put_row(ws, top + 1, 0, ["", T("full_score")], self.st, "full")
+        put_row(ws, top + 1, 2, [ind["full_score"] for ind in indicators], self.st, "full")
+        put_row(ws, top + 1, 2 + len(indicators),
+                [sum(i["full_score"] for i in indicators), ""], self.st, "full")
+        for n, u in enumerate(units):
+            row = top + 2 + n
+            strong = {g.get("indicator_id") for g in u.get("gates") or []
+                      if g.get("gate") == "region-loss"}
+            put(ws, row, 0, u.get("rank"), self.st, "int")
+            put(ws, row, 1, unit_label(u, self.lang), self.st, "text")
+            got = lost = 0.0
+            for j, ind in enumerate(u["indicators"]):
+                if not ind.get("applicable", True):
+                    put(ws, row, 2 + j, "—", self.st, "na")
+                    continue
+                got, lost = got + ind["points"], lost + ind["lost"]
+                style = ("loss_strong" if ind["indicator_id"] in strong else
+                         "loss" if ind["lost"] > 1e-9 else "pts")
+                put(ws, row, 2 + j, round(ind["points"], 4), self.st, style)
+            put_row(ws, row, 2 + len(indicators), [round(got, 4), round(lost, 4)], self.st,
+                    ["pts", "loss" if lost > 1e-9 else "pts"])
+        ws.freeze_panes(top + 2, 2)
+        print_setup(ws, header_rows=(top, top + 1), last_col=last,
+                    last_row=top + 1 + len(units), footer=self.title)
+
+    # -- adjustments, not scored -----------------------------------------------------------------
+
+    def adjustments(self, wb: Workbook) -> None:
+        T = self.T
+        ws = self.sheet(wb, T("sheet_adjustments"), "#548235")
+        cols = [(T("unit"), 18), (T("group"), 10), (T("event_id"), 7), (T("date"), 10.5),
+                (T("type"), 10), (T("category"), 9), (T("points"), 6), (T("counted"), 6),
+                (T("reason"), 28), (T("evidence"), 22), (T("approver"), 12),
+                (T("decision"), 11), (T("decision_reason"), 30)]
+        last = len(cols) - 1
+        top = self.heading(ws, last, T("adjustments_title", title=self.title),
+                           T("adjustments_subtitle"))
+        self.header(ws, top, cols)
+        row = top
+        for group in self.groups:
+            for u in self.by_group[group["id"]]:
+                events = sorted(u.get("adjustments") or [],
+                                key=lambda e: (str(e.get("date") or ""), str(e.get("event_id"))))
+                for e in events:
+                    row += 1
+                    d = e.get("decision") or {}
+                    kind = e.get("type", "")
+                    type_text = pick(TYPE, kind, self.lang)
+                    if e.get("region_wide"):
+                        type_text += T("region_wide")
+                    decision = ""
+                    if d:
+                        decision = (f"{pick(KIND, d.get('kind'), self.lang)}："
+                                    f"{pick(OUTCOME, d.get('outcome'), self.lang)}")
+                    values = [
+                        unit_label(u, self.lang), group_label(group, self.lang), e.get("event_id"),
+                        e.get("date"), type_text, e.get("category"), e.get("points"),
+                        e.get("counted"), e.get("reason"), e.get("evidence"), e.get("approver"),
+                        decision, d.get("reason")]
+                    put_row(ws, row, 0, values, self.st,
+                            ["text_wrap"] * 6 + ["num", "num"] + ["text_wrap"] * 5)
+                    fit_row(ws, row, [(v, w) for v, (_, w) in zip(values, cols, strict=True)
+                                      if isinstance(v, str)])
+        if row == top:
+            row += 1
+            ws.merge_range(row, 0, row, last, T("none"), self.st("text_c"))
+        ws.freeze_panes(top + 1, 1)
+        ws.autofilter(top, 0, row, last)
+        print_setup(ws, header_rows=(top, top), last_col=last, last_row=row, footer=self.title)
+
+    def not_scored(self, wb: Workbook, rejected: Sequence[Mapping[str, Any]],
+                   missing: Sequence[Mapping[str, Any]]) -> None:
+        T = self.T
+        ws = self.sheet(wb, T("sheet_not_scored"), "#7F7F7F")
+        widths = [36, 14, 22, 60, 9]
+        for c, w in enumerate(widths):
+            ws.set_column(c, c, w)
+        row = self.heading(ws, 4, T("not_scored_title", title=self.title), T("not_scored_sub"))
+        def said(x: Mapping[str, Any]) -> Any:
+            return (x.get("reason_en") if self.lang == "en" else None) or x.get("reason")
+
+        blocks = [
+            (T("rejected"), [T("file"), T("unit_id"), T("unit"), T("reject_reason"),
+                             T("findings")],
+             [[x.get("file"), x.get("unit_id"), x.get("unit_name"), said(x),
+               x.get("findings", x.get("errors"))] for x in rejected]),
+            (T("missing"), [T("kind"), T("unit_id"), T("unit"), T("missing_what"), ""],
+             [[pick(DOC_KIND, x.get("kind"), self.lang), x.get("unit_id"), x.get("unit_name"),
+               T("not_submitted"), None] for x in missing]),
+            (T("unscored_units"), [T("unit_id"), T("unit"), T("reject_reason"), "", ""],
+             [[x.get("unit_id"), x.get("unit_name"), said(x), None, None]
+              for x in self.results.get("not_scored") or []]),
+        ]
+        for title, head, rows in blocks:
+            put(ws, row, 0, f"{title}（{len(rows)}）", self.st, "section")
+            row += 1
+            put_row(ws, row, 0, head, self.st, "header")
+            for values in rows or [[T("none"), None, None, None, None]]:
+                row += 1
+                put_row(ws, row, 0, values, self.st, ["text_wrap"] * 4 + ["int"])
+                fit_row(ws, row, [(v, w) for v, w in zip(values, widths, strict=True)
+                                  if isinstance(v, str)])
+            row += 2
+        print_setup(ws, header_rows=None, last_col=4, last_row=row, footer=self.title)
+

@@ -1,0 +1,227 @@
+"""Shared pieces of the published workbooks (results, feedback): labels, formats, safe cells.
+
+Written with xlsxwriter. Every text that came from a person (reasons, evidence, unit
+names …) goes through :func:`put`, which writes it with ``write_string`` — never
+``write`` — so a value such as ``=HYPERLINK(…)`` stays text (no formula injection); a
+text that *looks* like a formula also gets Excel's quote prefix, so it stays text when
+someone edits the cell. The workbook is opened with ``strings_to_formulas`` and
+``strings_to_urls`` off as a second guard.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import xlsxwriter
+from xlsxwriter.format import Format
+from xlsxwriter.worksheet import Worksheet
+
+__all__ = ["FONT", "Styles", "Labels", "open_workbook", "put", "put_row", "safe_sheet_name",
+           "print_setup", "unit_label", "group_label", "grade_label", "FORMULA_PREFIXES",
+           "fit_row"]
+
+FONT = "宋体"            # body text of official documents; LibreOffice substitutes a CJK font
+TITLE_FONT = "黑体"
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+#: Written as the workbook's "created" property unless a date is given: same results, same bytes.
+FIXED_CREATED = datetime(2000, 1, 1)
+
+_BASE: dict[str, Any] = {"font_name": FONT, "font_size": 10, "valign": "vcenter"}
+_CELL: dict[str, Any] = {**_BASE, "border": 1, "border_color": "#808080"}
+STYLES: dict[str, dict[str, Any]] = {
+    "title": {**_BASE, "font_name": TITLE_FONT, "font_size": 16, "bold": True, "align": "center"},
+    "subtitle": {**_BASE, "font_size": 10, "align": "center", "font_color": "#404040"},
+    "section": {**_BASE, "font_name": TITLE_FONT, "font_size": 12, "bold": True},
+    "banner": {**_BASE, "bold": True, "font_color": "#9C0006", "bg_color": "#FFC7CE",
+               "align": "center", "border": 1, "border_color": "#9C0006"},
+    "note": {**_BASE, "font_size": 9, "font_color": "#404040", "text_wrap": True,
+             "valign": "top"},
+    "plain": {**_BASE},
+    "wrap": {**_BASE, "text_wrap": True, "valign": "top"},
+    "key": {**_CELL, "bold": True, "bg_color": "#F2F2F2"},
+    "header": {**_CELL, "bold": True, "bg_color": "#DDEBF7", "align": "center",
+               "text_wrap": True},
+    "text": {**_CELL},
+    "text_c": {**_CELL, "align": "center"},
+    "text_warn": {**_CELL, "align": "center", "bold": True, "font_color": "#C00000"},
+    "text_l": {**_CELL, "align": "left"},
+    "text_wrap": {**_CELL, "text_wrap": True},
+    "int": {**_CELL, "align": "center", "num_format": "0"},
+    "num": {**_CELL, "num_format": "0.00"},
+    "num_b": {**_CELL, "num_format": "0.00", "bold": True},
+    "delta": {**_CELL, "num_format": "+0.00;-0.00;0.00"},
+    "delta_i": {**_CELL, "align": "center", "num_format": "+0;-0;0"},
+    "pct": {**_CELL, "num_format": "0.00%"},
+    "num_l": {**_CELL, "num_format": "0.00", "align": "left"},
+    "num_bl": {**_CELL, "num_format": "0.00", "align": "left", "bold": True},
+    "pct_l": {**_CELL, "num_format": "0.00%", "align": "left"},
+    "delta_l": {**_CELL, "num_format": "+0.00;-0.00;0.00", "align": "left"},
+    "full": {**_CELL, "num_format": "0.##", "bold": True, "bg_color": "#F2F2F2"},
+    "loss": {**_CELL, "num_format": "0.##", "bg_color": "#FCE4D6"},
+    "loss_strong": {**_CELL, "num_format": "0.##", "bg_color": "#F4B084", "bold": True,
+                    "font_color": "#9C0006"},
+    "pts": {**_CELL, "num_format": "0.##"},
+    "na": {**_CELL, "align": "center", "font_color": "#808080", "bg_color": "#EDEDED"},
+    "input": {**_CELL, "num_format": "0.00##", "bg_color": "#FFF2CC", "locked": False,
+              "bold": True, "border_color": "#BF8F00"},
+    "formula": {**_CELL, "num_format": "0.00", "bold": True, "bg_color": "#E2EFDA"},
+    "formula_i": {**_CELL, "num_format": "0", "align": "center", "bold": True,
+                  "bg_color": "#E2EFDA"},
+    "grade_top": {**_CELL, "align": "center", "bold": True, "font_color": "#006100",
+                  "bg_color": "#C6EFCE"},
+    "grade_low": {**_CELL, "align": "center", "bold": True, "font_color": "#9C0006",
+                  "bg_color": "#FFC7CE"},
+}
+
+GRADE_EN = {"好": "Good", "较好": "Fairly good", "一般": "Average", "较差": "Poor",
+            "差": "Poor", "优秀": "Excellent", "称职": "Competent",
+            "基本称职": "Basically competent", "不称职": "Incompetent"}
+
+
+class Labels:
+    """Look up a label in the workbook's language: ``T = Labels(TABLE, "en"); T("rank")``."""
+
+    def __init__(self, table: Mapping[str, tuple[str, str]], lang: str) -> None:
+        if lang not in ("zh", "en"):
+            raise ValueError(f"lang must be 'zh' or 'en', not {lang!r}")
+        self.table, self.lang = table, lang
+
+    def __call__(self, key: str, **values: Any) -> str:
+        zh, en = self.table[key]
+        return (en if self.lang == "en" else zh).format(**values)
+
+
+class Styles:
+    """xlsxwriter formats by name, created once per workbook (xlsxwriter needs that)."""
+
+    def __init__(self, workbook: xlsxwriter.Workbook) -> None:
+        self.workbook = workbook
+        self._cache: dict[tuple[tuple[str, Any], ...], Format] = {}
+
+    def __call__(self, name: str, **extra: Any) -> Format:
+        props = {**STYLES[name], **extra}
+        key = tuple(sorted(props.items()))
+        if key not in self._cache:
+            self._cache[key] = self.workbook.add_format(props)
+        return self._cache[key]
+
+    def quoted(self, name: str) -> Format:
+        """The same style with Excel's quote prefix: the text stays text when edited."""
+        return self(name, quote_prefix=True)
+
+
+def open_workbook(path: Path, *, title: str, created: date | None = None) -> xlsxwriter.Workbook:
+    """An xlsxwriter workbook that never turns a string into a formula or a link."""
+    workbook = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False,
+                                               "strings_to_urls": False,
+                                               "strings_to_numbers": False,
+                                               "in_memory": True})
+    when = created or FIXED_CREATED
+    if not isinstance(when, datetime):
+        when = datetime(when.year, when.month, when.day)
+    workbook.set_properties({"title": title, "author": "kaohe", "company": "",
+                             "created": when, "comments": "kaohe"})
+    return workbook
+
+
+def put(ws: Worksheet, row: int, col: int, value: Any, styles: Styles, style: str = "text") -> None:
+    """Write one cell by its Python type; text is always a string cell, never a formula."""
+    fmt = styles(style)
+    if value is None or (isinstance(value, str) and value == ""):
+        ws.write_blank(row, col, None, fmt)
+    elif isinstance(value, bool):
+        ws.write_boolean(row, col, value, fmt)
+    elif isinstance(value, int | float):
+        if math.isfinite(value):
+            ws.write_number(row, col, value, fmt)
+        else:
+            ws.write_string(row, col, str(value), fmt)
+    else:
+        text = str(value)
+        quoted = text.startswith(FORMULA_PREFIXES)
+        ws.write_string(row, col, text, styles.quoted(style) if quoted else fmt)
+
+
+def put_row(ws: Worksheet, row: int, col: int, values: Iterable[Any], styles: Styles,
+            style: str | Iterable[str] = "text") -> None:
+    """Write values left to right from (row, col); one style, or one style per value."""
+    values = list(values)
+    names = [style] * len(values) if isinstance(style, str) else list(style)
+    for i, (value, name) in enumerate(zip(values, names, strict=True)):
+        put(ws, row, col + i, value, styles, name)
+
+
+_BAD_SHEET_CHARS = str.maketrans({c: "_" for c in "[]:*?/\\"})
+
+
+def safe_sheet_name(name: str, taken: set[str]) -> str:
+    """A valid, unique sheet name (≤ 31 characters, none of []:*?/\\), recorded in `taken`."""
+    base = (name.translate(_BAD_SHEET_CHARS).strip("'").strip() or "Sheet")[:31]
+    candidate, n = base, 2
+    while candidate.lower() in {t.lower() for t in taken}:
+        suffix = f"({n})"
+        candidate, n = base[: 31 - len(suffix)] + suffix, n + 1
+    taken.add(candidate)
+    return candidate
+
+
+def print_setup(ws: Worksheet, *, header_rows: tuple[int, int] | None, landscape: bool = True,
+                last_col: int | None = None, last_row: int | None = None,
+                footer: str = "") -> None:
+    """A4, fit to one page wide, header rows repeated on every page, centred."""
+    ws.set_paper(9)
+    if landscape:
+        ws.set_landscape()
+    else:
+        ws.set_portrait()
+    ws.fit_to_pages(1, 0)
+    ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.6)
+    ws.center_horizontally()
+    if header_rows is not None:
+        ws.repeat_rows(*header_rows)
+    if last_col is not None and last_row is not None:
+        ws.print_area(0, 0, last_row, last_col)
+    ws.set_footer(f"&L{footer}&R&P / &N" if footer else "&C&P / &N")
+
+
+def unit_label(unit: Mapping[str, Any], lang: str) -> str:
+    """A unit's name in the workbook's language (English falls back to Chinese)."""
+    if lang == "en":
+        return str(unit.get("unit_name_en") or unit.get("unit_name") or unit.get("unit_id"))
+    return str(unit.get("unit_name") or unit.get("unit_id"))
+
+
+def group_label(group: Mapping[str, Any], lang: str) -> str:
+    """A group's name in the workbook's language."""
+    if lang == "en":
+        return str(group.get("name_en") or group.get("name") or group.get("id"))
+    return str(group.get("name") or group.get("id"))
+
+
+def grade_label(grade: str | None, lang: str) -> str:
+    """A grade label; in English the common Chinese labels are translated, others kept."""
+    if not grade:
+        return ""
+    return GRADE_EN.get(grade, grade) if lang == "en" else grade
+
+
+def text_lines(text: str, width: float) -> int:
+    """Lines a wrapped text takes in a column `width` characters wide (CJK counts double)."""
+    lines = 0
+    for para in str(text).split("\n"):
+        visual = sum(1.75 if ord(ch) >= 0x2E80 else 1.0 for ch in para)
+        lines += max(1, math.ceil(visual / max(width - 0.5, 1.0)))
+    return lines
+
+
+def fit_row(ws: Worksheet, row: int, cells: Iterable[tuple[Any, float]],
+            line_height: float = 13.5) -> None:
+    """Set a row tall enough for its wrapped texts: xlsxwriter cannot autofit, and
+    LibreOffice/Excel keep an explicit height, so estimate the lines (text, column width)."""
+    lines = max((text_lines(t, w) for t, w in cells if t), default=1)
+    if lines > 1:
+        ws.set_row(row, line_height * lines + 3)

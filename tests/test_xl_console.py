@@ -25,7 +25,7 @@ from workbook_templates.recalc import find_soffice
 from xl_addin import console, vba
 
 # olevba's pyparsing grammar warns on import; its OpenXML parser leaves a zip to the GC.
-pytestmark = [pytest.mark.filterwarnings("ignore::DeprecationWarning"),
+pytestmark = [pytest.mark.filterwarnings("ignore:.*deprecated"),
               pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")]
 
 REPO = Path(__file__).resolve().parent.parent

@@ -180,7 +180,8 @@ class _Page:
         pairs.append(((T("eligible"), T("yes") if eligible else T("no"),
                        "text_c" if eligible else "text_warn"),
                       (T("bonus") + " / " + T("deduction"),
-                       f"+{u.get('bonus') or 0:.2f} / −{u.get('deduction') or 0:.2f}", "text_c")))
+                       f"{_signed(u.get('bonus'), '+')} / {_signed(u.get('deduction'), '−')}",
+                       "text_c")))
         left = {"text_c": "text_l", "num": "num_l", "pct": "pct_l", "delta": "delta_l"}
         for (k1, v1, s1), (k2, v2, s2) in pairs:
             ws.merge_range(row, 0, row, 1, "", self.st("key"))
@@ -240,7 +241,7 @@ class _Page:
             row += 1
             lost = float(ind.get("lost") or 0.0)
             style = ("loss_strong" if ind["indicator_id"] in strong else
-                     "loss" if lost > 1e-9 else "pts")
+                     "loss" if round(lost, 2) > 0 else "pts")
             name = f"{ind['indicator_id']} {ind.get('name', '')}"
             why = self.text(ind, "explanation")
             put_row(ws, row, 0, [i + 1, name, ind.get("category"), ind.get("full_score"),
@@ -343,3 +344,9 @@ class _Page:
         for note in notes:
             row = self.wide(ws, row, note)
         return row
+
+
+def _signed(value: Any, sign: str) -> str:
+    """+1.50 / −0.50, and a plain 0.00 when nothing was added or deducted."""
+    number = float(value or 0.0)
+    return f"{sign}{number:.2f}" if number > 0 else "0.00"

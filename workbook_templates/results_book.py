@@ -33,6 +33,7 @@ from workbook_templates.xlsx_style import (
     Labels,
     Styles,
     fit_row,
+    fitting_size,
     grade_label,
     group_label,
     open_workbook,
@@ -40,6 +41,7 @@ from workbook_templates.xlsx_style import (
     put,
     put_row,
     safe_sheet_name,
+    text_lines,
     unit_label,
 )
 
@@ -105,11 +107,14 @@ class _Book:
             ws.set_tab_color(tab)
         return ws
 
-    def heading(self, ws: Worksheet, last_col: int, title: str, subtitle: str) -> int:
-        """Title, subtitle and the illustrative banner; returns the next free row."""
-        ws.merge_range(0, 0, 0, last_col, title, self.st("title"))
+    def heading(self, ws: Worksheet, last_col: int, title: str, subtitle: str,
+                width: float) -> int:
+        """Title, subtitle (sized to fit `width`) and the illustrative banner; next free row."""
+        ws.merge_range(0, 0, 0, last_col, title,
+                       self.st("title", font_size=fitting_size(title, width)))
         ws.set_row(0, 30)
-        ws.merge_range(1, 0, 1, last_col, subtitle, self.st("subtitle"))
+        ws.merge_range(1, 0, 1, last_col, subtitle, self.st(
+            "subtitle", font_size=fitting_size(subtitle, width, (10, 9, 8))))
         if self.results.get("illustrative"):
             ws.merge_range(2, 0, 2, last_col, self.T("illustrative"), self.st("banner"))
             return 4
@@ -119,7 +124,8 @@ class _Book:
         for c, (text, width) in enumerate(cols):
             put(ws, row, c, text, self.st, "header")
             ws.set_column(c, c, width)
-        ws.set_row(row, 32)
+        lines = max(text_lines(text, width) for text, width in cols)
+        ws.set_row(row, max(32, 13.5 * lines + 4))
 
     # -- the workbook ----------------------------------------------------------------------
 
@@ -142,7 +148,7 @@ class _Book:
         ws = self.sheet(wb, T("sheet_about"), "#1F4E78")
         ws.set_column(0, 0, 18)
         ws.set_column(1, 1, 90)
-        row = self.heading(ws, 1, self.title, T("about_subtitle", year=r.get("year", "")))
+        row = self.heading(ws, 1, self.title, T("about_subtitle", year=r.get("year", "")), 108)
         facts = [(T("scheme_name"), self.title), (T("scheme_id"), r.get("scheme_id", "")),
                  (T("scheme_version"), r.get("scheme_version", "")), (T("year"), r.get("year")),
                  (T("groups_n"), "、".join(f"{group_label(g, self.lang)}（{g.get('units', 0)}）"
@@ -182,17 +188,19 @@ class _Book:
     def ranking(self, wb: Workbook, group: Mapping[str, Any], units: list[dict[str, Any]]) -> None:
         T = self.T
         ws = self.sheet(wb, group_label(group, self.lang), "#2E75B6")
+        en = self.lang == "en"   # English words need wider columns than Chinese ones
         cols: list[tuple[str, float]] = [(T("rank"), 5.5), (T("unit"), 24), (T("total"), 8),
-                                         (T("grade"), 7), (T("eligible"), 7)]
-        cols += [(self.comp_name(c), 9) for c in self.comps]
-        cols += [(T("bonus"), 6.5), (T("deduction"), 6.5)]
+                                         (T("grade"), 11 if en else 7),
+                                         (T("eligible"), 10 if en else 7)]
+        cols += [(self.comp_name(c), 12 if en else 9) for c in self.comps]
+        cols += [(T("bonus"), 9 if en else 6.5), (T("deduction"), 9 if en else 6.5)]
         if self.has_history:
             cols += [(T("prev_total"), 8), (T("total_change"), 8), (T("prev_rank"), 6.5),
                      (T("rank_change"), 6.5)]
         cols.append((T("remarks"), 48))
         last = len(cols) - 1
         top = self.heading(ws, last, T("ranking_title", title=self.title, group=group_label(
-            group, self.lang)), T("ranking_subtitle", n=len(units)))
+            group, self.lang)), T("ranking_subtitle", n=len(units)), sum(w for _, w in cols))
         self.header(ws, top, cols)
         grades = list(self.results.get("grades") or [])
         for i, u in enumerate(units):
@@ -255,10 +263,9 @@ class _Book:
         bars.add_series({"name": T("total"), "categories": [name, first, 1, end, 1],
                          "values": [name, first, 2, end, 2], "fill": {"color": "#2E75B6"},
                          "data_labels": {"value": True, "num_format": "0.00"}, "gap": 60})
-        self.style_chart(bars, T("chart_totals"), width // 2 - 8, height)
-        if max(float(u.get("total") or 0) for u in units) <= 100:
-            bars.set_x_axis({"min": 0, "max": 100, "num_font": {"name": "宋体", "size": 9},
-                             "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
+        top_total = max(float(u.get("total") or 0) for u in units)
+        self.style_chart(bars, T("chart_totals"), width // 2 - 8, height,
+                         100 if top_total <= 100 else None)
         ws.insert_chart(chart_row, 0, bars, {"x_offset": 2, "y_offset": 4})
         # Weighted contributions (score × weight ÷ Σ weights) stack up to the weighted total.
         data_col = len(cols) + 1
@@ -280,17 +287,21 @@ class _Book:
                               "categories": [name, first, data_col, end, data_col],
                               "values": [name, first, data_col + 1 + j, end, data_col + 1 + j],
                               "fill": {"color": palette[j % len(palette)]}, "gap": 60})
-        self.style_chart(stack, T("chart_parts"), width - width // 2 - 8, height)
+        self.style_chart(stack, T("chart_parts"), width - width // 2 - 8, height, 100)
         stack.set_legend({"position": "bottom", "font": {"name": "宋体", "size": 9}})
         ws.insert_chart(chart_row, 0, stack, {"x_offset": width // 2 + 6, "y_offset": 4})
 
     @staticmethod
-    def style_chart(chart: Any, title: str, width: int, height: int) -> None:
+    def style_chart(chart: Any, title: str, width: int, height: int,
+                    x_max: float | None) -> None:
         font = {"name": "宋体", "size": 9}
         chart.set_title({"name": title, "name_font": {"name": "黑体", "size": 11, "bold": True}})
         chart.set_y_axis({"reverse": True, "num_font": font})       # rank 1 at the top
-        chart.set_x_axis({"num_font": font, "major_gridlines": {"visible": True, "line": {
-            "color": "#D9D9D9"}}})
+        axis: dict[str, Any] = {"num_font": font, "min": 0,
+                                "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}}
+        if x_max is not None:
+            axis["max"] = x_max
+        chart.set_x_axis(axis)
         chart.set_legend({"none": True})
         chart.set_size({"width": max(width, 320), "height": height})
         chart.set_chartarea({"border": {"color": "#808080"}})
@@ -306,9 +317,9 @@ class _Book:
         cols += [(f"{ind['indicator_id']}\n{ind['name']}", 8.5) for ind in indicators]
         cols += [(T("points_sum"), 8), (T("lost_sum"), 8)]
         last = len(cols) - 1
-        top = self.heading(ws, last, T("points_title", group=gname), T("points_legend"))
+        top = self.heading(ws, last, T("points_title", group=gname), T("points_legend"),
+                           sum(w for _, w in cols))
         self.header(ws, top, cols)
-        ws.set_row(top, 80)
         put_row(ws, top + 1, 0, ["", T("full_score")], self.st, "full")
         put_row(ws, top + 1, 2, [ind["full_score"] for ind in indicators], self.st, "full")
         put_row(ws, top + 1, 2 + len(indicators),
@@ -326,10 +337,10 @@ class _Book:
                     continue
                 got, lost = got + ind["points"], lost + ind["lost"]
                 style = ("loss_strong" if ind["indicator_id"] in strong else
-                         "loss" if ind["lost"] > 1e-9 else "pts")
-                put(ws, row, 2 + j, round(ind["points"], 4), self.st, style)
-            put_row(ws, row, 2 + len(indicators), [round(got, 4), round(lost, 4)], self.st,
-                    ["pts", "loss" if lost > 1e-9 else "pts"])
+                         "loss" if round(ind["lost"], 2) > 0 else "pts")
+                put(ws, row, 2 + j, round(ind["points"], 2), self.st, style)
+            put_row(ws, row, 2 + len(indicators), [round(got, 2), round(lost, 2)], self.st,
+                    ["pts", "loss" if round(lost, 2) > 0 else "pts"])
         ws.freeze_panes(top + 2, 2)
         print_setup(ws, header_rows=(top, top + 1), last_col=last,
                     last_row=top + 1 + len(units), footer=self.title)
@@ -345,7 +356,7 @@ class _Book:
                 (T("decision"), 11), (T("decision_reason"), 30)]
         last = len(cols) - 1
         top = self.heading(ws, last, T("adjustments_title", title=self.title),
-                           T("adjustments_subtitle"))
+                           T("adjustments_subtitle"), sum(w for _, w in cols))
         self.header(ws, top, cols)
         row = top
         for group in self.groups:
@@ -386,7 +397,8 @@ class _Book:
         widths = [36, 14, 22, 60, 9]
         for c, w in enumerate(widths):
             ws.set_column(c, c, w)
-        row = self.heading(ws, 4, T("not_scored_title", title=self.title), T("not_scored_sub"))
+        row = self.heading(ws, 4, T("not_scored_title", title=self.title), T("not_scored_sub"),
+                           sum(widths))
         def said(x: Mapping[str, Any]) -> Any:
             return (x.get("reason_en") if self.lang == "en" else None) or x.get("reason")
 

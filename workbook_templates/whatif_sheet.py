@@ -47,9 +47,9 @@ def write_whatif_sheet(book: Any, wb: Workbook) -> None:
     T, st, n = book.T, book.st, len(book.comps)
     ws = book.sheet(wb, T("sheet_whatif"), "#BF8F00")
     last = 2 + n + 7
-    top = book.heading(ws, last, T("whatif_title", title=book.title),
-                       T("whatif_rule", digits=book.digits))
     widths = [20, 12] + [10] * n + [7, 7, 10, 8, 10, 8, 9, 8]
+    top = book.heading(ws, last, T("whatif_title", title=book.title),
+                       T("whatif_rule", digits=book.digits), sum(widths))
     for c, w in enumerate(widths):
         ws.set_column(c, c, w)
     put_row(ws, top, 0, [T("group"), T("group_id")] + [book.comp_name(c) for c in book.comps]

@@ -22,7 +22,7 @@ from xlsxwriter.worksheet import Worksheet
 
 __all__ = ["FONT", "Styles", "Labels", "open_workbook", "put", "put_row", "safe_sheet_name",
            "print_setup", "unit_label", "group_label", "grade_label", "FORMULA_PREFIXES",
-           "fit_row"]
+           "fit_row", "fitting_size", "text_lines"]
 
 FONT = "宋体"            # body text of official documents; LibreOffice substitutes a CJK font
 TITLE_FONT = "黑体"
@@ -60,11 +60,11 @@ STYLES: dict[str, dict[str, Any]] = {
     "num_bl": {**_CELL, "num_format": "0.00", "align": "left", "bold": True},
     "pct_l": {**_CELL, "num_format": "0.00%", "align": "left"},
     "delta_l": {**_CELL, "num_format": "+0.00;-0.00;0.00", "align": "left"},
-    "full": {**_CELL, "num_format": "0.##", "bold": True, "bg_color": "#F2F2F2"},
-    "loss": {**_CELL, "num_format": "0.##", "bg_color": "#FCE4D6"},
-    "loss_strong": {**_CELL, "num_format": "0.##", "bg_color": "#F4B084", "bold": True,
+    "full": {**_CELL, "bold": True, "bg_color": "#F2F2F2"},
+    "loss": {**_CELL, "bg_color": "#FCE4D6"},
+    "loss_strong": {**_CELL, "bg_color": "#F4B084", "bold": True,
                     "font_color": "#9C0006"},
-    "pts": {**_CELL, "num_format": "0.##"},
+    "pts": {**_CELL},
     "na": {**_CELL, "align": "center", "font_color": "#808080", "bg_color": "#EDEDED"},
     "input": {**_CELL, "num_format": "0.00##", "bg_color": "#FFF2CC", "locked": False,
               "bold": True, "border_color": "#BF8F00"},
@@ -209,11 +209,24 @@ def grade_label(grade: str | None, lang: str) -> str:
     return GRADE_EN.get(grade, grade) if lang == "en" else grade
 
 
+def _visual(text: str) -> float:
+    return sum(1.75 if ord(ch) >= 0x2E80 else 1.0 for ch in text)
+
+
+def fitting_size(text: str, width: float, sizes: tuple[int, ...] = (16, 14, 12, 11)) -> int:
+    """The largest font size (of `sizes`) at which `text` fits on one line `width` wide."""
+    visual = sum(1.75 if ord(ch) >= 0x2E80 else 0.8 for ch in text)  # Latin is proportional
+    for size in sizes:
+        if visual * size / 10 * 1.05 <= width:
+            return size
+    return sizes[-1]
+
+
 def text_lines(text: str, width: float) -> int:
     """Lines a wrapped text takes in a column `width` characters wide (CJK counts double)."""
     lines = 0
     for para in str(text).split("\n"):
-        visual = sum(1.75 if ord(ch) >= 0x2E80 else 1.0 for ch in para)
+        visual = _visual(para)
         lines += max(1, math.ceil(visual / max(width - 0.5, 1.0)))
     return lines
 

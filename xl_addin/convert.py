@@ -47,8 +47,9 @@ EXCEL_ERRORS = frozenset({"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!
                           "#GETTING_DATA", "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!",
                           "#CONNECT!", "#UNKNOWN!", "#BUSY!", "#PYTHON!"})
 # ... and as the COM error codes classic xlwings hands over without err_to_str.
-COM_ERRORS = frozenset({-2146826281, -2146826246, -2146826259, -2146826288, -2146826252,
-                        -2146826265, -2146826273})
+COM_ERRORS = {-2146826281: "#DIV/0!", -2146826246: "#N/A", -2146826259: "#NAME?",
+              -2146826288: "#NULL!", -2146826252: "#NUM!", -2146826265: "#REF!",
+              -2146826273: "#VALUE!"}
 
 # Methods whose `actual` argument is not a measured value.
 COUNT_METHODS = frozenset({"deduction", "bonus"})
@@ -77,7 +78,7 @@ def excel_error(value: Any) -> str | None:
     if isinstance(value, str) and value.strip().upper() in EXCEL_ERRORS:
         return value.strip().upper()
     if isinstance(value, int) and not isinstance(value, bool) and value in COM_ERRORS:
-        return "#错误值"
+        return COM_ERRORS[value]
     return None
 
 

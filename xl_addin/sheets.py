@@ -30,8 +30,7 @@ NOTE_LIMIT = 1000  # keep notes readable (Excel allows 32,767 characters)
 def sheet_grid(sheet: xw.Sheet) -> list[list[Any]]:
     """The sheet's values from A1 to its last used cell, errors as text ("#DIV/0!")."""
     last = sheet.used_range.last_cell
-    whole = sheet.range((1, 1), (last.row, last.column))
-    return as_grid(whole.options(ndim=2, err_to_str=True).value)
+    return as_grid(sheet.range((1, 1), (last.row, last.column)).raw_value)
 
 
 def book_sheets(book: xw.Book) -> list[SheetValues]:

@@ -17,6 +17,7 @@ a temporary .xlsx and hand that to the readers:
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,9 @@ import openpyxl
 from openpyxl.cell.cell import MergedCell
 from openpyxl.worksheet.worksheet import Worksheet
 
-__all__ = ["SheetValues", "write_snapshot"]
+from xl_addin.convert import excel_error
+
+__all__ = ["SheetValues", "write_snapshot", "as_grid", "raw_cell", "sheets_from"]
 
 
 class SheetValues:
@@ -100,11 +103,35 @@ def write_snapshot(sheets: Sequence[SheetValues], dest: Path,
     return dest
 
 
+# A date cell as the Office.js client sends it (JavaScript's toISOString()).
+_CLIENT_DATE = re.compile(r"^-?\d{4,}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
+
+
+def raw_cell(value: Any) -> Any:
+    """A raw cell value as Python: blank None, client dates and COM dates as naive datetimes,
+    COM error codes as Excel's error text; everything else unchanged (text stays text)."""
+    if value is None or (isinstance(value, str) and value == ""):
+        return None
+    if isinstance(value, str) and _CLIENT_DATE.match(value):
+        return dt.datetime.fromisoformat(value[:-1])
+    if isinstance(value, dt.datetime) and value.tzinfo is not None:
+        return value.replace(tzinfo=None)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return excel_error(value) or value
+    return value
+
+
 def as_grid(values: Any) -> list[list[Any]]:
-    """xlwings' value of a range as a 2-D list (a single cell comes as a scalar)."""
-    if not isinstance(values, list):
-        return [[values]]
-    return [row if isinstance(row, list) else [row] for row in values]
+    """A range's raw value as a 2-D list of clean cells (a single cell may come as a scalar).
+
+    Raw values, because xlwings' remote engine turns any text that looks like an ISO date
+    and time into a datetime (and cuts a "+08:00" offset short): the templates' metadata
+    holds such text. Only the client's own date format is read as a date here.
+    """
+    if not isinstance(values, list | tuple):
+        return [[raw_cell(values)]]
+    return [[raw_cell(v) for v in (row if isinstance(row, list | tuple) else [row])]
+            for row in values]
 
 
 def sheets_from(mapping: Mapping[str, Sequence[Sequence[Any]]]) -> list[SheetValues]:

@@ -1,0 +1,316 @@
+"""The scripts through xlwings' own remote engine (xlwings Server / Lite): the book is built from
+a real .xlsx (tests.xlharness.book_payload), the script runs, and book.json()'s actions are
+replayed onto a copy with openpyxl (tests.xlharness.apply_actions), which we then check.
+
+The remote engine needs XLWINGS_LICENSE_KEY; tests.xlharness sets xlwings' documented
+`noncommercial` key for this test suite only (see docs/excel.md).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import openpyxl
+import pytest
+from openpyxl.workbook.defined_name import DefinedName
+
+from tests.xlharness import alerts, run_script  # sets the noncommercial key first
+from kaohe.engine import Scheme
+from kaohe.engine.methods import SCORERS, Inputs
+from kaohe.pipeline.documents import default_scheme_document
+from validators.report import ERROR, WARNING, Issue, Report
+from workbook_templates.unit_report import build_unit_report
+from xl_addin import convert, scripts, tasks
+from xl_addin.findings import HEADER, NO_FILL, NOTE_MARK, NOTE_PREFIX, RESULT_SHEET
+
+SHEET = "单位自评表"
+HAVE_VALIDATOR = hasattr(importlib.import_module("validators"), "validate_workbook")
+HAVE_READER = hasattr(importlib.import_module("workbook_templates"), "read_workbook")
+HAVE_BUILDER = hasattr(importlib.import_module("workbook_templates"), "build_templates")
+
+
+@pytest.fixture(scope="module")
+def scheme() -> Scheme:
+    return Scheme.from_document(default_scheme_document())
+
+
+def own_rows(path: Path) -> list[tuple[int, str]]:
+    """(row, indicator id) of the rows a unit fills in, from the template's key column."""
+    ws = openpyxl.load_workbook(path)[SHEET]
+    return [(row, ws.cell(row, 1).value) for row in range(8, ws.max_row + 1)
+            if isinstance(ws.cell(row, 1).value, str) and "@" not in ws.cell(row, 1).value
+            and not ws.cell(row, 1).value.startswith("@")]
+
+
+@pytest.fixture
+def report_xlsx(tmp_path: Path, scheme: Scheme) -> Path:
+    """A unit report template with a few actual values typed in (and one not a number)."""
+    path = build_unit_report(scheme, scheme.units[0].id, tmp_path / "unit.xlsx")
+    wb = openpyxl.load_workbook(path)
+    ws = wb[SHEET]
+    rows = own_rows(path)
+    for (row, key), value in zip(rows, [7.9, "12,3", None, 95], strict=False):
+        ws[f"I{row}"] = value
+    wb.save(path)
+    return path
+
+
+def fake_report(rows: list[tuple[int, str]]) -> Report:
+    first, second = rows[0][0], rows[1][0]
+    return Report(file="unit.xlsx", issues=[
+        Issue("not-a-number", "“12,3”不是数字", "'12,3' is not a number", ERROR, sheet=SHEET,
+              cell=f"I{second}", hint="请输入数字，如 12.3", hint_en="type a number"),
+        Issue("evidence-missing", "超过目标须填佐证", "evidence needed", WARNING, sheet=SHEET,
+              cell=f"I{first}", hint="请填写佐证材料"),
+        Issue("blank-actual", "未填写完成值", "no actual value", WARNING, sheet=SHEET,
+              cell=f"I{second}"),
+        Issue("file-level", "工作簿问题", "workbook problem", ERROR),
+    ])
+
+
+def result_rows(path: Path) -> list[tuple[Any, ...]]:
+    ws = openpyxl.load_workbook(path)[RESULT_SHEET]
+    return list(ws.iter_rows(min_row=3, values_only=True))
+
+
+def fill(path: Path, cell: str) -> str | None:
+    ws = openpyxl.load_workbook(path)[SHEET]
+    found = ws[cell].fill
+    return None if found.fill_type is None else str(found.fgColor.rgb)[-6:]
+
+
+def test_validate_lists_links_highlights_and_notes(report_xlsx: Path, tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    rows = own_rows(report_xlsx)
+    monkeypatch.setattr(tasks, "validate_values", lambda *a: fake_report(rows))
+    done = run_script(scripts.validate_workbook, report_xlsx, tmp_path / "out.xlsx")
+    assert done.alerts == []
+    wb = openpyxl.load_workbook(done.output)
+    ws = wb[RESULT_SHEET]
+    assert wb.active.title == RESULT_SHEET
+    assert "2 个错误，2 个提醒" in ws["A1"].value
+    assert [c.value for c in ws[2]] == HEADER
+    found = result_rows(done.output)
+    first, second = f"I{rows[0][0]}", f"I{rows[1][0]}"
+    assert [(r[1], r[2], r[5], r[6]) for r in found] == [
+        (SHEET, second, "not-a-number", "错误"), (None, None, "file-level", "错误"),
+        (SHEET, first, "evidence-missing", "提醒"), (SHEET, second, "blank-actual", "提醒")]
+    # the fill before highlighting and the note are recorded once per cell
+    assert [(r[7], r[8]) for r in found] == [("#FFF2CC", NOTE_MARK), (None, None),
+                                             ("#FFF2CC", NOTE_MARK), (None, None)]
+    link = ws["C3"].hyperlink
+    assert link.location == f"'{SHEET}'!{second}" and ws["C3"].value == second
+    assert ws["C4"].hyperlink is None
+    sheet = wb[SHEET]
+    assert fill(done.output, second) == "FFC7CE" and fill(done.output, first) == "FFEB9C"
+    assert sheet[second].comment.text.startswith(NOTE_PREFIX)
+    assert "不是数字" in sheet[second].comment.text and "未填写" in sheet[second].comment.text
+
+
+def test_a_second_run_clears_the_old_findings_first(report_xlsx: Path, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    rows = own_rows(report_xlsx)
+    monkeypatch.setattr(tasks, "validate_values", lambda *a: fake_report(rows))
+    once = run_script(scripts.validate_workbook, report_xlsx, tmp_path / "once.xlsx").output
+    first, second = f"I{rows[0][0]}", f"I{rows[1][0]}"
+    only = Report(issues=[Issue("not-a-number", "仍不是数字", "still", ERROR, sheet=SHEET,
+                                cell=second)])
+    monkeypatch.setattr(tasks, "validate_values", lambda *a: only)
+    twice = run_script(scripts.validate_workbook, once, tmp_path / "twice.xlsx").output
+    wb = openpyxl.load_workbook(twice)
+    assert wb.sheetnames.count(RESULT_SHEET) == 1
+    assert [r[2] for r in result_rows(twice)] == [second]
+    assert fill(twice, first) == "FFF2CC"  # back to the input fill
+    assert wb[SHEET][first].comment is None
+    assert wb[SHEET][second].comment.text == NOTE_PREFIX + "仍不是数字"
+    monkeypatch.setattr(tasks, "validate_values", lambda *a: Report())
+    clean = run_script(scripts.validate_workbook, twice, tmp_path / "clean.xlsx").output
+    assert fill(clean, second) == "FFF2CC" and openpyxl.load_workbook(clean)[SHEET][second] \
+        .comment is None
+    assert "未发现问题" in openpyxl.load_workbook(clean)[RESULT_SHEET]["A1"].value
+
+
+def test_a_cell_without_fill_gets_none_back(tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "plain.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active.title = "数据"
+    wb.active["B2"] = "x"
+    wb.save(path)
+    found = Report(issues=[Issue("r", "问题", "problem", ERROR, sheet="数据", cell="B2")])
+    monkeypatch.setattr(tasks, "validate_values", lambda *a: found)
+    monkeypatch.setattr("xl_addin.sheets.INPUT_FILL", NO_FILL)  # as the classic add-in reads
+    once = run_script(scripts.validate_workbook, path, tmp_path / "a.xlsx").output
+    assert result_rows(once)[0][7] == NO_FILL
+    monkeypatch.setattr(tasks, "validate_values", lambda *a: Report())
+    again = run_script(scripts.validate_workbook, once, tmp_path / "b.xlsx").output
+    assert openpyxl.load_workbook(again)["数据"]["B2"].fill.fill_type is None
+
+
+def test_validate_sends_the_books_values_to_the_validator(report_xlsx: Path, tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch
+                                                          ) -> None:
+    """The snapshot the validator reads holds what Excel holds, not what the file had."""
+    seen: dict[str, Any] = {}
+
+    def validator(path: Path, scheme: Scheme) -> Report:
+        wb = openpyxl.load_workbook(path)
+        seen["sheets"] = wb.sheetnames
+        seen["values"] = [wb[SHEET][f"I{r}"].value for r, _ in own_rows(report_xlsx)[:4]]
+        return Report()
+
+    monkeypatch.setattr("validators.validate_workbook", validator, raising=False)
+    done = run_script(scripts.validate_workbook, report_xlsx, tmp_path / "v.xlsx")
+    assert seen["sheets"] == ["填表说明", SHEET, "_meta"]
+    assert seen["values"] == [7.9, "12,3", None, 95]
+    assert done.alerts == []
+
+
+@pytest.mark.skipif(not HAVE_VALIDATOR, reason="validators.validate_workbook not there yet")
+def test_validate_with_the_real_validator(report_xlsx: Path, tmp_path: Path) -> None:
+    done = run_script(scripts.validate_workbook, report_xlsx, tmp_path / "real.xlsx")
+    assert done.alerts == []
+    found = result_rows(done.output)
+    second = f"I{own_rows(report_xlsx)[1][0]}"
+    assert any(r[2] == second for r in found)
+    assert fill(done.output, second) == "FFC7CE"
+
+
+def fake_read(path: Path, scheme: Scheme) -> SimpleNamespace:
+    """What read_workbook gives for the template: the document and where its inputs are."""
+    ws = openpyxl.load_workbook(path)[SHEET]
+    items, cells = [], {}
+    for i, (row, key) in enumerate(own_rows(path)):
+        value = ws[f"I{row}"].value
+        items.append({"indicator_id": key, "target": None, "not_applicable": False,
+                      "actual": value if isinstance(value, int | float) else None})
+        cells[f"$.items[{i}].actual"] = (SHEET, f"I{row}")
+    doc = {"kind": "unit_report", "unit_id": scheme.units[0].id, "items": items}
+    return SimpleNamespace(kind="unit_report", document=doc, cell_map=cells, issues=[], meta={})
+
+
+def test_score_fills_the_points_column(report_xlsx: Path, tmp_path: Path, scheme: Scheme,
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(tasks, "read_values", lambda *a: fake_read(report_xlsx, scheme))
+    done = run_script(scripts.score_workbook, report_xlsx, tmp_path / "scored.xlsx")
+    assert done.alerts[0]["mode"] == "info" and "暂估得分" in done.alerts[0]["prompt"]
+    ws = openpyxl.load_workbook(done.output)[SHEET]
+    rows = own_rows(report_xlsx)
+    unit = scheme.units[0].id
+    row, key = rows[0]
+    ind = scheme.indicator(key)
+    expected = SCORERS[ind.method](Inputs(actual=7.9, target=ind.target_for(unit)),
+                                   dict(ind.params), ind.full_score, ind.direction).points
+    assert ws[f"M{row}"].value == pytest.approx(expected)
+    assert ws[f"M{rows[1][0]}"].value == convert.MISSING  # "12,3" was not read as a number
+    assert ws[f"I{row}"].value == 7.9  # inputs untouched
+    assert ws["M7"].value == "预估得分"
+
+
+@pytest.mark.skipif(not HAVE_READER, reason="workbook_templates.read_workbook not there yet")
+def test_score_with_the_real_reader(report_xlsx: Path, tmp_path: Path, scheme: Scheme) -> None:
+    done = run_script(scripts.score_workbook, report_xlsx, tmp_path / "real.xlsx")
+    assert done.alerts and done.alerts[0]["mode"] == "info", done.alerts
+    ws = openpyxl.load_workbook(done.output)[SHEET]
+    row, key = own_rows(report_xlsx)[0]
+    ind = scheme.indicator(key)
+    expected = SCORERS[ind.method](Inputs(actual=7.9, target=ind.target_for(scheme.units[0].id)),
+                                   dict(ind.params), ind.full_score, ind.direction).points
+    assert ws[f"M{row}"].value == pytest.approx(expected)
+    # a blank actual: the engine scores it 0 at consolidation; here it says data is missing
+    assert ws[f"M{own_rows(report_xlsx)[2][0]}"].value == convert.MISSING
+
+
+def console_xlsx(tmp_path: Path, **values: str) -> Path:
+    """A console with the named cells of kaohe.xlsm (as a plain .xlsx)."""
+    path = tmp_path / "console.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "控制台"
+    for row, name in enumerate(["scheme", "folder", "output", "workbook", "lang"], 4):
+        ws.cell(row, 3, values.get(name))
+        wb.defined_names[f"kaohe_{name}"] = DefinedName(f"kaohe_{name}",
+                                                        attr_text=f"'控制台'!$C${row}")
+    wb.defined_names["kaohe_summary"] = DefinedName("kaohe_summary", attr_text="'控制台'!$B$13")
+    ws["B13"] = "old summary"
+    wb.save(path)
+    return path
+
+
+def summary(path: Path) -> list[Any]:
+    ws = openpyxl.load_workbook(path)["控制台"]
+    return [ws.cell(r, 2).value for r in range(13, 40) if ws.cell(r, 2).value is not None]
+
+
+def test_consolidate_without_a_folder_alerts_instead_of_failing(tmp_path: Path) -> None:
+    done = run_script(scripts.consolidate_folder, console_xlsx(tmp_path, output=str(tmp_path)),
+                      tmp_path / "out.xlsx")
+    assert len(done.alerts) == 1
+    assert done.alerts[0]["mode"] == "critical" and "填报文件夹" in done.alerts[0]["prompt"]
+    assert "Traceback" not in done.alerts[0]["prompt"]
+
+
+def test_consolidate_writes_the_summary_into_the_console(tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[Any] = []
+
+    def consolidate(settings: tasks.Settings) -> list[str]:
+        calls.append((settings.path("folder"), settings.path("output"), settings.lang))
+        return ["共 34 个单位", "→ results.json"]
+
+    monkeypatch.setattr(tasks, "consolidate", consolidate)
+    path = console_xlsx(tmp_path, folder="/data/in", output="/data/out", lang="en")
+    done = run_script(scripts.consolidate_folder, path, tmp_path / "out.xlsx")
+    assert done.alerts == []
+    assert calls == [(Path("/data/in"), Path("/data/out"), "en")]
+    assert summary(done.output) == ["共 34 个单位", "→ results.json"]
+
+
+def test_consolidate_an_empty_folder_end_to_end(tmp_path: Path) -> None:
+    (tmp_path / "in").mkdir()
+    path = console_xlsx(tmp_path, folder=str(tmp_path / "in"), output=str(tmp_path / "res"))
+    done = run_script(scripts.consolidate_folder, path, tmp_path / "out.xlsx")
+    lines = summary(done.output) + [a["prompt"] for a in done.alerts]
+    assert lines and lines != ["old summary"]
+    if not done.alerts:
+        assert json.loads((tmp_path / "res" / "results.json").read_text("utf-8"))["kind"] \
+            == "results"
+
+
+def test_make_templates_lists_what_it_wrote(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+                                            ) -> None:
+    out = tmp_path / "tpl"
+
+    def build_templates(scheme: Scheme, out_dir: Path, lang: str) -> list[Path]:
+        return [Path(out_dir) / "a.xlsx", Path(out_dir) / "b.xlsx"]
+
+    monkeypatch.setattr("workbook_templates.build_templates", build_templates, raising=False)
+    done = run_script(scripts.make_templates, console_xlsx(tmp_path, output=str(out)),
+                      tmp_path / "out.xlsx")
+    assert done.alerts == []
+    assert summary(done.output)[0].endswith("已生成 2 个模板")
+    assert summary(done.output)[1:] == [f"→ {out}", "  a.xlsx", "  b.xlsx"]
+
+
+@pytest.mark.skipif(not HAVE_BUILDER, reason="workbook_templates.build_templates not there yet")
+def test_make_templates_for_real(tmp_path: Path) -> None:
+    out = tmp_path / "tpl"
+    done = run_script(scripts.make_templates, console_xlsx(tmp_path, output=str(out)),
+                      tmp_path / "out.xlsx")
+    assert done.alerts == []
+    assert sorted(p.suffix for p in out.rglob("*.xlsx"))
+
+
+def test_any_error_is_an_alert_with_its_message(tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    def boom(*args: Any) -> Report:
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setattr(tasks, "validate_values", boom)
+    done = run_script(scripts.validate_workbook, console_xlsx(tmp_path), tmp_path / "o.xlsx")
+    assert [a["prompt"] for a in done.alerts] == ["出错了 error: ZeroDivisionError: division by zero"]
+    assert done.alerts[0]["title"] == scripts.TITLE

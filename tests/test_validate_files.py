@@ -11,7 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from kaohe.engine import Scheme
+from kaohe.pipeline.documents import default_scheme_document
 from validators.files import FILE_RULES, Limits, inspect_file
+from validators.workbook import validate_workbook
 from validators.messages import MESSAGES
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -55,6 +58,19 @@ def test_each_bad_file_gives_one_file_level_finding(name: str, corpus: dict[Path
         tracemalloc.stop()
     assert elapsed < 2.0
     assert peak < 50 * 1024 * 1024
+    scheme = Scheme.from_document(default_scheme_document())
+    tracemalloc.start()
+    started = time.perf_counter()
+    try:
+        report = validate_workbook(path, scheme)
+    finally:
+        elapsed = time.perf_counter() - started
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+    assert elapsed < 2.0
+    assert peak < 50 * 1024 * 1024
+    assert report.flatten(["cell", "rule"]) == [["", expected]]
+    assert report.issues[0].file == str(path) and not report.valid
     if expected in FILE_RULES:
         assert [i.rule for i in issues] == [expected]
         issue = issues[0]

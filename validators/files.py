@@ -26,7 +26,7 @@ from pathlib import Path
 from validators.messages import finding
 from validators.report import Issue
 
-__all__ = ["Limits", "inspect_file", "FILE_RULES"]
+__all__ = ["Limits", "inspect_file", "sheet_parts", "FILE_RULES"]
 
 FILE_RULES = (
     "missing-file", "unreadable", "empty-file", "file-too-large", "not-a-zip", "not-xlsx",
@@ -134,7 +134,7 @@ def _inspect(path: Path, name: str, limits: Limits) -> None:
             for info in parts:
                 if info.filename in _NAMING_PARTS:
                     _scan_part(archive, info, name, limits, {})
-            sheet_names = _sheet_names(archive)
+            sheet_names = sheet_parts(archive)
             for info in parts:
                 if info.filename not in _NAMING_PARTS:
                     _scan_part(archive, info, name, limits, sheet_names)
@@ -328,8 +328,8 @@ def _decoder_for(first: bytes, part: str,
     return info.incrementaldecoder(), info.name in ("utf-8", "utf-8-sig")
 
 
-def _sheet_names(archive: zipfile.ZipFile) -> dict[str, str]:
-    """Part name → sheet name, read (after both parts passed the scan) by regular expressions."""
+def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Part name → sheet name, read by regular expressions (after inspect_file passed the parts)."""
     try:
         workbook = archive.read(_NAMING_PARTS[0])
         rels = archive.read(_NAMING_PARTS[1])

@@ -1,0 +1,245 @@
+"""Validation of a whole collection of submissions: per-file Reports plus what only the batch
+shows — missing submissions against the roster, two submissions for one unit, foreign files.
+
+Files are validated one by one, in two worker processes when there are many (each worker
+sends back only a small `FileResult`, never a whole grid). The batch findings need no
+second reading of any file.
+
+>>> from kaohe.engine import Scheme
+>>> from kaohe.pipeline.documents import default_scheme_document
+>>> batch = validate_batch([], Scheme.from_document(default_scheme_document()))
+>>> batch.exit_code, batch.issues[0].rule
+(2, 'missing-submission')
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from kaohe.engine.model import Scheme
+from validators.messages import finding
+from validators.report import ERROR, WARNING, Issue, Report
+from validators.workbook import examine_workbook
+
+__all__ = ["FileResult", "BatchReport", "validate_batch", "discover", "PARALLEL_THRESHOLD"]
+
+#: Below this many files, starting worker processes costs more than it saves.
+PARALLEL_THRESHOLD = 20
+_KIND_ZH = {"unit_report": "单位自评表", "lead_scores": "牵头部门评分表",
+            "adjustments": "加扣分登记表", "routine": "平时考核汇总表", "ballots": "民主测评及满意度统计表"}
+_KIND_EN = {"unit_report": "unit report", "lead_scores": "lead department sheet",
+            "adjustments": "adjustments register", "routine": "routine register",
+            "ballots": "ballot register"}
+_IDENTITY_RULES = {"not-our-template", "unknown-kind", "wrong-year", "wrong-scheme",
+                   "format-version", "scheme-version", "unknown-owner"}
+
+
+@dataclass
+class FileResult:
+    """One validated file: small and picklable (what a worker sends back)."""
+
+    path: str
+    report: Report
+    kind: str = ""
+    owner: str = ""     # unit id, lead department id, or "" for the office's registers
+    stamp: str = ""     # the date the clerk gave (YYYY-MM-DD), if any
+    mtime: str = ""     # the file's modification time (ISO, UTC)
+    readable: bool = False  # a document could be read from it
+
+    @property
+    def identified(self) -> bool:
+        """One of our templates, of this scheme and year, for a known unit or department."""
+        return bool(self.kind) and not any(i.rule in _IDENTITY_RULES for i in self.report)
+
+
+@dataclass
+class BatchReport:
+    """Per-file reports and the batch's own findings."""
+
+    files: list[FileResult] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
+
+    @property
+    def reports(self) -> list[Report]:
+        """The per-file reports, in file order."""
+        return [f.report for f in self.files]
+
+    @property
+    def errors(self) -> list[Issue]:
+        """Errors of every file and of the batch."""
+        return [i for r in self.reports for i in r.errors] + [
+            i for i in self.issues if i.severity == ERROR]
+
+    @property
+    def valid(self) -> bool:
+        """No errors anywhere (warnings allowed)."""
+        return not self.errors
+
+    @property
+    def exit_code(self) -> int:
+        """0 clean (warnings allowed), 1 errors found, 2 nothing usable."""
+        if not any(f.readable for f in self.files):
+            return 2
+        return 0 if self.valid else 1
+
+    def flatten(self, keys: Sequence[str] = ("file", "sheet", "cell", "rule")) -> list[list[Any]]:
+        """Every finding (per file, then the batch's) as a list of the named fields."""
+        issues = [i for r in self.reports for i in r] + self.issues
+        return [[getattr(i, k) for k in keys] for i in issues]
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: files with their findings, the batch findings, a summary."""
+        return {
+            "files": [{"file": f.path, "kind": f.kind, "owner": f.owner, "stamp": f.stamp,
+                       "valid": f.report.valid, "errors": len(f.report.errors),
+                       "warnings": len(f.report.warnings), "issues": f.report.to_dicts()}
+                      for f in self.files],
+            "batch_issues": [asdict(i) for i in self.issues],
+            "summary": {"files": len(self.files), "errors": len(self.errors),
+                        "warnings": sum(len(r.warnings) for r in self.reports)
+                        + sum(1 for i in self.issues if i.severity == WARNING),
+                        "exit_code": self.exit_code},
+        }
+
+
+def discover(paths: Iterable[str | Path]) -> list[Path]:
+    """Files named, and every file under folders named (Excel's ~$ lock files and hidden
+    files skipped), in a stable order without repeats."""
+    found: list[Path] = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            found.extend(p for p in sorted(path.rglob("*"))
+                         if p.is_file() and not p.name.startswith(("~$", ".~lock", ".")))
+        else:
+            found.append(path)
+    seen: set[Path] = set()
+    unique = []
+    for path in found:
+        key = path.resolve()
+        if key not in seen:
+            seen.add(key)
+            unique.append(path)
+    return unique
+
+
+def validate_one(path: str | Path, scheme: Scheme, lang: str = "zh") -> FileResult:
+    """Validate one file and keep what the batch needs; never raises."""
+    read, report = examine_workbook(path, scheme, lang=lang)
+    result = FileResult(str(path), report, kind=report.kind, owner=report.unit_id,
+                        readable=read is not None)
+    try:
+        result.mtime = datetime.fromtimestamp(os.stat(path).st_mtime, UTC).isoformat(
+            timespec="seconds")
+    except OSError:
+        pass
+    if read is not None:
+        document = read.document if isinstance(read.document, dict) else {}
+        result.stamp = str(document.get("date") or "")
+        result.owner = str(document.get("unit_id") or document.get("lead_department")
+                           or result.owner)
+        if report.kind in ("adjustments", "routine", "ballots"):
+            result.owner = ""
+    return result
+
+
+_WORKER_SCHEME: Scheme | None = None
+
+
+def _init_worker(document: dict[str, Any]) -> None:
+    # The scheme model holds read-only mappings that do not pickle: each worker builds its own.
+    global _WORKER_SCHEME
+    _WORKER_SCHEME = Scheme.from_document(document)
+
+
+def _validate_in_worker(args: tuple[str, str]) -> FileResult:
+    assert _WORKER_SCHEME is not None
+    return validate_one(args[0], _WORKER_SCHEME, args[1])
+
+
+def validate_batch(paths: Iterable[str | Path], scheme: Scheme, *, workers: int = 2,
+                   lang: str = "zh",
+                   progress: Callable[[int, int], None] | None = None) -> BatchReport:
+    """Validate files and folders of submissions against the scheme's roster.
+
+    Example: ``validate_batch(["收集/"], scheme).flatten(["file", "rule"])``.
+    """
+    files = discover(paths)
+    tick = progress or (lambda done, total: None)
+    results: list[FileResult] = []
+    if workers > 1 and len(files) > PARALLEL_THRESHOLD:
+        chunk = max(1, len(files) // (workers * 8))
+        with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker,
+                                 initargs=(dict(scheme.document),)) as pool:
+            jobs = [(str(p), lang) for p in files]
+            for done, result in enumerate(pool.map(_validate_in_worker, jobs,
+                                                   chunksize=chunk), 1):
+                results.append(result)
+                tick(done, len(files))
+    else:
+        for done, path in enumerate(files, 1):
+            results.append(validate_one(path, scheme, lang))
+            tick(done, len(files))
+    batch = BatchReport(results)
+    batch.issues.extend(duplicates(results))
+    batch.issues.extend(missing_submissions(results, scheme))
+    return batch
+
+
+def duplicates(results: Sequence[FileResult]) -> list[Issue]:
+    """Two or more submissions for the same unit/department/register: all named, the newer
+    (by the date the clerk gave, then the file's time) said to be the one to keep."""
+    groups: dict[tuple[str, str], list[FileResult]] = {}
+    for result in results:
+        if result.identified:
+            groups.setdefault((result.kind, result.owner), []).append(result)
+    issues = []
+    for (kind, owner), group in groups.items():
+        if len(group) < 2:
+            continue
+        group.sort(key=lambda r: (r.stamp, r.mtime, r.path))
+        newest = group[-1]
+        names = [Path(r.path).name for r in group]
+        basis = "填报日期" if newest.stamp and newest.stamp != group[-2].stamp else "文件修改时间"
+        basis_en = ("the date filled in" if basis == "填报日期" else "the file's modification "
+                    "time")
+        when = newest.stamp if basis == "填报日期" else newest.mtime
+        issues.append(finding(
+            "duplicate-submission", severity=WARNING, file=newest.path, unit_id=owner,
+            value=len(group), params={
+                "owner": owner or _KIND_ZH.get(kind, kind), "owner_en": owner or _KIND_EN.get(
+                    kind, kind), "count": len(group), "what": _KIND_ZH.get(kind, kind),
+                "what_en": _KIND_EN.get(kind, kind), "files": "、".join(names),
+                "files_en": ", ".join(names), "newest": Path(newest.path).name,
+                "basis": basis, "basis_en": basis_en, "when": when}))
+    return issues
+
+
+def missing_submissions(results: Sequence[FileResult], scheme: Scheme) -> list[Issue]:
+    """Every unit's report, every scoring department's sheet and the office's registers
+    that no identified file provides."""
+    have = {(r.kind, r.owner) for r in results if r.identified}
+    issues = []
+    for unit in scheme.units:
+        reports = any(i.input == "unit_report" for i in scheme.indicators_for(unit.group))
+        if reports and ("unit_report", unit.id) not in have:
+            issues.append(_missing("unit_report", unit.id, unit.name, unit.name_en))
+    for dept in scheme.lead_departments:
+        if scheme.indicators_of(dept.id) and ("lead_scores", dept.id) not in have:
+            issues.append(_missing("lead_scores", dept.id, dept.name, dept.name_en))
+    for kind in ("adjustments", "routine", "ballots"):
+        if (kind, "") not in have:
+            issues.append(_missing(kind, "", _KIND_ZH[kind], _KIND_EN[kind]))
+    return issues
+
+
+def _missing(kind: str, owner: str, name: str, name_en: str) -> Issue:
+    return finding("missing-submission", key=None if owner else "missing-register",
+                   unit_id=owner, value=owner or kind, params={
+        "name": name, "name_en": name_en or owner or name, "what": _KIND_ZH[kind],
+        "what_en": _KIND_EN[kind]})

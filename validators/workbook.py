@@ -1,0 +1,245 @@
+"""Validation of one filled workbook: every problem found, located at its cell and explained.
+
+    inspect_file → _meta (ours? this scheme, year, version? a known unit?) → sheets present
+    → read_workbook (values normalised; never raises here) → tampering (fingerprint, rows,
+    locked cells, formulas) → schema problems at their cells → value checks (CHECKS)
+
+A file that must not be read stops at the first step with one file-level finding; a
+template of another year or scheme is refused with that reason. Nothing raises: an
+unexpected failure becomes a file-level `read-failed` finding.
+
+>>> from kaohe.engine import Scheme
+>>> from kaohe.pipeline.documents import default_scheme_document
+>>> scheme = Scheme.from_document(default_scheme_document())
+>>> validate_workbook("/nonexistent.xlsx", scheme).flatten(["rule"])
+[['missing-file']]
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from kaohe.engine.model import Scheme
+from validators.checks import run_checks
+from validators.files import Limits, inspect_file
+from validators.locate import CellMap, locate
+from validators.messages import finding
+from validators.report import ERROR, Issue, Report
+from validators.schema import KINDS, schema_problems
+from validators.tamper import WorkbookFile, sheet_issues, tamper_issues
+
+__all__ = ["validate_workbook", "examine_workbook", "validate_document_file", "identity_issues",
+           "issues_from_schema", "TEMPLATE_KINDS"]
+
+TEMPLATE_KINDS = ("unit_report", "lead_scores", "adjustments", "routine", "ballots")
+META_SHEET = "_meta"
+_MAX_JSON_BYTES = 20 * 1024 * 1024
+
+
+def validate_workbook(path: str | Path, scheme: Scheme, *, lang: str = "zh",
+                      limits: Limits = Limits()) -> Report:
+    """Every finding of one filled workbook (or JSON document), as a Report; never raises.
+
+    Example: ``validate_workbook("阿勒泰市.xlsx", scheme).flatten(["sheet", "cell", "rule"])``
+    → ``[["单位自评表", "J11", "evidence-required"]]``.
+    """
+    return examine_workbook(path, scheme, lang=lang, limits=limits)[1]
+
+
+def examine_workbook(path: str | Path, scheme: Scheme, *, lang: str = "zh",
+                     limits: Limits = Limits()) -> tuple[Any, Report]:
+    """(the reader's WorkbookRead or None when the file cannot be read, its Report)."""
+    path = Path(path)
+    name = str(path)
+    report = Report(file=name)
+    if path.suffix.lower() == ".json":
+        return None, validate_document_file(path, scheme)
+    try:
+        read = _examine(path, name, scheme, report, limits)
+    except Exception as exc:  # noqa: BLE001 - a validator reports, it never crashes
+        report.add(finding("read-failed", file=name, params=_reason(exc)))
+        read = None
+    report.issues = _tidy(report.issues, lang)
+    return read, report
+
+
+def _reason(exc: BaseException) -> dict[str, str]:
+    text = str(exc) or type(exc).__name__
+    return {"reason": text[:200], "reason_en": text[:200]}
+
+
+def _examine(path: Path, name: str, scheme: Scheme, report: Report, limits: Limits) -> Any:
+    refused = inspect_file(path, limits)
+    if refused:
+        report.extend(refused)
+        return None
+    book = WorkbookFile(path)
+    if META_SHEET not in book.names:
+        report.add(finding("not-our-template", file=name))
+        return None
+    from workbook_templates.meta import parse_meta
+
+    meta = parse_meta(book.rows(META_SHEET))
+    report.kind = str(meta.get("kind") or "")
+    report.unit_id = str(meta.get("unit_id") or meta.get("lead_department") or "")
+    identity = identity_issues(meta, scheme, name)
+    report.extend(identity)
+    if any(i.severity == ERROR for i in identity):
+        return None
+    missing = sheet_issues(book, meta.get("layout") or {}, name)
+    report.extend(missing)
+    if missing:
+        return None
+    try:
+        from workbook_templates import read_workbook
+
+        read = read_workbook(path)
+    except Exception as exc:  # noqa: BLE001
+        report.add(finding("read-failed", file=name, params=_reason(exc)))
+        return None
+    report.extend(_own(read.issues, name))
+    report.extend(tamper_issues(book, meta, scheme, name))
+    document, cell_map = read.document, read.cell_map
+    report.extend(issues_from_schema(document, cell_map, name))
+    report.extend(i.located(file=name) for i in run_checks(document, cell_map, scheme))
+    return read
+
+
+def _own(issues: Iterable[Issue], name: str) -> list[Issue]:
+    return [i.located(file=name) for i in issues]
+
+
+# ---------------------------------------------------------------- identity
+
+def identity_issues(meta: Mapping[str, Any], scheme: Scheme, file: str = "") -> list[Issue]:
+    """Whether `_meta` names this scheme, year, template format and a unit/department of it."""
+    from workbook_templates.meta import FORMAT_VERSION
+
+    kind = meta.get("kind")
+    if kind not in TEMPLATE_KINDS:
+        return [finding("unknown-kind", file=file, value=_plain(kind), params={"kind": kind})]
+    year = meta.get("year")
+    if year != scheme.year:
+        return [finding("wrong-year", file=file, value=_plain(year),
+                        params={"got": year, "want": scheme.year})]
+    if meta.get("scheme_id") != scheme.scheme_id:
+        return [finding("wrong-scheme", file=file, value=_plain(meta.get("scheme_id")),
+                        params={"got": meta.get("scheme_id"), "want": scheme.scheme_id})]
+    if str(meta.get("format_version")) != FORMAT_VERSION:
+        return [finding("format-version", file=file, value=_plain(meta.get("format_version")),
+                        params={"got": meta.get("format_version"), "want": FORMAT_VERSION})]
+    if str(meta.get("scheme_version")) != scheme.version:
+        return [finding("scheme-version", file=file, value=_plain(meta.get("scheme_version")),
+                        params={"got": meta.get("scheme_version"), "want": scheme.version})]
+    if not isinstance(meta.get("layout"), Mapping) or not meta["layout"].get("sheets"):
+        return [finding("not-our-template", file=file)]
+    if kind == "unit_report" and not any(u.id == meta.get("unit_id") for u in scheme.units):
+        return [finding("unknown-owner", file=file, unit_id=str(meta.get("unit_id") or ""),
+                        value=_plain(meta.get("unit_id")),
+                        params={"owner": meta.get("unit_id"), "what": "被考核单位",
+                                "what_en": "unit"})]
+    dept = meta.get("lead_department")
+    if kind == "lead_scores" and not scheme.indicators_of(str(dept)):
+        return [finding("unknown-owner", file=file, value=_plain(dept),
+                        params={"owner": dept, "what": "牵头评分部门",
+                                "what_en": "scoring lead department"})]
+    return []
+
+
+def _plain(value: Any) -> Any:
+    return value if isinstance(value, (str, int, float, bool)) else None
+
+
+# ---------------------------------------------------------------- schema problems at cells
+
+def issues_from_schema(document: Any, cell_map: CellMap, file: str = "") -> list[Issue]:
+    """The document's schema problems as Issues located through the cell map (a missing
+    field at its parent's cell)."""
+    issues = []
+    for problem in schema_problems(document):
+        sheet, cell = locate(problem.path, cell_map)
+        issues.append(Issue(
+            rule=problem.rule, message=problem.message, message_en=problem.message_en,
+            file=file, sheet=sheet, cell=cell, field=problem.field, label=problem.field,
+            value=_plain(problem.value), json_path=problem.json_path,
+            hint="请按表中说明填写，或使用下发的模板重新填报" if cell else "请按文档格式说明修改",
+            hint_en="fill it in as the sheet explains" if cell else "fix it as the format "
+            "description says"))
+    return issues
+
+
+# ---------------------------------------------------------------- JSON documents
+
+def validate_document_file(path: Path, scheme: Scheme) -> Report:
+    """A JSON document (unit_report, lead_scores …): schema problems and value checks."""
+    name = str(path)
+    report = Report(file=name)
+    try:
+        if path.stat().st_size > _MAX_JSON_BYTES:
+            report.add(finding("file-too-large", file=name, params={
+                "size": f"{path.stat().st_size / 1048576:.1f} MB",
+                "limit": f"{_MAX_JSON_BYTES / 1048576:.0f} MB"}))
+            return report
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        report.add(finding("missing-file", file=name))
+        return report
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        report.add(finding("read-failed", file=name, params=_reason(exc)))
+        return report
+    if isinstance(document, Mapping):
+        report.kind = str(document.get("kind") or "")
+        report.unit_id = str(document.get("unit_id") or document.get("lead_department") or "")
+    report.extend(issues_from_schema(document, {}, name))
+    if isinstance(document, Mapping) and document.get("kind") in KINDS:
+        if document.get("kind") != "scheme":
+            if document.get("year") not in (None, scheme.year):
+                report.add(finding("wrong-year", file=name, params={
+                    "got": document.get("year"), "want": scheme.year}))
+            report.extend(i.located(file=name) for i in run_checks(document, {}, scheme))
+        else:
+            from validators.scheme_checks import check_scheme
+
+            report.extend(i for i in check_scheme(document, file=name)
+                          if not any(i.json_path == j.json_path and i.rule == j.rule
+                                     for j in report.issues))
+    return report
+
+
+# ---------------------------------------------------------------- tidying
+
+def _tidy(issues: list[Issue], lang: str) -> list[Issue]:
+    """One finding per (sheet, cell, rule); none after a reader's error at the same cell;
+    file-level findings first, then in sheet and row order."""
+    kept: list[Issue] = []
+    seen: set[tuple[str, str, str]] = set()
+    errors_at: set[tuple[str, str]] = set()
+    for issue in issues:
+        where = (issue.sheet, issue.cell)
+        if (*where, issue.rule) in seen or (issue.cell and where in errors_at):
+            continue
+        seen.add((*where, issue.rule))
+        if issue.cell and issue.severity == ERROR:
+            errors_at.add(where)
+        kept.append(issue if lang == "zh" else issue.located(label=issue.field or issue.label))
+    sheets: dict[str, int] = {}
+    for issue in kept:
+        sheets.setdefault(issue.sheet, len(sheets))
+    return sorted(kept, key=lambda i: (bool(i.sheet or i.cell), sheets[i.sheet],
+                                       i.row_number or _row_of(i.cell), _col_of(i.cell)))
+
+
+def _row_of(cell: str) -> int:
+    digits = "".join(ch for ch in cell if ch.isdigit())
+    return int(digits) if digits else 0
+
+
+def _col_of(cell: str) -> int:
+    number = 0
+    for ch in cell:
+        if ch.isalpha():
+            number = number * 26 + ord(ch.upper()) - 64
+    return number

@@ -243,7 +243,8 @@ def console_xlsx(tmp_path: Path, **values: str) -> Path:
 
 def summary(path: Path) -> list[Any]:
     ws = openpyxl.load_workbook(path)["控制台"]
-    return [ws.cell(r, 2).value for r in range(13, 40) if ws.cell(r, 2).value is not None]
+    return [ws.cell(r, 2).value for r in range(13, ws.max_row + 1)
+            if ws.cell(r, 2).value is not None]
 
 
 def test_consolidate_without_a_folder_alerts_instead_of_failing(tmp_path: Path) -> None:
@@ -314,3 +315,59 @@ def test_any_error_is_an_alert_with_its_message(tmp_path: Path,
     done = run_script(scripts.validate_workbook, console_xlsx(tmp_path), tmp_path / "o.xlsx")
     assert [a["prompt"] for a in done.alerts] == ["出错了 error: ZeroDivisionError: division by zero"]
     assert done.alerts[0]["title"] == scripts.TITLE
+
+
+def test_score_a_lead_department_sheet(tmp_path: Path, scheme: Scheme) -> None:
+    from kaohe.synth import synthesize
+    from workbook_templates import build_lead_scores, fill_workbook, read_workbook
+
+    docs = synthesize(scheme, seed=3)
+    lead = next(d for d in docs["lead_scores"] if d["entries"])
+    template = build_lead_scores(scheme, lead["lead_department"], tmp_path / "lead.xlsx")
+    filled = fill_workbook(template, lead, tmp_path / "filled.xlsx")
+    done = run_script(scripts.score_workbook, filled, tmp_path / "scored.xlsx")
+    assert done.alerts and done.alerts[0]["mode"] == "info", done.alerts
+    read = read_workbook(filled)
+    wb = openpyxl.load_workbook(done.output)
+    checked = 0
+    for path, indicator_id, value in tasks.provisional_points(read.document, scheme):
+        field = next(f for f in tasks.INPUT_FIELDS if path + f in read.cell_map)
+        sheet, cell = read.cell_map[path + field]
+        ws = wb[sheet]
+        keys = [c.value for c in ws[1]]
+        column = keys.index(f"{indicator_id}.points") + 1
+        row = openpyxl.utils.cell.coordinate_from_string(cell)[1]
+        got = ws.cell(row, column).value
+        assert got == (pytest.approx(value) if isinstance(value, float) else value)
+        checked += 1
+    assert checked == len(lead["entries"])
+
+
+def test_consolidate_end_to_end_as_the_pipeline(tmp_path: Path, scheme: Scheme) -> None:
+    """Filled templates in a folder → the console's button → the pipeline's results."""
+    from kaohe.pipeline.consolidate import consolidate_folder
+    from kaohe.synth import synthesize
+    from workbook_templates import build_templates, fill_workbook, read_workbook
+
+    docs = synthesize(scheme, seed=11)
+    folder = tmp_path / "in"
+    wanted = [*docs["unit_reports"].values(), *docs["lead_scores"], docs["adjustments"],
+              docs["routine"], docs["ballots"]]
+    for template in build_templates(scheme, tmp_path / "tpl"):
+        kind = read_workbook(template).kind
+        meta = read_workbook(template).meta
+        for doc in wanted:
+            same = doc.get("kind") == kind and all(
+                doc.get(k) == meta.get(k) for k in ("unit_id", "lead_department") if meta.get(k))
+            if same:
+                fill_workbook(template, doc, folder / template.name)
+    console = console_xlsx(tmp_path, folder=str(folder), output=str(tmp_path / "out"))
+    done = run_script(scripts.consolidate_folder, console, tmp_path / "after.xlsx")
+    assert done.alerts == [], done.alerts
+    results = json.loads((tmp_path / "out" / "results.json").read_text("utf-8"))
+    direct = consolidate_folder(folder, scheme).results
+    assert len(results["units"]) == len(scheme.units)
+    assert [(u["unit_id"], u["total"], u["rank"], u["grade"]) for u in results["units"]] == \
+        [(u["unit_id"], u["total"], u["rank"], u["grade"]) for u in direct["units"]]
+    assert summary(done.output)[-1].endswith("results.xlsx") or \
+        summary(done.output)[-1].endswith("results.json")

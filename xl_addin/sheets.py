@@ -94,8 +94,9 @@ def replace_sheet(book: xw.Book, name: str) -> xw.Sheet:
 def write_lines(book: xw.Book, name: str, lines: list[str]) -> None:
     """Write lines down from the named cell (e.g. kaohe_summary), clearing the old ones."""
     start = book.names[name].refers_to_range
-    old = start.resize(row_size=200)
-    old.clear_contents()
+    last = start.sheet.used_range.last_cell.row
+    if last >= start.row:
+        start.sheet.range((start.row, start.column), (last, start.column)).clear_contents()
     start.options(transpose=True).value = lines or [""]
 
 

@@ -26,6 +26,7 @@ __all__ = ["Settings", "validate_values", "read_values", "provisional_points",
 
 KEY_MARK = "kaohe:key"  # A1 of every keyed sheet of our templates (workbook_templates.sheetkit)
 POINTS_KEY = "points"
+INPUT_FIELDS = (".actual", ".value", ".rating", ".count")  # where a row's input is
 NOT_APPLICABLE = "不适用"
 
 
@@ -68,7 +69,7 @@ def read_values(sheets: Sequence[SheetValues], name: str, base: Path | None) -> 
     from workbook_templates import read_workbook  # type: ignore[attr-defined]
 
     with tempfile.TemporaryDirectory(prefix="kaohe-") as folder:
-        return read_workbook(_snapshot(sheets, Path(folder), name, base))
+        return read_workbook(_snapshot(sheets, Path(folder), name, base), name=name)
 
 
 def _points(scheme: Scheme, unit_id: str, indicator_id: str, actual: Any = None,
@@ -84,56 +85,56 @@ def _points(scheme: Scheme, unit_id: str, indicator_id: str, actual: Any = None,
         return code_for(exc)
 
 
-def provisional_points(document: Mapping[str, Any], scheme: Scheme) -> list[tuple[str, Any]]:
-    """(JSON path of the row's input, points or error text) for every row of a document."""
-    if document.get("kind") == "unit_report":
+def provisional_points(document: Mapping[str, Any] | None,
+                       scheme: Scheme) -> list[tuple[str, str, Any]]:
+    """(JSON path of the row, indicator id, points or error text) for each row of a document."""
+    kind = (document or {}).get("kind")
+    if document and kind == "unit_report":
         unit = str(document.get("unit_id") or "")
-        return [(f"$.items[{i}].actual", NOT_APPLICABLE if item.get("not_applicable")
-                 else _points(scheme, unit, item["indicator_id"], item.get("actual")))
+        return [(f"$.items[{i}]", item["indicator_id"], NOT_APPLICABLE
+                 if item.get("not_applicable") else
+                 _points(scheme, unit, item["indicator_id"], item.get("actual")))
                 for i, item in enumerate(document.get("items", []))]
-    if document.get("kind") == "lead_scores":
-        return [(f"$.entries[{i}].{_input_field(entry)}",
+    if document and kind == "lead_scores":
+        return [(f"$.entries[{i}]", entry["indicator_id"],
                  _points(scheme, entry["unit_id"], entry["indicator_id"], entry.get("value"),
                          entry.get("rating"), entry.get("count")))
                 for i, entry in enumerate(document.get("entries", []))]
-    raise KaoheError(f"这个工作簿（{document.get('kind')}）没有可计算的得分栏",
-                     f"this workbook ({document.get('kind')}) has no points to compute")
-
-
-def _input_field(entry: Mapping[str, Any]) -> str:
-    for name in ("value", "rating", "count"):
-        if entry.get(name) is not None:
-            return name
-    return "value"
+    raise KaoheError("这个工作簿不是单位自评表或牵头部门评分表，没有可计算的得分栏",
+                     f"this workbook ({kind}) is not a unit report or lead department sheet")
 
 
 def points_cells(grids: Mapping[str, Sequence[Sequence[Any]]],
                  cell_map: Mapping[str, tuple[str, str]],
-                 points: Sequence[tuple[str, Any]]) -> list[tuple[str, int, int, Any]]:
-    """(sheet, row, column, value): each result goes to the `points` column of its row.
+                 points: Sequence[tuple[str, str, Any]]) -> list[tuple[str, int, int, Any]]:
+    """(sheet, row, column, value): each result goes to the points column of its row.
 
-    The row comes from the cell map of the row's input; the column is the one keyed
-    "points" in row 1 of a keyed sheet (A1 = "kaohe:key").
+    The row is the row of the entry's input cell (cell map); the column is keyed
+    "<indicator>.points" (lead department sheets) or "points" (unit reports) in row 1 of
+    a keyed sheet (A1 = "kaohe:key").
     """
     from openpyxl.utils.cell import coordinate_from_string
 
     out = []
-    for path, value in points:
-        if path not in cell_map:
+    for path, indicator_id, value in points:
+        spot = next((cell_map[path + f] for f in INPUT_FIELDS if path + f in cell_map), None)
+        if spot is None:
             continue
-        sheet, cell = cell_map[path]
-        column = _points_column(grids.get(sheet, []))
+        column = _points_column(grids.get(spot[0], []), indicator_id)
         if column:
-            out.append((sheet, coordinate_from_string(cell)[1], column, value))
+            out.append((spot[0], coordinate_from_string(spot[1])[1], column, value))
     return out
 
 
-def _points_column(grid: Sequence[Sequence[Any]]) -> int | None:
-    """1-based column keyed "points" in a keyed sheet's row 1."""
+def _points_column(grid: Sequence[Sequence[Any]], indicator_id: str) -> int | None:
+    """1-based column keyed "<indicator>.points" or "points" in a keyed sheet's row 1."""
     if not grid or not grid[0] or grid[0][0] != KEY_MARK:
         return None
     keys = list(grid[0])
-    return keys.index(POINTS_KEY) + 1 if POINTS_KEY in keys else None
+    for key in (f"{indicator_id}.{POINTS_KEY}", POINTS_KEY):
+        if key in keys:
+            return keys.index(key) + 1
+    return None
 
 
 def consolidate(settings: Settings) -> list[str]:

@@ -57,10 +57,8 @@ def demo(out: Path, units: int | None, seed: int) -> None:
     Example: kaohe demo --out demo-out --units 34
     """
     from kaohe.pipeline.demo import run_demo
-    from kaohe.pipeline.summary import ranking_tables
 
-    results = run_demo(out, units=units, seed=seed, echo=click.echo)
-    click.echo(ranking_tables(results, lang=current_lang()))
+    run_demo(out, units=units, seed=seed, lang=current_lang(), echo=click.echo)
 
 
 @main.command("score")
@@ -98,6 +96,7 @@ _COMMAND_MODULES = [
     "history",
     "consolidate",
     "results",
+    "validate",
 ]
 
 

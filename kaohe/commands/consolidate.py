@@ -17,7 +17,8 @@ def run_consolidation(folder: Path, *, scheme_path: Path | None = None,
                       out: Path | None = None, json_out: Path | None = None,
                       db: str | None = None, feedback: Path | None = None,
                       year: int | None = None, reason: str = "", lang: str = "zh",
-                      workers: int = 2, echo: Any = click.echo) -> tuple[int, dict[str, Any]]:
+                      workers: int = 2, echo: Any = click.echo,
+                      show_progress: bool = True) -> tuple[int, dict[str, Any]]:
     """The whole consolidation as the command runs it; returns (exit code, results)."""
     from kaohe.errors import KaoheError
     from kaohe.pipeline.consolidate import consolidate_folder
@@ -29,11 +30,9 @@ def run_consolidation(folder: Path, *, scheme_path: Path | None = None,
     if year is not None and year != scheme.year:
         raise KaoheError(f"方案年度为 {scheme.year}，与 --year {year} 不符",
                          f"the scheme is for {scheme.year}, not --year {year}")
-    step = max(1, 50)
-
     def progress(n: int, total: int) -> None:
-        if n == total or n % step == 0:
-            echo(f"\r已检查 examined {n}/{total}", nl=n == total, err=True)
+        if show_progress and (n == total or n % 50 == 0):
+            click.echo(f"\r已检查 examined {n}/{total}", nl=n == total, err=True)
 
     run = consolidate_folder(folder, scheme, workers=workers, progress=progress)
     results = run.results

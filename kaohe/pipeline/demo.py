@@ -1,8 +1,16 @@
-"""The demo: the embedded scheme, synthetic data, and the whole path available."""
+"""The demo: the whole path on the embedded scheme with synthetic data.
+
+scheme → templates → filled by the synthetic generator (through the templates' machine keys)
+→ validate → consolidate → results.xlsx, results.json, feedback, history (two earlier years,
+publication, and an appeal re-run as a revision with its diff).
+"""
 
 from __future__ import annotations
 
+import copy
+import shutil
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +19,7 @@ from kaohe.pipeline.documents import default_scheme_document, documents_from, sc
 from kaohe.pipeline.io import write_json
 from kaohe.synth import scale_scheme, synthesize
 
-__all__ = ["run_demo", "write_documents"]
+__all__ = ["run_demo", "write_documents", "fill_submissions", "flatten"]
 
 
 def write_documents(docs: dict[str, Any], data_dir: Path) -> list[Path]:
@@ -27,25 +35,120 @@ def write_documents(docs: dict[str, Any], data_dir: Path) -> list[Path]:
     return paths
 
 
-def run_demo(out: Path, units: int | None = None, seed: int = 2016,
+def flatten(generated: dict[str, Any]) -> list[dict[str, Any]]:
+    """The generated documents as one list."""
+    docs = list(generated["unit_reports"].values()) + list(generated["lead_scores"])
+    return docs + [generated[k] for k in ("adjustments", "routine", "ballots")]
+
+
+def fill_submissions(generated: dict[str, Any], templates: Path, out: Path,
+                     lang: str = "zh") -> list[Path]:
+    """Fill each generated document into its template, as a clerk would, into `out`."""
+    from workbook_templates import fill_workbook, template_name
+
+    jobs: list[tuple[str, str, dict[str, Any]]] = [
+        ("unit_report", unit_id, doc) for unit_id, doc in sorted(generated["unit_reports"].items())]
+    jobs += [("lead_scores", doc["lead_department"], doc) for doc in generated["lead_scores"]]
+    jobs += [(kind, "", generated[kind]) for kind in ("adjustments", "routine", "ballots")]
+    out.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for kind, subject, doc in jobs:
+        name = template_name(kind, lang, subject)
+        paths.append(fill_workbook(templates / name, doc, out / name))
+    return paths
+
+
+def _previous_years(scheme_doc: dict[str, Any], db: Path, seed: int, years: int,
+                    echo: Callable[[str], None]) -> None:
+    """Score and publish earlier years from JSON, so history has something to compare."""
+    from kaohe.store import open_store
+
+    store = open_store(db)
+    for back in range(years, 0, -1):
+        doc = copy.deepcopy(scheme_doc)
+        doc["year"] = scheme_doc["year"] - back
+        scheme = scheme_from_document(doc)
+        results = score(scheme, documents_from(flatten(synthesize(scheme, seed=seed - back))))
+        record = store.record_run(doc, store.annotate(results), reason="示例历史数据",
+                                  reason_en="illustrative history")
+        store.publish(doc["year"], record.run_id)
+        echo(f"历史 history: {doc['year']} 年结果已记录并发布 recorded and published")
+
+
+def _appeal(generated: dict[str, Any], results: dict[str, Any]) -> tuple[dict[str, Any], str]:
+    """An approved appeal against the largest counted deduction; returns (register, unit name)."""
+    register = copy.deepcopy(generated["adjustments"])
+    decided = {d["event_id"] for d in register.get("decisions", [])}
+    names = {u["unit_id"]: u["unit_name"] for u in results["units"]}
+    candidates = [e for e in register["events"] if e["type"] == "deduction"
+                  and e["id"] not in decided and e["unit_id"] in names]
+    event = max(candidates, key=lambda e: (e["points"], e["id"]))
+    register.setdefault("decisions", []).append({
+        "id": f"D{len(register['decisions']) + 1:04d}", "event_id": event["id"], "kind": "appeal",
+        "outcome": "overturned", "points": None,
+        "reason": "单位申诉：察访核验所涉问题已在期限内整改到位，经复核撤销扣分",
+        "approver": "地区综考办主任会议", "date": f"{results['year'] + 1}-02-10"})
+    return register, names[event["unit_id"]]
+
+
+def run_demo(out: Path, units: int | None = None, seed: int = 2016, lang: str = "zh",
              echo: Callable[[str], None] = print) -> dict[str, Any]:
-    """Scheme → synthetic documents → scores → results.json; returns the results."""
+    """Run the whole path into `out`; returns the published results."""
+    from kaohe.commands.consolidate import run_consolidation
+    from kaohe.store import open_store
+    from workbook_templates import build_templates, fill_workbook, template_name
+
     out = Path(out)
     scheme_doc = default_scheme_document()
     if units:
         scheme_doc = scale_scheme(scheme_doc, units)
     scheme = scheme_from_document(scheme_doc)
+    for stale in ("templates", "submissions", "submissions-appeal", "feedback", "data"):
+        shutil.rmtree(out / stale, ignore_errors=True)
+    (out / "history.sqlite").unlink(missing_ok=True)
     write_json(out / "scheme.json", scheme_doc)
     echo(f"方案 scheme: {scheme.name}（{len(scheme.units)} 个被考核单位 units）")
+    stamp = datetime(scheme.year, 12, 1, 9, 0, 0)
+    templates = build_templates(scheme, out / "templates", lang, generated_at=stamp)
+    echo(f"模板 templates: {len(templates)} 个 → {out / 'templates'}")
     generated = synthesize(scheme, seed=seed)
-    paths = write_documents(generated, out / "data")
-    echo(f"示例数据 synthetic documents: {len(paths)} files in {out / 'data'}")
-    results = score(scheme, documents_from(_flatten(generated)))
-    write_json(out / "results.json", results)
-    echo(f"结果 results: {out / 'results.json'}")
+    write_documents(generated, out / "data")
+    filled = fill_submissions(generated, out / "templates", out / "submissions", lang)
+    echo(f"填报 filled by the synthetic clerks: {len(filled)} 个 → {out / 'submissions'}")
+    db = out / "history.sqlite"
+    _previous_years(scheme_doc, db, seed, 2, echo)
+    echo("\n汇总 consolidating …")
+    code, results = run_consolidation(
+        out / "submissions", scheme_path=out / "scheme.json", out=out / "results.xlsx",
+        json_out=out / "results.json", db=str(db), feedback=out / "feedback", lang=lang,
+        echo=echo)
+    store = open_store(db)
+    store.publish(scheme.year)
+    echo(f"发布 published: {scheme.year}")
+    register, unit_name = _appeal(generated, results)
+    appeal_dir = out / "submissions-appeal"
+    shutil.copytree(out / "submissions", appeal_dir)
+    name = template_name("adjustments", lang)
+    fill_workbook(out / "templates" / name, register, appeal_dir / name)
+    echo(f"\n申诉 appeal: {unit_name} 的一项扣分经复核撤销，重新计算 re-running as a revision …")
+    code, revised = run_consolidation(
+        appeal_dir, scheme_path=out / "scheme.json", json_out=out / "results-revision.json",
+        db=str(db), reason=f"申诉复核：{unit_name}扣分撤销", lang=lang, echo=lambda *a, **k: None,
+        show_progress=False)
+    echo(_revision_text(store, scheme.year, lang))
+    echo(f"\n→ {out / 'results.xlsx'}\n→ {out / 'results.json'}\n→ {out / 'feedback'}\n→ {db}")
     return results
 
 
-def _flatten(generated: dict[str, Any]) -> list[dict[str, Any]]:
-    docs = list(generated["unit_reports"].values()) + list(generated["lead_scores"])
-    return docs + [generated[k] for k in ("adjustments", "routine", "ballots")]
+def _revision_text(store: Any, year: int, lang: str) -> str:
+    from kaohe.textable import table
+
+    runs = store.runs(year)
+    latest, base = runs[-1], runs[-1].base_run_id
+    changes = store.diff(base, latest.run_id) if base else []
+    head = (["单位", "名次", "等次", "总分"] if lang == "zh" else ["unit", "rank", "grade", "total"])
+    rows = [[c.unit_name, f"{c.old_rank} → {c.new_rank}", f"{c.old_grade} → {c.new_grade}",
+             f"{c.old_total} → {c.new_total}"] for c in changes]
+    title = (f"修订 revision {latest.run_id}（基于 {base}）: {latest.reason}"
+             if lang == "zh" else f"revision {latest.run_id} (against {base}): {latest.reason_en}")
+    return title + "\n" + (table(head, rows) if rows else "（无变化 no change）")

@@ -7,6 +7,7 @@ import re
 import struct
 import subprocess
 import sys
+import warnings
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,15 +19,13 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from oletools.olevba import VBA_Parser
 
 from kaohe.cli import main
 from workbook_templates.recalc import find_soffice
 from xl_addin import console, vba
 
-# olevba's pyparsing grammar warns on import; its OpenXML parser leaves a zip to the GC.
-pytestmark = [pytest.mark.filterwarnings("ignore:.*deprecated"),
-              pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")]
+# olevba's OpenXML parser leaves a zip file for the garbage collector to close.
+pytestmark = pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 
 REPO = Path(__file__).resolve().parent.parent
 RUNPYTHON = re.compile(r'RunPython\s+"import (\w+); \1\.(\w+)\(\)"')
@@ -50,6 +49,9 @@ def generated_module(built: list[Path]) -> Iterator[Any]:
 
 def macros(path: Path) -> dict[str, str]:
     """VBA module name → source, as olevba reads them."""
+    with warnings.catch_warnings():  # olevba's pyparsing grammar warns when first imported
+        warnings.simplefilter("ignore")
+        from oletools.olevba import VBA_Parser
     parser = VBA_Parser(str(path))
     try:
         return {name.rsplit(".", 1)[0]: code for _, _, name, code in parser.extract_macros()}
@@ -195,3 +197,20 @@ def test_xlwings_is_imported_only_in_xl_addin() -> None:
     pure = ["convert", "findings", "snapshot", "tasks", "console", "vba"]
     assert [m for m in pure if pattern.search((REPO / "xl_addin" / f"{m}.py").read_text("utf-8"))
             ] == []
+
+
+@pytest.mark.parametrize("standalone", [False, True])
+def test_our_readers_agree_with_olefile_and_oletools(standalone: bool) -> None:
+    """vba.read_cfb / vba.decompress (standard library only) against the reference readers."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from oletools.olevba import decompress_stream
+    project = _vba_project(console._quickstart(standalone))
+    ole = olefile.OleFileIO(project)
+    ours = vba.read_cfb(project)
+    assert ours == {"/".join(p): ole.openstream(p).read() for p in ole.listdir(streams=True)}
+    packed = ours["VBA/dir"]
+    assert vba.decompress(packed) == bytes(decompress_stream(bytearray(packed)))
+    sources = vba.module_sources(project)
+    assert "Sub SampleCall()" in sources["Module1"]
+    assert ("Function RunPython" in sources["xlwings"]) if standalone else "xlwings" not in sources

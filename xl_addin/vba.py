@@ -7,7 +7,9 @@ the copy drops it: every module offset in the `dir` stream becomes 0 and `_VBA_P
 becomes the 7-byte header with version 0xFFFF, which makes Excel compile the project from
 its source when the workbook opens (the format documented in [MS-OVBA] 2.3.4.1; Office
 tools call this removal of the cache "purging"). The streams are written back into a new
-compound file ([MS-CFB], version 3). Nothing here imports xlwings or needs Excel.
+compound file ([MS-CFB], version 3). Nothing here imports xlwings or needs Excel, and
+nothing beyond the standard library: `kaohe addin build` must work on a plain install
+(oletools and olefile, which read the same formats, check this module in the tests).
 """
 
 from __future__ import annotations
@@ -15,12 +17,10 @@ from __future__ import annotations
 import struct
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from io import BytesIO
+from typing import Any
 
-import olefile
-from oletools.olevba import decompress_stream
-
-__all__ = ["compress", "decompress", "replace_module", "write_cfb", "module_sources"]
+__all__ = ["compress", "decompress", "replace_module", "read_cfb", "write_cfb",
+           "module_sources"]
 
 CHUNK = 4096
 # _VBA_PROJECT without a performance cache: reserved 0x61CC, version 0xFFFF, reserved 0, 0.
@@ -33,8 +33,38 @@ PROJECT_VERSION = 0x0009
 
 
 def decompress(data: bytes) -> bytes:
-    """A compressed container's bytes, decompressed (oletools' decoder)."""
-    return bytes(decompress_stream(bytearray(data)))
+    """A compressed container, decompressed ([MS-OVBA] 2.4.1.3.1)."""
+    if not data or data[0] != 1:
+        raise ValueError("not a compressed VBA container")
+    out, pos = bytearray(), 1
+    while pos + 2 <= len(data):
+        header = struct.unpack_from("<H", data, pos)[0]
+        chunk = data[pos + 2:pos + 3 + (header & 0x0FFF)]
+        pos += 3 + (header & 0x0FFF)
+        if header & 0x8000:
+            _expand(chunk, out)
+        else:
+            out += chunk[:CHUNK]
+    return bytes(out)
+
+
+def _expand(chunk: bytes, out: bytearray) -> None:
+    """Decode one compressed chunk's tokens onto out."""
+    start, i = len(out), 0
+    while i < len(chunk):
+        flags, i = chunk[i], i + 1
+        for bit in range(8):
+            if i >= len(chunk):
+                break
+            if not flags >> bit & 1:
+                out.append(chunk[i])
+                i += 1
+                continue
+            token, i = struct.unpack_from("<H", chunk, i)[0], i + 2
+            bit_count = max(4, (len(out) - start - 1).bit_length())
+            offset, length = (token >> (16 - bit_count)) + 1, (token & (0xFFFF >> bit_count)) + 3
+            for _ in range(length):
+                out.append(out[-offset])
 
 
 def compress(data: bytes) -> bytes:
@@ -113,32 +143,31 @@ def _records(data: bytes) -> list[tuple[int, int, int]]:
 
 def module_sources(vba_project: bytes) -> dict[str, str]:
     """Stream name → VBA source text of every module of a vbaProject.bin."""
-    ole = olefile.OleFileIO(BytesIO(vba_project))
-    directory = decompress(ole.openstream("VBA/dir").read())
+    streams = read_cfb(vba_project)
+    directory = decompress(streams["VBA/dir"])
     sources, name = {}, ""
     for rid, start, size in _records(directory):
         if rid == 0x001A:  # MODULESTREAMNAME
             name = directory[start:start + size].decode("latin-1")
         elif rid == MODULE_OFFSET:
             offset = struct.unpack_from("<I", directory, start)[0]
-            raw = ole.openstream(f"VBA/{name}").read()
+            raw = streams[f"VBA/{name}"]
             sources[name] = decompress(raw[offset:]).decode("cp1252")
     return sources
 
 
 def replace_module(vba_project: bytes, module: str, source: str) -> bytes:
     """The project with one module's source replaced and the p-code cache purged."""
-    ole = olefile.OleFileIO(BytesIO(vba_project))
+    streams = read_cfb(vba_project)
     sources = module_sources(vba_project)
     if module not in sources:
         raise KeyError(f"the VBA project has no module {module!r}")
     sources[module] = source.replace("\r\n", "\n").replace("\n", "\r\n")
-    directory = bytearray(decompress(ole.openstream("VBA/dir").read()))
+    directory = bytearray(decompress(streams["VBA/dir"]))
     for rid, start, _ in _records(bytes(directory)):
         if rid == MODULE_OFFSET:
             directory[start:start + 4] = b"\x00\x00\x00\x00"
-    streams = {"/".join(path): ole.openstream(path).read()
-               for path in ole.listdir(streams=True) if path[0] != "VBA"}
+    streams = {path: data for path, data in streams.items() if not path.startswith("VBA/")}
     streams["VBA/dir"] = compress(bytes(directory))
     streams["VBA/_VBA_PROJECT"] = PURGED_VBA_PROJECT
     streams.update({f"VBA/{name}": compress(text.encode("cp1252"))
@@ -146,10 +175,66 @@ def replace_module(vba_project: bytes, module: str, source: str) -> bytes:
     return write_cfb(streams)
 
 
-# -- [MS-CFB] version 3 writer --------------------------------------------------------------
+# -- [MS-CFB] reader and version 3 writer --------------------------------------------------------------
 
 SECTOR, MINI, CUTOFF = 512, 64, 4096
 FREE, END, FATSECT, NOSTREAM = 0xFFFFFFFF, 0xFFFFFFFE, 0xFFFFFFFD, 0xFFFFFFFF
+
+
+def read_cfb(data: bytes) -> dict[str, bytes]:
+    """Every stream of a compound file by path ("VBA/dir")."""
+    size = 1 << struct.unpack_from("<H", data, 30)[0]
+    fat_count, first_dir = struct.unpack_from("<II", data, 44)
+    first_mini_fat, _, next_difat = struct.unpack_from("<III", data, 60)
+    difat = list(struct.unpack_from("<109I", data, 76))
+    while next_difat < FATSECT:  # more FAT sector numbers, in a chain of DIFAT sectors
+        more = struct.unpack_from(f"<{size // 4}I", data, (next_difat + 1) * size)
+        difat, next_difat = difat + list(more[:-1]), more[-1]
+    fat = [x for s in difat[:fat_count] for x in _words(data[(s + 1) * size:(s + 2) * size])]
+
+    def chain(start: int, table: list[int]) -> list[int]:
+        sectors: list[int] = []
+        while start < FATSECT and len(sectors) <= len(table):
+            sectors, start = sectors + [start], table[start]
+        return sectors
+
+    def read(start: int) -> bytes:
+        return b"".join(data[(s + 1) * size:(s + 2) * size] for s in chain(start, fat))
+
+    entries = read(first_dir)
+    root = _dir_entry(entries, 0)
+    mini_stream, mini_fat = read(root[3])[:root[4]], _words(read(first_mini_fat))
+    found: dict[str, bytes] = {}
+    _walk(entries, root[2], "", found, lambda e: read(e[3])[:e[4]] if e[4] >= CUTOFF else
+          b"".join(mini_stream[s * MINI:(s + 1) * MINI] for s in chain(e[3], mini_fat))[:e[4]])
+    return found
+
+
+def _words(data: bytes) -> list[int]:
+    return list(struct.unpack(f"<{len(data) // 4}I", data[:len(data) // 4 * 4]))
+
+
+def _dir_entry(entries: bytes, index: int) -> tuple[str, int, int, int, int, int, int]:
+    """(name, type, child, start, size, left, right) of a directory entry."""
+    raw = entries[index * 128:(index + 1) * 128]
+    length, kind = struct.unpack_from("<HB", raw, 64)
+    left, right, child = struct.unpack_from("<III", raw, 68)
+    start, size = struct.unpack_from("<II", raw, 116)
+    return raw[:max(length - 2, 0)].decode("utf-16-le"), kind, child, start, size, left, right
+
+
+def _walk(entries: bytes, index: int, prefix: str, found: dict[str, bytes], read: Any) -> None:
+    """Collect the streams of a storage's sibling tree (and of its sub-storages)."""
+    if index >= NOSTREAM or index * 128 >= len(entries):
+        return
+    entry = _dir_entry(entries, index)
+    name, kind, child, _, _, left, right = entry
+    if kind == 2:
+        found[prefix + name] = read(entry)
+    elif kind == 1:
+        _walk(entries, child, f"{prefix}{name}/", found, read)
+    _walk(entries, left, prefix, found, read)
+    _walk(entries, right, prefix, found, read)
 
 
 @dataclass

@@ -1,0 +1,120 @@
+"""Reading keyed grids with python-calamine: values by machine key, findings located to the cell."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from openpyxl.utils import get_column_letter
+
+from validators.report import ERROR, Issue
+from workbook_templates.values import Parsed
+
+__all__ = ["Grid", "Context", "a1"]
+
+_LETTERS = [get_column_letter(i) for i in range(1, 257)]
+
+
+def a1(row: int, column: int) -> str:
+    """A1 reference of a 1-based (row, column)."""
+    letter = _LETTERS[column - 1] if column <= 256 else get_column_letter(column)
+    return f"{letter}{row}"
+
+
+class Grid:
+    """One sheet's values, A1-anchored, with its key row (row 1) and key column (A)."""
+
+    def __init__(self, sheet: str, rows: list[list[Any]]) -> None:
+        self.sheet = sheet
+        self.rows = rows
+        head = rows[0] if rows else []
+        self.col_keys: dict[str, int] = {str(k): i + 1 for i, k in enumerate(head)
+                                         if isinstance(k, str) and k and i > 0}
+        self.row_keys: list[tuple[int, str]] = [
+            (r + 1, values[0]) for r, values in enumerate(rows)
+            if r > 0 and values and isinstance(values[0], str) and values[0]]
+
+    def value(self, row: int, column: int) -> Any:
+        """The value at a 1-based (row, column); None beyond the used range or when empty."""
+        if row - 1 >= len(self.rows) or column < 1:
+            return None
+        values = self.rows[row - 1]
+        if column - 1 >= len(values):
+            return None
+        value = values[column - 1]
+        return None if value == "" else value
+
+    def column(self, key: str) -> int | None:
+        """Column index of a key, or None."""
+        return self.col_keys.get(key)
+
+    def keyed_rows(self, prefix: str = "") -> Iterator[tuple[int, str]]:
+        """(row, key) of rows whose key starts with prefix, top to bottom."""
+        for row, key in self.row_keys:
+            if key.startswith(prefix):
+                yield row, key
+
+
+@dataclass
+class Context:
+    """What a kind reader works with: the open book, `_meta`, findings and the cell map."""
+
+    file: str
+    meta: Mapping[str, Any]
+    load: Callable[[str], list[list[Any]]]
+    issues: list[Issue] = field(default_factory=list)
+    cell_map: dict[str, tuple[str, str]] = field(default_factory=dict)
+    _grids: dict[str, Grid] = field(default_factory=dict)
+
+    @property
+    def layout(self) -> Mapping[str, Any]:
+        """The `layout` recorded in `_meta`."""
+        return self.meta.get("layout") or {}
+
+    @property
+    def choices(self) -> Mapping[str, Mapping[str, Any]]:
+        """Choice lists recorded in the layout: key -> {shown label: stored value}."""
+        return self.layout.get("choices") or {}
+
+    def grid(self, role: str) -> Grid:
+        """The data sheet playing `role` (read once)."""
+        if role not in self._grids:
+            name = self.layout["sheets"][role]["name"]
+            self._grids[role] = Grid(name, self.load(name))
+        return self._grids[role]
+
+    def single(self, name: str) -> tuple[Grid, int, int] | None:
+        """The grid and 1-based position of a single input cell named in the layout."""
+        spec = self.layout.get("cells", {}).get(name)
+        if not spec:
+            return None
+        grid = self.grid(spec[0])
+        letters = "".join(ch for ch in spec[1] if ch.isalpha())
+        number = int("".join(ch for ch in spec[1] if ch.isdigit()))
+        column = 0
+        for ch in letters.upper():
+            column = column * 26 + ord(ch) - 64
+        return grid, number, column
+
+    def read(self, grid: Grid, row: int, column: int, parse: Callable[[Any], Parsed], *,
+             json_path: str, field_name: str, label: str, **where: Any) -> Any:
+        """Parse one cell, record it in the cell map, and turn a finding into a located Issue."""
+        cell = a1(row, column)
+        self.cell_map[json_path] = (grid.sheet, cell)
+        raw = grid.value(row, column)
+        parsed = parse(raw)
+        finding = parsed.finding
+        if finding is not None:
+            self.issues.append(Issue(
+                rule=finding.rule, message=finding.message, message_en=finding.message_en,
+                severity=finding.severity, file=self.file, sheet=grid.sheet, cell=cell,
+                row_number=row, field=field_name, label=label, value=raw, hint=finding.hint,
+                hint_en=finding.hint_en, json_path=json_path, **where))
+        return parsed.value
+
+    def add(self, rule: str, message: str, message_en: str, severity: str = ERROR,
+            **where: Any) -> None:
+        """Add a finding with whatever location is known."""
+        self.issues.append(Issue(rule=rule, message=message, message_en=message_en,
+                                 severity=severity, file=self.file, **where))

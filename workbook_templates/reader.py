@@ -1,0 +1,149 @@
+"""read_workbook: any filled template -> its document, a cell map and located findings.
+
+The fast path is python-calamine: `_meta` says what the workbook is, then only the data
+sheets named in its layout are read (never the instructions, never with openpyxl). Formula
+columns are outputs and are never read as inputs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from python_calamine import CalamineError, CalamineWorkbook
+
+from validators.locate import locate
+from validators.report import ERROR, Issue, Report
+from workbook_templates.adjustments import read_adjustments
+from workbook_templates.grid import Context
+from workbook_templates.lead_scores import read_lead_scores
+from workbook_templates.meta import (
+    FORMAT_VERSION,
+    META_SHEET,
+    fingerprint,
+    locked_content,
+    parse_meta,
+)
+from workbook_templates.scheme_book import read_scheme
+from workbook_templates.tallies import read_ballots, read_routine
+from workbook_templates.unit_report import read_unit_report
+
+__all__ = ["WorkbookRead", "READERS", "read_workbook"]
+
+READERS: dict[str, Callable[[Context], dict[str, Any]]] = {
+    "scheme": read_scheme, "unit_report": read_unit_report, "lead_scores": read_lead_scores,
+    "adjustments": read_adjustments, "routine": read_routine, "ballots": read_ballots,
+}
+
+
+@dataclass(frozen=True)
+class WorkbookRead:
+    """What a workbook holds: its kind, document, where each value came from, findings, `_meta`."""
+
+    kind: str
+    document: dict[str, Any]
+    cell_map: dict[str, tuple[str, str]]
+    issues: list[Issue]
+    meta: dict[str, Any]
+
+    @property
+    def errors(self) -> list[Issue]:
+        """Findings that stop the workbook from being used."""
+        return [i for i in self.issues if i.severity == ERROR]
+
+    @property
+    def valid(self) -> bool:
+        """No errors (warnings allowed)."""
+        return not self.errors
+
+    def report(self) -> Report:
+        """The findings as a validators Report."""
+        file = str(self.meta.get("file", ""))
+        return Report(file=file, issues=list(self.issues), kind=self.kind,
+                      unit_id=str(self.meta.get("unit_id") or ""))
+
+
+def _failed(file: str, rule: str, zh: str, en: str, hint: str, hint_en: str,
+            meta: dict[str, Any] | None = None, kind: str = "") -> WorkbookRead:
+    issue = Issue(rule, zh, en, file=file, hint=hint, hint_en=hint_en)
+    return WorkbookRead(kind, {}, {}, [issue], {"file": file, **(meta or {})})
+
+
+def read_workbook(source: Path | str | IO[bytes], *, name: str = "",
+                  check_schema: bool = True) -> WorkbookRead:
+    """Read a filled template (path or binary file object); never raises on a bad workbook.
+
+    Example: ``read = read_workbook("单位自评表_altay_city.xlsx"); read.document["items"][0]``
+    """
+    file = name or (str(source) if isinstance(source, str | Path) else "")
+    try:
+        if isinstance(source, str | Path):
+            book = CalamineWorkbook.from_path(str(source))
+        else:
+            book = CalamineWorkbook.from_filelike(source)
+    except (CalamineError, OSError, ValueError) as exc:
+        return _failed(file, "unreadable-workbook", f"无法打开工作簿：{exc}",
+                       f"cannot open the workbook: {exc}", "请确认文件是 .xlsx 格式且未损坏",
+                       "check that the file is an undamaged .xlsx workbook")
+    if META_SHEET not in book.sheet_names:
+        return _failed(file, "not-a-template",
+                       "这个工作簿不是考核办下发的模板（缺少隐藏的 _meta 工作表）",
+                       "this workbook is not one of our templates (no hidden _meta sheet)",
+                       "请在考核办下发的模板中填写", "fill in the template the office sent")
+    meta = parse_meta(book.get_sheet_by_name(META_SHEET).to_python(skip_empty_area=False))
+    meta["file"] = file
+    kind = str(meta.get("kind") or "")
+    if kind not in READERS:
+        return _failed(file, "unknown-template-kind", f"无法识别的模板类型 “{kind}”",
+                       f"unknown template kind {kind!r}", "请在考核办下发的模板中填写",
+                       "fill in the template the office sent", meta, kind)
+    if str(meta.get("format_version")) != FORMAT_VERSION:
+        return _failed(file, "template-format-version",
+                       f"模板格式版本 {meta.get('format_version')} "
+                       f"与本程序（{FORMAT_VERSION}）不一致",
+                       f"template format {meta.get('format_version')} is not {FORMAT_VERSION}",
+                       "请使用考核办最新下发的模板", "use the latest template", meta, kind)
+
+    def load(sheet: str) -> list[list[Any]]:
+        return book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+
+    ctx = Context(file=file, meta=meta, load=load)
+    try:
+        document = READERS[kind](ctx)
+        _check_fingerprint(ctx)
+    except (CalamineError, KeyError) as exc:
+        return _failed(file, "template-damaged", f"模板结构被改动，无法读取：{exc}",
+                       f"the template's structure was changed and cannot be read: {exc}",
+                       "请使用考核办下发的原始模板重新填报", "fill in a fresh copy of the template",
+                       meta, kind)
+    if check_schema and kind != "scheme":
+        _schema_issues(ctx, document, kind)
+    return WorkbookRead(kind, document, ctx.cell_map, ctx.issues, meta)
+
+
+def _check_fingerprint(ctx: Context) -> None:
+    """Recompute the fingerprint from the locked cells; a mismatch means they were edited."""
+    sheets = {role: locked_content(ctx.grid(role).rows, spec.get("locked", []))
+              for role, spec in ctx.layout.get("sheets", {}).items()}
+    if fingerprint(ctx.meta, sheets) != ctx.meta.get("fingerprint"):
+        ctx.add("template-modified", "模板中已锁定的内容（指标、目标值、满分或单位名单）被改动过",
+                "locked content of the template (indicators, targets, full scores or units) "
+                "was changed", hint="请使用考核办下发的原始模板重新填报",
+                hint_en="fill in a fresh copy of the template the office sent")
+
+
+def _schema_issues(ctx: Context, document: dict[str, Any], kind: str) -> None:
+    """JSON Schema problems of the document, located through the cell map (once per cell)."""
+    from validators.schema import schema_problems
+
+    taken = {(i.sheet, i.cell) for i in ctx.issues if i.severity == ERROR and i.cell}
+    for problem in schema_problems(document, kind):
+        sheet, cell = locate(problem.path, ctx.cell_map)
+        if (sheet, cell) in taken and cell:
+            continue
+        ctx.add(f"schema-{problem.rule}", problem.message, problem.message_en, sheet=sheet,
+                cell=cell, field=problem.field, json_path=problem.json_path,
+                value=problem.value if isinstance(problem.value, str | int | float) else None,
+                hint="请按填表说明修改", hint_en="correct it as the instructions say")

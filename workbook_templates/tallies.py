@@ -1,0 +1,266 @@
+"""The office's tallies: 平时考核汇总表 (routine scores) and 民主测评及满意度统计表 (ballots).
+
+Routine sheet `routine`: rows keyed by unit id, columns keyed by period (``Q1`` …) and
+``average`` (formula). Ballot sheets: `conduct` rows keyed ``<unit>|<rater group>``,
+columns ``count:<grade>``, ``invalid``, ``valid`` and ``score`` (formulas); `satisfaction`
+rows keyed by unit id, columns ``count:<option>``, ``answers`` and ``score`` (formulas).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from kaohe.engine.model import Scheme
+from workbook_templates.formulas import average_formula, tally_formula
+from workbook_templates.grid import Context
+from workbook_templates.instructions import instruction_lines
+from workbook_templates.labels import period_label, tr
+from workbook_templates.sheetkit import Book, SheetWriter, col
+from workbook_templates.styles import number_rule
+from workbook_templates.unit_report import name_of
+from workbook_templates.values import parse_number
+
+__all__ = ["build_routine", "build_ballots", "read_routine", "read_ballots", "routine_cells",
+           "ballots_cells"]
+
+_HEADER, _FIRST = 5, 6
+
+
+def _top(book: Book, sheet: SheetWriter, title: str, last: int) -> None:
+    lang, scheme = book.lang, book.scheme
+    sheet.span(2, 2, last, title, "title")
+    sheet.ws.row_dimensions[2].height = 30
+    name = scheme.name if lang != "en" else (scheme.document.get("name_en") or scheme.name)
+    sheet.span(3, 2, last, tr("hdr.scheme", lang, name=name), "subtitle")
+    sheet.span(4, 2, last, tr("hdr.legend", lang), "note")
+    sheet.ws.row_dimensions[_HEADER].height = 30
+
+
+def _heads(sheet: SheetWriter, lang: str, columns: list[tuple[str, str]]) -> None:
+    """Key and header of each column from B on: (key, shown header)."""
+    for i, (key, header) in enumerate(columns, start=2):
+        sheet.key_col(i, key)
+        sheet.put(_HEADER, i, header, "header")
+
+
+def build_routine(scheme: Scheme, path: Path, lang: str = "zh",
+                  generated_at: datetime | None = None) -> Path:
+    """Write the routine-assessment summary: one row per unit, one column per period."""
+    en = lang == "en"
+    book = Book(scheme, "routine", lang, generated_at)
+    book.instructions(instruction_lines("routine", scheme, lang))
+    sheet = book.sheet("routine", tr("sheet.routine", lang))
+    periods = list(scheme.routine_periods)
+    columns = [("no", tr("col.no", lang)), ("group", tr("col.group", lang)),
+               ("unit", tr("col.unit", lang))]
+    columns += [(p, period_label(p, lang)) for p in periods]
+    columns += [("average", tr("col.average", lang))]
+    last = len(columns) + 1
+    _top(book, sheet, tr("title.routine", lang, year=scheme.year), last)
+    _heads(sheet, lang, columns)
+    dv = sheet.rule("score", lambda: number_rule(
+        ("Score", "Routine score 0-100; blank if not assessed.") if en
+        else ("平时考核成绩", "请填写 0–100 分的成绩，如 92.5；未考评的周期留空。"),
+        ("0 to 100", "Type a score from 0 to 100.") if en
+        else ("请输入 0–100 的数字", "成绩只能是 0 至 100 之间的数字，如 92.5。"), 0, 100))
+    first_p, last_p = col(5), col(4 + len(periods))
+    for n, unit in enumerate(scheme.units, start=1):
+        row = _FIRST + n - 1
+        sheet.key_row(row, unit.id)
+        sheet.put(row, 2, n, "center")
+        sheet.put(row, 3, name_of(scheme.group(unit.group), lang), "center")
+        sheet.put(row, 4, name_of(unit, lang), "text")
+        for i in range(len(periods)):
+            sheet.input(row, 5 + i, dv)
+        sheet.formula(row, last, average_formula(f"{first_p}{row}:{last_p}{row}"))
+    end = _FIRST + len(scheme.units) - 1
+    sheet.span(end + 2, 2, last, tr("row.sign_office", lang), "plain")
+    sheet.widths([5, 12, 20] + [10] * len(periods) + [10])
+    sheet.finish(freeze=f"E{_FIRST}", title_rows=f"{_HEADER}:{_HEADER}", last_row=end + 2,
+                 last_col=last, landscape=len(periods) > 6)
+    return book.save(path)
+
+
+def build_ballots(scheme: Scheme, path: Path, lang: str = "zh",
+                  generated_at: datetime | None = None) -> Path:
+    """Write the conduct-ballot and satisfaction tallies."""
+    book = Book(scheme, "ballots", lang, generated_at)
+    book.instructions(instruction_lines("ballots", scheme, lang))
+    _conduct_sheet(book)
+    _satisfaction_sheet(book)
+    return book.save(path)
+
+
+def _count_rule(sheet: SheetWriter, en: bool) -> Any:
+    return sheet.rule("count", lambda: number_rule(
+        ("Votes", "A whole number of votes, 0 if none.") if en
+        else ("票数", "请填写票数（整数），没有填 0。"),
+        ("Whole numbers only", "Type a whole number such as 12.") if en
+        else ("请输入整数", "票数只能是 0 或正整数，如 12。"), 0, 1000000, integer=True))
+
+
+def _conduct_sheet(book: Book) -> None:
+    scheme, lang = book.scheme, book.lang
+    sheet = book.sheet("conduct", tr("sheet.conduct", lang))
+    grades = list(scheme.ballot_grades.items())
+    columns = [("no", tr("col.no", lang)), ("unit", tr("col.unit", lang)),
+               ("rater_group", tr("col.rater", lang))]
+    columns += [(f"count:{g}", f"{g}\n（{p:g}{tr('unit.points', lang)}）") for g, p in grades]
+    columns += [("invalid", tr("col.invalid", lang)), ("valid", tr("col.valid", lang)),
+                ("score", tr("col.score", lang))]
+    last = len(columns) + 1
+    _top(book, sheet, tr("title.conduct", lang, year=scheme.year), last)
+    _heads(sheet, lang, columns)
+    dv = _count_rule(sheet, lang == "en")
+    row, n = _FIRST, 0
+    for unit in scheme.units:
+        start = row
+        for rater in scheme.rater_groups:
+            n += 1
+            sheet.key_row(row, f"{unit.id}|{rater.id}")
+            sheet.put(row, 2, n, "center")
+            sheet.put(row, 3, name_of(unit, lang), "text")
+            sheet.put(row, 4, f"{name_of(rater, lang)}（{rater.weight:g}）", "text")
+            cells = [f"{col(5 + i)}{row}" for i in range(len(grades))]
+            for i in range(len(grades) + 1):
+                sheet.input(row, 5 + i, dv)
+            sheet.formula(row, last - 1, f'=IF(COUNT({cells[0]}:{cells[-1]})=0,"",'
+                                         f"SUM({cells[0]}:{cells[-1]}))", "center")
+            sheet.formula(row, last, tally_formula(cells, [p for _, p in grades]))
+            row += 1
+        if row - start > 1:
+            sheet.ws.merge_cells(start_row=start, start_column=3, end_row=row - 1, end_column=3)
+    sheet.widths([5, 18, 18] + [8] * len(grades) + [8, 8, 10])
+    sheet.finish(freeze=f"E{_FIRST}", title_rows=f"{_HEADER}:{_HEADER}", last_row=row - 1,
+                 last_col=last, landscape=False)
+
+
+def _satisfaction_sheet(book: Book) -> None:
+    scheme, lang = book.scheme, book.lang
+    sheet = book.sheet("satisfaction", tr("sheet.satisfaction", lang))
+    counted = list(scheme.satisfaction_options.items())
+    excluded = list(scheme.satisfaction_excluded)
+    not_counted = "不计入" if lang != "en" else "not counted"
+    columns = [("no", tr("col.no", lang)), ("group", tr("col.group", lang)),
+               ("unit", tr("col.unit", lang))]
+    columns += [(f"count:{o}", f"{o}\n（{p:g}{tr('unit.points', lang)}）") for o, p in counted]
+    columns += [(f"count:{o}", f"{o}\n（{not_counted}）") for o in excluded]
+    columns += [("answers", tr("col.answers", lang)), ("score", tr("col.sat_score", lang))]
+    last = len(columns) + 1
+    _top(book, sheet, tr("title.satisfaction", lang, year=scheme.year), last)
+    _heads(sheet, lang, columns)
+    dv = _count_rule(sheet, lang == "en")
+    for n, unit in enumerate(scheme.units, start=1):
+        row = _FIRST + n - 1
+        sheet.key_row(row, unit.id)
+        sheet.put(row, 2, n, "center")
+        sheet.put(row, 3, name_of(scheme.group(unit.group), lang), "center")
+        sheet.put(row, 4, name_of(unit, lang), "text")
+        for i in range(len(counted) + len(excluded)):
+            sheet.input(row, 5 + i, dv)
+        cells = [f"{col(5 + i)}{row}" for i in range(len(counted))]
+        sheet.formula(row, last - 1, f'=IF(COUNT({cells[0]}:{cells[-1]})=0,"",'
+                                     f"SUM({cells[0]}:{cells[-1]}))", "center")
+        sheet.formula(row, last, tally_formula(cells, [p for _, p in counted]))
+    end = _FIRST + len(scheme.units) - 1
+    sheet.widths([5, 12, 20] + [9] * (len(counted) + len(excluded)) + [9, 10])
+    sheet.finish(freeze=f"E{_FIRST}", title_rows=f"{_HEADER}:{_HEADER}", last_row=end,
+                 last_col=last, landscape=False)
+
+
+# -- reading and filling ---------------------------------------------------------------------
+
+
+def _count(v: Any) -> Any:
+    return parse_number(v, integer=True, low=0)
+
+
+def read_routine(ctx: Context) -> dict[str, Any]:
+    """The routine document of a filled summary (findings go to ctx)."""
+    grid = ctx.grid("routine")
+    periods = [k for k in grid.col_keys if k not in ("no", "group", "unit", "average")]
+    entries: list[dict[str, Any]] = []
+    for row, unit_id in grid.row_keys:
+        name = grid.value(row, 4) or unit_id
+        for period in periods:
+            column = grid.column(period) or 0
+            if grid.value(row, column) is None:
+                continue
+            path = f"$.entries[{len(entries)}].score"
+            score = ctx.read(grid, row, column, lambda v: parse_number(v, low=0, high=100),
+                             json_path=path, field_name="score", label=f"{name}·{period}",
+                             unit_id=unit_id)
+            entries.append({"unit_id": unit_id, "period": period, "score": score})
+    return {"kind": "routine", "scheme_id": ctx.meta.get("scheme_id"),
+            "year": ctx.meta.get("year"), "entries": entries}
+
+
+def _counts(ctx: Context, role: str, path: str, row: int, label: str,
+            **where: Any) -> tuple[dict[str, Any], bool]:
+    """Counts by option of one row (blank -> 0) and whether anything was filled."""
+    grid = ctx.grid(role)
+    counts: dict[str, Any] = {}
+    filled = False
+    for key, column in grid.col_keys.items():
+        if key.startswith("count:"):
+            option = key[len("count:"):]
+            filled = filled or grid.value(row, column) is not None
+            value = ctx.read(grid, row, column, _count, json_path=f"{path}.counts.{option}",
+                             field_name="counts", label=f"{label}·{option}", **where)
+            counts[option] = value if value is not None else 0
+    return counts, filled
+
+
+def read_ballots(ctx: Context) -> dict[str, Any]:
+    """The ballots document of filled tallies (findings go to ctx)."""
+    conduct: list[dict[str, Any]] = []
+    grid = ctx.grid("conduct")
+    invalid_col = grid.column("invalid") or 0
+    for row, key in grid.row_keys:
+        unit_id, _, rater = key.partition("|")
+        if not any(grid.value(row, c) is not None for k, c in grid.col_keys.items()
+                   if k.startswith("count:") or k == "invalid"):
+            continue
+        path = f"$.conduct[{len(conduct)}]"
+        label = f"{grid.value(row, 3) or unit_id}·{grid.value(row, 4) or rater}"
+        counts, _ = _counts(ctx, "conduct", path, row, label, unit_id=unit_id)
+        invalid = ctx.read(grid, row, invalid_col, _count, json_path=f"{path}.invalid",
+                           field_name="invalid", label=f"{label}·无效票", unit_id=unit_id)
+        conduct.append({"unit_id": unit_id, "rater_group": rater, "counts": counts,
+                        "invalid": invalid if invalid is not None else 0})
+    satisfaction: list[dict[str, Any]] = []
+    grid = ctx.grid("satisfaction")
+    for row, unit_id in grid.row_keys:
+        path = f"$.satisfaction[{len(satisfaction)}]"
+        counts, filled = _counts(ctx, "satisfaction", path, row,
+                                 str(grid.value(row, 4) or unit_id), unit_id=unit_id)
+        if filled:
+            satisfaction.append({"unit_id": unit_id, "counts": counts})
+        else:  # an empty row leaves no trace in the cell map
+            for option in counts:
+                ctx.cell_map.pop(f"{path}.counts.{option}", None)
+    return {"kind": "ballots", "scheme_id": ctx.meta.get("scheme_id"),
+            "year": ctx.meta.get("year"), "conduct": conduct, "satisfaction": satisfaction}
+
+
+def routine_cells(doc: dict[str, Any], meta: dict[str, Any]) -> Iterator[tuple[str, str, str, Any]]:
+    """(role, row key, column key, value) of every input of a routine document."""
+    for entry in doc.get("entries", []):
+        if entry.get("score") is not None:
+            yield "routine", entry["unit_id"], entry["period"], entry["score"]
+
+
+def ballots_cells(doc: dict[str, Any], meta: dict[str, Any]) -> Iterator[tuple[str, str, str, Any]]:
+    """(role, row key, column key, value) of every input of a ballots document."""
+    for entry in doc.get("conduct", []):
+        key = f"{entry['unit_id']}|{entry['rater_group']}"
+        for option, count in (entry.get("counts") or {}).items():
+            yield "conduct", key, f"count:{option}", count
+        if entry.get("invalid") is not None:
+            yield "conduct", key, "invalid", entry["invalid"]
+    for entry in doc.get("satisfaction", []):
+        for option, count in (entry.get("counts") or {}).items():
+            yield "satisfaction", entry["unit_id"], f"count:{option}", count

@@ -4,69 +4,12 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
 
 import click
 
 from kaohe.cli import current_lang, friendly
 
-__all__ = ["COMMANDS", "run_consolidation"]
-
-
-def run_consolidation(folder: Path, *, scheme_path: Path | None = None,
-                      out: Path | None = None, json_out: Path | None = None,
-                      db: str | None = None, feedback: Path | None = None,
-                      year: int | None = None, reason: str = "", lang: str = "zh",
-                      workers: int = 2, echo: Any = click.echo,
-                      show_progress: bool = True) -> tuple[int, dict[str, Any]]:
-    """The whole consolidation as the command runs it; returns (exit code, results)."""
-    from kaohe.errors import KaoheError
-    from kaohe.pipeline.consolidate import consolidate_folder
-    from kaohe.pipeline.documents import load_scheme
-    from kaohe.pipeline.io import write_json
-    from kaohe.pipeline.summary import consolidation_summary
-
-    scheme = load_scheme(scheme_path)
-    if year is not None and year != scheme.year:
-        raise KaoheError(f"方案年度为 {scheme.year}，与 --year {year} 不符",
-                         f"the scheme is for {scheme.year}, not --year {year}")
-    def progress(n: int, total: int) -> None:
-        if show_progress and (n == total or n % 50 == 0):
-            click.echo(f"\r已检查 examined {n}/{total}", nl=n == total, err=True)
-
-    run = consolidate_folder(folder, scheme, workers=workers, progress=progress)
-    results = run.results
-    if db:
-        from kaohe.store import open_store
-
-        store = open_store(db)
-        results = store.annotate(results)
-        record = store.record_run(dict(scheme.document), results,
-                                  inputs=[_input_row(s) for s in run.submissions],
-                                  reason=reason or "", reason_en=reason or "")
-        results["run"] = {"run_id": record.run_id, "revision": record.revision}
-    if json_out:
-        write_json(json_out, results)
-    if out:
-        from workbook_templates.results_book import write_results_workbook
-
-        write_results_workbook(results, out, lang=lang, rejected=run.rejected, missing=run.missing)
-    if feedback:
-        from workbook_templates.feedback_book import write_feedback_workbooks
-
-        write_feedback_workbooks(results, feedback, lang=lang)
-    echo(consolidation_summary(run, lang=lang))
-    for path in (json_out, out, feedback):
-        if path:
-            echo(f"→ {path}")
-    return run.exit_code, results
-
-
-def _input_row(sub: Any) -> dict[str, Any]:
-    return {"path": sub.path, "sha256": sub.sha256, "kind": sub.kind, "unit_id": sub.owner,
-            "status": "used" if sub.accepted else ("superseded" if sub.superseded_by else
-                                                   "rejected"),
-            "findings": sub.report.to_dicts()}
+__all__ = ["COMMANDS"]
 
 
 @click.command("consolidate")
@@ -94,12 +37,20 @@ def consolidate_cmd(folder: Path, scheme_path: Path | None, out: Path | None,
 
     Example: kaohe consolidate submissions/ --out results.xlsx --json results.json --db history.sqlite
     """
+    from kaohe.pipeline.consolidate import run_consolidation
+
     if not (out or json_out):
         json_out = Path("results.json")
     code, _ = run_consolidation(folder, scheme_path=scheme_path, out=out, json_out=json_out,
                                 db=db, feedback=feedback, year=year, reason=reason,
-                                lang=current_lang(), workers=workers)
+                                lang=current_lang(), workers=workers, echo=click.echo,
+                                progress=_progress)
     sys.exit(code)
+
+
+def _progress(n: int, total: int) -> None:
+    if n == total or n % 50 == 0:
+        click.echo(f"\r已检查 examined {n}/{total}", nl=n == total, err=True)
 
 
 COMMANDS = [consolidate_cmd]

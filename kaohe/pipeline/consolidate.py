@@ -19,7 +19,8 @@ from kaohe.engine import Documents, Scheme, score
 from kaohe.pipeline.documents import documents_from
 from validators.report import ERROR, WARNING, Issue, Report
 
-__all__ = ["Submission", "Consolidation", "examine", "discover", "consolidate_folder"]
+__all__ = ["Submission", "Consolidation", "examine", "discover", "consolidate_folder",
+           "run_consolidation"]
 
 # Below this many files the start-up of worker processes costs more than it saves.
 PARALLEL_THRESHOLD = 24
@@ -236,3 +237,55 @@ def _owner_name(scheme: Scheme, owner: str | None) -> str:
         if item.id == owner:
             return item.name
     return ""
+
+
+def run_consolidation(folder: Path, *, scheme_path: Path | None = None,
+                      out: Path | None = None, json_out: Path | None = None,
+                      db: str | None = None, feedback: Path | None = None,
+                      year: int | None = None, reason: str = "", lang: str = "zh",
+                      workers: int = 2, echo: Callable[[str], Any] = print,
+                      progress: Callable[[int, int], None] = lambda n, total: None
+                      ) -> tuple[int, dict[str, Any]]:
+    """The whole consolidation as the command runs it; returns (exit code, results)."""
+    from kaohe.errors import KaoheError
+    from kaohe.pipeline.documents import load_scheme
+    from kaohe.pipeline.io import write_json
+    from kaohe.pipeline.summary import consolidation_summary
+
+    scheme = load_scheme(scheme_path)
+    if year is not None and year != scheme.year:
+        raise KaoheError(f"方案年度为 {scheme.year}，与 --year {year} 不符",
+                         f"the scheme is for {scheme.year}, not --year {year}")
+    run = consolidate_folder(folder, scheme, workers=workers, progress=progress)
+    results = run.results
+    if db:
+        from kaohe.store import open_store
+
+        store = open_store(db)
+        results = store.annotate(results)
+        record = store.record_run(dict(scheme.document), results,
+                                  inputs=[_input_row(s) for s in run.submissions],
+                                  reason=reason or "", reason_en=reason or "")
+        results["run"] = {"run_id": record.run_id, "revision": record.revision}
+    if json_out:
+        write_json(json_out, results)
+    if out:
+        from workbook_templates.results_book import write_results_workbook
+
+        write_results_workbook(results, out, lang=lang, rejected=run.rejected, missing=run.missing)
+    if feedback:
+        from workbook_templates.feedback_book import write_feedback_workbooks
+
+        write_feedback_workbooks(results, feedback, lang=lang)
+    echo(consolidation_summary(run, lang=lang))
+    for path in (json_out, out, feedback):
+        if path:
+            echo(f"→ {path}")
+    return run.exit_code, results
+
+
+def _input_row(sub: Any) -> dict[str, Any]:
+    return {"path": sub.path, "sha256": sub.sha256, "kind": sub.kind, "unit_id": sub.owner,
+            "status": "used" if sub.accepted else ("superseded" if sub.superseded_by else
+                                                   "rejected"),
+            "findings": sub.report.to_dicts()}

@@ -92,9 +92,10 @@ def _appeal(generated: dict[str, Any], results: dict[str, Any]) -> tuple[dict[st
 
 
 def run_demo(out: Path, units: int | None = None, seed: int = 2016, lang: str = "zh",
-             echo: Callable[[str], None] = print) -> dict[str, Any]:
+             echo: Callable[[str], None] = print,
+             progress: Callable[[int, int], None] = lambda n, total: None) -> dict[str, Any]:
     """Run the whole path into `out`; returns the published results."""
-    from kaohe.commands.consolidate import run_consolidation
+    from kaohe.pipeline.consolidate import run_consolidation
     from kaohe.store import open_store
     from workbook_templates import build_templates, fill_workbook, template_name
 
@@ -121,7 +122,7 @@ def run_demo(out: Path, units: int | None = None, seed: int = 2016, lang: str = 
     code, results = run_consolidation(
         out / "submissions", scheme_path=out / "scheme.json", out=out / "results.xlsx",
         json_out=out / "results.json", db=str(db), feedback=out / "feedback", lang=lang,
-        echo=echo)
+        echo=echo, progress=progress)
     store = open_store(db)
     store.publish(scheme.year)
     echo(f"发布 published: {scheme.year}")
@@ -134,7 +135,7 @@ def run_demo(out: Path, units: int | None = None, seed: int = 2016, lang: str = 
     code, revised = run_consolidation(
         appeal_dir, scheme_path=out / "scheme.json", json_out=out / "results-revision.json",
         db=str(db), reason=f"申诉复核：{unit_name}扣分撤销", lang=lang, echo=lambda *a, **k: None,
-        show_progress=False)
+        )
     echo(_revision_text(store, scheme.year, lang))
     echo(f"\n→ {out / 'results.xlsx'}\n→ {out / 'results.json'}\n→ {out / 'feedback'}\n→ {db}")
     return results

@@ -1,0 +1,128 @@
+"""Benchmark: consolidation of N filled workbooks against the read-only floor and a naive baseline.
+
+    python bench/consolidate.py --units 35 1000 5000
+
+For each N it generates (once, cached under bench/.cache/) a scheme scaled to N units, the
+templates, and every submission filled by the synthetic clerks; then it measures
+  floor     reading every file with python-calamine (all sheets to Python values), nothing else;
+  naive     reading every file with openpyxl (load_workbook, every cell's value) — the way a
+            straightforward script would;
+  kaohe     the whole consolidation: discover, inspect, read, validate, score, rank, write
+            results.json and results.xlsx;
+and prints the times, kaohe/floor and naive/kaohe, and the peak memory (RSS) of the run.
+Not a test: numbers depend on the machine (this project's is 2 cores).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import resource
+import shutil
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from kaohe.pipeline.demo import fill_submissions  # noqa: E402
+from kaohe.pipeline.documents import (  # noqa: E402
+    default_scheme_document,
+    scheme_from_document,
+)
+from kaohe.pipeline.io import write_json  # noqa: E402
+from kaohe.synth import scale_scheme, synthesize  # noqa: E402
+
+CACHE = ROOT / "bench" / ".cache"
+
+
+def prepare(n: int) -> tuple[Path, Path]:
+    """The scheme file and the folder of filled workbooks for n units (cached)."""
+    folder = CACHE / f"units-{n}"
+    done = folder / ".complete"
+    if not done.exists():
+        from workbook_templates import build_templates
+
+        shutil.rmtree(folder, ignore_errors=True)
+        doc = scale_scheme(default_scheme_document(), n)
+        scheme = scheme_from_document(doc)
+        write_json(folder / "scheme.json", doc)
+        t = time.perf_counter()
+        build_templates(scheme, folder / "templates")
+        fill_submissions(synthesize(scheme, seed=7), folder / "templates", folder / "submissions")
+        print(f"  generated {n} units' workbooks in {time.perf_counter() - t:.1f} s")
+        done.touch()
+    return folder / "scheme.json", folder / "submissions"
+
+
+def read_floor(files: list[Path]) -> float:
+    """python-calamine: every sheet of every file to Python values."""
+    from python_calamine import CalamineWorkbook
+
+    t = time.perf_counter()
+    for path in files:
+        book = CalamineWorkbook.from_path(str(path))
+        for name in book.sheet_names:
+            book.get_sheet_by_name(name).to_python()
+    return time.perf_counter() - t
+
+
+def read_naive(files: list[Path]) -> float:
+    """openpyxl: load each workbook and touch every cell's value."""
+    import openpyxl
+
+    t = time.perf_counter()
+    for path in files:
+        book = openpyxl.load_workbook(path)
+        for ws in book.worksheets:
+            for row in ws.iter_rows(values_only=True):
+                for _ in row:
+                    pass
+        book.close()
+    return time.perf_counter() - t
+
+
+def run_kaohe(scheme_path: Path, folder: Path, out: Path) -> float:
+    """The whole consolidation as `kaohe consolidate --json --out` runs it."""
+    from kaohe.pipeline.consolidate import run_consolidation
+
+    t = time.perf_counter()
+    run_consolidation(folder, scheme_path=scheme_path, out=out / "results.xlsx",
+                      json_out=out / "results.json", echo=lambda *a, **k: None,
+                      )
+    return time.perf_counter() - t
+
+
+def peak_mb() -> float:
+    """Peak RSS of this process and of its (finished) worker processes, in MB."""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return (own + kids) / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--units", type=int, nargs="+", default=[35, 1000])
+    parser.add_argument("--skip-naive", action="store_true", help="skip the openpyxl baseline")
+    args = parser.parse_args()
+    for n in args.units:
+        print(f"N = {n}")
+        scheme_path, folder = prepare(n)
+        files = sorted(p for p in folder.iterdir() if p.suffix == ".xlsx")
+        floor = min(read_floor(files) for _ in range(2))
+        naive = float("nan") if args.skip_naive else read_naive(files)
+        gc.collect()
+        out = CACHE / f"out-{n}"
+        total = run_kaohe(scheme_path, folder, out)
+        print(f"  files                 {len(files)}")
+        print(f"  calamine read floor   {floor:8.2f} s  ({floor / len(files) * 1000:.2f} ms/file)")
+        print(f"  openpyxl naive read   {naive:8.2f} s  ({naive / len(files) * 1000:.2f} ms/file)")
+        print(f"  kaohe consolidation   {total:8.2f} s  ({total / len(files) * 1000:.2f} ms/file)")
+        print(f"  kaohe / floor         {total / floor:8.2f} ×   (target ≤ 2)")
+        print(f"  naive / kaohe         {naive / total:8.2f} ×   (target ≥ 5)")
+        print(f"  peak RSS (self+workers, max) {peak_mb():.0f} MB")
+
+
+if __name__ == "__main__":
+    main()

@@ -54,12 +54,12 @@ def _snapshot(sheets: Sequence[SheetValues], folder: Path, name: str, base: Path
 
 
 def validate_values(sheets: Sequence[SheetValues], name: str, base: Path | None,
-                    scheme: Scheme) -> Report:
+                    scheme: Scheme, lang: str = "zh") -> Report:
     """Validate the values Excel holds with the same checks as at consolidation."""
-    from validators import validate_workbook  # type: ignore[attr-defined]
+    from validators.workbook import validate_workbook
 
     with tempfile.TemporaryDirectory(prefix="kaohe-") as folder:
-        report = validate_workbook(_snapshot(sheets, Path(folder), name, base), scheme)
+        report = validate_workbook(_snapshot(sheets, Path(folder), name, base), scheme, lang=lang)
     issues = [replace(issue, file=name) for issue in report.issues]
     return Report(file=name, issues=issues, kind=report.kind, unit_id=report.unit_id)
 

@@ -18,10 +18,10 @@ import openpyxl
 import pytest
 from openpyxl.workbook.defined_name import DefinedName
 
-from tests.xlharness import alerts, run_script  # sets the noncommercial key first
 from kaohe.engine import Scheme
 from kaohe.engine.methods import SCORERS, Inputs
 from kaohe.pipeline.documents import default_scheme_document
+from tests.xlharness import run_script  # sets the noncommercial key before xl_addin loads
 from validators.report import ERROR, WARNING, Issue, Report
 from workbook_templates.unit_report import build_unit_report
 from xl_addin import convert, scripts, tasks
@@ -53,7 +53,7 @@ def report_xlsx(tmp_path: Path, scheme: Scheme) -> Path:
     wb = openpyxl.load_workbook(path)
     ws = wb[SHEET]
     rows = own_rows(path)
-    for (row, key), value in zip(rows, [7.9, "12,3", None, 95], strict=False):
+    for (row, _key), value in zip(rows, [7.9, "12,3", None, 95], strict=False):
         ws[f"I{row}"] = value
     wb.save(path)
     return path
@@ -320,7 +320,8 @@ def test_any_error_is_an_alert_with_its_message(tmp_path: Path,
 
     monkeypatch.setattr(tasks, "validate_values", boom)
     done = run_script(scripts.validate_workbook, console_xlsx(tmp_path), tmp_path / "o.xlsx")
-    assert [a["prompt"] for a in done.alerts] == ["出错了 error: ZeroDivisionError: division by zero"]
+    assert [a["prompt"] for a in done.alerts] == [
+        "出错了 error: ZeroDivisionError: division by zero"]
     assert done.alerts[0]["title"] == scripts.TITLE
 
 

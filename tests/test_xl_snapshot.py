@@ -20,7 +20,7 @@ def test_raw_cells_as_python() -> None:
     # text that merely looks like a timestamp stays text (the remote engine would cut it)
     assert raw_cell("2026-11-26T14:49:03+00:00") == "2026-11-26T14:49:03+00:00"
     assert raw_cell(-2146826281) == "#DIV/0!" and raw_cell(7) == 7 and raw_cell(True) is True
-    tz = dt.datetime(2024, 1, 2, tzinfo=dt.timezone.utc)
+    tz = dt.datetime(2024, 1, 2, tzinfo=dt.UTC)
     assert raw_cell(tz) == dt.datetime(2024, 1, 2)
     assert as_grid(5) == [[5]]
     assert as_grid(((1, ""), (None, "x"))) == [[1, None], [None, "x"]]

@@ -102,8 +102,8 @@ def module_source() -> str:
         call = (f"scripts.for_target(xw.Book.caller(), scripts.{entry.script})"
                 if entry.on_target else f"scripts.{entry.script}(xw.Book.caller())")
         parts.append(f'\n\ndef {entry.script}():\n    """{entry.help}"""\n    {call}\n')
-    parts.append(f'\n\nif __name__ == "__main__":\n    xw.Book("{CONSOLE_FILE}").set_mock_caller()\n'
-                 "    consolidate_folder()\n")
+    parts.append(f'\n\nif __name__ == "__main__":\n'
+                 f'    xw.Book("{CONSOLE_FILE}").set_mock_caller()\n    consolidate_folder()\n')
     return "".join(parts)
 
 

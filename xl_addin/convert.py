@@ -22,7 +22,8 @@ from kaohe.errors import KaoheError, MissingInput, SchemeError
 
 __all__ = [
     "MISSING", "INPUT_ERROR", "NOT_NUMBER", "UNKNOWN_METHOD", "BAD_PARAMS", "NOT_SCORED",
-    "UNKNOWN_GROUP", "SCHEME_ERROR", "CODES", "CellProblem", "column", "broadcast", "code_for", "score_cell",
+    "UNKNOWN_GROUP", "SCHEME_ERROR", "CODES", "CellProblem", "column", "broadcast", "code_for",
+    "score_cell",
     "score_or_code", "explain_or_message", "score_column", "rank_column", "grade_column",
     "scheme_at", "as_column", "rank_in_scheme", "grade_in_scheme",
 ]

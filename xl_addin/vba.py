@@ -175,7 +175,7 @@ def replace_module(vba_project: bytes, module: str, source: str) -> bytes:
     return write_cfb(streams)
 
 
-# -- [MS-CFB] reader and version 3 writer --------------------------------------------------------------
+# -- [MS-CFB] reader and version 3 writer -------------------------------------------------
 
 SECTOR, MINI, CUTOFF = 512, 64, 4096
 FREE, END, FATSECT, NOSTREAM = 0xFFFFFFFF, 0xFFFFFFFE, 0xFFFFFFFD, 0xFFFFFFFF
@@ -319,7 +319,8 @@ def write_cfb(streams: Mapping[str, bytes]) -> bytes:
         b"".join(struct.pack("<I", x) for x in fat), SECTOR))
 
 
-def _allocate(chains: list[tuple[str, list[bytes]]]) -> tuple[dict[str, int], list[int], list[bytes]]:
+def _allocate(chains: list[tuple[str, list[bytes]]]
+              ) -> tuple[dict[str, int], list[int], list[bytes]]:
     """Lay the chains end to end, then the FAT sectors; returns starts, FAT and the sectors."""
     starts: dict[str, int] = {}
     fat: list[int] = []

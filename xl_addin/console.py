@@ -132,13 +132,18 @@ def build_console(out_dir: Path, *, standalone: bool = False) -> list[Path]:
     wb = xlsxwriter.Workbook(str(book_path))
     wb.add_vba_project(BytesIO(console_vba(standalone)), is_stream=True)
     _console_sheet(wb)
+    _conf_sheet(wb)
+    wb.close()
+    module_path.write_text(module_source(), encoding="utf-8")
+    return [book_path, module_path]
+
+
+def _conf_sheet(wb: Any) -> None:
+    """The activated xlwings.conf sheet: keys in column A from A1 down, values in B."""
     conf = wb.add_worksheet(CONF_SHEET)
     for row, (key, value) in enumerate(conf_rows()):
         conf.write_string(row, 0, key)
         conf.write_string(row, 1, value)
-    wb.close()
-    module_path.write_text(module_source(), encoding="utf-8")
-    return [book_path, module_path]
 
 
 def _console_sheet(wb: Any) -> None:
@@ -148,7 +153,6 @@ def _console_sheet(wb: Any) -> None:
                "label": wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1}),
                "input": wb.add_format({"bg_color": "#FFF2CC", "border": 1, "locked": False})}
     ws.write_string(0, 1, "考核工作台 kaohe office console", formats["title"])
-    ws.write_string(1, 1, "填写下列单元格后按右侧按钮 Fill in the cells, then press a button.")
     _inputs(wb, ws, formats)
     _buttons(ws)
     summary_row = FIRST_INPUT_ROW + 2 * len(ENTRIES) + 1  # 1-based row of the first line
@@ -156,11 +160,11 @@ def _console_sheet(wb: Any) -> None:
     wb.define_name(OUTPUT_NAME, f"='{CONSOLE_SHEET}'!$B${summary_row}")
     for column, width in ((1, 30), (2, 48), (3, 36)):
         ws.set_column(column, column, width)
-    ws.activate()
 
 
 def _inputs(wb: Any, ws: Any, formats: dict[str, Any]) -> None:
     """Label, named input cell (column C) and hint for each of INPUTS; zh/en list for lang."""
+    ws.write_string(1, 1, "填写下列单元格后按右侧按钮 Fill in the cells, then press a button.")
     for i, (name, text, hint) in enumerate(INPUTS):
         row = FIRST_INPUT_ROW - 1 + i  # 0-based for xlsxwriter
         ws.write_string(row, 1, text, formats["label"])

@@ -198,8 +198,8 @@ def report_actuals(doc: Mapping[str, Any], cell_map: CellMap, scheme: Scheme) ->
             continue
         if actual is None:
             if item.get("actual") is None:
-                yield _at("required-input", ("items", index, "actual"), cell_map,
-                          key="blank-actual", severity=WARNING, **where)
+                yield _at("blank-actual", ("items", index, "actual"), cell_map,
+                          severity=WARNING, **where)
             continue
         if actual < 0 and (ind.method in _RATE_METHODS or ind.measure_unit in COUNT_UNITS):
             yield _at("negative-value", ("items", index, "actual"), cell_map, value=actual,
@@ -235,11 +235,10 @@ def report_header(doc: Mapping[str, Any], cell_map: CellMap, scheme: Scheme) -> 
     unit_id = str(doc.get("unit_id"))
     for name in ("contact", "date"):
         if _blank(doc.get(name)):
-            yield _at("required-input", (name,), cell_map, severity=WARNING, unit_id=unit_id,
-                      key=f"blank-{name}")
+            yield _at(f"blank-{name}", (name,), cell_map, severity=WARNING, unit_id=unit_id)
     day = _date(doc.get("date"))
     if day is not None and not date(scheme.year, 1, 1) <= day <= date(scheme.year + 1, 12, 31):
-        yield _at("date-outside-year", ("date",), cell_map, key="date-outside-window",
+        yield _at("date-out-of-range", ("date",), cell_map, key="date-outside-window",
                   value=doc.get("date"), unit_id=unit_id, day=day.isoformat(),
                   first=f"{scheme.year}-01-01", last=f"{scheme.year + 1}-12-31")
 
@@ -265,8 +264,8 @@ def lead_entries(doc: Mapping[str, Any], cell_map: CellMap, scheme: Scheme) -> I
             continue
         ind = owned.get(ind_id)
         if ind is None:
-            yield _at("unknown-indicator", ("entries", index, "indicator_id"), cell_map,
-                      key="not-owned-indicator", value=ind_id, unit_id=unit_id,
+            yield _at("not-owned-indicator", ("entries", index, "indicator_id"), cell_map,
+                      value=ind_id, unit_id=unit_id,
                       indicator_id=ind_id, indicator=ind_id)
             continue
         if not ind.applies_to(units[unit_id].group):
@@ -297,8 +296,7 @@ def _lead_value(entry: Mapping[str, Any], index: int, ind: Indicator, unit: Unit
     value = entry.get(field)
     path = ("entries", index, field)
     if value is None:
-        yield _at("required-input", path, cell_map, key="blank-score", severity=WARNING,
-                  **where)
+        yield _at("blank-score", path, cell_map, severity=WARNING, **where)
     elif field == "rating":
         allowed = [str(k) for k in ind.params.get("ratings", {})]
         if str(value) not in allowed:
@@ -344,8 +342,8 @@ def adjustment_events(doc: Mapping[str, Any], cell_map: CellMap,
                       key="evidence-event", **where)
         for name in ("reason", "approver"):
             if _blank(event.get(name)):
-                yield _at("required-input", ("events", index, name), cell_map,
-                          key=f"blank-{name}", severity=WARNING, **where)
+                yield _at(f"blank-{name}", ("events", index, name), cell_map,
+                          severity=WARNING, **where)
         if kind == "bonus":
             yield from _bonus_cap(event, index, scheme, cell_map, where)
 
@@ -357,7 +355,7 @@ def _bonus_cap(event: Mapping[str, Any], index: int, scheme: Scheme, cell_map: C
         return
     if category not in scheme.bonus_caps:
         shown = list(scheme.bonus_caps)
-        yield _at("not-in-list", ("events", index, "category"), cell_map, key="unknown-category",
+        yield _at("unknown-category", ("events", index, "category"), cell_map,
                   severity=WARNING, value=category, shown=category, allowed="、".join(shown),
                   allowed_en=", ".join(shown), **where)
     elif points is not None and points > float(scheme.bonus_caps[category]):
@@ -380,13 +378,13 @@ def adjustment_decisions(doc: Mapping[str, Any], cell_map: CellMap,
             continue
         where["unit_id"] = str(event.get("unit_id", ""))
         if decision.get("outcome") == "adjusted" and _num(decision.get("points")) is None:
-            yield _at("required-input", ("decisions", index, "points"), cell_map,
-                      key="adjusted-without-points", **where)
+            yield _at("adjusted-without-points", ("decisions", index, "points"), cell_map,
+                      **where)
         day, event_day = _date(decision.get("date")), _date(event.get("date"))
         if day is None:
             continue
         if not date(scheme.year, 1, 1) <= day <= date(scheme.year + 1, 12, 31):
-            yield _at("date-outside-year", ("decisions", index, "date"), cell_map,
+            yield _at("date-out-of-range", ("decisions", index, "date"), cell_map,
                       key="date-outside-window", value=decision.get("date"), day=day.isoformat(),
                       first=f"{scheme.year}-01-01", last=f"{scheme.year + 1}-12-31", **where)
         elif event_day is not None and day < event_day:
@@ -435,8 +433,8 @@ def conduct_tallies(doc: Mapping[str, Any], cell_map: CellMap, scheme: Scheme) -
             yield issue
         group = tally.get("rater_group")
         if isinstance(group, str) and group not in raters:
-            yield _at("not-in-list", ("conduct", index, "rater_group"), cell_map,
-                      key="unknown-rater-group", value=group, unit_id=unit_id, shown=group,
+            yield _at("unknown-rater-group", ("conduct", index, "rater_group"), cell_map,
+                      value=group, unit_id=unit_id, shown=group,
                       allowed="、".join(sorted(raters)), allowed_en=", ".join(sorted(raters)))
         counts = tally.get("counts") if isinstance(tally.get("counts"), Mapping) else {}
         for label in counts:

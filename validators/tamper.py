@@ -22,10 +22,8 @@ from validators.files import sheet_parts
 from validators.messages import finding
 from validators.report import WARNING, Issue
 
-__all__ = ["WorkbookFile", "sheet_issues", "tamper_issues", "FORMULA_KEYS"]
+__all__ = ["WorkbookFile", "sheet_issues", "tamper_issues", "fingerprint_matches"]
 
-#: Column keys whose cells hold formulas in every template (see workbook_templates).
-FORMULA_KEYS = frozenset({"points", "average", "valid", "answers", "score"})
 _CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
 _REF = re.compile(rb'\br="([A-Z]{1,3}[0-9]{1,7})"')
 _FORMULA_TEXT = re.compile(rb"<(?:\w+:)?f\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?f>)", re.S)
@@ -176,8 +174,14 @@ def _rebuilt(scheme: Any, meta: Mapping[str, Any], folder: Path) -> WorkbookFile
 
 
 def _keys(rows: Sequence[Sequence[Any]]) -> list[tuple[int, str]]:
-    return [(r + 1, str(values[0])) for r, values in enumerate(rows)
-            if r > 0 and values and isinstance(values[0], str) and values[0]]
+    """(row, key) of keyed rows; a key used again (two @header rows) gets a #2, #3 suffix."""
+    keys, seen = [], {}
+    for r, values in enumerate(rows):
+        if r > 0 and values and isinstance(values[0], str) and values[0]:
+            key = values[0]
+            seen[key] = seen.get(key, 0) + 1
+            keys.append((r + 1, key if seen[key] == 1 else f"{key}#{seen[key]}"))
+    return keys
 
 
 def _columns(rows: Sequence[Sequence[Any]]) -> dict[str, int]:
@@ -229,7 +233,7 @@ def layout_diff(book: WorkbookFile, template: WorkbookFile, layout: Mapping[str,
         name = spec["name"]
         if name not in book.names or name not in template.names:
             continue
-        got, want = book.rows(name), template.rows(name)
+        got, want = book.with_formulas(name), template.with_formulas(name)
         got_cols, want_cols = _columns(got), _columns(want)
         for key, column in want_cols.items():
             if key not in got_cols:
@@ -246,19 +250,28 @@ def layout_diff(book: WorkbookFile, template: WorkbookFile, layout: Mapping[str,
         want_at = {k: r for r, k in want_keys}
         yield from _rows_diff(book, template, name, got_keys, want_keys, file)
         for key in (k for _, k in want_keys if k in got_at):
+            if key.startswith(("@", "#")):
+                continue  # header, subtotal and heading rows: only their keys are locked
             for column_key in spec.get("locked", []):
                 if column_key not in got_cols or column_key not in want_cols:
                     continue
                 g_row, w_row = got_at[key], want_at[key]
-                g_val = book.value(name, g_row, got_cols[column_key])
-                w_val = template.value(name, w_row, want_cols[column_key])
-                if canon(g_val) != canon(w_val):
-                    rule = "target-changed" if column_key == "target" else "locked-changed"
-                    yield finding(rule, file=file, sheet=name,
-                                  cell=f"{_col_letter(got_cols[column_key])}{g_row}",
-                                  row_number=g_row, field=column_key, value=_plain(g_val),
-                                  indicator_id=key if "@" not in key else "",
-                                  params=_got_want(g_val, w_val))
+                g_val = _at(got, g_row, got_cols[column_key])
+                w_val = _at(want, w_row, want_cols[column_key])
+                if canon(g_val) == canon(w_val):
+                    continue
+                cell = f"{_col_letter(got_cols[column_key])}{g_row}"
+                where = {"file": file, "sheet": name, "cell": cell, "row_number": g_row,
+                         "field": column_key, "value": _plain(g_val),
+                         "indicator_id": key if "@" not in key else ""}
+                if isinstance(w_val, str) and w_val.startswith("="):
+                    if g_val is None:
+                        yield finding("formula-deleted", **where)
+                    elif not (isinstance(g_val, str) and g_val.startswith("=")):
+                        yield finding("formula-replaced", **where, params={"shown": g_val})
+                    continue  # a formula written differently (e.g. by Excel) is no change
+                rule = "target-changed" if column_key == "target" else "locked-changed"
+                yield finding(rule, **where, params=_got_want(g_val, w_val))
 
 
 def _rows_diff(book: WorkbookFile, template: WorkbookFile, name: str,
@@ -286,6 +299,13 @@ def _rows_diff(book: WorkbookFile, template: WorkbookFile, name: str,
         if key not in want_index:
             yield finding("row-inserted", file=file, sheet=name, cell=f"B{row}",
                           row_number=row, params={"row": row})
+
+
+def _at(rows: Sequence[Sequence[Any]], row: int, column: int) -> Any:
+    if row - 1 >= len(rows) or column - 1 >= len(rows[row - 1]):
+        return None
+    value = rows[row - 1][column - 1]
+    return None if value == "" else value
 
 
 def _header_text(book: WorkbookFile, sheet: str, column: int) -> str:
@@ -321,7 +341,7 @@ def inserted_rows(book: WorkbookFile, layout: Mapping[str, Any], file: str) -> I
         if name not in book.names:
             continue
         rows = book.rows(name)
-        keyed = [(r, k) for r, k in _keys(rows) if k != "@header"]
+        keyed = [(r, k) for r, k in _keys(rows) if not k.startswith("@header")]
         for (row, _), (next_row, _) in zip(keyed, keyed[1:]):
             for gap in range(row + 1, next_row):
                 values = rows[gap - 1] if gap - 1 < len(rows) else []
@@ -344,7 +364,7 @@ def formula_issues(book: WorkbookFile, layout: Mapping[str, Any], file: str) -> 
             cells = [(cell, int("".join(ch for ch in cell if ch.isdigit())), "")
                      for cell in explicit[role]]
         else:
-            cells = _formula_cells_by_key(rows)
+            cells = _formula_cells_by_key(rows, formulas)
         for cell, row, key in cells:
             if cell in formulas:
                 continue
@@ -358,22 +378,32 @@ def formula_issues(book: WorkbookFile, layout: Mapping[str, Any], file: str) -> 
                               row_number=row, field=key)
 
 
-def _formula_cells_by_key(rows: Sequence[Sequence[Any]]) -> list[tuple[str, int, str]]:
-    """Cells of formula columns in data rows; text there (由考核办计算, —) is the template's."""
+def _formula_cells_by_key(rows: Sequence[Sequence[Any]],
+                          formulas: Mapping[str, str]) -> list[tuple[str, int, str]]:
+    """Cells of data rows in the columns where data rows hold formulas (as the submitted
+    workbook still shows): text there (由考核办计算, —) is the template's own."""
+    data = [(row, key) for row, key in _keys(rows)
+            if not key.startswith(("@", "#")) and "@" not in key]
+    columns = []
+    for key, column in _columns(rows).items():
+        letter = _col_letter(column)
+        if any(f"{letter}{row}" in formulas for row, _ in data):
+            columns.append((column, letter, key))
     cells = []
-    columns = [(c, k) for k, c in _columns(rows).items()
-               if k in FORMULA_KEYS or k.endswith(".points")]
-    for row, key in _keys(rows):
-        if key.startswith(("@header", "#")) or key.endswith("@lead_department"):
-            continue
-        for column, column_key in columns:
-            if key.startswith("@") and column_key not in ("points", "full_score"):
-                continue
-            values = rows[row - 1]
+    for row, _ in data:
+        values = rows[row - 1]
+        for column, letter, column_key in columns:
             raw = values[column - 1] if column - 1 < len(values) else ""
             if isinstance(raw, str) and raw:
                 continue  # a label such as 由考核办计算 or —
-            cells.append((f"{_col_letter(column)}{row}", row, column_key))
+            cells.append((f"{letter}{row}", row, column_key))
+    # Totals rows (@subtotal …) hold labels and formulas only: a number there was typed.
+    names = {c: k for k, c in _columns(rows).items()}
+    for row, key in _keys(rows):
+        if key.startswith("@") and not key.startswith("@header"):
+            for column, raw in enumerate(rows[row - 1], start=1):
+                if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+                    cells.append((f"{_col_letter(column)}{row}", row, names.get(column, "")))
     return cells
 
 

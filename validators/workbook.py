@@ -36,6 +36,7 @@ __all__ = ["validate_workbook", "examine_workbook", "validate_document_file", "i
 
 TEMPLATE_KINDS = ("unit_report", "lead_scores", "adjustments", "routine", "ballots")
 META_SHEET = "_meta"
+_STRUCTURAL = {"column-deleted", "column-inserted"}
 _MAX_JSON_BYTES = 20 * 1024 * 1024
 
 
@@ -85,6 +86,8 @@ def _examine(path: Path, name: str, scheme: Scheme, report: Report, limits: Limi
     meta = parse_meta(book.rows(META_SHEET))
     report.kind = str(meta.get("kind") or "")
     report.unit_id = str(meta.get("unit_id") or meta.get("lead_department") or "")
+    if report.kind == "scheme":
+        return _examine_scheme(path, name, report)
     identity = identity_issues(meta, scheme, name)
     report.extend(identity)
     if any(i.severity == ERROR for i in identity):
@@ -93,18 +96,38 @@ def _examine(path: Path, name: str, scheme: Scheme, report: Report, limits: Limi
     report.extend(missing)
     if missing:
         return None
-    try:
-        from workbook_templates import read_workbook
+    from workbook_templates import read_workbook
 
-        read = read_workbook(path)
-    except Exception as exc:  # noqa: BLE001
-        report.add(finding("read-failed", file=name, params=_reason(exc)))
+    read = read_workbook(path, check_schema=False)
+    tampering = tamper_issues(book, meta, scheme, name)
+    # The reader's own fingerprint finding is replaced by the located ones of tamper.py.
+    reader = [i.located(file=name) for i in read.issues if i.rule != "template-modified"]
+    if not read.document:  # the reader could not make sense of it
+        located = [i for i in tampering if i.cell]
+        report.extend(located or reader)
         return None
-    report.extend(_own(read.issues, name))
-    report.extend(tamper_issues(book, meta, scheme, name))
+    report.extend(reader)
+    report.extend(tampering)
+    if any(i.rule in _STRUCTURAL for i in tampering):
+        return read  # columns moved under the reader: value findings would be noise
     document, cell_map = read.document, read.cell_map
     report.extend(issues_from_schema(document, cell_map, name))
-    report.extend(i.located(file=name) for i in run_checks(document, cell_map, scheme))
+    deleted = {i.indicator_id for i in tampering if i.rule == "row-deleted"}
+    report.extend(i.located(file=name) for i in run_checks(document, cell_map, scheme)
+                  if not (i.rule == "missing-indicator" and i.indicator_id in deleted))
+    return read
+
+
+def _examine_scheme(path: Path, name: str, report: Report) -> Any:
+    """A scheme workbook: its document's problems located at the scheme workbook's cells."""
+    from validators.scheme_checks import check_scheme
+    from workbook_templates import read_workbook
+
+    read = read_workbook(path, check_schema=False)
+    report.extend(i.located(file=name) for i in read.issues)
+    if not read.document:
+        return None
+    report.extend(check_scheme(read.document, read.cell_map, file=name).issues)
     return read
 
 

@@ -1,0 +1,206 @@
+"""One defect planted in a filled template, exactly the expected finding comes out.
+
+Workbooks are built by our own builders and filled with kaohe.synth data through
+fill_workbook; each case changes the filled copy with openpyxl as a clerk (or Excel) would.
+"""
+
+from __future__ import annotations
+
+import copy
+import shutil
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+
+from kaohe.engine import Scheme
+from kaohe.pipeline.documents import default_scheme_document
+from kaohe.synth import synthesize
+from validators.report import WARNING
+from validators.workbook import validate_workbook
+
+UNIT = "altay_city"   # C04 (completion, evidence over 120 %) is row 11, C05 (万元) row 12
+DEPT = "zfw"          # scores C01 (rating) for the counties
+
+
+@pytest.fixture(scope="module")
+def scheme() -> Scheme:
+    return Scheme.from_document(default_scheme_document())
+
+
+@pytest.fixture(scope="module")
+def filled(scheme: Scheme, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """One filled workbook of each kind (clean: validated without findings)."""
+    from workbook_templates import fill_workbook
+    from workbook_templates.adjustments import build_adjustments
+    from workbook_templates.lead_scores import build_lead_scores
+    from workbook_templates.tallies import build_ballots, build_routine
+    from workbook_templates.unit_report import build_unit_report
+
+    folder = tmp_path_factory.mktemp("filled")
+    docs = synthesize(scheme)
+    lead = next(d for d in docs["lead_scores"] if d["lead_department"] == DEPT)
+    made = {
+        "unit_report": (build_unit_report(scheme, UNIT, folder / "t_unit.xlsx"),
+                        docs["unit_reports"][UNIT]),
+        "lead_scores": (build_lead_scores(scheme, DEPT, folder / "t_lead.xlsx"), lead),
+        "adjustments": (build_adjustments(scheme, folder / "t_adj.xlsx"), docs["adjustments"]),
+        "routine": (build_routine(scheme, folder / "t_routine.xlsx"), docs["routine"]),
+        "ballots": (build_ballots(scheme, folder / "t_ballots.xlsx"), docs["ballots"]),
+    }
+    out = {}
+    for kind, (template, doc) in made.items():
+        out[kind] = fill_workbook(template, doc, folder / f"{kind}.xlsx")
+    return out
+
+
+def keyed_cell(ws: Any, row_key: str, col_key: str) -> str:
+    """A1 reference of the cell at a machine row key and column key of a keyed sheet."""
+    column = next(c.column_letter for c in ws[1] if c.value == col_key)
+    row = next(c.row for c in ws["A"] if c.value == row_key)
+    return f"{column}{row}"
+
+
+Plant = Callable[[openpyxl.Workbook], None]
+
+
+def at(sheet: str, cell: str, value: Any) -> Plant:
+    def plant(wb: openpyxl.Workbook) -> None:
+        wb[sheet][cell].value = value
+    return plant
+
+
+def meta(key: str, value: Any) -> Plant:
+    def plant(wb: openpyxl.Workbook) -> None:
+        ws = wb["_meta"]
+        row = next(c.row for c in ws["A"] if c.value == key)
+        ws.cell(row, 2).value = value
+    return plant
+
+
+def both(*plants: Plant) -> Plant:
+    def plant(wb: openpyxl.Workbook) -> None:
+        for p in plants:
+            p(wb)
+    return plant
+
+
+U = "单位自评表"
+
+
+def _delete_row(wb: openpyxl.Workbook) -> None:
+    wb[U].delete_rows(12)
+
+
+def _insert_row(wb: openpyxl.Workbook) -> None:
+    ws = wb[U]
+    ws.insert_rows(12)
+    ws["I12"].value = 5
+    ws["D12"].value = "自行增加的指标"
+
+
+def _swap_rows(wb: openpyxl.Workbook) -> None:
+    ws = wb[U]
+    for column in range(1, ws.max_column + 1):
+        a, b = ws.cell(11, column), ws.cell(12, column)
+        if isinstance(a, openpyxl.cell.cell.Cell) and isinstance(b, openpyxl.cell.cell.Cell):
+            a.value, b.value = b.value, a.value
+
+
+def _rename(wb: openpyxl.Workbook) -> None:
+    wb[U].title = "自评表"
+
+
+def _drop_meta(wb: openpyxl.Workbook) -> None:
+    del wb["_meta"]
+
+
+def _delete_column(wb: openpyxl.Workbook) -> None:
+    wb[U].delete_cols(10)
+
+
+# (case, kind, planting, expected [sheet, cell, rule] rows, words of the first Chinese message)
+CASES: list[tuple[str, str, Plant, list[list[str]], str]] = [
+    ("approximate number", "unit_report", at(U, "I11", "约7"),
+     [[U, "I11", "approximate-number"]], "约数"),
+    ("blank actual", "unit_report", at(U, "I11", None),
+     [[U, "I11", "blank-actual"]], "未填写完成值"),
+    ("evidence missing over 120 %", "unit_report", both(at(U, "I11", 8), at(U, "J11", None)),
+     [[U, "J11", "evidence-required"]], "完成率 127.0% 超过 120%，必须填写佐证材料"),
+    ("negative money", "unit_report", at(U, "I12", -5),
+     [[U, "I12", "negative-value"]], "-5 是负数"),
+    ("implausible actual", "unit_report", both(at(U, "I12", 600000), at(U, "J12", "年报")),
+     [[U, "I12", "implausible-value"]], "是目标值 30000 的 20 倍"),
+    ("N/A without a reason", "unit_report", both(at(U, "L11", "是"), at(U, "I11", None)),
+     [[U, "K11", "na-without-reason"]], "备注中没有说明理由"),
+    ("N/A with a value", "unit_report", both(at(U, "L11", "是"), at(U, "K11", "不承担")),
+     [[U, "I11", "na-with-value"]], "又填写了完成值"),
+    ("target changed", "unit_report", at(U, "G11", 5),
+     [[U, "G11", "target-changed"]], "目标值被改为 5，方案规定为 6.3"),
+    ("full score changed", "unit_report", at(U, "H11", 9),
+     [[U, "H11", "locked-changed"]], "应为 8，现为 9"),
+    ("formula typed over", "unit_report", at(U, "M11", 8),
+     [[U, "M11", "formula-replaced"]], "公式被改成了固定数值 8"),
+    ("formula deleted", "unit_report", at(U, "M11", None),
+     [[U, "M11", "formula-deleted"]], "公式被删除"),
+    ("subtotal formula typed over", "unit_report", at(U, "H25", 100),
+     [[U, "H25", "formula-replaced"]], "固定数值 100"),
+    ("row deleted", "unit_report", _delete_row,
+     [[U, "B12", "row-deleted"]], "“C05 一般公共预算收入”这一行被删除了"),
+    ("row inserted", "unit_report", _insert_row,
+     [[U, "B12", "row-inserted"]], "第 12 行是插入的行"),
+    ("rows swapped", "unit_report", _swap_rows,
+     [[U, "B11", "row-moved"]], "位置被移动了"),
+    ("sheet renamed", "unit_report", _rename,
+     [["自评表", "", "sheet-renamed"]], "工作表“单位自评表”被改名为“自评表”"),
+    ("column deleted", "unit_report", _delete_column,
+     [[U, "J1", "column-deleted"]], "“佐证材料”一列被删除了"),
+    ("not our template", "unit_report", _drop_meta,
+     [["", "", "not-our-template"]], "不是综考办下发的考核模板"),
+    ("another year", "unit_report", meta("year", 2015),
+     [["", "", "wrong-year"]], "这是 2015 年度的模板，本次考核为 2016 年度"),
+    ("another scheme", "unit_report", meta("scheme_id", "hami-2016"),
+     [["", "", "wrong-scheme"]], "这是方案 “hami-2016” 的模板"),
+    ("older scheme version", "unit_report", meta("scheme_version", "0"),
+     [["", "", "scheme-version"]], "现行方案为第 1 版"),
+    ("unit not in the scheme", "unit_report", meta("unit_id", "atlantis"),
+     [["", "", "unknown-owner"]], "“atlantis”不是本次考核的被考核单位"),
+    ("fingerprint edited", "unit_report", meta("fingerprint", "0" * 64),
+     [["", "", "fingerprint-mismatch"]], "校验指纹不符"),
+    ("date of filling outside the window", "unit_report", at(U, "K4", date(2019, 1, 5)),
+     [[U, "K4", "date-out-of-range"]], "不在 2016-01-01 至 2017-12-31 之间"),
+    ("no contact", "unit_report", at(U, "D5", None),
+     [[U, "D5", "blank-contact"]], "未填写填报联系人"),
+]
+
+
+def _plant_and_validate(path: Path, plant: Plant, tmp_path: Path, scheme: Scheme):
+    copy_path = tmp_path / path.name
+    shutil.copy(path, copy_path)
+    wb = openpyxl.load_workbook(copy_path)
+    plant(wb)
+    wb.save(copy_path)
+    return validate_workbook(copy_path, scheme)
+
+
+@pytest.mark.parametrize("kind", ["unit_report", "lead_scores", "adjustments", "routine",
+                                  "ballots"])
+def test_filled_templates_are_clean(kind: str, filled: dict[str, Path], scheme: Scheme) -> None:
+    assert validate_workbook(filled[kind], scheme).issues == []
+
+
+@pytest.mark.parametrize(("kind", "plant", "expected", "words"), [c[1:] for c in CASES],
+                         ids=[c[0] for c in CASES])
+def test_one_defect_one_finding(kind: str, plant: Plant, expected: list[list[str]], words: str,
+                                filled: dict[str, Path], scheme: Scheme,
+                                tmp_path: Path) -> None:
+    report = _plant_and_validate(filled[kind], plant, tmp_path, scheme)
+    assert report.flatten(["sheet", "cell", "rule"]) == expected, report.flatten(
+        ["sheet", "cell", "rule", "message"])
+    issue = report.issues[0]
+    assert words in issue.message, issue.message
+    assert issue.message_en and issue.hint and issue.hint_en
+    assert issue.file == str(tmp_path / filled[kind].name)

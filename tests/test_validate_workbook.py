@@ -177,6 +177,62 @@ CASES: list[tuple[str, str, Plant, list[list[str]], str]] = [
 ]
 
 
+L = "牵头部门评分表"   # altay_city is row 9 (C01.rating E, C01.points F), burqin row 10
+EV, DE = "加扣分登记", "申诉及容错纠错"   # event:150 is row 155, decision:2 row 7
+RT, CO = "平时考核", "德和作风测评"
+
+
+def _delete_unit_row(wb: openpyxl.Workbook) -> None:
+    wb[L].delete_rows(10)
+
+
+def event(**values: Any) -> Plant:
+    """A new event typed into the empty row event:150 (row 155)."""
+    row = {"D": "阿勒泰市", "E": date(2016, 5, 1), "F": "扣分", "G": "察访核验", "H": 0.5,
+           "K": "暗访发现窗口服务不规范", "L": "察访核验记录 2016-150号", "M": "地区综考办"}
+    row.update(values)
+    return both(*(at(EV, f"{column}155", value) for column, value in row.items()))
+
+
+def decision(**values: Any) -> Plant:
+    """A new decision typed into the empty row decision:2 (row 7)."""
+    row = {"D": "E0001", "E": "申诉", "F": "维持", "H": "经复核维持原决定", "I": "地区综考办",
+           "J": date(2017, 1, 25)}
+    row.update(values)
+    return both(*(at(DE, f"{column}7", value) for column, value in row.items()))
+
+
+CASES += [
+    ("rating not in the list", "lead_scores", at(L, "E9", "优"),
+     [[L, "E9", "not-in-list"]], "“优” 不在可选项中"),
+    ("rating blank", "lead_scores", at(L, "E9", None),
+     [[L, "E9", "blank-score"]], "未评分"),
+    ("lead formula typed over", "lead_scores", at(L, "F9", 12),
+     [[L, "F9", "formula-replaced"]], "固定数值 12"),
+    ("unit row deleted", "lead_scores", _delete_unit_row,
+     [[L, "B10", "row-deleted"]], "“布尔津县”这一行被删除了"),
+    ("deduction without evidence", "adjustments", event(L=None),
+     [[EV, "L155", "evidence-required"]], "扣分、一票否决和通报事项必须填写依据"),
+    ("event outside the year", "adjustments", event(E=date(2015, 12, 1)),
+     [[EV, "E155", "date-out-of-range"]], "2015-12-01"),
+    ("bonus above its category cap", "adjustments",
+     event(F="加分", G="创新工作", H=2, L="文件"),
+     [[EV, "H155", "points-above-cap"]], "“创新工作”加分 2 超过该类别上限 1"),
+    ("decision on an unknown event", "adjustments", decision(D="E0999"),
+     [[DE, "D7", "unknown-event"]], "E0999"),
+    ("adjusted without points", "adjustments", decision(F="调整分值"),
+     [[DE, "G7", "adjusted-without-points"]], "未填写调整后分值"),
+    ("routine score above 100", "routine", at(RT, "E6", 120),
+     [[RT, "E6", "out-of-range"]], "120"),
+    ("routine average typed over", "routine", at(RT, "I6", 95),
+     [[RT, "I6", "formula-replaced"]], "固定数值 95"),
+    ("negative votes", "ballots", at(CO, "E6", -3),
+     [[CO, "E6", "out-of-range"]], "-3"),
+    ("ballot score typed over", "ballots", at(CO, "K6", 90),
+     [[CO, "K6", "formula-replaced"]], "固定数值 90"),
+]
+
+
 def _plant_and_validate(path: Path, plant: Plant, tmp_path: Path, scheme: Scheme):
     copy_path = tmp_path / path.name
     shutil.copy(path, copy_path)

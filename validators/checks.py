@@ -159,6 +159,8 @@ def report_items(doc: Mapping[str, Any], cell_map: CellMap, scheme: Scheme) -> I
 def report_targets(doc: Mapping[str, Any], cell_map: CellMap, scheme: Scheme) -> Iterator[Issue]:
     """Targets are the scheme's (they are locked in the template)."""
     unit_id = str(doc.get("unit_id"))
+    if unit_id not in _units(scheme):
+        return  # report_items says so; the scheme's targets of no unit mean nothing here
     indicators = _indicators(scheme)
     for index, item in _rows(doc, "items"):
         ind = indicators.get(str(item.get("indicator_id")))
@@ -181,6 +183,8 @@ def report_actuals(doc: Mapping[str, Any], cell_map: CellMap, scheme: Scheme) ->
     """Actual values given (or N/A with a reason), not negative where that is meaningless,
     and not implausibly far from the target."""
     unit_id = str(doc.get("unit_id"))
+    if unit_id not in _units(scheme):
+        return  # report_items says so; the scheme's targets of no unit mean nothing here
     indicators = _indicators(scheme)
     for index, item in _rows(doc, "items"):
         ind = indicators.get(str(item.get("indicator_id")))
@@ -215,6 +219,8 @@ def report_actuals(doc: Mapping[str, Any], cell_map: CellMap, scheme: Scheme) ->
 def report_evidence(doc: Mapping[str, Any], cell_map: CellMap, scheme: Scheme) -> Iterator[Issue]:
     """Evidence is given where the claimed completion exceeds the scheme's threshold."""
     unit_id = str(doc.get("unit_id"))
+    if unit_id not in _units(scheme):
+        return  # report_items says so; the scheme's targets of no unit mean nothing here
     indicators = _indicators(scheme)
     for index, item in _rows(doc, "items"):
         ind = indicators.get(str(item.get("indicator_id")))
@@ -238,7 +244,7 @@ def report_header(doc: Mapping[str, Any], cell_map: CellMap, scheme: Scheme) -> 
             yield _at(f"blank-{name}", (name,), cell_map, severity=WARNING, unit_id=unit_id)
     day = _date(doc.get("date"))
     if day is not None and not date(scheme.year, 1, 1) <= day <= date(scheme.year + 1, 12, 31):
-        yield _at("date-out-of-range", ("date",), cell_map, key="date-outside-window",
+        yield _at("date-out-of-range", ("date",), cell_map,
                   value=doc.get("date"), unit_id=unit_id, day=day.isoformat(),
                   first=f"{scheme.year}-01-01", last=f"{scheme.year + 1}-12-31")
 
@@ -251,7 +257,7 @@ def lead_entries(doc: Mapping[str, Any], cell_map: CellMap, scheme: Scheme) -> I
     dept_id = doc.get("lead_department")
     if not any(d.id == dept_id for d in scheme.lead_departments):
         yield _at("unknown-lead-department", ("lead_department",), cell_map, value=dept_id,
-                  department=dept_id)
+                  department=dept_id, known=[d.id for d in scheme.lead_departments])
         return
     units = _units(scheme)
     owned = {i.id: i for i in scheme.indicators_of(str(dept_id))}
@@ -385,7 +391,7 @@ def adjustment_decisions(doc: Mapping[str, Any], cell_map: CellMap,
             continue
         if not date(scheme.year, 1, 1) <= day <= date(scheme.year + 1, 12, 31):
             yield _at("date-out-of-range", ("decisions", index, "date"), cell_map,
-                      key="date-outside-window", value=decision.get("date"), day=day.isoformat(),
+                      value=decision.get("date"), day=day.isoformat(),
                       first=f"{scheme.year}-01-01", last=f"{scheme.year + 1}-12-31", **where)
         elif event_day is not None and day < event_day:
             yield _at("date-order", ("decisions", index, "date"), cell_map, severity=WARNING,

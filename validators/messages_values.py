@@ -169,7 +169,7 @@ VALUE_MESSAGES: dict[str, tuple[str, str, str, str]] = {
     "date-outside-year": (
         "日期 {day} 不在 {year} 年度内", "the date {day} is not in {year}",
         "请填写 {year}-01-01 至 {year}-12-31 之间的日期", "give a date in {year}"),
-    "date-outside-window": (
+    "date-out-of-range": (
         "日期 {day} 不在 {first} 至 {last} 之间", "the date {day} is not between {first} and "
         "{last}", "请检查年份是否写错", "check the year"),
     "date-order": (

@@ -189,12 +189,34 @@ def _columns(rows: Sequence[Sequence[Any]]) -> dict[str, int]:
     return {str(k): i + 1 for i, k in enumerate(head) if i > 0 and isinstance(k, str) and k}
 
 
-def _row_label(book: WorkbookFile, sheet: str, row: int, key: str) -> str:
-    for column in (4, 3):  # the name column of unit reports, then of the other sheets
-        value = book.value(sheet, row, column)
-        if isinstance(value, str) and value.strip() and not value.startswith("kaohe"):
-            return f"{key} {value.strip()}" if not key.startswith(("@", "#")) else value.strip()
-    return key
+class _Owners:
+    """What a row key names: an indicator (unit reports), a unit (lead sheets, registers)."""
+
+    def __init__(self, scheme: Any) -> None:
+        self.indicators = {i.id: i.name for i in getattr(scheme, "indicators", ())}
+        self.units = {u.id: u.name for u in getattr(scheme, "units", ())}
+
+    def where(self, key: str) -> dict[str, str]:
+        """indicator_id / unit_id of a row key ("C05", "altay_city", "altay_city|peers")."""
+        base = key.split("|", 1)[0].split("#", 1)[0]
+        if base in self.indicators:
+            return {"indicator_id": base}
+        if base in self.units:
+            return {"unit_id": base}
+        return {}
+
+    def label(self, key: str, book: WorkbookFile, sheet: str, row: int) -> str:
+        """How a clerk knows the row: "C05 一般公共预算收入", "布尔津县", "布尔津县 peers"."""
+        base, _, rest = key.split("#", 1)[0].partition("|")
+        if base in self.indicators:
+            return f"{base} {self.indicators[base]}"
+        if base in self.units:
+            return f"{self.units[base]} {rest}".strip()
+        for column in (4, 3, 2):
+            value = book.value(sheet, row, column)
+            if isinstance(value, str) and value.strip():
+                return value.strip()
+        return key
 
 
 def _longest_in_order(positions: list[int]) -> set[int]:
@@ -225,7 +247,7 @@ def _longest_in_order(positions: list[int]) -> set[int]:
 
 
 def layout_diff(book: WorkbookFile, template: WorkbookFile, layout: Mapping[str, Any],
-                file: str) -> Iterator[Issue]:
+                file: str, owners: _Owners) -> Iterator[Issue]:
     """Where a submitted workbook differs from its template in keys and locked columns."""
     from workbook_templates.meta import canon
 
@@ -248,7 +270,7 @@ def layout_diff(book: WorkbookFile, template: WorkbookFile, layout: Mapping[str,
         got_keys, want_keys = _keys(got), _keys(want)
         got_at = {k: r for r, k in got_keys}
         want_at = {k: r for r, k in want_keys}
-        yield from _rows_diff(book, template, name, got_keys, want_keys, file)
+        yield from _rows_diff(book, template, name, got_keys, want_keys, file, owners)
         for key in (k for _, k in want_keys if k in got_at):
             if key.startswith(("@", "#")):
                 continue  # header, subtotal and heading rows: only their keys are locked
@@ -262,8 +284,7 @@ def layout_diff(book: WorkbookFile, template: WorkbookFile, layout: Mapping[str,
                     continue
                 cell = f"{_col_letter(got_cols[column_key])}{g_row}"
                 where = {"file": file, "sheet": name, "cell": cell, "row_number": g_row,
-                         "field": column_key, "value": _plain(g_val),
-                         "indicator_id": key if "@" not in key else ""}
+                         "field": column_key, "value": _plain(g_val), **owners.where(key)}
                 if isinstance(w_val, str) and w_val.startswith("="):
                     if g_val is None:
                         yield finding("formula-deleted", **where)
@@ -276,7 +297,7 @@ def layout_diff(book: WorkbookFile, template: WorkbookFile, layout: Mapping[str,
 
 def _rows_diff(book: WorkbookFile, template: WorkbookFile, name: str,
                got_keys: list[tuple[int, str]], want_keys: list[tuple[int, str]],
-               file: str) -> Iterator[Issue]:
+               file: str, owners: _Owners) -> Iterator[Issue]:
     got_at = {k: r for r, k in got_keys}
     want_index = {k: i for i, (_, k) in enumerate(want_keys)}
     for index, (w_row, key) in enumerate(want_keys):
@@ -286,15 +307,15 @@ def _rows_diff(book: WorkbookFile, template: WorkbookFile, name: str,
         row = following if following is not None else (got_keys[-1][0] + 1 if got_keys
                                                         else w_row)
         yield finding("row-deleted", file=file, sheet=name, cell=f"B{row}", row_number=row,
-                      indicator_id=key if not key.startswith(("@", "#")) else "",
-                      params={"what": _row_label(template, name, w_row, key)})
+                      **owners.where(key),
+                      params={"what": owners.label(key, template, name, w_row)})
     common = [(r, k) for r, k in got_keys if k in want_index]
     keep = _longest_in_order([want_index[k] for _, k in common])
     for i, (row, key) in enumerate(common):
         if i not in keep:
             yield finding("row-moved", file=file, sheet=name, cell=f"B{row}", row_number=row,
-                          indicator_id=key if not key.startswith(("@", "#")) else "",
-                          params={"what": _row_label(book, name, row, key)})
+                          **owners.where(key),
+                          params={"what": owners.label(key, book, name, row)})
     for row, key in got_keys:
         if key not in want_index:
             yield finding("row-inserted", file=file, sheet=name, cell=f"B{row}",
@@ -427,7 +448,7 @@ def tamper_issues(book: WorkbookFile, meta: Mapping[str, Any], scheme: Any,
             with tempfile.TemporaryDirectory(prefix="kaohe-check-") as folder:
                 template = _rebuilt(scheme, meta, Path(folder))
                 if template is not None:
-                    located = list(layout_diff(book, template, layout, file))
+                    located = list(layout_diff(book, template, layout, file, _Owners(scheme)))
         except Exception:  # noqa: BLE001 - the generic finding below still says it
             located = []
         issues.extend(located or [finding("fingerprint-mismatch", file=file)])

@@ -111,10 +111,13 @@ def _examine(path: Path, name: str, scheme: Scheme, report: Report, limits: Limi
     if any(i.rule in _STRUCTURAL for i in tampering):
         return read  # columns moved under the reader: value findings would be noise
     document, cell_map = read.document, read.cell_map
-    report.extend(issues_from_schema(document, cell_map, name))
-    deleted = {i.indicator_id for i in tampering if i.rule == "row-deleted"}
+    # A deleted row is reported once, as such, not again as a missing entry.
+    deleted = {(i.indicator_id, i.unit_id) for i in tampering if i.rule == "row-deleted"}
     report.extend(i.located(file=name) for i in run_checks(document, cell_map, scheme)
-                  if not (i.rule == "missing-indicator" and i.indicator_id in deleted))
+                  if not (i.rule in ("missing-indicator", "missing-entry") and (
+                      (i.indicator_id, "") in deleted or ("", i.unit_id) in deleted)))
+    # After the checks: where both speak of one cell, the check's words are the clearer.
+    report.extend(issues_from_schema(document, cell_map, name))
     return read
 
 

@@ -189,3 +189,12 @@ def test_help_is_chinese_first_then_english_with_an_example(udf: Any) -> None:
     assert any("\u4e00" <= ch <= "\u9fff" for ch in lines[0])
     assert lines[1].strip()[0].isascii()
     assert "Example" in udf.__doc__ and udf.__name__ in udf.__doc__
+    assert len(udf.__doc__) <= 255  # Excel cuts function descriptions longer than that
+
+
+def test_argument_help_fits_excel() -> None:
+    from xl_addin import udfs
+
+    docs = [udfs.METHOD_DOC, udfs.ACTUAL_DOC, udfs.TARGET_DOC, udfs.FULL_DOC, udfs.PARAMS_DOC,
+            udfs.SCHEME_DOC]
+    assert all(len(d) <= 255 and any("\u4e00" <= ch <= "\u9fff" for ch in d) for d in docs)

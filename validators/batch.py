@@ -186,23 +186,26 @@ def validate_batch(paths: Iterable[str | Path], scheme: Scheme, *, workers: int 
             results.append(validate_one(path, scheme, lang))
             tick(done, len(files))
     batch = BatchReport(results)
-    batch.issues.extend(duplicates(results))
+    batch.issues.extend(duplicates(results, scheme))
     if roster:
         batch.issues.extend(missing_submissions(results, scheme))
     return batch
 
 
-def duplicates(results: Sequence[FileResult]) -> list[Issue]:
+def duplicates(results: Sequence[FileResult], scheme: Scheme | None = None) -> list[Issue]:
     """Two or more submissions for the same unit/department/register: all named, the newer
     (by the date the clerk gave, then the file's time) said to be the one to keep."""
     groups: dict[tuple[str, str], list[FileResult]] = {}
     for result in results:
         if result.identified:
             groups.setdefault((result.kind, result.owner), []).append(result)
+    names_of = {x.id: (x.name, x.name_en or x.id) for x in (
+        *(scheme.units if scheme else ()), *(scheme.lead_departments if scheme else ()))}
     issues = []
     for (kind, owner), group in groups.items():
         if len(group) < 2:
             continue
+        name, name_en = names_of.get(owner, (owner, owner))
         group.sort(key=lambda r: (r.stamp, r.mtime, r.path))
         newest = group[-1]
         names = [Path(r.path).name for r in group]
@@ -213,7 +216,7 @@ def duplicates(results: Sequence[FileResult]) -> list[Issue]:
         issues.append(finding(
             "duplicate-submission", severity=WARNING, file=newest.path, unit_id=owner,
             value=len(group), params={
-                "owner": owner or _KIND_ZH.get(kind, kind), "owner_en": owner or _KIND_EN.get(
+                "owner": name or _KIND_ZH.get(kind, kind), "owner_en": name_en or _KIND_EN.get(
                     kind, kind), "count": len(group), "what": _KIND_ZH.get(kind, kind),
                 "what_en": _KIND_EN.get(kind, kind), "files": "、".join(names),
                 "files_en": ", ".join(names), "newest": Path(newest.path).name,

@@ -1,0 +1,121 @@
+"""Batch validation: missing submissions against the roster, duplicates (the newer named),
+foreign files, and the two-worker path giving the same findings."""
+
+from __future__ import annotations
+
+import copy
+import shutil
+from pathlib import Path
+
+import pytest
+
+from kaohe.engine import Scheme
+from kaohe.pipeline.documents import default_scheme_document
+from kaohe.synth import synthesize
+from validators.batch import PARALLEL_THRESHOLD, validate_batch
+
+DATA = Path(__file__).resolve().parent / "data"
+
+
+@pytest.fixture(scope="module")
+def scheme() -> Scheme:
+    return Scheme.from_document(default_scheme_document())
+
+
+@pytest.fixture(scope="module")
+def folder(scheme: Scheme, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Two units' reports, a second (later) report of one of them, and a foreign workbook."""
+    from workbook_templates import fill_workbook
+    from workbook_templates.unit_report import build_unit_report
+
+    root = tmp_path_factory.mktemp("batch")
+    templates = tmp_path_factory.mktemp("templates")
+    docs = synthesize(scheme)["unit_reports"]
+    out = root / "收集"
+    out.mkdir()
+    for unit in ("altay_city", "burqin"):
+        template = build_unit_report(scheme, unit, templates / f"{unit}.xlsx")
+        doc = copy.deepcopy(docs[unit])
+        doc["date"] = "2017-01-08"
+        fill_workbook(template, doc, out / f"单位自评表_{unit}.xlsx")
+    later = copy.deepcopy(docs["burqin"])
+    later["date"] = "2017-01-15"
+    fill_workbook(templates / "burqin.xlsx", later, out / "布尔津县_修改版.xlsx")
+    shutil.copy(DATA / "bad" / "not_ours.xlsx", out / "随便一个表.xlsx")
+    (out / "~$单位自评表_burqin.xlsx").write_bytes(b"lock file of Excel")
+    return out
+
+
+def test_per_file_findings(folder: Path, scheme: Scheme) -> None:
+    batch = validate_batch([folder], scheme)
+    names = {Path(f.path).name: [i.rule for i in f.report] for f in batch.files}
+    assert names == {"单位自评表_altay_city.xlsx": [], "单位自评表_burqin.xlsx": [],
+                     "布尔津县_修改版.xlsx": [], "随便一个表.xlsx": ["not-our-template"]}
+
+
+def test_duplicates_name_both_files_and_the_newer(folder: Path, scheme: Scheme) -> None:
+    batch = validate_batch([folder], scheme)
+    duplicates = [i for i in batch.issues if i.rule == "duplicate-submission"]
+    assert len(duplicates) == 1
+    issue = duplicates[0]
+    assert issue.unit_id == "burqin" and issue.severity == "warning"
+    assert issue.message.startswith("“布尔津县”有 2 份单位自评表")
+    assert "单位自评表_burqin.xlsx" in issue.message and "布尔津县_修改版.xlsx" in issue.message
+    assert "按填报日期，较新的是 布尔津县_修改版.xlsx（2017-01-15）" in issue.message
+    assert issue.file.endswith("布尔津县_修改版.xlsx")
+
+
+def test_the_file_time_decides_when_the_dates_agree(folder: Path, scheme: Scheme,
+                                                    tmp_path: Path) -> None:
+    import os
+
+    first, second = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
+    shutil.copy(folder / "单位自评表_altay_city.xlsx", first)
+    shutil.copy(folder / "单位自评表_altay_city.xlsx", second)
+    os.utime(first, (2_000_000_000, 2_000_000_000))
+    os.utime(second, (1_900_000_000, 1_900_000_000))
+    issue = next(i for i in validate_batch([first, second], scheme, roster=False).issues)
+    assert "按文件修改时间，较新的是 a.xlsx" in issue.message
+
+
+def test_missing_submissions_against_the_roster(folder: Path, scheme: Scheme) -> None:
+    batch = validate_batch([folder], scheme)
+    missing = [i for i in batch.issues if i.rule == "missing-submission"]
+    units = {i.unit_id for i in missing if i.unit_id in {u.id for u in scheme.units}}
+    assert units == {u.id for u in scheme.units} - {"altay_city", "burqin"}
+    assert "未收到“富蕴县”的单位自评表" in [i.message for i in missing]
+    depts = {d.id for d in scheme.lead_departments if scheme.indicators_of(d.id)}
+    assert {i.unit_id for i in missing if i.unit_id in depts and "评分表" in i.message} == depts
+    assert {"未收到加扣分登记表", "未收到平时考核汇总表", "未收到民主测评及满意度统计表"} <= {
+        i.message for i in missing}
+    assert batch.exit_code == 1
+
+
+def test_files_without_roster(folder: Path, scheme: Scheme) -> None:
+    batch = validate_batch([folder / "单位自评表_altay_city.xlsx"], scheme, roster=False)
+    assert batch.issues == [] and batch.exit_code == 0
+
+
+def test_nothing_usable(scheme: Scheme, tmp_path: Path) -> None:
+    batch = validate_batch([DATA / "bad" / "notes.txt", tmp_path / "missing.xlsx"], scheme,
+                           roster=False)
+    assert batch.exit_code == 2
+    assert batch.flatten(["rule"]) == [["not-a-zip"], ["missing-file"]]
+
+
+def test_two_workers_give_the_same_findings(folder: Path, scheme: Scheme,
+                                            tmp_path: Path) -> None:
+    many = tmp_path / "many"
+    many.mkdir()
+    sources = sorted(p for p in folder.iterdir() if not p.name.startswith("~$"))
+    for n in range(PARALLEL_THRESHOLD + 2):
+        source = sources[n % len(sources)]
+        shutil.copy(source, many / f"{n:02d}_{source.name}")
+    for bad in ("truncated.xlsx", "xxe.xlsx"):
+        shutil.copy(DATA / "bad" / bad, many / bad)
+    serial = validate_batch([many], scheme, workers=1)
+    parallel = validate_batch([many], scheme, workers=2)
+    keys = ["file", "sheet", "cell", "rule", "message"]
+    assert parallel.flatten(keys) == serial.flatten(keys)
+    assert len(parallel.files) == PARALLEL_THRESHOLD + 4
+    assert parallel.to_dict()["summary"] == serial.to_dict()["summary"]

@@ -1,7 +1,8 @@
 """kaohe inside Excel through xlwings: custom functions (UDFs), scripts (macros), the console.
 
-The ONLY package of kaohe that imports xlwings (in `udfs`, `scripts` and `runpython`); the
-helpers `convert`, `findings`, `snapshot`, `console` and `vba` are plain Python.
+The ONLY package of kaohe that imports xlwings (in `udfs`, `scripts` and `sheets`, each
+function a few lines); the helpers `convert`, `tasks`, `findings`, `snapshot`, `console` and
+`vba` are plain Python and hold the logic.
 
 - `xl_addin.udfs`: KAOHE_SCORE, KAOHE_SCORES, KAOHE_RANK, KAOHE_GRADE, KAOHE_EXPLAIN;
 - `xl_addin.scripts`: validate_workbook, score_workbook, consolidate_folder, make_templates,

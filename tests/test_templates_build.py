@@ -1,4 +1,4 @@
-"""Templates as built: names, instructions, `_meta`, protection, validations, print setup, fingerprint."""
+"""Templates as built: names, instructions, `_meta`, protection, validations, print, fingerprint."""
 
 from __future__ import annotations
 
@@ -11,11 +11,10 @@ import pytest
 
 from kaohe.engine.model import Scheme
 from kaohe.pipeline.documents import default_scheme_document, load_scheme
+from tests.templates_helpers import FORBIDDEN, GENERATED, covered, data_sheets
 from workbook_templates import build_templates, build_unit_report
 from workbook_templates.meta import META_KEYS, parse_meta
 from workbook_templates.styles import INPUT_COLOR
-
-from tests.templates_helpers import FORBIDDEN, GENERATED, covered, data_sheets
 
 
 @pytest.fixture(scope="module")

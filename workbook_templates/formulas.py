@@ -64,13 +64,18 @@ def _param(params: Mapping[str, Any], name: str, default: float | None = None) -
     return float(value)
 
 
-def _tol(threshold: float) -> float:
-    """The engine's tolerance for "reaches the target" (kaohe.engine.methods._meets)."""
-    return 1e-9 * max(1.0, abs(threshold))
+def _tol(threshold: float) -> str:
+    """The engine's tolerance for "reaches the target" (kaohe.engine.methods._meets), as text.
+
+    Written as the same product the engine computes (1e-9 × max(1, |threshold|)), so the
+    spreadsheet rounds it exactly as Python does.
+    """
+    scale = max(1.0, abs(threshold))
+    return "1E-9" if scale == 1.0 else f"1E-9*{lit(scale)}"
 
 
-def _reaches(x: str, threshold: str, tol: float, lower: bool) -> str:
-    return f"{x}<={threshold}+{lit(tol)}" if lower else f"{x}>={threshold}-{lit(tol)}"
+def _reaches(x: str, threshold: str, tol: str, lower: bool) -> str:
+    return f"{x}<={threshold}+{tol}" if lower else f"{x}>={threshold}-{tol}"
 
 
 def completion(refs: Refs, params: Mapping[str, Any], full: float, direction: str,

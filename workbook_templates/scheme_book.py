@@ -21,7 +21,7 @@ from workbook_templates.grid import Context, Grid
 from workbook_templates.instructions import instruction_lines
 from workbook_templates.labels import NO, YES
 from workbook_templates.scheme_spec import INFO, PARAM_KEYS, TABLES, Col, Table, empties, restore
-from workbook_templates.sheetkit import Book, SheetWriter
+from workbook_templates.sheetkit import Book, SheetWriter, col
 from workbook_templates.styles import list_rule, number_rule, text_rule
 from workbook_templates.values import Finding, Parsed, parse_number, parse_text, parse_yes_no
 
@@ -290,6 +290,10 @@ def _read_table(ctx: Context, doc: dict[str, Any], table: Table) -> None:
             continue  # a row without its keys has nowhere to go in the document
         keys = [str(k) for k in keys]
         rest = table.cols[table.keys:]
+        for depth in range(table.keys if table.shape != "targets" else 0):
+            # "$.component_weights.county" -> the first row of that group
+            where = (grid.sheet, f"{col(1 + max(depth, 1))}{row}")
+            ctx.cell_map.setdefault(format_json_path((*table.path, *keys[:depth])) + "~", where)
         if table.shape == "targets":
             _target(ctx, doc, grid, row, keys, rest)
         elif table.shape == "map":
@@ -305,6 +309,8 @@ def _read_table(ctx: Context, doc: dict[str, Any], table: Table) -> None:
             path = format_json_path((*table.path, keys[0], len(items)))
             ctx.cell_map[path] = (grid.sheet, f"B{row}")
             items.append(_read_row(ctx, grid, row, rest, path))
+    for marked in [k for k in ctx.cell_map if k.endswith("~")]:
+        ctx.cell_map[marked[:-1]] = ctx.cell_map.pop(marked)
 
 
 def _target(ctx: Context, doc: dict[str, Any], grid: Grid, row: int, keys: list[str],
@@ -340,5 +346,7 @@ def import_scheme_workbook(path: Path | str) -> tuple[dict[str, Any], list[Issue
                                 file=str(path)))
         return read.document, issues
     report = check_scheme(read.document, read.cell_map, file=str(path))
+    # A value refused while reading is blank in the document: its schema echo adds nothing.
+    taken = {(i.sheet, i.cell) for i in issues if i.severity == ERROR and i.cell}
     return read.document, issues + [i if i.file else i.located(file=str(path))
-                                    for i in report.issues]
+                                    for i in report.issues if (i.sheet, i.cell) not in taken]

@@ -7,6 +7,7 @@ this module only chooses which to call and shapes their results for a sheet.
 
 from __future__ import annotations
 
+import os
 import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
@@ -138,29 +139,19 @@ def _points_column(grid: Sequence[Sequence[Any]], indicator_id: str) -> int | No
 
 
 def consolidate(settings: Settings) -> list[str]:
-    """Consolidate the console's folder into its output folder; returns the summary lines."""
-    from kaohe.pipeline.consolidate import consolidate_folder
-    from kaohe.pipeline.io import write_json
-    from kaohe.pipeline.summary import consolidation_summary
+    """Consolidate the console's folder into its output folder as `kaohe consolidate` does
+    (results.json and results.xlsx); returns the summary lines it printed."""
+    from kaohe.pipeline.consolidate import run_consolidation
 
     folder, output = _required(settings, "folder"), _required(settings, "output")
-    run = consolidate_folder(folder, load_scheme_for(settings.path("scheme")))
+    scheme = settings.path("scheme") or (Path(os.environ["KAOHE_SCHEME"])
+                                         if os.environ.get("KAOHE_SCHEME") else None)
+    lines: list[str] = []
     output.mkdir(parents=True, exist_ok=True)
-    written = [write_json(output / "results.json", run.results)]
-    written += _results_workbook(run, output / "results.xlsx", settings.lang)
-    lines = consolidation_summary(run, lang=settings.lang).splitlines()
-    return lines + [f"→ {path}" for path in written]
-
-
-def _results_workbook(run: Any, path: Path, lang: str) -> list[Path]:
-    """The results workbook, when workbook_templates can write it."""
-    try:
-        from workbook_templates.results_book import write_results_workbook
-    except ImportError:
-        return []
-    write_results_workbook(run.results, path, lang=lang, rejected=run.rejected,
-                           missing=run.missing)
-    return [path]
+    run_consolidation(folder, scheme_path=scheme, out=output / "results.xlsx",
+                      json_out=output / "results.json", lang=settings.lang,
+                      echo=lambda text: lines.extend(str(text).splitlines()))
+    return lines
 
 
 def make_templates(settings: Settings) -> list[str]:

@@ -1,7 +1,14 @@
 """JSON Schemas of kaohe's seven documents and their validation with located problems.
 
 Not the PyPI package called `validators`: this one lives in this repository.
+
+Validation of files (imported lazily, so ``import validators`` stays light):
+
+>>> from validators import validate_workbook, validate_batch, check_scheme  # doctest: +SKIP
 """
+
+import importlib
+from typing import Any
 
 from validators.schema import (
     KINDS,
@@ -21,4 +28,29 @@ __all__ = [
     "load_schema",
     "schema_problems",
     "validate_document",
+    "Issue",
+    "Report",
+    "Limits",
+    "inspect_file",
+    "validate_workbook",
+    "examine_workbook",
+    "validate_batch",
+    "BatchReport",
+    "check_scheme",
+    "annotate_workbook",
+    "CHECKS",
+    "SCHEME_CHECKS",
 ]
+
+_WHERE = {
+    "Issue": "report", "Report": "report", "Limits": "files", "inspect_file": "files",
+    "validate_workbook": "workbook", "examine_workbook": "workbook",
+    "validate_batch": "batch", "BatchReport": "batch", "check_scheme": "scheme_checks",
+    "annotate_workbook": "annotate", "CHECKS": "checks", "SCHEME_CHECKS": "scheme_checks",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _WHERE:
+        return getattr(importlib.import_module(f"validators.{_WHERE[name]}"), name)
+    raise AttributeError(f"module 'validators' has no attribute {name!r}")

@@ -70,10 +70,12 @@ class WorkbookFile:
         "=" for a shared formula whose text lives in another cell)."""
         if self._formulas is None:
             self._formulas = {}
+        if name not in self._formulas:
             with zipfile.ZipFile(self.path) as archive:
-                for part, sheet in sheet_parts(archive).items():
-                    self._formulas[sheet] = _formulas_of(archive.read(part))
-        return self._formulas.get(name, {})
+                parts = {sheet: part for part, sheet in sheet_parts(archive).items()}
+                part = parts.get(name)
+                self._formulas[name] = _formulas_of(archive.read(part)) if part else {}
+        return self._formulas[name]
 
     def with_formulas(self, name: str) -> list[list[Any]]:
         """The sheet's values with formula text where a formula has no cached value."""

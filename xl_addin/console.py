@@ -124,7 +124,11 @@ def console_vba(standalone: bool = False) -> bytes:
 
 def build_console(out_dir: Path, *, standalone: bool = False) -> list[Path]:
     """Write kaohe.xlsm and kaohe_console.py into out_dir; returns both paths."""
-    import xlsxwriter
+    try:
+        import xlsxwriter
+    except ImportError as exc:  # only a test extra in setup.cfg for now
+        raise KaoheError("生成控制台需要 xlsxwriter：pip install xlsxwriter",
+                         "building the console needs xlsxwriter: pip install xlsxwriter") from exc
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -250,3 +250,12 @@ def test_every_message_reads_in_both_languages(key: str) -> None:
     issue = finding(key, params={f: "X" for f in fields | set(re.findall(r"\{(\w+)", en +
                                                                          hint_en))})
     assert "{" not in issue.message + issue.message_en + issue.hint + issue.hint_en
+
+
+@pytest.mark.parametrize("module", ["files", "messages", "locate", "scheme_checks", "checks",
+                                    "workbook", "batch"])
+def test_docstring_examples(module: str) -> None:
+    import doctest
+    import importlib
+
+    assert doctest.testmod(importlib.import_module(f"validators.{module}")).failed == 0

@@ -1,4 +1,4 @@
-"""Untrusted files: the corpus of broken and hostile files gives one clean file-level finding each."""
+"""Untrusted files: each broken or hostile file of the corpus gives one file-level finding."""
 
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ import pytest
 from kaohe.engine import Scheme
 from kaohe.pipeline.documents import default_scheme_document
 from validators.files import FILE_RULES, Limits, inspect_file
-from validators.workbook import validate_workbook
 from validators.messages import MESSAGES
+from validators.workbook import validate_workbook
 
 DATA = Path(__file__).resolve().parent / "data"
 

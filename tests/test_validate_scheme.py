@@ -24,8 +24,8 @@ def _set(path: tuple[Any, ...], value: Any) -> Callable[[Doc], None]:
     def plant(doc: Doc) -> None:
         node: Any = doc
         for key in path[:-1]:
-            node = _ind(doc, key) if isinstance(key, str) and key[:1] in "CD" and key[1:].isdigit() \
-                else node[key]
+            indicator = isinstance(key, str) and key[:1] in "CD" and key[1:].isdigit()
+            node = _ind(doc, key) if indicator else node[key]
         node[path[-1]] = value
     return plant
 

@@ -6,7 +6,6 @@ fill_workbook; each case changes the filled copy with openpyxl as a clerk (or Ex
 
 from __future__ import annotations
 
-import copy
 import shutil
 from collections.abc import Callable
 from datetime import date
@@ -19,7 +18,6 @@ import pytest
 from kaohe.engine import Scheme
 from kaohe.pipeline.documents import default_scheme_document
 from kaohe.synth import synthesize
-from validators.report import WARNING
 from validators.workbook import validate_workbook
 
 UNIT = "altay_city"   # C04 (completion, evidence over 120 %) is row 11, C05 (万元) row 12

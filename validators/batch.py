@@ -32,7 +32,8 @@ __all__ = ["FileResult", "BatchReport", "validate_batch", "discover", "PARALLEL_
 #: Below this many files, starting worker processes costs more than it saves.
 PARALLEL_THRESHOLD = 20
 _KIND_ZH = {"unit_report": "单位自评表", "lead_scores": "牵头部门评分表",
-            "adjustments": "加扣分登记表", "routine": "平时考核汇总表", "ballots": "民主测评及满意度统计表"}
+            "adjustments": "加扣分登记表", "routine": "平时考核汇总表",
+            "ballots": "民主测评及满意度统计表"}
 _KIND_EN = {"unit_report": "unit report", "lead_scores": "lead department sheet",
             "adjustments": "adjustments register", "routine": "routine register",
             "ballots": "ballot register"}
@@ -199,8 +200,12 @@ def duplicates(results: Sequence[FileResult], scheme: Scheme | None = None) -> l
     for result in results:
         if result.identified:
             groups.setdefault((result.kind, result.owner), []).append(result)
-    names_of = {x.id: (x.name, x.name_en or x.id) for x in (
-        *(scheme.units if scheme else ()), *(scheme.lead_departments if scheme else ()))}
+    names_of: dict[str, tuple[str, str]] = {}
+    if scheme is not None:
+        for unit in scheme.units:
+            names_of[unit.id] = (unit.name, unit.name_en or unit.id)
+        for dept in scheme.lead_departments:
+            names_of[dept.id] = (dept.name, dept.name_en or dept.id)
     issues = []
     for (kind, owner), group in groups.items():
         if len(group) < 2:

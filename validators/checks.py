@@ -32,7 +32,8 @@ __all__ = ["CHECKS", "KIND_CHECKS", "run_checks", "COUNT_UNITS"]
 Check = Callable[[Mapping[str, Any], CellMap, Scheme], Iterator[Issue]]
 
 #: Measure units that cannot be negative (people, items, money …).
-COUNT_UNITS = frozenset({"人", "项", "个", "万元", "元", "亿元", "起", "次", "家", "户", "件", "天"})
+COUNT_UNITS = frozenset({"人", "项", "个", "万元", "元", "亿元", "起", "次", "家", "户", "件",
+                         "天"})
 _RATE_METHODS = {"completion", "pass_fail", "base_step"}
 _IMPLAUSIBLE_RATIO = 10.0
 _EVIDENCE_EVENTS = {"deduction", "veto", "notification"}
@@ -84,6 +85,11 @@ def _num(value: Any) -> float | None:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
     return float(value) if math.isfinite(value) else None
+
+
+def _counts(tally: Mapping[str, Any]) -> Mapping[str, Any]:
+    counts = tally.get("counts")
+    return counts if isinstance(counts, Mapping) else {}
 
 
 def _blank(value: Any) -> bool:
@@ -422,8 +428,8 @@ def routine_entries(doc: Mapping[str, Any], cell_map: CellMap, scheme: Scheme) -
                       unit_id=unit_id, shown=_show(score), low="0", high="100")
         if (unit_id, str(period)) in seen:
             yield _at("duplicate-entry", ("entries", index), cell_map, unit_id=unit_id,
-                      what=f"{units[unit_id].name}·{period}", first=seen[(unit_id, str(period))] + 1,
-                      row=index + 1)
+                      what=f"{units[unit_id].name}·{period}",
+                      first=seen[(unit_id, str(period))] + 1, row=index + 1)
         seen.setdefault((unit_id, str(period)), index)
 
 
@@ -442,13 +448,13 @@ def conduct_tallies(doc: Mapping[str, Any], cell_map: CellMap, scheme: Scheme) -
             yield _at("unknown-rater-group", ("conduct", index, "rater_group"), cell_map,
                       value=group, unit_id=unit_id, shown=group,
                       allowed="、".join(sorted(raters)), allowed_en=", ".join(sorted(raters)))
-        counts = tally.get("counts") if isinstance(tally.get("counts"), Mapping) else {}
+        counts = _counts(tally)
         for label in counts:
             if label not in grades:
                 yield _at("not-in-list", ("conduct", index, "counts", label), cell_map,
                           value=label, unit_id=unit_id, shown=label, allowed="、".join(grades),
                           allowed_en=", ".join(grades))
-        votes = sum(n for n in (_num(v) for v in counts.values()) if n is not None)
+        votes = sum(n for n in (_num(v) for v in counts.values()) if n is not None) or 0.0
         cast = votes + (_num(tally.get("invalid")) or 0)
         limit = _num(tally.get("raters"))
         if limit is not None and cast > limit:
@@ -466,13 +472,13 @@ def satisfaction_tallies(doc: Mapping[str, Any], cell_map: CellMap,
         if (issue := _unit_check(tally.get("unit_id"), units,
                                  ("satisfaction", index, "unit_id"), cell_map)):
             yield issue
-        counts = tally.get("counts") if isinstance(tally.get("counts"), Mapping) else {}
+        counts = _counts(tally)
         for label in counts:
             if label not in options:
                 yield _at("not-in-list", ("satisfaction", index, "counts", label), cell_map,
                           value=label, unit_id=unit_id, shown=label,
                           allowed="、".join(options), allowed_en=", ".join(options))
-        answers = sum(n for n in (_num(v) for v in counts.values()) if n is not None)
+        answers = sum(n for n in (_num(v) for v in counts.values()) if n is not None) or 0.0
         sample = _num(tally.get("sample"))
         if sample is not None and answers != sample:
             yield _at("sample-mismatch", ("satisfaction", index, "sample"), cell_map,

@@ -184,7 +184,8 @@ def _directory_entries(handle: object, size: int, name: str, limits: Limits) -> 
             raise _refuse("truncated", name)
         entries, directory_size = struct.unpack("<QQ", record[32:48])
     if entries > limits.max_members:
-        raise _refuse("zip-bomb", name, reason=f"含 {entries} 个内部文件（上限 {limits.max_members}）",
+        raise _refuse("zip-bomb", name,
+                      reason=f"含 {entries} 个内部文件（上限 {limits.max_members}）",
                       reason_en=f"{entries} members (limit {limits.max_members})")
     if directory_size > limits.max_directory_bytes:
         raise _refuse("zip-bomb", name, reason=f"目录大小 {_mb(directory_size)}",
@@ -208,7 +209,8 @@ def _check_directory(infos: list[zipfile.ZipInfo], name: str, limits: Limits) ->
                 and info.file_size > limits.max_ratio * max(info.compress_size, 1)):
             ratio = info.file_size / max(info.compress_size, 1)
             raise _refuse("zip-bomb", name,
-                          reason=f"{info.filename} 压缩比 {ratio:.0f}:1（上限 {limits.max_ratio:.0f}:1）",
+                          reason=f"{info.filename} 压缩比 {ratio:.0f}:1"
+                                 f"（上限 {limits.max_ratio:.0f}:1）",
                           reason_en=f"{info.filename} compresses {ratio:.0f}:1 "
                                     f"(limit {limits.max_ratio:.0f}:1)")
         total += info.file_size
@@ -277,7 +279,8 @@ def _bad_bytes(name: str, part: str, decoder: codecs.IncrementalDecoder,
                exc: UnicodeDecodeError) -> _Refused:
     encoding = getattr(decoder, "encoding", None) or exc.encoding
     return _refuse("bad-encoding", name, part=part,
-                   reason=f"内容不是有效的 {encoding} 文字", reason_en=f"invalid {encoding}: {exc.reason}")
+                   reason=f"内容不是有效的 {encoding} 文字",
+                   reason_en=f"invalid {encoding}: {exc.reason}")
 
 
 def _chunks(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str,
@@ -362,7 +365,7 @@ def _used_range(body: bytes, max_row: int, max_col: int, cells: int, sheet: str,
     refs = _CELL_REF.findall(body)
     if refs:
         # zip/set/max run in C; only the few distinct columns and rows reach Python code.
-        letters, numbers = zip(*refs)
+        letters, numbers = zip(*refs, strict=True)
         max_col = max(max_col, max(_col_number(c) for c in set(letters)))
         max_row = max(max_row, max(int(r) for r in set(numbers)))
     rows = _ROW_REF.findall(body)

@@ -46,7 +46,8 @@ MESSAGES: dict[str, tuple[str, str, str, str]] = {
     "truncated": (
         "文件不完整（可能下载、复制或邮件传输中断）", "the file is truncated (an interrupted "
         "download, copy or e-mail transfer?)",
-        "请从原电脑重新复制或重新发送该文件", "copy or send the file again from the original computer"),
+        "请从原电脑重新复制或重新发送该文件",
+        "copy or send the file again from the original computer"),
     "corrupt": (
         "文件已损坏：{reason}", "the file is damaged: {reason}",
         "请在 Excel 中打开原文件并另存为新的 .xlsx 后重新提交",
@@ -98,7 +99,10 @@ MESSAGES.update(VALUE_MESSAGES)
 
 
 def texts(key: str, **params: Any) -> tuple[str, str, str, str]:
-    """(message, message_en, hint, hint_en) of a message key, filled with params (`x_en` for English)."""
+    """(message, message_en, hint, hint_en) of a message key, filled with params.
+
+    A parameter `x_en` is used for `{x}` in the English texts.
+    """
     zh, en, hint, hint_en = MESSAGES[key]
     # A parameter may come in two languages: "reason" and "reason_en".
     english = {key: params.get(f"{key}_en", value) for key, value in params.items()}

@@ -300,7 +300,8 @@ def tie_breakers(doc: Mapping[str, Any]) -> Iterator[Issue]:
         kind, _, name = rule.partition(":")
         if kind != "component" or name not in components:
             yield _at("unknown-component", ("tie_breakers", index), key="bad-tie-breaker",
-                      value=rule, rule_text=rule, known=[f"component:{c}" for c in sorted(components)])
+                      value=rule, rule_text=rule,
+                      known=[f"component:{c}" for c in sorted(components)])
 
 
 # ---------------------------------------------------------------- method parameters
@@ -311,7 +312,8 @@ def method_params(doc: Mapping[str, Any]) -> Iterator[Issue]:
     for _, unit in _list(doc, "units"):
         groups_units.setdefault(str(unit.get("group")), []).append(str(unit.get("id")))
     for index, ind in _list(doc, "indicators"):
-        params = ind.get("params") if isinstance(ind.get("params"), Mapping) else {}
+        raw = ind.get("params")
+        params: Mapping[str, Any] = raw if isinstance(raw, Mapping) else {}
         full = _number(ind.get("full_score"))
         method = ind.get("method")
         check = _PARAM_CHECKS.get(str(method))
@@ -325,7 +327,8 @@ def method_params(doc: Mapping[str, Any]) -> Iterator[Issue]:
 
 def _targets(ind: Mapping[str, Any], index: int,
              groups_units: Mapping[str, list[str]]) -> Iterator[Issue]:
-    targets = ind.get("targets") if isinstance(ind.get("targets"), Mapping) else {}
+    raw = ind.get("targets")
+    targets: Mapping[str, Any] = raw if isinstance(raw, Mapping) else {}
     if _number(ind.get("target")) is not None:
         return
     missing = [u for g in ind.get("groups") or [] for u in groups_units.get(str(g), [])
@@ -342,7 +345,8 @@ ParamCheck = Callable[[Mapping[str, Any], float, str, tuple[str | int, ...]], It
 
 def _tiered(params: Mapping[str, Any], full: float, direction: str,
             path: tuple[str | int, ...]) -> Iterator[Issue]:
-    tiers = params.get("tiers") if isinstance(params.get("tiers"), list) else []
+    raw = params.get("tiers")
+    tiers: list[Any] = raw if isinstance(raw, list) else []
     lower = direction == "lower"
     last_min: float | None = None
     last_points: float | None = None
@@ -373,7 +377,8 @@ def _efficacy(params: Mapping[str, Any], full: float, direction: str,
     if params.get("use_group") or worst is None or best is None:
         return
     if worst == best:
-        yield _at("worst-equals-best", (*path, "params", "best"), value=best, value_text=_show(best))
+        yield _at("worst-equals-best", (*path, "params", "best"), value=best,
+                  value_text=_show(best))
     elif (best < worst) != (direction == "lower"):
         yield _at("worst-best-direction", (*path, "params", "best"), severity=WARNING,
                   value=best, worst=_show(worst), best=_show(best),

@@ -48,7 +48,7 @@ class WorkbookFile:
         self._book = CalamineWorkbook.from_path(str(path))
         self.names: list[str] = list(self._book.sheet_names)
         self._rows: dict[str, list[list[Any]]] = {}
-        self._formulas: dict[str, set[str]] | None = None
+        self._formulas: dict[str, dict[str, str]] | None = None
 
     def rows(self, name: str) -> list[list[Any]]:
         """The sheet's values, anchored at A1 ("" for empty cells)."""
@@ -177,7 +177,8 @@ def _rebuilt(scheme: Any, meta: Mapping[str, Any], folder: Path) -> WorkbookFile
 
 def _keys(rows: Sequence[Sequence[Any]]) -> list[tuple[int, str]]:
     """(row, key) of keyed rows; a key used again (two @header rows) gets a #2, #3 suffix."""
-    keys, seen = [], {}
+    keys: list[tuple[int, str]] = []
+    seen: dict[str, int] = {}
     for r, values in enumerate(rows):
         if r > 0 and values and isinstance(values[0], str) and values[0]:
             key = values[0]
@@ -365,7 +366,7 @@ def inserted_rows(book: WorkbookFile, layout: Mapping[str, Any], file: str) -> I
             continue
         rows = book.rows(name)
         keyed = [(r, k) for r, k in _keys(rows) if not k.startswith("@header")]
-        for (row, _), (next_row, _) in zip(keyed, keyed[1:]):
+        for (row, _), (next_row, _) in zip(keyed, keyed[1:], strict=False):
             for gap in range(row + 1, next_row):
                 values = rows[gap - 1] if gap - 1 < len(rows) else []
                 filled = any(v not in ("", None) for v in values[1:])

@@ -41,7 +41,7 @@ _MAX_JSON_BYTES = 20 * 1024 * 1024
 
 
 def validate_workbook(path: str | Path, scheme: Scheme, *, lang: str = "zh",
-                      limits: Limits = Limits()) -> Report:
+                      limits: Limits | None = None) -> Report:
     """Every finding of one filled workbook (or JSON document), as a Report; never raises.
 
     Example: ``validate_workbook("阿勒泰市.xlsx", scheme).flatten(["sheet", "cell", "rule"])``
@@ -51,9 +51,10 @@ def validate_workbook(path: str | Path, scheme: Scheme, *, lang: str = "zh",
 
 
 def examine_workbook(path: str | Path, scheme: Scheme, *, lang: str = "zh",
-                     limits: Limits = Limits()) -> tuple[Any, Report]:
+                     limits: Limits | None = None) -> tuple[Any, Report]:
     """(the reader's WorkbookRead or None when the file cannot be read, its Report)."""
     path = Path(path)
+    limits = limits or Limits()
     name = str(path)
     report = Report(file=name)
     if path.suffix.lower() == ".json":

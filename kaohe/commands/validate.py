@@ -13,7 +13,8 @@ from kaohe.cli import current_lang, friendly
 
 __all__ = ["COMMANDS", "render_batch", "load_scheme_checked"]
 
-_SEVERITY = {"zh": {"error": "错误", "warning": "警告"}, "en": {"error": "error", "warning": "warning"}}
+_SEVERITY = {"zh": {"error": "错误", "warning": "警告"},
+             "en": {"error": "error", "warning": "warning"}}
 _KIND = {"zh": {"unit_report": "单位自评表", "lead_scores": "牵头部门评分表",
                 "adjustments": "加扣分登记表", "routine": "平时考核汇总表",
                 "ballots": "民主测评及满意度统计表", "scheme": "考核方案"},

@@ -101,6 +101,7 @@ _COMMAND_MODULES = [
     "consolidate",
     "results",
     "validate",
+    "templates",
 ]
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 
 from kaohe.engine.model import Scheme
@@ -23,26 +25,31 @@ def template_name(kind: str, lang: str = "zh", subject: str = "") -> str:
 
 
 def build_templates(scheme: Scheme, out_dir: Path | str, lang: str = "zh",
-                    generated_at: datetime | None = None) -> list[Path]:
+                    generated_at: datetime | None = None,
+                    progress: Callable[[int, int], None] | None = None) -> list[Path]:
     """Write every template of the scheme into out_dir; returns the paths in a fixed order.
 
-    Example: ``build_templates(load_scheme(), "templates")`` → 考核方案.xlsx, 单位自评表_*.xlsx, …
+    Order: 考核方案.xlsx, 单位自评表_<unit>.xlsx (scheme order), 牵头部门评分表_<dept>.xlsx
+    (departments that score from their own sheet), 加扣分登记表, 平时考核汇总表,
+    民主测评及满意度统计表. `progress(done, total)` is called after each file.
+
+    Example: ``build_templates(load_scheme(), "templates")``
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    paths = [export_scheme_workbook(scheme.document, out / template_name("scheme", lang), lang,
-                                    generated_at)]
-    for unit in scheme.units:
-        paths.append(build_unit_report(scheme, unit.id,
-                                       out / template_name("unit_report", lang, unit.id),
-                                       lang, generated_at))
-    for dept in scheme.lead_departments:
-        if scheme.indicators_of(dept.id):
-            paths.append(build_lead_scores(scheme, dept.id,
-                                           out / template_name("lead_scores", lang, dept.id),
-                                           lang, generated_at))
-    paths.append(build_adjustments(scheme, out / template_name("adjustments", lang), lang,
-                                   generated_at))
-    paths.append(build_routine(scheme, out / template_name("routine", lang), lang, generated_at))
-    paths.append(build_ballots(scheme, out / template_name("ballots", lang), lang, generated_at))
+    jobs: list[tuple[Callable[..., Path], Path]] = [
+        (partial(export_scheme_workbook, scheme.document), out / template_name("scheme", lang))]
+    jobs += [(partial(build_unit_report, scheme, unit.id),
+              out / template_name("unit_report", lang, unit.id)) for unit in scheme.units]
+    jobs += [(partial(build_lead_scores, scheme, dept.id),
+              out / template_name("lead_scores", lang, dept.id))
+             for dept in scheme.lead_departments if scheme.indicators_of(dept.id)]
+    jobs += [(partial(build, scheme), out / template_name(kind, lang))
+             for build, kind in ((build_adjustments, "adjustments"), (build_routine, "routine"),
+                                 (build_ballots, "ballots"))]
+    paths = []
+    for done, (build, path) in enumerate(jobs, start=1):
+        paths.append(build(path, lang, generated_at))
+        if progress is not None:
+            progress(done, len(jobs))
     return paths

@@ -1,0 +1,105 @@
+"""`kaohe templates` and `kaohe scheme export|import`: clerk templates and the scheme workbook."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from kaohe.cli import current_lang, friendly
+
+__all__ = ["COMMANDS"]
+
+_SCHEME = click.option("--scheme", "scheme_path",
+                       type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                       default=None,
+                       help="Scheme JSON (default: the embedded illustrative scheme).")
+
+
+@click.command("templates")
+@_SCHEME
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="Folder for the templates (created if missing).")
+@friendly
+def templates(scheme_path: Path | None, out: Path) -> None:
+    """Write every Excel template of a scheme for clerks to fill in.
+
+    考核方案.xlsx, one 单位自评表 per unit, one 牵头部门评分表 per lead department,
+    加扣分登记表, 平时考核汇总表 and 民主测评及满意度统计表; Chinese by default, English
+    with `kaohe --lang en templates`.
+
+    Example: kaohe templates --out templates
+    """
+    from kaohe.pipeline.documents import load_scheme
+    from workbook_templates.build import build_templates
+
+    scheme = load_scheme(scheme_path)
+
+    def progress(done: int, total: int) -> None:
+        click.echo(f"\r模板 templates {done}/{total}", nl=done == total, err=True)
+
+    paths = build_templates(scheme, out, lang=current_lang(), progress=progress)
+    for path in paths:
+        click.echo(f"  {path.name}")
+    click.echo(f"→ {out}（{len(paths)} 个模板 templates）")
+
+
+@click.group("scheme")
+def scheme() -> None:
+    """The scheme as an editable workbook: export to .xlsx, import back to JSON.
+
+    Example: kaohe scheme export --out 考核方案.xlsx
+    """
+
+
+@scheme.command("export")
+@_SCHEME
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="Scheme workbook to write (.xlsx).")
+@friendly
+def export(scheme_path: Path | None, out: Path) -> None:
+    """Write the scheme workbook (考核方案.xlsx) of a scheme JSON.
+
+    Example: kaohe scheme export --scheme scheme.json --out 考核方案.xlsx
+    """
+    from kaohe.pipeline.documents import load_scheme
+    from workbook_templates.scheme_book import export_scheme_workbook
+
+    loaded = load_scheme(scheme_path)
+    export_scheme_workbook(dict(loaded.document), out, lang=current_lang())
+    click.echo(f"→ {out}")
+
+
+@scheme.command("import")
+@click.argument("workbook", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
+              default=Path("scheme.json"), show_default=True, help="Scheme JSON to write.")
+@friendly
+def import_(workbook: Path, out: Path) -> None:
+    """Read an edited scheme workbook back into a checked scheme JSON.
+
+    Every problem is printed with its sheet and cell; with errors nothing is written and the
+    exit code is 1.
+
+    Example: kaohe scheme import 考核方案.xlsx --out scheme.json
+    """
+    from kaohe.pipeline.io import write_json
+    from workbook_templates.scheme_book import import_scheme_workbook
+
+    lang = current_lang()
+    document, issues = import_scheme_workbook(workbook)
+    errors = [i for i in issues if i.severity == "error"]
+    for issue in issues:
+        label = ("错误" if lang != "en" else "error") if issue.severity == "error" else (
+            "提示" if lang != "en" else "warning")
+        click.echo(f"{label}: {issue.text(lang)}", err=True)
+    if errors:
+        click.echo(f"{len(errors)} 个错误，未写出 {out}" if lang != "en"
+                   else f"{len(errors)} errors; {out} not written", err=True)
+        sys.exit(1)
+    write_json(out, document)
+    click.echo(f"→ {out}")
+
+
+COMMANDS = [templates, scheme]

@@ -177,3 +177,22 @@ def test_every_scheme_check_is_documented_and_its_messages_exist() -> None:
         assert check.__doc__, name
     for key, texts in MESSAGES.items():
         assert len(texts) == 4 and all(texts), key
+
+
+def test_a_scheme_workbook_is_checked_at_its_cells(tmp_path) -> None:
+    import openpyxl
+
+    from kaohe.engine import Scheme
+    from validators.workbook import validate_workbook
+    from workbook_templates import export_scheme_workbook
+
+    scheme = Scheme.from_document(default_scheme_document())
+    path = export_scheme_workbook(default_scheme_document(), tmp_path / "方案.xlsx", "zh")
+    assert validate_workbook(path, scheme).issues == []
+    wb = openpyxl.load_workbook(path)
+    wb["部分权重"]["D4"].value = 0.5  # county's year_end weight: the county sum becomes 1.05
+    wb.save(path)
+    report = validate_workbook(path, scheme)
+    # The group's weights are located at the group's cell (its first row).
+    assert report.flatten(["sheet", "cell", "rule"]) == [["部分权重", "B4", "weights-sum"]]
+    assert "“县市” 的构成权重合计为 1.05" in report.issues[0].message

@@ -22,10 +22,20 @@ CellMap = Mapping[str, tuple[str, str]]
 
 
 def locate(path: Sequence[str | int], cell_map: CellMap | None) -> tuple[str, str]:
-    """(sheet, cell) of a document path or of its nearest located ancestor; ("", "") if none."""
+    """(sheet, cell) of a document path; else of its first located part (a group's weights
+    start at its first weight); else of its nearest located ancestor (a missing field at its
+    parent's cell); ("", "") if none."""
     if not cell_map:
         return "", ""
-    for end in range(len(path), -1, -1):
+    text = format_json_path(path)
+    where = cell_map.get(text)
+    if where:
+        return where[0], where[1]
+    if path:
+        for key, spot in cell_map.items():
+            if key.startswith((f"{text}.", f"{text}[")):
+                return spot[0], spot[1]
+    for end in range(len(path) - 1, -1, -1):
         where = cell_map.get(format_json_path(path[:end]))
         if where:
             return where[0], where[1]

@@ -64,6 +64,9 @@ def examine_workbook(path: str | Path, scheme: Scheme, *, lang: str = "zh",
     except Exception as exc:  # noqa: BLE001 - a validator reports, it never crashes
         report.add(finding("read-failed", file=name, params=_reason(exc)))
         read = None
+    if report.kind == "unit_report" and report.unit_id:  # every finding is about that unit
+        report.issues = [i if i.unit_id else i.located(unit_id=report.unit_id)
+                         for i in report.issues]
     report.issues = _tidy(report.issues, lang)
     return read, report
 

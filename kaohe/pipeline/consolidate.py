@@ -262,7 +262,7 @@ def run_consolidation(folder: Path, *, scheme_path: Path | None = None,
         from kaohe.store import open_store
 
         store = open_store(db)
-        results = store.annotate(results)
+        results = run.results = store.annotate(results)
         record = store.record_run(dict(scheme.document), results,
                                   inputs=[_input_row(s) for s in run.submissions],
                                   reason=reason or "", reason_en=reason or "")

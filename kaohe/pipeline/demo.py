@@ -79,10 +79,19 @@ def _appeal(generated: dict[str, Any], results: dict[str, Any]) -> tuple[dict[st
     """An approved appeal against the largest counted deduction; returns (register, unit name)."""
     register = copy.deepcopy(generated["adjustments"])
     decided = {d["event_id"] for d in register.get("decisions", [])}
-    names = {u["unit_id"]: u["unit_name"] for u in results["units"]}
+    units = {u["unit_id"]: u for u in results["units"]}
+    names = {uid: u["unit_name"] for uid, u in units.items()}
     candidates = [e for e in register["events"] if e["type"] == "deduction"
                   and e["id"] not in decided and e["unit_id"] in names]
-    event = max(candidates, key=lambda e: (e["points"], e["id"]))
+
+    def moves_up(event: dict[str, Any]) -> bool:
+        unit = units[event["unit_id"]]
+        above = [u["total"] for u in results["units"]
+                 if u["group"] == unit["group"] and u["rank"] == unit["rank"] - 1]
+        return bool(above) and unit["total"] + event["points"] > above[0]
+
+    # Prefer an appeal that moves a rank, so the revision's diff has something to show.
+    event = max(candidates, key=lambda e: (moves_up(e), e["points"], e["id"]))
     register.setdefault("decisions", []).append({
         "id": f"D{len(register['decisions']) + 1:04d}", "event_id": event["id"], "kind": "appeal",
         "outcome": "overturned", "points": None,

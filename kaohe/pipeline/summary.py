@@ -64,6 +64,11 @@ def consolidation_summary(run: Any, lang: str = "zh") -> str:
         rows = [[m["kind"], m["unit_name"] or m["unit_id"]] for m in others]
         head = ["类别", "名称"] if zh else ["kind", "name"]
         parts.append(("\n未收到 missing\n" if zh else "\nMissing\n") + table(head, rows))
+    merit = [u["unit_name"] if zh else (u.get("unit_name_en") or u["unit_id"])
+             for u in run.results["units"] if (u.get("history") or {}).get("three_consecutive_top")]
+    if merit:
+        parts.append(("\n连续三年获评最高等次（建议记三等功）: " if zh else
+                      "\nTop grade three years running (third-class merit): ") + "、".join(merit))
     for issue in run.batch_issues:
         parts.append(("注意: " if zh else "note: ") + issue.text(lang))
     used = sum(1 for s in run.submissions if s.accepted)

@@ -1,0 +1,150 @@
+"""Consolidation end to end, with planted problems: each is reported, everyone else is ranked."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from kaohe.pipeline.consolidate import consolidate_folder, run_consolidation
+from kaohe.pipeline.demo import fill_submissions
+from kaohe.pipeline.documents import load_scheme
+from kaohe.synth import synthesize
+
+KAOHE = str(Path(sys.executable).with_name("kaohe"))
+
+
+@pytest.fixture(scope="module")
+def clean_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Templates for the embedded scheme, filled by the synthetic clerks."""
+    from workbook_templates import build_templates
+
+    root = tmp_path_factory.mktemp("consolidate")
+    scheme = load_scheme()
+    build_templates(scheme, root / "templates")
+    fill_submissions(synthesize(scheme, seed=11), root / "templates", root / "submissions")
+    return root / "submissions"
+
+
+def _copy(folder: Path, tmp_path: Path) -> Path:
+    target = tmp_path / "in"
+    shutil.copytree(folder, target)
+    return target
+
+
+def _digest(folder: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_clean_folder_ranks_everyone(clean_folder: Path) -> None:
+    run = consolidate_folder(clean_folder, load_scheme(), workers=1)
+    assert run.exit_code == 0
+    assert run.rejected == [] and run.missing == []
+    assert len(run.results["units"]) == 34 and run.results["not_scored"] == []
+
+
+def test_planted_problems_are_each_reported_and_everyone_else_is_ranked(
+        clean_folder: Path, tmp_path: Path) -> None:
+    folder = _copy(clean_folder, tmp_path)
+    # 1. a corrupt file: a unit report cut in half
+    corrupt = folder / "单位自评表_burqin.xlsx"
+    corrupt.write_bytes(corrupt.read_bytes()[:3000])
+    # 2. a missing unit
+    (folder / "单位自评表_fuhai.xlsx").unlink()
+    # 3. a duplicate submission, saved later
+    dup = folder / "单位自评表_qinggil（修改版）.xlsx"
+    shutil.copy(folder / "单位自评表_qinggil.xlsx", dup)
+    later = time.time() + 60
+    os.utime(dup, (later, later))
+    # 4. a tampered target (a locked cell changed, as a clerk with a password cracker might)
+    tampered = folder / "单位自评表_habahe.xlsx"
+    wb = openpyxl.load_workbook(tampered)
+    ws = next(ws for ws in wb.worksheets if ws.sheet_state == "visible" and ws.max_row > 10
+              and any(c.value == "C05" for c in ws["A"]))
+    row = next(c.row for c in ws["A"] if c.value == "C05")
+    target_col = next(c.column for c in ws[row] if isinstance(c.value, (int, float))
+                      and c.value >= 1000)
+    ws.cell(row=row, column=target_col).value = 1
+    wb.save(tampered)
+    # 5. a formula-injection remark in the adjustments register
+    register = folder / "加扣分登记表.xlsx"
+    wb = openpyxl.load_workbook(register)
+    ws = wb["加扣分登记"]
+    reason_col = next(c.column for c in ws[1] if c.value == "reason")
+    first = next(c.row for c in ws["A"] if str(c.value or "").startswith("event:"))
+    ws.cell(row=first, column=reason_col).value = '=HYPERLINK("http://evil.example","点我")'
+    ws.cell(row=first, column=reason_col).data_type = "s"
+    wb.save(register)
+    before = _digest(folder)
+
+    out = tmp_path / "out"
+    code, results = run_consolidation(folder, out=out / "results.xlsx",
+                                      json_out=out / "results.json", echo=lambda *a, **k: None)
+    assert code == 1
+    assert _digest(folder) == before, "inputs must never be modified"
+
+    not_scored = {u["unit_id"]: u["reason"] for u in results["not_scored"]}
+    assert set(not_scored) == {"burqin", "fuhai", "habahe"}
+    assert "未收到" in not_scored["fuhai"]
+    assert "C05" in not_scored["habahe"] or "目标" in not_scored["habahe"] \
+        or "锁定" in not_scored["habahe"]
+    ranked = {u["unit_id"] for u in results["units"]}
+    assert len(ranked) == 31 and "qinggil" in ranked
+    counties = sorted(u["rank"] for u in results["units"] if u["group"] == "county")
+    assert counties == [1, 2, 3, 4]
+
+    rows = {Path(r["file"]).name: r for r in results["inputs"]}
+    assert rows["单位自评表_qinggil（修改版）.xlsx"]["used"] is True
+    assert rows["单位自评表_qinggil.xlsx"]["used"] is False
+    assert rows["单位自评表_burqin.xlsx"]["errors"] >= 1
+
+    # the injected remark is kept as text in the results workbook, never a formula
+    book = openpyxl.load_workbook(out / "results.xlsx")
+    texts = [c for ws in book.worksheets for r in ws.iter_rows() for c in r
+             if isinstance(c.value, str) and "evil.example" in c.value]
+    assert texts and all(c.data_type == "s" for c in texts)
+    assert json.loads((out / "results.json").read_text(encoding="utf-8"))["units"]
+
+
+def test_the_command_reports_plainly(clean_folder: Path, tmp_path: Path) -> None:
+    folder = _copy(clean_folder, tmp_path)
+    (folder / "单位自评表_jeminay.xlsx").unlink()
+    (folder / "notes.txt").write_text("not a workbook", encoding="utf-8")
+    proc = subprocess.run([KAOHE, "consolidate", str(folder), "--json",
+                           str(tmp_path / "r.json")], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 1, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert "未能计分的单位" in proc.stdout and "吉木乃县" in proc.stdout
+    assert "notes.txt" in proc.stdout
+
+
+def test_nothing_usable_exits_2(tmp_path: Path) -> None:
+    (tmp_path / "a.xlsx").write_bytes(b"not a zip at all")
+    proc = subprocess.run([KAOHE, "consolidate", str(tmp_path), "--json",
+                           str(tmp_path / "r.json")], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr
+
+
+def test_two_workers_give_the_same_results_as_one(clean_folder: Path) -> None:
+    scheme = load_scheme()
+    one = consolidate_folder(clean_folder, scheme, workers=1).results
+    # force the process pool even for a small folder
+    import kaohe.pipeline.consolidate as mod
+
+    old = mod.PARALLEL_THRESHOLD
+    mod.PARALLEL_THRESHOLD = 1
+    try:
+        two = consolidate_folder(clean_folder, scheme, workers=2).results
+    finally:
+        mod.PARALLEL_THRESHOLD = old
+    assert one == two

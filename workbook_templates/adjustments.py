@@ -29,7 +29,7 @@ from workbook_templates.labels import (
     tr,
 )
 from workbook_templates.sheetkit import Book, SheetWriter
-from workbook_templates.styles import date_rule, list_rule, number_rule, text_rule
+from workbook_templates.styles import date_rule, list_rule, number_rule, text_rule, width_for
 from workbook_templates.unit_report import name_of
 from workbook_templates.values import (
     Parsed,
@@ -67,7 +67,7 @@ def _unit_labels(scheme: Scheme, lang: str) -> dict[str, str]:
 
 
 def _header(sheet: SheetWriter, columns: tuple[tuple[str, str, int], ...], title: str,
-            lang: str, scheme: Scheme) -> int:
+            lang: str, scheme: Scheme, fit: dict[str, list[str]] | None = None) -> int:
     last = len(columns) + 1
     for i, (key, label, _) in enumerate(columns):
         sheet.key_col(i + 2, key)
@@ -78,7 +78,8 @@ def _header(sheet: SheetWriter, columns: tuple[tuple[str, str, int], ...], title
     sheet.span(3, 2, last, tr("hdr.scheme", lang, name=name), "subtitle")
     sheet.span(4, 2, last, tr("hdr.legend", lang), "note")
     sheet.ws.row_dimensions[_HEADER].height = 30
-    sheet.widths([w for _, _, w in columns])
+    fit = fit or {}
+    sheet.widths([max(w, width_for(fit.get(key, []), maximum=30)) for key, _, w in columns])
     return last
 
 
@@ -98,7 +99,8 @@ def build_adjustments(scheme: Scheme, path: Path, lang: str = "zh",
     cats_ref = book.list_range("kh_categories", categories)
     year = scheme.year
     ev = book.sheet("events", tr("sheet.events", lang))
-    last = _header(ev, _EVENT_COLS, tr("title.events", lang, year=year), lang, scheme)
+    last = _header(ev, _EVENT_COLS, tr("title.events", lang, year=year), lang, scheme,
+                   {"unit": list(units), "indicator_id": list(indicators)})
     rules = _event_rules(ev, en, year, units_ref, inds_ref, cats_ref)
     for n in range(1, EVENT_ROWS + 1):
         row = _FIRST + n - 1

@@ -19,8 +19,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "sheet.conduct": ("德和作风测评", "Conduct ballot"),
     "sheet.satisfaction": ("群众满意度", "Satisfaction"),
     # titles
-    "title.unit_report": ("{year}年度综合考核单位任务书及自评表",
-                          "{year} comprehensive assessment: unit task list and self-report"),
+    "title.unit_report": ("{unit}{year}年度综合考核任务书及自评表",
+                          "{unit}: {year} comprehensive assessment task list and self-report"),
     "title.lead_scores": ("{year}年度综合考核牵头部门评分表",
                           "{year} comprehensive assessment: lead department scores"),
     "title.events": ("{year}年度综合考核加扣分登记表", "{year} comprehensive assessment: "

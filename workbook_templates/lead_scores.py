@@ -20,7 +20,7 @@ from workbook_templates.grid import Context
 from workbook_templates.instructions import instruction_lines
 from workbook_templates.labels import tr
 from workbook_templates.sheetkit import Book, SheetWriter, col
-from workbook_templates.styles import list_rule, number_rule, text_rule
+from workbook_templates.styles import list_rule, number_rule, text_rule, width_for
 from workbook_templates.unit_report import name_of
 from workbook_templates.values import parse_choice, parse_number, parse_text
 
@@ -118,7 +118,9 @@ def build_lead_scores(scheme: Scheme, dept_id: str, path: Path, lang: str = "zh"
             row += 1
     book.layout["skip"] = skip
     sheet.span(row + 1, 2, last, tr("row.sign_dept", lang), "plain")
-    sheet.widths([5, 10, 18] + [11, 8, 14] * len(owned))
+    names = [name_of(u, lang) for u in scheme.units]
+    groups = [name_of(g, lang) for g in scheme.groups]
+    sheet.widths([5, width_for(groups, 10), width_for(names, 18)] + [11, 8, 14] * len(owned))
     sheet.finish(freeze=f"E{_FIRST}", title_rows=f"{_HEAD1}:{_HEAD2}", last_row=row + 1,
                  last_col=last, landscape=len(owned) > 2)
     return book.save(path)

@@ -125,13 +125,14 @@ class SheetWriter:
             self.ws.column_dimensions[col(first + offset)].width = width
 
     def finish(self, *, freeze: str | None, title_rows: str | None, last_row: int,
-               last_col: int, landscape: bool = True) -> None:
+               last_col: int, landscape: bool = True, one_page: bool = False) -> None:
         """Freeze panes, page setup (A4, fit to width, repeated titles) and protection."""
         if freeze:
             self.ws.freeze_panes = freeze
         footer = self.book.footer
         page_setup(self.ws, landscape=landscape, title_rows=title_rows,
-                   print_area=f"B2:{col(last_col)}{last_row}", footer=footer)
+                   print_area=f"B2:{col(last_col)}{last_row}", footer=footer,
+                   one_page=one_page)
         protect(self.ws, self.book.password)
 
 
@@ -162,13 +163,13 @@ class Book:
         ws = self.wb.create_sheet(tr("sheet.instructions", self.lang), 0)
         ws.sheet_view.showGridLines = False
         ws.column_dimensions["A"].width = 3
-        ws.column_dimensions["B"].width = 100
+        ws.column_dimensions["B"].width = 78  # a portrait A4 page wide, unscaled
         for row, (style, text) in enumerate(lines, start=1):
             cell = ws.cell(row, 2, text)
             cell.data_type = "s"
             STYLES[style].apply(cell)
             if style == "para":
-                lines_needed = max(1, -(-sum(2 if ord(c) > 0x2E80 else 1 for c in text) // 96))
+                lines_needed = max(1, -(-sum(2 if ord(c) > 0x2E80 else 1 for c in text) // 72))
                 ws.row_dimensions[row].height = 17 * lines_needed + 4
             elif style == "title":
                 ws.row_dimensions[row].height = 32

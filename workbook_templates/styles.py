@@ -128,16 +128,17 @@ def text_rule(prompt: tuple[str, str], error: tuple[str, str],
 
 
 def page_setup(ws: Worksheet, *, landscape: bool, title_rows: str | None, print_area: str,
-               footer: str = "") -> None:
-    """A4, fit to one page wide, title rows repeated on every page, centred horizontally."""
+               footer: str = "", one_page: bool = False) -> None:
+    """A4, fit to one page wide (and tall when one_page), titles repeated, centred."""
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = "landscape" if landscape else "portrait"
     ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
+    ws.page_setup.fitToHeight = 1 if one_page else 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_options.horizontalCentered = True
     ws.page_margins.left = ws.page_margins.right = 0.4
-    ws.page_margins.top, ws.page_margins.bottom = 0.5, 0.6
+    ws.page_margins.top, ws.page_margins.bottom = 0.5, 0.75
+    ws.page_margins.header, ws.page_margins.footer = 0.25, 0.3
     if title_rows:
         ws.print_title_rows = title_rows
     ws.print_area = print_area

@@ -19,7 +19,7 @@ from workbook_templates.grid import Context
 from workbook_templates.instructions import instruction_lines
 from workbook_templates.labels import period_label, tr
 from workbook_templates.sheetkit import Book, SheetWriter, col
-from workbook_templates.styles import number_rule
+from workbook_templates.styles import number_rule, width_for
 from workbook_templates.unit_report import name_of
 from workbook_templates.values import parse_number
 
@@ -37,6 +37,14 @@ def _top(book: Book, sheet: SheetWriter, title: str, last: int) -> None:
     sheet.span(3, 2, last, tr("hdr.scheme", lang, name=name), "subtitle")
     sheet.span(4, 2, last, tr("hdr.legend", lang), "note")
     sheet.ws.row_dimensions[_HEADER].height = 30
+
+
+def _unit_width(scheme: Scheme, lang: str) -> float:
+    return width_for([name_of(u, lang) for u in scheme.units], 16)
+
+
+def _group_width(scheme: Scheme, lang: str) -> float:
+    return width_for([name_of(g, lang) for g in scheme.groups], 10)
 
 
 def _heads(sheet: SheetWriter, lang: str, columns: list[tuple[str, str]]) -> None:
@@ -78,7 +86,8 @@ def build_routine(scheme: Scheme, path: Path, lang: str = "zh",
         sheet.formula(row, last, average_formula(f"{first_p}{row}:{last_p}{row}"))
     end = _FIRST + len(scheme.units) - 1
     sheet.span(end + 2, 2, last, tr("row.sign_office", lang), "plain")
-    sheet.widths([5, 12, 20] + [10] * len(periods) + [10])
+    sheet.widths([5, _group_width(scheme, lang), _unit_width(scheme, lang)]
+                 + [10] * len(periods) + [10])
     sheet.finish(freeze=f"E{_FIRST}", title_rows=f"{_HEADER}:{_HEADER}", last_row=end + 2,
                  last_col=last, landscape=len(periods) > 6)
     return book.save(path)
@@ -133,7 +142,9 @@ def _conduct_sheet(book: Book) -> None:
             row += 1
         if row - start > 1:
             sheet.ws.merge_cells(start_row=start, start_column=3, end_row=row - 1, end_column=3)
-    sheet.widths([5, 18, 18] + [8] * len(grades) + [8, 8, 10])
+    raters = [f"{name_of(r, lang)}（{r.weight:g}）" for r in scheme.rater_groups]
+    sheet.widths([5, _unit_width(scheme, lang), width_for(raters, 18)] + [8] * len(grades)
+                 + [8, 8, 10])
     sheet.finish(freeze=f"E{_FIRST}", title_rows=f"{_HEADER}:{_HEADER}", last_row=row - 1,
                  last_col=last, landscape=False)
 
@@ -166,7 +177,8 @@ def _satisfaction_sheet(book: Book) -> None:
                                      f"SUM({cells[0]}:{cells[-1]}))", "center")
         sheet.formula(row, last, tally_formula(cells, [p for _, p in counted]))
     end = _FIRST + len(scheme.units) - 1
-    sheet.widths([5, 12, 20] + [9] * (len(counted) + len(excluded)) + [9, 10])
+    sheet.widths([5, _group_width(scheme, lang), _unit_width(scheme, lang)]
+                 + [9] * (len(counted) + len(excluded)) + [9, 10])
     sheet.finish(freeze=f"E{_FIRST}", title_rows=f"{_HEADER}:{_HEADER}", last_row=end,
                  last_col=last, landscape=False)
 

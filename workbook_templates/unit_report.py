@@ -85,7 +85,8 @@ def build_unit_report(scheme: Scheme, unit_id: str, path: Path, lang: str = "zh"
     last = _C["points"]
     for key, column in _C.items():
         sheet.key_col(column, key)
-    sheet.span(2, 2, last, tr("title.unit_report", lang, year=scheme.year), "title")
+    sheet.span(2, 2, last, tr("title.unit_report", lang, year=scheme.year,
+                              unit=name_of(unit, lang)), "title")
     sheet.ws.row_dimensions[2].height = 30
     scheme_name = scheme.name if lang != "en" else (scheme.document.get("name_en") or scheme.name)
     sheet.span(3, 2, last, tr("hdr.scheme", lang, name=scheme_name), "subtitle")
@@ -110,7 +111,7 @@ def build_unit_report(scheme: Scheme, unit_id: str, path: Path, lang: str = "zh"
     sheet.span(row + 2, 2, last, tr("row.sign", lang), "plain")
     sheet.widths(_WIDTHS)
     sheet.finish(freeze=f"E{_FIRST_ROW}", title_rows=f"{_HEADER_ROW}:{_HEADER_ROW}",
-                 last_row=row + 2, last_col=last)
+                 last_row=row + 2, last_col=last, one_page=len(indicators) <= 20)
     return book.save(path)
 
 

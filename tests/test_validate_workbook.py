@@ -18,6 +18,7 @@ import pytest
 from kaohe.engine import Scheme
 from kaohe.pipeline.documents import default_scheme_document
 from kaohe.synth import synthesize
+from validators.report import WARNING
 from validators.workbook import validate_workbook
 
 UNIT = "altay_city"   # C04 (completion, evidence over 120 %) is row 11, C05 (万元) row 12
@@ -258,3 +259,23 @@ def test_one_defect_one_finding(kind: str, plant: Plant, expected: list[list[str
     assert words in issue.message, issue.message
     assert issue.message_en and issue.hint and issue.hint_en
     assert issue.file == str(tmp_path / filled[kind].name)
+
+
+@pytest.mark.parametrize(("kind", "plant", "where"), [
+    ("unit_report", at(U, "M11", 8),
+     ("altay_city", "C04", "C04 地区生产总值增长·预估得分", 8)),
+    ("unit_report", both(at(U, "I11", 8), at(U, "J11", None)),
+     ("altay_city", "C04", "地区生产总值增长·佐证材料", None)),
+    ("lead_scores", at(L, "F9", 12), ("altay_city", "C01", "阿勒泰市·C01 得分", 12)),
+    ("lead_scores", at(L, "E9", "优"), ("altay_city", "C01", None, "优")),
+])
+def test_findings_say_which_unit_indicator_and_field(kind: str, plant: Plant,
+                                                     where: tuple[Any, ...],
+                                                     filled: dict[str, Path], scheme: Scheme,
+                                                     tmp_path: Path) -> None:
+    issue = _plant_and_validate(filled[kind], plant, tmp_path, scheme).issues[0]
+    unit, indicator, label, value = where
+    assert (issue.unit_id, issue.indicator_id) == (unit, indicator)
+    assert issue.label == label if label is not None else issue.label
+    assert issue.value == value
+    assert issue.severity in ("error", WARNING) and issue.field

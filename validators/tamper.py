@@ -199,14 +199,19 @@ class _Owners:
         self.indicators = {i.id: i.name for i in getattr(scheme, "indicators", ())}
         self.units = {u.id: u.name for u in getattr(scheme, "units", ())}
 
-    def where(self, key: str) -> dict[str, str]:
-        """indicator_id / unit_id of a row key ("C05", "altay_city", "altay_city|peers")."""
+    def where(self, key: str, column_key: str = "") -> dict[str, str]:
+        """indicator_id / unit_id of a row key ("C05", "altay_city", "altay_city|peers"), and
+        of a column key ("C01.points" on a lead department's sheet)."""
         base = key.split("|", 1)[0].split("#", 1)[0]
+        found = {}
         if base in self.indicators:
-            return {"indicator_id": base}
-        if base in self.units:
-            return {"unit_id": base}
-        return {}
+            found["indicator_id"] = base
+        elif base in self.units:
+            found["unit_id"] = base
+        column = column_key.partition(".")[0]
+        if column in self.indicators and "indicator_id" not in found:
+            found["indicator_id"] = column
+        return found
 
     def label(self, key: str, book: WorkbookFile, sheet: str, row: int) -> str:
         """How a clerk knows the row: "C05 一般公共预算收入", "布尔津县", "布尔津县 peers"."""
@@ -287,7 +292,9 @@ def layout_diff(book: WorkbookFile, template: WorkbookFile, layout: Mapping[str,
                     continue
                 cell = f"{_col_letter(got_cols[column_key])}{g_row}"
                 where = {"file": file, "sheet": name, "cell": cell, "row_number": g_row,
-                         "field": column_key, "value": _plain(g_val), **owners.where(key)}
+                         "field": column_key, "value": _plain(g_val),
+                         **owners.where(key, column_key),
+                         "label": _label(book, name, g_row, got_cols[column_key], key, owners)}
                 if isinstance(w_val, str) and w_val.startswith("="):
                     if g_val is None:
                         yield finding("formula-deleted", **where)
@@ -332,10 +339,26 @@ def _at(rows: Sequence[Sequence[Any]], row: int, column: int) -> Any:
     return None if value == "" else value
 
 
+def _label(book: WorkbookFile, sheet: str, row: int, column: int, key: str,
+           owners: _Owners) -> str:
+    """“C04 地区生产总值增长·预估得分”: the row as a clerk knows it, then the column's header."""
+    head = _header_text(book, sheet, column)
+    names = {c: k for k, c in _columns(book.rows(sheet)).items()}
+    indicator = names.get(column, "").partition(".")[0]
+    if indicator in owners.indicators and not owners.where(key).get("indicator_id"):
+        head = f"{indicator} {head}"
+    if not key:
+        return head
+    return f"{owners.label(key, book, sheet, row)}·{head}"
+
+
 def _header_text(book: WorkbookFile, sheet: str, column: int) -> str:
-    for row in range(2, 12):
+    """The column's printed header: its last text above the first data row."""
+    rows = book.rows(sheet)
+    first = next((r for r, k in _keys(rows) if not k.startswith("@header")), len(rows) + 1)
+    for row in range(first - 1, 1, -1):
         value = book.value(sheet, row, column)
-        if isinstance(value, str) and value.strip() and row > 4:
+        if isinstance(value, str) and value.strip():
             return value.strip()
     return _col_letter(column)
 
@@ -375,8 +398,10 @@ def inserted_rows(book: WorkbookFile, layout: Mapping[str, Any], file: str) -> I
                               params={"row": gap})
 
 
-def formula_issues(book: WorkbookFile, layout: Mapping[str, Any], file: str) -> Iterator[Issue]:
+def formula_issues(book: WorkbookFile, layout: Mapping[str, Any], file: str,
+                   owners: _Owners | None = None) -> Iterator[Issue]:
     """A typed value (or nothing) where the template has a formula."""
+    owners = owners or _Owners(None)
     explicit = layout.get("formulas") or {}
     for role, spec in layout.get("sheets", {}).items():
         name = spec["name"]
@@ -389,17 +414,20 @@ def formula_issues(book: WorkbookFile, layout: Mapping[str, Any], file: str) -> 
                      for cell in explicit[role]]
         else:
             cells = _formula_cells_by_key(rows, formulas)
+        row_keys = dict(_keys(rows))
         for cell, row, key in cells:
             if cell in formulas:
                 continue
-            value = book.value(name, row, _column_number(cell))
+            column = _column_number(cell)
+            value = book.value(name, row, column)
+            where = {"file": file, "sheet": name, "cell": cell, "row_number": row,
+                     "field": key, **owners.where(row_keys.get(row, ""), key),
+                     "label": _label(book, name, row, column, row_keys.get(row, ""), owners)}
             if isinstance(value, (int, float)) and not isinstance(value, bool):
-                yield finding("formula-replaced", file=file, sheet=name, cell=cell,
-                              row_number=row, field=key, value=value,
+                yield finding("formula-replaced", **where, value=value,
                               params={"shown": f"{value:g}"})
             elif value is None:
-                yield finding("formula-deleted", file=file, sheet=name, cell=cell,
-                              row_number=row, field=key)
+                yield finding("formula-deleted", **where)
 
 
 def _formula_cells_by_key(rows: Sequence[Sequence[Any]],
@@ -456,5 +484,5 @@ def tamper_issues(book: WorkbookFile, meta: Mapping[str, Any], scheme: Any,
             located = []
         issues.extend(located or [finding("fingerprint-mismatch", file=file)])
     issues.extend(inserted_rows(book, layout, file))
-    issues.extend(formula_issues(book, layout, file))
+    issues.extend(formula_issues(book, layout, file, _Owners(scheme)))
     return issues

@@ -279,3 +279,15 @@ def test_findings_say_which_unit_indicator_and_field(kind: str, plant: Plant,
     assert issue.label == label if label is not None else issue.label
     assert issue.value == value
     assert issue.severity in ("error", WARNING) and issue.field
+
+
+def test_formula_checks_can_be_left_out_for_a_values_only_copy(filled: dict[str, Path],
+                                                               scheme: Scheme,
+                                                               tmp_path: Path) -> None:
+    path = tmp_path / "values.xlsx"
+    shutil.copy(filled["unit_report"], path)
+    wb = openpyxl.load_workbook(path)
+    wb[U]["M11"].value = 7.5  # what a values-only copy holds where the formula was
+    wb.save(path)
+    assert validate_workbook(path, scheme).flatten(["rule"]) == [["formula-replaced"]]
+    assert validate_workbook(path, scheme, formulas=False).issues == []

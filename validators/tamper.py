@@ -468,7 +468,7 @@ def _column_number(cell: str) -> int:
 
 
 def tamper_issues(book: WorkbookFile, meta: Mapping[str, Any], scheme: Any,
-                  file: str) -> list[Issue]:
+                  file: str, *, formulas: bool = True) -> list[Issue]:
     """Every tampering finding: layout diff when the fingerprint differs, inserted rows,
     formulas replaced."""
     layout = meta.get("layout") or {}
@@ -484,5 +484,6 @@ def tamper_issues(book: WorkbookFile, meta: Mapping[str, Any], scheme: Any,
             located = []
         issues.extend(located or [finding("fingerprint-mismatch", file=file)])
     issues.extend(inserted_rows(book, layout, file))
-    issues.extend(formula_issues(book, layout, file, _Owners(scheme)))
+    if formulas:
+        issues.extend(formula_issues(book, layout, file, _Owners(scheme)))
     return issues

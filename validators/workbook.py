@@ -41,18 +41,22 @@ _MAX_JSON_BYTES = 20 * 1024 * 1024
 
 
 def validate_workbook(path: str | Path, scheme: Scheme, *, lang: str = "zh",
-                      limits: Limits | None = None) -> Report:
+                      limits: Limits | None = None, formulas: bool = True) -> Report:
     """Every finding of one filled workbook (or JSON document), as a Report; never raises.
 
     Example: ``validate_workbook("阿勒泰市.xlsx", scheme).flatten(["sheet", "cell", "rule"])``
     → ``[["单位自评表", "J11", "evidence-required"]]``.
     """
-    return examine_workbook(path, scheme, lang=lang, limits=limits)[1]
+    return examine_workbook(path, scheme, lang=lang, limits=limits, formulas=formulas)[1]
 
 
 def examine_workbook(path: str | Path, scheme: Scheme, *, lang: str = "zh",
-                     limits: Limits | None = None) -> tuple[Any, Report]:
-    """(the reader's WorkbookRead or None when the file cannot be read, its Report)."""
+                     limits: Limits | None = None, formulas: bool = True) -> tuple[Any, Report]:
+    """(the reader's WorkbookRead or None when the file cannot be read, its Report).
+
+    `formulas=False` skips the formula checks, for a values-only copy of a workbook (such
+    a copy holds the formulas' results where the template has formulas).
+    """
     path = Path(path)
     limits = limits or Limits()
     name = str(path)
@@ -60,7 +64,7 @@ def examine_workbook(path: str | Path, scheme: Scheme, *, lang: str = "zh",
     if path.suffix.lower() == ".json":
         return None, validate_document_file(path, scheme)
     try:
-        read = _examine(path, name, scheme, report, limits)
+        read = _examine(path, name, scheme, report, limits, formulas)
     except Exception as exc:  # noqa: BLE001 - a validator reports, it never crashes
         report.add(finding("read-failed", file=name, params=_reason(exc)))
         read = None
@@ -76,7 +80,8 @@ def _reason(exc: BaseException) -> dict[str, str]:
     return {"reason": text[:200], "reason_en": text[:200]}
 
 
-def _examine(path: Path, name: str, scheme: Scheme, report: Report, limits: Limits) -> Any:
+def _examine(path: Path, name: str, scheme: Scheme, report: Report, limits: Limits,
+             formulas: bool = True) -> Any:
     refused = inspect_file(path, limits)
     if refused:
         report.extend(refused)
@@ -103,7 +108,7 @@ def _examine(path: Path, name: str, scheme: Scheme, report: Report, limits: Limi
     from workbook_templates import read_workbook
 
     read = read_workbook(path, check_schema=False)
-    tampering = tamper_issues(book, meta, scheme, name)
+    tampering = tamper_issues(book, meta, scheme, name, formulas=formulas)
     # The reader's own fingerprint finding is replaced by the located ones of tamper.py.
     reader = [i.located(file=name) for i in read.issues if i.rule != "template-modified"]
     if not read.document:  # the reader could not make sense of it

@@ -10,103 +10,16 @@ formula from a typed number).
 
 from __future__ import annotations
 
-import html
-import re
 import tempfile
-import zipfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from validators.files import sheet_parts
 from validators.messages import finding
 from validators.report import WARNING, Issue
+from validators.xlsx_read import KEY_MARK, WorkbookFile, col_letter, column_number
 
-__all__ = ["WorkbookFile", "sheet_issues", "tamper_issues", "fingerprint_matches"]
-
-_CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
-_REF = re.compile(rb'\br="([A-Z]{1,3}[0-9]{1,7})"')
-_FORMULA_TEXT = re.compile(rb"<(?:\w+:)?f\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?f>)", re.S)
-KEY_MARK = "kaohe:key"
-
-
-def _col_letter(number: int) -> str:
-    letters = ""
-    while number:
-        number, rest = divmod(number - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
-class WorkbookFile:
-    """A submitted workbook read with python-calamine (values) and its sheet XML (formulas)."""
-
-    def __init__(self, path: Path) -> None:
-        from python_calamine import CalamineWorkbook
-
-        self.path = Path(path)
-        self._book = CalamineWorkbook.from_path(str(path))
-        self.names: list[str] = list(self._book.sheet_names)
-        self._rows: dict[str, list[list[Any]]] = {}
-        self._formulas: dict[str, dict[str, str]] | None = None
-
-    def rows(self, name: str) -> list[list[Any]]:
-        """The sheet's values, anchored at A1 ("" for empty cells)."""
-        if name not in self._rows:
-            sheet = self._book.get_sheet_by_name(name)
-            self._rows[name] = sheet.to_python(skip_empty_area=False)
-        return self._rows[name]
-
-    def value(self, name: str, row: int, column: int) -> Any:
-        """The value at a 1-based (row, column); None when empty or beyond the used range."""
-        rows = self.rows(name)
-        if row - 1 >= len(rows) or column - 1 >= len(rows[row - 1]):
-            return None
-        value = rows[row - 1][column - 1]
-        return None if value == "" else value
-
-    def formula_cells(self, name: str) -> dict[str, str]:
-        """Cells of a sheet that hold a formula: A1 reference -> formula text ("=SUM(…)", or
-        "=" for a shared formula whose text lives in another cell)."""
-        if self._formulas is None:
-            self._formulas = {}
-        if name not in self._formulas:
-            with zipfile.ZipFile(self.path) as archive:
-                parts = {sheet: part for part, sheet in sheet_parts(archive).items()}
-                part = parts.get(name)
-                self._formulas[name] = _formulas_of(archive.read(part)) if part else {}
-        return self._formulas[name]
-
-    def with_formulas(self, name: str) -> list[list[Any]]:
-        """The sheet's values with formula text where a formula has no cached value."""
-        rows = [list(r) for r in self.rows(name)]
-        for cell, text in self.formula_cells(name).items():
-            row, column = _split(cell)
-            while len(rows) < row:
-                rows.append([])
-            values = rows[row - 1]
-            values.extend([""] * (column - len(values)))
-            if values[column - 1] in ("", None):
-                values[column - 1] = text
-        return rows
-
-
-def _formulas_of(xml: bytes) -> dict[str, str]:
-    found = {}
-    for attrs, inner in _CELL.findall(xml):
-        if not inner or not (ref := _REF.search(attrs)):
-            continue
-        match = _FORMULA_TEXT.search(inner)
-        if match:
-            found[ref.group(1).decode()] = "=" + html.unescape(
-                (match.group(1) or b"").decode("utf-8", "replace"))
-    return found
-
-
-def _split(cell: str) -> tuple[int, int]:
-    letters = "".join(ch for ch in cell if ch.isalpha())
-    return int(cell[len(letters):]), _column_number(letters)
-
+__all__ = ["sheet_issues", "tamper_issues", "fingerprint_matches", "layout_diff"]
 
 # ---------------------------------------------------------------- sheets
 
@@ -268,13 +181,13 @@ def layout_diff(book: WorkbookFile, template: WorkbookFile, layout: Mapping[str,
         for key, column in want_cols.items():
             if key not in got_cols:
                 yield finding("column-deleted", file=file, sheet=name,
-                              cell=f"{_col_letter(column)}1", column=_col_letter(column),
+                              cell=f"{col_letter(column)}1", column=col_letter(column),
                               field=key, params={"what": _header_text(template, name, column)})
         for key, column in got_cols.items():
             if key not in want_cols:
                 yield finding("column-inserted", file=file, sheet=name,
-                              cell=f"{_col_letter(column)}1", column=_col_letter(column),
-                              params={"column": _col_letter(column)})
+                              cell=f"{col_letter(column)}1", column=col_letter(column),
+                              params={"column": col_letter(column)})
         got_keys, want_keys = _keys(got), _keys(want)
         got_at = {k: r for r, k in got_keys}
         want_at = {k: r for r, k in want_keys}
@@ -290,7 +203,7 @@ def layout_diff(book: WorkbookFile, template: WorkbookFile, layout: Mapping[str,
                 w_val = _at(want, w_row, want_cols[column_key])
                 if canon(g_val) == canon(w_val):
                     continue
-                cell = f"{_col_letter(got_cols[column_key])}{g_row}"
+                cell = f"{col_letter(got_cols[column_key])}{g_row}"
                 where = {"file": file, "sheet": name, "cell": cell, "row_number": g_row,
                          "field": column_key, "value": _plain(g_val),
                          **owners.where(key, column_key),
@@ -360,7 +273,7 @@ def _header_text(book: WorkbookFile, sheet: str, column: int) -> str:
         value = book.value(sheet, row, column)
         if isinstance(value, str) and value.strip():
             return value.strip()
-    return _col_letter(column)
+    return col_letter(column)
 
 
 def _plain(value: Any) -> Any:
@@ -418,7 +331,7 @@ def formula_issues(book: WorkbookFile, layout: Mapping[str, Any], file: str,
         for cell, row, key in cells:
             if cell in formulas:
                 continue
-            column = _column_number(cell)
+            column = column_number(cell)
             value = book.value(name, row, column)
             where = {"file": file, "sheet": name, "cell": cell, "row_number": row,
                      "field": key, **owners.where(row_keys.get(row, ""), key),
@@ -438,7 +351,7 @@ def _formula_cells_by_key(rows: Sequence[Sequence[Any]],
             if not key.startswith(("@", "#")) and "@" not in key]
     columns = []
     for key, column in _columns(rows).items():
-        letter = _col_letter(column)
+        letter = col_letter(column)
         if any(f"{letter}{row}" in formulas for row, _ in data):
             columns.append((column, letter, key))
     cells = []
@@ -455,16 +368,8 @@ def _formula_cells_by_key(rows: Sequence[Sequence[Any]],
         if key.startswith("@") and not key.startswith("@header"):
             for column, raw in enumerate(rows[row - 1], start=1):
                 if isinstance(raw, (int, float)) and not isinstance(raw, bool):
-                    cells.append((f"{_col_letter(column)}{row}", row, names.get(column, "")))
+                    cells.append((f"{col_letter(column)}{row}", row, names.get(column, "")))
     return cells
-
-
-def _column_number(cell: str) -> int:
-    number = 0
-    for ch in cell:
-        if ch.isalpha():
-            number = number * 26 + ord(ch) - 64
-    return number
 
 
 def tamper_issues(book: WorkbookFile, meta: Mapping[str, Any], scheme: Any,

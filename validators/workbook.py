@@ -29,7 +29,8 @@ from validators.locate import CellMap, locate
 from validators.messages import finding
 from validators.report import ERROR, Issue, Report
 from validators.schema import KINDS, schema_problems
-from validators.tamper import WorkbookFile, sheet_issues, tamper_issues
+from validators.tamper import sheet_issues, tamper_issues
+from validators.xlsx_read import WorkbookFile
 
 __all__ = ["validate_workbook", "examine_workbook", "validate_document_file", "identity_issues",
            "issues_from_schema", "TEMPLATE_KINDS"]

@@ -1,0 +1,118 @@
+"""Shared parts of the value checks: locating a finding, reading a document defensively."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterator, Mapping
+from datetime import date
+from typing import Any
+
+from kaohe.engine.model import Indicator, Scheme, Unit
+from validators.locate import CellMap, locate
+from validators.messages import finding
+from validators.report import Issue
+from validators.schema import format_json_path
+
+__all__ = ["Check", "COUNT_UNITS", "RATE_METHODS", "IMPLAUSIBLE_RATIO", "EVIDENCE_EVENTS",
+           "LABELS", "finding_at", "rows_of", "as_number", "counts_of", "is_blank", "show",
+           "units_by_id", "indicators_by_id", "unknown_unit", "iso_date", "completion_rate"]
+
+Check = Callable[[Mapping[str, Any], CellMap, Scheme], Iterator[Issue]]
+
+#: Measure units that cannot be negative (people, items, money …).
+COUNT_UNITS = frozenset({"人", "项", "个", "万元", "元", "亿元", "起", "次", "家", "户", "件",
+                         "天"})
+RATE_METHODS = {"completion", "pass_fail", "base_step"}
+IMPLAUSIBLE_RATIO = 10.0
+EVIDENCE_EVENTS = {"deduction", "veto", "notification"}
+LABELS = {
+    "actual": "完成值", "target": "目标值", "evidence": "佐证材料", "remarks": "备注",
+    "not_applicable": "不适用", "contact": "填报联系人", "phone": "联系电话", "date": "日期",
+    "value": "核定值", "rating": "评级", "count": "次数", "unit_id": "被考核单位",
+    "indicator_id": "考核指标", "lead_department": "牵头考核部门", "period": "考核周期",
+    "score": "得分", "points": "分值", "category": "类别", "approver": "审批人",
+    "reason": "事由", "event_id": "事项编号", "id": "编号", "rater_group": "测评主体",
+    "counts": "票数", "raters": "参评人数", "sample": "样本量", "invalid": "废票数",
+    "items": "填报项", "entries": "评分项",
+}
+
+
+def finding_at(rule: str, path: tuple[str | int, ...], cell_map: CellMap, *,
+               key: str | None = None, severity: str = "error", value: Any = None,
+               unit_id: str = "", indicator_id: str = "", name: str = "",
+               **params: Any) -> Issue:
+    """A finding at a document path, located through the cell map, labelled in Chinese."""
+    sheet, cell = locate(path, cell_map)
+    field = next((p for p in reversed(path) if isinstance(p, str)), "")
+    label = LABELS.get(field, field)
+    return finding(rule, key=key, severity=severity, params=params, sheet=sheet, cell=cell,
+                   field=field, label=f"{name}·{label}" if name else label,
+                   value=value if isinstance(value, (str, int, float, bool)) else None,
+                   unit_id=unit_id, indicator_id=indicator_id,
+                   json_path=format_json_path(path))
+
+
+def rows_of(doc: Mapping[str, Any], key: str) -> Iterator[tuple[int, Mapping[str, Any]]]:
+    """(index, row) of the mappings in the list doc[key] (anything else is skipped)."""
+    rows = doc.get(key)
+    for index, row in enumerate(rows if isinstance(rows, list) else []):
+        if isinstance(row, Mapping):
+            yield index, row
+
+
+def as_number(value: Any) -> float | None:
+    """A finite number as float; None for anything else (booleans and text too)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return float(value) if math.isfinite(value) else None
+
+
+def counts_of(tally: Mapping[str, Any]) -> Mapping[str, Any]:
+    """A tally's label → count mapping ({} when missing or malformed)."""
+    counts = tally.get("counts")
+    return counts if isinstance(counts, Mapping) else {}
+
+
+def is_blank(value: Any) -> bool:
+    """None or only spaces."""
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def show(value: float) -> str:
+    """A number as a clerk writes it: 85, 12.5."""
+    return str(int(value)) if float(value).is_integer() else f"{value:.6g}"
+
+
+def units_by_id(scheme: Scheme) -> dict[str, Unit]:
+    """The scheme's units by id."""
+    return {u.id: u for u in scheme.units}
+
+
+def indicators_by_id(scheme: Scheme) -> dict[str, Indicator]:
+    """The scheme's indicators by id."""
+    return {i.id: i for i in scheme.indicators}
+
+
+def unknown_unit(unit_id: Any, units: Mapping[str, Unit], path: tuple[str | int, ...],
+                 cell_map: CellMap) -> Issue | None:
+    """An unknown-unit finding when unit_id is text that names no unit of the scheme."""
+    if isinstance(unit_id, str) and unit_id not in units:
+        return finding_at("unknown-unit", path, cell_map, value=unit_id, unit=unit_id)
+    return None
+
+
+def iso_date(text: Any) -> date | None:
+    """A YYYY-MM-DD text as a date; None otherwise."""
+    try:
+        return date.fromisoformat(text) if isinstance(text, str) else None
+    except ValueError:
+        return None
+
+
+def completion_rate(ind: Indicator, actual: float, target: float | None) -> float | None:
+    """Completion rate as the engine defines it (lower is better: target ÷ actual)."""
+    if target is None or target == 0:
+        return None
+    if ind.direction == "lower":
+        return target / actual if actual > 0 else None
+    return actual / target

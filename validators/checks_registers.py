@@ -1,0 +1,198 @@
+"""Value checks of the office's registers: adjustments (events, decisions), routine, ballots."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from datetime import date
+from typing import Any
+
+from kaohe.engine.model import Scheme
+from validators.checks_common import (
+    EVIDENCE_EVENTS,
+    as_number,
+    counts_of,
+    finding_at,
+    indicators_by_id,
+    is_blank,
+    iso_date,
+    rows_of,
+    show,
+    units_by_id,
+    unknown_unit,
+)
+from validators.locate import CellMap
+from validators.report import WARNING, Issue
+
+__all__ = ["adjustment_events", "adjustment_decisions", "routine_entries", "conduct_tallies",
+           "satisfaction_tallies"]
+
+
+# ---------------------------------------------------------------- adjustments
+
+def adjustment_events(doc: Mapping[str, Any], cell_map: CellMap,
+                      scheme: Scheme) -> Iterator[Issue]:
+    """Events: unique ids, known units and indicators, dates in the assessment year,
+    evidence for every deduction, veto or notification, bonuses within their category's cap."""
+    units, indicators = units_by_id(scheme), indicators_by_id(scheme)
+    seen: dict[str, int] = {}
+    first, last = date(scheme.year, 1, 1), date(scheme.year, 12, 31)
+    for index, event in rows_of(doc, "events"):
+        unit_id = str(event.get("unit_id"))
+        where = {"unit_id": unit_id, "name": str(event.get("id", ""))}
+        event_id = event.get("id")
+        if isinstance(event_id, str):
+            if event_id in seen:
+                yield finding_at("duplicate-id", ("events", index, "id"), cell_map, value=event_id,
+                                 id=event_id, first=seen[event_id] + 1, row=index + 1)
+            seen.setdefault(event_id, index)
+        if (issue := unknown_unit(event.get("unit_id"), units, ("events", index, "unit_id"),
+                                 cell_map)):
+            yield issue
+        ind_id = event.get("indicator_id")
+        if isinstance(ind_id, str) and ind_id not in indicators:
+            yield finding_at("unknown-indicator", ("events", index, "indicator_id"), cell_map,
+                             key="unknown-indicator-id", value=ind_id, indicator=ind_id, **where)
+        day = iso_date(event.get("date"))
+        if day is not None and not first <= day <= last:
+            yield finding_at("date-outside-year", ("events", index, "date"), cell_map,
+                             value=event.get("date"), day=day.isoformat(), year=scheme.year,
+                             **where)
+        kind = event.get("type")
+        if kind in EVIDENCE_EVENTS and is_blank(event.get("evidence")):
+            yield finding_at("evidence-required", ("events", index, "evidence"), cell_map,
+                             key="evidence-event", **where)
+        for name in ("reason", "approver"):
+            if is_blank(event.get(name)):
+                yield finding_at(f"blank-{name}", ("events", index, name), cell_map,
+                                 severity=WARNING, **where)
+        if kind == "bonus":
+            yield from _bonus_cap(event, index, scheme, cell_map, where)
+
+
+def _bonus_cap(event: Mapping[str, Any], index: int, scheme: Scheme, cell_map: CellMap,
+               where: Mapping[str, Any]) -> Iterator[Issue]:
+    category, points = event.get("category"), as_number(event.get("points"))
+    if not scheme.bonus_caps or not isinstance(category, str):
+        return
+    if category not in scheme.bonus_caps:
+        shown = list(scheme.bonus_caps)
+        yield finding_at("unknown-category", ("events", index, "category"), cell_map,
+                         severity=WARNING, value=category, shown=category, allowed="、".join(shown),
+                         allowed_en=", ".join(shown), **where)
+    elif points is not None and points > float(scheme.bonus_caps[category]):
+        yield finding_at("points-above-cap", ("events", index, "points"), cell_map,
+                         severity=WARNING,
+                         value=points, points=show(points), category=category,
+                         cap=show(float(scheme.bonus_caps[category])), **where)
+
+
+def adjustment_decisions(doc: Mapping[str, Any], cell_map: CellMap,
+                         scheme: Scheme) -> Iterator[Issue]:
+    """Decisions name an event of the register, carry points when adjusted, and are dated
+    after their event and before the end of the following year."""
+    events = {e.get("id"): e for _, e in rows_of(doc, "events")}
+    for index, decision in rows_of(doc, "decisions"):
+        event = events.get(decision.get("event_id"))
+        where = {"name": str(decision.get("id", ""))}
+        if event is None:
+            yield finding_at("unknown-event", ("decisions", index, "event_id"), cell_map,
+                             value=decision.get("event_id"), event=decision.get("event_id"),
+                             **where)
+            continue
+        where["unit_id"] = str(event.get("unit_id", ""))
+        if decision.get("outcome") == "adjusted" and as_number(decision.get("points")) is None:
+            yield finding_at("adjusted-without-points", ("decisions", index, "points"), cell_map,
+                             **where)
+        day, event_day = iso_date(decision.get("date")), iso_date(event.get("date"))
+        if day is None:
+            continue
+        if not date(scheme.year, 1, 1) <= day <= date(scheme.year + 1, 12, 31):
+            yield finding_at("date-out-of-range", ("decisions", index, "date"), cell_map,
+                             value=decision.get("date"), day=day.isoformat(),
+                             first=f"{scheme.year}-01-01", last=f"{scheme.year + 1}-12-31", **where)
+        elif event_day is not None and day < event_day:
+            yield finding_at("date-order", ("decisions", index, "date"), cell_map, severity=WARNING,
+                             value=decision.get("date"), day=day.isoformat(),
+                             event_day=event_day.isoformat(), **where)
+
+
+# ---------------------------------------------------------------- routine and ballots
+
+def routine_entries(doc: Mapping[str, Any], cell_map: CellMap, scheme: Scheme) -> Iterator[Issue]:
+    """Scores 0–100 for known units and periods, one per unit and period."""
+    units, periods = units_by_id(scheme), list(scheme.routine_periods)
+    seen: dict[tuple[str, str], int] = {}
+    for index, entry in rows_of(doc, "entries"):
+        unit_id, period = str(entry.get("unit_id")), entry.get("period")
+        if (issue := unknown_unit(entry.get("unit_id"), units, ("entries", index, "unit_id"),
+                                 cell_map)):
+            yield issue
+            continue
+        if isinstance(period, str) and period not in periods:
+            yield finding_at("not-in-list", ("entries", index, "period"), cell_map, value=period,
+                             unit_id=unit_id, shown=period, allowed="、".join(periods),
+                             allowed_en=", ".join(periods))
+            continue
+        score = as_number(entry.get("score"))
+        if score is not None and score > 100:
+            yield finding_at("out-of-range", ("entries", index, "score"), cell_map, value=score,
+                             unit_id=unit_id, shown=show(score), low="0", high="100")
+        if (unit_id, str(period)) in seen:
+            yield finding_at("duplicate-entry", ("entries", index), cell_map, unit_id=unit_id,
+                             what=f"{units[unit_id].name}·{period}",
+                             first=seen[(unit_id, str(period))] + 1, row=index + 1)
+        seen.setdefault((unit_id, str(period)), index)
+
+
+def conduct_tallies(doc: Mapping[str, Any], cell_map: CellMap, scheme: Scheme) -> Iterator[Issue]:
+    """Conduct ballots: known units, rater groups and grades; votes within the raters."""
+    units = units_by_id(scheme)
+    raters = {r.id for r in scheme.rater_groups}
+    grades = list(scheme.ballot_grades)
+    for index, tally in rows_of(doc, "conduct"):
+        unit_id = str(tally.get("unit_id"))
+        if (issue := unknown_unit(tally.get("unit_id"), units, ("conduct", index, "unit_id"),
+                                 cell_map)):
+            yield issue
+        group = tally.get("rater_group")
+        if isinstance(group, str) and group not in raters:
+            yield finding_at("unknown-rater-group", ("conduct", index, "rater_group"), cell_map,
+                             value=group, unit_id=unit_id, shown=group,
+                             allowed="、".join(sorted(raters)),
+                             allowed_en=", ".join(sorted(raters)))
+        counts = counts_of(tally)
+        for label in counts:
+            if label not in grades:
+                yield finding_at("not-in-list", ("conduct", index, "counts", label), cell_map,
+                                 value=label, unit_id=unit_id, shown=label,
+                                 allowed="、".join(grades), allowed_en=", ".join(grades))
+        votes = sum(n for n in (as_number(v) for v in counts.values()) if n is not None) or 0.0
+        cast = votes + (as_number(tally.get("invalid")) or 0)
+        limit = as_number(tally.get("raters"))
+        if limit is not None and cast > limit:
+            yield finding_at("ballots-exceed-raters", ("conduct", index, "raters"), cell_map,
+                             value=limit, unit_id=unit_id, cast=show(cast), raters=show(limit))
+
+
+def satisfaction_tallies(doc: Mapping[str, Any], cell_map: CellMap,
+                         scheme: Scheme) -> Iterator[Issue]:
+    """Satisfaction: known units and options; answers summing to the sample when it is given."""
+    units = units_by_id(scheme)
+    options = [*scheme.satisfaction_options, *scheme.satisfaction_excluded]
+    for index, tally in rows_of(doc, "satisfaction"):
+        unit_id = str(tally.get("unit_id"))
+        if (issue := unknown_unit(tally.get("unit_id"), units,
+                                 ("satisfaction", index, "unit_id"), cell_map)):
+            yield issue
+        counts = counts_of(tally)
+        for label in counts:
+            if label not in options:
+                yield finding_at("not-in-list", ("satisfaction", index, "counts", label), cell_map,
+                                 value=label, unit_id=unit_id, shown=label,
+                                 allowed="、".join(options), allowed_en=", ".join(options))
+        answers = sum(n for n in (as_number(v) for v in counts.values()) if n is not None) or 0.0
+        sample = as_number(tally.get("sample"))
+        if sample is not None and answers != sample:
+            yield finding_at("sample-mismatch", ("satisfaction", index, "sample"), cell_map,
+                             value=sample, unit_id=unit_id, answers=show(answers),
+                             sample=show(sample))

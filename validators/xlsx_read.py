@@ -1,0 +1,107 @@
+"""A submitted workbook as the checks see it: values through python-calamine, formulas from
+the sheet XML (a reader of values cannot tell a formula from a typed number)."""
+
+from __future__ import annotations
+
+import html
+import re
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from validators.files import sheet_parts
+
+__all__ = ["WorkbookFile", "KEY_MARK", "col_letter", "column_number"]
+
+_CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
+_REF = re.compile(rb'\br="([A-Z]{1,3}[0-9]{1,7})"')
+_FORMULA_TEXT = re.compile(rb"<(?:\w+:)?f\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?f>)", re.S)
+KEY_MARK = "kaohe:key"
+
+
+def col_letter(number: int) -> str:
+    """Column letters of a 1-based column number (1 -> A)."""
+    letters = ""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+class WorkbookFile:
+    """A submitted workbook read with python-calamine (values) and its sheet XML (formulas)."""
+
+    def __init__(self, path: Path) -> None:
+        from python_calamine import CalamineWorkbook
+
+        self.path = Path(path)
+        self._book = CalamineWorkbook.from_path(str(path))
+        self.names: list[str] = list(self._book.sheet_names)
+        self._rows: dict[str, list[list[Any]]] = {}
+        self._formulas: dict[str, dict[str, str]] | None = None
+
+    def rows(self, name: str) -> list[list[Any]]:
+        """The sheet's values, anchored at A1 ("" for empty cells)."""
+        if name not in self._rows:
+            sheet = self._book.get_sheet_by_name(name)
+            self._rows[name] = sheet.to_python(skip_empty_area=False)
+        return self._rows[name]
+
+    def value(self, name: str, row: int, column: int) -> Any:
+        """The value at a 1-based (row, column); None when empty or beyond the used range."""
+        rows = self.rows(name)
+        if row - 1 >= len(rows) or column - 1 >= len(rows[row - 1]):
+            return None
+        value = rows[row - 1][column - 1]
+        return None if value == "" else value
+
+    def formula_cells(self, name: str) -> dict[str, str]:
+        """Cells of a sheet that hold a formula: A1 reference -> formula text ("=SUM(…)", or
+        "=" for a shared formula whose text lives in another cell)."""
+        if self._formulas is None:
+            self._formulas = {}
+        if name not in self._formulas:
+            with zipfile.ZipFile(self.path) as archive:
+                parts = {sheet: part for part, sheet in sheet_parts(archive).items()}
+                part = parts.get(name)
+                self._formulas[name] = _formulas_of(archive.read(part)) if part else {}
+        return self._formulas[name]
+
+    def with_formulas(self, name: str) -> list[list[Any]]:
+        """The sheet's values with formula text where a formula has no cached value."""
+        rows = [list(r) for r in self.rows(name)]
+        for cell, text in self.formula_cells(name).items():
+            row, column = _split(cell)
+            while len(rows) < row:
+                rows.append([])
+            values = rows[row - 1]
+            values.extend([""] * (column - len(values)))
+            if values[column - 1] in ("", None):
+                values[column - 1] = text
+        return rows
+
+
+def _formulas_of(xml: bytes) -> dict[str, str]:
+    found = {}
+    for attrs, inner in _CELL.findall(xml):
+        if not inner or not (ref := _REF.search(attrs)):
+            continue
+        match = _FORMULA_TEXT.search(inner)
+        if match:
+            found[ref.group(1).decode()] = "=" + html.unescape(
+                (match.group(1) or b"").decode("utf-8", "replace"))
+    return found
+
+
+def _split(cell: str) -> tuple[int, int]:
+    letters = "".join(ch for ch in cell if ch.isalpha())
+    return int(cell[len(letters):]), column_number(letters)
+
+
+def column_number(cell: str) -> int:
+    """The 1-based column number of an A1 reference ("E7" -> 5)."""
+    number = 0
+    for ch in cell:
+        if ch.isalpha():
+            number = number * 26 + ord(ch) - 64
+    return number

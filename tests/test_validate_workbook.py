@@ -163,8 +163,6 @@ CASES: list[tuple[str, str, Plant, list[list[str]], str]] = [
      [["", "", "wrong-year"]], "这是 2015 年度的模板，本次考核为 2016 年度"),
     ("another scheme", "unit_report", meta("scheme_id", "hami-2016"),
      [["", "", "wrong-scheme"]], "这是方案 “hami-2016” 的模板"),
-    ("older scheme version", "unit_report", meta("scheme_version", "0"),
-     [["", "", "scheme-version"]], "现行方案为第 1 版"),
     ("unit not in the scheme", "unit_report", meta("unit_id", "atlantis"),
      [["", "", "unknown-owner"]], "“atlantis”不是本次考核的被考核单位"),
     ("fingerprint edited", "unit_report", meta("fingerprint", "0" * 64),
@@ -291,3 +289,25 @@ def test_formula_checks_can_be_left_out_for_a_values_only_copy(filled: dict[str,
     wb.save(path)
     assert validate_workbook(path, scheme).flatten(["rule"]) == [["formula-replaced"]]
     assert validate_workbook(path, scheme, formulas=False).issues == []
+
+
+def test_a_template_of_an_earlier_scheme_version(scheme: Scheme, tmp_path: Path) -> None:
+    """A warning for the version; what really changed (here a target) at its cell."""
+    from workbook_templates import fill_workbook
+    from workbook_templates.unit_report import build_unit_report
+
+    old = default_scheme_document()
+    old["version"] = "0"
+    old_scheme = Scheme.from_document(old)
+    doc = synthesize(scheme)["unit_reports"][UNIT]
+    same = fill_workbook(build_unit_report(old_scheme, UNIT, tmp_path / "v0.xlsx"), doc,
+                         tmp_path / "same.xlsx")
+    report = validate_workbook(same, scheme)
+    assert report.flatten(["sheet", "cell", "rule", "severity"]) == [
+        ["", "", "scheme-version", WARNING]]
+    assert "模板按方案第 0 版生成，现行方案为第 1 版" in report.issues[0].message
+    next(i for i in old["indicators"] if i["id"] == "C04")["targets"][UNIT] = 6.0
+    changed = fill_workbook(build_unit_report(Scheme.from_document(old), UNIT,
+                                              tmp_path / "v0b.xlsx"), doc, tmp_path / "b.xlsx")
+    assert validate_workbook(changed, scheme).flatten(["sheet", "cell", "rule"]) == [
+        ["", "", "scheme-version"], [U, "G11", "target-changed"]]

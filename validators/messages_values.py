@@ -39,7 +39,9 @@ VALUE_MESSAGES: dict[str, tuple[str, str, str, str]] = {
         "模板按方案第 {got} 版生成，现行方案为第 {want} 版（指标或目标值可能已调整）",
         "the template was made from version {got} of the scheme; the current version is {want} "
         "(indicators or targets may have changed)",
-        "请使用最新下发的模板重新填报", "fill in the latest template"),
+        "与现行方案不一致之处已逐项核对；如有疑问，请使用最新下发的模板重新填报",
+        "differences from the current scheme are checked item by item; if in doubt, fill in "
+        "the latest template"),
     "unknown-owner": (
         "模板所属的“{owner}”不是本次考核的{what}", "{owner!r} is not a {what_en} of this "
         "assessment",

@@ -27,7 +27,7 @@ from validators.checks import run_checks
 from validators.files import Limits, inspect_file
 from validators.locate import CellMap, locate
 from validators.messages import finding
-from validators.report import ERROR, Issue, Report
+from validators.report import ERROR, WARNING, Issue, Report
 from validators.schema import KINDS, schema_problems
 from validators.tamper import sheet_issues, tamper_issues
 from validators.xlsx_read import WorkbookFile
@@ -167,9 +167,13 @@ def identity_issues(meta: Mapping[str, Any], scheme: Scheme, file: str = "") -> 
     if str(meta.get("format_version")) != FORMAT_VERSION:
         return [finding("format-version", file=file, value=_plain(meta.get("format_version")),
                         params={"got": meta.get("format_version"), "want": FORMAT_VERSION})]
+    found = []
     if str(meta.get("scheme_version")) != scheme.version:
-        return [finding("scheme-version", file=file, value=_plain(meta.get("scheme_version")),
-                        params={"got": meta.get("scheme_version"), "want": scheme.version})]
+        # A warning: what changed between versions (targets, indicators) is checked cell by
+        # cell against the current scheme below.
+        found.append(finding("scheme-version", file=file, severity=WARNING,
+                             value=_plain(meta.get("scheme_version")),
+                             params={"got": meta.get("scheme_version"), "want": scheme.version}))
     if not isinstance(meta.get("layout"), Mapping) or not meta["layout"].get("sheets"):
         return [finding("not-our-template", file=file)]
     if kind == "unit_report" and not any(u.id == meta.get("unit_id") for u in scheme.units):
@@ -182,7 +186,7 @@ def identity_issues(meta: Mapping[str, Any], scheme: Scheme, file: str = "") -> 
         return [finding("unknown-owner", file=file, value=_plain(dept),
                         params={"owner": dept, "what": "牵头评分部门",
                                 "what_en": "scoring lead department"})]
-    return []
+    return found
 
 
 def _plain(value: Any) -> Any:

@@ -259,3 +259,18 @@ def test_docstring_examples(module: str) -> None:
     import importlib
 
     assert doctest.testmod(importlib.import_module(f"validators.{module}")).failed == 0
+
+
+def test_locate_falls_back_to_the_row_then_to_the_parent() -> None:
+    from validators.locate import locate
+
+    cell_map = {"$.items[3].target": ("表", "G11"), "$.items[3].actual": ("表", "I11"),
+                "$.weights": ("权重", "B4"), "$.weights.county.a": ("权重", "D4"),
+                "$.date": ("表", "K4")}
+    assert locate(("items", 3, "actual"), cell_map) == ("表", "I11")
+    assert locate(("items", 3, "indicator_id"), cell_map) == ("表", "G11")  # its row
+    assert locate(("weights", "county"), cell_map) == ("权重", "D4")  # its first part
+    assert locate(("weights", "town"), cell_map) == ("权重", "B4")  # the parent
+    assert locate(("items",), cell_map) == ("表", "G11")
+    assert locate(("contact",), cell_map) == ("", "")
+    assert locate((), cell_map) == ("", "")

@@ -88,7 +88,7 @@ def report_items(doc: Mapping[str, Any], cell_map: CellMap, scheme: Scheme) -> I
         seen.setdefault(ind_id, index)
     for ind in expected:
         if ind.id not in seen:
-            yield finding_at("missing-indicator", ("items",), cell_map, value=ind.id,
+            yield finding_at("missing-indicator", ("items",), cell_map, at=(), value=ind.id,
                              unit_id=unit.id,
                              indicator_id=ind.id, indicator=f"{ind.id} {ind.name}")
 
@@ -227,7 +227,7 @@ def lead_entries(doc: Mapping[str, Any], cell_map: CellMap, scheme: Scheme) -> I
     for ind in owned.values():
         for unit in scheme.units:
             if ind.applies_to(unit.group) and (unit.id, ind.id) not in seen:
-                yield finding_at("missing-entry", ("entries",), cell_map, severity=WARNING,
+                yield finding_at("missing-entry", ("entries",), cell_map, at=(), severity=WARNING,
                                  unit_id=unit.id, indicator_id=ind.id,
                                  what=f"{unit.name}·{ind.id} {ind.name}")
 

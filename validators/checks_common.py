@@ -40,9 +40,10 @@ LABELS = {
 def finding_at(rule: str, path: tuple[str | int, ...], cell_map: CellMap, *,
                key: str | None = None, severity: str = "error", value: Any = None,
                unit_id: str = "", indicator_id: str = "", name: str = "",
-               **params: Any) -> Issue:
-    """A finding at a document path, located through the cell map, labelled in Chinese."""
-    sheet, cell = locate(path, cell_map)
+               at: tuple[str | int, ...] | None = None, **params: Any) -> Issue:
+    """A finding at a document path, located through the cell map (or at the path `at`;
+    () for the whole file), labelled in Chinese."""
+    sheet, cell = locate(path if at is None else at, cell_map)
     field = next((p for p in reversed(path) if isinstance(p, str)), "")
     label = LABELS.get(field, field)
     return finding(rule, key=key, severity=severity, params=params, sheet=sheet, cell=cell,

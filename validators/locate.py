@@ -23,22 +23,21 @@ CellMap = Mapping[str, tuple[str, str]]
 
 def locate(path: Sequence[str | int], cell_map: CellMap | None) -> tuple[str, str]:
     """(sheet, cell) of a document path; else of its first located part (a group's weights
-    start at its first weight); else of its nearest located ancestor (a missing field at its
-    parent's cell); ("", "") if none."""
+    start at its first weight); else of its nearest located ancestor — or, when that is a
+    row without a cell of its own, of the row's first located cell (a missing field at its
+    parent's cell, or in its row); ("", "") if none."""
     if not cell_map:
         return "", ""
-    text = format_json_path(path)
-    where = cell_map.get(text)
-    if where:
-        return where[0], where[1]
-    if path:
-        for key, spot in cell_map.items():
-            if key.startswith((f"{text}.", f"{text}[")):
-                return spot[0], spot[1]
-    for end in range(len(path) - 1, -1, -1):
-        where = cell_map.get(format_json_path(path[:end]))
+    for end in range(len(path), -1, -1):
+        text = format_json_path(path[:end])
+        where = cell_map.get(text)
         if where:
             return where[0], where[1]
+        # The path itself, or a row (…[3]) of an ancestor: its first located part.
+        if end and (end == len(path) or isinstance(path[end - 1], int)):
+            for key, spot in cell_map.items():
+                if key.startswith((f"{text}.", f"{text}[")):
+                    return spot[0], spot[1]
     return "", ""
 
 

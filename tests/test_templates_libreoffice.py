@@ -141,7 +141,7 @@ def _case_book(cases_: list[Case], path: Path) -> tuple[Path, list[tuple[int, Ca
     """One row per case: actual, target, full, rating/count, formula."""
     wb = openpyxl.Workbook()
     ws = wb.active
-    rows = []
+    rows: list[tuple[int, Case]] = []
     for case in cases_:
         row = len(rows) + 2
         refs = Refs(actual=f"A{row}", target=f"B{row}", full=f"C{row}", rating=f"D{row}",

@@ -151,10 +151,10 @@ def test_clerk_typing_in_a_unit_report_is_located(tmp_path: Path) -> None:
         ("C12", "number-range-text"): "error", ("C14", "not-in-list"): "error",
         ("date", "date-as-text"): "warning",
     }
-    for key, severity in expected.items():
-        assert key in by_field, key
-        issue = by_field[key]
-        assert issue.severity == severity
+    for where, level in expected.items():
+        assert where in by_field, where
+        issue = by_field[where]
+        assert issue.severity == level
         assert issue.sheet == "单位自评表" and issue.cell and issue.file == str(path)
         assert issue.label and issue.message_en and issue.hint
     c04 = by_field[("C04", "full-width-number")]

@@ -68,26 +68,34 @@ def _shown(value: Any, column: Col, lang: str) -> Any:
     return value
 
 
+_ERRORS = {  # (Chinese, English) error title and text by column kind
+    "bool": (("请从列表选择", "请选择“是”或“否”。"), ("Choose from the list", "Yes or No.")),
+    "choice": (("请从列表选择", "请从下拉列表中选择。"), ("Choose from the list", "Pick a value.")),
+    "number": (("请输入数字", "此处只能填写数字，如 0.5。"),
+               ("Numbers only", "A number, e.g. 0.5.")),
+    "text": (("内容过长", "内容过长，请精简。"), ("Too long", "The text is too long.")),
+}
+
+
 def _rule(sheet: SheetWriter, column: Col, lang: str) -> Any:
     en = lang == "en"
     title = (column.en if en else column.zh)[:32]
-    note = column.note or ("" if en else f"填写{column.zh}")
-    if column.kind == "bool":
+    prompt = (title, (column.en if en else (column.note or f"填写{column.zh}")))
+    kind = {"integer": "number", "id": "text", "list": "text", "json": "text"}.get(
+        column.kind, column.kind)
+    error = _ERRORS[kind][en]
+    if kind == "bool":
         options = [YES[en], NO[en]]
-        return sheet.rule("bool", lambda: list_rule(
-            (title, note or "Yes / No"), ("请从列表选择", "请选择“是”或“否”。"), options))
-    if column.kind == "choice":
+        return sheet.rule(f"bool:{column.key}", lambda: list_rule(prompt, error, options))
+    if kind == "choice":
         source = f"kh_ids_{column.ref}" if column.ref else None
         return sheet.rule(f"choice:{column.key}", lambda: list_rule(
-            (title, note or "从下拉列表选择"), ("请从列表选择", "请从下拉列表中选择。"),
-            list(column.options), source=source))
-    if column.kind in ("number", "integer"):
+            prompt, error, list(column.options), source=source))
+    if kind == "number":
         return sheet.rule(f"num:{column.key}", lambda: number_rule(
-            (title, note or "只填数字"), ("请输入数字", "此处只能填写数字，如 0.5。"),
-            -1e12, 1e12, integer=column.kind == "integer"))
+            prompt, error, -1e12, 1e12, integer=column.kind == "integer"))
     length = 8000 if column.kind == "json" else 2000
-    return sheet.rule(f"text:{column.key}", lambda: text_rule(
-        (title, note or "文字"), ("内容过长", f"最多 {length} 个字符。"), length))
+    return sheet.rule(f"text:{column.key}", lambda: text_rule(prompt, error, length))
 
 
 def _style(column: Col) -> str:

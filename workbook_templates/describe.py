@@ -116,7 +116,8 @@ def _bonus(ind: Indicator, p: Mapping[str, Any]) -> Text:
 def _rating(ind: Indicator, p: Mapping[str, Any]) -> Text:
     ratings = p.get("ratings") or {}
     zh = "、".join(f"{k} {fmt(float(v) * 100)}%" for k, v in ratings.items())
-    return (f"定性评价：按评定等次得满分的 {zh}", f"Rating: share of full by rating — {zh}")
+    en = ", ".join(f"{k} {fmt(float(v) * 100)}%" for k, v in ratings.items())
+    return (f"定性评价：按评定等次得满分的 {zh}", f"Rating: share of full by rating — {en}")
 
 
 def _ballot(ind: Indicator, p: Mapping[str, Any]) -> Text:

@@ -48,7 +48,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "col.category": ("指标类别", "Category"),
     "col.indicator": ("考核指标", "Indicator"),
     "col.method": ("计分方法及标准", "Scoring rule"),
-    "col.measure": ("计量单位", "Unit of measure"),
+    "col.measure": ("计量单位", "Unit"),
     "col.target": ("目标值", "Target"),
     "col.full": ("满分", "Full score"),
     "col.actual": ("完成值", "Actual"),

@@ -65,11 +65,9 @@ def _param(params: Mapping[str, Any], name: str, default: float | None = None) -
 
 
 def _tol(threshold: float) -> str:
-    """The engine's tolerance for "reaches the target" (kaohe.engine.methods._meets), as text.
-
-    Written as the same product the engine computes (1e-9 × max(1, |threshold|)), so the
-    spreadsheet rounds it exactly as Python does.
-    """
+    """The engine's tolerance for "reaches the target" (methods._meets), as formula text."""
+    # The same product the engine computes, 1e-9 × max(1, |threshold|), so the spreadsheet
+    # rounds it exactly as Python does.
     scale = max(1.0, abs(threshold))
     return "1E-9" if scale == 1.0 else f"1E-9*{lit(scale)}"
 

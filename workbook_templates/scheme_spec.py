@@ -34,8 +34,10 @@ class Col:
 
 @dataclass(frozen=True)
 class Table:
-    """One sheet of rows. shape: list (objects at path), map (nested keys -> value),
-    grouped (group key -> list of objects) or targets (indicator × unit -> target)."""
+    """One sheet of rows; shape: list, map (keys -> value), grouped or targets."""
+
+    # list: objects at `path`; map: nested keys -> value; grouped: group key -> list of
+    # objects; targets: indicator × unit -> target, merged into the indicators.
 
     role: str
     zh: str

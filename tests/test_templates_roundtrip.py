@@ -189,3 +189,25 @@ def test_not_applicable_comes_back(scheme: Scheme, docs: dict[str, Any], templat
                          tmp_path / "na.xlsx")
     read = read_workbook(path)
     assert read.document == doc and read.issues == []
+
+
+def test_a_lead_department_entering_verified_values(tmp_path: Path) -> None:
+    from kaohe.pipeline.documents import default_scheme_document
+    from workbook_templates import build_lead_scores
+
+    doc = default_scheme_document()
+    c05 = next(i for i in doc["indicators"] if i["id"] == "C05")
+    c05["input"] = "lead_department"  # the finance bureau verifies budget revenue itself
+    scheme = Scheme.from_document(doc)
+    path = build_lead_scores(scheme, "czj", tmp_path / "czj.xlsx", generated_at=GENERATED)
+    wb, sheets = data_sheets(path)
+    cell = key_cell(sheets["scores"], "fuyun", "C05.points")
+    assert cell.value.startswith("=IF(ISNUMBER(") and "/70000" in cell.value
+    assert "d_jyj" not in [c.value for c in sheets["scores"]["A"]]  # only counties are scored
+    entries = [{"unit_id": u.id, "indicator_id": "C05", "value": 1000.0 * (n + 40),
+                "rating": None, "count": None, "remarks": "财政决算" if n == 2 else ""}
+               for n, u in enumerate(scheme.units_in("county"))]
+    document = {"kind": "lead_scores", "scheme_id": "altay-2016", "year": 2016,
+                "lead_department": "czj", "entries": entries}
+    read = read_workbook(fill_workbook(path, document, tmp_path / "filled.xlsx"))
+    assert read.document == document and read.issues == []

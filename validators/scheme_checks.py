@@ -148,7 +148,8 @@ def component_weights(doc: Mapping[str, Any]) -> Iterator[Issue]:
         numbers = [as_number(w) for w in shares.values()]
         if shares and None not in numbers:
             total = sum(n for n in numbers if n is not None)
-            if not close(total, 1.0):  # the schema keeps each weight within 0–1
+            # Shares summing to 1, or percentages summing to 100, as schemes are written.
+            if not (close(total, 1.0) or close(total, 100.0)):
                 yield finding_at("weights-sum", ("component_weights", group_id),
                                  value=round(total, 6), total=show(total),
                                  **group_params(doc, group_id))

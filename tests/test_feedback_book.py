@@ -123,6 +123,8 @@ def test_adjustments_with_reasons_and_decisions_and_gates(books: dict, demo: tup
 
 def test_history_section(demo: tuple, tmp_path: Path) -> None:
     results = copy.deepcopy(demo[0])
+    for other in results["units"]:
+        other.pop("history", None)  # the demo's own history; this test plants one unit's
     u = unit(results, "fuyun")
     u["history"] = {"previous_year": 2015, "previous_total": 88.0, "previous_rank": 5,
                     "previous_grade": "一般", "total_change": round(u["total"] - 88.0, 2),

@@ -91,7 +91,7 @@ def test_a_broken_scheme_workbook_gives_located_issues(exported: Path, tmp_path:
         ("indicators", "H6"): "magic",           # C03 method
         ("indicators", "AB11"): "[{min: 0.6}]",  # C08 tiers: broken JSON
         ("units", "E5"): "nowhere",              # burqin's group
-        ("weights", "D4"): 1.5,                  # a weight above 1
+        ("weights", "D4"): 150,                  # a weight above 100
     })
     doc, issues = import_scheme_workbook(broken)
     where = {(i.sheet, i.cell): i for i in issues}

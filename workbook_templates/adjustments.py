@@ -98,11 +98,14 @@ def build_adjustments(scheme: Scheme, path: Path, lang: str = "zh",
     categories = list(dict.fromkeys([*scheme.bonus_caps, "察访核验", "通报批评", "安全生产"]))
     cats_ref = book.list_range("kh_categories", categories)
     year = scheme.year
+    # A register must hold every event of the year: at least 200 rows, more for big schemes.
+    event_rows = max(EVENT_ROWS, 4 * len(scheme.units))
+    decision_rows = max(DECISION_ROWS, len(scheme.units))
     ev = book.sheet("events", tr("sheet.events", lang))
     last = _header(ev, _EVENT_COLS, tr("title.events", lang, year=year), lang, scheme,
                    {"unit": list(units), "indicator_id": list(indicators)})
     rules = _event_rules(ev, en, year, units_ref, inds_ref, cats_ref)
-    for n in range(1, EVENT_ROWS + 1):
+    for n in range(1, event_rows + 1):
         row = _FIRST + n - 1
         ev.key_row(row, f"event:{n}")
         ev.put(row, 2, n, "center")
@@ -110,15 +113,15 @@ def build_adjustments(scheme: Scheme, path: Path, lang: str = "zh",
             style = "input_date" if key == "date" else (
                 "input_text" if key in ("reason", "evidence", "approver") else "input")
             ev.input(row, i, rules[key], style, f"E{n:04d}" if key == "id" else None)
-    ev.span(_FIRST + EVENT_ROWS + 1, 2, last, tr("row.sign_office", lang), "plain")
+    ev.span(_FIRST + event_rows + 1, 2, last, tr("row.sign_office", lang), "plain")
     ev.finish(freeze=f"D{_FIRST}", title_rows=f"{_HEADER}:{_HEADER}",
-              last_row=_FIRST + EVENT_ROWS + 1, last_col=last)
-    ids = f"'{ev.ws.title}'!$C${_FIRST}:$C${_FIRST + EVENT_ROWS - 1}"
+              last_row=_FIRST + event_rows + 1, last_col=last)
+    ids = f"'{ev.ws.title}'!$C${_FIRST}:$C${_FIRST + event_rows - 1}"
     book.wb.defined_names["kh_event_ids"] = DefinedName("kh_event_ids", attr_text=ids)
     de = book.sheet("decisions", tr("sheet.decisions", lang))
     last = _header(de, _DECISION_COLS, tr("title.decisions", lang, year=year), lang, scheme)
     rules = _decision_rules(de, en, year)
-    for n in range(1, DECISION_ROWS + 1):
+    for n in range(1, decision_rows + 1):
         row = _FIRST + n - 1
         de.key_row(row, f"decision:{n}")
         de.put(row, 2, n, "center")
@@ -127,7 +130,7 @@ def build_adjustments(scheme: Scheme, path: Path, lang: str = "zh",
                 "input_text" if key in ("reason", "approver") else "input")
             de.input(row, i, rules[key], style, f"D{n:04d}" if key == "id" else None)
     de.finish(freeze=f"D{_FIRST}", title_rows=f"{_HEADER}:{_HEADER}",
-              last_row=_FIRST + DECISION_ROWS - 1, last_col=last)
+              last_row=_FIRST + decision_rows - 1, last_col=last)
     return book.save(path)
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from kaohe.engine import Documents, Scheme, score
+from kaohe.engine.model import LeadDepartment, Unit
 from kaohe.pipeline.documents import documents_from
 from validators.report import ERROR, WARNING, Issue, Report
 
@@ -111,9 +112,9 @@ def examine(path: Path, scheme: Scheme) -> Submission:
 
 
 def _mtime(path: Path) -> str:
-    from datetime import datetime, timezone
+    from datetime import UTC, datetime
 
-    return datetime.fromtimestamp(os.stat(path).st_mtime, tz=timezone.utc).isoformat()
+    return datetime.fromtimestamp(os.stat(path).st_mtime, tz=UTC).isoformat()
 
 
 _WORKER_SCHEME: Scheme | None = None
@@ -167,7 +168,8 @@ def _resolve_duplicates(subs: list[Submission]) -> list[Issue]:
             "duplicate-submission",
             f"“{owner}” 有 {len(group)} 份{_KIND_ZH.get(kind, kind)}：{names}；"
             f"采用较新的 {Path(newest.path).name}（{newest.stamp}）",
-            f"{owner!r} has {len(group)} {kind} submissions: {', '.join(Path(s.path).name for s in group)};"
+            f"{owner!r} has {len(group)} {kind} submissions: "
+            f"{', '.join(Path(s.path).name for s in group)};"
             f" the newer {Path(newest.path).name} ({newest.stamp}) is used",
             severity=WARNING, file=newest.path, unit_id=owner if kind == "unit_report" else "",
             hint="请确认采用的版本；多余的文件请移出收集文件夹",
@@ -233,7 +235,8 @@ def consolidate_folder(folder: Path, scheme: Scheme, *, workers: int = 2,
 
 
 def _owner_name(scheme: Scheme, owner: str | None) -> str:
-    for item in (*scheme.units, *scheme.lead_departments):
+    owners: tuple[Unit | LeadDepartment, ...] = (*scheme.units, *scheme.lead_departments)
+    for item in owners:
         if item.id == owner:
             return item.name
     return ""

@@ -27,6 +27,7 @@ from validators.checks_common import (
     IMPLAUSIBLE_RATIO,
     RATE_METHODS,
     Check,
+    Where,
     as_number,
     completion_rate,
     finding_at,
@@ -127,7 +128,7 @@ def report_actuals(doc: Mapping[str, Any], cell_map: CellMap, scheme: Scheme) ->
         ind = indicators.get(str(item.get("indicator_id")))
         if ind is None:
             continue
-        where = {"unit_id": unit_id, "indicator_id": ind.id, "name": ind.name}
+        where: Where = {"unit_id": unit_id, "indicator_id": ind.id, "name": ind.name}
         actual = as_number(item.get("actual"))
         if item.get("not_applicable") is True:
             if actual is not None:
@@ -234,7 +235,8 @@ def lead_entries(doc: Mapping[str, Any], cell_map: CellMap, scheme: Scheme) -> I
 
 def _lead_value(entry: Mapping[str, Any], index: int, ind: Indicator, unit: Unit,
                 cell_map: CellMap) -> Iterator[Issue]:
-    where = {"unit_id": unit.id, "indicator_id": ind.id, "name": f"{unit.name}·{ind.name}"}
+    where: Where = {"unit_id": unit.id, "indicator_id": ind.id,
+                    "name": f"{unit.name}·{ind.name}"}
     field = ("rating" if ind.method == "rating" else
              "count" if ind.method in ("deduction", "bonus") else "value")
     value = entry.get(field)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterator, Mapping
 from datetime import date
-from typing import Any
+from typing import Any, TypedDict
 
 from kaohe.engine.model import Indicator, Scheme, Unit
 from validators.locate import CellMap, locate
@@ -13,11 +13,20 @@ from validators.messages import finding
 from validators.report import Issue
 from validators.schema import format_json_path
 
-__all__ = ["Check", "COUNT_UNITS", "RATE_METHODS", "IMPLAUSIBLE_RATIO", "EVIDENCE_EVENTS",
+__all__ = ["Check", "Where", "COUNT_UNITS", "RATE_METHODS", "IMPLAUSIBLE_RATIO", "EVIDENCE_EVENTS",
            "LABELS", "finding_at", "rows_of", "as_number", "counts_of", "is_blank", "show",
            "units_by_id", "indicators_by_id", "unknown_unit", "iso_date", "completion_rate"]
 
 Check = Callable[[Mapping[str, Any], CellMap, Scheme], Iterator[Issue]]
+
+
+class Where(TypedDict, total=False):
+    """Who a finding concerns, passed on to `finding_at` as ``**where``."""
+
+    unit_id: str
+    indicator_id: str
+    name: str
+
 
 #: Measure units that cannot be negative (people, items, money …).
 COUNT_UNITS = frozenset({"人", "项", "个", "万元", "元", "亿元", "起", "次", "家", "户", "件",

@@ -9,6 +9,7 @@ from typing import Any
 from kaohe.engine.model import Scheme
 from validators.checks_common import (
     EVIDENCE_EVENTS,
+    Where,
     as_number,
     counts_of,
     finding_at,
@@ -38,7 +39,7 @@ def adjustment_events(doc: Mapping[str, Any], cell_map: CellMap,
     first, last = date(scheme.year, 1, 1), date(scheme.year, 12, 31)
     for index, event in rows_of(doc, "events"):
         unit_id = str(event.get("unit_id"))
-        where = {"unit_id": unit_id, "name": str(event.get("id", ""))}
+        where: Where = {"unit_id": unit_id, "name": str(event.get("id", ""))}
         event_id = event.get("id")
         if isinstance(event_id, str):
             if event_id in seen:
@@ -70,7 +71,7 @@ def adjustment_events(doc: Mapping[str, Any], cell_map: CellMap,
 
 
 def _bonus_cap(event: Mapping[str, Any], index: int, scheme: Scheme, cell_map: CellMap,
-               where: Mapping[str, Any]) -> Iterator[Issue]:
+               where: Where) -> Iterator[Issue]:
     category, points = event.get("category"), as_number(event.get("points"))
     if not scheme.bonus_caps or not isinstance(category, str):
         return
@@ -93,7 +94,7 @@ def adjustment_decisions(doc: Mapping[str, Any], cell_map: CellMap,
     events = {e.get("id"): e for _, e in rows_of(doc, "events")}
     for index, decision in rows_of(doc, "decisions"):
         event = events.get(decision.get("event_id"))
-        where = {"name": str(decision.get("id", ""))}
+        where: Where = {"name": str(decision.get("id", ""))}
         if event is None:
             yield finding_at("unknown-event", ("decisions", index, "event_id"), cell_map,
                              value=decision.get("event_id"), event=decision.get("event_id"),

@@ -22,7 +22,8 @@ def apply_gates(scheme: Scheme, unit: dict[str, Any]) -> None:
     gates: list[dict[str, Any]] = []
     share = scheme.gates.region_loss_share
     for row in unit["indicators"]:
-        if row["region_assigned"] and row["applicable"] and row["lost"] > share * row["full_score"] + 1e-9:
+        if (row["region_assigned"] and row["applicable"]
+                and row["lost"] > share * row["full_score"] + 1e-9):
             lost_share = row["lost"] / row["full_score"]
             gates.append({
                 "gate": "region-loss", "indicator_id": row["indicator_id"],
@@ -38,7 +39,8 @@ def apply_gates(scheme: Scheme, unit: dict[str, Any]) -> None:
                 and scheme.gates.notification_disqualifies:
             gates.append({
                 "gate": "region-notification", "event_id": event["id"],
-                "reason": f"察访核验受到全疆通报（{event.get('date', '')} {event.get('reason', '')}），"
+                "reason": f"察访核验受到全疆通报（{event.get('date', '')} "
+                          f"{event.get('reason', '')}），"
                           "取消评优资格",
                 "reason_en": f"named in a region-wide notification ({event.get('date', '')}, "
                              f"event {event['id']}): not eligible for the top grade"})
@@ -75,7 +77,8 @@ def rank_and_grade(scheme: Scheme, units: Sequence[dict[str, Any]]) -> list[dict
         for comp_id, value in unit["components"].items():
             unit.setdefault("component_details", {}).setdefault(comp_id, {})["score"] = value
         unit["total"] = round_score(unit["total"], digits, mode)
-        unit["components"] = {k: round_score(v, digits, mode) for k, v in unit["components"].items()}
+        unit["components"] = {k: round_score(v, digits, mode)
+                              for k, v in unit["components"].items()}
         unit["score_rate"] = round_score(unit["total"] / 100, 4, mode)
     for group in scheme.groups:
         members = [u for u in units if u["group"] == group.id]
@@ -103,7 +106,8 @@ def _grade(scheme: Scheme, group_id: str, members: list[dict[str, Any]]) -> None
     for unit in members:
         if grades.index(unit["grade"]) == 0 and not unit["top_grade_eligible"]:
             _demote(unit, grades[1] if len(grades) > 1 else grades[0],
-                    "触发评优限制条件，不参评最高等次", "a gate removes eligibility for the top grade")
+                    "触发评优限制条件，不参评最高等次",
+                    "a gate removes eligibility for the top grade")
         if unit["veto"]:
             cap = scheme.gates.veto_grade or grades[-1]
             if grades.index(unit["grade"]) < grades.index(cap):

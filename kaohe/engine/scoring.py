@@ -117,7 +117,8 @@ def _score_one(ind: Indicator, unit: Unit, cell: RawInput, peers: tuple[float, .
         raise  # a broken scheme stops the run; it is not a unit's missing data
     except KaoheError as exc:  # MissingInput, or an unknown rating label
         row.update(points=0.0, lost=ind.full_score, missing=True,
-                   explanation=f"{exc.message}，按 0 分计", explanation_en=f"{exc.message_en}: 0 points")
+                   explanation=f"{exc.message}，按 0 分计",
+                   explanation_en=f"{exc.message_en}: 0 points")
         return row
     row["inputs"].update({k: v for k, v in scored.used.items() if k not in row["inputs"]})
     row.update(points=scored.points, lost=max(ind.full_score - scored.points, 0.0),
@@ -224,7 +225,8 @@ def _satisfaction_component(scheme: Scheme, tally: Mapping[str, Any] | None) -> 
                            "explanation_en": scored.explanation_en}
 
 
-def _conduct_component(scheme: Scheme, tallies: Mapping[str, Mapping[str, Any]]) -> tuple[float, dict]:
+def _conduct_component(scheme: Scheme,
+                       tallies: Mapping[str, Mapping[str, Any]]) -> tuple[float, dict]:
     params = {"grades": dict(scheme.ballot_grades)}
     by_group: dict[str, float] = {}
     lines, lines_en = [], []
@@ -254,7 +256,8 @@ def _conduct_component(scheme: Scheme, tallies: Mapping[str, Mapping[str, Any]])
         "explanation_en": f"({' + '.join(lines_en)}) / {fmt(weight, 4)} = {fmt(score)}"}
     if missing:
         names = [r.name for r in scheme.rater_groups if r.id in missing]
-        detail["note"] = f"缺少 {'、'.join(names)} 的测评票，其余测评主体权重按比例放大（权重和 {fmt(weight, 4)}）"
+        detail["note"] = (f"缺少 {'、'.join(names)} 的测评票，其余测评主体权重按比例放大"
+                          f"（权重和 {fmt(weight, 4)}）")
         detail["note_en"] = (f"no ballots from {', '.join(missing)}: the other rater weights "
                              f"were renormalised (sum {fmt(weight, 4)})")
     return score, detail
@@ -272,7 +275,8 @@ def _adjust(scheme: Scheme, events: list[dict[str, Any]]
     deduction = 0.0
     for event in events:
         points = float(event.get("points") or 0.0)
-        row = {"event_id": event["id"], "type": event["type"], "category": event.get("category", ""),
+        row = {"event_id": event["id"], "type": event["type"],
+               "category": event.get("category", ""),
                "date": event.get("date"), "reason": event.get("reason", ""),
                "evidence": event.get("evidence", ""), "approver": event.get("approver", ""),
                "region_wide": bool(event.get("region_wide")), "points": points,
@@ -299,7 +303,8 @@ def _adjust(scheme: Scheme, events: list[dict[str, Any]]
         notes_en.append(f"bonus total {fmt(bonus)} over the cap {fmt(scheme.bonus_cap_total)}")
         bonus = float(scheme.bonus_cap_total)
     if scheme.deduction_cap_total is not None and deduction > scheme.deduction_cap_total:
-        notes.append(f"扣分合计 {fmt(deduction)} 超过上限 {fmt(scheme.deduction_cap_total)}，按上限计")
+        notes.append(f"扣分合计 {fmt(deduction)} 超过上限 "
+                     f"{fmt(scheme.deduction_cap_total)}，按上限计")
         notes_en.append(f"deductions {fmt(deduction)} over the cap "
                         f"{fmt(scheme.deduction_cap_total)}")
         deduction = float(scheme.deduction_cap_total)
@@ -337,7 +342,8 @@ def _routine_by_unit(doc: Mapping[str, Any] | None) -> dict[str, dict[str, float
 
 
 def _ballots_by_unit(doc: Mapping[str, Any] | None
-                     ) -> tuple[dict[str, dict[str, Mapping[str, Any]]], dict[str, Mapping[str, Any]]]:
+                     ) -> tuple[dict[str, dict[str, Mapping[str, Any]]],
+                                dict[str, Mapping[str, Any]]]:
     conduct: dict[str, dict[str, Mapping[str, Any]]] = defaultdict(dict)
     satisfaction: dict[str, Mapping[str, Any]] = {}
     for tally in (doc or {}).get("conduct", []):

@@ -1,4 +1,5 @@
-"""kaohe (考核): templates, validation, scoring and consolidated rankings for comprehensive assessment."""
+"""kaohe (考核): templates, validation, scoring and consolidated rankings for comprehensive
+assessment."""
 
 from kaohe.errors import KaoheError
 

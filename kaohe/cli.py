@@ -1,4 +1,5 @@
-"""The `kaohe` command line: thin verbs over kaohe.pipeline; errors become messages, not tracebacks."""
+"""The `kaohe` command line: thin verbs over kaohe.pipeline; errors become messages, not
+tracebacks."""
 
 from __future__ import annotations
 
@@ -49,7 +50,8 @@ def main(lang: str) -> None:
               help="Folder for everything the demo writes.")
 @click.option("--units", type=click.IntRange(1, 100000), default=None,
               help="Number of units (default: the scheme's 34).")
-@click.option("--seed", type=int, default=2016, show_default=True, help="Seed of the synthetic data.")
+@click.option("--seed", type=int, default=2016, show_default=True,
+              help="Seed of the synthetic data.")
 @friendly
 def demo(out: Path, units: int | None, seed: int) -> None:
     """Run the whole path on the embedded illustrative scheme and synthetic data.
@@ -66,7 +68,8 @@ def demo(out: Path, units: int | None, seed: int) -> None:
 
 
 @main.command("score")
-@click.option("--scheme", "scheme_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+@click.option("--scheme", "scheme_path",
+              type=click.Path(exists=True, dir_okay=False, path_type=Path),
               default=None, help="Scheme JSON (default: the embedded illustrative scheme).")
 @click.option("--data", "data_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
               required=True, help="Folder of JSON documents (unit_report, lead_scores, …).")

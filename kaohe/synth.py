@@ -32,7 +32,8 @@ def scale_scheme(doc: Mapping[str, Any], n_units: int) -> dict[str, Any]:
     units = []
     for g in groups:
         for i in range(counts[g]):
-            units.append({"id": f"{g}_{i + 1:04d}", "name": f"示例{_group_name(doc, g)}单位{i + 1:04d}",
+            units.append({"id": f"{g}_{i + 1:04d}",
+                          "name": f"示例{_group_name(doc, g)}单位{i + 1:04d}",
                           "name_en": f"Sample {g} unit {i + 1}", "group": g})
     out["units"] = units
     for ind in out["indicators"]:
@@ -150,7 +151,8 @@ def _adjustments(scheme: Scheme, quality: Mapping[str, float],
     year = scheme.year
     units = list(scheme.units)
 
-    def add(unit_id: str, type_: str, category: str, points: float, reason: str, **extra: Any) -> str:
+    def add(unit_id: str, type_: str, category: str, points: float, reason: str,
+            **extra: Any) -> str:
         event_id = f"E{len(events) + 1:04d}"
         events.append({"id": event_id, "unit_id": unit_id,
                        "date": f"{year}-{rng.randint(3, 11):02d}-{rng.randint(1, 28):02d}",

@@ -35,7 +35,8 @@ def consolidate_cmd(folder: Path, scheme_path: Path | None, out: Path | None,
 
     Exit code 0: clean (warnings allowed); 1: some files rejected or missing; 2: nothing usable.
 
-    Example: kaohe consolidate submissions/ --out results.xlsx --json results.json --db history.sqlite
+    Example: kaohe consolidate submissions/ --out results.xlsx --json results.json
+    --db history.sqlite
     """
     from kaohe.pipeline.consolidate import run_consolidation
 

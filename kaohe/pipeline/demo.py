@@ -156,7 +156,8 @@ def _revision_text(store: Any, year: int, lang: str) -> str:
     runs = store.runs(year)
     latest, base = runs[-1], runs[-1].base_run_id
     changes = store.diff(base, latest.run_id) if base else []
-    head = (["单位", "名次", "等次", "总分"] if lang == "zh" else ["unit", "rank", "grade", "total"])
+    head = (["单位", "名次", "等次", "总分"] if lang == "zh"
+            else ["unit", "rank", "grade", "total"])
     rows = [[c.unit_name, f"{c.old_rank} → {c.new_rank}", f"{c.old_grade} → {c.new_grade}",
              f"{c.old_total} → {c.new_total}"] for c in changes]
     title = (f"修订 revision {latest.run_id}（基于 {base}）: {latest.reason}"

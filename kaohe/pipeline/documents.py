@@ -38,7 +38,8 @@ def load_scheme(path: Path | None = None) -> Scheme:
     try:
         doc = read_json(Path(path))
     except (OSError, ValueError) as exc:
-        raise KaoheError(f"无法读取考核方案 {path}：{exc}", f"cannot read scheme {path}: {exc}") from exc
+        raise KaoheError(f"无法读取考核方案 {path}：{exc}",
+                         f"cannot read scheme {path}: {exc}") from exc
     return scheme_from_document(doc)
 
 
@@ -70,6 +71,7 @@ def load_data_dir(directory: Path) -> Documents:
         try:
             validate_document(doc)
         except KaoheError as exc:
-            raise KaoheError(f"{path.name}: {exc.message}", f"{path.name}: {exc.message_en}") from exc
+            raise KaoheError(f"{path.name}: {exc.message}",
+                             f"{path.name}: {exc.message_en}") from exc
         docs.append(doc)
     return documents_from(docs)

@@ -35,7 +35,8 @@ def ranking_tables(results: Mapping[str, Any], lang: str = "zh") -> str:
             if unit["group"] != group["id"]:
                 continue
             gates = "; ".join(gate_label(g, lang) for g in unit["gates"]) or "—"
-            name = unit["unit_name"] if lang == "zh" else (unit.get("unit_name_en") or unit["unit_id"])
+            name = (unit["unit_name"] if lang == "zh"
+                    else (unit.get("unit_name_en") or unit["unit_id"]))
             rows.append([unit["rank"], name, f"{unit['total']:.2f}", unit["grade"], gates])
         title = group["name"] if lang == "zh" else (group.get("name_en") or group["id"])
         blocks.append(f"\n{title} ({group['id']})\n" + table(_HEAD[lang], rows))
@@ -72,7 +73,8 @@ def consolidation_summary(run: Any, lang: str = "zh") -> str:
     for issue in run.batch_issues:
         parts.append(("注意: " if zh else "note: ") + issue.text(lang))
     used = sum(1 for s in run.submissions if s.accepted)
-    parts.append((f"\n共 {len(run.submissions)} 个文件，采用 {used} 个，退回 {len(run.rejected)} 个；"
+    parts.append((f"\n共 {len(run.submissions)} 个文件，采用 {used} 个，"
+                  f"退回 {len(run.rejected)} 个；"
                   f"计分单位 {len(run.results['units'])} 个，未计分 {len(not_scored)} 个")
                  if zh else
                  (f"\n{len(run.submissions)} files, {used} used, {len(run.rejected)} rejected; "

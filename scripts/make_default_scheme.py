@@ -71,9 +71,9 @@ RATINGS = {"好": 1.0, "较好": 0.85, "一般": 0.7, "较差": 0.5}
 DEPT_GROUPS = list(DEPARTMENTS)
 
 
-def ind(id_, name, name_en, category, full, method, lead, *, groups, params=None, direction="higher",
-        input_="unit_report", region=False, constraint=False, measure_unit="", target=None,
-        targets=None, evidence_over=None):
+def ind(id_, name, name_en, category, full, method, lead, *, groups, params=None,
+        direction="higher", input_="unit_report", region=False, constraint=False,
+        measure_unit="", target=None, targets=None, evidence_over=None):
     """One indicator document; keyword names mirror the schema."""
     doc = {
         "id": id_, "name": name, "name_en": name_en, "category": category,
@@ -132,8 +132,8 @@ def county_indicators():
         ind("C11", "单位GDP能耗降低", "Energy use per unit of GDP reduced", "生态环保", 4,
             "pass_fail", "fgw", groups=g, params={"fail_points": 0}, region=True,
             constraint=True, measure_unit="%", target=3.0),
-        ind("C12", "空气质量优良天数比例", "Days of good air quality", "生态环保", 5, "tiered", "hbj",
-            groups=g, constraint=True, measure_unit="%",
+        ind("C12", "空气质量优良天数比例", "Days of good air quality", "生态环保", 5, "tiered",
+            "hbj", groups=g, constraint=True, measure_unit="%",
             params={"basis": "value", "interpolate": False,
                     "tiers": [{"min": 80, "points": 2}, {"min": 90, "points": 4},
                               {"min": 95, "points": 5}]}),
@@ -228,7 +228,8 @@ def scheme():
         "rater_groups": [
             {"id": "superiors", "name": "地委行署领导", "name_en": "Prefecture leaders",
              "weight": 0.35},
-            {"id": "peers", "name": "县级领导干部", "name_en": "County-level cadres", "weight": 0.25},
+            {"id": "peers", "name": "县级领导干部", "name_en": "County-level cadres",
+             "weight": 0.25},
             {"id": "staff", "name": "本单位干部职工", "name_en": "Own staff", "weight": 0.2},
             {"id": "public", "name": "服务对象和群众代表", "name_en": "Public representatives",
              "weight": 0.2},

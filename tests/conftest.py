@@ -47,7 +47,8 @@ def small_scheme_doc(**overrides: Any) -> dict[str, Any]:
         "routine": {"periods": ["Q1", "Q2", "Q3", "Q4"]},
         "adjustments": {"bonus_caps": {"荣誉表彰": 2}, "bonus_cap_total": 3,
                         "deduction_cap_total": None},
-        "gates": {"region_loss_share": 0.2, "notification_disqualifies": True, "veto_grade": "较差"},
+        "gates": {"region_loss_share": 0.2, "notification_disqualifies": True,
+                  "veto_grade": "较差"},
         "grading": {"grades": ["好", "较好", "一般", "较差"],
                     "bands": {g: [{"grade": "好", "min": 90}, {"grade": "较好", "min": 80},
                                   {"grade": "一般", "min": 60}, {"grade": "较差", "min": 0}]

@@ -137,7 +137,8 @@ def test_round_score(value: float, digits: int, mode: str, expected: float) -> N
 
 
 @pytest.mark.parametrize(("value", "mode", "expected"), [
-    (7 * 0.3, "floor", 2), (7 * 0.3, "ceil", 3), (2.5, "round_half_up", 3), (0.1 * 3 * 10, "floor", 3),
+    (7 * 0.3, "floor", 2), (7 * 0.3, "ceil", 3), (2.5, "round_half_up", 3),
+    (0.1 * 3 * 10, "floor", 3),
 ])
 def test_round_count(value: float, mode: str, expected: int) -> None:
     assert round_count(value, mode) == expected

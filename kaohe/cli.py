@@ -93,6 +93,7 @@ def score_cmd(scheme_path: Path | None, data_dir: Path, out: Path) -> None:
 
 
 def current_lang() -> str:
+    """The language chosen with the root command's --lang option ("zh" unless given)."""
     return str(click.get_current_context().find_root().params.get("lang", "zh"))
 
 

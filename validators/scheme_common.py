@@ -53,6 +53,7 @@ def as_number(value: Any) -> float | None:
 def finding_at(rule: str, path: tuple[str | int, ...], *, key: str | None = None,
         severity: str = "error", value: Any = None, indicator_id: str = "",
         unit_id: str = "", **params: Any) -> Issue:
+    """A finding on the scheme document at a JSON path; list parameters read as 甲、乙 / a, b."""
     field = next((p for p in reversed(path) if isinstance(p, str)), "")
     for name, value in list(params.items()):
         if isinstance(value, (list, tuple, set)):  # lists read as 甲、乙 / a, b

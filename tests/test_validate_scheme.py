@@ -198,3 +198,10 @@ def test_a_scheme_workbook_is_checked_at_its_cells(tmp_path) -> None:
     # The group's weights are located at the group's cell (its first row).
     assert report.flatten(["sheet", "cell", "rule"]) == [["部分权重", "B4", "weights-sum"]]
     assert "“县市” 的构成权重合计为 1.05" in report.issues[0].message
+
+
+def test_a_finding_keeps_the_offending_value_not_a_message_parameter() -> None:
+    from validators.scheme_common import finding_at
+
+    issue = finding_at("duplicate-id", ("units", 4, "id"), value="u1", id="u1", first=2, row=5)
+    assert issue.value == "u1"

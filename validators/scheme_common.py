@@ -51,13 +51,13 @@ def as_number(value: Any) -> float | None:
 
 
 def finding_at(rule: str, path: tuple[str | int, ...], *, key: str | None = None,
-        severity: str = "error", value: Any = None, indicator_id: str = "",
-        unit_id: str = "", **params: Any) -> Issue:
+               severity: str = "error", value: Any = None, indicator_id: str = "",
+               unit_id: str = "", **params: Any) -> Issue:
     """A finding on the scheme document at a JSON path; list parameters read as 甲、乙 / a, b."""
     field = next((p for p in reversed(path) if isinstance(p, str)), "")
-    for name, value in list(params.items()):
-        if isinstance(value, (list, tuple, set)):  # lists read as 甲、乙 / a, b
-            shown = [str(v) for v in value] or ["（无）"]
+    for name, param in list(params.items()):
+        if isinstance(param, (list, tuple, set)):  # lists read as 甲、乙 / a, b
+            shown = [str(v) for v in param] or ["（无）"]
             params[name], params[f"{name}_en"] = "、".join(shown), ", ".join(shown)
     return finding(rule, key=key, severity=severity, params=params,
                    json_path=format_json_path(path), field=field, value=plain(value),

@@ -14,27 +14,30 @@ __all__ = ["COMMANDS"]
 _SCHEME = click.option("--scheme", "scheme_path",
                        type=click.Path(exists=True, dir_okay=False, path_type=Path),
                        default=None,
-                       help="Scheme JSON (default: the embedded illustrative scheme).")
+                       help="Scheme JSON or scheme workbook (default: the embedded scheme).")
 
 
 @click.command("templates")
+@click.argument("scheme_file", required=False,
+                type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @_SCHEME
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
               help="Folder for the templates (created if missing).")
 @friendly
-def templates(scheme_path: Path | None, out: Path) -> None:
+def templates(scheme_file: Path | None, scheme_path: Path | None, out: Path) -> None:
     """Write every Excel template of a scheme for clerks to fill in.
 
     考核方案.xlsx, one 单位自评表 per unit, one 牵头部门评分表 per lead department,
     加扣分登记表, 平时考核汇总表 and 民主测评及满意度统计表; Chinese by default, English
-    with `kaohe --lang en templates`.
+    with `kaohe --lang en templates`. SCHEME_FILE (or --scheme) is a scheme JSON or an
+    edited scheme workbook (考核方案.xlsx); without it, the embedded illustrative scheme.
 
-    Example: kaohe templates --out templates
+    Example: kaohe templates 考核方案.xlsx --out templates
     """
     from kaohe.pipeline.documents import load_scheme
     from workbook_templates.build import build_templates
 
-    scheme = load_scheme(scheme_path)
+    scheme = load_scheme(scheme_file or scheme_path)
 
     def progress(done: int, total: int) -> None:
         click.echo(f"\r模板 templates {done}/{total}", nl=done == total, err=True)

@@ -32,11 +32,24 @@ def scheme_from_document(doc: Mapping[str, Any]) -> Scheme:
 
 
 def load_scheme(path: Path | None = None) -> Scheme:
-    """Load and validate a scheme JSON file; None gives the embedded default."""
+    """Load and validate a scheme: a JSON file, an edited scheme workbook (.xlsx), or None for
+    the embedded default. A workbook with problems raises KaoheError naming sheet and cell."""
     if path is None:
         return scheme_from_document(default_scheme_document())
+    path = Path(path)
+    if path.suffix.lower() in {".xlsx", ".xlsm"}:
+        from workbook_templates import import_scheme_workbook
+
+        doc, issues = import_scheme_workbook(path)
+        errors = [i for i in issues if i.severity == "error"]
+        if errors:
+            shown = errors[:5]
+            raise KaoheError("考核方案工作簿有误：" + "；".join(i.text("zh") for i in shown),
+                             "the scheme workbook has problems: "
+                             + "; ".join(i.text("en") for i in shown))
+        return scheme_from_document(doc)
     try:
-        doc = read_json(Path(path))
+        doc = read_json(path)
     except (OSError, ValueError) as exc:
         raise KaoheError(f"无法读取考核方案 {path}：{exc}",
                          f"cannot read scheme {path}: {exc}") from exc

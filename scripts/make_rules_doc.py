@@ -1,0 +1,43 @@
+"""Writes docs/validation.md: every validation rule with the message and hint a clerk reads.
+
+Run: python scripts/make_rules_doc.py   (tests/test_rules_doc.py checks the file is current)
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+OUT = ROOT / "docs" / "validation.md"
+
+HEAD = """# Validation rules
+
+Every finding that `kaohe validate`, `kaohe consolidate`, the add-in's 校验结果 sheet and
+`kaohe scheme import` report carries a stable rule slug, the file, sheet and cell, a message
+and a fix hint in Chinese and English. This page lists them all; it is generated from
+`validators/messages*.py` by `scripts/make_rules_doc.py` (a test keeps it current).
+Braces such as `{value}` are filled in with the facts of each finding.
+
+| rule | 问题 | 修改建议 | message | hint |
+|---|---|---|---|---|
+"""
+
+
+def render() -> str:
+    """The whole page as text."""
+    from validators.messages import MESSAGES
+
+    def cell(text: str) -> str:
+        return text.replace("|", "\\|").replace("\n", " ")
+
+    rows = [f"| `{key}` | {cell(zh)} | {cell(hint)} | {cell(en)} | {cell(hint_en)} |"
+            for key, (zh, en, hint, hint_en) in sorted(MESSAGES.items())]
+    return HEAD + "\n".join(rows) + "\n"
+
+
+if __name__ == "__main__":
+    OUT.write_text(render(), encoding="utf-8")
+    print(OUT)

@@ -17,8 +17,10 @@ HEAD = """# Validation rules
 
 Every finding that `kaohe validate`, `kaohe consolidate`, the add-in's 校验结果 sheet and
 `kaohe scheme import` report carries a stable rule slug, the file, sheet and cell, a message
-and a fix hint in Chinese and English. This page lists them all; it is generated from
-`validators/messages*.py` by `scripts/make_rules_doc.py` (a test keeps it current).
+and a fix hint in Chinese and English. This page lists the validators' rules; it is generated
+from `validators/messages*.py` by `scripts/make_rules_doc.py` (a test keeps it current). The
+template reader's own value findings (number-as-text, full-width-number, percent-sign,
+approximate-number …) come with their texts from `workbook_templates/values.py`.
 Braces such as `{value}` are filled in with the facts of each finding.
 
 | rule | 问题 | 修改建议 | message | hint |

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable, Iterable, Sequence
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -201,12 +203,32 @@ def _missing(scheme: Scheme, accepted: Iterable[Submission]) -> list[dict[str, A
     return missing
 
 
+@contextmanager
+def _timed(timings: dict[str, float] | None, phase: str) -> Iterator[None]:
+    """Add the wall time of the block to timings[phase] (for the benchmark's per-phase note)."""
+    start = time.perf_counter()
+    try:
+        yield
+    finally:
+        if timings is not None:
+            timings[phase] = timings.get(phase, 0.0) + time.perf_counter() - start
+
+
 def consolidate_folder(folder: Path, scheme: Scheme, *, workers: int = 2,
-                       progress: Callable[[int, int], None] = lambda n, total: None
-                       ) -> Consolidation:
-    """Examine every file under folder, score the units whose submissions are usable."""
-    paths = discover(folder)
-    subs = _examine_all(paths, scheme, workers, progress)
+                       progress: Callable[[int, int], None] = lambda n, total: None,
+                       timings: dict[str, float] | None = None) -> Consolidation:
+    """Examine every file under folder, score the units whose submissions are usable.
+
+    `timings`, when given, receives the wall time of each phase (examine, score) in seconds.
+    """
+    with _timed(timings, "examine"):
+        paths = discover(folder)
+        subs = _examine_all(paths, scheme, workers, progress)
+    with _timed(timings, "score"):
+        return _consolidate(scheme, subs)
+
+
+def _consolidate(scheme: Scheme, subs: list[Submission]) -> Consolidation:
     batch = _resolve_duplicates(subs)
     accepted = [s for s in subs if s.accepted]
     missing = _missing(scheme, accepted)
@@ -247,39 +269,50 @@ def run_consolidation(folder: Path, *, scheme_path: Path | None = None,
                       db: str | None = None, feedback: Path | None = None,
                       year: int | None = None, reason: str = "", lang: str = "zh",
                       workers: int = 2, echo: Callable[[str], Any] = print,
-                      progress: Callable[[int, int], None] = lambda n, total: None
-                      ) -> tuple[int, dict[str, Any]]:
-    """The whole consolidation as the command runs it; returns (exit code, results)."""
+                      progress: Callable[[int, int], None] = lambda n, total: None,
+                      timings: dict[str, float] | None = None) -> tuple[int, dict[str, Any]]:
+    """The whole consolidation as the command runs it; returns (exit code, results).
+
+    `timings`, when given, receives the wall time of each phase in seconds: load (the
+    scheme), examine, score, store, write_json, write_xlsx, feedback.
+    """
     from kaohe.errors import KaoheError
     from kaohe.pipeline.documents import load_scheme
     from kaohe.pipeline.io import write_json
     from kaohe.pipeline.summary import consolidation_summary
 
-    scheme = load_scheme(scheme_path)
+    with _timed(timings, "load"):
+        scheme = load_scheme(scheme_path)
     if year is not None and year != scheme.year:
         raise KaoheError(f"方案年度为 {scheme.year}，与 --year {year} 不符",
                          f"the scheme is for {scheme.year}, not --year {year}")
-    run = consolidate_folder(folder, scheme, workers=workers, progress=progress)
+    run = consolidate_folder(folder, scheme, workers=workers, progress=progress,
+                             timings=timings)
     results = run.results
     if db:
         from kaohe.store import open_store
 
-        store = open_store(db)
-        results = run.results = store.annotate(results)
-        record = store.record_run(dict(scheme.document), results,
-                                  inputs=[_input_row(s) for s in run.submissions],
-                                  reason=reason or "", reason_en=reason or "")
-        results["run"] = {"run_id": record.run_id, "revision": record.revision}
+        with _timed(timings, "store"):
+            store = open_store(db)
+            results = run.results = store.annotate(results)
+            record = store.record_run(dict(scheme.document), results,
+                                      inputs=[_input_row(s) for s in run.submissions],
+                                      reason=reason or "", reason_en=reason or "")
+            results["run"] = {"run_id": record.run_id, "revision": record.revision}
     if json_out:
-        write_json(json_out, results)
+        with _timed(timings, "write_json"):
+            write_json(json_out, results)
     if out:
         from workbook_templates.results_book import write_results_workbook
 
-        write_results_workbook(results, out, lang=lang, rejected=run.rejected, missing=run.missing)
+        with _timed(timings, "write_xlsx"):
+            write_results_workbook(results, out, lang=lang, rejected=run.rejected,
+                                   missing=run.missing)
     if feedback:
         from workbook_templates.feedback_book import write_feedback_workbooks
 
-        write_feedback_workbooks(results, feedback, lang=lang)
+        with _timed(timings, "feedback"):
+            write_feedback_workbooks(results, feedback, lang=lang)
     echo(consolidation_summary(run, lang=lang))
     for path in (json_out, out, feedback):
         if path:

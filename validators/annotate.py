@@ -86,6 +86,12 @@ def _list_findings(ws: Worksheet, issues: Sequence[Issue], lang: str,
     for index, width in enumerate(_WIDTHS):
         ws.column_dimensions[chr(65 + index)].width = width
     ws.freeze_panes = "A2"
+    # Clerks print this list and work through it: one page wide, A4 landscape, header repeated.
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = "1:1"
 
 
 def _mark(sheet: Worksheet, issue: Issue, lang: str) -> None:

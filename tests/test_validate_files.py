@@ -13,7 +13,7 @@ import pytest
 
 from kaohe.engine import Scheme
 from kaohe.pipeline.documents import default_scheme_document
-from validators.files import FILE_RULES, Limits, inspect_file
+from validators.files import FILE_RULES, Limits, inspect_file, open_checked
 from validators.messages import MESSAGES
 from validators.workbook import validate_workbook
 
@@ -204,3 +204,55 @@ def test_inspection_is_fast_for_a_normal_workbook(tmp_path: Path) -> None:
     for _ in range(20):
         assert inspect_file(path) == []
     assert (time.perf_counter() - started) / 20 < 0.05
+
+
+# ---------------------------------------------------------------- the prolog-only entity search
+
+@pytest.mark.parametrize("prolog", [
+    "<!-- <worksheet> is not the root: this comment only mentions it -->",
+    "<?kaohe note?>\n<!-- a comment -->\n",
+    "<!--" + "x" * 70_000 + "-->",  # a prolog longer than the first chunk: the whole part
+])
+def test_a_doctype_after_a_comment_or_long_prolog_is_found(tmp_path: Path, prolog: str) -> None:
+    sheet = make_bad._SHEET.format(doctype=prolog + "<!DOCTYPE x [<!ENTITY a 'b'>]>",
+                                   dimension="A1", rows="")
+    path = tmp_path / "hidden.xlsx"
+    path.write_bytes(_xlsx({"xl/worksheets/sheet1.xml": sheet.encode()}))
+    assert [i.rule for i in inspect_file(path)] == ["xml-entities"]
+    assert [i.rule for i in open_checked(path)[0]] == ["xml-entities"]
+
+
+def test_an_entity_declared_in_a_prolog_comment_is_still_refused(tmp_path: Path) -> None:
+    sheet = make_bad._SHEET.format(doctype="<!-- <!ENTITY a 'b'> -->", dimension="A1", rows="")
+    path = tmp_path / "comment.xlsx"
+    path.write_bytes(_xlsx({"xl/worksheets/sheet1.xml": sheet.encode()}))
+    assert [i.rule for i in inspect_file(path)] == ["xml-entities"]
+
+
+def test_the_body_after_the_root_start_is_not_searched_for_entities(tmp_path: Path) -> None:
+    # Past the root's start tag a DOCTYPE is not XML any parser acts on: text that only
+    # looks like one (here in a comment inside the sheet) is no reason to refuse the file.
+    rows = "<!-- <!DOCTYPE x [<!ENTITY a 'b'>]> -->" + make_bad._ROWS
+    sheet = make_bad._SHEET.format(doctype="", dimension="A1:B2", rows=rows)
+    path = tmp_path / "quoted.xlsx"
+    path.write_bytes(_xlsx({"xl/worksheets/sheet1.xml": sheet.encode()}))
+    assert inspect_file(path) == []
+
+
+def test_open_checked_finds_what_inspect_file_finds(corpus: dict[Path, str]) -> None:
+    for path in [*corpus, *(DATA / "bad").iterdir()]:
+        issues, checked = open_checked(path)
+        assert issues == inspect_file(path), path
+        assert (checked is None) == bool(issues)
+
+
+def test_open_checked_keeps_the_bytes_and_sheet_xml(tmp_path: Path) -> None:
+    path = tmp_path / "ok.xlsx"
+    path.write_bytes(make_bad.valid_xlsx())
+    issues, checked = open_checked(path)
+    assert issues == [] and checked is not None
+    assert checked.data == path.read_bytes()
+    with zipfile.ZipFile(path) as archive:
+        assert dict(checked.sheet_xml) == {"xl/worksheets/sheet1.xml":
+                                           archive.read("xl/worksheets/sheet1.xml")}
+    assert dict(checked.sheet_names) == {"xl/worksheets/sheet1.xml": "单位填报"}

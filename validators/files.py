@@ -7,6 +7,17 @@ bomb, an oversized sheet, XML entity declarations, an unreadable encoding. Memor
 bounded by `Limits.chunk_bytes`; time by the size limits (nothing is decompressed
 beyond the sizes the zip directory declares, which are themselves limited).
 
+`open_checked` does the same checks on the file's bytes, read once, and hands them on with
+the sheet XML it decompressed, so the readers after it neither read the file nor inflate
+those parts again.
+
+Every part is decoded whole (a byte its encoding cannot read is refused) and every sheet
+part is scanned whole for its used range. Entity declarations can only stand in a part's
+prolog (a DOCTYPE comes before the root element), so when the first chunk holds the whole
+prolog — declaration, comments, processing instructions, then the root's start tag — only
+the prolog is searched; anything else in the first chunk (a DOCTYPE, text, a prolog longer
+than the chunk) and the whole part is searched, as before.
+
 >>> inspect_file("/nonexistent.xlsx")[0].rule
 'missing-file'
 """
@@ -15,18 +26,20 @@ from __future__ import annotations
 
 import codecs
 import html
+import io
 import re
 import struct
 import zipfile
 import zlib
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 from validators.messages import finding
 from validators.report import Issue
 
-__all__ = ["Limits", "inspect_file", "sheet_parts", "FILE_RULES"]
+__all__ = ["Limits", "Checked", "inspect_file", "open_checked", "sheet_parts", "FILE_RULES"]
 
 FILE_RULES = (
     "missing-file", "unreadable", "empty-file", "file-too-large", "not-a-zip", "not-xlsx",
@@ -55,6 +68,12 @@ _NAMING_PARTS = ("xl/workbook.xml", "xl/_rels/workbook.xml.rels")
 _SHEET_TAG = re.compile(rb"<(?:\w+:)?sheet\b[^>]*>")
 _ATTRIBUTE = re.compile(rb"([\w:]+)=\"([^\"]*)\"")
 _RELATIONSHIP = re.compile(rb"<(?:\w+:)?Relationship\b[^>]*>")
+# A prolog: white space, processing instructions (the XML declaration) and comments, then
+# the root element's start tag. A DOCTYPE (or anything else) stops the match.
+_PROLOG = re.compile(rb"(?:\s+|<\?.*?\?>|<!--.*?-->)*", re.S)
+_ROOT_START = re.compile(rb"<[A-Za-z_:\x80-\xff]")
+# Sheet parts up to this size (declared) are kept for the readers by `open_checked`.
+_KEEP_SHEET_BYTES = 16 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -80,6 +99,42 @@ class _Refused(Exception):
         self.issue = issue
 
 
+@dataclass(frozen=True)
+class Checked:
+    """A file that passed inspection: its bytes, and what the scan already decompressed."""
+
+    data: bytes
+    sheet_xml: Mapping[str, bytes] = field(default_factory=dict)  # part name -> XML
+    sheet_names: Mapping[str, str] = field(default_factory=dict)  # part name -> sheet name
+
+
+def open_checked(path: str | Path, limits: Limits = Limits()) -> tuple[list[Issue],
+                                                                       Checked | None]:
+    """`inspect_file`'s findings, and when there are none the file's bytes (read once) with
+    the sheet XML decompressed on the way.
+
+    Example: ``issues, checked = open_checked("县市填报_阿勒泰市.xlsx")`` → ``[]`` and a
+    `Checked` whose `data` the readers open from memory.
+    """
+    path = Path(path)
+    name = str(path)
+    kept: dict[str, bytes] = {}
+    try:
+        size = _check_path(path, name, limits)
+        with path.open("rb") as handle:
+            data = handle.read(size)
+            if len(data) != size or handle.read(1):
+                raise _refuse("unreadable", name, reason="文件在读取时被改动",
+                              reason_en="the file changed while it was read")
+        sheet_names = _inspect(io.BytesIO(data), len(data), name, limits, kept)
+    except _Refused as refused:
+        return [refused.issue], None
+    except OSError as exc:
+        return [finding("unreadable", file=name, params={"reason": exc.strerror or str(exc)})
+                ], None
+    return [], Checked(data, kept, sheet_names)
+
+
 def inspect_file(path: str | Path, limits: Limits = Limits()) -> list[Issue]:
     """At most one file-level Issue saying why this file must not be parsed; [] if it may be.
 
@@ -88,7 +143,9 @@ def inspect_file(path: str | Path, limits: Limits = Limits()) -> list[Issue]:
     path = Path(path)
     name = str(path)
     try:
-        _inspect(path, name, limits)
+        size = _check_path(path, name, limits)
+        with path.open("rb") as handle:
+            _inspect(handle, size, name, limits, None)
     except _Refused as refused:
         return [refused.issue]
     except OSError as exc:
@@ -100,7 +157,8 @@ def _refuse(rule: str, name: str, **params: object) -> _Refused:
     return _Refused(finding(rule, file=name, params=params))
 
 
-def _inspect(path: Path, name: str, limits: Limits) -> None:
+def _check_path(path: Path, name: str, limits: Limits) -> int:
+    """The file's size, after refusing a missing file, a folder, an empty or too large file."""
     if not path.exists():
         raise _refuse("missing-file", name)
     if path.is_dir():
@@ -110,34 +168,45 @@ def _inspect(path: Path, name: str, limits: Limits) -> None:
         raise _refuse("empty-file", name)
     if size > limits.max_file_bytes:
         raise _refuse("file-too-large", name, size=_mb(size), limit=_mb(limits.max_file_bytes))
-    with path.open("rb") as handle:
-        head = handle.read(8)
-        if head.startswith(_OLE_MAGIC):
-            handle.seek(0)
-            raise _refuse("encrypted" if _has_encryption_streams(handle, limits) else
-                          "legacy-format", name)
-        if not head.startswith(_ZIP_MAGICS):
-            raise _refuse("not-a-zip", name)
-        entries = _directory_entries(handle, size, name, limits)
-        try:
-            archive = zipfile.ZipFile(handle)
-        except (zipfile.BadZipFile, ValueError, NotImplementedError, EOFError):
-            raise _refuse("truncated", name) from None
-        with archive:
-            infos = archive.infolist()
-            if len(infos) != entries and entries >= 0:
-                raise _refuse("truncated", name)
-            _check_directory(infos, name, limits)
-            _check_kind(archive, infos, name)
-            parts = [i for i in infos if i.filename.lower().endswith(_XML_SUFFIXES)]
-            # The workbook part and its relationships first: they name the sheets.
-            for info in parts:
-                if info.filename in _NAMING_PARTS:
-                    _scan_part(archive, info, name, limits, {})
+    return size
+
+
+def _inspect(handle: IO[bytes], size: int, name: str, limits: Limits,
+             kept: dict[str, bytes] | None) -> dict[str, str]:
+    """Every check after the path's; returns part -> sheet name. Sheet parts read whole go
+    into `kept` when it is given."""
+    head = handle.read(8)
+    if head.startswith(_OLE_MAGIC):
+        handle.seek(0)
+        raise _refuse("encrypted" if _has_encryption_streams(handle, limits) else
+                      "legacy-format", name)
+    if not head.startswith(_ZIP_MAGICS):
+        raise _refuse("not-a-zip", name)
+    entries = _directory_entries(handle, size, name, limits)
+    try:
+        archive = zipfile.ZipFile(handle)
+    except (zipfile.BadZipFile, ValueError, NotImplementedError, EOFError):
+        raise _refuse("truncated", name) from None
+    with archive:
+        infos = archive.infolist()
+        if len(infos) != entries and entries >= 0:
+            raise _refuse("truncated", name)
+        _check_directory(infos, name, limits)
+        _check_kind(archive, infos, name)
+        parts = [i for i in infos if i.filename.lower().endswith(_XML_SUFFIXES)]
+        # The workbook part and its relationships first: they name the sheets.
+        naming: dict[str, bytes] = {}
+        for info in parts:
+            if info.filename in _NAMING_PARTS:
+                _scan_part(archive, info, name, limits, {}, naming)
+        if all(part in naming for part in _NAMING_PARTS):
+            sheet_names = _sheet_parts_of(naming[_NAMING_PARTS[0]], naming[_NAMING_PARTS[1]])
+        else:
             sheet_names = sheet_parts(archive)
-            for info in parts:
-                if info.filename not in _NAMING_PARTS:
-                    _scan_part(archive, info, name, limits, sheet_names)
+        for info in parts:
+            if info.filename not in _NAMING_PARTS:
+                _scan_part(archive, info, name, limits, sheet_names, kept)
+    return sheet_names
 
 
 def _mb(size: int) -> str:
@@ -234,45 +303,112 @@ def _check_kind(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo], name: st
 
 
 def _scan_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, limits: Limits,
-               sheet_names: dict[str, str]) -> None:
-    """Stream one XML part: entity declarations, encoding, and (for sheets) the used range."""
+               sheet_names: dict[str, str], kept: dict[str, bytes] | None = None) -> None:
+    """Scan one XML part: entity declarations, encoding, and (for sheets) the used range.
+
+    A part no larger than the first chunk is read in one piece (as streaming would have
+    read it); a larger one is streamed in chunks. Sheet parts read whole are put in `kept`
+    (the naming parts too, when `kept` is the naming dict)."""
     part = info.filename
     is_sheet = part.startswith("xl/worksheets/") and part.endswith(".xml")
-    sheet = sheet_names.get(part, part.rsplit("/", 1)[-1].removesuffix(".xml"))
-    decoder: codecs.IncrementalDecoder | None = None
-    raw = True
-    max_row = max_col = cells = 0
-    carry = b""
-    for chunk in _chunks(archive, info, name, limits):
-        if decoder is None:
-            decoder, raw = _decoder_for(chunk, part, name)
-        try:
-            text = decoder.decode(chunk)
-        except UnicodeDecodeError as exc:
-            raise _bad_bytes(name, part, decoder, exc) from None
+    scan = _PartScan(part, name, limits, is_sheet,
+                     sheet_names.get(part, part.rsplit("/", 1)[-1].removesuffix(".xml")))
+    keep = kept is not None and (is_sheet or part in _NAMING_PARTS) and (
+        info.file_size <= _KEEP_SHEET_BYTES)
+    if info.file_size <= max(limits.chunk_bytes, 1024):
+        whole = _read_whole(archive, info, name)
+        if whole:
+            scan.feed(whole)
+    else:
+        pieces: list[bytes] = []
+        for chunk in _chunks(archive, info, name, limits):
+            scan.feed(chunk)
+            if keep:
+                pieces.append(chunk)
+        whole = b"".join(pieces)
+    scan.finish()
+    if keep and kept is not None:
+        kept[part] = whole
+
+
+class _PartScan:
+    """The streaming scan of one part, fed chunk by chunk."""
+
+    def __init__(self, part: str, name: str, limits: Limits, is_sheet: bool,
+                 sheet: str) -> None:
+        self.part, self.name, self.limits = part, name, limits
+        self.is_sheet, self.sheet = is_sheet, sheet
+        self.decoder: codecs.IncrementalDecoder | None = None
+        self.raw = True
+        self.whole_search = True  # search every chunk for entities (prolog not settled)
+        self.used = (0, 0, 0)  # max row, max column, cells
+        self.carry = b""
+
+    def feed(self, chunk: bytes) -> None:
+        """Decode one chunk (refusing bad bytes), search it, count its cells."""
+        first = self.decoder is None
+        if self.decoder is None:
+            self.decoder, self.raw = _decoder_for(chunk, self.part, self.name)
+        # ASCII is valid UTF-8: such a chunk needs no decoding unless a sequence is pending.
+        if not (self.raw and chunk.isascii() and not self.decoder.getstate()[0]):
+            try:
+                text = self.decoder.decode(chunk)
+            except UnicodeDecodeError as exc:
+                raise _bad_bytes(self.name, self.part, self.decoder, exc) from None
         # Patterns are ASCII: scan UTF-8 bytes as they are, anything else re-encoded.
-        data = chunk if raw else text.encode("utf-8")
+        data = chunk if self.raw else text.encode("utf-8")
+        if first:
+            root = _prolog_end(data)
+            if root is not None:
+                self.whole_search = False
+                if _ENTITY.search(data, 0, root):  # declared in a comment: refused all the same
+                    raise _refuse("xml-entities", self.name, part=self.part)
         # Tags may straddle chunks: scan up to the last "<", carry the rest over.
-        window = carry + data
+        window = self.carry + data
         cut = window.rfind(b"<")
         if cut < 0 or len(window) - cut > _OVERLAP:
             cut = len(window) - _OVERLAP  # long text: keep enough for any pattern we look for
-        body, carry = window[:cut], window[cut:]
-        if _ENTITY.search(body):
-            raise _refuse("xml-entities", name, part=part)
-        if is_sheet:
-            max_row, max_col, cells = _used_range(body, max_row, max_col, cells, sheet, name,
-                                                  limits)
-    if carry:
-        if _ENTITY.search(carry):
-            raise _refuse("xml-entities", name, part=part)
-        if is_sheet:
-            _used_range(carry, max_row, max_col, cells, sheet, name, limits)
-    if decoder is not None:
-        try:
-            decoder.decode(b"", final=True)
-        except UnicodeDecodeError as exc:
-            raise _bad_bytes(name, part, decoder, exc) from None
+        body, self.carry = window[:cut], window[cut:]
+        self._search(body)
+
+    def finish(self) -> None:
+        """The carried-over tail, then the decoder's end (a truncated character is refused)."""
+        if self.carry:
+            self._search(self.carry)
+        if self.decoder is not None:
+            try:
+                self.decoder.decode(b"", final=True)
+            except UnicodeDecodeError as exc:
+                raise _bad_bytes(self.name, self.part, self.decoder, exc) from None
+
+    def _search(self, body: bytes) -> None:
+        if self.whole_search and _ENTITY.search(body):
+            raise _refuse("xml-entities", self.name, part=self.part)
+        if self.is_sheet:
+            self.used = _used_range(body, *self.used, self.sheet, self.name, self.limits)
+
+
+def _prolog_end(data: bytes) -> int | None:
+    """Where the root element starts in the first chunk, if all before it is a plain prolog."""
+    start = 3 if data.startswith(codecs.BOM_UTF8) else 0
+    match = _PROLOG.match(data, start)  # always matches, perhaps nothing
+    end = match.end() if match else start
+    return end if _ROOT_START.match(data, end) else None
+
+
+def _read_whole(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> bytes:
+    """One small member, whole, with the same refusals as `_chunks`."""
+    try:
+        return archive.read(info)
+    except RuntimeError:  # zipfile: "File ... is encrypted, password required"
+        raise _refuse("encrypted", name) from None
+    except NotImplementedError as exc:
+        raise _refuse("corrupt", name, reason=f"{info.filename} 使用了不支持的压缩方式",
+                      reason_en=f"{info.filename}: {exc}") from None
+    except EOFError:
+        raise _refuse("truncated", name) from None
+    except (zipfile.BadZipFile, zlib.error, ValueError) as exc:
+        raise _damaged(info, name, exc) from None
 
 
 def _bad_bytes(name: str, part: str, decoder: codecs.IncrementalDecoder,
@@ -304,11 +440,15 @@ def _chunks(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str,
     except EOFError:
         raise _refuse("truncated", name) from None
     except (zipfile.BadZipFile, zlib.error, ValueError) as exc:
-        text = str(exc)
-        if "Bad CRC" in text or "Error -3" in text or "Bad magic" in text:
-            raise _refuse("corrupt", name, reason=f"{info.filename} 的数据校验失败",
-                          reason_en=f"{info.filename}: {text}") from None
-        raise _refuse("truncated", name) from None
+        raise _damaged(info, name, exc) from None
+
+
+def _damaged(info: zipfile.ZipInfo, name: str, exc: Exception) -> _Refused:
+    text = str(exc)
+    if "Bad CRC" in text or "Error -3" in text or "Bad magic" in text:
+        return _refuse("corrupt", name, reason=f"{info.filename} 的数据校验失败",
+                       reason_en=f"{info.filename}: {text}")
+    return _refuse("truncated", name)
 
 
 def _decoder_for(first: bytes, part: str,
@@ -338,6 +478,10 @@ def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
         rels = archive.read(_NAMING_PARTS[1])
     except KeyError:
         return {}
+    return _sheet_parts_of(workbook, rels)
+
+
+def _sheet_parts_of(workbook: bytes, rels: bytes) -> dict[str, str]:
     targets = {}
     for tag in _RELATIONSHIP.findall(rels):
         attrs = dict(_ATTRIBUTE.findall(tag))

@@ -24,7 +24,7 @@ from typing import Any
 
 from kaohe.engine.model import Scheme
 from validators.checks import run_checks
-from validators.files import Limits, inspect_file
+from validators.files import Limits, open_checked
 from validators.locate import CellMap, locate
 from validators.messages import finding
 from validators.report import ERROR, WARNING, Issue, Report
@@ -83,11 +83,11 @@ def _reason(exc: BaseException) -> dict[str, str]:
 
 def _examine(path: Path, name: str, scheme: Scheme, report: Report, limits: Limits,
              formulas: bool = True) -> Any:
-    refused = inspect_file(path, limits)
-    if refused:
+    refused, checked = open_checked(path, limits)
+    if refused or checked is None:
         report.extend(refused)
         return None
-    book = WorkbookFile(path)
+    book = WorkbookFile(path, checked)
     if META_SHEET not in book.names:
         report.add(finding("not-our-template", file=name))
         return None
@@ -97,7 +97,7 @@ def _examine(path: Path, name: str, scheme: Scheme, report: Report, limits: Limi
     report.kind = str(meta.get("kind") or "")
     report.unit_id = str(meta.get("unit_id") or meta.get("lead_department") or "")
     if report.kind == "scheme":
-        return _examine_scheme(path, name, report)
+        return _examine_scheme(path, name, report, book)
     identity = identity_issues(meta, scheme, name)
     report.extend(identity)
     if any(i.severity == ERROR for i in identity):
@@ -108,7 +108,8 @@ def _examine(path: Path, name: str, scheme: Scheme, report: Report, limits: Limi
         return None
     from workbook_templates import read_workbook
 
-    read = read_workbook(path, check_schema=False)
+    # The reader's own fingerprint finding would be dropped below: tamper.py checks it.
+    read = read_workbook(path, check_schema=False, check_fingerprint=False, values=book)
     tampering = tamper_issues(book, meta, scheme, name, formulas=formulas)
     # The reader's own fingerprint finding is replaced by the located ones of tamper.py.
     reader = [i.located(file=name) for i in read.issues if i.rule != "template-modified"]
@@ -131,12 +132,12 @@ def _examine(path: Path, name: str, scheme: Scheme, report: Report, limits: Limi
     return read
 
 
-def _examine_scheme(path: Path, name: str, report: Report) -> Any:
+def _examine_scheme(path: Path, name: str, report: Report, book: WorkbookFile) -> Any:
     """A scheme workbook: its document's problems located at the scheme workbook's cells."""
     from validators.scheme_checks import check_scheme
     from workbook_templates import read_workbook
 
-    read = read_workbook(path, check_schema=False)
+    read = read_workbook(path, check_schema=False, values=book)
     report.extend(i.located(file=name) for i in read.issues)
     if not read.document:
         return None

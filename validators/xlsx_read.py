@@ -4,19 +4,26 @@ the sheet XML (a reader of values cannot tell a formula from a typed number)."""
 from __future__ import annotations
 
 import html
+import io
 import re
 import zipfile
 from pathlib import Path
 from typing import Any
 
-from validators.files import sheet_parts
+from validators.files import Checked, sheet_parts
 
 __all__ = ["WorkbookFile", "KEY_MARK", "col_letter", "column_number"]
 
 _CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
 _REF = re.compile(rb'\br="([A-Z]{1,3}[0-9]{1,7})"')
 _FORMULA_TEXT = re.compile(rb"<(?:\w+:)?f\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?f>)", re.S)
+# The fast path: a cell whose first child is its formula (the order the file format
+# prescribes and every writer follows), found in one pass without visiting other cells.
+_FORMULA_CELL = re.compile(
+    rb"<(?:\w+:)?c\b([^>]*?)(?<!/)>\s*<(?:\w+:)?f\b[^>]*?(?:/>|>([^<]*)</(?:\w+:)?f>)")
+_F_TAG = re.compile(rb"<(?:\w+:)?f\b")
 KEY_MARK = "kaohe:key"
+_BY_EXTENSION = {"xls", "xla", "xlsb", "ods"}
 
 
 def col_letter(number: int) -> str:
@@ -29,13 +36,23 @@ def col_letter(number: int) -> str:
 
 
 class WorkbookFile:
-    """A submitted workbook read with python-calamine (values) and its sheet XML (formulas)."""
+    """A submitted workbook read with python-calamine (values) and its sheet XML (formulas).
 
-    def __init__(self, path: Path) -> None:
+    Given the `Checked` bytes of `open_checked`, it reads them from memory and takes the
+    sheet XML the inspection already decompressed, instead of opening the file again.
+    """
+
+    def __init__(self, path: Path, checked: Checked | None = None) -> None:
         from python_calamine import CalamineWorkbook
 
         self.path = Path(path)
-        self._book = CalamineWorkbook.from_path(str(path))
+        self._checked = checked
+        # python-calamine opens a path by its extension (a zip named .xls is refused) and
+        # bytes by their content: bytes only where both choose the same reader.
+        if checked is not None and self.path.suffix[1:] not in _BY_EXTENSION:
+            self._book = CalamineWorkbook.from_filelike(io.BytesIO(checked.data))
+        else:
+            self._book = CalamineWorkbook.from_path(str(path))
         self.names: list[str] = list(self._book.sheet_names)
         self._rows: dict[str, list[list[Any]]] = {}
         self._formulas: dict[str, dict[str, str]] | None = None
@@ -61,11 +78,22 @@ class WorkbookFile:
         if self._formulas is None:
             self._formulas = {}
         if name not in self._formulas:
-            with zipfile.ZipFile(self.path) as archive:
-                parts = {sheet: part for part, sheet in sheet_parts(archive).items()}
-                part = parts.get(name)
-                self._formulas[name] = _formulas_of(archive.read(part)) if part else {}
+            self._formulas[name] = _formulas_of(xml) if (xml := self._sheet_xml(name)) else {}
         return self._formulas[name]
+
+    def _sheet_xml(self, name: str) -> bytes | None:
+        checked = self._checked
+        if checked is not None:
+            part = {sheet: p for p, sheet in checked.sheet_names.items()}.get(name)
+            if part is None:
+                return None
+            if part in checked.sheet_xml:
+                return checked.sheet_xml[part]
+        source = io.BytesIO(checked.data) if checked is not None else self.path
+        with zipfile.ZipFile(source) as archive:
+            parts = {sheet: part for part, sheet in sheet_parts(archive).items()}
+            part = parts.get(name)
+            return archive.read(part) if part else None
 
     def with_formulas(self, name: str) -> list[list[Any]]:
         """The sheet's values with formula text where a formula has no cached value."""
@@ -82,6 +110,19 @@ class WorkbookFile:
 
 
 def _formulas_of(xml: bytes) -> dict[str, str]:
+    cells = _FORMULA_CELL.findall(xml)
+    if len(cells) == len(_F_TAG.findall(xml)):  # every formula is a cell's first child
+        found = {}
+        for attrs, text in cells:
+            if ref := _REF.search(attrs):
+                found[ref.group(1).decode()] = "=" + html.unescape(text.decode("utf-8",
+                                                                               "replace"))
+        return found
+    return _formulas_cell_by_cell(xml)
+
+
+def _formulas_cell_by_cell(xml: bytes) -> dict[str, str]:
+    """Every cell visited: formulas wherever they stand in their cell (and nowhere else)."""
     found = {}
     for attrs, inner in _CELL.findall(xml):
         if not inner or not (ref := _REF.search(attrs)):

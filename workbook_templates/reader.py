@@ -7,10 +7,10 @@ columns are outputs and are never read as inputs.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Protocol
 
 from python_calamine import CalamineError, CalamineWorkbook
 
@@ -30,12 +30,25 @@ from workbook_templates.scheme_book import read_scheme
 from workbook_templates.tallies import read_ballots, read_routine
 from workbook_templates.unit_report import read_unit_report
 
-__all__ = ["WorkbookRead", "READERS", "read_workbook"]
+__all__ = ["WorkbookRead", "READERS", "SheetValues", "read_workbook"]
 
 READERS: dict[str, Callable[[Context], dict[str, Any]]] = {
     "scheme": read_scheme, "unit_report": read_unit_report, "lead_scores": read_lead_scores,
     "adjustments": read_adjustments, "routine": read_routine, "ballots": read_ballots,
 }
+
+
+class SheetValues(Protocol):
+    """An already open workbook: its sheet names and each sheet's values, A1-anchored."""
+
+    @property
+    def names(self) -> Sequence[str]:
+        """The sheet names, in the workbook's order."""
+        ...
+
+    def rows(self, name: str) -> list[list[Any]]:
+        """The sheet's values as python-calamine gives them (skip_empty_area=False)."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -72,27 +85,35 @@ def _failed(file: str, rule: str, zh: str, en: str, hint: str, hint_en: str,
 
 
 def read_workbook(source: Path | str | IO[bytes], *, name: str = "",
-                  check_schema: bool = True) -> WorkbookRead:
+                  check_schema: bool = True, check_fingerprint: bool = True,
+                  values: SheetValues | None = None) -> WorkbookRead:
     """Read a filled template (path or binary file object); never raises on a bad workbook.
+
+    `values`, an already open workbook of the same file, is read instead of opening the
+    file again. `check_fingerprint=False` leaves the fingerprint to the caller (the
+    validators compare it cell by cell), but still reads every data sheet of the layout.
 
     Example: ``read = read_workbook("单位自评表_altay_city.xlsx"); read.document["items"][0]``
     """
     file = name or (str(source) if isinstance(source, str | Path) else "")
-    try:
-        if isinstance(source, str | Path):
-            book = CalamineWorkbook.from_path(str(source))
-        else:
-            book = CalamineWorkbook.from_filelike(source)
-    except (CalamineError, OSError, ValueError) as exc:
-        return _failed(file, "unreadable-workbook", f"无法打开工作簿：{exc}",
-                       f"cannot open the workbook: {exc}", "请确认文件是 .xlsx 格式且未损坏",
-                       "check that the file is an undamaged .xlsx workbook")
-    if META_SHEET not in book.sheet_names:
+    if values is None:
+        try:
+            if isinstance(source, str | Path):
+                book = CalamineWorkbook.from_path(str(source))
+            else:
+                book = CalamineWorkbook.from_filelike(source)
+        except (CalamineError, OSError, ValueError) as exc:
+            return _failed(file, "unreadable-workbook", f"无法打开工作簿：{exc}",
+                           f"cannot open the workbook: {exc}",
+                           "请确认文件是 .xlsx 格式且未损坏",
+                           "check that the file is an undamaged .xlsx workbook")
+        values = _Calamine(book)
+    if META_SHEET not in values.names:
         return _failed(file, "not-a-template",
                        "这个工作簿不是考核办下发的模板（缺少隐藏的 _meta 工作表）",
                        "this workbook is not one of our templates (no hidden _meta sheet)",
                        "请在考核办下发的模板中填写", "fill in the template the office sent")
-    meta = parse_meta(book.get_sheet_by_name(META_SHEET).to_python(skip_empty_area=False))
+    meta = parse_meta(values.rows(META_SHEET))
     meta["file"] = file
     kind = str(meta.get("kind") or "")
     if kind not in READERS:
@@ -106,13 +127,14 @@ def read_workbook(source: Path | str | IO[bytes], *, name: str = "",
                        f"template format {meta.get('format_version')} is not {FORMAT_VERSION}",
                        "请使用考核办最新下发的模板", "use the latest template", meta, kind)
 
-    def load(sheet: str) -> list[list[Any]]:
-        return book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
-
-    ctx = Context(file=file, meta=meta, load=load)
+    ctx = Context(file=file, meta=meta, load=values.rows)
     try:
         document = READERS[kind](ctx)
-        _check_fingerprint(ctx)
+        if check_fingerprint:
+            _check_fingerprint(ctx)
+        else:
+            for role in ctx.layout.get("sheets", {}):
+                ctx.grid(role)
     except (CalamineError, KeyError) as exc:
         return _failed(file, "template-damaged", f"模板结构被改动，无法读取：{exc}",
                        f"the template's structure was changed and cannot be read: {exc}",
@@ -121,6 +143,18 @@ def read_workbook(source: Path | str | IO[bytes], *, name: str = "",
     if check_schema and kind != "scheme":
         _schema_issues(ctx, document, kind)
     return WorkbookRead(kind, document, ctx.cell_map, ctx.issues, meta)
+
+
+class _Calamine:
+    """A python-calamine workbook as SheetValues."""
+
+    def __init__(self, book: CalamineWorkbook) -> None:
+        self.book = book
+        self.names: Sequence[str] = book.sheet_names
+
+    def rows(self, name: str) -> list[list[Any]]:
+        """The sheet's values, A1-anchored."""
+        return self.book.get_sheet_by_name(name).to_python(skip_empty_area=False)
 
 
 def _check_fingerprint(ctx: Context) -> None:

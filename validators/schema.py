@@ -25,6 +25,7 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError, best_match
 
 from kaohe.errors import DocumentError, KaoheError
+from validators.schema_fast import Check, compile_check
 
 __all__ = [
     "KINDS",
@@ -90,6 +91,20 @@ def _validator(kind: str) -> Draft202012Validator:
     return Draft202012Validator(_schema(kind), format_checker=Draft202012Validator.FORMAT_CHECKER)
 
 
+@cache
+def _valid_check(kind: str) -> Check | None:
+    return compile_check(_schema(kind))
+
+
+def _surely_valid(document: Any, kind: str) -> bool:
+    """The compiled check's word that there is nothing for jsonschema to find."""
+    check = _valid_check(kind)
+    try:
+        return check is not None and check(document)
+    except Exception:  # noqa: BLE001 - jsonschema will meet (and raise) the same
+        return False
+
+
 def load_schema(kind: str) -> dict[str, Any]:
     """The JSON Schema of a document kind (a copy; the parsed file is cached).
 
@@ -127,6 +142,8 @@ def schema_problems(document: Any, kind: str | None = None) -> list[SchemaProble
         if given not in KINDS:
             return [_kind_problem(given, "kind" in document)]
         kind = str(given)
+    if _surely_valid(document, kind):  # nearly every document: skip jsonschema's walk
+        return []
     errors = sorted(_validator(kind).iter_errors(document),
                     key=lambda e: _sort_key(e.absolute_path))
     best: dict[str, SchemaProblem] = {}

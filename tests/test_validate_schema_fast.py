@@ -1,0 +1,129 @@
+"""The compiled validity check says "valid" exactly when jsonschema finds nothing, so a
+valid document can skip jsonschema's walk and an invalid one is still walked by it."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from validators.schema import KINDS, _schema, _validator, schema_problems
+from validators.schema_fast import compile_check
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "validators" / "examples"
+VALUES = [None, "", "abc", "2016-02-30", "2016-02-28", "2016-13-01", "２０１６-01-01", -1, 0, 1,
+          1.5, 1.0, 2.0, True, False, [], {}, [1, 1], [1, True], ["a", "a"], {"x": 1}, 1e300,
+          -0.0, float("nan"), "C01", "altay_city", 2016, 2016.0, "不适用", "A", "a b", "x" * 300]
+
+
+def _valid(kind: str, document: Any) -> bool:
+    return not any(True for _ in _validator(kind).iter_errors(document))
+
+
+def _example(kind: str) -> dict[str, Any]:
+    return json.loads((EXAMPLES / f"{kind}.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_every_schema_compiles_and_passes_its_example(kind: str) -> None:
+    check = compile_check(_schema(kind))
+    assert check is not None
+    assert check(_example(kind)) and _valid(kind, _example(kind))
+
+
+def _paths(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    found = [path]
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found += _paths(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found += _paths(item, (*path, index))
+    return found
+
+
+@st.composite
+def mutated(draw: st.DrawFn) -> tuple[str, Any]:
+    kind = draw(st.sampled_from(KINDS))
+    document: Any = copy.deepcopy(_example(kind))
+    for _ in range(draw(st.integers(1, 3))):
+        paths = _paths(document)[1:]
+        if not paths:
+            break
+        *head, key = draw(st.sampled_from(paths))
+        parent = document
+        for step in head:
+            parent = parent[step]
+        action = draw(st.sampled_from(["set", "set", "set", "delete", "extra", "repeat"]))
+        if action == "set":
+            parent[key] = copy.deepcopy(draw(st.sampled_from(VALUES)))
+        elif action == "delete":
+            del parent[key]
+        elif action == "extra" and isinstance(parent, dict):
+            parent["zz_unknown"] = draw(st.sampled_from(VALUES))
+        elif action == "repeat" and isinstance(parent, list):
+            parent.append(copy.deepcopy(parent[key]))
+    if draw(st.booleans()):
+        document = draw(st.sampled_from(VALUES))  # not even an object
+    return kind, document
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(mutated())
+def test_the_compiled_check_agrees_with_jsonschema(case: tuple[str, Any]) -> None:
+    kind, document = case
+    check = compile_check(_schema(kind))
+    assert check is not None
+    assert check(document) == _valid(kind, document)
+
+
+@pytest.mark.parametrize(("schema", "instance", "valid"), [
+    ({"type": "integer"}, 1.0, True),
+    ({"type": "integer"}, True, False),
+    ({"type": "number"}, False, False),
+    ({"enum": [1]}, True, False),
+    ({"const": [1, 2]}, [1.0, 2], True),
+    ({"uniqueItems": True}, [1, True], True),
+    ({"uniqueItems": True}, [1, 1.0], False),
+    ({"format": "date"}, "2016-02-30", False),
+    ({"format": "date"}, 20160228, True),
+    ({"pattern": "^\\d+$"}, "٣٤", True),  # re.search: \d is any Unicode digit, as in jsonschema
+    ({"minimum": 0}, "-1", True),
+    ({"then": {"type": "string"}}, 1, True),  # "then" without "if" is ignored by jsonschema too
+    ({"$defs": {"n": {"type": "number"}}, "items": {"$ref": "#/$defs/n"}}, [1, "x"], False),
+    ({"x-message": "ignored", "title": "t", "type": "string"}, "s", True),
+])
+def test_edge_cases_as_jsonschema_sees_them(schema: dict[str, Any], instance: Any,
+                                            valid: bool) -> None:
+    from jsonschema import Draft202012Validator
+
+    check = compile_check(schema)
+    assert check is not None
+    reference = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+    assert reference.is_valid(instance) is valid
+    assert check(instance) is valid
+
+
+@pytest.mark.parametrize("schema", [
+    {"not": {"type": "string"}},
+    {"oneOf": [{"type": "string"}]},
+    {"patternProperties": {"^x": {}}, "additionalProperties": False},
+    {"items": {"$ref": "https://example.org/other.json"}},
+    {"items": {"$id": "https://example.org/x", "type": "string"}},
+    {"$dynamicRef": "#meta"},
+])
+def test_what_it_does_not_compile_is_left_to_jsonschema(schema: dict[str, Any]) -> None:
+    assert compile_check(schema) is None
+
+
+def test_an_invalid_document_still_gets_every_located_problem() -> None:
+    document = _example("routine")
+    document["entries"][0]["score"] = "abc"
+    del document["year"]
+    rules = sorted((p.json_path, p.rule) for p in schema_problems(document))
+    assert rules == [("$.entries[0].score", "type"), ("$.year", "required")]

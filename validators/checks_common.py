@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterator, Mapping
 from datetime import date
+from types import MappingProxyType
 from typing import Any, TypedDict
 
 from kaohe.engine.model import Indicator, Scheme, Unit
@@ -15,7 +16,8 @@ from validators.schema import format_json_path
 
 __all__ = ["Check", "Where", "COUNT_UNITS", "RATE_METHODS", "IMPLAUSIBLE_RATIO", "EVIDENCE_EVENTS",
            "LABELS", "finding_at", "rows_of", "as_number", "counts_of", "is_blank", "show",
-           "units_by_id", "indicators_by_id", "unknown_unit", "iso_date", "completion_rate"]
+           "units_by_id", "indicators_by_id", "scheme_table", "unknown_unit", "iso_date",
+           "completion_rate"]
 
 Check = Callable[[Mapping[str, Any], CellMap, Scheme], Iterator[Issue]]
 
@@ -93,14 +95,29 @@ def show(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:.6g}"
 
 
-def units_by_id(scheme: Scheme) -> dict[str, Unit]:
-    """The scheme's units by id."""
-    return {u.id: u for u in scheme.units}
+# Built once per scheme (checks ask for them for every document): keyed by the scheme
+# object itself, which the entry keeps alive so its id cannot be reused meanwhile.
+_TABLES: dict[tuple[int, str], tuple[Any, Mapping[str, Any]]] = {}
 
 
-def indicators_by_id(scheme: Scheme) -> dict[str, Indicator]:
-    """The scheme's indicators by id."""
-    return {i.id: i for i in scheme.indicators}
+def scheme_table(scheme: Any, what: str, build: Callable[[], Mapping[str, Any]]) -> Any:
+    """A read-only lookup table derived from the scheme, built once per scheme object."""
+    hit = _TABLES.get((id(scheme), what))
+    if hit is None or hit[0] is not scheme:
+        if len(_TABLES) >= 16:
+            _TABLES.clear()
+        hit = _TABLES[(id(scheme), what)] = (scheme, MappingProxyType(build()))
+    return hit[1]
+
+
+def units_by_id(scheme: Scheme) -> Mapping[str, Unit]:
+    """The scheme's units by id (read-only, built once per scheme)."""
+    return scheme_table(scheme, "units", lambda: {u.id: u for u in scheme.units})
+
+
+def indicators_by_id(scheme: Scheme) -> Mapping[str, Indicator]:
+    """The scheme's indicators by id (read-only, built once per scheme)."""
+    return scheme_table(scheme, "indicators", lambda: {i.id: i for i in scheme.indicators})
 
 
 def unknown_unit(unit_id: Any, units: Mapping[str, Unit], path: tuple[str | int, ...],

@@ -109,8 +109,12 @@ class _Owners:
     """What a row key names: an indicator (unit reports), a unit (lead sheets, registers)."""
 
     def __init__(self, scheme: Any) -> None:
-        self.indicators = {i.id: i.name for i in getattr(scheme, "indicators", ())}
-        self.units = {u.id: u.name for u in getattr(scheme, "units", ())}
+        from validators.checks_common import scheme_table
+
+        self.indicators: Mapping[str, str] = scheme_table(scheme, "indicator names", lambda: {
+            i.id: i.name for i in getattr(scheme, "indicators", ())})
+        self.units: Mapping[str, str] = scheme_table(scheme, "unit names", lambda: {
+            u.id: u.name for u in getattr(scheme, "units", ())})
 
     def where(self, key: str, column_key: str = "") -> dict[str, str]:
         """indicator_id / unit_id of a row key ("C05", "altay_city", "altay_city|peers"), and

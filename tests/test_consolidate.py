@@ -148,3 +148,17 @@ def test_two_workers_give_the_same_results_as_one(clean_folder: Path) -> None:
     finally:
         mod.PARALLEL_THRESHOLD = old
     assert one == two
+
+
+def test_workers_started_by_spawn_give_the_same_results(clean_folder: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where processes cannot fork (Windows, macOS), each worker builds the scheme itself."""
+    import multiprocessing
+
+    import kaohe.pipeline.consolidate as mod
+
+    scheme = load_scheme()
+    one = consolidate_folder(clean_folder, scheme, workers=1).results
+    monkeypatch.setattr(mod, "PARALLEL_THRESHOLD", 1)
+    monkeypatch.setattr(mod, "_mp_context", lambda: multiprocessing.get_context("spawn"))
+    assert consolidate_folder(clean_folder, scheme, workers=2).results == one

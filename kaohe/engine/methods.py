@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from kaohe.engine.places import meets, place
 from kaohe.errors import KaoheError, MissingInput, SchemeError
 
 __all__ = ["Inputs", "Scored", "Scorer", "SCORERS", "GROUP_RELATIVE", "MissingInput",
@@ -55,12 +56,22 @@ GROUP_RELATIVE: frozenset[str] = frozenset({"efficacy", "benchmark", "rank_point
 _CENT = Decimal("0.01")
 
 
+_FMT_SEEN: dict[float, str] = {}
+
+
 def _fmt(x: float) -> str:
     """Format a number for an explanation: at most 2 decimals (half up), no trailing zeros."""
+    # Explanations repeat a few numbers thousands of times: each float's text is kept (floats
+    # that compare equal format alike, 0.0 and -0.0 both as "0").
+    if type(x) is float and (seen := _FMT_SEEN.get(x)) is not None:
+        return seen
     if not math.isfinite(x) or abs(x) >= 1e15:
         return f"{x:g}"
     text = f"{Decimal(repr(x)).quantize(_CENT, ROUND_HALF_UP):f}".rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
+    text = "0" if text in ("-0", "") else text
+    if type(x) is float and len(_FMT_SEEN) < 65_536:
+        _FMT_SEEN[x] = text
+    return text
 
 
 def _pct(rate: float) -> str:
@@ -81,11 +92,7 @@ def _is_lower(direction: str) -> bool:
     return direction == "lower"
 
 
-def _meets(value: float, target: float, lower: bool) -> bool:
-    """Whether value reaches target (≥, or ≤ when lower is better), forgiving float noise."""
-    # The tolerance depends on the target only, so the test stays monotone in value.
-    tol = 1e-9 * max(1.0, abs(target))
-    return value <= target + tol if lower else value >= target - tol
+_meets = meets  # whether value reaches target, forgiving float noise (kaohe.engine.places)
 
 
 def _need(value: float | None, what: str, what_en: str) -> float:
@@ -108,7 +115,7 @@ def _peers(inputs: Inputs) -> tuple[float, ...]:
     """Return the group's values, or raise MissingInput when there are none."""
     if not inputs.peers:
         raise MissingInput("同组单位的完成值", "group values")
-    return tuple(float(p) for p in inputs.peers)
+    return tuple(map(float, inputs.peers))
 
 
 def _number(params: Mapping[str, Any], name: str, default: float | None = None, *,
@@ -400,8 +407,7 @@ def rank_points(inputs: Inputs, params: Mapping[str, Any], full_score: float,
     full = float(full_score)
     step = _number(params, "step", full / len(peers), low=0.0)
     bottom = _number(params, "min", 0.0, low=0.0)
-    rank = 1 + sum(1 for p in peers if not _meets(x, p, lower))
-    tied = sum(1 for p in peers if _meets(x, p, lower) and _meets(p, x, lower)) > 1
+    rank, tied = place(x, peers, lower)
     raw = full - (rank - 1) * step
     points = _clamp(raw, min(bottom, full), full)
     tie_zh, tie_en = ("（并列取最好名次）", " (tied: the best place)") if tied else ("", "")

@@ -7,6 +7,7 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_EVEN, ROUND_HALF_UP, 
 __all__ = ["round_score", "round_count", "fmt"]
 
 _MODES = {"half_up": ROUND_HALF_UP, "half_even": ROUND_HALF_EVEN}
+_ROUNDED: dict[tuple[float, int, str], float] = {}
 _COUNT_MODES = {"floor": ROUND_FLOOR, "ceil": ROUND_CEILING, "round_half_up": ROUND_HALF_UP}
 
 
@@ -18,9 +19,18 @@ def round_score(value: float, digits: int = 2, mode: str = "half_up") -> float:
     """
     # repr() gives the shortest string that round-trips; 0.30000000000000004 keeps its noise
     # only beyond 15 significant digits, which quantize to `digits` removes first.
-    exact = Decimal(repr(float(value)))
+    number = float(value)
+    # Scores repeat: each result is kept, except for zeros (0.0 and -0.0 compare equal but
+    # round to differently signed zeros) and NaN (never equal to itself).
+    key = (number, digits, mode)
+    if (seen := _ROUNDED.get(key)) is not None:
+        return seen
+    exact = Decimal(repr(number))
     coarse = exact.quantize(Decimal(1).scaleb(-12), rounding=ROUND_HALF_EVEN)
-    return float(coarse.quantize(Decimal(1).scaleb(-digits), rounding=_MODES[mode]))
+    rounded = float(coarse.quantize(Decimal(1).scaleb(-digits), rounding=_MODES[mode]))
+    if number and len(_ROUNDED) < 65_536:
+        _ROUNDED[key] = rounded
+    return rounded
 
 
 def round_count(value: float, rounding: str) -> int:

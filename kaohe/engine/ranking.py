@@ -8,7 +8,7 @@ passes down; finally a veto caps the grade.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from kaohe.engine.model import Scheme
@@ -84,13 +84,32 @@ def rank_and_grade(scheme: Scheme, units: Sequence[dict[str, Any]]) -> list[dict
         members = [u for u in units if u["group"] == group.id]
         keys = {u["unit_id"]: sort_key(scheme, u) for u in members}
         members.sort(key=lambda u: (tuple(-k for k in keys[u["unit_id"]]), u["unit_id"]))
+        _place(members, keys)
+        _grade(scheme, group.id, members)
+        ordered += members
+    return ordered
+
+
+def _place(members: list[dict[str, Any]], keys: Mapping[str, tuple[float, ...]]) -> None:
+    """rank = 1 + the number of members with a better key; ties share the best place.
+
+    Members come sorted best first, so those better than a unit are the ones before its
+    first equal: one pass. A key that is not a number (NaN sorts nowhere) falls back to
+    counting every pair."""
+    if any(k != k for key in keys.values() for k in key):
         for unit in members:
             mine = keys[unit["unit_id"]]
             unit["rank"] = 1 + sum(1 for other in members if keys[other["unit_id"]] > mine)
             unit["group_size"] = len(members)
-        _grade(scheme, group.id, members)
-        ordered += members
-    return ordered
+        return
+    previous: tuple[float, ...] | None = None
+    rank = 0
+    for index, unit in enumerate(members):
+        mine = keys[unit["unit_id"]]
+        if mine != previous:
+            rank, previous = index + 1, mine
+        unit["rank"] = rank
+        unit["group_size"] = len(members)
 
 
 def _grade(scheme: Scheme, group_id: str, members: list[dict[str, Any]]) -> None:

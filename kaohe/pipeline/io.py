@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import tempfile
 from collections.abc import Callable
@@ -41,7 +42,18 @@ def _umask() -> int:
 
 def dump_json(document: Any) -> str:
     """Canonical JSON text: same document, same bytes."""
-    return json.dumps(document, ensure_ascii=False, indent=1, allow_nan=False) + "\n"
+    # The text of json.dumps(document, ensure_ascii=False, indent=1, allow_nan=False), built
+    # without its generators (a chunk of indented output passes up through every level of
+    # nesting there): several times faster on a results document. Anything unusual (a
+    # float that is not finite, a key or value json would convert or refuse, a cycle) is
+    # left to json.dumps itself, which writes or raises exactly as before.
+    out: list[str] = []
+    try:
+        _put(document, "", out)
+    except (_Unusual, RecursionError):
+        return json.dumps(document, ensure_ascii=False, indent=1, allow_nan=False) + "\n"
+    out.append("\n")
+    return "".join(out)
 
 
 def write_json(path: Path, document: Any) -> Path:
@@ -53,3 +65,81 @@ def write_json(path: Path, document: Any) -> Path:
 def read_json(path: Path) -> Any:
     """Read a UTF-8 JSON file (a BOM, as Windows Notepad writes, is accepted)."""
     return json.loads(Path(path).read_text(encoding="utf-8-sig"))
+
+
+class _Unusual(Exception):
+    """Something the fast writer leaves to json.dumps."""
+
+
+_STRING = json.encoder.encode_basestring  # what json.dumps uses when ensure_ascii=False
+_FLOAT = float.__repr__
+_INT = int.__repr__
+
+
+def _scalar(value: Any) -> str | None:
+    """The text of a str, int, float, bool or None of exactly that type; None otherwise."""
+    kind = type(value)
+    if kind is str:
+        return _STRING(value)
+    if kind is float:
+        if value != value or value in (math.inf, -math.inf):
+            raise _Unusual
+        return _FLOAT(value)
+    if kind is int:
+        return _INT(value)
+    if value is None:
+        return "null"
+    if kind is bool:
+        return "true" if value else "false"
+    return None
+
+
+def _put(value: Any, indent: str, out: list[str]) -> None:
+    """Append value's text as json.dumps(indent=1) writes it at this indent."""
+    text = _scalar(value)
+    if text is not None:
+        out.append(text)
+    elif isinstance(value, str):
+        out.append(_STRING(value))
+    elif isinstance(value, int):  # bool and None were scalars above
+        out.append(_INT(value))
+    elif isinstance(value, float):
+        if value != value or value in (math.inf, -math.inf):
+            raise _Unusual
+        out.append(_FLOAT(value))
+    elif isinstance(value, list | tuple):
+        if not value:
+            out.append("[]")
+            return
+        inner = indent + " "
+        separator = ",\n" + inner
+        lead = "[\n" + inner
+        for item in value:
+            text = _scalar(item)
+            if text is not None:
+                out.append(lead + text)
+            else:
+                out.append(lead)
+                _put(item, inner, out)
+            lead = separator
+        out.append("\n" + indent + "]")
+    elif isinstance(value, dict):
+        if not value:
+            out.append("{}")
+            return
+        inner = indent + " "
+        separator = ",\n" + inner
+        lead = "{\n" + inner
+        for key, item in value.items():
+            if type(key) is not str:
+                raise _Unusual  # json.dumps turns 1, 1.5, True, None into text keys
+            text = _scalar(item)
+            if text is not None:
+                out.append(lead + _STRING(key) + ": " + text)
+            else:
+                out.append(lead + _STRING(key) + ": ")
+                _put(item, inner, out)
+            lead = separator
+        out.append("\n" + indent + "}")
+    else:
+        raise _Unusual

@@ -328,3 +328,15 @@ def test_whatif_recalculated_by_libreoffice_follows_the_engine_and_new_weights(
         assert row[13] == u["rank"] - rank
         moved += row[9] != u["rank"]
     assert moved > 0  # the new weights really re-ranked someone
+
+
+@pytest.mark.parametrize("totals", [
+    [90.0, 85.5, 85.5, 70.0, 0.0, -0.0], [1, 2.5, 2.5], [], [float("nan"), 80.0, 80.0],
+    [True, 1.0],
+])
+def test_what_if_ranks_count_the_greater_totals(totals: list[Any]) -> None:
+    from workbook_templates.whatif_sheet import _count_above
+
+    above = _count_above(totals)
+    for value in [t for t in totals if t is not None] + [85.5, 100.0, -1.0]:
+        assert above(value) == sum(1 for t in totals if t > value)

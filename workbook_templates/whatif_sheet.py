@@ -15,7 +15,8 @@ Tie-breakers are not applied here: tied totals share a rank.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from bisect import bisect_right
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from xlsxwriter.utility import xl_rowcol_to_cell as a1
@@ -40,6 +41,15 @@ def whatif_total(scores: Mapping[str, float], weights: Mapping[str, float], bonu
     weight_sum = sum(weights.values())
     weighted = sum(scores.get(c, 0.0) * w for c, w in weights.items()) / weight_sum
     return max(0.0, round_score(weighted + bonus - deduction, digits))
+
+
+def _count_above(totals: list[Any]) -> Callable[[Any], int]:
+    """How many of a group's totals exceed a value: by bisecting the sorted totals when all
+    are numbers (not NaN), else one by one."""
+    if all(type(t) in (int, float) and t == t for t in totals):
+        ordered = sorted(totals)
+        return lambda value: len(ordered) - bisect_right(ordered, value)
+    return lambda value: sum(1 for t in totals if t > value)
 
 
 def write_whatif_sheet(book: Any, wb: Workbook) -> None:
@@ -77,7 +87,8 @@ def write_whatif_sheet(book: Any, wb: Workbook) -> None:
     c_bonus, c_total, c_rank = 2 + n, 4 + n, 5 + n
     group_rng = f"${'B'}${first + 1}:$B${end + 1}"
     total_rng = f"{a1(first, c_total, True, True)}:{a1(end, c_total, True, True)}"
-    published = {u["unit_id"]: u.get("total") for u in units}
+    above = {g["id"]: _count_above([u.get("total") for u in book.by_group[g["id"]]])
+             for g in book.groups}
     for i, u in enumerate(units):
         row = first + i
         put(ws, row, 0, unit_label(u, book.lang), st, "text")
@@ -93,8 +104,7 @@ def write_whatif_sheet(book: Any, wb: Workbook) -> None:
         ws.write_formula(row, c_total, (
             f"=MAX(0,ROUND(SUMPRODUCT({wts},{s})/SUM({wts})+{a1(row, c_bonus)}"
             f"-{a1(row, c_bonus + 1)},{book.digits}))"), st("formula"), u.get("total"))
-        same = [published[v["unit_id"]] for v in book.by_group[u["group"]]]
-        cached_rank = 1 + sum(1 for t in same if t > u["total"])
+        cached_rank = 1 + above[u["group"]](u["total"])
         ws.write_formula(row, c_rank, (
             f'=COUNTIFS({group_rng},{a1(row, 1)},{total_rng},">"&{a1(row, c_total)})+1'),
             st("formula_i"), cached_rank)

@@ -101,12 +101,17 @@ class Styles:
     def __init__(self, workbook: xlsxwriter.Workbook) -> None:
         self.workbook = workbook
         self._cache: dict[tuple[tuple[str, Any], ...], Format] = {}
+        self._plain: dict[str, Format] = {}  # by name alone: most cells ask for these
 
     def __call__(self, name: str, **extra: Any) -> Format:
+        if not extra and (known := self._plain.get(name)) is not None:
+            return known
         props = {**STYLES[name], **extra}
         key = tuple(sorted(props.items()))
         if key not in self._cache:
             self._cache[key] = self.workbook.add_format(props)
+        if not extra:
+            self._plain[name] = self._cache[key]
         return self._cache[key]
 
     def quoted(self, name: str) -> Format:

@@ -162,3 +162,21 @@ def test_workers_started_by_spawn_give_the_same_results(clean_folder: Path,
     monkeypatch.setattr(mod, "PARALLEL_THRESHOLD", 1)
     monkeypatch.setattr(mod, "_mp_context", lambda: multiprocessing.get_context("spawn"))
     assert consolidate_folder(clean_folder, scheme, workers=2).results == one
+
+
+def test_results_json_written_beside_the_workbook_or_its_error_raised(clean_folder: Path,
+                                                                       tmp_path: Path) -> None:
+    """results.json is written by a forked child while the workbook is written; a failure
+    there is raised here as it would be without the child."""
+    out = tmp_path / "out"
+    code, results = run_consolidation(clean_folder, out=out / "results.xlsx",
+                                      json_out=out / "results.json", echo=lambda *a, **k: None)
+    assert code == 0
+    assert json.loads((out / "results.json").read_text(encoding="utf-8")) == json.loads(
+        json.dumps(results))
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x", encoding="utf-8")
+    with pytest.raises(OSError):
+        run_consolidation(clean_folder, out=out / "again.xlsx",
+                          json_out=blocker / "results.json", echo=lambda *a, **k: None)
+    assert (out / "again.xlsx").exists()

@@ -17,11 +17,14 @@ __all__ = ["WorkbookFile", "KEY_MARK", "col_letter", "column_number"]
 _CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
 _REF = re.compile(rb'\br="([A-Z]{1,3}[0-9]{1,7})"')
 _FORMULA_TEXT = re.compile(rb"<(?:\w+:)?f\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?f>)", re.S)
-# The fast path: a cell whose first child is its formula (the order the file format
-# prescribes and every writer follows), found in one pass without visiting other cells.
-_FORMULA_CELL = re.compile(
-    rb"<(?:\w+:)?c\b([^>]*?)(?<!/)>\s*<(?:\w+:)?f\b[^>]*?(?:/>|>([^<]*)</(?:\w+:)?f>)")
-_F_TAG = re.compile(rb"<(?:\w+:)?f\b")
+# The fast path: each formula is its cell's first child (the order the file format
+# prescribes and every writer follows): from each <f, back over white space to the end of
+# the cell's start tag, without visiting the cells that hold no formula.
+# (\w++ never gives back: a tag name holds no ":", so it matches what \w+ would, at once.)
+_F_TAG = re.compile(rb"<f\b|<\w++:f\b")
+_F_ELEMENT = re.compile(rb"<(?:\w++:)?f\b[^>]*?(?:/>|>([^<]*)</(?:\w++:)?f>)")
+_CELL_START = re.compile(rb"<(?:\w++:)?c\b([^>]*)>")
+_SPACE = b" \t\n\r\x0b\x0c"
 KEY_MARK = "kaohe:key"
 _BY_EXTENSION = {"xls", "xla", "xlsb", "ods"}
 
@@ -110,15 +113,20 @@ class WorkbookFile:
 
 
 def _formulas_of(xml: bytes) -> dict[str, str]:
-    cells = _FORMULA_CELL.findall(xml)
-    if len(cells) == len(_F_TAG.findall(xml)):  # every formula is a cell's first child
-        found = {}
-        for attrs, text in cells:
-            if ref := _REF.search(attrs):
-                found[ref.group(1).decode()] = "=" + html.unescape(text.decode("utf-8",
-                                                                               "replace"))
-        return found
-    return _formulas_cell_by_cell(xml)
+    found = {}
+    for tag in _F_TAG.finditer(xml):
+        at = end = tag.start()
+        while end and xml[end - 1] in _SPACE:
+            end -= 1
+        start = xml.rfind(b"<", 0, end)
+        cell = _CELL_START.match(xml, start) if start >= 0 else None
+        formula = _F_ELEMENT.match(xml, at)
+        if cell is None or cell.end() != end or cell.group(1).endswith(b"/") or not formula:
+            return _formulas_cell_by_cell(xml)  # a formula anywhere else: every cell visited
+        if ref := _REF.search(cell.group(1)):
+            found[ref.group(1).decode()] = "=" + html.unescape(
+                (formula.group(1) or b"").decode("utf-8", "replace"))
+    return found
 
 
 def _formulas_cell_by_cell(xml: bytes) -> dict[str, str]:

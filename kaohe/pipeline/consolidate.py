@@ -323,9 +323,10 @@ def run_consolidation(folder: Path, *, scheme_path: Path | None = None,
         with _timed(timings, "store"):
             store = open_store(db)
             results = run.results = store.annotate(results)
+            why, why_en = (reason, reason) if reason else _decisions_reason(run)
             record = store.record_run(dict(scheme.document), results,
                                       inputs=[_input_row(s) for s in run.submissions],
-                                      reason=reason or "", reason_en=reason or "")
+                                      reason=why, reason_en=why_en)
             results["run"] = {"run_id": record.run_id, "revision": record.revision}
     writer = _json_writer(json_out, results) if json_out and out else None
     if json_out and writer is None:
@@ -351,6 +352,21 @@ def run_consolidation(folder: Path, *, scheme_path: Path | None = None,
         if path:
             echo(f"→ {path}")
     return run.exit_code, results
+
+
+def _decisions_reason(run: Consolidation) -> tuple[str, str]:
+    """Without a --reason, a run records the appeal and fault-tolerance decisions it applied."""
+    register = next((s.document for s in run.submissions
+                     if s.accepted and s.kind == "adjustments" and s.document), None)
+    decisions = (register or {}).get("decisions") or []
+    if not decisions:
+        return "", ""
+    kinds = {"appeal": ("申诉", "appeal"), "fault_tolerance": ("容错纠错", "fault tolerance")}
+    zh = "；".join(f"{kinds.get(d['kind'], (d['kind'],))[0]} {d['id']}（{d['event_id']}，"
+                  f"{d.get('outcome', '')}）：{d.get('reason', '')}" for d in decisions)
+    en = "; ".join(f"{kinds.get(d['kind'], ('', d['kind']))[1]} {d['id']} on {d['event_id']} "
+                   f"({d.get('outcome', '')})" for d in decisions)
+    return f"已登记的决定 decisions: {zh}", f"decisions applied: {en}"
 
 
 def _json_writer(path: Path, results: dict[str, Any]) -> Any:

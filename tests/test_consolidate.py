@@ -95,6 +95,8 @@ def test_planted_problems_are_each_reported_and_everyone_else_is_ranked(
     not_scored = {u["unit_id"]: u["reason"] for u in results["not_scored"]}
     assert set(not_scored) == {"burqin", "fuhai", "habahe"}
     assert "未收到" in not_scored["fuhai"]
+    # burqin's file is too damaged to name its unit: the reason points at the rejected file
+    assert "无法识别单位的文件" in not_scored["burqin"]
     assert "C05" in not_scored["habahe"] or "目标" in not_scored["habahe"] \
         or "锁定" in not_scored["habahe"]
     ranked = {u["unit_id"] for u in results["units"]}

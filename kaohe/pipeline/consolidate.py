@@ -268,14 +268,21 @@ def _consolidate(scheme: Scheme, subs: list[Submission]) -> Consolidation:
     unscored = {m["unit_id"]: m for m in missing if m["kind"] == "unit_report"}
     for r in rejected:
         if r["kind"] == "unit_report" and r["unit_id"] in unscored:
-            unscored[r["unit_id"]]["reason"] = r["reason"]
+            unscored[r["unit_id"]].update(reason=r["reason"], reason_en=r["reason_en"])
+    # A file too damaged to say whose it is may be one of the missing reports: say so.
+    unknown = sum(1 for r in rejected if not r["unit_id"])
+    not_received = ("未收到可用的单位自评表" + (f"（另有 {unknown} 个无法识别单位的文件被退回，"
+                                      "请核对是否为本单位所交）" if unknown else ""),
+                    "no usable unit report received" + (
+                        f" ({unknown} rejected file(s) could not be identified; check whether "
+                        "one is this unit's)" if unknown else ""))
     scored_scheme = replace(scheme, units=tuple(u for u in scheme.units if u.id not in unscored))
     docs: Documents = documents_from(s.document for s in accepted if s.document is not None)
     results = score(scored_scheme, docs)
     results["not_scored"] = [
         {"unit_id": uid, "unit_name": m["unit_name"], "group": m["group"],
-         "reason": m.get("reason") or "未收到单位自评表",
-         "reason_en": "rejected" if m.get("reason") else "no unit report received"}
+         "reason": m.get("reason") or not_received[0],
+         "reason_en": m.get("reason_en") or not_received[1]}
         for uid, m in unscored.items()]
     results["inputs"] = [{"file": Path(s.path).name, "sha256": s.sha256, "kind": s.kind,
                           "owner": s.owner, "errors": len(s.report.errors),

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kaohe.pipeline.io import dump_json
+from kaohe.pipeline.io import dump_json, write_json
 
 
 def _reference(document: Any) -> str:
@@ -44,6 +44,18 @@ def test_same_text_as_json_dumps(document: Any) -> None:
     assert dump_json(document) == _reference(document)
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(VALUES, st.dictionaries(st.text(max_size=4), st.lists(VALUES, max_size=4),
+                                         max_size=4)))
+def test_written_as_made_and_still_the_same_text(document: Any) -> None:
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = write_json(Path(folder) / "d.json", document)
+        assert path.read_text(encoding="utf-8") == _reference(document)
+
+
 @pytest.mark.parametrize("document", [
     {3: "a", 2.5: "b", True: "c", None: "d"},          # keys json.dumps turns into text
     [{"a": [OrderedDict(b=1)]}, {}, [], ""],
@@ -61,6 +73,16 @@ def test_refused_like_json_dumps(document: Any) -> None:
     with pytest.raises(want.type) as got:
         dump_json(document)
     assert str(got.value) == str(want.value)
+
+
+def test_a_refused_document_leaves_no_file(tmp_path: Any) -> None:
+    document = {"units": [{"a": 1}, {"b": math.nan}], "inputs": []}
+    with pytest.raises(ValueError, match="Out of range float"):
+        write_json(tmp_path / "r.json", document)
+    assert list(tmp_path.iterdir()) == []
+    odd = {"units": [{"a": 1}], 3: "converted"}  # json.dumps turns the key into text
+    assert (write_json(tmp_path / "r.json", odd).read_text(encoding="utf-8")
+            == _reference(odd))
 
 
 def test_a_cycle_is_refused_like_json_dumps() -> None:

@@ -335,20 +335,15 @@ def run_consolidation(folder: Path, *, scheme_path: Path | None = None,
                                       inputs=[_input_row(s) for s in run.submissions],
                                       reason=why, reason_en=why_en)
             results["run"] = {"run_id": record.run_id, "revision": record.revision}
-    writer = _json_writer(json_out, results) if json_out and out else None
-    if json_out and writer is None:
+    if json_out:
         with _timed(timings, "write_json"):
             write_json(json_out, results)
     if out:
         from workbook_templates.results_book import write_results_workbook
 
-        with _timed(timings, "write_xlsx" if writer is None else "write_xlsx+json"):
+        with _timed(timings, "write_xlsx"):
             write_results_workbook(results, out, lang=lang, rejected=run.rejected,
                                    missing=run.missing)
-            if writer is not None:
-                writer.join()
-                if writer.exitcode != 0 and json_out:  # again here, to raise what went wrong
-                    write_json(json_out, results)
     if feedback:
         from workbook_templates.feedback_book import write_feedback_workbooks
 
@@ -374,26 +369,6 @@ def _decisions_reason(run: Consolidation) -> tuple[str, str]:
     en = "; ".join(f"{kinds.get(d['kind'], ('', d['kind']))[1]} {d['id']} on {d['event_id']} "
                    f"({d.get('outcome', '')})" for d in decisions)
     return f"已登记的决定 decisions: {zh}", f"decisions applied: {en}"
-
-
-def _json_writer(path: Path, results: dict[str, Any]) -> Any:
-    """results.json written by a forked child while this process writes the workbook (the
-    child shares the results without copying them); None where processes cannot fork."""
-    if "fork" not in multiprocessing.get_all_start_methods():
-        return None
-    child = multiprocessing.get_context("fork").Process(target=_write_json_or_exit_1,
-                                                        args=(path, results))
-    child.start()
-    return child
-
-
-def _write_json_or_exit_1(path: Path, results: dict[str, Any]) -> None:
-    from kaohe.pipeline.io import write_json
-
-    try:
-        write_json(path, results)
-    except Exception:  # noqa: BLE001 - the parent writes again and raises it, no traceback
-        raise SystemExit(1) from None
 
 
 def _input_row(sub: Any) -> dict[str, Any]:

@@ -57,9 +57,48 @@ def dump_json(document: Any) -> str:
 
 
 def write_json(path: Path, document: Any) -> Path:
-    """Write a JSON document atomically, UTF-8, deterministic."""
-    text = dump_json(document)
-    return write_atomic(Path(path), lambda tmp: tmp.write_text(text, encoding="utf-8"))
+    """Write a JSON document atomically, UTF-8, deterministic (the text of dump_json)."""
+    return write_atomic(Path(path), lambda tmp: _write_text(tmp, document))
+
+
+def _write_text(tmp: Path, document: Any) -> None:
+    # Written as it is made, one element of the top-level lists at a time: a results
+    # document of 5,000 units is 40 MB of text, never held whole (nor its pieces).
+    with open(tmp, "w", encoding="utf-8") as handle:
+        try:
+            _stream(document, handle)
+        except (_Unusual, RecursionError):
+            handle.seek(0)
+            handle.truncate()
+            handle.write(json.dumps(document, ensure_ascii=False, indent=1, allow_nan=False)
+                         + "\n")
+
+
+def _stream(document: Any, handle: Any) -> None:
+    """dump_json's text, written to handle: each element of a top-level value that is a
+    list is made and written on its own."""
+    out: list[str] = []
+    if isinstance(document, dict) and document and all(type(k) is str for k in document):
+        lead = "{\n "
+        for key, item in document.items():
+            handle.write(lead + _STRING(key) + ": ")
+            lead = ",\n "
+            if isinstance(item, list) and item:
+                inner = "[\n  "
+                for element in item:
+                    out.clear()
+                    _put(element, "  ", out)
+                    handle.write(inner + "".join(out))
+                    inner = ",\n  "
+                handle.write("\n ]")
+            else:
+                out.clear()
+                _put(item, " ", out)
+                handle.write("".join(out))
+        handle.write("\n}\n")
+    else:
+        _put(document, "", out)
+        handle.write("".join(out) + "\n")
 
 
 def read_json(path: Path) -> Any:

@@ -340,3 +340,26 @@ def test_what_if_ranks_count_the_greater_totals(totals: list[Any]) -> None:
     above = _count_above(totals)
     for value in [t for t in totals if t is not None] + [85.5, 100.0, -1.0]:
         assert above(value) == sum(1 for t in totals if t > value)
+
+
+def test_formulas_skip_only_substitutions_that_could_not_apply() -> None:
+    """Our worksheet prepares formulas as xlsxwriter's does; every newer function the
+    installed xlsxwriter prefixes is one we send through its substitutions."""
+    import inspect
+
+    from xlsxwriter.worksheet import Worksheet
+
+    from workbook_templates.xlsx_style import _NEWER_FUNCTIONS, _Worksheet
+
+    source = inspect.getsource(Worksheet._prepare_formula)
+    head = source.split("if not self.use_future_functions")[0]
+    names = re.findall(r're\.sub\(r"\\[bS]([A-Z][A-Z0-9_.]*)\\\(', head)
+    assert len(names) > 20
+    assert all(_NEWER_FUNCTIONS.search(f"{name}(") for name in names), names
+    ours, theirs = _Worksheet(), Worksheet()
+    for formula in ["=SUM(A1:B2)", "{=SUM(A1:A3*B1:B3)}", '=IF(A1>0,"是","")', "=FILTER(A:A,B:B)",
+                    "=_xlfn.XLOOKUP(1,A:A,B:B)", "=SINGLE(A1)", "=mysort(A1)", "=SORTBY(A1,B1)",
+                    '=COUNTIFS($B$5:$B$9,B5,$H$5:$H$9,">"&H5)+1', "=XLOOKUP(1,A:A,B:B)"]:
+        assert ours._prepare_formula(formula) == theirs._prepare_formula(formula), formula
+        assert (ours._prepare_formula(formula, True)
+                == theirs._prepare_formula(formula, True)), formula

@@ -11,6 +11,7 @@ someone edits the cell. The workbook is opened with ``strings_to_formulas`` and
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from pathlib import Path
@@ -119,12 +120,41 @@ class Styles:
         return self(name, quote_prefix=True)
 
 
+# xlsxwriter runs some thirty substitutions over every formula to give Excel's newer
+# functions their _xlfn. prefix; ours use none of them. A formula that names none of those
+# functions comes back with only its "=" and braces stripped, which is all the
+# substitutions would leave; any other formula goes through them. (A test checks this list
+# against the installed xlsxwriter's.)
+_NEWER_FUNCTIONS = re.compile(
+    r"(?:ANCHORARRAY|BYCOL|BYROW|CHOOSECOLS|CHOOSEROWS|DROP|EXPAND|FILTER|HSTACK|LAMBDA"
+    r"|MAKEARRAY|MAP|RANDARRAY|REDUCE|SCAN|INGLE|SEQUENCE|SORT|SORTBY|SWITCH|TAKE|TEXTSPLIT"
+    r"|TOCOL|TOROW|UNIQUE|VSTACK|WRAPCOLS|WRAPROWS|XLOOKUP)\(")
+
+
+class _Worksheet(Worksheet):
+    """xlsxwriter's worksheet, without the substitutions for formulas that cannot need them."""
+
+    def _prepare_formula(self, formula: str, expand_future_functions: bool = False) -> str:
+        if (self.use_future_functions or expand_future_functions or "_xlfn." in formula
+                or _NEWER_FUNCTIONS.search(formula)):
+            prepared: str = super()._prepare_formula(formula, expand_future_functions)
+            return prepared
+        if formula.startswith("{"):
+            formula = formula[1:]
+        if formula.startswith("="):
+            formula = formula[1:]
+        if formula.endswith("}"):
+            formula = formula[:-1]
+        return formula
+
+
 def open_workbook(path: Path, *, title: str, created: date | None = None) -> xlsxwriter.Workbook:
     """An xlsxwriter workbook that never turns a string into a formula or a link."""
     workbook = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False,
                                                "strings_to_urls": False,
                                                "strings_to_numbers": False,
                                                "in_memory": True})
+    workbook.worksheet_class = _Worksheet
     when = created or FIXED_CREATED
     if not isinstance(when, datetime):
         when = datetime(when.year, when.month, when.day)

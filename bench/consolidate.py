@@ -62,7 +62,8 @@ def prepare(n: int) -> tuple[Path, Path]:
                                              encoding="utf-8")
         print(f"  generated {n} units' workbooks in {time.perf_counter() - t:.1f} s")
         done.touch()
-    for line in (folder / "LEFT-OUT.txt").read_text(encoding="utf-8").splitlines():
+    left_out = folder / "LEFT-OUT.txt"
+    for line in (left_out.read_text(encoding="utf-8") if left_out.exists() else "").splitlines():
         print(f"  left out: {line}")
     return folder / "scheme.json", folder / "submissions"
 

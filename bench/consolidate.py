@@ -62,8 +62,8 @@ def prepare(n: int) -> tuple[Path, Path]:
                                              encoding="utf-8")
         print(f"  generated {n} units' workbooks in {time.perf_counter() - t:.1f} s")
         done.touch()
-    left_out = folder / "LEFT-OUT.txt"
-    for line in (left_out.read_text(encoding="utf-8") if left_out.exists() else "").splitlines():
+    note = folder / "LEFT-OUT.txt"
+    for line in (note.read_text(encoding="utf-8") if note.exists() else "").splitlines():
         print(f"  left out: {line}")
     return folder / "scheme.json", folder / "submissions"
 

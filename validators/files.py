@@ -25,6 +25,7 @@ than the chunk) and the whole part is searched, as before.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import html
 import io
 import re
@@ -396,10 +397,11 @@ def _prolog_end(data: bytes) -> int | None:
     return end if _ROOT_START.match(data, end) else None
 
 
-def _read_whole(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> bytes:
-    """One small member, whole, with the same refusals as `_chunks`."""
+@contextlib.contextmanager
+def _member_refusals(info: zipfile.ZipInfo, name: str) -> Iterator[None]:
+    """Turn zipfile's errors while decompressing one member into one file-level refusal."""
     try:
-        return archive.read(info)
+        yield
     except RuntimeError:  # zipfile: "File ... is encrypted, password required"
         raise _refuse("encrypted", name) from None
     except NotImplementedError as exc:
@@ -409,6 +411,12 @@ def _read_whole(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> b
         raise _refuse("truncated", name) from None
     except (zipfile.BadZipFile, zlib.error, ValueError) as exc:
         raise _damaged(info, name, exc) from None
+
+
+def _read_whole(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> bytes:
+    """One small member, whole, with the same refusals as `_chunks`."""
+    with _member_refusals(info, name):
+        return archive.read(info)
 
 
 def _bad_bytes(name: str, part: str, decoder: codecs.IncrementalDecoder,
@@ -422,25 +430,15 @@ def _bad_bytes(name: str, part: str, decoder: codecs.IncrementalDecoder,
 def _chunks(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str,
             limits: Limits) -> Iterator[bytes]:
     """Decompressed chunks of one member; zipfile stops at the declared size and checks CRC."""
-    try:
-        with archive.open(info) as member:
-            # The first chunk holds the whole XML declaration, whatever the chunk size.
-            size = max(limits.chunk_bytes, 1024)
-            while True:
-                chunk = member.read(size)
-                size = limits.chunk_bytes
-                if not chunk:
-                    return
-                yield chunk
-    except RuntimeError:  # zipfile: "File ... is encrypted, password required"
-        raise _refuse("encrypted", name) from None
-    except NotImplementedError as exc:
-        raise _refuse("corrupt", name, reason=f"{info.filename} 使用了不支持的压缩方式",
-                      reason_en=f"{info.filename}: {exc}") from None
-    except EOFError:
-        raise _refuse("truncated", name) from None
-    except (zipfile.BadZipFile, zlib.error, ValueError) as exc:
-        raise _damaged(info, name, exc) from None
+    with _member_refusals(info, name), archive.open(info) as member:
+        # The first chunk holds the whole XML declaration, whatever the chunk size.
+        size = max(limits.chunk_bytes, 1024)
+        while True:
+            chunk = member.read(size)
+            size = limits.chunk_bytes
+            if not chunk:
+                return
+            yield chunk
 
 
 def _damaged(info: zipfile.ZipInfo, name: str, exc: Exception) -> _Refused:

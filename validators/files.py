@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
+from validators import zipdir
 from validators.messages import finding
 from validators.report import Issue
 
@@ -127,7 +128,7 @@ def open_checked(path: str | Path, limits: Limits = Limits()) -> tuple[list[Issu
             if len(data) != size or handle.read(1):
                 raise _refuse("unreadable", name, reason="文件在读取时被改动",
                               reason_en="the file changed while it was read")
-        sheet_names = _inspect(io.BytesIO(data), len(data), name, limits, kept)
+        sheet_names = _inspect(io.BytesIO(data), len(data), name, limits, kept, data)
     except _Refused as refused:
         return [refused.issue], None
     except OSError as exc:
@@ -173,9 +174,10 @@ def _check_path(path: Path, name: str, limits: Limits) -> int:
 
 
 def _inspect(handle: IO[bytes], size: int, name: str, limits: Limits,
-             kept: dict[str, bytes] | None) -> dict[str, str]:
+             kept: dict[str, bytes] | None, data: bytes | None = None) -> dict[str, str]:
     """Every check after the path's; returns part -> sheet name. Sheet parts read whole go
-    into `kept` when it is given."""
+    into `kept` when it is given. With the file's `data`, a plain archive is read straight
+    from it (`validators.zipdir`); anything unusual falls back to zipfile."""
     head = handle.read(8)
     if head.startswith(_OLE_MAGIC):
         handle.seek(0)
@@ -184,6 +186,12 @@ def _inspect(handle: IO[bytes], size: int, name: str, limits: Limits,
     if not head.startswith(_ZIP_MAGICS):
         raise _refuse("not-a-zip", name)
     entries = _directory_entries(handle, size, name, limits)
+    if data is not None:
+        found = _inspect_plain(data, entries, name, limits, kept)
+        if found is not None:
+            return found
+        if kept is not None:
+            kept.clear()
     try:
         archive = zipfile.ZipFile(handle)
     except (zipfile.BadZipFile, ValueError, NotImplementedError, EOFError):
@@ -208,6 +216,62 @@ def _inspect(handle: IO[bytes], size: int, name: str, limits: Limits,
             if info.filename not in _NAMING_PARTS:
                 _scan_part(archive, info, name, limits, sheet_names, kept)
     return sheet_names
+
+
+def _inspect_plain(data: bytes, entries: int, name: str, limits: Limits,
+                   kept: dict[str, bytes] | None) -> dict[str, str] | None:
+    """`_inspect`'s checks, in its order, on an archive `zipdir` can read; None when it
+    cannot (zipfile then reads the archive and gives the finding, if there is one)."""
+    infos = zipdir.directory(data)
+    if infos is None or len(infos) != entries:
+        return None
+    _check_directory(infos, name, limits)  # type: ignore[arg-type]  # ZipInfo's fields
+    names = {info.filename for info in infos}
+    if "mimetype" in names or ("content.xml" in names and "META-INF/manifest.xml" in names):
+        return None  # perhaps OpenDocument: `_check_kind` reads and says
+    for needed in ("[Content_Types].xml", "xl/workbook.xml"):
+        if needed not in names:
+            raise _refuse("not-xlsx", name, missing=needed)
+    parts = [i for i in infos if i.filename.lower().endswith(_XML_SUFFIXES)]
+    if any(i.file_size > _KEEP_SHEET_BYTES for i in parts):
+        return None  # a large part: zipfile streams it in chunks
+    naming: dict[str, bytes] = {}
+    for info in parts:
+        if info.filename in _NAMING_PARTS:
+            content = zipdir.member(data, info)
+            if content is None:
+                return None
+            _scan_content(content, info.filename, name, limits, {}, naming)
+    if not all(part in naming for part in _NAMING_PARTS):
+        return None
+    sheet_names = _sheet_parts_of(naming[_NAMING_PARTS[0]], naming[_NAMING_PARTS[1]])
+    for info in parts:
+        if info.filename not in _NAMING_PARTS:
+            content = zipdir.member(data, info)
+            if content is None:
+                return None
+            _scan_content(content, info.filename, name, limits, sheet_names, kept)
+    return sheet_names
+
+
+def _scan_content(content: bytes, part: str, name: str, limits: Limits,
+                  sheet_names: dict[str, str], kept: dict[str, bytes] | None) -> None:
+    """`_scan_part` on a member already decompressed, fed in the chunks it would read."""
+    is_sheet = part.startswith("xl/worksheets/") and part.endswith(".xml")
+    scan = _PartScan(part, name, limits, is_sheet,
+                     sheet_names.get(part, part.rsplit("/", 1)[-1].removesuffix(".xml")))
+    if len(content) <= max(limits.chunk_bytes, 1024):
+        if content:
+            scan.feed(content)
+    else:
+        first = max(limits.chunk_bytes, 1024)
+        scan.feed(content[:first])
+        for at in range(first, len(content), limits.chunk_bytes):
+            scan.feed(content[at:at + limits.chunk_bytes])
+    scan.finish()
+    if kept is not None and (is_sheet or part in _NAMING_PARTS) and (
+            len(content) <= _KEEP_SHEET_BYTES):
+        kept[part] = content
 
 
 def _mb(size: int) -> str:

@@ -177,7 +177,7 @@ def identity_issues(meta: Mapping[str, Any], scheme: Scheme, file: str = "") -> 
                              params={"got": meta.get("scheme_version"), "want": scheme.version}))
     if not isinstance(meta.get("layout"), Mapping) or not meta["layout"].get("sheets"):
         return [finding("not-our-template", file=file)]
-    if kind == "unit_report" and not any(u.id == meta.get("unit_id") for u in scheme.units):
+    if kind == "unit_report" and not scheme.has_unit(meta.get("unit_id")):
         return [finding("unknown-owner", file=file, unit_id=str(meta.get("unit_id") or ""),
                         value=_plain(meta.get("unit_id")),
                         params={"owner": meta.get("unit_id"), "what": "被考核单位",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from types import MappingProxyType
 from typing import Any
 
@@ -147,34 +148,66 @@ class Scheme:
     template_password: str | None = None
     document: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
-    # -- look-ups -------------------------------------------------------------
+    # -- look-ups (by dictionaries built on first use: a scheme may have thousands of units)
+    @cached_property
+    def _index(self) -> dict[str, dict[str, Any]]:
+        index: dict[str, dict[str, Any]] = {}
+        for kind in ("groups", "units", "indicators", "components", "lead_departments"):
+            index[kind] = {}
+            for item in getattr(self, kind):
+                index[kind].setdefault(item.id, item)  # the first, as a scan would find
+        return index
+
+    @cached_property
+    def _by_group(self) -> dict[str, tuple[tuple[Unit, ...], tuple[Indicator, ...]]]:
+        return {g.id: (tuple(u for u in self.units if u.group == g.id),
+                       tuple(i for i in self.indicators if i.applies_to(g.id)))
+                for g in self.groups}
+
+    def _lookup(self, kind: str, wanted: str, label: str, label_en: str) -> Any:
+        found = self._index[kind].get(wanted)
+        if found is None:
+            raise SchemeError(f"方案中没有{label} “{wanted}”",
+                              f"the scheme has no {label_en} {wanted!r}")
+        return found
+
     def group(self, group_id: str) -> Group:
         """The group with this id."""
-        return _by_id(self.groups, group_id, "考核组别", "group")
+        return self._lookup("groups", group_id, "考核组别", "group")  # type: ignore[no-any-return]
 
     def unit(self, unit_id: str) -> Unit:
         """The unit with this id."""
-        return _by_id(self.units, unit_id, "被考核单位", "unit")
+        return self._lookup("units", unit_id, "被考核单位", "unit")  # type: ignore[no-any-return]
+
+    def has_unit(self, unit_id: Any) -> bool:
+        """Whether the scheme has a unit with this id."""
+        return isinstance(unit_id, str) and unit_id in self._index["units"]
 
     def indicator(self, indicator_id: str) -> Indicator:
         """The indicator with this id."""
-        return _by_id(self.indicators, indicator_id, "考核指标", "indicator")
+        return self._lookup(  # type: ignore[no-any-return]
+            "indicators", indicator_id, "考核指标", "indicator")
 
     def component(self, component_id: str) -> Component:
         """The component with this id."""
-        return _by_id(self.components, component_id, "考核构成", "component")
+        return self._lookup(  # type: ignore[no-any-return]
+            "components", component_id, "考核构成", "component")
 
     def lead_department(self, dept_id: str) -> LeadDepartment:
         """The lead department with this id."""
-        return _by_id(self.lead_departments, dept_id, "牵头考核部门", "lead department")
+        return self._lookup(  # type: ignore[no-any-return]
+            "lead_departments", dept_id, "牵头考核部门", "lead department")
 
     def units_in(self, group_id: str) -> tuple[Unit, ...]:
         """Units of one group, in scheme order."""
-        return tuple(u for u in self.units if u.group == group_id)
+        known = self._by_group.get(group_id)
+        return known[0] if known else tuple(u for u in self.units if u.group == group_id)
 
     def indicators_for(self, group_id: str) -> tuple[Indicator, ...]:
         """Indicators that apply to one group, in scheme order."""
-        return tuple(i for i in self.indicators if i.applies_to(group_id))
+        known = self._by_group.get(group_id)
+        return known[1] if known else tuple(i for i in self.indicators
+                                            if i.applies_to(group_id))
 
     def indicators_of(self, dept_id: str) -> tuple[Indicator, ...]:
         """Indicators a lead department scores from its own sheet."""
@@ -249,13 +282,6 @@ def _indicator(i: Mapping[str, Any]) -> Indicator:
         target=i.get("target"), targets=_frozen(i.get("targets")),
         evidence_required_over=i.get("evidence_required_over"), name_en=i.get("name_en", ""),
     )
-
-
-def _by_id(items: tuple[Any, ...], wanted: str, label: str, label_en: str) -> Any:
-    for item in items:
-        if item.id == wanted:
-            return item
-    raise SchemeError(f"方案中没有{label} “{wanted}”", f"the scheme has no {label_en} {wanted!r}")
 
 
 def _check_references(scheme: Scheme) -> None:

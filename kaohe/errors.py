@@ -13,6 +13,19 @@ class KaoheError(Exception):
         self.message = message
         self.message_en = message_en or message
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # Pickled whole (both languages and the facts), whatever the subclass's __init__
+        # takes: an error raised in another process reads the same here.
+        return _rebuild, (type(self), self.args, dict(self.__dict__))
+
+
+def _rebuild(cls: type[KaoheError], args: tuple[object, ...],
+             state: dict[str, object]) -> KaoheError:
+    error = cls.__new__(cls)
+    error.args = args
+    error.__dict__.update(state)
+    return error
+
 
 class SchemeError(KaoheError):
     """The scheme is inconsistent in a way the schema cannot express."""

@@ -1,0 +1,95 @@
+"""One job in a second process while this one goes on: the results workbook is written on
+the second core while the first writes the JSON, the history and the feedback.
+
+Where processes are forked (Linux, macOS with fork) the child inherits the results as they
+are — nothing is copied or pickled — runs the job, and reports only failure, as the
+exception itself when it pickles. Elsewhere (Windows) the job runs in this process at
+`wait()`, so the caller's code is the same and its outcome too.
+
+>>> job = Background(lambda: None)
+>>> job.wait()
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import sys
+from collections.abc import Callable
+from typing import Any
+
+__all__ = ["Background", "BackgroundError", "can_fork"]
+
+_MAX_REPORT = 32 * 1024
+
+
+def can_fork() -> bool:
+    """Whether this platform forks processes (os.fork exists and multiprocessing uses it)."""
+    import multiprocessing
+
+    return hasattr(os, "fork") and multiprocessing.get_context().get_start_method() == "fork"
+
+
+class Background:
+    """Run `job` in a forked child (or at `wait()` where there is no fork)."""
+
+    def __init__(self, job: Callable[[], Any]) -> None:
+        self._job: Callable[[], Any] | None = job
+        self._pid = 0
+        self._read = -1
+        if not can_fork():
+            return
+        for stream in (sys.stdout, sys.stderr):
+            stream.flush()  # or the child would write the parent's buffered text again
+        read, write = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: run, report a failure, leave without any cleanup of ours
+            os.close(read)
+            code = 0
+            try:
+                job()
+            except BaseException as exc:  # noqa: BLE001 - reported to the parent as it is
+                code = 1
+                os.write(write, _report(exc))
+            os._exit(code)
+        os.close(write)
+        self._pid, self._read, self._job = pid, read, None
+
+    def wait(self) -> None:
+        """Wait for the job; raise what it raised."""
+        if self._job is not None:
+            job, self._job = self._job, None
+            job()
+            return
+        if not self._pid:
+            return
+        chunks = []
+        with os.fdopen(self._read, "rb") as pipe:
+            while chunk := pipe.read(65536):
+                chunks.append(chunk)
+        _, status = os.waitpid(self._pid, 0)
+        self._pid = 0
+        if os.waitstatus_to_exitcode(status) == 0:
+            return
+        report = b"".join(chunks)
+        try:
+            exc = pickle.loads(report)
+        except Exception:  # noqa: BLE001 - whatever came back, say it
+            exc = BackgroundError(report.decode("utf-8", "replace") or
+                                  f"exit status {os.waitstatus_to_exitcode(status)}")
+        raise exc
+
+
+class BackgroundError(RuntimeError):
+    """The job failed in a way that could not be sent back as its own exception."""
+
+
+def _report(exc: BaseException) -> bytes:
+    try:
+        data = pickle.dumps(exc)
+        pickle.loads(data)  # an exception that cannot be rebuilt is sent as text
+    except Exception:  # noqa: BLE001
+        data = f"{type(exc).__name__}: {exc}".encode()
+    if len(data) > _MAX_REPORT:  # (a pipe holds 64 KiB: the child never waits on it)
+        data = f"{type(exc).__name__}: {exc}".encode()[:_MAX_REPORT]
+    return data

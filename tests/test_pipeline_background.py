@@ -1,0 +1,80 @@
+"""kaohe.pipeline.background: a job in a forked child, its failure raised in the parent."""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+import pytest
+
+from kaohe.errors import KaoheError, MissingInput
+from kaohe.pipeline import background
+from kaohe.pipeline.background import Background, BackgroundError
+
+
+def test_the_job_runs_in_another_process_and_its_file_is_there_after_wait(
+        tmp_path: Path) -> None:
+    assert background.can_fork()  # Linux: the path the tests exercise is the forked one
+    marker = tmp_path / "pid"
+    job = Background(lambda: marker.write_text(str(os.getpid())))
+    job.wait()
+    assert int(marker.read_text()) != os.getpid()
+
+
+def test_the_parent_goes_on_while_the_child_works(tmp_path: Path) -> None:
+    # The child waits for a file only the parent writes after starting it: were the job
+    # run in the parent (before going on), this would never finish.
+    go, done = tmp_path / "go", tmp_path / "done"
+
+    def job() -> None:
+        while not go.exists():
+            threading.Event().wait(0.01)
+        done.write_text("ok")
+
+    started = Background(job)
+    go.write_text("go")
+    started.wait()
+    assert done.read_text() == "ok"
+
+
+def test_a_kaohe_error_comes_back_whole() -> None:
+    def job() -> None:
+        raise MissingInput("完成值", "actual")
+
+    with pytest.raises(MissingInput) as caught:
+        Background(job).wait()
+    assert caught.value.message == "缺少完成值" and caught.value.message_en == "missing actual"
+
+
+def test_an_error_that_does_not_pickle_comes_back_as_text() -> None:
+    class Odd(Exception):
+        def __reduce__(self) -> str:
+            raise TypeError("no")
+
+    def job() -> None:
+        raise Odd("磁盘已满 disk full")
+
+    with pytest.raises(BackgroundError, match="磁盘已满 disk full"):
+        Background(job).wait()
+
+
+def test_a_child_that_dies_is_an_error() -> None:
+    with pytest.raises(BackgroundError, match="exit status"):
+        Background(lambda: os._exit(3)).wait()
+
+
+def test_without_fork_the_job_runs_here_at_wait(monkeypatch: pytest.MonkeyPatch,
+                                                tmp_path: Path) -> None:
+    monkeypatch.setattr(background, "can_fork", lambda: False)
+    marker = tmp_path / "pid"
+    job = Background(lambda: marker.write_text(str(os.getpid())))
+    assert not marker.exists()
+    job.wait()
+    assert int(marker.read_text()) == os.getpid()
+
+    def failing() -> None:
+        raise KaoheError("坏", "bad")
+
+    with pytest.raises(KaoheError, match="坏"):
+        Background(failing).wait()

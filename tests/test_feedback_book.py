@@ -182,3 +182,13 @@ def test_feedback_command(demo: tuple, tmp_path: Path) -> None:
     helps = [subprocess.run([KAOHE, cmd, "--help"], capture_output=True, text=True, timeout=60)
              for cmd in ("feedback", "results-book")]
     assert all("Example:" in h.stdout for h in helps)
+
+
+def test_shares_split_the_units_and_write_the_same_books(demo: tuple, books: dict[str, Path],
+                                                         tmp_path: Path) -> None:
+    results, _ = demo
+    halves = [write_feedback_workbooks(results, tmp_path / "fb", share=(k, 2)) for k in (0, 1)]
+    assert not {p.name for p in halves[0]} & {p.name for p in halves[1]}
+    written = {p.name: p for half in halves for p in half}
+    assert sorted(written) == sorted(books)
+    assert all(written[name].read_bytes() == books[name].read_bytes() for name in books)

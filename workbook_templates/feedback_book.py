@@ -55,16 +55,19 @@ def indicators_by_loss(unit: Mapping[str, Any]) -> list[dict[str, Any]]:
 
 def write_feedback_workbooks(results: Mapping[str, Any], out_dir: Path, *, lang: str = "zh",
                              generated: date | None = None,
-                             progress: Callable[[int, int], None] | None = None) -> list[Path]:
+                             progress: Callable[[int, int], None] | None = None,
+                             share: tuple[int, int] = (0, 1)) -> list[Path]:
     """Write one feedback workbook per unit into `out_dir` (atomic writes); returns the paths.
 
-    `progress(done, total)` is called after each workbook.
+    `progress(done, total)` is called after each workbook. `share=(k, n)` writes only every
+    n-th unit from the k-th (k = 0 … n-1), so n processes can share the work.
 
     Example: write_feedback_workbooks(results, Path("反馈"))  # 结果反馈_fuyun.xlsx, …
     """
     stats = _GroupStats(results)
     out = Path(out_dir)
-    units = list(results.get("units", []))
+    first, step = share
+    units = list(results.get("units", []))[first::step]
     paths = []
     for n, unit in enumerate(units, 1):
         paths.append(_write(results, unit, out / feedback_filename(unit["unit_id"]), lang,

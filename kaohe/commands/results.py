@@ -69,8 +69,20 @@ def feedback(results_json: Path, out: Path) -> None:
         if done == total or done % 50 == 0:
             click.echo(f"\r反馈 feedback {done}/{total}", nl=done == total, err=True)
 
-    paths = write_feedback_workbooks(results, out, lang=current_lang(), progress=progress)
-    click.echo(f"→ {out}（{len(paths)} 个工作簿 workbooks）")
+    # Half the workbooks are written by a second (forked) process, where there is fork.
+    from kaohe.pipeline.background import Background, can_fork
+
+    lang, count = current_lang(), len(results.get("units") or [])
+    split = 2 if can_fork() and count >= 8 else 1
+    other = Background(lambda: write_feedback_workbooks(
+        results, out, lang=lang, share=(1, 2))) if split == 2 else None
+    try:
+        write_feedback_workbooks(results, out, lang=lang, share=(0, split),
+                                 progress=lambda d, t: progress(min(d * split, count), count))
+    finally:
+        if other is not None:
+            other.wait()
+    click.echo(f"→ {out}（{count} 个工作簿 workbooks）")
 
 
 COMMANDS = [results_book, feedback]

@@ -15,13 +15,12 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from functools import partial
 from pathlib import Path
 from typing import Any
 
 from kaohe.engine import Documents, Scheme, score
 from kaohe.engine.model import LeadDepartment, Unit
-from kaohe.pipeline.background import Background
+from kaohe.pipeline.background import Background, can_fork
 from kaohe.pipeline.documents import documents_from
 from validators.report import ERROR, WARNING, Issue, Report
 
@@ -312,8 +311,8 @@ def run_consolidation(folder: Path, *, scheme_path: Path | None = None,
 
     `timings`, when given, receives the wall time of each phase in seconds: load (the
     scheme), examine, score, store, write_json, write_xlsx, feedback. The results workbook
-    is written in a second process meanwhile (where processes fork): its time runs from
-    its start to its end, alongside write_json and feedback.
+    (and half the feedback workbooks) are written in a second process meanwhile (where
+    processes fork): write_xlsx runs from its start to its end, alongside the others.
     """
     from kaohe.errors import KaoheError
     from kaohe.pipeline.documents import load_scheme
@@ -339,15 +338,24 @@ def run_consolidation(folder: Path, *, scheme_path: Path | None = None,
                                       inputs=[_input_row(s) for s in run.submissions],
                                       reason=why, reason_en=why_en)
             results["run"] = {"run_id": record.run_id, "revision": record.revision}
-    workbook = None
-    if out:
-        # The results workbook (the longest write) goes to the second core, forked with the
-        # results as they are; the JSON and the feedback are written here meanwhile.
-        from workbook_templates.results_book import write_results_workbook
+    # The second core writes the results workbook (the longest single write) and every
+    # other feedback workbook, forked with the results as they are; this process writes the
+    # JSON and the other feedback workbooks meanwhile. Without fork, all is written here.
+    split = 2 if feedback and can_fork() else 1
 
-        started = time.perf_counter()
-        workbook = Background(partial(write_results_workbook, results, out, lang=lang,
-                                      rejected=run.rejected, missing=run.missing))
+    def second() -> None:
+        if out:
+            from workbook_templates.results_book import write_results_workbook
+
+            write_results_workbook(results, out, lang=lang, rejected=run.rejected,
+                                   missing=run.missing)
+        if feedback and split == 2:
+            from workbook_templates.feedback_book import write_feedback_workbooks
+
+            write_feedback_workbooks(results, feedback, lang=lang, share=(1, 2))
+
+    started = time.perf_counter()
+    other = Background(second) if out or split == 2 else None
     try:
         if json_out:
             with _timed(timings, "write_json"):
@@ -356,12 +364,12 @@ def run_consolidation(folder: Path, *, scheme_path: Path | None = None,
             from workbook_templates.feedback_book import write_feedback_workbooks
 
             with _timed(timings, "feedback"):
-                write_feedback_workbooks(results, feedback, lang=lang)
+                write_feedback_workbooks(results, feedback, lang=lang, share=(0, split))
     finally:
-        if workbook is not None:
-            workbook.wait()
+        if other is not None:
+            other.wait()
             if timings is not None:
-                timings["write_xlsx"] = time.perf_counter() - started
+                timings["write_xlsx" if out else "feedback"] = time.perf_counter() - started
     echo(consolidation_summary(run, lang=lang))
     for path in (json_out, out, feedback):
         if path:

@@ -13,7 +13,7 @@ from kaohe.engine.model import Scheme
 from kaohe.pipeline.documents import default_scheme_document, load_scheme
 from tests.templates_helpers import FORBIDDEN, GENERATED, covered, data_sheets
 from workbook_templates import build_templates, build_unit_report
-from workbook_templates.meta import META_KEYS, parse_meta
+from workbook_templates.meta import FORMAT_VERSION, META_KEYS, parse_meta
 from workbook_templates.styles import INPUT_COLOR
 
 
@@ -61,7 +61,7 @@ def test_meta_names_kind_scheme_subject_and_time(built: list[Path]) -> None:
         assert (meta["scheme_id"], meta["scheme_version"], meta["year"]) == ("altay-2016", "1",
                                                                              2016)
         assert meta["generated_at"] == GENERATED.isoformat()
-        assert meta["format_version"] == "1" and len(meta["fingerprint"]) == 64
+        assert meta["format_version"] == FORMAT_VERSION and len(meta["fingerprint"]) == 64
         kinds[path.name] = meta["kind"]
         if meta["kind"] == "unit_report":
             assert path.name == f"单位自评表_{meta['unit_id']}.xlsx"

@@ -15,7 +15,7 @@ import openpyxl
 from kaohe.errors import KaoheError
 from workbook_templates.adjustments import adjustments_cells
 from workbook_templates.lead_scores import lead_scores_cells
-from workbook_templates.meta import META_SHEET, parse_meta
+from workbook_templates.meta import META_SHEET, cell_text, parse_meta
 from workbook_templates.tallies import ballots_cells, routine_cells
 from workbook_templates.unit_report import unit_report_cells
 
@@ -67,9 +67,11 @@ def fill_workbook(template_path: Path | str, document: Mapping[str, Any],
         if cell.protection.locked:
             raise KaoheError(f"单元格 {cell.coordinate} 已锁定，不能填写",
                              f"cell {cell.coordinate} is locked")
-        cell.value = value
         if isinstance(value, str):
+            cell.value = cell_text(value, cell.parent.title, cell.row, cell.column)
             cell.data_type = "s"  # text stays text, even "=…"
+        else:
+            cell.value = value
     dest = Path(dest_path)
     dest.parent.mkdir(parents=True, exist_ok=True)
     wb.save(dest)

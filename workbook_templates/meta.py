@@ -2,9 +2,13 @@
 
 Rows of `_meta` are ``key | value``. `layout` is JSON describing the data sheets (their
 names by role, the keyed columns whose values are locked content, single input cells and
-choice lists), so a reader never guesses positions. The fingerprint is a SHA-256 over the
-locked content read back from the keyed grid (key row, key column, locked columns), so the
-builder and the reader compute it with the same function from what is in the cells.
+choice lists), so a reader never guesses positions. An Excel cell holds at most 32,767
+characters, and the layout of a template for thousands of units is longer (the units'
+drop-down labels, the not-applicable cells of a scoring sheet), so its JSON text is written
+in pieces, one ``layout`` row each, joined in row order on reading and checked against the
+SHA-256 in ``layout_sha256``. The fingerprint is a SHA-256 over the locked content read back
+from the keyed grid (key row, key column, locked columns), so the builder and the reader
+compute it with the same function from what is in the cells.
 """
 
 from __future__ import annotations
@@ -16,19 +20,80 @@ from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
+from openpyxl.utils import get_column_letter
 from openpyxl.workbook import Workbook
 
+from kaohe.errors import KaoheError
 from workbook_templates.styles import STYLES, protect
 
-__all__ = ["META_SHEET", "LISTS_SHEET", "FORMAT_VERSION", "META_KEYS", "write_meta",
+__all__ = ["META_SHEET", "LISTS_SHEET", "FORMAT_VERSION", "META_KEYS", "MAX_CELL_CHARS",
+           "CellTextTooLong", "DamagedMeta", "cell_text", "split_text", "write_meta",
            "parse_meta", "locked_content", "fingerprint", "canon"]
 
 META_SHEET = "_meta"
 LISTS_SHEET = "_lists"
-FORMAT_VERSION = "1"
-#: Keys of `_meta`, in the order they are written.
+#: "2": the layout in as many ``layout`` rows as it needs, with ``layout_sha256``.
+FORMAT_VERSION = "2"
+#: Keys of `_meta`, in the order they are written (``layout`` may take several rows).
 META_KEYS = ("kind", "format_version", "scheme_id", "scheme_version", "year", "unit_id",
-             "lead_department", "lang", "generated_at", "generator", "fingerprint", "layout")
+             "lead_department", "lang", "generated_at", "generator", "fingerprint",
+             "layout_sha256", "layout")
+#: Excel's limit on the text of one cell, in UTF-16 code units as Excel counts them.
+MAX_CELL_CHARS = 32_767
+
+
+class CellTextTooLong(KaoheError):
+    """Internal: a builder tried to write more text into one cell than Excel can hold."""
+
+    def __init__(self, sheet: str, cell: str, length: int) -> None:
+        super().__init__(f"内部错误：要写入 {sheet}!{cell} 的文本有 {length} 个字符，超过 Excel "
+                         f"单元格上限 {MAX_CELL_CHARS}", f"internal error: the text for "
+                         f"{sheet}!{cell} has {length} characters, over Excel's "
+                         f"{MAX_CELL_CHARS} per cell")
+        self.sheet, self.cell, self.length = sheet, cell, length
+
+
+class DamagedMeta(KaoheError):
+    """The `_meta` layout of a current-format template cannot be read back (edited or cut)."""
+
+    def __init__(self, reason: str, reason_en: str) -> None:
+        super().__init__(f"模板隐藏的 _meta 工作表被改动，布局信息无法读取（{reason}）",
+                         f"the template's hidden _meta sheet was changed; its layout cannot "
+                         f"be read ({reason_en})")
+        self.reason, self.reason_en = reason, reason_en
+
+
+def _excel_length(text: str) -> int:
+    """Characters as Excel counts them: UTF-16 code units (a character beyond U+FFFF is 2)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def cell_text(text: str, sheet: str, row: int, column: int) -> str:
+    """`text` unchanged when it fits one cell; else CellTextTooLong naming the cell.
+
+    Every builder writes text through this, so a template can never hold a cut cell.
+    """
+    if len(text) > MAX_CELL_CHARS // 2 and _excel_length(text) > MAX_CELL_CHARS:
+        raise CellTextTooLong(sheet, f"{get_column_letter(column)}{row}", _excel_length(text))
+    return text
+
+
+def split_text(text: str, limit: int = MAX_CELL_CHARS) -> list[str]:
+    """`text` in consecutive pieces of at most `limit` Excel characters (none when empty).
+
+    Pieces are cut between two non-blank characters where there are any: a reader may trim
+    a cell's leading or trailing blanks (calamine reads a cell of blanks as empty).
+    """
+    pieces = []
+    while text:
+        end = min(len(text), limit)
+        while (excess := _excel_length(text[:end]) - limit) > 0:
+            end -= (excess + 1) // 2  # a code point is one or two UTF-16 units
+        while 1 < end < len(text) and (text[end - 1].isspace() or text[end].isspace()):
+            end -= 1
+        pieces.append(text[:end])
+        text = text[end:]
+    return pieces
 
 
 def canon(value: Any) -> Any:
@@ -73,15 +138,32 @@ def fingerprint(header: Mapping[str, Any], sheets: Mapping[str, Mapping[str, Any
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _meta_rows(meta: Mapping[str, Any]) -> list[tuple[str, Any]]:
+    """(key, value) rows of `_meta`: the layout's JSON text in as many rows as it needs."""
+    layout = json.dumps(meta.get("layout"), ensure_ascii=False, sort_keys=True)
+    rows: list[tuple[str, Any]] = []
+    for key in META_KEYS:
+        if key == "layout_sha256":
+            rows.append((key, _sha256(layout)))
+        elif key == "layout":
+            rows += [(key, piece) for piece in split_text(layout)]
+        else:
+            rows.append((key, meta.get(key)))
+    return rows
+
+
 def write_meta(wb: Workbook, meta: Mapping[str, Any], password: str | None) -> None:
     """Add the hidden, protected `_meta` sheet (last in the workbook)."""
     ws = wb.create_sheet(META_SHEET)
-    for row, key in enumerate(META_KEYS, start=1):
-        value = meta.get(key)
-        if key == "layout":
-            value = json.dumps(value, ensure_ascii=False, sort_keys=True)
+    for row, (key, value) in enumerate(_meta_rows(meta), start=1):
         ws.cell(row, 1, key)
         cell = ws.cell(row, 2)
+        if isinstance(value, str):
+            value = cell_text(value, META_SHEET, row, 2)
         cell.value = "" if value is None else value
         if isinstance(cell.value, str):
             cell.data_type = "s"  # never a formula, whatever the text
@@ -93,13 +175,20 @@ def write_meta(wb: Workbook, meta: Mapping[str, Any], password: str | None) -> N
 
 
 def parse_meta(rows: Sequence[Sequence[Any]]) -> dict[str, Any]:
-    """`_meta` rows (as read) -> dict; `layout` parsed from JSON, `year` as int."""
+    """`_meta` rows (as read) -> dict; `layout` joined from its rows and parsed, `year` as int.
+
+    A current-format layout that is cut, reordered or edited (its SHA-256 differs) raises
+    DamagedMeta; a template of another format version keeps a layout it cannot parse as
+    None, so the caller's format-version finding is what the clerk sees.
+    """
     meta: dict[str, Any] = {}
+    pieces: list[str] = []
     for values in rows:
         if len(values) >= 2 and isinstance(values[0], str) and values[0]:
-            meta[values[0]] = values[1]
-    if isinstance(meta.get("layout"), str) and meta["layout"]:
-        meta["layout"] = json.loads(meta["layout"])
+            if values[0] == "layout":
+                pieces.append("" if values[1] is None else str(values[1]))
+            else:
+                meta[values[0]] = values[1]
     year = meta.get("year")
     if isinstance(year, float) and year.is_integer():
         meta["year"] = int(year)
@@ -109,4 +198,21 @@ def parse_meta(rows: Sequence[Sequence[Any]]) -> dict[str, Any]:
         value = meta.get(key)
         if isinstance(value, float) and value.is_integer():
             meta[key] = str(int(value))
+    if pieces or "layout_sha256" in meta:
+        meta["layout"] = _layout("".join(pieces), meta)
     return meta
+
+
+def _layout(text: str, meta: Mapping[str, Any]) -> Any:
+    """The layout parsed from its joined JSON text (see parse_meta)."""
+    current = str(meta.get("format_version")) == FORMAT_VERSION
+    if current and meta.get("layout_sha256") != _sha256(text):
+        raise DamagedMeta("校验值 layout_sha256 不符", "its layout_sha256 differs")
+    if not text:
+        return text
+    try:
+        return json.loads(text)
+    except ValueError as exc:
+        if current:
+            raise DamagedMeta(f"JSON 有误：{exc}", f"bad JSON: {exc}") from exc
+        return None

@@ -18,6 +18,7 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.workbook.protection import WorkbookProtection
+from openpyxl.worksheet.cell_range import CellRange, MultiCellRange
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -26,6 +27,7 @@ from workbook_templates.labels import tr
 from workbook_templates.meta import (
     FORMAT_VERSION,
     LISTS_SHEET,
+    cell_text,
     fingerprint,
     locked_content,
     write_meta,
@@ -56,12 +58,19 @@ def _generator() -> str:
         return "kaohe"
 
 
+def _range(column: int, first: int, last: int) -> CellRange:
+    return CellRange(min_col=column, min_row=first, max_col=column, max_row=last)
+
+
 class SheetWriter:
     """One keyed sheet: writes styled cells, records keys, adds validations, sets up print."""
 
     def __init__(self, book: Book, ws: Worksheet, role: str) -> None:
         self.book, self.ws, self.role = book, ws, role
         self.validations: dict[str, DataValidation] = {}
+        # Cells per validation (by id), given to it once when the book is saved: openpyxl's
+        # DataValidation.add compares each new cell with every range already added.
+        self._covered: dict[int, list[tuple[int, int]]] = {}
         ws.sheet_view.showGridLines = False
         ws.cell(1, 1, KEY_MARK)
         ws.row_dimensions[1].hidden = True
@@ -70,21 +79,23 @@ class SheetWriter:
 
     def key_col(self, column: int, key: str) -> None:
         """Name column `column` for machines (row 1)."""
-        self.ws.cell(1, column).value = key
+        self.ws.cell(1, column).value = cell_text(key, self.ws.title, 1, column)
         self.ws.cell(1, column).data_type = "s"
 
     def key_row(self, row: int, key: str) -> None:
         """Name row `row` for machines (column A)."""
-        self.ws.cell(row, 1).value = key
+        self.ws.cell(row, 1).value = cell_text(key, self.ws.title, row, 1)
         self.ws.cell(row, 1).data_type = "s"
 
     def put(self, row: int, column: int, value: Any, style: str = "text",
             number_format: str | None = None) -> Any:
         """Write a value (text always as text, never a formula) in a named style."""
         cell = self.ws.cell(row, column)
-        cell.value = value
         if isinstance(value, str):
+            cell.value = cell_text(value, self.ws.title, row, column)
             cell.data_type = "s"
+        else:
+            cell.value = value
         STYLES[style].apply(cell)
         if number_format:
             cell.number_format = number_format
@@ -110,14 +121,32 @@ class SheetWriter:
             dv = make()
             self.ws.add_data_validation(dv)
             self.validations[name] = dv
+            self._covered[id(dv)] = []
         return self.validations[name]
 
     def input(self, row: int, column: int, dv: DataValidation, style: str = "input",
               value: Any = None) -> Any:
-        """An unlocked, yellow input cell covered by a validation."""
+        """An unlocked, yellow input cell covered by a validation (one of `rule`'s)."""
         cell = self.put(row, column, value, style)
-        dv.add(cell.coordinate)
+        self._covered[id(dv)].append((column, row))
         return cell
+
+    def cover(self) -> None:
+        """Give every validation its cells, each column's consecutive rows as one range."""
+        for dv in self.validations.values():
+            ranges = list(dv.sqref.ranges)
+            run: list[int] = []  # [column, first row, last row] of the range being grown
+            for column, row in sorted(self._covered[id(dv)]):
+                if run and run[0] == column and row <= run[2] + 1:
+                    run[2] = max(run[2], row)  # the next row, or a cell given twice
+                    continue
+                if run:
+                    ranges.append(_range(*run))
+                run = [column, row, row]
+            if run:
+                ranges.append(_range(*run))
+            dv.sqref = MultiCellRange(ranges)
+            self._covered[id(dv)] = []
 
     def widths(self, widths: Sequence[float], first: int = 2) -> None:
         """Set column widths from column `first` on."""
@@ -157,6 +186,7 @@ class Book:
         self.footer = f"{scheme.scheme_id} v{scheme.version}"
         self._lists: Worksheet | None = None
         self._lists_col = 0
+        self._sheets: list[SheetWriter] = []
 
     def instructions(self, lines: Sequence[tuple[str, str]]) -> Worksheet:
         """The first sheet, 填表说明: (style, text) lines for a clerk, printed portrait."""
@@ -165,7 +195,7 @@ class Book:
         ws.column_dimensions["A"].width = 3
         ws.column_dimensions["B"].width = 78  # a portrait A4 page wide, unscaled
         for row, (style, text) in enumerate(lines, start=1):
-            cell = ws.cell(row, 2, text)
+            cell = ws.cell(row, 2, cell_text(text, ws.title, row, 2))
             cell.data_type = "s"
             STYLES[style].apply(cell)
             if style == "para":
@@ -182,7 +212,8 @@ class Book:
         """A new keyed data sheet; `locked` names the columns whose values are fingerprinted."""
         ws = self.wb.create_sheet(name)
         self.layout["sheets"][role] = {"name": name, "locked": list(locked)}
-        return SheetWriter(self, ws, role)
+        self._sheets.append(SheetWriter(self, ws, role))
+        return self._sheets[-1]
 
     def cell(self, name: str, role: str, coordinate: str) -> None:
         """Record a single input cell (e.g. the contact person) in the layout."""
@@ -201,14 +232,17 @@ class Book:
         letter = col(self._lists_col)
         self._lists.cell(1, self._lists_col, name).data_type = "s"
         for row, value in enumerate(values, start=2):
-            cell = self._lists.cell(row, self._lists_col, value)
+            text = cell_text(value, LISTS_SHEET, row, self._lists_col)
+            cell = self._lists.cell(row, self._lists_col, text)
             cell.data_type = "s"
         ref = f"'{LISTS_SHEET}'!${letter}$2:${letter}${len(values) + 1}"
         self.wb.defined_names[name] = DefinedName(name, attr_text=ref)
         return name
 
     def save(self, path: Path) -> Path:
-        """Fingerprint the locked content, write `_meta`, protect the structure, save."""
+        """Cover the inputs, fingerprint the locked content, write `_meta`, protect, save."""
+        for writer in self._sheets:
+            writer.cover()
         sheets = {}
         for role, spec in self.layout["sheets"].items():
             grid = list(self.wb[spec["name"]].iter_rows(values_only=True))

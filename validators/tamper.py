@@ -26,6 +26,8 @@ __all__ = ["sheet_issues", "tamper_issues", "fingerprint_matches", "layout_diff"
 def sheet_issues(book: WorkbookFile, layout: Mapping[str, Any], file: str) -> list[Issue]:
     """Data sheets of the layout that are missing; a keyed sheet under another name is renamed."""
     wanted = {spec["name"] for spec in layout.get("sheets", {}).values()}
+    if wanted <= set(book.names):
+        return []  # (no other sheet need be read to find a renamed one)
     strangers = [n for n in book.names if n not in wanted and book.value(n, 1, 1) == KEY_MARK]
     issues = []
     for spec in layout.get("sheets", {}).values():

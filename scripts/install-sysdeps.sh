@@ -1,11 +1,18 @@
 #!/usr/bin/env bash
 # Installs the Debian packages kaohe's tests need: headless LibreOffice (formula recalculation),
-# poppler-utils (pdftoppm, for pictures) and CJK fonts. Idempotent; skips what is already there.
+# poppler-utils (pdftoppm, for pictures), CJK fonts, and PostgreSQL (the history store's tests
+# start a throwaway server of their own with initdb/pg_ctl: tests/pg_server.py). Idempotent;
+# skips what is already there.
 set -euo pipefail
 need=()
 command -v soffice >/dev/null 2>&1 || need+=(libreoffice-calc-nogui)
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
 fc-list 2>/dev/null | grep -qi "noto sans cjk" || need+=(fonts-noto-cjk)
+# Debian keeps initdb off PATH, in /usr/lib/postgresql/<version>/bin
+if ! command -v initdb >/dev/null 2>&1 && ! compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null
+then
+    need+=(postgresql)
+fi
 if [ ${#need[@]} -eq 0 ]; then exit 0; fi
 if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
 echo "installing Debian packages: ${need[*]}"

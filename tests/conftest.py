@@ -78,3 +78,20 @@ def default_doc() -> dict[str, Any]:
 @pytest.fixture
 def default_scheme(default_doc: dict[str, Any]) -> Scheme:
     return Scheme.from_document(copy.deepcopy(default_doc))
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Any:
+    """A throwaway PostgreSQL server (tests/pg_server.py), started once, on first use.
+
+    Yields a tests.pg_server.PgServer. If it cannot start, every test that needs it fails
+    with the reason (it never skips: CI must have PostgreSQL, `make sysdeps` installs it).
+    """
+    from tests.pg_server import PgUnavailable, start_server
+
+    try:
+        server = start_server()
+    except PgUnavailable as exc:
+        pytest.fail(f"no PostgreSQL server for the tests: {exc}", pytrace=False)
+    yield server
+    server.stop()

@@ -1,11 +1,14 @@
-"""The history database: real SQLite files, results documents made by the real engine."""
+"""The history database: real SQLite files and a real PostgreSQL server (tests/pg_server.py),
+results documents made by the real engine. Tests taking `db` run once on each."""
 
 from __future__ import annotations
 
 import copy
+import gzip
 import sqlite3
 import subprocess
 import sys
+import threading
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,6 +25,7 @@ from kaohe.store import (
     SCHEMA_VERSION,
     consecutive_top_years,
     content_hash,
+    database_kind,
     open_store,
     sqlite_path,
 )
@@ -31,6 +35,15 @@ from validators.schema import schema_problems
 KAOHE = str(Path(sys.executable).with_name("kaohe"))
 NOW = datetime(2017, 1, 15, 9, 30, tzinfo=UTC)
 TOP = "好"
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A new, empty history database of each kind: a file path, or a PostgreSQL URL."""
+    if request.param == "sqlite":
+        return str(tmp_path / "h.db")
+    return str(request.getfixturevalue("pg_server").create_database())
 
 
 @pytest.fixture(scope="module")
@@ -82,9 +95,9 @@ def county_leader(results: dict[str, Any]) -> str:
     return next(u["unit_id"] for u in results["units"] if u["group"] == "county" and u["rank"] == 1)
 
 
-def count(db: Path, table: str) -> int:
-    with sqlite3.connect(db) as conn:
-        return int(conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
+def count(db: str | Path, table: str) -> int:
+    with open_store(db, create=False) as store:
+        return int(store._conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
 
 
 # -- opening ------------------------------------------------------------------------------
@@ -106,8 +119,8 @@ def test_open_creates_schema_with_wal_and_foreign_keys(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("target, message", [
-    ("postgresql://kaohe@localhost/kaohe", "only SQLite is supported"),
-    ("mysql://x/y", "only SQLite is supported"),
+    ("mysql://x/y", "use SQLite (a file path or sqlite:///path) or PostgreSQL"),
+    ("postgresql+asyncpg://kaohe@localhost/kaohe", "unsupported database"),
     ("sqlite://", "sqlite:///path"),
 ])
 def test_other_databases_are_refused(target: str, message: str) -> None:
@@ -115,6 +128,17 @@ def test_other_databases_are_refused(target: str, message: str) -> None:
         open_store(target)
     assert message in info.value.message_en
     assert "SQLite" in info.value.message
+
+
+@pytest.mark.parametrize("target, kind", [
+    ("h.db", "sqlite"), (Path("h.db"), "sqlite"), ("sqlite:///h.db", "sqlite"),
+    ("postgresql://kaohe@localhost:5432/kaohe", "postgresql"),
+    ("postgresql+psycopg://kaohe:pw@db/kaohe", "postgresql"),
+    ("postgresql+psycopg2://kaohe@db/kaohe", "postgresql"),
+    ("postgres://kaohe@/kaohe?host=/run/postgresql", "postgresql"),
+])
+def test_database_kinds(target: str | Path, kind: str) -> None:
+    assert database_kind(target) == kind
 
 
 def test_sqlite_urls_follow_sqlalchemy(tmp_path: Path) -> None:
@@ -133,10 +157,8 @@ def test_missing_or_foreign_files(tmp_path: Path) -> None:
     assert "is not a usable history database" in info.value.message_en
 
 
-def test_newer_schema_is_refused(tmp_path: Path) -> None:
-    db = tmp_path / "h.db"
-    open_store(db).close()
-    with sqlite3.connect(db) as conn:
+def test_newer_schema_is_refused(db: str) -> None:
+    with open_store(db) as store, store.transaction() as conn:
         conn.execute("INSERT INTO schema_version VALUES (?, 'later')", (SCHEMA_VERSION + 1,))
     with pytest.raises(KaoheError) as info:
         open_store(db)
@@ -145,14 +167,14 @@ def test_newer_schema_is_refused(tmp_path: Path) -> None:
 
 # -- recording ----------------------------------------------------------------------------
 
-def test_record_and_read_back(tmp_path: Path, scheme: Scheme, generated: dict[str, Any]) -> None:
+def test_record_and_read_back(db: str, scheme: Scheme, generated: dict[str, Any]) -> None:
     scheme_doc, results = run_engine(scheme, generated)
     inputs: list[dict[str, Any]] = [
         {"path": "data/unit_reports/fuyun.json", "sha256": "ab" * 32, "kind": "unit_report",
          "unit_id": "fuyun", "status": "accepted",
          "findings": [{"cell": "E7", "rule": "not-a-number"}]},
         {"path": "data/routine.json", "kind": "routine"}]
-    with open_store(tmp_path / "h.db") as store:
+    with open_store(db) as store:
         record = store.record_run(scheme_doc, results, inputs=inputs, reason="年终考核",
                                   reason_en="year-end", now=NOW)
         assert (record.run_id, record.year, record.revision) == ("2016-r1", 2016, 1)
@@ -172,17 +194,16 @@ def test_record_and_read_back(tmp_path: Path, scheme: Scheme, generated: dict[st
             2016, fuyun["total"], fuyun["rank"], fuyun["grade"])
         assert row.group_size == 7 and row.published is False
         assert store.runs(2015) == [] and store.published_run(2016) is None
-    assert count(tmp_path / "h.db", "unit_results") == len(results["units"])
+    assert count(db, "unit_results") == len(results["units"])
 
 
-def test_same_scheme_is_stored_once(tmp_path: Path, scheme: Scheme,
-                                    generated: dict[str, Any]) -> None:
+def test_same_scheme_is_stored_once(db: str, scheme: Scheme, generated: dict[str, Any]) -> None:
     scheme_doc, results = run_engine(scheme, generated)
-    with open_store(tmp_path / "h.db") as store:
+    with open_store(db) as store:
         store.record_run(scheme_doc, results)
         second = store.record_run(scheme_doc, results, reason="重算")
         assert second.revision == 2 and second.base_run_id == "2016-r1" and second.diff == []
-    assert count(tmp_path / "h.db", "schemes") == 1
+    assert count(db, "schemes") == 1
 
 
 @pytest.mark.parametrize("mutate, message", [
@@ -212,10 +233,9 @@ def test_bad_inputs_are_refused(tmp_path: Path, scheme: Scheme, generated: dict[
             store.record_run(scheme_doc, results, inputs=[{"kind": "routine"}])
 
 
-def test_failure_mid_way_leaves_nothing(tmp_path: Path, scheme: Scheme,
+def test_failure_mid_way_leaves_nothing(db: str, scheme: Scheme,
                                         generated: dict[str, Any]) -> None:
     scheme_doc, results = run_engine(scheme, generated)
-    db = tmp_path / "h.db"
     with open_store(db) as store:
         # the second input breaks the (run_id, path) key after the scheme, run, results
         # document and every unit row were written in the same transaction
@@ -229,11 +249,10 @@ def test_failure_mid_way_leaves_nothing(tmp_path: Path, scheme: Scheme,
         assert store.record_run(scheme_doc, results).revision == 1
 
 
-def test_failure_at_the_very_end_leaves_nothing(tmp_path: Path, scheme: Scheme,
+def test_failure_at_the_very_end_leaves_nothing(db: str, scheme: Scheme,
                                                 generated: dict[str, Any],
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     scheme_doc, results = run_engine(scheme, generated)
-    db = tmp_path / "h.db"
     with open_store(db) as store:
         store.record_run(scheme_doc, results)
 
@@ -248,10 +267,72 @@ def test_failure_at_the_very_end_leaves_nothing(tmp_path: Path, scheme: Scheme,
     assert count(db, "results_docs") == 1
 
 
+def test_concurrent_runs_get_distinct_revisions(db: str, scheme: Scheme,
+                                                generated: dict[str, Any]) -> None:
+    """Four runs recorded at once, each through its own connection to a new database."""
+    scheme_doc, results = run_engine(scheme, generated)
+    n = 4
+    start = threading.Barrier(n)
+    records: list[Any] = []
+
+    def record(i: int) -> None:
+        try:
+            start.wait(timeout=30)
+            with open_store(db) as store:  # the first opens race to create the tables, too
+                records.append(store.record_run(scheme_doc, results, reason=f"run {i}"))
+        except Exception as exc:  # reported by the assertion below
+            records.append(exc)
+
+    threads = [threading.Thread(target=record, args=(i,)) for i in range(n)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert all(not isinstance(r, Exception) for r in records), records
+    assert sorted(r.revision for r in records) == list(range(1, n + 1))
+    with open_store(db) as store:
+        runs = store.runs(2016)
+        assert [r.revision for r in runs] == list(range(1, n + 1))
+        assert sorted(r.reason for r in runs) == [f"run {i}" for i in range(n)]
+        # each revision's base is the one recorded just before it, whoever recorded it
+        assert [r.base_run_id for r in runs] == [None, *(r.run_id for r in runs[:-1])]
+    assert count(db, "unit_results") == n * len(results["units"])
+
+
+def test_history_file_from_before_postgres(tmp_path: Path, scheme: Scheme,
+                                           generated: dict[str, Any]) -> None:
+    """A SQLite history file written by the SQLite-only store (kaohe at 6c80d2f) still works.
+
+    2014 and 2015 recorded and published, then 2015-r2 recorded after an appeal.
+    """
+    db = tmp_path / "old.sqlite"
+    db.write_bytes(gzip.decompress((DATA / "history-v1.sqlite.gz").read_bytes()))
+    fresh = tmp_path / "new.sqlite"
+    open_store(fresh).close()
+
+    def tables(path: Path) -> list[tuple[str, str]]:
+        with sqlite3.connect(path) as conn:
+            return conn.execute("SELECT name, sql FROM sqlite_master ORDER BY name").fetchall()
+
+    assert tables(db) == tables(fresh)  # same file format: the same tables, byte for byte
+    with open_store(db, create=False) as store:
+        assert [(r.run_id, r.published, r.base_run_id) for r in store.runs()] == [
+            ("2014-r1", True, None), ("2015-r1", True, None), ("2015-r2", False, "2015-r1")]
+        assert store.inputs("2015-r1")[0]["findings"] == [{"cell": "E7", "rule": "not-a-number"}]
+        assert store.diff("2015-r1", "2015-r2") != []
+        [h14, h15] = store.unit_history("fuyun")
+        assert (h14.run_id, h15.run_id, h15.published) == ("2014-r1", "2015-r1", True)
+        scheme_doc, results = run_engine(scheme, generated)
+        record = store.record_run(scheme_doc, store.annotate(results), reason="年终考核")
+        assert record.run_id == "2016-r1"
+        assert store.results("2016-r1")["units"][0]["history"]["previous_year"] == 2015
+    assert count(db, "schema_version") == 1
+
+
 # -- publishing and revisions -------------------------------------------------------------
 
 def test_publish_freezes_and_an_appeal_becomes_revision_2(
-        tmp_path: Path, scheme: Scheme, generated: dict[str, Any]) -> None:
+        db: str, scheme: Scheme, generated: dict[str, Any]) -> None:
     _, plain = run_engine(scheme, generated)
     leader = county_leader(plain)
     scheme_doc, first = run_engine(scheme, generated, events=[deduction(leader, 10)])
@@ -263,7 +344,7 @@ def test_publish_freezes_and_an_appeal_becomes_revision_2(
              != (new[u]["rank"], new[u]["grade"], new[u]["total"])}
     assert leader in moved and {new[u]["group"] for u in moved} == {"county"}
 
-    with open_store(tmp_path / "h.db") as store:
+    with open_store(db) as store:
         store.record_run(scheme_doc, first, reason="年终考核")
         info = store.publish(2016)
         assert (info.run_id, info.published) == ("2016-r1", True)
@@ -292,12 +373,12 @@ def test_publish_freezes_and_an_appeal_becomes_revision_2(
             (1, True), (2, False), (3, False)]
 
 
-def test_diff_lists_added_and_removed_units(tmp_path: Path, scheme: Scheme,
+def test_diff_lists_added_and_removed_units(db: str, scheme: Scheme,
                                             generated: dict[str, Any]) -> None:
     scheme_doc, results = run_engine(scheme, generated)
     fewer = copy.deepcopy(results)
     gone = fewer["units"].pop()
-    with open_store(tmp_path / "h.db") as store:
+    with open_store(db) as store:
         store.record_run(scheme_doc, fewer)
         record = store.record_run(scheme_doc, results)
         [added] = record.diff
@@ -306,9 +387,9 @@ def test_diff_lists_added_and_removed_units(tmp_path: Path, scheme: Scheme,
         assert (removed.change, removed.new_grade) == ("removed", None)
 
 
-def test_publish_errors(tmp_path: Path, scheme: Scheme, generated: dict[str, Any]) -> None:
+def test_publish_errors(db: str, scheme: Scheme, generated: dict[str, Any]) -> None:
     scheme_doc, results = run_engine(scheme, generated)
-    with open_store(tmp_path / "h.db") as store:
+    with open_store(db) as store:
         with pytest.raises(KaoheError, match="还没有"):
             store.publish(2016)
         store.record_run(scheme_doc, results)
@@ -324,13 +405,11 @@ def test_publish_errors(tmp_path: Path, scheme: Scheme, generated: dict[str, Any
 # -- multi-year history -------------------------------------------------------------------
 
 @pytest.fixture
-def three_years(tmp_path: Path, scheme: Scheme,
-                generated: dict[str, Any]) -> tuple[Path, str, str]:
+def three_years(db: str, scheme: Scheme, generated: dict[str, Any]) -> tuple[str, str, str]:
     """2014–2016: `steady` is top grade every year; `gap` is top in 2014 and 2016, not 2015."""
     _, plain = run_engine(scheme, generated)
     tops = [u["unit_id"] for u in plain["units"] if u["grade"] == TOP]
     steady, gap = tops[0], tops[1]
-    db = tmp_path / "history.db"
     with open_store(db) as store:
         for year in (2014, 2015, 2016):
             events = [deduction(gap, 20)] if year == 2015 else []
@@ -341,7 +420,7 @@ def three_years(tmp_path: Path, scheme: Scheme,
     return db, steady, gap
 
 
-def test_three_consecutive_top_grades(three_years: tuple[Path, str, str]) -> None:
+def test_three_consecutive_top_grades(three_years: tuple[str, str, str]) -> None:
     db, steady, gap = three_years
     with open_store(db) as store:
         rows = store.unit_history(steady)
@@ -354,7 +433,7 @@ def test_three_consecutive_top_grades(three_years: tuple[Path, str, str]) -> Non
     assert consecutive_top_years([2014, 2015], 2016) == []
 
 
-def test_annotate_adds_previous_year_and_streaks(three_years: tuple[Path, str, str],
+def test_annotate_adds_previous_year_and_streaks(three_years: tuple[str, str, str],
                                                  scheme: Scheme,
                                                  generated: dict[str, Any]) -> None:
     db, steady, gap = three_years
@@ -380,7 +459,7 @@ def test_annotate_adds_previous_year_and_streaks(three_years: tuple[Path, str, s
     assert schema_problems(out) == []  # still a valid results document
 
 
-def test_annotate_2016_uses_only_earlier_years(three_years: tuple[Path, str, str],
+def test_annotate_2016_uses_only_earlier_years(three_years: tuple[str, str, str],
                                                scheme: Scheme, generated: dict[str, Any]) -> None:
     db, steady, gap = three_years
     _, current = run_engine(scheme, generated, year=2016)
@@ -393,10 +472,9 @@ def test_annotate_2016_uses_only_earlier_years(three_years: tuple[Path, str, str
     assert units[gap]["history"]["rank_change"] > 0  # back up after 2015's deduction
 
 
-def test_annotate_without_history(tmp_path: Path, scheme: Scheme,
-                                  generated: dict[str, Any]) -> None:
+def test_annotate_without_history(db: str, scheme: Scheme, generated: dict[str, Any]) -> None:
     _, current = run_engine(scheme, generated)
-    with open_store(tmp_path / "h.db") as store:
+    with open_store(db) as store:
         out = store.annotate(current)
     for unit in out["units"]:
         h = unit["history"]
@@ -411,37 +489,36 @@ def invoke(*args: str) -> Any:
     return CliRunner().invoke(main, list(args))
 
 
-def test_cli_history_flags_merit(three_years: tuple[Path, str, str]) -> None:
+def test_cli_history_flags_merit(three_years: tuple[str, str, str]) -> None:
     db, steady, gap = three_years
-    result = invoke("history", steady, "--db", str(db))
+    result = invoke("history", steady, "--db", db)
     assert result.exit_code == 0, result.output
     assert "2014–2016 年连续 3 年获评“好”：建议记三等功" in result.output
     assert "名次/组内单位数" in result.output and "否（取最新计算）" in result.output
-    english = invoke("--lang", "en", "history", steady, "--db", f"sqlite:///{db}")
+    url = db if "://" in db else f"sqlite:///{db}"
+    english = invoke("--lang", "en", "history", steady, "--db", url)
     assert "third-class merit recommended" in english.output and "rank/size" in english.output
-    other = invoke("history", gap, "--db", str(db))
+    other = invoke("history", gap, "--db", db)
     assert other.exit_code == 0 and "三等功" not in other.output
 
 
-def test_cli_publish_and_revisions(tmp_path: Path, scheme: Scheme,
-                                   generated: dict[str, Any]) -> None:
+def test_cli_publish_and_revisions(db: str, scheme: Scheme, generated: dict[str, Any]) -> None:
     _, plain = run_engine(scheme, generated)
     leader = county_leader(plain)
     scheme_doc, first = run_engine(scheme, generated, events=[deduction(leader, 10)])
     _, appealed = run_engine(scheme, generated, events=[deduction(leader, 10)],
                              decisions=[overturn()])
-    db = tmp_path / "h.db"
     with open_store(db) as store:
         store.record_run(scheme_doc, first, reason="年终考核", reason_en="year-end")
-    published = invoke("publish", "--db", str(db), "--year", "2016")
+    published = invoke("publish", "--db", db, "--year", "2016")
     assert published.exit_code == 0 and "已发布 2016 年结果：2016-r1" in published.output
     with open_store(db) as store:
         store.record_run(scheme_doc, appealed, reason="申诉改判", reason_en="appeal upheld")
-    again = invoke("publish", "--db", str(db), "--year", "2016", "--run", "2016-r2")
+    again = invoke("publish", "--db", db, "--year", "2016", "--run", "2016-r2")
     assert again.exit_code == 2 and "已发布运行 2016-r1" in again.output
     assert "Traceback" not in again.output
 
-    result = invoke("revisions", "--db", str(db), "--year", "2016")
+    result = invoke("revisions", "--db", db, "--year", "2016")
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert any("已发布" in line and "年终考核" in line for line in lines)
@@ -450,7 +527,7 @@ def test_cli_publish_and_revisions(tmp_path: Path, scheme: Scheme,
     name = by_id(first)[leader]["unit_name"]
     row = next(line for line in lines if line.startswith(name))
     assert f"{by_id(first)[leader]['rank']} → 1" in row
-    english = invoke("--lang", "en", "revisions", "--db", str(db), "--year", "2016")
+    english = invoke("--lang", "en", "revisions", "--db", db, "--year", "2016")
     assert "appeal upheld" in english.output and "revision after publication" in english.output
 
 
@@ -459,16 +536,18 @@ def test_cli_publish_and_revisions(tmp_path: Path, scheme: Scheme,
     (["revisions", "--year", "1999"], "没有 1999 年"),
     (["publish", "--year", "1999"], "1999 年还没有"),
 ])
-def test_cli_errors_are_messages(tmp_path: Path, args: list[str], message: str) -> None:
-    db = tmp_path / "h.db"
+def test_cli_errors_are_messages(db: str, tmp_path: Path, args: list[str], message: str) -> None:
     open_store(db).close()
-    result = invoke(*args, "--db", str(db))
+    result = invoke(*args, "--db", db)
     assert result.exit_code == 2 and message in result.output
     missing = invoke(*args, "--db", str(tmp_path / "missing.db"))
     assert missing.exit_code == 2 and "历史数据库不存在" in missing.output
     assert not (tmp_path / "missing.db").exists()
-    postgres = invoke("--lang", "en", *args, "--db", "postgresql://h/kaohe")
-    assert postgres.exit_code == 2 and "only SQLite is supported" in postgres.output
+    nowhere = f"postgresql://kaohe@/kaohe?host={tmp_path}"  # no server's socket there
+    postgres = invoke("--lang", "en", *args, "--db", nowhere)
+    assert postgres.exit_code == 2 and "cannot reach the server" in postgres.output
+    other = invoke("--lang", "en", *args, "--db", "mysql://h/kaohe")
+    assert other.exit_code == 2 and "unsupported database 'mysql://'" in other.output
 
 
 @pytest.mark.parametrize("command", ["publish", "history", "revisions"])
@@ -477,12 +556,13 @@ def test_every_history_command_has_help(command: str) -> None:
     assert result.exit_code == 0 and "Example: kaohe " + command in result.output
 
 
-def test_console_script_history(three_years: tuple[Path, str, str]) -> None:
+def test_console_script_history(three_years: tuple[str, str, str]) -> None:
     db, steady, _ = three_years
-    proc = subprocess.run([KAOHE, "history", steady, "--db", str(db)], capture_output=True,
+    proc = subprocess.run([KAOHE, "history", steady, "--db", db], capture_output=True,
                           text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert "建议记三等功" in proc.stdout and "2016" in proc.stdout
-    bad = subprocess.run([KAOHE, "history", steady, "--db", "postgresql://h/k"],
+    bad = subprocess.run([KAOHE, "history", steady, "--db", "postgresql://kaohe@127.0.0.1:1/k"],
                          capture_output=True, text=True, timeout=120)
-    assert bad.returncode == 2 and "SQLite" in bad.stderr and "Traceback" not in bad.stderr
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr
+    assert "无法连接服务器" in bad.stderr and "127.0.0.1" in bad.stderr

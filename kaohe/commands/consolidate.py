@@ -20,7 +20,9 @@ __all__ = ["COMMANDS"]
               help="Results workbook to write (results.xlsx).")
 @click.option("--json", "json_out", type=click.Path(dir_okay=False, path_type=Path),
               default=None, help="Results JSON to write (results.json).")
-@click.option("--db", default=None, help="History database: a file path or sqlite:///path.")
+@click.option("--db", default=None, metavar="PATH|URL",
+              help="History database: a SQLite file (or sqlite:///path), or a PostgreSQL URL "
+              "such as postgresql://user:password@host:5432/kaohe.")
 @click.option("--feedback", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder for one feedback workbook per unit.")
 @click.option("--year", type=int, default=None, help="Assessment year (must match the scheme).")

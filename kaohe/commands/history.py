@@ -10,7 +10,8 @@ import click
 
 __all__ = ["COMMANDS"]
 
-_DB_HELP = "History database: a file, or a sqlite:///path URL. 历史数据库文件"
+_DB_HELP = ("History database: a SQLite file (or sqlite:///path), or a PostgreSQL URL such as "
+            "postgresql://user:password@host:5432/kaohe. 历史数据库：SQLite 文件或 PostgreSQL 地址")
 
 
 def _friendly(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -43,7 +44,7 @@ def _arrow(old: object, new: object, fmt: str = "{}") -> str:
 
 
 @click.command("publish")
-@click.option("--db", required=True, metavar="FILE", help=_DB_HELP)
+@click.option("--db", required=True, metavar="PATH|URL", help=_DB_HELP)
 @click.option("--year", type=int, required=True, help="Year to publish. 发布的年度")
 @click.option("--run", "run_id", default=None, metavar="ID",
               help="Run to publish, e.g. 2016-r1 (default: the year's latest). 发布哪一次计算")
@@ -64,7 +65,7 @@ def publish_cmd(db: str, year: int, run_id: str | None) -> None:
 
 @click.command("history")
 @click.argument("unit_id", metavar="UNIT")
-@click.option("--db", required=True, metavar="FILE", help=_DB_HELP)
+@click.option("--db", required=True, metavar="PATH|URL", help=_DB_HELP)
 @_friendly
 def history_cmd(unit_id: str, db: str) -> None:
     """A unit's results year by year: total, rank in its group, grade, published or not.
@@ -102,7 +103,7 @@ def history_cmd(unit_id: str, db: str) -> None:
 
 
 @click.command("revisions")
-@click.option("--db", required=True, metavar="FILE", help=_DB_HELP)
+@click.option("--db", required=True, metavar="PATH|URL", help=_DB_HELP)
 @click.option("--year", type=int, required=True, help="Year whose runs to list. 年度")
 @_friendly
 def revisions_cmd(db: str, year: int) -> None:

@@ -1,16 +1,18 @@
 """The history database: every scoring run, its inputs, publications and revisions, by year.
 
-A real SQLite database (stdlib ``sqlite3``, no ORM). Each ``record_run`` is one
-transaction and becomes the year's next revision (run ids ``2016-r1``, ``2016-r2`` …).
-``publish`` freezes a year on one run: later runs of that year are kept as revisions
-beside it (after an appeal, say) and are diffed against it, never written over it.
-History (``unit_history``, ``annotate``) reads each year from its published run, else
-its latest run; three consecutive top-grade years suggest a third-class merit (三等功).
+A real database: a SQLite file (stdlib ``sqlite3``) by default, or a PostgreSQL server
+(psycopg 3, ``pip install 'kaohe[postgres]'``), named by a path or an SQLAlchemy-style URL:
+``history.db``, ``sqlite:///history.db``, ``postgresql://user:password@host:5432/kaohe``,
+``postgresql+psycopg://…``, or a unix socket: ``postgresql://user@/kaohe?host=/run/postgresql``.
+No ORM. Each ``record_run`` is one transaction and becomes the year's next revision (run ids
+``2016-r1``, ``2016-r2`` …). ``publish`` freezes a year on one run: later runs of that year
+are kept as revisions beside it (after an appeal, say) and are diffed against it, never
+written over it. History (``unit_history``, ``annotate``) reads each year from its published
+run, else its latest run; three consecutive top-grade years suggest a third-class merit (三等功).
 
-Only SQLite is supported in this version. The schema is kept portable (plain SQL types:
-TEXT, INTEGER, BOOLEAN, DOUBLE PRECISION; keys, UNIQUE, CHECK and a plain view; JSON as
-TEXT) so that a PostgreSQL backend can be added later; what is SQLite-only lives in the
-connection setup (PRAGMAs, ``BEGIN IMMEDIATE``, ``?`` placeholders), not in the tables.
+The schema is portable (plain SQL types: TEXT, INTEGER, BOOLEAN, DOUBLE PRECISION; keys,
+UNIQUE, CHECK and a plain view; JSON as TEXT): the same tables on both. What differs (PRAGMAs,
+``BEGIN IMMEDIATE`` or an advisory lock, placeholders) lives in ``kaohe.store.backends``.
 
 >>> from kaohe.store import open_store
 >>> with open_store("history.db") as store:  # doctest: +SKIP
@@ -20,10 +22,10 @@ connection setup (PRAGMAs, ``BEGIN IMMEDIATE``, ``?`` placeholders), not in the 
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 from kaohe.errors import KaoheError
+from kaohe.store.backends import connect, database_kind, display_url, sqlite_path
 from kaohe.store.db import Store, content_hash
 from kaohe.store.records import (
     MERIT_YEARS,
@@ -38,59 +40,29 @@ from kaohe.store.records import (
 from kaohe.store.schema import SCHEMA_VERSION, create_schema
 
 __all__ = ["MERIT_YEARS", "SCHEMA_VERSION", "RankChange", "RunInfo", "RunRecord", "Store",
-           "YearRow", "consecutive_top_years", "content_hash", "merit_streaks", "open_store",
-           "rank_changes", "sqlite_path"]
-
-
-def sqlite_path(target: str | Path) -> Path:
-    """The database file of a path or a ``sqlite:///`` URL (SQLAlchemy's spelling).
-
-    ``sqlite:///rel/h.db`` is relative, ``sqlite:////abs/h.db`` absolute; other schemes
-    (``postgresql://`` …) are refused: only SQLite is supported in this version.
-
-    >>> sqlite_path("sqlite:///data/history.db").as_posix()
-    'data/history.db'
-    """
-    if isinstance(target, Path):
-        return target
-    scheme, sep, rest = str(target).partition("://")
-    if not sep:
-        return Path(str(target))
-    if scheme.lower() != "sqlite":
-        raise KaoheError(
-            f"不支持的数据库 “{scheme}://”：本版本只支持 SQLite（文件路径或 sqlite:///路径）",
-            f"unsupported database '{scheme}://': only SQLite is supported in this version "
-            "(a file path or sqlite:///path)")
-    if not rest.startswith("/") or len(rest) < 2:
-        raise KaoheError(f"SQLite 地址应写作 sqlite:///路径，而不是 {target}",
-                         f"a SQLite URL reads sqlite:///path, not {target}")
-    return Path(rest[1:])
+           "YearRow", "consecutive_top_years", "content_hash", "database_kind", "display_url",
+           "merit_streaks", "open_store", "rank_changes", "sqlite_path"]
 
 
 def open_store(target: str | Path, create: bool = True) -> Store:
-    """Open (and, if new, create) the history database at a path or ``sqlite:///`` URL.
+    """Open the history database at a path, ``sqlite:///`` or PostgreSQL URL; create its tables.
 
-    Foreign keys on, WAL journal; the schema is created on first open and its version
-    checked on every open. With create=False a missing file is an error.
+    SQLite: foreign keys on, WAL journal, the file created unless create=False. PostgreSQL:
+    the database must exist; its tables are created on first open. The schema version is
+    checked on every open. Connection problems become a KaoheError that says what is wrong.
 
     >>> store = open_store("sqlite:///history.db")  # doctest: +SKIP
+    >>> store = open_store("postgresql://kaohe@localhost/kaohe")  # doctest: +SKIP
     """
-    path = sqlite_path(target)
-    if not path.exists():
-        if not create:
-            raise KaoheError(f"历史数据库不存在：{path}", f"no history database at {path}")
-        path.parent.mkdir(parents=True, exist_ok=True)
-    conn = sqlite3.connect(path, timeout=10.0, isolation_level=None)
+    conn = connect(target, create=create)
     try:
-        conn.execute("PRAGMA foreign_keys = ON")
-        conn.execute("PRAGMA journal_mode = WAL")
-        store = Store(conn, path)
+        store = Store(conn)
         with store.transaction():
             create_schema(conn)
-    except sqlite3.DatabaseError as exc:
+    except conn.errors as exc:
         conn.close()
-        raise KaoheError(f"{path} 不是可用的历史数据库：{exc}",
-                         f"{path} is not a usable history database: {exc}") from exc
+        raise KaoheError(f"{conn.where} 不是可用的历史数据库：{exc}",
+                         f"{conn.where} is not a usable history database: {exc}") from exc
     except BaseException:
         conn.close()
         raise

@@ -1,20 +1,21 @@
-"""Store: scored runs, their inputs, publications and revisions in one SQLite database."""
+"""Store: scored runs, their inputs, publications and revisions in one database (SQLite or
+PostgreSQL: see kaohe.store.backends)."""
 
 from __future__ import annotations
 
 import contextlib
 import copy
+import functools
 import hashlib
 import json
-import sqlite3
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
-from pathlib import Path
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from kaohe.errors import KaoheError
 from kaohe.pipeline.io import dump_json
+from kaohe.store.backends import Connection
 from kaohe.store.records import (
     RankChange,
     RunInfo,
@@ -37,12 +38,32 @@ def content_hash(document: Any) -> str:
     return hashlib.sha256(_canonical(document).encode("utf-8")).hexdigest()
 
 
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def _reading(method: Callable[Concatenate[Store, _P], _R]) -> Callable[Concatenate[Store, _P], _R]:
+    """A read whose database error (a server gone away, say) becomes a clean KaoheError."""
+
+    @functools.wraps(method)
+    def wrapper(self: Store, *args: _P.args, **kwargs: _P.kwargs) -> _R:
+        try:
+            return method(self, *args, **kwargs)
+        except self._conn.errors as exc:
+            raise KaoheError(f"读取历史数据库 {self.where} 失败：{exc}",
+                             f"reading the history database {self.where} failed: {exc}") from exc
+
+    return wrapper
+
+
 class Store:
     """The history database. Open it with kaohe.store.open_store(); close it (or use `with`)."""
 
-    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+    def __init__(self, conn: Connection) -> None:
         self._conn = conn
-        self.path = path
+        self.path = conn.path  # the SQLite file, None on a server
+        self.where = conn.where  # the file or the URL (without password), for messages
+        self.kind = conn.kind  # "sqlite" or "postgresql"
 
     def close(self) -> None:
         """Close the connection."""
@@ -55,16 +76,13 @@ class Store:
         self.close()
 
     @contextlib.contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        """All or nothing; IMMEDIATE takes the write lock first, so revision numbers can't race."""
-        self._conn.execute("BEGIN IMMEDIATE")
-        try:
+    def transaction(self) -> Iterator[Connection]:
+        """All or nothing, holding the write lock from the start, so revision numbers can't race.
+
+        SQLite: BEGIN IMMEDIATE. PostgreSQL: a transaction-level advisory lock.
+        """
+        with self._conn.transaction():
             yield self._conn
-            self._conn.execute("COMMIT")
-        except BaseException:
-            if self._conn.in_transaction:  # also when COMMIT itself failed
-                self._conn.execute("ROLLBACK")
-            raise
 
     # -- writing -------------------------------------------------------------------------
 
@@ -116,8 +134,8 @@ class Store:
                     "INSERT INTO run_inputs (run_id, path, sha256, kind, unit_id, status, findings)"
                     " VALUES (?, ?, ?, ?, ?, ?, ?)", [(run_id, *row) for row in input_rows])
                 diff = rank_changes(_unit_map(conn, base), _unit_map(conn, run_id)) if base else []
-        except sqlite3.Error as exc:
-            raise _db_error(self.path, exc) from exc
+        except self._conn.errors as exc:
+            raise _db_error(self.where, exc) from exc
         return RunRecord(run_id=run_id, year=year, revision=revision,
                          published_year_frozen=published is not None, diff=diff,
                          base_run_id=base)
@@ -148,16 +166,18 @@ class Store:
                         "(record corrections as new revisions)")
                 conn.execute("INSERT INTO publications (year, run_id, published_at) "
                              "VALUES (?, ?, ?)", (year, target, _timestamp(now)))
-        except sqlite3.Error as exc:
-            raise _db_error(self.path, exc) from exc
+        except self._conn.errors as exc:
+            raise _db_error(self.where, exc) from exc
         return self._run_info(target)
 
     # -- reading -------------------------------------------------------------------------
 
+    @_reading
     def published_run(self, year: int) -> str | None:
         """The run_id a year was published on, or None."""
         return _published(self._conn, year)
 
+    @_reading
     def runs(self, year: int | None = None) -> list[RunInfo]:
         """Every run (of one year if given), by year then revision."""
         where, args = ("WHERE r.year = ?", (year,)) if year is not None else ("", ())
@@ -166,6 +186,7 @@ class Store:
             f"{where} ORDER BY r.year, r.revision", args).fetchall()
         return [_run_info(row) for row in rows]
 
+    @_reading
     def results(self, run_id: str) -> dict[str, Any]:
         """The results document stored with a run."""
         row = self._conn.execute("SELECT content FROM results_docs WHERE run_id = ?",
@@ -174,20 +195,25 @@ class Store:
             raise _unknown_run(run_id)
         return dict(json.loads(row[0]))
 
+    @_reading
     def inputs(self, run_id: str) -> list[dict[str, Any]]:
         """The input files recorded with a run (path, sha256, kind, unit_id, status, findings)."""
         self._run_info(run_id)
-        rows = self._conn.execute(f"SELECT {', '.join(_INPUT_KEYS)} FROM run_inputs "
-                                  "WHERE run_id = ? ORDER BY path", (run_id,)).fetchall()
+        # sorted here, not by ORDER BY: a server's collation may not sort by code point
+        rows = sorted(self._conn.execute(f"SELECT {', '.join(_INPUT_KEYS)} FROM run_inputs "
+                                         "WHERE run_id = ?", (run_id,)).fetchall(),
+                      key=lambda row: str(row[0]))
         return [{**dict(zip(_INPUT_KEYS, row, strict=True)), "findings": json.loads(row[5])}
                 for row in rows]
 
+    @_reading
     def diff(self, run_a: str, run_b: str) -> list[RankChange]:
         """Units whose rank, grade or total differ from run_a to run_b (or that came or went)."""
         for run_id in (run_a, run_b):
             self._run_info(run_id)
         return rank_changes(_unit_map(self._conn, run_a), _unit_map(self._conn, run_b))
 
+    @_reading
     def unit_history(self, unit_id: str) -> list[YearRow]:
         """A unit's years, each from the year's published run, else its latest run."""
         rows = self._conn.execute(
@@ -199,6 +225,7 @@ class Store:
                         group=r[5], total=r[6], rank=r[7], group_size=r[8], grade=r[9],
                         top_grade=bool(r[10]), published=bool(r[11])) for r in rows]
 
+    @_reading
     def annotate(self, results_doc: Mapping[str, Any]) -> dict[str, Any]:
         """A copy of a results document with each unit's "history" from earlier years.
 
@@ -302,18 +329,18 @@ def _input_row(number: int, item: Mapping[str, Any]) -> tuple[Any, ...]:
             json.dumps(item.get("findings") or [], ensure_ascii=False))
 
 
-def _published(conn: sqlite3.Connection, year: int) -> str | None:
+def _published(conn: Connection, year: int) -> str | None:
     row = conn.execute("SELECT run_id FROM publications WHERE year = ?", (year,)).fetchone()
     return None if row is None else str(row[0])
 
 
-def _latest(conn: sqlite3.Connection, year: int) -> str | None:
+def _latest(conn: Connection, year: int) -> str | None:
     row = conn.execute("SELECT run_id FROM runs WHERE year = ? ORDER BY revision DESC LIMIT 1",
                        (year,)).fetchone()
     return None if row is None else str(row[0])
 
 
-def _unit_map(conn: sqlite3.Connection, run_id: str) -> dict[str, dict[str, Any]]:
+def _unit_map(conn: Connection, run_id: str) -> dict[str, dict[str, Any]]:
     rows = conn.execute("SELECT unit_id, unit_name, group_id, rank, grade, total FROM unit_results"
                         " WHERE run_id = ?", (run_id,)).fetchall()
     keys = ("unit_name", "group", "rank", "grade", "total")
@@ -365,6 +392,6 @@ def _unknown_run(run_id: str) -> KaoheError:
     return KaoheError(f"历史数据库中没有运行 {run_id}", f"no run {run_id} in the history database")
 
 
-def _db_error(path: Path, exc: sqlite3.Error) -> KaoheError:
+def _db_error(path: str, exc: Exception) -> KaoheError:
     return KaoheError(f"历史数据库 {path} 写入失败，未保存任何内容：{exc}",
                       f"writing the history database {path} failed; nothing was saved: {exc}")

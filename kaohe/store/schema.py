@@ -7,16 +7,17 @@ UNIQUE, CHECK, a plain view. JSON is kept as TEXT; timestamps as ISO 8601 UTC te
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import UTC, datetime
 
 from kaohe.errors import KaoheError
+from kaohe.store.backends import Connection
 
 __all__ = ["SCHEMA_VERSION", "TABLES", "create_schema"]
 
 SCHEMA_VERSION = 1
 
-# One statement per item: sqlite3.executescript() would commit behind our back.
+# One statement per item: sqlite3.executescript() would commit behind our back, and
+# psycopg sends one statement per execute() when it has parameters.
 TABLES: tuple[str, ...] = (
     """CREATE TABLE schemes (
         hash TEXT PRIMARY KEY,
@@ -87,10 +88,11 @@ TABLES: tuple[str, ...] = (
 )
 
 
-def create_schema(conn: sqlite3.Connection) -> None:
+def create_schema(conn: Connection) -> None:
     """Create the tables on a new database; refuse one written by a newer kaohe.
 
-    Runs inside the caller's transaction.
+    Runs inside the caller's transaction, which on PostgreSQL holds the writers' lock:
+    two first opens of an empty database cannot both create the tables.
     """
     conn.execute("CREATE TABLE IF NOT EXISTS schema_version ("
                  "version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)")

@@ -92,6 +92,9 @@ def pg_server() -> Any:
     try:
         server = start_server()
     except PgUnavailable as exc:
-        pytest.fail(f"no PostgreSQL server for the tests: {exc}", pytrace=False)
-    yield server
-    server.stop()
+        why = str(exc)
+    else:
+        yield server
+        server.stop()
+        return
+    pytest.fail(f"no PostgreSQL server for the tests: {why}", pytrace=False)

@@ -24,7 +24,6 @@ than the chunk) and the whole part is searched, as before.
 
 from __future__ import annotations
 
-import codecs
 import contextlib
 import html
 import io
@@ -39,6 +38,7 @@ from typing import IO
 
 from validators import zipdir
 from validators.messages import finding
+from validators.part_scan import Limits, PartScan, Refused, refuse
 from validators.report import Issue
 
 __all__ = ["Limits", "Checked", "inspect_file", "open_checked", "sheet_parts", "FILE_RULES"]
@@ -59,46 +59,12 @@ _EOCD64 = b"PK\x06\x06"
 _ENCRYPTED_STREAMS = tuple(n.encode("utf-16-le") for n in ("EncryptionInfo", "EncryptedPackage"))
 _ODS_MIMETYPES = (b"application/vnd.oasis.opendocument.spreadsheet",)
 _XML_SUFFIXES = (".xml", ".rels", ".vml")
-_DECLARATION = re.compile(rb"<\?xml[^>]*?encoding\s*=\s*[\"']([^\"']{1,40})[\"']")
-_ENTITY = re.compile(rb"<!(?:DOCTYPE|ENTITY)")
-# In a worksheet part only cells carry ` r="E7"` and only rows carry ` r="7"`; the plain
-# attribute patterns are several times faster than matching whole tags.
-_CELL_REF = re.compile(rb" r=\"([A-Z]{1,3})([0-9]{1,7})\"")
-_ROW_REF = re.compile(rb" r=\"([0-9]{1,7})\"")
-_OVERLAP = 64  # longer than every pattern scanned for
 _NAMING_PARTS = ("xl/workbook.xml", "xl/_rels/workbook.xml.rels")
 _SHEET_TAG = re.compile(rb"<(?:\w+:)?sheet\b[^>]*>")
 _ATTRIBUTE = re.compile(rb"([\w:]+)=\"([^\"]*)\"")
 _RELATIONSHIP = re.compile(rb"<(?:\w+:)?Relationship\b[^>]*>")
-# A prolog: white space, processing instructions (the XML declaration) and comments, then
-# the root element's start tag. A DOCTYPE (or anything else) stops the match.
-_PROLOG = re.compile(rb"(?:\s+|<\?.*?\?>|<!--.*?-->)*", re.S)
-_ROOT_START = re.compile(rb"<[A-Za-z_:\x80-\xff]")
 # Sheet parts up to this size (declared) are kept for the readers by `open_checked`.
 _KEEP_SHEET_BYTES = 16 * 1024 * 1024
-
-
-@dataclass(frozen=True)
-class Limits:
-    """Bounds on what a submitted workbook may be; our templates are far below all of them."""
-
-    max_file_bytes: int = 50 * 1024 * 1024
-    max_members: int = 1000
-    max_directory_bytes: int = 2 * 1024 * 1024
-    max_total_uncompressed: int = 200 * 1024 * 1024
-    max_member_uncompressed: int = 100 * 1024 * 1024
-    max_ratio: float = 200.0            # uncompressed / compressed, per member
-    ratio_min_bytes: int = 1024 * 1024  # small members may compress as well as they like
-    max_cells: int = 500_000            # used-range area of one sheet (A1 to the last cell)
-    chunk_bytes: int = 64 * 1024
-
-
-class _Refused(Exception):
-    """Internal: carries the one finding that stops the inspection."""
-
-    def __init__(self, issue: Issue) -> None:
-        super().__init__(issue.rule)
-        self.issue = issue
 
 
 @dataclass(frozen=True)
@@ -110,15 +76,15 @@ class Checked:
     sheet_names: Mapping[str, str] = field(default_factory=dict)  # part name -> sheet name
 
 
-def open_checked(path: str | Path, limits: Limits = Limits()) -> tuple[list[Issue],
-                                                                       Checked | None]:
+def open_checked(path: str | Path, limits: Limits | None = None) -> tuple[list[Issue],
+                                                                           Checked | None]:
     """`inspect_file`'s findings, and when there are none the file's bytes (read once) with
     the sheet XML decompressed on the way.
 
     Example: ``issues, checked = open_checked("县市填报_阿勒泰市.xlsx")`` → ``[]`` and a
     `Checked` whose `data` the readers open from memory.
     """
-    path = Path(path)
+    path, limits = Path(path), limits or Limits()
     name = str(path)
     kept: dict[str, bytes] = {}
     try:
@@ -126,10 +92,10 @@ def open_checked(path: str | Path, limits: Limits = Limits()) -> tuple[list[Issu
         with path.open("rb") as handle:
             data = handle.read(size)
             if len(data) != size or handle.read(1):
-                raise _refuse("unreadable", name, reason="文件在读取时被改动",
+                raise refuse("unreadable", name, reason="文件在读取时被改动",
                               reason_en="the file changed while it was read")
         sheet_names = _inspect(io.BytesIO(data), len(data), name, limits, kept, data)
-    except _Refused as refused:
+    except Refused as refused:
         return [refused.issue], None
     except OSError as exc:
         return [finding("unreadable", file=name, params={"reason": exc.strerror or str(exc)})
@@ -137,39 +103,35 @@ def open_checked(path: str | Path, limits: Limits = Limits()) -> tuple[list[Issu
     return [], Checked(data, kept, sheet_names)
 
 
-def inspect_file(path: str | Path, limits: Limits = Limits()) -> list[Issue]:
+def inspect_file(path: str | Path, limits: Limits | None = None) -> list[Issue]:
     """At most one file-level Issue saying why this file must not be parsed; [] if it may be.
 
     Example: ``inspect_file("县市填报_阿勒泰市.xlsx")`` → ``[]`` for a sound workbook.
     """
-    path = Path(path)
+    path, limits = Path(path), limits or Limits()
     name = str(path)
     try:
         size = _check_path(path, name, limits)
         with path.open("rb") as handle:
             _inspect(handle, size, name, limits, None)
-    except _Refused as refused:
+    except Refused as refused:
         return [refused.issue]
     except OSError as exc:
         return [finding("unreadable", file=name, params={"reason": exc.strerror or str(exc)})]
     return []
 
 
-def _refuse(rule: str, name: str, **params: object) -> _Refused:
-    return _Refused(finding(rule, file=name, params=params))
-
-
 def _check_path(path: Path, name: str, limits: Limits) -> int:
     """The file's size, after refusing a missing file, a folder, an empty or too large file."""
     if not path.exists():
-        raise _refuse("missing-file", name)
+        raise refuse("missing-file", name)
     if path.is_dir():
-        raise _refuse("unreadable", name, reason="这是一个文件夹", reason_en="it is a folder")
+        raise refuse("unreadable", name, reason="这是一个文件夹", reason_en="it is a folder")
     size = path.stat().st_size
     if size == 0:
-        raise _refuse("empty-file", name)
+        raise refuse("empty-file", name)
     if size > limits.max_file_bytes:
-        raise _refuse("file-too-large", name, size=_mb(size), limit=_mb(limits.max_file_bytes))
+        raise refuse("file-too-large", name, size=_mb(size), limit=_mb(limits.max_file_bytes))
     return size
 
 
@@ -181,10 +143,10 @@ def _inspect(handle: IO[bytes], size: int, name: str, limits: Limits,
     head = handle.read(8)
     if head.startswith(_OLE_MAGIC):
         handle.seek(0)
-        raise _refuse("encrypted" if _has_encryption_streams(handle, limits) else
+        raise refuse("encrypted" if _has_encryption_streams(handle, limits) else
                       "legacy-format", name)
     if not head.startswith(_ZIP_MAGICS):
-        raise _refuse("not-a-zip", name)
+        raise refuse("not-a-zip", name)
     entries = _directory_entries(handle, size, name, limits)
     if data is not None:
         found = _inspect_plain(data, entries, name, limits, kept)
@@ -195,11 +157,11 @@ def _inspect(handle: IO[bytes], size: int, name: str, limits: Limits,
     try:
         archive = zipfile.ZipFile(handle)
     except (zipfile.BadZipFile, ValueError, NotImplementedError, EOFError):
-        raise _refuse("truncated", name) from None
+        raise refuse("truncated", name) from None
     with archive:
         infos = archive.infolist()
         if len(infos) != entries and entries >= 0:
-            raise _refuse("truncated", name)
+            raise refuse("truncated", name)
         _check_directory(infos, name, limits)
         _check_kind(archive, infos, name)
         parts = [i for i in infos if i.filename.lower().endswith(_XML_SUFFIXES)]
@@ -231,7 +193,7 @@ def _inspect_plain(data: bytes, entries: int, name: str, limits: Limits,
         return None  # perhaps OpenDocument: `_check_kind` reads and says
     for needed in ("[Content_Types].xml", "xl/workbook.xml"):
         if needed not in names:
-            raise _refuse("not-xlsx", name, missing=needed)
+            raise refuse("not-xlsx", name, missing=needed)
     parts = [i for i in infos if i.filename.lower().endswith(_XML_SUFFIXES)]
     if any(i.file_size > _KEEP_SHEET_BYTES for i in parts):
         return None  # a large part: zipfile streams it in chunks
@@ -258,7 +220,7 @@ def _scan_content(content: bytes, part: str, name: str, limits: Limits,
                   sheet_names: dict[str, str], kept: dict[str, bytes] | None) -> None:
     """`_scan_part` on a member already decompressed, fed in the chunks it would read."""
     is_sheet = part.startswith("xl/worksheets/") and part.endswith(".xml")
-    scan = _PartScan(part, name, limits, is_sheet,
+    scan = PartScan(part, name, limits, is_sheet,
                      sheet_names.get(part, part.rsplit("/", 1)[-1].removesuffix(".xml")))
     if len(content) <= max(limits.chunk_bytes, 1024):
         if content:
@@ -302,27 +264,27 @@ def _directory_entries(handle: object, size: int, name: str, limits: Limits) -> 
     tail = handle.read(tail_size)  # type: ignore[attr-defined]
     at = tail.rfind(_EOCD)
     if at < 0 or len(tail) - at < 22:
-        raise _refuse("truncated", name)
+        raise refuse("truncated", name)
     (_, _, _, _, entries, directory_size, directory_offset,
      _) = struct.unpack("<4s4H2LH", tail[at:at + 22])
     if entries == 0xFFFF or directory_size == 0xFFFFFFFF or directory_offset == 0xFFFFFFFF:
         locator = tail.rfind(_EOCD64_LOCATOR, 0, at)
         if locator < 0:
-            raise _refuse("truncated", name)
+            raise refuse("truncated", name)
         (offset64,) = struct.unpack("<Q", tail[locator + 8:locator + 16])
         if offset64 + 56 > size:
-            raise _refuse("truncated", name)
+            raise refuse("truncated", name)
         handle.seek(offset64)  # type: ignore[attr-defined]
         record = handle.read(56)  # type: ignore[attr-defined]
         if not record.startswith(_EOCD64):
-            raise _refuse("truncated", name)
+            raise refuse("truncated", name)
         entries, directory_size = struct.unpack("<QQ", record[32:48])
     if entries > limits.max_members:
-        raise _refuse("zip-bomb", name,
+        raise refuse("zip-bomb", name,
                       reason=f"含 {entries} 个内部文件（上限 {limits.max_members}）",
                       reason_en=f"{entries} members (limit {limits.max_members})")
     if directory_size > limits.max_directory_bytes:
-        raise _refuse("zip-bomb", name, reason=f"目录大小 {_mb(directory_size)}",
+        raise refuse("zip-bomb", name, reason=f"目录大小 {_mb(directory_size)}",
                       reason_en=f"a directory of {_mb(directory_size)}")
     handle.seek(0)  # type: ignore[attr-defined]
     return int(entries)
@@ -332,17 +294,17 @@ def _check_directory(infos: list[zipfile.ZipInfo], name: str, limits: Limits) ->
     total = 0
     for info in infos:
         if info.flag_bits & 0x1:
-            raise _refuse("encrypted", name)
+            raise refuse("encrypted", name)
         if info.file_size > limits.max_member_uncompressed:
             limit = _mb(limits.max_member_uncompressed)
-            raise _refuse("zip-bomb", name,
+            raise refuse("zip-bomb", name,
                           reason=f"{info.filename} 解压后 {_mb(info.file_size)}（上限 {limit}）",
                           reason_en=f"{info.filename} expands to {_mb(info.file_size)} "
                                     f"(limit {limit})")
         if (info.file_size >= limits.ratio_min_bytes
                 and info.file_size > limits.max_ratio * max(info.compress_size, 1)):
             ratio = info.file_size / max(info.compress_size, 1)
-            raise _refuse("zip-bomb", name,
+            raise refuse("zip-bomb", name,
                           reason=f"{info.filename} 压缩比 {ratio:.0f}:1"
                                  f"（上限 {limits.max_ratio:.0f}:1）",
                           reason_en=f"{info.filename} compresses {ratio:.0f}:1 "
@@ -350,7 +312,7 @@ def _check_directory(infos: list[zipfile.ZipInfo], name: str, limits: Limits) ->
         total += info.file_size
     if total > limits.max_total_uncompressed:
         limit = _mb(limits.max_total_uncompressed)
-        raise _refuse("zip-bomb", name, reason=f"解压后共 {_mb(total)}（上限 {limit}）",
+        raise refuse("zip-bomb", name, reason=f"解压后共 {_mb(total)}（上限 {limit}）",
                       reason_en=f"expands to {_mb(total)} in all (limit {limit})")
 
 
@@ -359,12 +321,12 @@ def _check_kind(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo], name: st
     if "mimetype" in names:
         with archive.open("mimetype") as member:
             if member.read(80).strip().startswith(_ODS_MIMETYPES):
-                raise _refuse("ods-format", name)
+                raise refuse("ods-format", name)
     if "content.xml" in names and "META-INF/manifest.xml" in names:
-        raise _refuse("ods-format", name)
+        raise refuse("ods-format", name)
     for needed in ("[Content_Types].xml", "xl/workbook.xml"):
         if needed not in names:
-            raise _refuse("not-xlsx", name, missing=needed)
+            raise refuse("not-xlsx", name, missing=needed)
 
 
 def _scan_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, limits: Limits,
@@ -376,7 +338,7 @@ def _scan_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, limit
     (the naming parts too, when `kept` is the naming dict)."""
     part = info.filename
     is_sheet = part.startswith("xl/worksheets/") and part.endswith(".xml")
-    scan = _PartScan(part, name, limits, is_sheet,
+    scan = PartScan(part, name, limits, is_sheet,
                      sheet_names.get(part, part.rsplit("/", 1)[-1].removesuffix(".xml")))
     keep = kept is not None and (is_sheet or part in _NAMING_PARTS) and (
         info.file_size <= _KEEP_SHEET_BYTES)
@@ -396,83 +358,18 @@ def _scan_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, limit
         kept[part] = whole
 
 
-class _PartScan:
-    """The streaming scan of one part, fed chunk by chunk."""
-
-    def __init__(self, part: str, name: str, limits: Limits, is_sheet: bool,
-                 sheet: str) -> None:
-        self.part, self.name, self.limits = part, name, limits
-        self.is_sheet, self.sheet = is_sheet, sheet
-        self.decoder: codecs.IncrementalDecoder | None = None
-        self.raw = True
-        self.whole_search = True  # search every chunk for entities (prolog not settled)
-        self.used = (0, 0, 0)  # max row, max column, cells
-        self.carry = b""
-
-    def feed(self, chunk: bytes) -> None:
-        """Decode one chunk (refusing bad bytes), search it, count its cells."""
-        first = self.decoder is None
-        if self.decoder is None:
-            self.decoder, self.raw = _decoder_for(chunk, self.part, self.name)
-        # ASCII is valid UTF-8: such a chunk needs no decoding unless a sequence is pending.
-        if not (self.raw and chunk.isascii() and not self.decoder.getstate()[0]):
-            try:
-                text = self.decoder.decode(chunk)
-            except UnicodeDecodeError as exc:
-                raise _bad_bytes(self.name, self.part, self.decoder, exc) from None
-        # Patterns are ASCII: scan UTF-8 bytes as they are, anything else re-encoded.
-        data = chunk if self.raw else text.encode("utf-8")
-        if first:
-            root = _prolog_end(data)
-            if root is not None:
-                self.whole_search = False
-                if _ENTITY.search(data, 0, root):  # declared in a comment: refused all the same
-                    raise _refuse("xml-entities", self.name, part=self.part)
-        # Tags may straddle chunks: scan up to the last "<", carry the rest over.
-        window = self.carry + data
-        cut = window.rfind(b"<")
-        if cut < 0 or len(window) - cut > _OVERLAP:
-            cut = len(window) - _OVERLAP  # long text: keep enough for any pattern we look for
-        body, self.carry = window[:cut], window[cut:]
-        self._search(body)
-
-    def finish(self) -> None:
-        """The carried-over tail, then the decoder's end (a truncated character is refused)."""
-        if self.carry:
-            self._search(self.carry)
-        if self.decoder is not None:
-            try:
-                self.decoder.decode(b"", final=True)
-            except UnicodeDecodeError as exc:
-                raise _bad_bytes(self.name, self.part, self.decoder, exc) from None
-
-    def _search(self, body: bytes) -> None:
-        if self.whole_search and _ENTITY.search(body):
-            raise _refuse("xml-entities", self.name, part=self.part)
-        if self.is_sheet:
-            self.used = _used_range(body, *self.used, self.sheet, self.name, self.limits)
-
-
-def _prolog_end(data: bytes) -> int | None:
-    """Where the root element starts in the first chunk, if all before it is a plain prolog."""
-    start = 3 if data.startswith(codecs.BOM_UTF8) else 0
-    match = _PROLOG.match(data, start)  # always matches, perhaps nothing
-    end = match.end() if match else start
-    return end if _ROOT_START.match(data, end) else None
-
-
 @contextlib.contextmanager
 def _member_refusals(info: zipfile.ZipInfo, name: str) -> Iterator[None]:
     """Turn zipfile's errors while decompressing one member into one file-level refusal."""
     try:
         yield
     except RuntimeError:  # zipfile: "File ... is encrypted, password required"
-        raise _refuse("encrypted", name) from None
+        raise refuse("encrypted", name) from None
     except NotImplementedError as exc:
-        raise _refuse("corrupt", name, reason=f"{info.filename} 使用了不支持的压缩方式",
+        raise refuse("corrupt", name, reason=f"{info.filename} 使用了不支持的压缩方式",
                       reason_en=f"{info.filename}: {exc}") from None
     except EOFError:
-        raise _refuse("truncated", name) from None
+        raise refuse("truncated", name) from None
     except (zipfile.BadZipFile, zlib.error, ValueError) as exc:
         raise _damaged(info, name, exc) from None
 
@@ -481,14 +378,6 @@ def _read_whole(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> b
     """One small member, whole, with the same refusals as `_chunks`."""
     with _member_refusals(info, name):
         return archive.read(info)
-
-
-def _bad_bytes(name: str, part: str, decoder: codecs.IncrementalDecoder,
-               exc: UnicodeDecodeError) -> _Refused:
-    encoding = getattr(decoder, "encoding", None) or exc.encoding
-    return _refuse("bad-encoding", name, part=part,
-                   reason=f"内容不是有效的 {encoding} 文字",
-                   reason_en=f"invalid {encoding}: {exc.reason}")
 
 
 def _chunks(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str,
@@ -505,32 +394,12 @@ def _chunks(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str,
             yield chunk
 
 
-def _damaged(info: zipfile.ZipInfo, name: str, exc: Exception) -> _Refused:
+def _damaged(info: zipfile.ZipInfo, name: str, exc: Exception) -> Refused:
     text = str(exc)
     if "Bad CRC" in text or "Error -3" in text or "Bad magic" in text:
-        return _refuse("corrupt", name, reason=f"{info.filename} 的数据校验失败",
+        return refuse("corrupt", name, reason=f"{info.filename} 的数据校验失败",
                        reason_en=f"{info.filename}: {text}")
-    return _refuse("truncated", name)
-
-
-def _decoder_for(first: bytes, part: str,
-                 name: str) -> tuple[codecs.IncrementalDecoder, bool]:
-    """A decoder for the part's encoding (UTF-8 unless a BOM or declaration says otherwise),
-    and whether the raw bytes can be scanned as they are (UTF-8)."""
-    if first.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return codecs.getincrementaldecoder("utf-16")(), False
-    if first.startswith((b"<\0", b"\0<")):  # UTF-16 without a byte-order mark
-        encoding = "utf-16-le" if first.startswith(b"<") else "utf-16-be"
-        return codecs.getincrementaldecoder(encoding)(), False
-    match = _DECLARATION.match(first.removeprefix(codecs.BOM_UTF8))
-    encoding = match.group(1).decode("ascii", "replace") if match else "utf-8"
-    try:
-        info = codecs.lookup(encoding)
-    except LookupError:
-        raise _refuse("bad-encoding", name, part=part,
-                      reason=f"未知编码 “{encoding}”",
-                      reason_en=f"unknown encoding {encoding!r}") from None
-    return info.incrementaldecoder(), info.name in ("utf-8", "utf-8-sig")
+    return refuse("truncated", name)
 
 
 def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
@@ -559,36 +428,3 @@ def _sheet_parts_of(workbook: bytes, rels: bytes) -> dict[str, str]:
     return names
 
 
-def _col_number(letters: bytes) -> int:
-    number = 0
-    for letter in letters:
-        number = number * 26 + letter - 64
-    return number
-
-
-def _used_range(body: bytes, max_row: int, max_col: int, cells: int, sheet: str, name: str,
-                limits: Limits) -> tuple[int, int, int]:
-    refs = _CELL_REF.findall(body)
-    if refs:
-        # zip/set/max run in C; only the few distinct columns and rows reach Python code.
-        letters, numbers = zip(*refs, strict=True)
-        max_col = max(max_col, max(_col_number(c) for c in set(letters)))
-        max_row = max(max_row, max(int(r) for r in set(numbers)))
-    rows = _ROW_REF.findall(body)
-    if rows:
-        max_row = max(max_row, max(int(r) for r in set(rows)))
-    cells += body.count(b"<c ") + body.count(b"<c>") + body.count(b"<c/>")
-    area = max(max_row * max(max_col, 1), cells)
-    if area > limits.max_cells:
-        ref = f"A1:{_col_letters(max(max_col, 1))}{max(max_row, 1)}"
-        raise _Refused(finding("too-many-cells", file=name, sheet=sheet, params={
-            "sheet": sheet, "area": area, "ref": ref, "limit": limits.max_cells}))
-    return max_row, max_col, cells
-
-
-def _col_letters(number: int) -> str:
-    letters = ""
-    while number:
-        number, rest = divmod(number - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters

@@ -1,0 +1,194 @@
+"""The streaming scan of one XML part of an untrusted workbook, and the limits it enforces.
+
+`validators.files` feeds each part to a `PartScan`, whole or in chunks: every byte is decoded
+in the part's declared encoding (a byte it cannot read is refused), entity declarations are
+looked for in the prolog (or everywhere, when the prolog is unusual), and a sheet part's used
+range and cell count are kept within `Limits.max_cells`. A problem raises `Refused`, carrying
+the one file-level finding.
+
+>>> scan = PartScan("xl/worksheets/sheet1.xml", "a.xlsx", Limits(), True, "Sheet1")
+>>> scan.feed(b'<?xml version="1.0"?><worksheet><row r="2"><c r="C2"/></row></worksheet>')
+>>> scan.finish()
+>>> scan.used
+(2, 3, 1)
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass
+
+from validators.messages import finding
+from validators.report import Issue
+
+__all__ = ["Limits", "Refused", "refuse", "PartScan", "col_letters"]
+
+_DECLARATION = re.compile(rb"<\?xml[^>]*?encoding\s*=\s*[\"']([^\"']{1,40})[\"']")
+_ENTITY = re.compile(rb"<!(?:DOCTYPE|ENTITY)")
+# In a worksheet part only cells carry ` r="E7"` and only rows carry ` r="7"`; the plain
+# attribute patterns are several times faster than matching whole tags.
+_CELL_REF = re.compile(rb" r=\"([A-Z]{1,3})([0-9]{1,7})\"")
+_ROW_REF = re.compile(rb" r=\"([0-9]{1,7})\"")
+_OVERLAP = 64  # longer than every pattern scanned for
+# A prolog: white space, processing instructions (the XML declaration) and comments, then
+# the root element's start tag. A DOCTYPE (or anything else) stops the match.
+_PROLOG = re.compile(rb"(?:\s+|<\?.*?\?>|<!--.*?-->)*", re.S)
+_ROOT_START = re.compile(rb"<[A-Za-z_:\x80-\xff]")
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Bounds on what a submitted workbook may be; our templates are far below all of them."""
+
+    max_file_bytes: int = 50 * 1024 * 1024
+    max_members: int = 1000
+    max_directory_bytes: int = 2 * 1024 * 1024
+    max_total_uncompressed: int = 200 * 1024 * 1024
+    max_member_uncompressed: int = 100 * 1024 * 1024
+    max_ratio: float = 200.0            # uncompressed / compressed, per member
+    ratio_min_bytes: int = 1024 * 1024  # small members may compress as well as they like
+    max_cells: int = 500_000            # used-range area of one sheet (A1 to the last cell)
+    chunk_bytes: int = 64 * 1024
+
+
+class Refused(Exception):
+    """Internal: carries the one finding that stops the inspection."""
+
+    def __init__(self, issue: Issue) -> None:
+        super().__init__(issue.rule)
+        self.issue = issue
+
+
+def refuse(rule: str, name: str, **params: object) -> Refused:
+    """The exception that stops an inspection with one file-level finding of `rule`."""
+    return Refused(finding(rule, file=name, params=params))
+
+
+class PartScan:
+    """The streaming scan of one part, fed chunk by chunk."""
+
+    def __init__(self, part: str, name: str, limits: Limits, is_sheet: bool,
+                 sheet: str) -> None:
+        self.part, self.name, self.limits = part, name, limits
+        self.is_sheet, self.sheet = is_sheet, sheet
+        self.decoder: codecs.IncrementalDecoder | None = None
+        self.raw = True
+        self.whole_search = True  # search every chunk for entities (prolog not settled)
+        self.used = (0, 0, 0)  # max row, max column, cells
+        self.carry = b""
+
+    def feed(self, chunk: bytes) -> None:
+        """Decode one chunk (refusing bad bytes), search it, count its cells."""
+        first = self.decoder is None
+        if self.decoder is None:
+            self.decoder, self.raw = decoder_for(chunk, self.part, self.name)
+        # ASCII is valid UTF-8: such a chunk needs no decoding unless a sequence is pending.
+        if not (self.raw and chunk.isascii() and not self.decoder.getstate()[0]):
+            try:
+                text = self.decoder.decode(chunk)
+            except UnicodeDecodeError as exc:
+                raise bad_bytes(self.name, self.part, self.decoder, exc) from None
+        # Patterns are ASCII: scan UTF-8 bytes as they are, anything else re-encoded.
+        data = chunk if self.raw else text.encode("utf-8")
+        if first:
+            root = prolog_end(data)
+            if root is not None:
+                self.whole_search = False
+                if _ENTITY.search(data, 0, root):  # declared in a comment: refused all the same
+                    raise refuse("xml-entities", self.name, part=self.part)
+        # Tags may straddle chunks: scan up to the last "<", carry the rest over.
+        window = self.carry + data
+        cut = window.rfind(b"<")
+        if cut < 0 or len(window) - cut > _OVERLAP:
+            cut = len(window) - _OVERLAP  # long text: keep enough for any pattern we look for
+        body, self.carry = window[:cut], window[cut:]
+        self._search(body)
+
+    def finish(self) -> None:
+        """The carried-over tail, then the decoder's end (a truncated character is refused)."""
+        if self.carry:
+            self._search(self.carry)
+        if self.decoder is not None:
+            try:
+                self.decoder.decode(b"", final=True)
+            except UnicodeDecodeError as exc:
+                raise bad_bytes(self.name, self.part, self.decoder, exc) from None
+
+    def _search(self, body: bytes) -> None:
+        if self.whole_search and _ENTITY.search(body):
+            raise refuse("xml-entities", self.name, part=self.part)
+        if self.is_sheet:
+            self.used = used_range(body, *self.used, self.sheet, self.name, self.limits)
+
+
+def prolog_end(data: bytes) -> int | None:
+    """Where the root element starts in the first chunk, if all before it is a plain prolog."""
+    start = 3 if data.startswith(codecs.BOM_UTF8) else 0
+    match = _PROLOG.match(data, start)  # always matches, perhaps nothing
+    end = match.end() if match else start
+    return end if _ROOT_START.match(data, end) else None
+
+
+def bad_bytes(name: str, part: str, decoder: codecs.IncrementalDecoder,
+               exc: UnicodeDecodeError) -> Refused:
+    encoding = getattr(decoder, "encoding", None) or exc.encoding
+    return refuse("bad-encoding", name, part=part,
+                   reason=f"内容不是有效的 {encoding} 文字",
+                   reason_en=f"invalid {encoding}: {exc.reason}")
+
+
+def decoder_for(first: bytes, part: str,
+                 name: str) -> tuple[codecs.IncrementalDecoder, bool]:
+    """A decoder for the part's encoding (UTF-8 unless a BOM or declaration says otherwise),
+    and whether the raw bytes can be scanned as they are (UTF-8)."""
+    if first.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return codecs.getincrementaldecoder("utf-16")(), False
+    if first.startswith((b"<\0", b"\0<")):  # UTF-16 without a byte-order mark
+        encoding = "utf-16-le" if first.startswith(b"<") else "utf-16-be"
+        return codecs.getincrementaldecoder(encoding)(), False
+    match = _DECLARATION.match(first.removeprefix(codecs.BOM_UTF8))
+    encoding = match.group(1).decode("ascii", "replace") if match else "utf-8"
+    try:
+        info = codecs.lookup(encoding)
+    except LookupError:
+        raise refuse("bad-encoding", name, part=part,
+                      reason=f"未知编码 “{encoding}”",
+                      reason_en=f"unknown encoding {encoding!r}") from None
+    return info.incrementaldecoder(), info.name in ("utf-8", "utf-8-sig")
+
+
+def col_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - 64
+    return number
+
+
+def used_range(body: bytes, max_row: int, max_col: int, cells: int, sheet: str, name: str,
+                limits: Limits) -> tuple[int, int, int]:
+    refs = _CELL_REF.findall(body)
+    if refs:
+        # zip/set/max run in C; only the few distinct columns and rows reach Python code.
+        letters, numbers = zip(*refs, strict=True)
+        max_col = max(max_col, max(col_number(c) for c in set(letters)))
+        max_row = max(max_row, max(int(r) for r in set(numbers)))
+    rows = _ROW_REF.findall(body)
+    if rows:
+        max_row = max(max_row, max(int(r) for r in set(rows)))
+    cells += body.count(b"<c ") + body.count(b"<c>") + body.count(b"<c/>")
+    area = max(max_row * max(max_col, 1), cells)
+    if area > limits.max_cells:
+        ref = f"A1:{col_letters(max(max_col, 1))}{max(max_row, 1)}"
+        raise Refused(finding("too-many-cells", file=name, sheet=sheet, params={
+            "sheet": sheet, "area": area, "ref": ref, "limit": limits.max_cells}))
+    return max_row, max_col, cells
+
+
+def col_letters(number: int) -> str:
+    """Column letters of a 1-based column number (28 -> "AB")."""
+    letters = ""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters

@@ -18,6 +18,7 @@ from typing import Any
 from kaohe.engine.methods import GROUP_RELATIVE, SCORERS, Inputs, Scored
 from kaohe.engine.model import Scheme
 from kaohe.engine.numbers import round_score
+from kaohe.engine.ranking import band_grade
 from kaohe.errors import KaoheError, MissingInput, SchemeError
 
 __all__ = [
@@ -310,12 +311,12 @@ def _group_id(scheme: Scheme, group: Any) -> str:
 def grade_for(scheme: Scheme, score: Any, group: Any) -> str:
     """The band grade of a rounded score in its group (quotas and gates are not applied)."""
     try:
-        bands = scheme.bands[_group_id(scheme, group)]
+        group_id = _group_id(scheme, group)
         total = round_score(float(to_number(score, "得分", "score") or 0.0),
                             scheme.rounding.digits, scheme.rounding.mode)
     except CellProblem as exc:
         return exc.code
-    return next((band.grade for band in bands if total >= band.min), scheme.grades[-1])
+    return band_grade(scheme, group_id, total)
 
 
 def grade_column(scheme: Scheme, scores: Any, groups: Any) -> list[str]:

@@ -14,7 +14,7 @@ from typing import Any
 from kaohe.engine.model import Scheme
 from kaohe.engine.numbers import fmt, round_count, round_score
 
-__all__ = ["apply_gates", "rank_and_grade", "sort_key"]
+__all__ = ["apply_gates", "rank_and_grade", "sort_key", "band_grade"]
 
 
 def apply_gates(scheme: Scheme, unit: dict[str, Any]) -> None:
@@ -112,10 +112,16 @@ def _place(members: list[dict[str, Any]], keys: Mapping[str, tuple[float, ...]])
         unit["group_size"] = len(members)
 
 
+def band_grade(scheme: Scheme, group_id: str, total: float) -> str:
+    """The grade of the group's first score band whose minimum the (rounded) total reaches;
+    the lowest grade below every band. Quotas and gates come after (rank_and_grade)."""
+    return next((b.grade for b in scheme.bands[group_id] if total >= b.min), scheme.grades[-1])
+
+
 def _grade(scheme: Scheme, group_id: str, members: list[dict[str, Any]]) -> None:
     grades = scheme.grades
     for unit in members:
-        band = next((b.grade for b in scheme.bands[group_id] if unit["total"] >= b.min), grades[-1])
+        band = band_grade(scheme, group_id, unit["total"])
         unit["band_grade"] = band
         unit["grade"] = band
         unit.setdefault("grade_notes", [])

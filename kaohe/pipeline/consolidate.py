@@ -330,8 +330,7 @@ def run_consolidation(folder: Path, *, scheme_path: Path | None = None,
     if db:
         from kaohe.store import open_store
 
-        with _timed(timings, "store"):
-            store = open_store(db)
+        with _timed(timings, "store"), open_store(db) as store:
             results = run.results = store.annotate(results)
             why, why_en = (reason, reason) if reason else _decisions_reason(run)
             record = store.record_run(dict(scheme.document), results,

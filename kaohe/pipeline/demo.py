@@ -63,16 +63,17 @@ def _previous_years(scheme_doc: dict[str, Any], db: Path, seed: int, years: int,
     """Score and publish earlier years from JSON, so history has something to compare."""
     from kaohe.store import open_store
 
-    store = open_store(db)
-    for back in range(years, 0, -1):
-        doc = copy.deepcopy(scheme_doc)
-        doc["year"] = scheme_doc["year"] - back
-        scheme = scheme_from_document(doc)
-        results = score(scheme, documents_from(flatten(synthesize(scheme, seed=seed - back))))
-        record = store.record_run(doc, store.annotate(results), reason="示例历史数据",
-                                  reason_en="illustrative history")
-        store.publish(doc["year"], record.run_id)
-        echo(f"历史 history: {doc['year']} 年结果已记录并发布 recorded and published")
+    with open_store(db) as store:
+        for back in range(years, 0, -1):
+            doc = copy.deepcopy(scheme_doc)
+            doc["year"] = scheme_doc["year"] - back
+            scheme = scheme_from_document(doc)
+            results = score(scheme, documents_from(flatten(synthesize(scheme,
+                                                                      seed=seed - back))))
+            record = store.record_run(doc, store.annotate(results), reason="示例历史数据",
+                                      reason_en="illustrative history")
+            store.publish(doc["year"], record.run_id)
+            echo(f"历史 history: {doc['year']} 年结果已记录并发布 recorded and published")
 
 
 def _appeal(generated: dict[str, Any], results: dict[str, Any]) -> tuple[dict[str, Any], str]:
@@ -132,8 +133,8 @@ def run_demo(out: Path, units: int | None = None, seed: int = 2016, lang: str = 
         out / "submissions", scheme_path=out / "scheme.json", out=out / "results.xlsx",
         json_out=out / "results.json", db=str(db), feedback=out / "feedback", lang=lang,
         echo=echo, progress=progress)
-    store = open_store(db)
-    store.publish(scheme.year)
+    with open_store(db) as store:
+        store.publish(scheme.year)
     echo(f"发布 published: {scheme.year}")
     register, unit_name = _appeal(generated, results)
     appeal_dir = out / "submissions-appeal"
@@ -145,7 +146,8 @@ def run_demo(out: Path, units: int | None = None, seed: int = 2016, lang: str = 
         appeal_dir, scheme_path=out / "scheme.json", json_out=out / "results-revision.json",
         db=str(db), reason=f"申诉复核：{unit_name}扣分撤销", lang=lang, echo=lambda *a, **k: None,
         )
-    echo(_revision_text(store, scheme.year, lang))
+    with open_store(db) as store:
+        echo(_revision_text(store, scheme.year, lang))
     echo(f"\n→ {out / 'results.xlsx'}\n→ {out / 'results.json'}\n→ {out / 'feedback'}\n→ {db}")
     return results
 

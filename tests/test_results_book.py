@@ -11,10 +11,16 @@ from typing import Any
 import openpyxl
 import pytest
 
+from kaohe.engine import Scheme
+from kaohe.engine.ranking import rank_and_grade
 from kaohe.pipeline.demo import run_demo
 from workbook_templates import recalc
 from workbook_templates.results_book import write_results_workbook
-from workbook_templates.whatif_sheet import exact_components, whatif_total
+from workbook_templates.whatif_sheet import (
+    exact_components,
+    rank_formula,
+    whatif_total,
+)
 from workbook_templates.xlsx_style import STYLES
 
 MALICIOUS = ['=HYPERLINK("http://x","y")', "+1+1", "@SUM(A1)", "-2+3"]
@@ -235,7 +241,7 @@ def test_text_from_people_never_becomes_a_formula(demo: tuple, tmp_path: Path) -
                 assert "HYPERLINK" not in xml and "SUM(A1)" not in xml
                 if "<f>" in xml:  # only the what-if sheet has formulas, none of them text
                     assert set(re.findall(r"([A-Z]+)\(", " ".join(
-                        re.findall(r"<f>(.*?)</f>", xml)))) <= {"SUM", "MAX", "ROUND",
+                        re.findall(r"<f>(.*?)</f>", xml)))) <= {"SUM", "MAX", "ROUND", "IF",
                                                                 "SUMPRODUCT", "COUNTIFS"}
 
 
@@ -260,74 +266,264 @@ def test_writes_atomically_over_an_existing_file(demo: tuple, tmp_path: Path) ->
 
 # -- what-if ------------------------------------------------------------------------------------
 
+ERRORS = ("#DIV/0!", "#VALUE!", "#NAME?", "#N/A", "#REF!", "#NUM!", "#NULL!", "Err:")
+#: Government units given one rounded total, 84.00, told apart (or not) by the tie-breakers
+#: year_end, routine, satisfaction: (year_end, routine, satisfaction, bonus, unrounded total);
+#: conduct is solved for the total. "tb" ties tb2 and tb3 only after rounding (89.996 → 90.00).
+TIES = {"d_wjw": (90, 80, 80, 0.0, 84), "d_zjj": (89, 80, 80, 0.0, 84),
+        "d_xsb": (90, 79, 80, 0.0, 84), "d_jyj": (90, 80, 79, 0.0, 84),
+        "d_mzj": (90, 80, 79, 1.0, 84), "d_hbj": (89.996, 80.004, 78.9951, 0.0, 84.002)}
+
+
 def whatif_rows(ws: Any) -> tuple[int, list[list[Any]]]:
     top = header_row(ws, "单位")
     return top, [list(r) for r in ws.iter_rows(min_row=top + 1, values_only=True) if r[0]]
 
 
+def engine_ranks(results: dict[str, Any], scheme_doc: dict[str, Any],
+                 weights: dict[str, dict[str, float]] | None = None
+                 ) -> dict[str, tuple[float, int]]:
+    """(total, rank) per unit as the engine gives them for `weights` (default: the scheme's):
+    the total formed as kaohe.engine.scoring forms it, ranked by rank_and_grade."""
+    doc = copy.deepcopy(scheme_doc)
+    if weights:
+        doc["component_weights"] = {**doc["component_weights"], **weights}
+    scheme = Scheme.from_document(doc)
+    units = []
+    for u in results["units"]:
+        scores, w = exact_components(u), scheme.component_weights[u["group"]]
+        weight_sum = sum(w.values()) or 1.0
+        weighted = sum(scores.get(c, 0.0) * x / weight_sum for c, x in w.items())
+        units.append({"unit_id": u["unit_id"], "group": u["group"], "components": scores,
+                      "total": max(weighted + u["bonus"] - u["deduction"], 0.0),
+                      "top_grade_eligible": u["top_grade_eligible"],
+                      "veto": any(g["gate"] == "veto" for g in u["gates"])})
+    return {u["unit_id"]: (u["total"], u["rank"]) for u in rank_and_grade(scheme, units)}
+
+
+@pytest.fixture(scope="module")
+def tied(demo: tuple[dict, dict]) -> dict[str, Any]:
+    """The demo's results with TIES planted in the government group, re-ranked by the engine."""
+    results, scheme = copy.deepcopy(demo[0]), demo[1]
+    weights = scheme["component_weights"]["government"]
+    for u in results["units"]:
+        if u["unit_id"] in TIES:
+            year_end, routine, satisfaction, bonus, total = TIES[u["unit_id"]]
+            scores = {"year_end": year_end, "routine": routine, "satisfaction": satisfaction}
+            rest = sum(weights[c] * v for c, v in scores.items()) / sum(weights.values())
+            scores["conduct"] = (total - bonus - rest) * sum(weights.values()) / weights["conduct"]
+            for c, v in scores.items():
+                u["component_details"][c]["score"] = v
+                u["components"][c] = round(v, 2)
+            u["bonus"], u["deduction"] = bonus, 0.0
+    engine = engine_ranks(results, scheme)
+    for u in results["units"]:
+        u["total"], u["rank"] = engine[u["unit_id"]]
+    return results
+
+
+@pytest.fixture(scope="module")
+def tied_book(tied: dict[str, Any], demo: tuple, tmp_path_factory: pytest.TempPathFactory
+              ) -> Path:
+    return write_results_workbook(tied, tmp_path_factory.mktemp("tied") / "ties.xlsx",
+                                  scheme=demo[1])
+
+
+#: Weight edits made in the sheet before recalculation: one file per demo and tied book.
+NEW_WEIGHTS: dict[str, dict[str, float]] = {
+    "county": {"year_end": 0.2, "satisfaction": 0.5}, "law": {"conduct": 0.6}}
+NEW_TIED_WEIGHTS: dict[str, dict[str, float]] = {
+    "government": {"conduct": 0.3, "routine": 0.2},
+    "economy": {"year_end": 0, "routine": 0, "satisfaction": 0, "conduct": 0}}
+
+
+def edit_weights(path: Path, changes: dict[str, dict[str, float]], out: Path,
+                 comps: list[str]) -> dict[str, dict[str, float]]:
+    """Type new weights into the 测算 sheet (openpyxl); returns every group's weights."""
+    wb = openpyxl.load_workbook(path)
+    ws = wb["测算"]
+    top = header_row(ws, "考核组别")
+    rows = {}
+    for r in range(top + 1, ws.max_row):
+        if not ws.cell(r, 2).value:  # the weights table ends at the first blank row
+            break
+        rows[ws.cell(r, 2).value] = r
+    for g, new in changes.items():
+        for c, w in new.items():
+            ws.cell(rows[g], 3 + comps.index(c)).value = w
+    wb.save(out)
+    return {g: {c: ws.cell(r, 3 + j).value for j, c in enumerate(comps)}
+            for g, r in rows.items()}
+
+
+@pytest.fixture(scope="module")
+def recalculated(book: Path, tied_book: Path, demo: tuple,
+                 tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """The demo and tied books, as written and with weights edited, recalculated by
+    LibreOffice in one start; with the weights each edited file holds."""
+    tmp = tmp_path_factory.mktemp("whatif-calc")
+    comps = [c["id"] for c in demo[0]["components"]]
+    weights = {"edited": edit_weights(book, NEW_WEIGHTS, tmp / "edited.xlsx", comps),
+               "tied_edited": edit_weights(tied_book, NEW_TIED_WEIGHTS,
+                                           tmp / "tied_edited.xlsx", comps)}
+    files = [book, tmp / "edited.xlsx", tied_book, tmp / "tied_edited.xlsx"]
+    out = recalc.recalculate_many(files, tmp / "out")
+    sheets = [openpyxl.load_workbook(p, data_only=True)["测算"] for p in out]
+    return {"sheets": dict(zip(["book", "edited", "tied", "tied_edited"], sheets,
+                               strict=True)), "weights": weights}
+
+
 def test_whatif_sheet_has_editable_weights_and_native_formulas(book: Path, demo: tuple) -> None:
-    results, _ = demo
+    results, scheme = demo
     ws = openpyxl.load_workbook(book)["测算"]
     assert ws.protection.sheet
     top = header_row(ws, "考核组别")
     weight = ws.cell(top + 1, 3)
     assert weight.value == 0.45 and weight.protection.locked is False
     assert weight.fill.fgColor.rgb.endswith(STYLES["input"]["bg_color"].lstrip("#"))
+    (rule,) = [v for v in ws.data_validations.dataValidation if v.type == "decimal"]
+    assert (rule.operator, rule.formula1, str(rule.sqref)) == (
+        "greaterThanOrEqual", "0", f"C{top + 1}:F{top + len(results['groups'])}")
+    assert ws.cell(top + 1, 8).value == (f'=IF(G{top + 1}=0,'
+                                         '"权重之和为 0，本组不计算测算总分和名次","")')
     head_row, _ = whatif_rows(ws)
-    total = ws.cell(head_row + 1, 9).value
-    assert total == ("=MAX(0,ROUND(SUMPRODUCT($C$5:$F$5,C13:F13)/SUM($C$5:$F$5)+G13-H13,2))"
-                     .replace("13", str(head_row + 1)).replace("$5", f"${top + 1}"))
-    assert ws.cell(head_row + 1, 10).value.startswith("=COUNTIFS($B$")
-    assert ws.max_row - head_row == len(results["units"])
+    r, w = head_row + 1, top + 1
+    assert ws.cell(r, 9).value == (
+        f'=IF($G${w}=0,"",MAX(0,ROUND(SUMPRODUCT($C${w}:$F${w},C{r}:F{r})/$G${w}+G{r}-H{r},2)))')
+    assert [ws.cell(head_row, c).value for c in (15, 16, 17)] == [
+        "同分比较1：年终考核", "同分比较2：平时考核", "同分比较3：群众满意度"]
+    assert [ws.cell(r, c).value for c in (15, 16, 17)] == [f"=ROUND({x}{r},2)" for x in "CDE"]
+    end = head_row + len(results["units"])
+    assert ws.cell(r, 10).value == rank_formula(
+        f"B{r}", f"I{r}", [f"O{r}", f"P{r}", f"Q{r}"], f"$B${r}:$B${end}", f"$I${r}:$I${end}",
+        [f"${c}${r}:${c}${end}" for c in "OPQ"])
+    assert ws.max_row == end
+
+
+HALF_EVEN = {"rounding": {"digits": 1, "mode": "half_even"}}
+
+
+@pytest.mark.parametrize(("change", "expected", "tie_columns"), [
+    ({}, "总分相同时依次比较年终考核、平时考核、群众满意度（各取 ROUND 保留 2 位小数", 3),
+    ({"tie_breakers": []}, "总分相同的单位并列（如 1、2、2、4）；方案未规定同分排序依据", 0),
+    ({"tie_breakers": ["component:routine"]}, "总分相同时依次比较平时考核（", 1),
+    (None, "生成本表时未提供考核方案，未按方案的同分排序依据比较", 0),
+    (HALF_EVEN, "方案规定“四舍六入五成双”，而 ROUND 为四舍五入", 3),
+    (HALF_EVEN, "保留 1 位小数", 3),
+])
+def test_whatif_rank_rule_says_how_ties_are_broken(demo: tuple, tmp_path: Path,
+                                                   change: dict[str, Any] | None,
+                                                   expected: str, tie_columns: int) -> None:
+    results, scheme = demo
+    path = write_results_workbook(results, tmp_path / "r.xlsx",
+                                  scheme=None if change is None else {**scheme, **change})
+    ws = openpyxl.load_workbook(path)["测算"]
+    texts = [str(v) for row in rows_of(ws) for v in row if v]
+    assert any(expected in t for t in texts), texts[:12]
+    head = [v for v in next(ws.iter_rows(min_row=whatif_rows(ws)[0], max_row=whatif_rows(ws)[0],
+                                         values_only=True)) if v]
+    assert len([h for h in head if h.startswith("同分比较")]) == tie_columns
+
+
+def test_whatif_english_labels(demo: tuple, tmp_path: Path) -> None:
+    results, scheme = demo
+    path = write_results_workbook(results, tmp_path / "en.xlsx", lang="en", scheme=scheme)
+    texts = [str(v) for row in rows_of(openpyxl.load_workbook(path)["What-if"]) for v in row if v]
+    assert "Tie-break 1: Year-end performance" in texts
+    assert any("compared by Year-end performance, Routine" in t for t in texts), texts[:12]
+
+
+def test_planted_ties_are_broken_by_the_engine(tied: dict[str, Any]) -> None:
+    """The test data is about something: equal totals, ranks from the tie-breakers."""
+    rank = {u["unit_id"]: u["rank"] for u in tied["units"]}
+    assert {u["total"] for u in tied["units"] if u["unit_id"] in TIES} == {84.0}
+    first = rank["d_wjw"]
+    assert first > 1
+    assert [rank[u] for u in ("d_wjw", "d_jyj", "d_mzj", "d_hbj", "d_xsb", "d_zjj")] == [
+        first, first + 1, first + 1, first + 1, first + 4, first + 5]
+
+
+def test_whatif_cached_values_are_the_engines(tied_book: Path, tied: dict[str, Any]) -> None:
+    """What a viewer that does not recalculate shows: the engine's totals and ranks."""
+    by_name = {u["unit_name"]: u for u in tied["units"]}
+    _, rows = whatif_rows(openpyxl.load_workbook(tied_book, data_only=True)["测算"])
+    assert len(rows) == len(tied["units"])
+    for row in rows:
+        u = by_name[row[0]]
+        assert (row[8], row[9], row[12], row[13]) == (u["total"], u["rank"], 0, 0), row[0]
+        assert row[14:17] == [u["components"][c] for c in ("year_end", "routine",
+                                                           "satisfaction")]
+
+
+def test_whatif_total_is_empty_when_the_weights_sum_to_zero() -> None:
+    assert whatif_total({"a": 90.0}, {"a": 0.0}, 1.0, 0.0) is None
+    assert whatif_total({"a": 90.0, "b": 80.0}, {"a": 0.0, "b": 2.0}, 0.0, 0.0) == 80.0
+
+
+def check_against_engine(ws: Any, results: dict[str, Any], engine: dict[str, tuple[float, int]],
+                         skip: frozenset[str] = frozenset()) -> int:
+    """Every what-if total and rank equals the engine's; returns how many ranks moved."""
+    by_name = {u["unit_name"]: u for u in results["units"]}
+    _, rows = whatif_rows(ws)
+    assert len(rows) == len(results["units"])
+    moved = 0
+    for row in rows:
+        u = by_name[row[0]]
+        if u["group"] in skip:
+            continue
+        total, rank = engine[u["unit_id"]]
+        assert row[8] == pytest.approx(total, abs=1e-9), u["unit_id"]
+        assert row[9] == rank, u["unit_id"]
+        assert row[12] == pytest.approx(total - u["total"], abs=1e-9)
+        assert row[13] == u["rank"] - rank
+        moved += rank != u["rank"]
+    return moved
 
 
 @pytest.mark.libreoffice
 def test_whatif_recalculated_by_libreoffice_follows_the_engine_and_new_weights(
-        book: Path, demo: tuple, tmp_path: Path) -> None:
-    results, _ = demo
-    wb = openpyxl.load_workbook(book)
-    ws = wb["测算"]
-    wtop = header_row(ws, "考核组别")
-    changed = {"county": {"year_end": 0.2, "satisfaction": 0.5}, "law": {"conduct": 0.6}}
-    comps = [c["id"] for c in results["components"]]
-    gids = [ws.cell(wtop + 1 + i, 2).value for i in range(len(results["groups"]))]
-    weights = {g: {c: ws.cell(wtop + 1 + i, 3 + j).value for j, c in enumerate(comps)}
-               for i, g in enumerate(gids)}
-    for g, new in changed.items():
-        for c, w in new.items():
-            ws.cell(wtop + 1 + gids.index(g), 3 + comps.index(c)).value = w
-            weights[g][c] = w
-    edited = tmp_path / "edited.xlsx"
-    wb.save(edited)
-    original, recalculated = recalc.recalculate_many([book, edited], tmp_path / "calc")
+        recalculated: dict[str, Any], demo: tuple) -> None:
+    results, scheme = demo
+    assert engine_ranks(results, scheme) == {u["unit_id"]: (u["total"], u["rank"])
+                                             for u in results["units"]}
+    assert check_against_engine(recalculated["sheets"]["book"], results,
+                                engine_ranks(results, scheme)) == 0
+    edited = engine_ranks(results, scheme, recalculated["weights"]["edited"])
+    assert check_against_engine(recalculated["sheets"]["edited"], results, edited) > 0
 
-    by_name = {u["unit_name"]: u for u in results["units"]}
-    _, rows = whatif_rows(openpyxl.load_workbook(original, data_only=True)["测算"])
-    assert len(rows) == len(results["units"])
-    for row in rows:
-        u = by_name[row[0]]
-        assert row[8] == pytest.approx(u["total"], abs=1e-9), u["unit_id"]
-        tied = [v for v in results["units"] if v["group"] == u["group"]
-                and v["total"] == u["total"]]
-        if all(v["rank"] == u["rank"] for v in tied):  # not separated by tie-breakers
-            assert row[9] == u["rank"], u["unit_id"]
-        else:
-            assert row[9] == min(v["rank"] for v in tied)
 
-    expected = {u["unit_id"]: whatif_total(exact_components(u), weights[u["group"]],
-                                           u["bonus"], u["deduction"])
-                for u in results["units"]}
-    _, rows = whatif_rows(openpyxl.load_workbook(recalculated, data_only=True)["测算"])
-    moved = 0
+@pytest.mark.libreoffice
+def test_whatif_breaks_ties_as_the_engine_under_libreoffice(
+        recalculated: dict[str, Any], tied: dict[str, Any], demo: tuple) -> None:
+    ws = recalculated["sheets"]["tied"]
+    assert check_against_engine(ws, tied, engine_ranks(tied, demo[1])) == 0
+    _, rows = whatif_rows(ws)
+    by_name = {u["unit_name"]: u for u in tied["units"]}
     for row in rows:
-        u = by_name[row[0]]
-        mates = [v["unit_id"] for v in results["units"] if v["group"] == u["group"]]
-        rank = 1 + sum(1 for v in mates if expected[v] > expected[u["unit_id"]])
-        assert row[8] == pytest.approx(expected[u["unit_id"]], abs=1e-9), u["unit_id"]
-        assert row[9] == rank, u["unit_id"]
-        assert row[13] == u["rank"] - rank
-        moved += row[9] != u["rank"]
-    assert moved > 0  # the new weights really re-ranked someone
+        assert row[14:17] == [by_name[row[0]]["components"][c]
+                              for c in ("year_end", "routine", "satisfaction")]
+
+
+@pytest.mark.libreoffice
+def test_whatif_new_weights_and_a_group_of_zero_weights_under_libreoffice(
+        recalculated: dict[str, Any], tied: dict[str, Any], demo: tuple) -> None:
+    ws = recalculated["sheets"]["tied_edited"]
+    weights = recalculated["weights"]["tied_edited"]
+    expected = engine_ranks(tied, demo[1], {g: w for g, w in weights.items() if g != "economy"})
+    moved = check_against_engine(ws, tied, expected, skip=frozenset({"economy"}))
+    assert moved > 0
+    values = [v for row in rows_of(ws) for v in row]
+    assert not [v for v in values if isinstance(v, str) and v.startswith(ERRORS)]
+    top = header_row(ws, "考核组别")
+    notes = {ws.cell(r, 2).value: ws.cell(r, 8).value for r in range(top + 1, top + 6)}
+    assert notes.pop("economy") == "权重之和为 0，本组不计算测算总分和名次"
+    assert set(notes.values()) <= {None, ""}
+    economy = {u["unit_name"] for u in tied["units"] if u["group"] == "economy"}
+    _, rows = whatif_rows(ws)
+    assert len(economy) == 7
+    for row in rows:
+        if row[0] in economy:
+            assert [row[8], row[9], row[12], row[13]] in ([None] * 4, [""] * 4), row
 
 
 @pytest.mark.parametrize("totals", [

@@ -60,10 +60,11 @@ RESULTS_LABELS: dict[str, tuple[str, str]] = {
     "read_not_scored": ("未通过校验而未计分的文件，以及未报送的材料。",
                         "Files rejected by validation, and submissions that never arrived."),
     "read_whatif_k": ("测算", "What-if"),
-    "read_whatif": ("修改黄色权重单元格，测算总分与名次即时重算（Excel、WPS、LibreOffice 均可），"
-                    "仅供测算，不改变公布结果。",
-                    "Change the yellow weight cells and the totals and ranks recalculate "
-                    "at once (Excel, WPS, LibreOffice); for trying, not for publishing."),
+    "read_whatif": ("修改黄色权重单元格，测算总分与名次（同分按方案规定依次比较）即时重算"
+                    "（Excel、WPS、LibreOffice 均可），仅供测算，不改变公布结果。",
+                    "Change the yellow weight cells and the totals and ranks (ties broken as "
+                    "the scheme says) recalculate at once (Excel, WPS, LibreOffice); for "
+                    "trying, not for publishing."),
     "read_rule_k": ("计分规则", "Scoring rule"),
     "read_rule": ("总分 = Σ(部分得分 × 权重) ÷ 权重合计 + 加分 − 扣分，不低于 0，保留 {digits} 位"
                   "小数；组内按总分排名，同分按方案规定依次比较。",
@@ -107,11 +108,41 @@ RESULTS_LABELS: dict[str, tuple[str, str]] = {
     "sheet_whatif": ("测算", "What-if"),
     "whatif_title": ("{title} — 权重测算", "{title} — what-if weights"),
     "whatif_rule": ("修改黄色单元格中的权重即可重算：总分 = MAX(0, ROUND(SUMPRODUCT(权重, 部分得分)"
-                    " ÷ 权重合计 + 加分 − 扣分, {digits}))；名次为组内总分高于本单位的单位数 + 1"
-                    "（同分同名次）。仅供测算。",
+                    " ÷ 权重合计 + 加分 − 扣分, {digits}))。仅供测算，不改变公布结果。",
                     "Change the yellow weights: total = MAX(0, ROUND(SUMPRODUCT(weights, scores) "
-                    "/ SUM(weights) + bonus − deduction, {digits})); rank = 1 + units of the group "
-                    "with a higher total (ties share). For trying only."),
+                    "/ SUM(weights) + bonus − deduction, {digits})). For trying only; the "
+                    "published results do not change."),
+    "whatif_rank_rule": ("名次：组内按测算总分从高到低；总分相同时依次比较{breakers}"
+                         "（各取 ROUND 保留 {digits} 位小数，见右侧“同分比较”列），"
+                         "全部相同的单位并列（如 1、2、2、4），与公布结果的排名规则一致。",
+                         "Rank: by what-if total within the group; tied totals are compared "
+                         "by {breakers} in turn (each ROUNDed to {digits} decimals, see the "
+                         "tie-break columns on the right); units equal on all of them share a "
+                         "rank (1, 2, 2, 4), as in the published results."),
+    "whatif_rank_rule_none": ("名次：组内按测算总分从高到低，总分相同的单位并列（如 1、2、2、4）；"
+                              "方案未规定同分排序依据。",
+                              "Rank: by what-if total within the group; units with the same "
+                              "total share a rank (1, 2, 2, 4): the scheme names no "
+                              "tie-breakers."),
+    "whatif_rank_rule_no_scheme": ("名次：组内按测算总分从高到低，总分相同的单位并列"
+                                   "（如 1、2、2、4）。生成本表时未提供考核方案，未按方案的同分"
+                                   "排序依据比较，总分相同者的名次可能与公布名次不同。",
+                                   "Rank: by what-if total within the group; units with the "
+                                   "same total share a rank (1, 2, 2, 4). This sheet was "
+                                   "written without the scheme, so its tie-breakers are not "
+                                   "applied: tied units may rank differently from the "
+                                   "published results."),
+    "whatif_half_even": ("注意：方案规定“四舍六入五成双”，而 ROUND 为四舍五入：被舍去部分恰为"
+                         "末位半个单位时，测算总分或同分比较值可能比公布结果大 1 个末位，名次也"
+                         "可能因此不同。",
+                         "Note: the scheme rounds half to even, ROUND rounds halves up: where "
+                         "the dropped part is exactly half a unit of the last digit, a what-if "
+                         "total or tie-break value can be one unit higher than published, and "
+                         "a rank can differ with it."),
+    "tie_breaker": ("同分比较{i}：{name}", "Tie-break {i}: {name}"),
+    "whatif_note_h": ("提示", "Note"),
+    "weights_zero": ("权重之和为 0，本组不计算测算总分和名次", "weights sum to 0: no what-if "
+                     "totals or ranks for this group"),
     "weight_sum": ("权重合计", "Σ weights"),
     "weight_invalid": ("权重应为不小于 0 的数", "A weight is a number ≥ 0"),
     "whatif_total": ("测算总分", "What-if total"), "whatif_rank": ("测算名次", "What-if rank"),

@@ -24,8 +24,6 @@ import resource
 import shutil
 import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -43,10 +41,17 @@ CACHE = ROOT / "bench" / ".cache"
 
 
 def prepare(n: int) -> tuple[Path, Path]:
-    """The scheme file and the folder of filled workbooks for n units (cached)."""
+    """The scheme file and the folder of filled workbooks for n units (cached).
+
+    The `.complete` stamp names the template format the cache was built with; a cache of
+    another format (or an older, empty stamp) is built again.
+    """
+    from workbook_templates.meta import FORMAT_VERSION
+
     folder = CACHE / f"units-{n}"
     done = folder / ".complete"
-    if not done.exists():
+    stamp = f"template format {FORMAT_VERSION}\n"
+    if not done.exists() or done.read_text(encoding="utf-8") != stamp:
         from workbook_templates import build_templates
 
         shutil.rmtree(folder, ignore_errors=True)
@@ -54,47 +59,17 @@ def prepare(n: int) -> tuple[Path, Path]:
         scheme = scheme_from_document(doc)
         write_json(folder / "scheme.json", doc)
         t = time.perf_counter()
-        with _validations_appended():
-            build_templates(scheme, folder / "templates")
-        left_out = _fill(synthesize(scheme, seed=7), folder / "templates",
-                         folder / "submissions")
-        (folder / "LEFT-OUT.txt").write_text("".join(f"{line}\n" for line in left_out),
-                                             encoding="utf-8")
-        print(f"  generated {n} units' workbooks in {time.perf_counter() - t:.1f} s")
-        done.touch()
-    note = folder / "LEFT-OUT.txt"
-    for line in (note.read_text(encoding="utf-8") if note.exists() else "").splitlines():
-        print(f"  left out: {line}")
+        build_templates(scheme, folder / "templates")
+        built = time.perf_counter() - t
+        _fill(synthesize(scheme, seed=7), folder / "templates", folder / "submissions")
+        print(f"  generated {n} units' workbooks in {time.perf_counter() - t:.1f} s "
+              f"(templates {built:.1f} s)")
+        done.write_text(stamp, encoding="utf-8")
     return folder / "scheme.json", folder / "submissions"
 
 
-@contextmanager
-def _validations_appended() -> Iterator[None]:
-    """openpyxl's DataValidation.add tests each new cell against every range already in the
-    validation: quadratic, over an hour for the ballots register of 5,000 units. Our builders
-    never add a cell twice, so appending gives the same ranges and the same files."""
-    from openpyxl.worksheet.cell_range import CellRange
-    from openpyxl.worksheet.datavalidation import DataValidation
-
-    def add(self: DataValidation, cell: Any) -> None:
-        self.sqref.ranges.add(CellRange(getattr(cell, "coordinate", cell)))
-
-    original = DataValidation.add
-    DataValidation.add = add  # type: ignore[method-assign]
-    try:
-        yield
-    finally:
-        DataValidation.add = original  # type: ignore[method-assign]
-
-
-def _fill(generated: dict[str, Any], templates: Path, out: Path) -> list[str]:
-    """fill_submissions, leaving out the templates whose `_meta` layout a cell could not
-    hold (cut at 32,767 characters, it cannot be read back: lead departments' sheets and
-    the adjustments register beyond about 1,000 units); returns what was left out."""
-    import json
-
-    from python_calamine import CalamineWorkbook
-
+def _fill(generated: dict[str, Any], templates: Path, out: Path) -> None:
+    """Every template filled with its synthetic document (fill_submissions, one process)."""
     from workbook_templates import fill_workbook, template_name
 
     jobs: list[tuple[str, str, dict[str, Any]]] = [
@@ -102,20 +77,9 @@ def _fill(generated: dict[str, Any], templates: Path, out: Path) -> list[str]:
     jobs += [("lead_scores", doc["lead_department"], doc) for doc in generated["lead_scores"]]
     jobs += [(kind, "", generated[kind]) for kind in ("adjustments", "routine", "ballots")]
     out.mkdir(parents=True, exist_ok=True)
-    left_out = []
     for kind, subject, doc in jobs:
         name = template_name(kind, "zh", subject)
-        if kind != "unit_report":
-            rows = CalamineWorkbook.from_path(str(templates / name)).get_sheet_by_name(
-                "_meta").to_python()
-            layout = str(next((r[1] for r in rows if r and r[0] == "layout"), ""))
-            try:
-                json.loads(layout)
-            except ValueError:
-                left_out.append(f"{name} (its _meta layout is cut at {len(layout)} characters)")
-                continue
         fill_workbook(templates / name, doc, out / name)
-    return left_out
 
 
 def read_floor(files: list[Path]) -> float:

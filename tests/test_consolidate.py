@@ -196,3 +196,17 @@ def test_a_results_workbook_that_cannot_be_written_is_an_error_and_the_json_is_w
                           timeout=300)
     assert proc.returncode != 0 and "Traceback" not in proc.stderr
     assert "not-a-folder" in proc.stderr + proc.stdout
+
+
+def test_the_results_workbook_of_a_consolidation_knows_the_scheme(clean_folder: Path,
+                                                                   tmp_path: Path) -> None:
+    # Written with the scheme: its name heads the sheets and the 测算 sheet breaks ties by
+    # the scheme's tie-breakers (without it, tied units would share a rank there).
+    scheme = load_scheme()
+    run_consolidation(clean_folder, out=tmp_path / "results.xlsx", echo=lambda *a, **k: None)
+    book = openpyxl.load_workbook(tmp_path / "results.xlsx")
+    texts = {str(c.value) for ws in book.worksheets for row in ws.iter_rows() for c in row
+             if c.value}
+    assert any(scheme.name.replace("方案", "结果") in t for t in texts)
+    assert any(t.startswith("同分比较") for t in texts)
+    assert not any("未提供考核方案" in t for t in texts)

@@ -347,7 +347,7 @@ def run_consolidation(folder: Path, *, scheme_path: Path | None = None,
             from workbook_templates.results_book import write_results_workbook
 
             write_results_workbook(results, out, lang=lang, rejected=run.rejected,
-                                   missing=run.missing)
+                                   missing=run.missing, scheme=dict(scheme.document))
         if feedback and split == 2:
             from workbook_templates.feedback_book import write_feedback_workbooks
 

@@ -95,3 +95,32 @@ def test_a_formula_replaced_by_a_typed_value_is_found(tmp_path: Path) -> None:
     wb.save(path)
     found = validate_workbook(path, scheme).flatten(["cell", "rule"])
     assert ["M11", "formula-replaced"] in found
+
+
+def test_examining_every_kind_of_workbook_never_imports_openpyxl(tmp_path: Path) -> None:
+    # openpyxl (and numpy, which it imports when present) is for writing: a consolidation's
+    # worker processes only read, and importing it there cost ~0.1–0.2 s per process.
+    import subprocess
+    import sys
+
+    from kaohe.pipeline.demo import fill_submissions
+    from kaohe.synth import synthesize
+    from workbook_templates import build_templates
+
+    scheme = Scheme.from_document(default_scheme_document())
+    build_templates(scheme, tmp_path / "templates")
+    fill_submissions(synthesize(scheme, seed=3), tmp_path / "templates", tmp_path / "in")
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from kaohe.pipeline.consolidate import consolidate_folder\n"
+        "from kaohe.pipeline.documents import load_scheme\n"
+        f"run = consolidate_folder(Path({str(tmp_path / 'in')!r}), load_scheme(), workers=1)\n"
+        "assert run.exit_code == 0, run.exit_code\n"
+        "kinds = sorted({s.kind for s in run.submissions})\n"
+        "print(kinds, 'openpyxl' in sys.modules)\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split() == ["['adjustments',", "'ballots',", "'lead_scores',",
+                                   "'routine',", "'unit_report']", "False"]

@@ -19,13 +19,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from typing import Any
-
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError, best_match
+from typing import TYPE_CHECKING, Any
 
 from kaohe.errors import DocumentError, KaoheError
 from validators.schema_fast import Check, compile_check
+
+if TYPE_CHECKING:  # jsonschema is imported when a document is not surely valid (rarely)
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError
 
 __all__ = [
     "KINDS",
@@ -88,6 +89,8 @@ def _schema(kind: str) -> dict[str, Any]:
 
 @cache
 def _validator(kind: str) -> Draft202012Validator:
+    from jsonschema import Draft202012Validator
+
     return Draft202012Validator(_schema(kind), format_checker=Draft202012Validator.FORMAT_CHECKER)
 
 
@@ -197,6 +200,8 @@ def _kind_problem(given: object, present: bool) -> SchemaProblem:
 def _problems(error: ValidationError, root: Mapping[str, Any]) -> list[SchemaProblem]:
     keyword = str(error.validator)
     if keyword in ("anyOf", "oneOf") and error.context and "x-message" not in error.schema:
+        from jsonschema.exceptions import best_match
+
         return _problems(best_match(error.context), root)
     path = tuple(error.absolute_path)
     if keyword == "required":

@@ -11,9 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
-
-from openpyxl.workbook.defined_name import DefinedName
+from typing import TYPE_CHECKING, Any
 
 from kaohe.engine.model import Scheme
 from workbook_templates.grid import Context, Grid
@@ -28,8 +26,6 @@ from workbook_templates.labels import (
     choice_lookup,
     tr,
 )
-from workbook_templates.sheetkit import Book, SheetWriter
-from workbook_templates.styles import date_rule, list_rule, number_rule, text_rule, width_for
 from workbook_templates.unit_report import name_of
 from workbook_templates.values import (
     Parsed,
@@ -39,6 +35,10 @@ from workbook_templates.values import (
     parse_text,
     parse_yes_no,
 )
+
+if TYPE_CHECKING:  # the builders import openpyxl when they run; readers never do
+
+    from workbook_templates.sheetkit import SheetWriter
 
 __all__ = ["build_adjustments", "read_adjustments", "adjustments_cells", "EVENT_ROWS",
            "DECISION_ROWS"]
@@ -68,6 +68,8 @@ def _unit_labels(scheme: Scheme, lang: str) -> dict[str, str]:
 
 def _header(sheet: SheetWriter, columns: tuple[tuple[str, str, int], ...], title: str,
             lang: str, scheme: Scheme, fit: dict[str, list[str]] | None = None) -> int:
+    from workbook_templates.styles import width_for
+
     last = len(columns) + 1
     for i, (key, label, _) in enumerate(columns):
         sheet.key_col(i + 2, key)
@@ -86,6 +88,10 @@ def _header(sheet: SheetWriter, columns: tuple[tuple[str, str, int], ...], title
 def build_adjustments(scheme: Scheme, path: Path, lang: str = "zh",
                       generated_at: datetime | None = None) -> Path:
     """Write the bonus/deduction register with its decisions sheet."""
+    from openpyxl.workbook.defined_name import DefinedName
+
+    from workbook_templates.sheetkit import Book
+
     en = lang == "en"
     book = Book(scheme, "adjustments", lang, generated_at)
     book.instructions(instruction_lines("adjustments", scheme, lang))
@@ -144,6 +150,8 @@ _LONG = (("内容过长", "最多 300 个字。"), ("Too long", "At most 300 cha
 
 def _event_rules(sheet: SheetWriter, en: bool, year: int, units: str, inds: str,
                  cats: str) -> dict[str, Any]:
+    from workbook_templates.styles import date_rule, list_rule, number_rule, text_rule
+
     pick, text = _msg(en, *_PICK), _msg(en, *_LONG)
     yes_no = [YES[en], NO[en]]
     bad_date = _msg(en, ("日期有误", f"请输入 {year}-01-01 至 {year}-12-31 之间的日期。"),
@@ -189,6 +197,8 @@ def _registered(sheet: SheetWriter, rules: dict[str, Any]) -> dict[str, Any]:
 
 
 def _decision_rules(sheet: SheetWriter, en: bool, year: int) -> dict[str, Any]:
+    from workbook_templates.styles import date_rule, list_rule, number_rule, text_rule
+
     pick, text = _msg(en, *_PICK), _msg(en, *_LONG)
     lang = "en" if en else "zh"
     bad_date = _msg(en, ("日期有误", f"请输入 {year}-01-01 至 {year + 1}-12-31 之间的日期。"),

@@ -6,19 +6,18 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from openpyxl.utils import get_column_letter
-
+from validators.part_scan import col_letters
 from validators.report import ERROR, Issue
 from workbook_templates.values import Parsed
 
 __all__ = ["Grid", "Context", "a1"]
 
-_LETTERS = [get_column_letter(i) for i in range(1, 257)]
+_LETTERS = [col_letters(i) for i in range(1, 257)]
 
 
 def a1(row: int, column: int) -> str:
     """A1 reference of a 1-based (row, column)."""
-    letter = _LETTERS[column - 1] if column <= 256 else get_column_letter(column)
+    letter = _LETTERS[column - 1] if column <= 256 else col_letters(column)
     return f"{letter}{row}"
 
 

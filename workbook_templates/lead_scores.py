@@ -12,17 +12,18 @@ from collections.abc import Iterator
 from datetime import datetime
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kaohe.engine.model import Indicator, Scheme
 from workbook_templates.formulas import METHOD_INPUT, Refs, lit, points_formula
 from workbook_templates.grid import Context
 from workbook_templates.instructions import instruction_lines
 from workbook_templates.labels import tr
-from workbook_templates.sheetkit import Book, SheetWriter, col
-from workbook_templates.styles import list_rule, number_rule, text_rule, width_for
 from workbook_templates.unit_report import name_of
 from workbook_templates.values import parse_choice, parse_number, parse_text
+
+if TYPE_CHECKING:  # the builders import openpyxl when they run; readers never do
+    from workbook_templates.sheetkit import SheetWriter
 
 __all__ = ["build_lead_scores", "read_lead_scores", "lead_scores_cells", "input_field"]
 
@@ -38,6 +39,8 @@ def input_field(ind: Indicator) -> str:
 
 
 def _rule(sheet: SheetWriter, ind: Indicator, field: str, lang: str) -> Any:
+    from workbook_templates.styles import list_rule, number_rule
+
     en = lang == "en"
     if field == "rating":
         labels = [str(k) for k in ind.params.get("ratings", {})]
@@ -63,6 +66,9 @@ def _rule(sheet: SheetWriter, ind: Indicator, field: str, lang: str) -> Any:
 def build_lead_scores(scheme: Scheme, dept_id: str, path: Path, lang: str = "zh",
                       generated_at: datetime | None = None) -> Path:
     """Write the scoring sheet of one lead department (its indicators × the units)."""
+    from workbook_templates.sheetkit import Book
+    from workbook_templates.styles import width_for
+
     dept = scheme.lead_department(dept_id)
     owned = scheme.indicators_of(dept.id)
     if not owned:
@@ -129,6 +135,9 @@ def build_lead_scores(scheme: Scheme, dept_id: str, path: Path, lang: str = "zh"
 def _unit_row(sheet: SheetWriter, owned: tuple[Indicator, ...], unit_id: str, row: int,
               number: int, unit_name: str, group_name: str, group_id: str,
               lang: str) -> list[list[str]]:
+    from workbook_templates.sheetkit import col
+    from workbook_templates.styles import text_rule
+
     sheet.key_row(row, unit_id)
     sheet.put(row, 2, number, "center")
     sheet.put(row, 3, group_name, "center")

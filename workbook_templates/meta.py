@@ -18,13 +18,13 @@ import json
 import math
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
-from typing import Any
-
-from openpyxl.utils import get_column_letter
-from openpyxl.workbook import Workbook
+from typing import TYPE_CHECKING, Any
 
 from kaohe.errors import KaoheError
-from workbook_templates.styles import STYLES, protect
+from validators.part_scan import col_letters
+
+if TYPE_CHECKING:  # openpyxl is for writing; reading `_meta` does without it
+    from openpyxl.workbook import Workbook
 
 __all__ = ["META_SHEET", "LISTS_SHEET", "FORMAT_VERSION", "META_KEYS", "MAX_CELL_CHARS",
            "CellTextTooLong", "DamagedMeta", "cell_text", "split_text", "write_meta",
@@ -74,7 +74,7 @@ def cell_text(text: str, sheet: str, row: int, column: int) -> str:
     Every builder writes text through this, so a template can never hold a cut cell.
     """
     if len(text) > MAX_CELL_CHARS // 2 and _excel_length(text) > MAX_CELL_CHARS:
-        raise CellTextTooLong(sheet, f"{get_column_letter(column)}{row}", _excel_length(text))
+        raise CellTextTooLong(sheet, f"{col_letters(column)}{row}", _excel_length(text))
     return text
 
 
@@ -158,6 +158,8 @@ def _meta_rows(meta: Mapping[str, Any]) -> list[tuple[str, Any]]:
 
 def write_meta(wb: Workbook, meta: Mapping[str, Any], password: str | None) -> None:
     """Add the hidden, protected `_meta` sheet (last in the workbook)."""
+    from workbook_templates.styles import STYLES, protect
+
     ws = wb.create_sheet(META_SHEET)
     for row, (key, value) in enumerate(_meta_rows(meta), start=1):
         ws.cell(row, 1, key)

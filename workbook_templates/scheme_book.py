@@ -12,7 +12,7 @@ import re
 from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kaohe.engine.model import Scheme
 from validators.report import ERROR, Issue
@@ -21,9 +21,10 @@ from workbook_templates.grid import Context, Grid
 from workbook_templates.instructions import instruction_lines
 from workbook_templates.labels import NO, YES
 from workbook_templates.scheme_spec import INFO, PARAM_KEYS, TABLES, Col, Table, empties, restore
-from workbook_templates.sheetkit import Book, SheetWriter, col
-from workbook_templates.styles import list_rule, number_rule, text_rule
 from workbook_templates.values import Finding, Parsed, parse_number, parse_text, parse_yes_no
+
+if TYPE_CHECKING:  # the builders import openpyxl when they run; readers never do
+    from workbook_templates.sheetkit import Book, SheetWriter
 
 __all__ = ["export_scheme_workbook", "read_scheme", "import_scheme_workbook"]
 
@@ -78,6 +79,8 @@ _ERRORS = {  # (Chinese, English) error title and text by column kind
 
 
 def _rule(sheet: SheetWriter, column: Col, lang: str) -> Any:
+    from workbook_templates.styles import list_rule, number_rule, text_rule
+
     en = lang == "en"
     title = (column.en if en else column.zh)[:32]
     prompt = (title, (column.en if en else (column.note or f"填写{column.zh}")))
@@ -124,6 +127,8 @@ def _rows(doc: Mapping[str, Any], table: Table) -> list[list[Any]]:
 def export_scheme_workbook(scheme_doc: Mapping[str, Any], path: Path, lang: str = "zh",
                            generated_at: datetime | None = None) -> Path:
     """Write the scheme workbook (考核方案.xlsx) of a scheme document; returns the path."""
+    from workbook_templates.sheetkit import Book
+
     scheme = Scheme.from_document(scheme_doc)
     book = Book(scheme, "scheme", lang, generated_at)
     book.instructions(instruction_lines("scheme", scheme, lang))
@@ -282,6 +287,8 @@ def _parent(doc: dict[str, Any], table: Table) -> dict[str, Any]:
 
 
 def _read_table(ctx: Context, doc: dict[str, Any], table: Table) -> None:
+    from workbook_templates.sheetkit import col
+
     grid = ctx.grid(table.role)
     last = table.path[-1]
     for row in _filled(grid):

@@ -11,17 +11,18 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kaohe.engine.model import Scheme
 from workbook_templates.formulas import average_formula, tally_formula
 from workbook_templates.grid import Context
 from workbook_templates.instructions import instruction_lines
 from workbook_templates.labels import period_label, tr
-from workbook_templates.sheetkit import Book, SheetWriter, col
-from workbook_templates.styles import number_rule, width_for
 from workbook_templates.unit_report import name_of
 from workbook_templates.values import parse_number
+
+if TYPE_CHECKING:  # the builders import openpyxl when they run; readers never do
+    from workbook_templates.sheetkit import Book, SheetWriter
 
 __all__ = ["build_routine", "build_ballots", "read_routine", "read_ballots", "routine_cells",
            "ballots_cells"]
@@ -40,10 +41,14 @@ def _top(book: Book, sheet: SheetWriter, title: str, last: int) -> None:
 
 
 def _unit_width(scheme: Scheme, lang: str) -> float:
+    from workbook_templates.styles import width_for
+
     return width_for([name_of(u, lang) for u in scheme.units], 16)
 
 
 def _group_width(scheme: Scheme, lang: str) -> float:
+    from workbook_templates.styles import width_for
+
     return width_for([name_of(g, lang) for g in scheme.groups], 10)
 
 
@@ -57,6 +62,9 @@ def _heads(sheet: SheetWriter, lang: str, columns: list[tuple[str, str]]) -> Non
 def build_routine(scheme: Scheme, path: Path, lang: str = "zh",
                   generated_at: datetime | None = None) -> Path:
     """Write the routine-assessment summary: one row per unit, one column per period."""
+    from workbook_templates.sheetkit import Book, col
+    from workbook_templates.styles import number_rule
+
     en = lang == "en"
     book = Book(scheme, "routine", lang, generated_at)
     book.instructions(instruction_lines("routine", scheme, lang))
@@ -96,6 +104,8 @@ def build_routine(scheme: Scheme, path: Path, lang: str = "zh",
 def build_ballots(scheme: Scheme, path: Path, lang: str = "zh",
                   generated_at: datetime | None = None) -> Path:
     """Write the conduct-ballot and satisfaction tallies."""
+    from workbook_templates.sheetkit import Book
+
     book = Book(scheme, "ballots", lang, generated_at)
     book.instructions(instruction_lines("ballots", scheme, lang))
     _conduct_sheet(book)
@@ -104,6 +114,8 @@ def build_ballots(scheme: Scheme, path: Path, lang: str = "zh",
 
 
 def _count_rule(sheet: SheetWriter, en: bool) -> Any:
+    from workbook_templates.styles import number_rule
+
     return sheet.rule("count", lambda: number_rule(
         ("Votes", "A whole number of votes, 0 if none.") if en
         else ("票数", "请填写票数（整数），没有填 0。"),
@@ -112,6 +124,9 @@ def _count_rule(sheet: SheetWriter, en: bool) -> Any:
 
 
 def _conduct_sheet(book: Book) -> None:
+    from workbook_templates.sheetkit import col
+    from workbook_templates.styles import width_for
+
     scheme, lang = book.scheme, book.lang
     sheet = book.sheet("conduct", tr("sheet.conduct", lang))
     grades = list(scheme.ballot_grades.items())
@@ -150,6 +165,8 @@ def _conduct_sheet(book: Book) -> None:
 
 
 def _satisfaction_sheet(book: Book) -> None:
+    from workbook_templates.sheetkit import col
+
     scheme, lang = book.scheme, book.lang
     sheet = book.sheet("satisfaction", tr("sheet.satisfaction", lang))
     counted = list(scheme.satisfaction_options.items())

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from datetime import date, datetime
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kaohe.engine.model import Indicator, Scheme
 from workbook_templates.describe import describe
@@ -21,9 +21,10 @@ from workbook_templates.formulas import Refs, points_formula
 from workbook_templates.grid import Context
 from workbook_templates.instructions import instruction_lines
 from workbook_templates.labels import NO, YES, tr
-from workbook_templates.sheetkit import Book, SheetWriter
-from workbook_templates.styles import date_rule, list_rule, number_rule, text_rule
 from workbook_templates.values import parse_date, parse_number, parse_text, parse_yes_no
+
+if TYPE_CHECKING:  # the builders import openpyxl when they run; readers never do
+    from workbook_templates.sheetkit import Book, SheetWriter
 
 __all__ = ["build_unit_report", "read_unit_report", "unit_report_cells", "name_of",
            "COUNT_UNITS"]
@@ -50,6 +51,8 @@ def name_of(item: Any, lang: str) -> str:
 
 
 def _actual_rule(sheet: SheetWriter, ind: Indicator, year: int, lang: str) -> Any:
+    from workbook_templates.styles import number_rule
+
     unit = ind.measure_unit or ""
     count = unit in COUNT_UNITS
     low = 0.0 if count else -1e9
@@ -68,6 +71,8 @@ def _actual_rule(sheet: SheetWriter, ind: Indicator, year: int, lang: str) -> An
 
 def _text_rule(sheet: SheetWriter, name: str, lang: str, zh: str, en: str,
                length: int = 500) -> Any:
+    from workbook_templates.styles import text_rule
+
     prompt = (("Text", en) if lang == "en" else ("填写说明", zh))
     error = (("Too long", f"At most {length} characters.") if lang == "en"
              else ("内容过长", f"最多 {length} 个字，详细材料请作为附件报送。"))
@@ -77,6 +82,8 @@ def _text_rule(sheet: SheetWriter, name: str, lang: str, zh: str, en: str,
 def build_unit_report(scheme: Scheme, unit_id: str, path: Path, lang: str = "zh",
                       generated_at: datetime | None = None) -> Path:
     """Write the task list / self-report workbook of one unit; returns the path."""
+    from workbook_templates.sheetkit import Book
+
     unit = scheme.unit(unit_id)
     group = scheme.group(unit.group)
     book = Book(scheme, "unit_report", lang, generated_at, unit_id=unit.id)
@@ -116,6 +123,8 @@ def build_unit_report(scheme: Scheme, unit_id: str, path: Path, lang: str = "zh"
 
 
 def _header_block(book: Book, sheet: SheetWriter, unit_name: str, group_name: str) -> None:
+    from workbook_templates.styles import date_rule
+
     lang = book.lang
     sheet.key_row(4, "@header")
     sheet.key_row(5, "@header")
@@ -152,6 +161,8 @@ def _header_block(book: Book, sheet: SheetWriter, unit_name: str, group_name: st
 
 def _indicator_row(sheet: SheetWriter, ind: Indicator, row: int, number: int,
                    target: float | None, year: int, lang: str) -> None:
+    from workbook_templates.styles import list_rule
+
     c = _C
     own = ind.input == "unit_report"
     sheet.key_row(row, ind.id if own else f"{ind.id}@lead_department")

@@ -93,6 +93,10 @@ def _central(data: bytes) -> int:
     ("an encrypted flag in a local header", lambda d: _first_local_header_flags(d, 1)),
     ("a name that differs in the local header",
      lambda d: d[:30] + (b"Y" if d[30:31] != b"Y" else b"Z") + d[31:]),
+    ("a version needed to extract beyond zipfile's 6.3",
+     lambda d: d[:_central(d) + 6] + bytes([64]) + d[_central(d) + 7:]),
+    ("a directory offset past its place (members before the file's start)",
+     lambda d: d[:-6] + struct.pack("<L", struct.unpack("<L", d[-6:-2])[0] + 400) + d[-2:]),
     ("a declared size of zero over real data",
      lambda d: d[:_central(d) + 24] + struct.pack("<L", 0) + d[_central(d) + 28:]),
 ])

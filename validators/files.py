@@ -25,6 +25,7 @@ than the chunk) and the whole part is searched, as before.
 from __future__ import annotations
 
 import contextlib
+import errno
 import html
 import io
 import re
@@ -155,10 +156,11 @@ def _inspect(handle: IO[bytes], size: int, name: str, limits: Limits,
         if kept is not None:
             kept.clear()
     try:
-        archive = zipfile.ZipFile(handle)
+        with _seek_errors(name):
+            archive = zipfile.ZipFile(handle)
     except (zipfile.BadZipFile, ValueError, NotImplementedError, EOFError):
         raise refuse("truncated", name) from None
-    with archive:
+    with archive, _seek_errors(name):
         infos = archive.infolist()
         if len(infos) != entries and entries >= 0:
             raise refuse("truncated", name)
@@ -234,6 +236,18 @@ def _scan_content(content: bytes, part: str, name: str, limits: Limits,
     if kept is not None and (is_sheet or part in _NAMING_PARTS) and (
             len(content) <= _KEEP_SHEET_BYTES):
         kept[part] = content
+
+
+@contextlib.contextmanager
+def _seek_errors(name: str) -> Iterator[None]:
+    """An offset in the zip directory before the file's start makes zipfile seek below 0: a
+    file refuses that (EINVAL), bytes in memory raise ValueError (refused where caught)."""
+    try:
+        yield
+    except OSError as exc:
+        if exc.errno != errno.EINVAL:
+            raise
+        raise refuse("truncated", name) from None
 
 
 def _mb(size: int) -> str:
@@ -319,7 +333,8 @@ def _check_directory(infos: list[zipfile.ZipInfo], name: str, limits: Limits) ->
 def _check_kind(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo], name: str) -> None:
     names = {info.filename for info in infos}
     if "mimetype" in names:
-        with archive.open("mimetype") as member:
+        info = archive.getinfo("mimetype")
+        with _member_refusals(info, name), archive.open(info) as member:
             if member.read(80).strip().startswith(_ODS_MIMETYPES):
                 raise refuse("ods-format", name)
     if "content.xml" in names and "META-INF/manifest.xml" in names:

@@ -36,6 +36,7 @@ _UTF8_NAME = 0x800
 # Encrypted, compressed patched data, strong encryption: zipfile refuses or needs a password.
 _UNUSUAL_FLAGS = 0x1 | 0x20 | 0x40
 _STORED, _DEFLATED = 0, 8
+_MAX_VERSION = 63  # "version needed to extract" beyond which zipfile refuses (6.3)
 _ZIP64 = 0xFFFFFFFF
 
 
@@ -67,9 +68,9 @@ def directory(data: bytes) -> list[Entry] | None:
     for _ in range(entries):
         if at + _CENTRAL.size > cd_offset + cd_size:
             return None
-        (signature, _, _, _, _, flags, method, _, _, crc, compress_size, file_size, name_len,
-         extra_len, comment_len, _, _, _, offset) = _CENTRAL.unpack_from(data, at)
-        if (signature != b"PK\x01\x02" or flags & _UNUSUAL_FLAGS
+        (signature, _, _, version, _, flags, method, _, _, crc, compress_size, file_size,
+         name_len, extra_len, comment_len, _, _, _, offset) = _CENTRAL.unpack_from(data, at)
+        if (signature != b"PK\x01\x02" or version > _MAX_VERSION or flags & _UNUSUAL_FLAGS
                 or method not in (_STORED, _DEFLATED) or extra_len or comment_len
                 or _ZIP64 in (compress_size, file_size, offset)):
             return None

@@ -184,6 +184,10 @@ def test_an_edited_layout_is_a_clear_finding_not_a_crash(
     report = validate_workbook(damaged, scheme)
     assert report.flatten(["rule"]) == [["read-failed"]]
     assert "_meta" in report.issues[0].message and "_meta" in report.issues[0].message_en
+    assert "布局" in report.issues[0].message and "布局" not in report.issues[0].message_en
+    read = read_workbook(damaged)  # the reader never raises either
+    assert [(i.rule, "_meta" in i.message_en) for i in read.issues] == [("template-damaged",
+                                                                          True)]
     with pytest.raises(DamagedMeta):
         fill_workbook(damaged, doc, tmp_path / "again.xlsx")
 

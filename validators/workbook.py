@@ -77,6 +77,10 @@ def examine_workbook(path: str | Path, scheme: Scheme, *, lang: str = "zh",
 
 
 def _reason(exc: BaseException) -> dict[str, str]:
+    from kaohe.errors import KaoheError
+
+    if isinstance(exc, KaoheError):  # our own errors say it in both languages
+        return {"reason": exc.message[:200], "reason_en": exc.message_en[:200]}
     text = str(exc) or type(exc).__name__
     return {"reason": text[:200], "reason_en": text[:200]}
 

@@ -14,6 +14,7 @@ from typing import IO, Any, Protocol
 
 from python_calamine import CalamineError, CalamineWorkbook
 
+from kaohe.errors import KaoheError
 from validators.locate import locate
 from validators.report import ERROR, Issue, Report
 from workbook_templates.adjustments import read_adjustments
@@ -113,7 +114,11 @@ def read_workbook(source: Path | str | IO[bytes], *, name: str = "",
                        "这个工作簿不是考核办下发的模板（缺少隐藏的 _meta 工作表）",
                        "this workbook is not one of our templates (no hidden _meta sheet)",
                        "请在考核办下发的模板中填写", "fill in the template the office sent")
-    meta = parse_meta(values.rows(META_SHEET))
+    try:
+        meta = parse_meta(values.rows(META_SHEET))
+    except KaoheError as exc:  # DamagedMeta: the layout rows were edited, cut or removed
+        return _failed(file, "template-damaged", exc.message, exc.message_en,
+                       "请使用考核办下发的原始模板重新填报", "fill in a fresh copy of the template")
     meta["file"] = file
     kind = str(meta.get("kind") or "")
     if kind not in READERS:

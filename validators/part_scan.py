@@ -48,7 +48,10 @@ class Limits:
     max_member_uncompressed: int = 100 * 1024 * 1024
     max_ratio: float = 200.0            # uncompressed / compressed, per member
     ratio_min_bytes: int = 1024 * 1024  # small members may compress as well as they like
-    max_cells: int = 500_000            # used-range area of one sheet (A1 to the last cell)
+    # Used-range area of one sheet (A1 to the last cell): the largest register of a
+    # 10,000-unit scheme (ballots: 50,000 rows × 12 columns) fits; a sheet claiming a cell
+    # at XFD1048576 (17 billion) does not. 2 million cells are 100–200 MB once read.
+    max_cells: int = 2_000_000
     chunk_bytes: int = 64 * 1024
 
 

@@ -49,6 +49,9 @@ def _paths(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
 
 @st.composite
 def mutated(draw: st.DrawFn) -> tuple[str, Any]:
+    # Every drawn value is copied: a later step may edit inside it, and a shared VALUES
+    # entry edited in place would change what the next example draws (hypothesis then
+    # stops with FlakyStrategyDefinition, as it did once).
     kind = draw(st.sampled_from(KINDS))
     document: Any = copy.deepcopy(_example(kind))
     for _ in range(draw(st.integers(1, 3))):
@@ -65,11 +68,11 @@ def mutated(draw: st.DrawFn) -> tuple[str, Any]:
         elif action == "delete":
             del parent[key]
         elif action == "extra" and isinstance(parent, dict):
-            parent["zz_unknown"] = draw(st.sampled_from(VALUES))
+            parent["zz_unknown"] = copy.deepcopy(draw(st.sampled_from(VALUES)))
         elif action == "repeat" and isinstance(parent, list):
             parent.append(copy.deepcopy(parent[key]))
     if draw(st.booleans()):
-        document = draw(st.sampled_from(VALUES))  # not even an object
+        document = copy.deepcopy(draw(st.sampled_from(VALUES)))  # not even an object
     return kind, document
 
 

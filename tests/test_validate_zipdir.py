@@ -136,3 +136,24 @@ def test_any_damaged_byte_gives_the_same_findings(tmp_path: Path,
         data[at] ^= mask
     _same_as_zipfile(bytes(data))
     _both_paths(tmp_path, bytes(data))
+
+
+@pytest.mark.parametrize("max_cells", [None, 8_999])
+def test_a_sheet_longer_than_a_chunk_is_scanned_alike_on_both_paths(tmp_path: Path,
+                                                                    max_cells: int | None) -> None:
+    # 3,000 rows of 3 cells: about 170 KB of sheet XML, fed in 64 KB chunks on both paths
+    # (a reference cut between two chunks still counts); 9,000 cells are refused by a limit below.
+    rows = "".join(f'<row r="{r}"><c r="A{r}"><v>{r}</v></c><c r="B{r}"><v>1</v></c>'
+                   f'<c r="C{r}"><v>2</v></c></row>' for r in range(1, 3001))
+    sheet = make_bad._SHEET.format(doctype="", dimension="A1:C3000", rows=rows).encode()
+    data = make_bad.zip_bytes({**make_bad.xlsx_parts(), "xl/worksheets/sheet1.xml": sheet})
+    assert zipdir.directory(data) is not None and len(sheet) > 2 * 65536
+    path = tmp_path / "long.xlsx"
+    path.write_bytes(data)
+    limits = files.Limits(max_cells=max_cells) if max_cells else files.Limits()
+    issues, checked = open_checked(path, limits)
+    assert issues == inspect_file(path, limits)
+    if max_cells:
+        assert [i.rule for i in issues] == ["too-many-cells"]
+    else:
+        assert checked is not None and checked.sheet_xml["xl/worksheets/sheet1.xml"] == sheet

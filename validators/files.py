@@ -32,7 +32,7 @@ import re
 import struct
 import zipfile
 import zlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -221,21 +221,31 @@ def _inspect_plain(data: bytes, entries: int, name: str, limits: Limits,
 def _scan_content(content: bytes, part: str, name: str, limits: Limits,
                   sheet_names: dict[str, str], kept: dict[str, bytes] | None) -> None:
     """`_scan_part` on a member already decompressed, fed in the chunks it would read."""
+    first, step = max(limits.chunk_bytes, 1024), limits.chunk_bytes
+    chunks = (content[at:at + (first if at == 0 else step)]
+              for at in [0, *range(first, len(content), step)])
+    _scan(part, chunks, len(content), name, limits, sheet_names, kept)
+
+
+def _scan(part: str, chunks: Iterable[bytes], size: int, name: str, limits: Limits,
+          sheet_names: dict[str, str], kept: dict[str, bytes] | None) -> None:
+    """Feed one XML part's chunks to a PartScan (entity declarations, encoding, and for a
+    sheet its used range); a sheet or naming part of a size the readers take goes into
+    `kept`, whole."""
     is_sheet = part.startswith("xl/worksheets/") and part.endswith(".xml")
     scan = PartScan(part, name, limits, is_sheet,
-                     sheet_names.get(part, part.rsplit("/", 1)[-1].removesuffix(".xml")))
-    if len(content) <= max(limits.chunk_bytes, 1024):
-        if content:
-            scan.feed(content)
-    else:
-        first = max(limits.chunk_bytes, 1024)
-        scan.feed(content[:first])
-        for at in range(first, len(content), limits.chunk_bytes):
-            scan.feed(content[at:at + limits.chunk_bytes])
+                    sheet_names.get(part, part.rsplit("/", 1)[-1].removesuffix(".xml")))
+    keep = kept is not None and (is_sheet or part in _NAMING_PARTS) and (
+        size <= _KEEP_SHEET_BYTES)
+    pieces: list[bytes] = []
+    for chunk in chunks:
+        if chunk:
+            scan.feed(chunk)
+        if keep:
+            pieces.append(chunk)
     scan.finish()
-    if kept is not None and (is_sheet or part in _NAMING_PARTS) and (
-            len(content) <= _KEEP_SHEET_BYTES):
-        kept[part] = content
+    if keep and kept is not None:
+        kept[part] = b"".join(pieces)
 
 
 @contextlib.contextmanager
@@ -351,26 +361,11 @@ def _scan_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, limit
     A part no larger than the first chunk is read in one piece (as streaming would have
     read it); a larger one is streamed in chunks. Sheet parts read whole are put in `kept`
     (the naming parts too, when `kept` is the naming dict)."""
-    part = info.filename
-    is_sheet = part.startswith("xl/worksheets/") and part.endswith(".xml")
-    scan = PartScan(part, name, limits, is_sheet,
-                     sheet_names.get(part, part.rsplit("/", 1)[-1].removesuffix(".xml")))
-    keep = kept is not None and (is_sheet or part in _NAMING_PARTS) and (
-        info.file_size <= _KEEP_SHEET_BYTES)
     if info.file_size <= max(limits.chunk_bytes, 1024):
-        whole = _read_whole(archive, info, name)
-        if whole:
-            scan.feed(whole)
+        chunks: Iterable[bytes] = [_read_whole(archive, info, name)]
     else:
-        pieces: list[bytes] = []
-        for chunk in _chunks(archive, info, name, limits):
-            scan.feed(chunk)
-            if keep:
-                pieces.append(chunk)
-        whole = b"".join(pieces)
-    scan.finish()
-    if keep and kept is not None:
-        kept[part] = whole
+        chunks = _chunks(archive, info, name, limits)
+    _scan(info.filename, chunks, info.file_size, name, limits, sheet_names, kept)
 
 
 @contextlib.contextmanager

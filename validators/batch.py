@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,6 +23,7 @@ from typing import Any
 
 from kaohe.engine.model import Scheme
 from validators.messages import finding
+from validators.pool import map_files
 from validators.report import ERROR, WARNING, Issue, Report
 from validators.workbook import examine_workbook
 
@@ -149,20 +149,6 @@ def validate_one(path: str | Path, scheme: Scheme, lang: str = "zh") -> FileResu
     return result
 
 
-_WORKER_SCHEME: Scheme | None = None
-
-
-def _init_worker(document: dict[str, Any]) -> None:
-    # The scheme model holds read-only mappings that do not pickle: each worker builds its own.
-    global _WORKER_SCHEME
-    _WORKER_SCHEME = Scheme.from_document(document)
-
-
-def _validate_in_worker(args: tuple[str, str]) -> FileResult:
-    assert _WORKER_SCHEME is not None
-    return validate_one(args[0], _WORKER_SCHEME, args[1])
-
-
 def validate_batch(paths: Iterable[str | Path], scheme: Scheme, *, workers: int = 2,
                    lang: str = "zh", roster: bool = True,
                    progress: Callable[[int, int], None] | None = None) -> BatchReport:
@@ -172,20 +158,8 @@ def validate_batch(paths: Iterable[str | Path], scheme: Scheme, *, workers: int 
     """
     files = discover(paths)
     tick = progress or (lambda done, total: None)
-    results: list[FileResult] = []
-    if workers > 1 and len(files) > PARALLEL_THRESHOLD:
-        chunk = max(1, len(files) // (workers * 8))
-        with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker,
-                                 initargs=(dict(scheme.document),)) as pool:
-            jobs = [(str(p), lang) for p in files]
-            for done, result in enumerate(pool.map(_validate_in_worker, jobs,
-                                                   chunksize=chunk), 1):
-                results.append(result)
-                tick(done, len(files))
-    else:
-        for done, path in enumerate(files, 1):
-            results.append(validate_one(path, scheme, lang))
-            tick(done, len(files))
+    results = map_files(validate_one, files, scheme, workers=workers, extra=(lang,),
+                        progress=tick, threshold=PARALLEL_THRESHOLD)
     batch = BatchReport(results)
     batch.issues.extend(duplicates(results, scheme))
     if roster:

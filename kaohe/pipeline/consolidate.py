@@ -12,7 +12,6 @@ import multiprocessing
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -22,13 +21,14 @@ from kaohe.engine import Documents, Scheme, score
 from kaohe.engine.model import LeadDepartment, Unit
 from kaohe.pipeline.background import Background, can_fork
 from kaohe.pipeline.documents import documents_from
+from validators.pool import map_files
 from validators.report import ERROR, WARNING, Issue, Report
 
 __all__ = ["Submission", "Consolidation", "examine", "discover", "consolidate_folder",
            "run_consolidation"]
 
 # Below this many files the start-up of worker processes costs more than it saves.
-PARALLEL_THRESHOLD = 24
+PARALLEL_THRESHOLD = 24  # (validators.pool's; kept here for tests to lower)
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".et", ".ods", ".csv"}
 
 
@@ -121,63 +121,15 @@ def _mtime(path: Path) -> str:
     return datetime.fromtimestamp(os.stat(path).st_mtime, tz=UTC).isoformat()
 
 
-_WORKER_SCHEME: Scheme | None = None
-
-
-def _init_worker(scheme_doc: dict[str, Any]) -> None:
-    # The model holds read-only mappings that do not pickle; each worker builds its own.
-    global _WORKER_SCHEME
-    _WORKER_SCHEME = Scheme.from_document(scheme_doc)
-
-
-def _examine_in_worker(path: Path) -> Submission:
-    assert _WORKER_SCHEME is not None
-    return examine(path, _WORKER_SCHEME)
-
-
 def _mp_context() -> Any:
     """The platform's default way to start processes (fork on Linux, spawn elsewhere)."""
     return multiprocessing.get_context()
 
 
-def _size(path: Path) -> int:
-    try:
-        return os.stat(path).st_size
-    except OSError:
-        return 0
-
-
 def _examine_all(paths: Sequence[Path], scheme: Scheme, workers: int,
                  progress: Callable[[int, int], None]) -> list[Submission]:
-    if workers <= 1 or len(paths) < PARALLEL_THRESHOLD:
-        out = []
-        for n, path in enumerate(paths, 1):
-            out.append(examine(path, scheme))
-            progress(n, len(paths))
-        return out
-    # Largest first, in small chunks: the registers (a hundred unit reports each) start at
-    # once on both cores instead of ending the run on one.
-    order = sorted(range(len(paths)), key=lambda i: (-_size(paths[i]), i))
-    chunk = max(1, min(8, len(paths) // (workers * 16)))
-    found: list[Submission | None] = [None] * len(paths)
-    global _WORKER_SCHEME
-    context = _mp_context()
-    initializer: Callable[..., None] | None = None
-    initargs: tuple[Any, ...] = ()
-    if context.get_start_method() == "fork":  # workers inherit the scheme itself
-        _WORKER_SCHEME = scheme
-    else:
-        initializer, initargs = _init_worker, (dict(scheme.document),)
-    try:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context,
-                                 initializer=initializer, initargs=initargs) as pool:
-            subs = pool.map(_examine_in_worker, [paths[i] for i in order], chunksize=chunk)
-            for n, (index, sub) in enumerate(zip(order, subs, strict=True), 1):
-                found[index] = sub
-                progress(n, len(paths))
-    finally:
-        _WORKER_SCHEME = None
-    return [sub for sub in found if sub is not None]
+    return map_files(examine, paths, scheme, workers=workers, progress=progress,
+                     threshold=PARALLEL_THRESHOLD, context=_mp_context())
 
 
 def _resolve_duplicates(subs: list[Submission]) -> list[Issue]:

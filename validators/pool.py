@@ -1,0 +1,91 @@
+"""Examining many files on every core: one job per file, in worker processes when there are many.
+
+Used by `kaohe consolidate` (examine → Submission) and `kaohe validate` (validate_one →
+FileResult). The largest files go first, in chunks of at most 8, so the registers (each the
+work of a hundred unit reports) start at once on both cores instead of ending the run on
+one. Workers started by fork inherit the scheme; elsewhere each builds its own from the
+scheme's document (the model holds read-only mappings that do not pickle).
+
+>>> from kaohe.engine import Scheme
+>>> from kaohe.pipeline.documents import default_scheme_document
+>>> scheme = Scheme.from_document(default_scheme_document())
+>>> map_files(lambda path, scheme: path.name, [Path("a.xlsx")], scheme, workers=1)
+['a.xlsx']
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Any, TypeVar
+
+from kaohe.engine.model import Scheme
+
+__all__ = ["map_files", "PARALLEL_THRESHOLD"]
+
+#: Below this many files the start-up of worker processes costs more than it saves.
+PARALLEL_THRESHOLD = 24
+_CHUNK = 8
+
+Result = TypeVar("Result")
+_WORKER: tuple[Callable[..., Any], Scheme, tuple[Any, ...]] | None = None
+
+
+def map_files(job: Callable[..., Result], paths: Sequence[Path], scheme: Scheme, *,
+              workers: int = 2, extra: tuple[Any, ...] = (),
+              progress: Callable[[int, int], None] = lambda done, total: None,
+              threshold: int | None = None, context: Any = None) -> list[Result]:
+    """[job(path, scheme, *extra) for path in paths], in `workers` processes when there are
+    at least `threshold` files (PARALLEL_THRESHOLD). `job` must be a module-level function
+    (a spawned worker imports it); `progress(done, total)` follows the files as they end.
+    """
+    limit = PARALLEL_THRESHOLD if threshold is None else threshold
+    if workers <= 1 or len(paths) < limit:
+        out = []
+        for n, path in enumerate(paths, 1):
+            out.append(job(path, scheme, *extra))
+            progress(n, len(paths))
+        return out
+    global _WORKER
+    order = sorted(range(len(paths)), key=lambda i: (-_size(paths[i]), i))
+    chunk = max(1, min(_CHUNK, len(paths) // (workers * 16)))
+    found: list[Any] = [None] * len(paths)
+    context = context or multiprocessing.get_context()
+    initializer: Callable[..., None] | None = None
+    initargs: tuple[Any, ...] = ()
+    if context.get_start_method() == "fork":  # workers inherit the scheme itself
+        _WORKER = (job, scheme, extra)
+    else:
+        initializer, initargs = _init_worker, (job, dict(scheme.document), extra)
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context,
+                                 initializer=initializer, initargs=initargs) as pool:
+            results = pool.map(_run, [paths[i] for i in order], chunksize=chunk)
+            for n, (index, result) in enumerate(zip(order, results, strict=True), 1):
+                found[index] = result
+                progress(n, len(paths))
+    finally:
+        _WORKER = None
+    return found
+
+
+def _init_worker(job: Callable[..., Any], document: dict[str, Any],
+                 extra: tuple[Any, ...]) -> None:
+    global _WORKER
+    _WORKER = (job, Scheme.from_document(document), extra)
+
+
+def _run(path: Path) -> Any:
+    assert _WORKER is not None
+    job, scheme, extra = _WORKER
+    return job(path, scheme, *extra)
+
+
+def _size(path: Path) -> int:
+    try:
+        return os.stat(path).st_size
+    except OSError:
+        return 0

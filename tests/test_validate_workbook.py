@@ -133,6 +133,8 @@ CASES: list[tuple[str, str, Plant, list[list[str]], str]] = [
      [[U, "I12", "negative-value"]], "-5 是负数"),
     ("implausible actual", "unit_report", both(at(U, "I12", 600000), at(U, "J12", "年报")),
      [[U, "I12", "implausible-value"]], "是目标值 30000 的 20 倍"),
+    ("85% typed in a column measured in %", "unit_report", at(U, "I19", 0.85),
+     [[U, "I19", "percent-as-fraction"]], "是否输入了“85%”"),
     ("N/A without a reason", "unit_report", both(at(U, "L11", "是"), at(U, "I11", None)),
      [[U, "K11", "na-without-reason"]], "备注中没有说明理由"),
     ("N/A with a value", "unit_report", both(at(U, "L11", "是"), at(U, "K11", "不承担")),
@@ -257,6 +259,13 @@ def test_one_defect_one_finding(kind: str, plant: Plant, expected: list[list[str
     assert words in issue.message, issue.message
     assert issue.message_en and issue.hint and issue.hint_en
     assert issue.file == str(tmp_path / filled[kind].name)
+
+
+def test_a_small_percent_against_a_small_target_is_no_percent_typed(
+        filled: dict[str, Path], scheme: Scheme, tmp_path: Path) -> None:
+    # GDP growth of 0.5 % against a target of 6.3 %: plausible, not "50%" typed.
+    report = _plant_and_validate(filled["unit_report"], at(U, "I11", 0.5), tmp_path, scheme)
+    assert "percent-as-fraction" not in [i.rule for i in report.issues]
 
 
 @pytest.mark.parametrize(("kind", "plant", "where"), [

@@ -152,6 +152,27 @@ def report_actuals(doc: Mapping[str, Any], cell_map: CellMap, scheme: Scheme) ->
             yield finding_at("implausible-value", ("items", index, "actual"), cell_map,
                              severity=WARNING, value=actual, shown=show(actual),
                              target=show(target), times=f"{actual / target:.0f}", **where)
+        elif ind.measure_unit == "%" and 0 < actual <= 1 and (
+                (reference := _percent_reference(ind, target)) is not None):
+            # Excel stores a typed "85%" as 0.85 (and shows it as 85%): in a column already
+            # measured in %, against a target or thresholds of 10 or more, 85 was meant.
+            yield finding_at("percent-as-fraction", ("items", index, "actual"), cell_map,
+                             severity=WARNING, value=actual, shown=show(actual),
+                             meant=show(round(actual * 100, 10)), target=show(reference),
+                             **where)
+
+
+def _percent_reference(ind: Indicator, target: float | None) -> float | None:
+    """What a % actual is measured against — the target, else the method's thresholds (tier
+    minimums, best and worst) — when it is 10 or more; None otherwise."""
+    if target is not None:
+        return target if target >= 10 else None
+    params = ind.params
+    values = [params.get("best"), params.get("worst"),
+              *(t.get("min") for t in params.get("tiers") or () if isinstance(t, Mapping))]
+    numbers = [float(v) for v in values if isinstance(v, int | float)
+               and not isinstance(v, bool)]
+    return min(numbers) if numbers and min(numbers) >= 10 else None
 
 
 def report_evidence(doc: Mapping[str, Any], cell_map: CellMap, scheme: Scheme) -> Iterator[Issue]:

@@ -159,6 +159,14 @@ VALUE_MESSAGES: dict[str, tuple[str, str, str, str]] = {
         "the actual {shown} is {times} times the target {target}: an extra 0 or a misplaced "
         "decimal point?",
         "数值无误可忽略此提示，否则请改正", "ignore if the value is right, otherwise correct it"),
+    "percent-as-fraction": (
+        "完成值 {shown} 远小于考核标准 {target}（本栏单位已是 %）：是否输入了“{meant}%”？"
+        "Excel 会把 {meant}% 存为 {shown}，将按 {shown}% 计分",
+        "the actual {shown} is far below the mark {target} in a column measured in %: was "
+        "{meant}% typed? Excel stores {meant}% as {shown}, which scores as {shown}%",
+        "如完成值为 {meant}%，请直接输入 {meant}（不带 % 号）；数值无误可忽略此提示",
+        "if the actual is {meant}%, type {meant} without the % sign; ignore if the value "
+        "is right"),
     "evidence-required": (
         "完成率 {rate} 超过 {over}，必须填写佐证材料", "a completion rate of {rate} is above "
         "{over}: evidence is required",

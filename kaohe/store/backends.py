@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import re
 import sqlite3
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, Protocol
@@ -71,6 +72,24 @@ class Connection:
         raise NotImplementedError
 
 
+_SQLITE_TIMEOUT = 10.0  # seconds a connection waits for another's write lock
+
+
+def _journal_wal(raw: sqlite3.Connection) -> None:
+    """Switch the file to WAL. SQLite answers "database is locked" at once, without waiting
+    as for other statements, while another connection holds the file (two first opens of a
+    new database at the same moment): try again until the usual timeout."""
+    deadline = time.monotonic() + _SQLITE_TIMEOUT
+    while True:
+        try:
+            raw.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.005)
+
+
 class SqliteConnection(Connection):
     """A SQLite file: foreign keys on, WAL journal, BEGIN IMMEDIATE transactions."""
 
@@ -79,10 +98,10 @@ class SqliteConnection(Connection):
 
     def __init__(self, path: Path) -> None:
         super().__init__(str(path), path)
-        self.raw = sqlite3.connect(path, timeout=10.0, isolation_level=None)
+        self.raw = sqlite3.connect(path, timeout=_SQLITE_TIMEOUT, isolation_level=None)
         try:
             self.raw.execute("PRAGMA foreign_keys = ON")
-            self.raw.execute("PRAGMA journal_mode = WAL")
+            _journal_wal(self.raw)
         except BaseException:
             self.raw.close()
             raise

@@ -211,14 +211,16 @@ def _ballots(scheme: Scheme, quality: Mapping[str, float], rng: random.Random) -
             votes = rng.choices(grades, weights, k=n)
             conduct.append({"unit_id": unit.id, "rater_group": rater.id,
                             "counts": {g: votes.count(g) for g in grades},
-                            "invalid": rng.choice([0, 0, 0, 1])})
+                            "invalid": rng.choice([0, 0, 0, 1]),
+                            "raters": n + 2})  # two of the group handed no ballot in
     options = list(scheme.satisfaction_options) + list(scheme.satisfaction_excluded)
     satisfaction = []
     for unit in scheme.units:
         q = quality[unit.id]
         weights = [q + 0.3, 0.5, (1 - q) * 0.3 + 0.02] + [0.08] * len(scheme.satisfaction_excluded)
         answers = rng.choices(options, weights[:len(options)], k=400)
-        satisfaction.append({"unit_id": unit.id, "counts": {o: answers.count(o) for o in options}})
+        satisfaction.append({"unit_id": unit.id, "counts": {o: answers.count(o) for o in options},
+                             "sample": len(answers)})
     doc = _header(scheme, "ballots")
     doc.update(conduct=conduct, satisfaction=satisfaction)
     return doc

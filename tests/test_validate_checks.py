@@ -101,6 +101,12 @@ def _raters(doc: Doc) -> None:
     tally["raters"] = sum(tally["counts"].values()) + tally.get("invalid", 0) - 1
 
 
+def _unknown_grade(doc: Doc) -> None:
+    tally = doc["conduct"][0]
+    tally["counts"]["优"] = 3
+    tally.pop("raters", None)  # (3 more votes would also exceed the raters handed a ballot)
+
+
 def _sample(doc: Doc) -> None:
     tally = doc["satisfaction"][0]
     tally["sample"] = sum(tally["counts"].values()) + 5
@@ -161,7 +167,7 @@ CASES: list[tuple[str, str, Callable[[Doc], None], list[list[str]], str]] = [
      [["$.conduct[0].raters", "ballots-exceed-raters"]], "超过参评人数"),
     ("unknown rater group", "ballots", _set("conduct", 0, "rater_group", value="experts"),
      [["$.conduct[0].rater_group", "unknown-rater-group"]], "测评主体 “experts”"),
-    ("unknown ballot grade", "ballots", _set("conduct", 0, "counts", "优", value=3),
+    ("unknown ballot grade", "ballots", _unknown_grade,
      [["$.conduct[0].counts.优", "not-in-list"]], "“优” 不在可选项中"),
     ("satisfaction not summing to the sample", "ballots", _sample,
      [["$.satisfaction[0].sample", "sample-mismatch"]], "与样本量"),

@@ -320,3 +320,31 @@ def test_a_template_of_an_earlier_scheme_version(scheme: Scheme, tmp_path: Path)
                                               tmp_path / "v0b.xlsx"), doc, tmp_path / "b.xlsx")
     assert validate_workbook(changed, scheme).flatten(["sheet", "cell", "rule"]) == [
         ["", "", "scheme-version"], [U, "G11", "target-changed"]]
+
+
+def test_ballots_check_votes_against_raters_and_answers_against_the_surveyed(
+        filled: dict[str, Path], scheme: Scheme, tmp_path: Path) -> None:
+    # The ballots template has the optional 参评人数 and 调查人数 columns; the synthetic tallies
+    # fill them consistently (clean above). Fewer raters than ballots cast, and a surveyed
+    # count the answers do not add up to, are each found at their cell.
+    from workbook_templates.reader import read_workbook
+
+    read = read_workbook(filled["ballots"])
+    tally = read.document["conduct"][0]
+    survey = read.document["satisfaction"][0]
+    cast = sum(tally["counts"].values()) + tally["invalid"]
+    assert tally["raters"] >= cast and survey["sample"] == sum(survey["counts"].values())
+    cells: dict[str, str] = {}
+
+    def plant(wb: openpyxl.Workbook) -> None:
+        conduct, satisfaction = wb["德和作风测评"], wb["群众满意度"]
+        key = f"{tally['unit_id']}|{tally['rater_group']}"
+        cells["raters"] = keyed_cell(conduct, key, "raters")
+        cells["sample"] = keyed_cell(satisfaction, survey["unit_id"], "sample")
+        conduct[cells["raters"]].value = cast - 1
+        satisfaction[cells["sample"]].value = survey["sample"] + 5
+
+    report = _plant_and_validate(filled["ballots"], plant, tmp_path, scheme)
+    assert report.flatten(["sheet", "cell", "rule"]) == [
+        ["德和作风测评", cells["raters"], "ballots-exceed-raters"],
+        ["群众满意度", cells["sample"], "sample-mismatch"]]

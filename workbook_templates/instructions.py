@@ -70,7 +70,9 @@ _KIND_ZH: dict[str, list[str]] = {
         "1. “德和作风测评”：每个单位、每类测评主体一行，填写各档次票数和无效票数（整数）；"
         "该类主体未参加测评的整行留空。",
         "2. “群众满意度”：每个单位一行，填写各选项的票数（整数）；“不了解”不计入满意度。",
-        "3. “有效票”“测评得分”“满意度得分”自动计算，仅供核对。",
+        "3. “参评人数”（发放选票的人数）和“调查人数”可选填：填写后程序核对票数"
+        "（有效票加无效票不超过参评人数，各选项票数之和等于调查人数）。",
+        "4. “有效票”“测评得分”“满意度得分”自动计算，仅供核对。",
     ],
     "scheme": [
         "本工作簿是《{scheme}》的表格版本，供考核办查阅和修改考核方案；"
@@ -119,6 +121,8 @@ _KIND_EN: dict[str, list[str]] = {
         "#What to fill in",
         "Conduct: votes per grade and invalid ballots per unit and rater group (leave a rater "
         "group that did not vote blank). Satisfaction: answers per option per unit.",
+        "Raters (ballots handed out) and Surveyed are optional: when given, votes plus invalid "
+        "ballots may not exceed the raters, and the answers must add up to the surveyed.",
     ],
     "scheme": [
         "The scheme '{scheme}' as a workbook: edit it, then run 'kaohe scheme import' to turn it "

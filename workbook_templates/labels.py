@@ -63,6 +63,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "col.valid": ("有效票", "Valid votes"),
     "col.score": ("测评得分", "Score"),
     "col.answers": ("有效样本", "Counted answers"),
+    "col.raters": ("参评人数", "Raters"),
+    "col.sample": ("调查人数", "Surveyed"),
     "col.sat_score": ("满意度得分", "Satisfaction score"),
     "col.average": ("平均分", "Average"),
     "col.rating": ("评定等次", "Rating"),

@@ -134,8 +134,9 @@ def _conduct_sheet(book: Book) -> None:
                ("rater_group", tr("col.rater", lang))]
     columns += [(f"count:{g}", f"{g}\n（{p:g}{tr('unit.points', lang)}）") for g, p in grades]
     columns += [("invalid", tr("col.invalid", lang)), ("valid", tr("col.valid", lang)),
-                ("score", tr("col.score", lang))]
-    last = len(columns) + 1
+                ("score", tr("col.score", lang)), ("raters", tr("col.raters", lang))]
+    score = len(columns)  # the score column; the raters handed a ballot come after it
+    last = score + 1
     _top(book, sheet, tr("title.conduct", lang, year=scheme.year), last)
     _heads(sheet, lang, columns)
     dv = _count_rule(sheet, lang == "en")
@@ -151,15 +152,16 @@ def _conduct_sheet(book: Book) -> None:
             cells = [f"{col(5 + i)}{row}" for i in range(len(grades))]
             for i in range(len(grades) + 1):
                 sheet.input(row, 5 + i, dv)
-            sheet.formula(row, last - 1, f'=IF(COUNT({cells[0]}:{cells[-1]})=0,"",'
-                                         f"SUM({cells[0]}:{cells[-1]}))", "center")
-            sheet.formula(row, last, tally_formula(cells, [p for _, p in grades]))
+            sheet.formula(row, score - 1, f'=IF(COUNT({cells[0]}:{cells[-1]})=0,"",'
+                                          f"SUM({cells[0]}:{cells[-1]}))", "center")
+            sheet.formula(row, score, tally_formula(cells, [p for _, p in grades]))
+            sheet.input(row, last, dv)
             row += 1
         if row - start > 1:
             sheet.ws.merge_cells(start_row=start, start_column=3, end_row=row - 1, end_column=3)
     raters = [f"{name_of(r, lang)}（{r.weight:g}）" for r in scheme.rater_groups]
     sheet.widths([5, _unit_width(scheme, lang), width_for(raters, 18)] + [8] * len(grades)
-                 + [8, 8, 10])
+                 + [8, 8, 10, 9])
     sheet.finish(freeze=f"E{_FIRST}", title_rows=f"{_HEADER}:{_HEADER}", last_row=row - 1,
                  last_col=last, landscape=False)
 
@@ -176,8 +178,10 @@ def _satisfaction_sheet(book: Book) -> None:
                ("unit", tr("col.unit", lang))]
     columns += [(f"count:{o}", f"{o}\n（{p:g}{tr('unit.points', lang)}）") for o, p in counted]
     columns += [(f"count:{o}", f"{o}\n（{not_counted}）") for o in excluded]
-    columns += [("answers", tr("col.answers", lang)), ("score", tr("col.sat_score", lang))]
-    last = len(columns) + 1
+    columns += [("answers", tr("col.answers", lang)), ("score", tr("col.sat_score", lang)),
+                ("sample", tr("col.sample", lang))]
+    score = len(columns)  # the score column; the people surveyed come after it
+    last = score + 1
     _top(book, sheet, tr("title.satisfaction", lang, year=scheme.year), last)
     _heads(sheet, lang, columns)
     dv = _count_rule(sheet, lang == "en")
@@ -190,12 +194,13 @@ def _satisfaction_sheet(book: Book) -> None:
         for i in range(len(counted) + len(excluded)):
             sheet.input(row, 5 + i, dv)
         cells = [f"{col(5 + i)}{row}" for i in range(len(counted))]
-        sheet.formula(row, last - 1, f'=IF(COUNT({cells[0]}:{cells[-1]})=0,"",'
-                                     f"SUM({cells[0]}:{cells[-1]}))", "center")
-        sheet.formula(row, last, tally_formula(cells, [p for _, p in counted]))
+        sheet.formula(row, score - 1, f'=IF(COUNT({cells[0]}:{cells[-1]})=0,"",'
+                                      f"SUM({cells[0]}:{cells[-1]}))", "center")
+        sheet.formula(row, score, tally_formula(cells, [p for _, p in counted]))
+        sheet.input(row, last, dv)
     end = _FIRST + len(scheme.units) - 1
     sheet.widths([5, _group_width(scheme, lang), _unit_width(scheme, lang)]
-                 + [9] * (len(counted) + len(excluded)) + [9, 10])
+                 + [9] * (len(counted) + len(excluded)) + [9, 10, 9])
     sheet.finish(freeze=f"E{_FIRST}", title_rows=f"{_HEADER}:{_HEADER}", last_row=end,
                  last_col=last, landscape=False)
 
@@ -258,8 +263,10 @@ def read_ballots(ctx: Context) -> dict[str, Any]:
         counts, _ = _counts(ctx, "conduct", path, row, label, unit_id=unit_id)
         invalid = ctx.read(grid, row, invalid_col, _count, json_path=f"{path}.invalid",
                            field_name="invalid", label=f"{label}·无效票", unit_id=unit_id)
-        conduct.append({"unit_id": unit_id, "rater_group": rater, "counts": counts,
-                        "invalid": invalid if invalid is not None else 0})
+        entry = {"unit_id": unit_id, "rater_group": rater, "counts": counts,
+                 "invalid": invalid if invalid is not None else 0}
+        conduct.append(_with_optional(ctx, grid, row, entry, "raters", f"{path}.raters",
+                                      f"{label}·参评人数", unit_id))
     satisfaction: list[dict[str, Any]] = []
     grid = ctx.grid("satisfaction")
     for row, unit_id in grid.row_keys:
@@ -267,12 +274,29 @@ def read_ballots(ctx: Context) -> dict[str, Any]:
         counts, filled = _counts(ctx, "satisfaction", path, row,
                                  str(grid.value(row, 4) or unit_id), unit_id=unit_id)
         if filled:
-            satisfaction.append({"unit_id": unit_id, "counts": counts})
+            satisfaction.append(_with_optional(
+                ctx, grid, row, {"unit_id": unit_id, "counts": counts}, "sample",
+                f"{path}.sample", f"{grid.value(row, 4) or unit_id}·调查人数", unit_id))
         else:  # an empty row leaves no trace in the cell map
             for option in counts:
                 ctx.cell_map.pop(f"{path}.counts.{option}", None)
     return {"kind": "ballots", "scheme_id": ctx.meta.get("scheme_id"),
             "year": ctx.meta.get("year"), "conduct": conduct, "satisfaction": satisfaction}
+
+
+def _with_optional(ctx: Context, grid: Any, row: int, entry: dict[str, Any], key: str,
+                   path: str, label: str, unit_id: str) -> dict[str, Any]:
+    """`entry` with the count in column `key` when the sheet has that column and it is
+    filled (templates before it have no such column; a blank cell means not given)."""
+    column = grid.column(key)
+    if column:
+        value = ctx.read(grid, row, column, _count, json_path=path, field_name=key,
+                         label=label, unit_id=unit_id)
+        if value is not None:
+            entry[key] = value
+        else:
+            ctx.cell_map.pop(path, None)
+    return entry
 
 
 def routine_cells(doc: dict[str, Any], meta: dict[str, Any]) -> Iterator[tuple[str, str, str, Any]]:
@@ -290,6 +314,10 @@ def ballots_cells(doc: dict[str, Any], meta: dict[str, Any]) -> Iterator[tuple[s
             yield "conduct", key, f"count:{option}", count
         if entry.get("invalid") is not None:
             yield "conduct", key, "invalid", entry["invalid"]
+        if entry.get("raters") is not None:
+            yield "conduct", key, "raters", entry["raters"]
     for entry in doc.get("satisfaction", []):
         for option, count in (entry.get("counts") or {}).items():
             yield "satisfaction", entry["unit_id"], f"count:{option}", count
+        if entry.get("sample") is not None:
+            yield "satisfaction", entry["unit_id"], "sample", entry["sample"]

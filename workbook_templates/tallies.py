@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from kaohe.engine.model import Scheme
 from workbook_templates.formulas import average_formula, tally_formula
-from workbook_templates.grid import Context
+from workbook_templates.grid import Context, Grid
 from workbook_templates.instructions import instruction_lines
 from workbook_templates.labels import period_label, tr
 from workbook_templates.unit_report import name_of
@@ -284,7 +284,7 @@ def read_ballots(ctx: Context) -> dict[str, Any]:
             "year": ctx.meta.get("year"), "conduct": conduct, "satisfaction": satisfaction}
 
 
-def _with_optional(ctx: Context, grid: Any, row: int, entry: dict[str, Any], key: str,
+def _with_optional(ctx: Context, grid: Grid, row: int, entry: dict[str, Any], key: str,
                    path: str, label: str, unit_id: str) -> dict[str, Any]:
     """`entry` with the count in column `key` when the sheet has that column and it is
     filled (templates before it have no such column; a blank cell means not given)."""

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from validators.files import Checked, sheet_parts
+from validators.part_scan import col_letters as col_letter  # (one of them, for tamper.py)
 
 __all__ = ["WorkbookFile", "KEY_MARK", "col_letter", "column_number"]
 
@@ -27,15 +28,6 @@ _CELL_START = re.compile(rb"<(?:\w++:)?c\b([^>]*)>")
 _SPACE = b" \t\n\r\x0b\x0c"
 KEY_MARK = "kaohe:key"
 _BY_EXTENSION = {"xls", "xla", "xlsb", "ods"}
-
-
-def col_letter(number: int) -> str:
-    """Column letters of a 1-based column number (1 -> A)."""
-    letters = ""
-    while number:
-        number, rest = divmod(number - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 class WorkbookFile:

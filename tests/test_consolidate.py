@@ -208,5 +208,8 @@ def test_the_results_workbook_of_a_consolidation_knows_the_scheme(clean_folder: 
     texts = {str(c.value) for ws in book.worksheets for row in ws.iter_rows() for c in row
              if c.value}
     assert any(scheme.name.replace("方案", "结果") in t for t in texts)
+    about = book.worksheets[0]
+    named = {row[0]: row[1] for row in about.iter_rows(values_only=True) if row and row[0]}
+    assert named["考核方案"] == scheme.name  # the scheme itself, not the results' title
     assert any(t.startswith("同分比较") for t in texts)
     assert not any("未提供考核方案" in t for t in texts)

@@ -86,10 +86,16 @@ class _Book:
     # -- helpers ---------------------------------------------------------------------------
 
     @property
+    def scheme_name(self) -> str:
+        """The scheme's name in the workbook's language ("" when written without the scheme)."""
+        key = "name_en" if self.lang == "en" else "name"
+        return str(self.scheme.get(key) or self.scheme.get("name") or "")
+
+    @property
     def title(self) -> str:
         """The scheme's name turned into the results' title (…方案（示例） → …结果（示例）)."""
         en = self.lang == "en"
-        name = str(self.scheme.get("name_en" if en else "name") or self.scheme.get("name") or "")
+        name = self.scheme_name
         if not name:
             return self.T("default_title", year=self.results.get("year", ""))
         if en:
@@ -149,7 +155,8 @@ class _Book:
         ws.set_column(0, 0, 18)
         ws.set_column(1, 1, 90)
         row = self.heading(ws, 1, self.title, T("about_subtitle", year=r.get("year", "")), 108)
-        facts = [(T("scheme_name"), self.title), (T("scheme_id"), r.get("scheme_id", "")),
+        facts = [(T("scheme_name"), self.scheme_name or self.title),
+                 (T("scheme_id"), r.get("scheme_id", "")),
                  (T("scheme_version"), r.get("scheme_version", "")), (T("year"), r.get("year")),
                  (T("groups_n"), "、".join(f"{group_label(g, self.lang)}（{g.get('units', 0)}）"
                                           for g in self.groups)),

@@ -4,8 +4,10 @@ writes, and refuses (or converts) exactly what it refuses (or converts)."""
 from __future__ import annotations
 
 import enum
+import errno
 import json
 import math
+import os
 from collections import OrderedDict
 from typing import Any
 
@@ -13,7 +15,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kaohe.pipeline.io import dump_json, write_json
+from kaohe.errors import KaoheError
+from kaohe.pipeline.io import OutputError, dump_json, write_atomic, write_json
 
 
 def _reference(document: Any) -> str:
@@ -90,3 +93,90 @@ def test_a_cycle_is_refused_like_json_dumps() -> None:
     loop.append(loop)
     with pytest.raises(ValueError, match="Circular reference"):
         dump_json({"loop": loop})
+
+
+# -- write failures -----------------------------------------------------------------------
+
+def _leftovers(folder: Any) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if p.name.endswith(".tmp"))
+
+
+def test_a_folder_in_the_way_is_a_plain_message(tmp_path: Any) -> None:
+    target = tmp_path / "results.json"
+    target.mkdir()
+    with pytest.raises(OutputError) as info:
+        write_json(target, {"a": 1})
+    error = info.value
+    assert error.path == target and isinstance(error, KaoheError)
+    assert f"无法写入 {target}：同名的文件夹已存在" in error.message
+    assert f"cannot write {target}: a folder of that name is in the way" in error.message_en
+    assert ".tmp" not in error.message + error.message_en  # no temp-file path shown
+    assert _leftovers(tmp_path) == []
+
+
+def test_a_file_where_the_folder_should_be(tmp_path: Any) -> None:
+    (tmp_path / "out").write_text("x", encoding="utf-8")
+    with pytest.raises(OutputError) as info:
+        write_json(tmp_path / "out" / "results.json", {"a": 1})
+    assert "路径中有一部分是文件" in info.value.message
+    assert "check the output path" in info.value.message_en
+
+
+def test_an_error_a_library_wraps_is_recognised(tmp_path: Any) -> None:
+    """xlsxwriter turns the OSError of a full disk into its own FileCreateError."""
+    from xlsxwriter.exceptions import FileCreateError
+
+    def full_disk(tmp: Any) -> None:
+        tmp.write_bytes(b"half")
+        try:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        except OSError as exc:
+            raise FileCreateError(exc) from exc
+
+    with pytest.raises(OutputError) as info:
+        write_atomic(tmp_path / "results.xlsx", full_disk)
+    assert "磁盘空间不足" in info.value.message and "the disk is full" in info.value.message_en
+    assert _leftovers(tmp_path) == [] and not (tmp_path / "results.xlsx").exists()
+
+
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0,
+                    reason="a read-only folder needs POSIX permissions and a non-root user")
+def test_a_read_only_folder(tmp_path: Any) -> None:
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    folder.chmod(0o555)
+    try:
+        with pytest.raises(OutputError) as info:
+            write_json(folder / "results.json", {"a": 1})
+    finally:
+        folder.chmod(0o755)
+    assert "Excel" in info.value.message and "close it" in info.value.message_en
+
+
+def test_other_errors_of_the_writer_pass_through(tmp_path: Any) -> None:
+    def broken(tmp: Any) -> None:
+        raise ValueError("a bug, not the disk")
+
+    with pytest.raises(ValueError):
+        write_atomic(tmp_path / "x.json", broken)
+    assert _leftovers(tmp_path) == []
+
+
+def test_an_unwritable_output_is_a_clean_cli_error(tmp_path: Any) -> None:
+    from click.testing import CliRunner
+
+    from kaohe.cli import main
+    from kaohe.pipeline.demo import write_documents
+    from kaohe.pipeline.documents import load_scheme
+    from kaohe.synth import synthesize
+
+    write_documents(synthesize(load_scheme(), seed=3), tmp_path / "data")
+    (tmp_path / "out").write_text("a file, not a folder", encoding="utf-8")
+    out = tmp_path / "out" / "results.json"
+    for lang, text in (("zh", "路径中有一部分是文件"), ("en", "part of the path is a file")):
+        result = CliRunner().invoke(main, ["--lang", lang, "score", "--data",
+                                           str(tmp_path / "data"), "--out", str(out)])
+        assert result.exit_code == 2 and text in result.output, result.output
+        assert str(out) in result.output and ".tmp" not in result.output
+        assert "Traceback" not in result.output
+    assert _leftovers(tmp_path) == []

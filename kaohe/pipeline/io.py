@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import json
 import math
 import os
@@ -10,28 +12,92 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-__all__ = ["write_atomic", "write_json", "read_json", "dump_json"]
+from kaohe.errors import KaoheError
+
+__all__ = ["OutputError", "write_atomic", "write_json", "read_json", "dump_json"]
 
 
 def write_atomic(path: Path, write: Callable[[Path], object]) -> Path:
     """Call write(tmp) on a temporary file beside `path`, then rename it over `path`.
 
-    A reader never sees a half-written output, and a crash leaves the old file intact.
+    A reader never sees a half-written output, and a crash leaves the old file intact. A
+    file system refusal (the target open in Excel, a read-only folder, a full disk, a
+    folder of that name) becomes an OutputError naming the target and what to do; the
+    temporary file is removed either way.
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=path.suffix + ".tmp",
-                                    dir=path.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
+    tmp: Path | None = None
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=path.suffix + ".tmp",
+                                        dir=path.parent)
+        os.close(fd)
+        tmp = Path(tmp_name)
         write(tmp)
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; outputs are shared files
         os.replace(tmp, path)
+    except KaoheError:
+        raise
+    except Exception as exc:
+        cause = _os_error(exc)
+        if cause is None:
+            raise
+        raise OutputError(path, cause) from exc
     finally:
-        if tmp.exists():
-            tmp.unlink()
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                tmp.unlink(missing_ok=True)
     return path
+
+
+class OutputError(KaoheError):
+    """An output could not be written: `path` is the target, `reason` the system's error."""
+
+    def __init__(self, path: Path, reason: OSError) -> None:
+        self.path = path
+        self.reason = reason
+        what, what_en, hint, hint_en = _why(path, reason)
+        detail = reason.strerror or str(reason)
+        super().__init__(f"无法写入 {path}：{what}。{hint}（系统提示：{detail}）",
+                         f"cannot write {path}: {what_en}. {hint_en} (system says: {detail})")
+
+
+_EXCEL_HINT = ("如该文件正在 Excel 或其他程序中打开，请先关闭它；并检查该文件夹是否允许写入",
+               "if the file is open in Excel or another program, close it; and check that the "
+               "folder may be written to")
+
+
+def _why(path: Path, error: OSError) -> tuple[str, str, str, str]:
+    """What went wrong and what to do, in plain words (zh, en, hint zh, hint en)."""
+    if isinstance(error, IsADirectoryError) or path.is_dir():
+        return ("同名的文件夹已存在", "a folder of that name is in the way",
+                "请换一个输出文件名，或移走该文件夹",
+                "choose another output name or move the folder")
+    if error.errno == errno.ENOSPC or error.errno == getattr(errno, "EDQUOT", -1):
+        return ("磁盘空间不足", "the disk is full", "请清理磁盘空间后重试",
+                "free some disk space and try again")
+    if error.errno == errno.EROFS:
+        return ("所在磁盘为只读", "the disk is read-only", "请选择可写入的文件夹",
+                "choose a folder that can be written to")
+    if isinstance(error, PermissionError):
+        return ("没有写入权限，或文件正被其他程序占用", "permission denied, or the file is in use",
+                *_EXCEL_HINT)
+    if isinstance(error, NotADirectoryError | FileExistsError):
+        return ("路径中有一部分是文件而不是文件夹", "part of the path is a file, not a folder",
+                "请检查输出路径", "check the output path")
+    return ("系统拒绝写入", "the system refused the write", *_EXCEL_HINT)
+
+
+def _os_error(exc: BaseException) -> OSError | None:
+    """The OSError behind exc: itself, or one a library wrapped (xlsxwriter's FileCreateError)."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        if isinstance(current, OSError):
+            return current
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return None
 
 
 def _umask() -> int:

@@ -4,6 +4,8 @@ tracebacks."""
 from __future__ import annotations
 
 import functools
+import io
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -17,12 +19,18 @@ __all__ = ["main", "friendly", "current_lang"]
 
 
 def friendly(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn a KaoheError (or a missing file) into a clean message and exit code 2."""
+    """Turn a KaoheError (or a missing file) into a clean message and exit code 2.
+
+    Output into a pipe closed early (``kaohe revisions … | head``) ends quietly, exit 0.
+    """
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
+        except BrokenPipeError:
+            _silence_stdout()
+            sys.exit(0)
         except KaoheError as exc:
             lang = click.get_current_context().find_root().params.get("lang", "zh")
             click.echo(f"错误 error: {exc.message_en if lang == 'en' else exc.message}", err=True)
@@ -32,6 +40,16 @@ def friendly(func: Callable[..., Any]) -> Callable[..., Any]:
             sys.exit(2)
 
     return wrapper
+
+
+def _silence_stdout() -> None:
+    """Point stdout at the null device: what is still buffered cannot fail again at exit."""
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
+    except (OSError, ValueError, io.UnsupportedOperation):  # no real file (a test runner's)
+        pass
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

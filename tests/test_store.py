@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import gzip
+import os
 import sqlite3
 import subprocess
 import sys
@@ -566,3 +567,17 @@ def test_console_script_history(three_years: tuple[str, str, str]) -> None:
                          capture_output=True, text=True, timeout=120)
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
     assert "无法连接服务器" in bad.stderr and "127.0.0.1" in bad.stderr
+
+
+@pytest.mark.parametrize("command", [["revisions", "--year", "2016"], ["history", "fuyun"]])
+def test_a_closed_pipe_ends_quietly(three_years: tuple[str, str, str], command: list[str]) -> None:
+    """`kaohe revisions … | head`: the reader has gone; no "Broken pipe" error, exit 0."""
+    db = three_years[0]
+    read, write = os.pipe()
+    os.close(read)  # the reader is gone before the first line is written
+    try:
+        proc = subprocess.run([KAOHE, *command, "--db", db], stdout=write,
+                              stderr=subprocess.PIPE, text=True, timeout=120)
+    finally:
+        os.close(write)
+    assert proc.returncode == 0 and proc.stderr == ""

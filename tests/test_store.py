@@ -36,6 +36,8 @@ from validators.schema import schema_problems
 KAOHE = str(Path(sys.executable).with_name("kaohe"))
 NOW = datetime(2017, 1, 15, 9, 30, tzinfo=UTC)
 TOP = "好"
+FILE = {"path": "submissions/单位自评表_fuyun.xlsx", "sha256": "cd" * 32, "kind": "unit_report",
+        "unit_id": "fuyun", "status": "accepted"}
 DATA = Path(__file__).parent / "data"
 
 
@@ -202,7 +204,7 @@ def test_same_scheme_is_stored_once(db: str, scheme: Scheme, generated: dict[str
     scheme_doc, results = run_engine(scheme, generated)
     with open_store(db) as store:
         store.record_run(scheme_doc, results)
-        second = store.record_run(scheme_doc, results, reason="重算")
+        second = store.record_run(scheme_doc, results, reason="重算", inputs=[FILE])
         assert second.revision == 2 and second.base_run_id == "2016-r1" and second.diff == []
     assert count(db, "schemes") == 1
 
@@ -262,7 +264,7 @@ def test_failure_at_the_very_end_leaves_nothing(db: str, scheme: Scheme,
 
         monkeypatch.setattr("kaohe.store.db.rank_changes", boom)  # runs after every insert
         with pytest.raises(RuntimeError):
-            store.record_run(scheme_doc, results)
+            store.record_run(scheme_doc, results, inputs=[FILE])
         assert [r.run_id for r in store.runs()] == ["2016-r1"]
     assert count(db, "unit_results") == len(results["units"])
     assert count(db, "results_docs") == 1
@@ -280,7 +282,8 @@ def test_concurrent_runs_get_distinct_revisions(db: str, scheme: Scheme,
         try:
             start.wait(timeout=30)
             with open_store(db) as store:  # the first opens race to create the tables, too
-                records.append(store.record_run(scheme_doc, results, reason=f"run {i}"))
+                records.append(store.record_run(scheme_doc, results, reason=f"run {i}",
+                                                inputs=[{**FILE, "sha256": str(i)}]))
         except Exception as exc:  # reported by the assertion below
             records.append(exc)
 
@@ -290,6 +293,7 @@ def test_concurrent_runs_get_distinct_revisions(db: str, scheme: Scheme,
     for thread in threads:
         thread.join(timeout=120)
     assert all(not isinstance(r, Exception) for r in records), records
+    assert all(r.recorded for r in records)
     assert sorted(r.revision for r in records) == list(range(1, n + 1))
     with open_store(db) as store:
         runs = store.runs(2016)
@@ -315,10 +319,13 @@ def test_history_file_from_before_postgres(tmp_path: Path, scheme: Scheme,
         with sqlite3.connect(path) as conn:
             return conn.execute("SELECT name, sql FROM sqlite_master ORDER BY name").fetchall()
 
-    assert tables(db) == tables(fresh)  # same file format: the same tables, byte for byte
-    with open_store(db, create=False) as store:
+    before = tables(db)
+    with open_store(db, create=False) as store:  # migrated to the current version on open
+        assert tables(db) == tables(fresh) != before  # the same tables as new, byte for byte
         assert [(r.run_id, r.published, r.base_run_id) for r in store.runs()] == [
             ("2014-r1", True, None), ("2015-r1", True, None), ("2015-r2", False, "2015-r1")]
+        [publication] = store.publications(2015)  # moved into the version 2 table
+        assert (publication.run_id, publication.number, publication.reason) == ("2015-r1", 1, "")
         assert store.inputs("2015-r1")[0]["findings"] == [{"cell": "E7", "rule": "not-a-number"}]
         assert store.diff("2015-r1", "2015-r2") != []
         [h14, h15] = store.unit_history("fuyun")
@@ -327,7 +334,11 @@ def test_history_file_from_before_postgres(tmp_path: Path, scheme: Scheme,
         record = store.record_run(scheme_doc, store.annotate(results), reason="年终考核")
         assert record.run_id == "2016-r1"
         assert store.results("2016-r1")["units"][0]["history"]["previous_year"] == 2015
-    assert count(db, "schema_version") == 1
+        # and the appeal of 2015 can now be published
+        store.publish(2015, "2015-r2", reason="申诉复核")
+        assert store.unit_history("fuyun")[1].run_id == "2015-r2"
+    with sqlite3.connect(db) as conn:
+        assert [v for (v,) in conn.execute("SELECT version FROM schema_version")] == [1, 2]
 
 
 # -- publishing and revisions -------------------------------------------------------------
@@ -348,8 +359,8 @@ def test_publish_freezes_and_an_appeal_becomes_revision_2(
     with open_store(db) as store:
         store.record_run(scheme_doc, first, reason="年终考核")
         info = store.publish(2016)
-        assert (info.run_id, info.published) == ("2016-r1", True)
-        assert store.publish(2016, "2016-r1").run_id == "2016-r1"  # same run again: fine
+        assert (info.run_id, info.number, info.replaces) == ("2016-r1", 1, None)
+        assert store.publish(2016, "2016-r1") == info  # same run again: nothing changes
         record = store.record_run(scheme_doc, appealed, reason="申诉改判", now=NOW)
         assert (record.run_id, record.revision) == ("2016-r2", 2)
         assert record.published_year_frozen is True and record.base_run_id == "2016-r1"
@@ -359,15 +370,16 @@ def test_publish_freezes_and_an_appeal_becomes_revision_2(
         assert change.new_total == pytest.approx((change.old_total or 0) + 10, abs=0.011)
         assert change.change == "changed"
 
-        # frozen: the published run still speaks for 2016, and cannot be replaced
+        # the published run still speaks for 2016, and is not replaced without a reason
         assert store.published_run(2016) == "2016-r1"
         assert store.results("2016-r1") == first
-        assert store.unit_history(leader)[0].rank == old[leader]["rank"]
+        [row] = store.unit_history(leader)
+        assert (row.rank, row.newer_run_id) == (old[leader]["rank"], "2016-r2")
         for run_id in (None, "2016-r2"):
-            with pytest.raises(KaoheError, match="已发布"):
+            with pytest.raises(KaoheError, match="请说明原因"):
                 store.publish(2016, run_id)
         # a third run is diffed against the published run, not against revision 2
-        third = store.record_run(scheme_doc, appealed, reason="再次复核")
+        third = store.record_run(scheme_doc, appealed, reason="再次复核", inputs=[FILE])
         assert third.base_run_id == "2016-r1" and {c.unit_id for c in third.diff} == moved
         assert store.diff("2016-r2", "2016-r3") == []
         assert [(r.revision, r.published) for r in store.runs(2016)] == [
@@ -516,7 +528,8 @@ def test_cli_publish_and_revisions(db: str, scheme: Scheme, generated: dict[str,
     with open_store(db) as store:
         store.record_run(scheme_doc, appealed, reason="申诉改判", reason_en="appeal upheld")
     again = invoke("publish", "--db", db, "--year", "2016", "--run", "2016-r2")
-    assert again.exit_code == 2 and "已发布运行 2016-r1" in again.output
+    assert again.exit_code == 2 and "2016 年已发布 2016-r1" in again.output
+    assert '--revision 2016-r2 --reason "' in again.output
     assert "Traceback" not in again.output
 
     result = invoke("revisions", "--db", db, "--year", "2016")
@@ -581,3 +594,220 @@ def test_a_closed_pipe_ends_quietly(three_years: tuple[str, str, str], command: 
     finally:
         os.close(write)
     assert proc.returncode == 0 and proc.stderr == ""
+
+
+# -- publishing again after an appeal -----------------------------------------------------
+
+@pytest.fixture
+def appeal(db: str, scheme: Scheme, generated: dict[str, Any]) -> tuple[str, str, dict, dict]:
+    """2016-r1 published with a deduction on the county leader; 2016-r2 overturns it."""
+    _, plain = run_engine(scheme, generated)
+    leader = county_leader(plain)
+    scheme_doc, first = run_engine(scheme, generated, events=[deduction(leader, 10)])
+    _, appealed = run_engine(scheme, generated, events=[deduction(leader, 10)],
+                             decisions=[overturn()])
+    with open_store(db) as store:
+        store.record_run(scheme_doc, first, reason="年终考核", reason_en="year-end", now=NOW)
+        store.publish(2016, now=NOW)
+        store.record_run(scheme_doc, appealed, reason="申诉改判", reason_en="appeal upheld")
+    return db, leader, by_id(first)[leader], by_id(appealed)[leader]
+
+
+def test_an_upheld_appeal_is_published_again(appeal: tuple[str, str, dict, dict],
+                                             scheme: Scheme, generated: dict[str, Any]) -> None:
+    db, leader, before, after = appeal
+    later = datetime(2017, 2, 1, 8, 0, tzinfo=UTC)
+    with open_store(db) as store:
+        with pytest.raises(KaoheError) as info:  # without a reason: refused, saying how
+            store.publish(2016, "2016-r2")
+        assert "--revision 2016-r2 --reason" in info.value.message
+        assert "give a reason" in info.value.message_en
+        done = store.publish(2016, "2016-r2", reason="申诉复核：撤销扣分",
+                             reason_en="appeal upheld", now=later)
+        assert (done.run_id, done.number, done.replaces, done.provisional) == (
+            "2016-r2", 2, "2016-r1", False)
+        # both publications stay on record, with their dates and reasons
+        assert [(p.run_id, p.published_at, p.reason) for p in store.publications(2016)] == [
+            ("2016-r1", NOW.isoformat(), ""),
+            ("2016-r2", later.isoformat(), "申诉复核：撤销扣分")]
+        assert [(r.run_id, r.published, r.superseded) for r in store.runs(2016)] == [
+            ("2016-r1", False, True), ("2016-r2", True, False)]
+        assert store.published_run(2016) == "2016-r2"
+        # the latest publication is the year's result: history and next year's comparison
+        [row] = store.unit_history(leader)
+        assert (row.run_id, row.total, row.rank, row.newer_run_id) == (
+            "2016-r2", after["total"], 1, None)
+        _, next_year = run_engine(scheme, generated, year=2017)
+        h = by_id(store.annotate(next_year))[leader]["history"]
+        assert (h["previous_total"], h["previous_rank"]) == (after["total"], 1)
+        # not back to the older run, and the same run again changes nothing
+        with pytest.raises(KaoheError, match="不能改为更早的 2016-r1"):
+            store.publish(2016, "2016-r1", reason="改回")
+        assert store.publish(2016, "2016-r2") == done
+        # a revision newer than the publication is shown as such
+        scheme_doc, third = run_engine(scheme, generated, events=[deduction(leader, 3)])
+        assert store.record_run(scheme_doc, third, reason="再次复核").recorded
+        assert store.unit_history(leader)[0].newer_run_id == "2016-r3"
+    assert count(db, "publications") == 2
+    assert before["total"] != after["total"]
+
+
+def test_a_republished_year_counts_for_the_three_years_rule(
+        three_years: tuple[str, str, str], scheme: Scheme, generated: dict[str, Any]) -> None:
+    db, _, gap = three_years  # gap lost the top grade in 2015 to a 20-point deduction
+    scheme_doc, appealed = run_engine(scheme, generated, year=2015)  # … overturned on appeal
+    with open_store(db) as store:
+        assert [r.top_grade for r in store.unit_history(gap)] == [True, False, True]
+        store.record_run(scheme_doc, appealed, reason="申诉成立")
+        assert [r.top_grade for r in store.unit_history(gap)] == [True, False, True]
+        store.publish(2015, "2015-r2", reason="申诉成立，撤销扣分")
+        assert [r.top_grade for r in store.unit_history(gap)] == [True, True, True]
+    result = invoke("history", gap, "--db", db)
+    assert "2014–2016 年连续 3 年获评“好”：建议记三等功" in result.output
+
+
+def test_cli_publish_again_and_history(appeal: tuple[str, str, dict, dict]) -> None:
+    db, leader, before, after = appeal
+    with open_store(db) as store:
+        name = store.unit_history(leader)[0].unit_name
+    marked = invoke("history", leader, "--db", db)
+    assert "有未发布的修订 2016-r2" in marked.output and f"{before['total']:.2f}" in marked.output
+    english = invoke("--lang", "en", "history", leader, "--db", db)
+    assert "unpublished revision 2016-r2" in english.output
+    refused = invoke("publish", "--db", db, "--year", "2016", "--revision", "2016-r2")
+    assert refused.exit_code == 2 and "请说明原因" in refused.output
+    done = invoke("publish", "--db", db, "--year", "2016", "--revision", "2016-r2",
+                  "--reason", "申诉复核：撤销扣分", "--reason-en", "appeal upheld")
+    assert done.exit_code == 0, done.output
+    assert "已以 2016-r2（第 2 版）重新发布 2016 年结果，取代 2016-r1" in done.output
+    history = invoke("history", name, "--db", db)
+    assert history.exit_code == 0, history.output
+    assert f"{after['total']:.2f}" in history.output and "2016-r2" in history.output
+    assert "未发布的修订" not in history.output
+    revisions = invoke("revisions", "--db", db, "--year", "2016")
+    lines = revisions.output.splitlines()
+    assert any("曾发布，已被取代" in line and "2016-r1" in line for line in lines)
+    assert any(line.startswith("2 ") and "2016-r2" in line and "2016-r1" in line
+               and "申诉复核：撤销扣分" in line for line in lines)
+    english = invoke("--lang", "en", "revisions", "--db", db, "--year", "2016")
+    assert "published before, replaced" in english.output and "appeal upheld" in english.output
+
+
+# -- provisional results ------------------------------------------------------------------
+
+PROVISIONAL = [{"reason": "缺少牵头部门评分表：组织部", "reason_en": "lead-department sheet "
+                "missing: Organisation Department"},
+               {"reason": "问题登记表被退回", "reason_en": "the adjustments register was rejected"}]
+
+
+@pytest.mark.parametrize("provisional", [[], PROVISIONAL])
+def test_provisional_results_need_allow_provisional(db: str, scheme: Scheme,
+                                                    generated: dict[str, Any],
+                                                    provisional: list[dict[str, str]]) -> None:
+    scheme_doc, results = run_engine(scheme, generated)
+    results["provisional"] = provisional
+    with open_store(db) as store:
+        store.record_run(scheme_doc, results)
+    refused = invoke("publish", "--db", db, "--year", "2016")
+    english = invoke("--lang", "en", "publish", "--db", db, "--year", "2016")
+    if not provisional:  # complete results publish as ever
+        assert refused.exit_code == 0 and "暂定" not in refused.output
+        return
+    assert refused.exit_code == 2 and english.exit_code == 2
+    assert "2016-r1 的结果是暂定的" in refused.output and "--allow-provisional" in refused.output
+    assert "缺少牵头部门评分表：组织部" in refused.output and "问题登记表被退回" in refused.output
+    assert "lead-department sheet missing" in english.output and "provisional" in english.output
+    with open_store(db) as store:
+        assert store.publications(2016) == [] and store.published_run(2016) is None
+    done = invoke("publish", "--db", db, "--year", "2016", "--allow-provisional")
+    assert done.exit_code == 0 and "暂定结果" in done.output
+    with open_store(db) as store:
+        [publication] = store.publications(2016)
+        assert publication.provisional is True
+    revisions = invoke("revisions", "--db", db, "--year", "2016")
+    assert any("2016-r1" in line and " 是 " in line for line in revisions.output.splitlines())
+
+
+# -- the same run again -------------------------------------------------------------------
+
+def test_the_same_run_again_adds_no_revision(db: str, scheme: Scheme,
+                                             generated: dict[str, Any]) -> None:
+    scheme_doc, results = run_engine(scheme, generated)
+    _, other = run_engine(scheme, generated, events=[deduction(county_leader(results), 10)])
+    with open_store(db) as store:
+        store.record_run(scheme_doc, results, inputs=[FILE], reason="年终考核")
+        store.publish(2016)
+        again = store.record_run(scheme_doc, copy.deepcopy(results), inputs=[dict(FILE)],
+                                 reason="已登记的决定（重复）")
+        assert (again.recorded, again.run_id, again.revision, again.diff) == (
+            False, "2016-r1", 1, [])
+        assert again.unchanged_message()[0].startswith("与 2016-r1 相同")
+        assert "no new revision recorded" in again.unchanged_message()[1]
+        assert [r.reason for r in store.runs(2016)] == ["年终考核"]
+        # a changed input file, or changed results, is a new revision
+        new_file = store.record_run(scheme_doc, results, inputs=[{**FILE, "sha256": "ef" * 32}])
+        assert (new_file.recorded, new_file.run_id) == (True, "2016-r2")
+        changed = store.record_run(scheme_doc, other, inputs=[{**FILE, "sha256": "ef" * 32}])
+        assert (changed.recorded, changed.run_id) == (True, "2016-r3")
+        # compared with the latest run only: back to r1's results is a new revision
+        back = store.record_run(scheme_doc, results, inputs=[FILE])
+        assert (back.recorded, back.run_id) == (True, "2016-r4")
+        forced = store.record_run(scheme_doc, results, inputs=[FILE], only_if_changed=False)
+        assert forced.run_id == "2016-r5"
+
+
+# -- units by name, English labels --------------------------------------------------------
+
+def test_history_by_name_or_id(three_years: tuple[str, str, str]) -> None:
+    db, steady, _ = three_years
+    with open_store(db) as store:
+        row = store.unit_history(steady)[-1]
+        assert row.unit_name_en
+        for text in (steady, row.unit_name, row.unit_name_en, row.unit_name_en.upper(),
+                     f" {row.unit_name} "):
+            assert store.find_unit(text) == steady, text
+    by_name = invoke("history", row.unit_name, "--db", db)
+    assert by_name.exit_code == 0 and f"{row.unit_name}（{steady}）" in by_name.output
+    by_english = invoke("--lang", "en", "history", row.unit_name_en, "--db", db)
+    assert by_english.exit_code == 0 and f"{row.unit_name_en} ({steady})" in by_english.output
+    close = invoke("history", row.unit_name[:-1], "--db", db)
+    assert close.exit_code == 2 and f"相近的单位：{row.unit_name}（{steady}）" in close.output
+    close_en = invoke("--lang", "en", "history", row.unit_name_en[:-1] + "x", "--db", db)
+    assert f"close names: {row.unit_name_en} ({steady})" in close_en.output
+
+
+def test_english_and_group_names_in_history_and_revisions(appeal: tuple[str, str, dict, dict],
+                                                          scheme: Scheme,
+                                                          generated: dict[str, Any]) -> None:
+    db, leader, before, after = appeal
+    with open_store(db) as store:
+        name_en = store.unit_history(leader)[0].unit_name_en
+        assert name_en
+    zh = invoke("revisions", "--db", db, "--year", "2016")
+    row = next(line for line in zh.output.splitlines() if f"{before['total']:.2f} →" in line)
+    assert "县市" in row and "county" not in row
+    en = invoke("--lang", "en", "revisions", "--db", db, "--year", "2016")
+    row = next(line for line in en.output.splitlines() if f"{before['total']:.2f} →" in line)
+    assert name_en in row and "Counties and city" in row and leader not in row
+    assert not any("\u4e00" <= ch <= "\u9fff" for ch in row)  # no Chinese grade either
+    history = invoke("--lang", "en", "history", leader, "--db", db)
+    assert "Good" in history.output or "Fairly good" in history.output
+    assert not any(g in history.output for g in ("好", "较好", "一般", "较差"))
+
+
+def test_cli_merit_line_in_english(three_years: tuple[str, str, str]) -> None:
+    db, steady, _ = three_years
+    english = invoke("--lang", "en", "history", steady, "--db", db)
+    assert "top grade 'Good' 3 years running (2014–2016)" in english.output
+
+
+def test_history_note_in_english(three_years: tuple[str, str, str], scheme: Scheme,
+                                 generated: dict[str, Any]) -> None:
+    db = three_years[0]
+    _, current = run_engine(scheme, generated, year=2017)
+    with open_store(db) as store:
+        out = store.annotate(current)
+    assert out["history_note_en"].startswith("history from 2014, 2015, 2016")
+    assert "2016 not yet published" in out["history_note_en"]
+    assert "top grade 'Good' suggest a third-class merit" in out["history_note_en"]
+    assert schema_problems(out) == []

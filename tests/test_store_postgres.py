@@ -170,7 +170,11 @@ def test_consolidate_then_history_on_postgres(pg_server: Any, submissions: tuple
     assert published.exit_code == 0 and f"{year}-r1" in published.output, published.output
     again = invoke("consolidate", *common, "--reason", "复核", "--json", str(tmp_path / "2.json"))
     assert again.exit_code == 0, again.output
+    # the same files give the same results: no revision is added, and the run says so
+    assert f"与 {year}-r1 相同" in again.output and "未新增修订" in again.output
+    assert "名次" in again.output  # the results are still printed
+    with open_store(url, create=False) as store:
+        assert [r.run_id for r in store.runs()] == [f"{year}-r1"]
     revisions = invoke("--lang", "en", "revisions", "--db", url, "--year", year)
     assert revisions.exit_code == 0, revisions.output
-    assert "revision after publication" in revisions.output and "复核" in revisions.output
-    assert "no rank, grade or total changed" in revisions.output
+    assert "published" in revisions.output and "publications (the latest" in revisions.output

@@ -46,60 +46,95 @@ def _arrow(old: object, new: object, fmt: str = "{}") -> str:
 @click.command("publish")
 @click.option("--db", required=True, metavar="PATH|URL", help=_DB_HELP)
 @click.option("--year", type=int, required=True, help="Year to publish. 发布的年度")
-@click.option("--run", "run_id", default=None, metavar="ID",
-              help="Run to publish, e.g. 2016-r1 (default: the year's latest). 发布哪一次计算")
+@click.option("--revision", "--run", "run_id", default=None, metavar="ID",
+              help="Run to publish, e.g. 2016-r2 (default: the year's latest). 发布哪一版")
+@click.option("--reason", default="", help="Why a published year is published again on a "
+              "later revision (required then). 重新发布的原因")
+@click.option("--reason-en", default="", help="The reason in English (default: --reason).")
+@click.option("--allow-provisional", is_flag=True, help="Publish although inputs were missing "
+              "or rejected; the publication records it as provisional. 允许发布暂定结果")
 @_friendly
-def publish_cmd(db: str, year: int, run_id: str | None) -> None:
-    """Publish (freeze) a year's results; later runs of it become revisions beside it.
+def publish_cmd(db: str, year: int, run_id: str | None, reason: str, reason_en: str,
+                allow_provisional: bool) -> None:
+    """Publish a year's results: that run becomes the year's official result.
+
+    After an upheld appeal, publish the year again on the later revision with a reason;
+    the earlier publication stays on record and the latest one counts for history.
 
     Example: kaohe publish --db history.db --year 2016
+    (again: kaohe publish --db history.db --year 2016 --revision 2016-r2 --reason "申诉复核")
     """
     from kaohe.store import open_store
 
     with open_store(db, create=False) as store:
-        info = store.publish(year, run_id)
-    _say(f"已发布 {year} 年结果：{info.run_id}（第 {info.revision} 版），此后的计算只记为修订版本",
-         f"published {year}: run {info.run_id} (revision {info.revision}); later runs are "
-         "recorded as revisions")
+        done = store.publish(year, run_id, reason=reason, reason_en=reason_en,
+                             allow_provisional=allow_provisional)
+    zh_note = "（暂定结果：有输入缺失或被退回）" if done.provisional else ""
+    en_note = " (provisional: some inputs were missing or rejected)" if done.provisional else ""
+    if done.replaces:
+        _say(f"已以 {done.run_id}（第 {done.revision} 版）重新发布 {year} 年结果，取代 "
+             f"{done.replaces}{zh_note}；原因：{done.reason}。原发布仍保留在记录中",
+             f"published {year} again: run {done.run_id} (revision {done.revision}) replaces "
+             f"{done.replaces}{en_note}; reason: {done.reason_en}. The earlier publication "
+             "stays on record")
+    else:
+        _say(f"已发布 {year} 年结果：{done.run_id}（第 {done.revision} 版）{zh_note}，"
+             "此后的计算只记为修订版本",
+             f"published {year}: run {done.run_id} (revision {done.revision}){en_note}; later "
+             "runs are recorded as revisions")
 
 
 @click.command("history")
-@click.argument("unit_id", metavar="UNIT")
+@click.argument("unit", metavar="UNIT")
 @click.option("--db", required=True, metavar="PATH|URL", help=_DB_HELP)
 @_friendly
-def history_cmd(unit_id: str, db: str) -> None:
+def history_cmd(unit: str, db: str) -> None:
     """A unit's results year by year: total, rank in its group, grade, published or not.
 
-    Each year comes from its published run, else its latest run. Three consecutive
-    top-grade years are flagged (建议记三等功).
+    UNIT is the unit's id or its name (Chinese or English). Each year comes from its latest
+    publication, else its latest run; a year with a revision newer than its publication is
+    marked. Three consecutive top-grade years are flagged (建议记三等功).
 
-    Example: kaohe history fuyun --db history.db
+    Example: kaohe history 阿勒泰市 --db history.db
     """
     from kaohe.errors import KaoheError
+    from kaohe.labels import grade_label
     from kaohe.store import merit_streaks, open_store
     from kaohe.textable import table
 
     with open_store(db, create=False) as store:
+        unit_id = store.find_unit(unit)
         rows = store.unit_history(unit_id)
-    if not rows:
-        raise KaoheError(f"历史数据库中没有单位 {unit_id} 的结果",
-                         f"no results for unit {unit_id} in the history database")
-    en = _lang() == "en"
+        if not rows:  # only in revisions that no longer count
+            raise KaoheError(f"历史数据库中没有单位 {unit} 的有效结果",
+                             f"no current results for unit {unit} in the history database")
+        scheme = store.scheme(rows[-1].run_id)
+    lang = _lang()
+    en = lang == "en"
     last = rows[-1]
     name = (last.unit_name_en or unit_id) if en else last.unit_name
-    head = (["year", "total", "rank/size", "grade", "published", "run"] if en
-            else ["年度", "总分", "名次/组内单位数", "等次", "已发布", "运行"])
+    head = (["year", "total", "rank/size", "grade", "published", "run", "note"] if en
+            else ["年度", "总分", "名次/组内单位数", "等次", "已发布", "运行", "说明"])
     yes, no = ("yes", "no (latest run)") if en else ("是", "否（取最新计算）")
-    body = [[r.year, f"{r.total:.2f}", f"{r.rank}/{r.group_size}", r.grade,
-             yes if r.published else no, r.run_id] for r in rows]
+    body = [[r.year, f"{r.total:.2f}", f"{r.rank}/{r.group_size}", grade_label(r.grade, lang,
+                                                                              scheme),
+             yes if r.published else no, r.run_id, _newer(r.newer_run_id, en)] for r in rows]
+    if not any(r.newer_run_id for r in rows):
+        head, body = head[:-1], [b[:-1] for b in body]
     _say(f"{name}（{unit_id}）历年考核结果", f"{name} ({unit_id}): results by year")
     click.echo(table(head, body))
     grades = {r.year: r.grade for r in rows}
     for streak in merit_streaks(rows):
         span, grade = f"{streak[0]}–{streak[-1]}", grades[streak[-1]]
         _say(f"{span} 年连续 {len(streak)} 年获评“{grade}”：建议记三等功",
-             f"top grade '{grade}' {len(streak)} years running ({span}): "
-             "third-class merit recommended")
+             f"top grade '{grade_label(grade, 'en', scheme)}' {len(streak)} years running "
+             f"({span}): third-class merit recommended")
+
+
+def _newer(run_id: str | None, en: bool) -> str:
+    if run_id is None:
+        return ""
+    return f"unpublished revision {run_id}" if en else f"有未发布的修订 {run_id}"
 
 
 @click.command("revisions")
@@ -107,10 +142,10 @@ def history_cmd(unit_id: str, db: str) -> None:
 @click.option("--year", type=int, required=True, help="Year whose runs to list. 年度")
 @_friendly
 def revisions_cmd(db: str, year: int) -> None:
-    """A year's runs (revisions) with their reasons, and what each moved against its base.
+    """A year's runs (revisions) and publications with their reasons, and what each moved.
 
-    The base of a revision is the published run if the year was published, else the
-    revision before it.
+    The base of a revision is the year's published run (its latest publication) if it was
+    published, else the revision before it.
 
     Example: kaohe revisions --db history.db --year 2016
     """
@@ -119,12 +154,19 @@ def revisions_cmd(db: str, year: int) -> None:
 
     with open_store(db, create=False) as store:
         runs = store.runs(year)
+        if not runs:
+            raise KaoheError(f"历史数据库中没有 {year} 年的计算结果",
+                             f"no runs for {year} in the history database")
+        publications = store.publications(year)
         diffs = {r.run_id: store.diff(r.base_run_id, r.run_id) for r in runs if r.base_run_id}
-    if not runs:
-        raise KaoheError(f"历史数据库中没有 {year} 年的计算结果",
-                         f"no runs for {year} in the history database")
-    en = _lang() == "en"
+        scheme = store.scheme(runs[-1].run_id)
+    lang = _lang()
+    en = lang == "en"
     click.echo(_runs_table(runs, en))
+    if publications:
+        _say("\n发布记录（最新一次为正式结果）：",
+             "\npublications (the latest is the official result):")
+        click.echo(_publications_table(publications, en))
     for run in runs:
         if run.base_run_id is None:
             continue
@@ -132,7 +174,7 @@ def revisions_cmd(db: str, year: int) -> None:
         _say(f"\n第 {run.revision} 版（{run.run_id}）相对 {run.base_run_id} 的变化：",
              f"\nrevision {run.revision} ({run.run_id}) against {run.base_run_id}:")
         if changes:
-            click.echo(_changes_table(changes, en))
+            click.echo(_changes_table(changes, lang, scheme))
         else:
             _say("名次、等次、总分均无变化", "no rank, grade or total changed")
 
@@ -142,24 +184,48 @@ def _runs_table(runs: Sequence[Any], en: bool) -> str:
 
     head = (["revision", "run", "recorded (UTC)", "base", "status", "reason"] if en
             else ["版本", "运行", "记录时间(UTC)", "对比基准", "状态", "原因"])
-    status = (("published", "revision after publication", "not published") if en
-              else ("已发布", "发布后修订", "未发布"))
+    status = (("published", "published before, replaced", "revision after publication",
+               "not published") if en
+              else ("已发布", "曾发布，已被取代", "发布后修订", "未发布"))
     rows = []
     for r in runs:
-        state = status[0] if r.published else status[1] if r.published_year_frozen else status[2]
+        state = (status[0] if r.published else status[1] if r.superseded
+                 else status[2] if r.published_year_frozen else status[3])
         reason = (r.reason_en or r.reason) if en else (r.reason or r.reason_en)
-        rows.append([r.revision, r.run_id, r.created_at[:16].replace("T", " "),
-                     r.base_run_id or "—", state, reason or "—"])
+        rows.append([r.revision, r.run_id, _when(r.created_at), r.base_run_id or "—", state,
+                     reason or "—"])
     return table(head, rows)
 
 
-def _changes_table(changes: Sequence[Any], en: bool) -> str:
+def _publications_table(publications: Sequence[Any], en: bool) -> str:
     from kaohe.textable import table
 
+    head = (["#", "run", "published (UTC)", "replaces", "provisional", "reason"] if en
+            else ["次序", "运行", "发布时间(UTC)", "取代", "暂定", "原因"])
+    yes, no = ("yes", "no") if en else ("是", "否")
+    rows = [[p.number, p.run_id, _when(p.published_at), p.replaces or "—",
+             yes if p.provisional else no,
+             ((p.reason_en or p.reason) if en else (p.reason or p.reason_en)) or "—"]
+            for p in publications]
+    return table(head, rows)
+
+
+def _when(timestamp: str) -> str:
+    return timestamp[:16].replace("T", " ")
+
+
+def _changes_table(changes: Sequence[Any], lang: str, scheme: dict[str, Any]) -> str:
+    from kaohe.labels import grade_label, group_label
+    from kaohe.textable import table
+
+    en = lang == "en"
     head = (["unit", "group", "rank", "grade", "total"] if en
             else ["单位", "组别", "名次", "等次", "总分"])
-    rows = [[c.unit_id if en else c.unit_name, c.group, _arrow(c.old_rank, c.new_rank),
-             _arrow(c.old_grade, c.new_grade), _arrow(c.old_total, c.new_total, "{:.2f}")]
+    rows = [[(c.unit_name_en or c.unit_id) if en else c.unit_name,
+             group_label(c.group, lang, scheme), _arrow(c.old_rank, c.new_rank),
+             _arrow(grade_label(c.old_grade, lang, scheme) or None,
+                    grade_label(c.new_grade, lang, scheme) or None),
+             _arrow(c.old_total, c.new_total, "{:.2f}")]
             for c in changes]
     return table(head, rows)
 

@@ -287,6 +287,8 @@ def run_consolidation(folder: Path, *, scheme_path: Path | None = None,
                                       inputs=[_input_row(s) for s in run.submissions],
                                       reason=why, reason_en=why_en)
             results["run"] = {"run_id": record.run_id, "revision": record.revision}
+            if not record.recorded:  # the same as the year's latest run: say so plainly
+                echo(record.unchanged_message()[lang == "en"])
     # The second core writes the results workbook (the longest single write) and every
     # other feedback workbook, forked with the results as they are; this process writes the
     # JSON and the other feedback workbooks meanwhile. Without fork, all is written here.

@@ -5,10 +5,13 @@ A real database: a SQLite file (stdlib ``sqlite3``) by default, or a PostgreSQL 
 ``history.db``, ``sqlite:///history.db``, ``postgresql://user:password@host:5432/kaohe``,
 ``postgresql+psycopg://…``, or a unix socket: ``postgresql://user@/kaohe?host=/run/postgresql``.
 No ORM. Each ``record_run`` is one transaction and becomes the year's next revision (run ids
-``2016-r1``, ``2016-r2`` …). ``publish`` freezes a year on one run: later runs of that year
-are kept as revisions beside it (after an appeal, say) and are diffed against it, never
-written over it. History (``unit_history``, ``annotate``) reads each year from its published
-run, else its latest run; three consecutive top-grade years suggest a third-class merit (三等功).
+``2016-r1``, ``2016-r2`` …), unless it equals the year's latest run (then nothing is added).
+``publish`` makes one run the year's official result: later runs of that year are kept as
+revisions beside it and are diffed against it, never written over it. After an upheld
+appeal the year is published again on the later revision, with a reason; every publication
+stays on record and the latest counts. History (``unit_history``, ``annotate``) reads each
+year from its latest publication, else its latest run; three consecutive top-grade years
+suggest a third-class merit (三等功). Older databases are migrated on open (schema.py).
 
 The schema is portable (plain SQL types: TEXT, INTEGER, BOOLEAN, DOUBLE PRECISION; keys,
 UNIQUE, CHECK and a plain view; JSON as TEXT): the same tables on both. What differs (PRAGMAs,
@@ -29,6 +32,7 @@ from kaohe.store.backends import connect, database_kind, display_url, sqlite_pat
 from kaohe.store.db import Store, content_hash
 from kaohe.store.records import (
     MERIT_YEARS,
+    Publication,
     RankChange,
     RunInfo,
     RunRecord,
@@ -39,9 +43,9 @@ from kaohe.store.records import (
 )
 from kaohe.store.schema import SCHEMA_VERSION, create_schema
 
-__all__ = ["MERIT_YEARS", "SCHEMA_VERSION", "RankChange", "RunInfo", "RunRecord", "Store",
-           "YearRow", "consecutive_top_years", "content_hash", "database_kind", "display_url",
-           "merit_streaks", "open_store", "rank_changes", "sqlite_path"]
+__all__ = ["MERIT_YEARS", "SCHEMA_VERSION", "Publication", "RankChange", "RunInfo", "RunRecord",
+           "Store", "YearRow", "consecutive_top_years", "content_hash", "database_kind",
+           "display_url", "merit_streaks", "open_store", "rank_changes", "sqlite_path"]
 
 
 def open_store(target: str | Path, create: bool = True) -> Store:

@@ -10,13 +10,13 @@ import hashlib
 import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
-from decimal import Decimal
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from kaohe.errors import KaoheError
 from kaohe.pipeline.io import dump_json
 from kaohe.store.backends import Connection
 from kaohe.store.records import (
+    Publication,
     RankChange,
     RunInfo,
     RunRecord,
@@ -24,13 +24,25 @@ from kaohe.store.records import (
     consecutive_top_years,
     rank_changes,
 )
+from kaohe.store.rules import (
+    INPUT_KEYS,
+    check_documents,
+    check_republish,
+    find_unit,
+    history_note,
+    input_row,
+    provisional_error,
+    unit_history,
+    unit_rows,
+)
 
 __all__ = ["Store", "content_hash"]
 
-_INPUT_KEYS = ("path", "sha256", "kind", "unit_id", "status", "findings")
 _RUN_COLUMNS = ("r.run_id, r.year, r.revision, r.created_at, r.reason, r.reason_en, r.scheme_id, "
                 "r.scheme_hash, r.results_hash, r.base_run_id, r.published_year_frozen, "
-                "CASE WHEN p.run_id IS NULL THEN 0 ELSE 1 END")
+                "p.number, (SELECT MAX(p3.number) FROM publications p3 WHERE p3.year = r.year)")
+_PUBLICATION_COLUMNS = ("p.year, p.number, p.run_id, r.revision, p.published_at, p.reason, "
+                        "p.reason_en, p.provisional")
 
 
 def content_hash(document: Any) -> str:
@@ -88,24 +100,35 @@ class Store:
 
     def record_run(self, scheme_doc: Mapping[str, Any], results_doc: Mapping[str, Any],
                    inputs: Sequence[Mapping[str, Any]] = (), reason: str = "",
-                   reason_en: str = "", now: datetime | None = None) -> RunRecord:
+                   reason_en: str = "", now: datetime | None = None,
+                   only_if_changed: bool = True) -> RunRecord:
         """Store one scoring run as the year's next revision, in one transaction.
 
         If the year is published, the run is a new revision beside the frozen one and its
         diff is against the published run; otherwise against the year's previous run.
+        A run equal to the year's latest (same scheme, input files, and every unit's group,
+        rank, grade and total) is not stored again: the record names that run, with
+        recorded=False (unless only_if_changed=False).
 
         >>> record = store.record_run(scheme_doc, results, reason="申诉改判")  # doctest: +SKIP
         >>> [(c.unit_id, c.old_rank, c.new_rank) for c in record.diff]  # doctest: +SKIP
         """
-        year = _check_documents(scheme_doc, results_doc)
-        units = _unit_rows(results_doc)
-        input_rows = [_input_row(i, item) for i, item in enumerate(inputs, 1)]
+        year = check_documents(scheme_doc, results_doc)
+        units = unit_rows(results_doc)
+        input_rows = [input_row(i, item) for i, item in enumerate(inputs, 1)]
         scheme_text, results_text = _canonical(scheme_doc), _canonical(results_doc)
         scheme_hash = _sha256(scheme_text)
         grades = results_doc.get("grades") or [None]
         created = _timestamp(now)
         try:
             with self.transaction() as conn:
+                latest = _latest(conn, year)
+                if only_if_changed and latest and _same_run(conn, latest, scheme_hash, units,
+                                                            input_rows):
+                    info = self._run_info(latest)
+                    return RunRecord(run_id=latest, year=year, revision=info.revision,
+                                     published_year_frozen=_published(conn, year) is not None,
+                                     diff=[], base_run_id=info.base_run_id, recorded=False)
                 conn.execute(
                     "INSERT INTO schemes (hash, scheme_id, year, version, content) "
                     "VALUES (?, ?, ?, ?, ?) ON CONFLICT (hash) DO NOTHING",
@@ -140,11 +163,19 @@ class Store:
                          published_year_frozen=published is not None, diff=diff,
                          base_run_id=base)
 
-    def publish(self, year: int, run_id: str | None = None,
-                now: datetime | None = None) -> RunInfo:
-        """Freeze a year on one run (its latest by default); a second, different run is refused.
+    def publish(self, year: int, run_id: str | None = None, reason: str = "",
+                reason_en: str = "", allow_provisional: bool = False,
+                now: datetime | None = None) -> Publication:
+        """Make one run (the year's latest by default) the year's official result.
+
+        A published year can be published again on a later revision (an upheld appeal),
+        with a reason: the earlier publication stays on record, the latest one counts
+        (history, year-over-year change, the three-years rule). Publishing the same run
+        again changes nothing. Results with missing or rejected inputs ("provisional") are
+        refused unless allow_provisional; the publication then records that it was.
 
         >>> store.publish(2016)  # doctest: +SKIP
+        >>> store.publish(2016, "2016-r2", reason="申诉复核：撤销扣分")  # doctest: +SKIP
         """
         try:
             with self.transaction() as conn:
@@ -156,19 +187,23 @@ class Store:
                 if info.year != year:
                     raise KaoheError(f"运行 {target} 属于 {info.year} 年，不是 {year} 年",
                                      f"run {target} belongs to {info.year}, not {year}")
-                current = _published(conn, year)
-                if current == target:
-                    return info
-                if current is not None:
-                    raise KaoheError(
-                        f"{year} 年已发布运行 {current}，发布后不可更改（修订请另行记录为新版本）",
-                        f"{year} is already published as run {current} and is frozen "
-                        "(record corrections as new revisions)")
-                conn.execute("INSERT INTO publications (year, run_id, published_at) "
-                             "VALUES (?, ?, ?)", (year, target, _timestamp(now)))
+                earlier = _publications(conn, year)
+                done = next((p for p in earlier if p.run_id == target), None)
+                if done is not None and done is earlier[-1]:
+                    return done
+                if earlier:
+                    check_republish(earlier[-1], info, reason)
+                provisional = self._provisional(target)
+                if provisional and not allow_provisional:
+                    raise provisional_error(target, provisional)
+                conn.execute(
+                    "INSERT INTO publications (year, number, run_id, published_at, reason,"
+                    " reason_en, provisional) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (year, len(earlier) + 1, target, _timestamp(now), reason,
+                     reason_en or reason, bool(provisional)))
+                return _publications(conn, year)[-1]
         except self._conn.errors as exc:
             raise _db_error(self.where, exc) from exc
-        return self._run_info(target)
 
     # -- reading -------------------------------------------------------------------------
 
@@ -176,6 +211,36 @@ class Store:
     def published_run(self, year: int) -> str | None:
         """The run_id a year was published on, or None."""
         return _published(self._conn, year)
+
+    @_reading
+    def publications(self, year: int) -> list[Publication]:
+        """A year's publications, first to latest (the latest is the official result)."""
+        return _publications(self._conn, year)
+
+    @_reading
+    def scheme(self, run_id: str) -> dict[str, Any]:
+        """The scheme document a run was scored with (group names, grades …)."""
+        row = self._conn.execute("SELECT s.content FROM runs r JOIN schemes s ON s.hash ="
+                                 " r.scheme_hash WHERE r.run_id = ?", (run_id,)).fetchone()
+        if row is None:
+            raise _unknown_run(run_id)
+        return dict(json.loads(row[0]))
+
+    @_reading
+    def find_unit(self, text: str) -> str:
+        """The unit_id of a unit named by its id or its name (Chinese or English).
+
+        An unknown one is refused with the close names the database knows.
+
+        >>> store.find_unit("阿勒泰市"), store.find_unit("Altay City")  # doctest: +SKIP
+        ('altay', 'altay')
+        """
+        names: dict[str, tuple[str, str | None]] = {}
+        for unit_id, name, name_en in self._conn.execute(
+                "SELECT u.unit_id, u.unit_name, u.unit_name_en FROM unit_results u"
+                " JOIN runs r ON r.run_id = u.run_id ORDER BY r.year, r.revision"):
+            names[unit_id] = (name, name_en)  # the latest name of each unit
+        return find_unit(text, names)
 
     @_reading
     def runs(self, year: int | None = None) -> list[RunInfo]:
@@ -200,10 +265,10 @@ class Store:
         """The input files recorded with a run (path, sha256, kind, unit_id, status, findings)."""
         self._run_info(run_id)
         # sorted here, not by ORDER BY: a server's collation may not sort by code point
-        rows = sorted(self._conn.execute(f"SELECT {', '.join(_INPUT_KEYS)} FROM run_inputs "
+        rows = sorted(self._conn.execute(f"SELECT {', '.join(INPUT_KEYS)} FROM run_inputs "
                                          "WHERE run_id = ?", (run_id,)).fetchall(),
                       key=lambda row: str(row[0]))
-        return [{**dict(zip(_INPUT_KEYS, row, strict=True)), "findings": json.loads(row[5])}
+        return [{**dict(zip(INPUT_KEYS, row, strict=True)), "findings": json.loads(row[5])}
                 for row in rows]
 
     @_reading
@@ -218,12 +283,15 @@ class Store:
         """A unit's years, each from the year's published run, else its latest run."""
         rows = self._conn.execute(
             "SELECT e.year, e.run_id, e.revision, u.unit_name, u.unit_name_en, u.group_id,"
-            " u.total, u.rank, u.group_size, u.grade, u.grade = e.top_grade, e.published"
+            " u.total, u.rank, u.group_size, u.grade, u.grade = e.top_grade, e.published,"
+            " (SELECT MAX(r.revision) FROM runs r WHERE r.year = e.year)"
             " FROM effective_runs e JOIN unit_results u ON u.run_id = e.run_id"
             " WHERE u.unit_id = ? ORDER BY e.year", (unit_id,)).fetchall()
         return [YearRow(year=r[0], run_id=r[1], revision=r[2], unit_name=r[3], unit_name_en=r[4],
                         group=r[5], total=r[6], rank=r[7], group_size=r[8], grade=r[9],
-                        top_grade=bool(r[10]), published=bool(r[11])) for r in rows]
+                        top_grade=bool(r[10]), published=bool(r[11]),
+                        newer_run_id=f"{r[0]}-r{r[12]}" if r[11] and r[12] > r[2] else None)
+                for r in rows]
 
     @_reading
     def annotate(self, results_doc: Mapping[str, Any]) -> dict[str, Any]:
@@ -247,10 +315,14 @@ class Store:
             rows = past.get(unit["unit_id"], [])
             top_years = [r[0] for r in rows if r[7]] + ([year] if unit.get("grade") == top else [])
             streak = consecutive_top_years(top_years, year)
-            unit["history"] = _history(unit, rows[-1] if rows else None, streak)
-        # the results schema has no history_note_en (yet): the English text is not stored
-        doc["history_note"] = _history_note(year, years, top)[0]
+            unit["history"] = unit_history(unit, rows[-1] if rows else None, streak)
+        doc["history_note"], doc["history_note_en"] = history_note(year, years, top)
         return doc
+
+    def _provisional(self, run_id: str) -> list[dict[str, Any]]:
+        """The run's provisional list: one entry per whole input missing or rejected."""
+        found = self.results(run_id).get("provisional") or []
+        return [dict(item) for item in found if isinstance(item, Mapping)]
 
     def _run_info(self, run_id: str) -> RunInfo:
         row = self._conn.execute(
@@ -284,53 +356,10 @@ def _text_or_none(value: Any) -> str | None:
     return None if value is None else str(value)
 
 
-def _check_documents(scheme_doc: Mapping[str, Any], results_doc: Mapping[str, Any]) -> int:
-    if results_doc.get("kind") != "results" or not isinstance(results_doc.get("units"), list):
-        raise KaoheError("只能记录 results 结果文档", "only a results document can be recorded")
-    year = results_doc.get("year")
-    if not isinstance(year, int) or isinstance(year, bool):
-        raise KaoheError(f"结果文档的年度无效：{year!r}",
-                         f"results document year is invalid: {year!r}")
-    for key in ("scheme_id", "year"):
-        if scheme_doc.get(key) != results_doc.get(key):
-            raise KaoheError(
-                f"方案与结果不一致：{key} 为 {scheme_doc.get(key)!r} 与 {results_doc.get(key)!r}",
-                f"scheme and results disagree on {key}: "
-                f"{scheme_doc.get(key)!r} vs {results_doc.get(key)!r}")
-    return year
-
-
-def _unit_rows(results_doc: Mapping[str, Any]) -> list[tuple[Any, ...]]:
-    sizes = {g.get("id"): g.get("units") for g in results_doc.get("groups", [])}
-    rows = []
-    for i, unit in enumerate(results_doc["units"], 1):
-        try:
-            size = unit.get("group_size") or sizes.get(unit["group"]) or sum(
-                1 for u in results_doc["units"] if u.get("group") == unit["group"])
-            rows.append((unit["unit_id"], unit["unit_name"], unit.get("unit_name_en"),
-                         unit["group"], size, float(unit["total"]), int(unit["rank"]),
-                         unit["grade"], bool(unit.get("top_grade_eligible", True)),
-                         json.dumps(unit.get("gates", []), ensure_ascii=False),
-                         json.dumps(unit.get("components", {}), ensure_ascii=False)))
-        except (KeyError, TypeError, ValueError) as exc:
-            raise KaoheError(f"结果文档第 {i} 个单位缺少或有无效字段：{exc}",
-                             f"results unit #{i} has a missing or invalid field: {exc}") from exc
-    return rows
-
-
-def _input_row(number: int, item: Mapping[str, Any]) -> tuple[Any, ...]:
-    unknown = sorted(set(item) - set(_INPUT_KEYS))
-    if unknown or not isinstance(item.get("path"), str):
-        what = f"未知字段 {unknown}" if unknown else "缺少 path"
-        what_en = f"unknown fields {unknown}" if unknown else "no path"
-        raise KaoheError(f"第 {number} 个输入文件记录{what}（允许：{'、'.join(_INPUT_KEYS)}）",
-                         f"input #{number}: {what_en} (allowed: {', '.join(_INPUT_KEYS)})")
-    return (item["path"], *(item.get(k) for k in _INPUT_KEYS[1:5]),
-            json.dumps(item.get("findings") or [], ensure_ascii=False))
-
-
 def _published(conn: Connection, year: int) -> str | None:
-    row = conn.execute("SELECT run_id FROM publications WHERE year = ?", (year,)).fetchone()
+    """The run of the year's latest publication: its official result."""
+    row = conn.execute("SELECT run_id FROM publications WHERE year = ? ORDER BY number DESC "
+                       "LIMIT 1", (year,)).fetchone()
     return None if row is None else str(row[0])
 
 
@@ -340,52 +369,51 @@ def _latest(conn: Connection, year: int) -> str | None:
     return None if row is None else str(row[0])
 
 
+def _same_run(conn: Connection, run_id: str, scheme_hash: str, units: Sequence[Sequence[Any]],
+              input_rows: Sequence[Sequence[Any]]) -> bool:
+    """Whether a stored run has this scheme, these input files and these results."""
+    row = conn.execute("SELECT scheme_hash FROM runs WHERE run_id = ?", (run_id,)).fetchone()
+    if row is None or row[0] != scheme_hash:
+        return False
+    stored = {u: (r["group"], r["rank"], r["grade"], r["total"])
+              for u, r in _unit_map(conn, run_id).items()}
+    if stored != {u[0]: (u[3], u[6], u[7], u[5]) for u in units}:
+        return False
+    files = conn.execute("SELECT sha256, status FROM run_inputs WHERE run_id = ?",
+                         (run_id,)).fetchall()
+    return (sorted((str(h or ""), str(s or "")) for h, s in files)
+            == sorted((str(r[1] or ""), str(r[4] or "")) for r in input_rows))
+
+
 def _unit_map(conn: Connection, run_id: str) -> dict[str, dict[str, Any]]:
-    rows = conn.execute("SELECT unit_id, unit_name, group_id, rank, grade, total FROM unit_results"
-                        " WHERE run_id = ?", (run_id,)).fetchall()
-    keys = ("unit_name", "group", "rank", "grade", "total")
+    rows = conn.execute("SELECT unit_id, unit_name, group_id, rank, grade, total, unit_name_en"
+                        " FROM unit_results WHERE run_id = ?", (run_id,)).fetchall()
+    keys = ("unit_name", "group", "rank", "grade", "total", "unit_name_en")
     return {row[0]: dict(zip(keys, row[1:], strict=True)) for row in rows}
 
 
 def _run_info(row: Sequence[Any]) -> RunInfo:
     (run_id, year, revision, created_at, reason, reason_en, scheme_id, scheme_hash, results_hash,
-     base_run_id, frozen, published) = row
+     base_run_id, frozen, number, last_number) = row
     return RunInfo(run_id=run_id, year=year, revision=revision, created_at=created_at,
                    reason=reason, reason_en=reason_en, scheme_id=scheme_id,
                    scheme_hash=scheme_hash, results_hash=results_hash, base_run_id=base_run_id,
-                   published_year_frozen=bool(frozen), published=bool(published))
+                   published_year_frozen=bool(frozen),
+                   published=number is not None and number == last_number,
+                   superseded=number is not None and number != last_number)
 
 
-def _history(unit: Mapping[str, Any], prev: Sequence[Any] | None,
-             streak: list[int]) -> dict[str, Any]:
-    base: dict[str, Any] = {"previous_year": None, "previous_total": None, "previous_rank": None,
-                            "previous_grade": None, "total_change": None, "rank_change": None}
-    if prev is not None:
-        p_year, _, _, p_group, p_total, p_rank, p_grade, _ = prev
-        base.update(previous_year=p_year, previous_total=p_total, previous_rank=p_rank,
-                    previous_grade=p_grade)
-        if unit.get("total") is not None:  # exact decimal difference of two rounded totals
-            base["total_change"] = float(Decimal(repr(float(unit["total"])))
-                                         - Decimal(repr(float(p_total))))
-        if unit.get("rank") is not None and p_group == unit.get("group"):
-            base["rank_change"] = p_rank - unit["rank"]
-    return {**base, "top_grade_years": streak, "three_consecutive_top": len(streak) >= 3}
-
-
-def _history_note(year: int, years: Mapping[int, bool], top: str | None) -> tuple[str, str]:
-    if not years:
-        return (f"历史数据库中没有 {year} 年以前的结果，无历年对比",
-                f"no results before {year} in the history database: no comparison")
-    listed = "、".join(str(y) for y in sorted(years))
-    draft = [str(y) for y, published in sorted(years.items()) if not published]
-    zh = f"历年对比取自 {listed} 年的结果（已发布的取发布版本，否则取最新一次计算）"
-    en = (f"history from {', '.join(str(y) for y in sorted(years))} (published runs, else the "
-          "latest run)")
-    if draft:
-        zh += f"；{'、'.join(draft)} 年尚未发布"
-        en += f"; {', '.join(draft)} not yet published"
-    return (zh + f"；连续三年获评“{top}”建议记三等功",
-            en + f"; three consecutive years of '{top}' suggest a third-class merit")
+def _publications(conn: Connection, year: int) -> list[Publication]:
+    rows = conn.execute(f"SELECT {_PUBLICATION_COLUMNS} FROM publications p JOIN runs r"
+                        " ON r.run_id = p.run_id WHERE p.year = ? ORDER BY p.number",
+                        (year,)).fetchall()
+    out: list[Publication] = []
+    for year_, number, run_id, revision, at, reason, reason_en, provisional in rows:
+        out.append(Publication(year=year_, number=number, run_id=run_id, revision=revision,
+                               published_at=at, reason=reason, reason_en=reason_en,
+                               provisional=bool(provisional),
+                               replaces=out[-1].run_id if out else None))
+    return out
 
 
 def _unknown_run(run_id: str) -> KaoheError:

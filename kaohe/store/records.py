@@ -6,8 +6,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["RankChange", "RunInfo", "RunRecord", "YearRow", "consecutive_top_years",
-           "merit_streaks", "rank_changes", "MERIT_YEARS"]
+__all__ = ["Publication", "RankChange", "RunInfo", "RunRecord", "YearRow",
+           "consecutive_top_years", "merit_streaks", "rank_changes", "MERIT_YEARS"]
 
 # DOMAIN.md: three consecutive years of the top grade → third-class merit (三等功).
 MERIT_YEARS = 3
@@ -26,6 +26,7 @@ class RankChange:
     new_grade: str | None
     old_total: float | None
     new_total: float | None
+    unit_name_en: str | None = None
 
     @property
     def change(self) -> str:
@@ -37,7 +38,11 @@ class RankChange:
 
 @dataclass(frozen=True)
 class RunRecord:
-    """What record_run() stored: the run, its revision, and its diff against its base run."""
+    """What record_run() stored: the run, its revision, and its diff against its base run.
+
+    recorded is False when nothing was stored because the run equals the year's latest
+    (same ranks, grades, totals, scheme and input files): run_id is then that run's.
+    """
 
     run_id: str
     year: int
@@ -45,6 +50,32 @@ class RunRecord:
     published_year_frozen: bool
     diff: list[RankChange]
     base_run_id: str | None = None
+    recorded: bool = True
+
+    def unchanged_message(self) -> tuple[str, str]:
+        """What to tell the user when nothing new was recorded (zh, en)."""
+        return (f"与 {self.run_id} 相同（名次、等次、总分和输入文件均未变），未新增修订",
+                f"same as {self.run_id} (ranks, grades, totals and input files unchanged): "
+                "no new revision recorded")
+
+
+@dataclass(frozen=True)
+class Publication:
+    """One publication of a year: which run, when, why; the year's latest one is official.
+
+    number counts the year's publications from 1; replaces is the run the one before it
+    published (None for the first); provisional: published although inputs were missing.
+    """
+
+    year: int
+    number: int
+    run_id: str
+    revision: int
+    published_at: str
+    reason: str
+    reason_en: str
+    provisional: bool
+    replaces: str | None = None
 
 
 @dataclass(frozen=True)
@@ -62,7 +93,8 @@ class RunInfo:
     results_hash: str
     base_run_id: str | None
     published_year_frozen: bool
-    published: bool
+    published: bool  # the year's official (latest) publication
+    superseded: bool = False  # published once, then replaced by a later publication
 
 
 @dataclass(frozen=True)
@@ -81,11 +113,13 @@ class YearRow:
     grade: str
     top_grade: bool
     published: bool
+    newer_run_id: str | None = None  # the year's latest revision, when newer than its publication
 
 
 def rank_changes(old: Mapping[str, Mapping[str, Any]],
                  new: Mapping[str, Mapping[str, Any]]) -> list[RankChange]:
-    """Units (unit_id → row with unit_name, group, rank, grade, total) that moved, came or went.
+    """Units (unit_id → row with unit_name, [unit_name_en,] group, rank, grade, total) that
+    moved, came or went.
 
     Totals are already rounded by the engine and stored exactly, so != is a fair test.
     Ordered by group (first seen), then rank, then unit_id.
@@ -101,7 +135,8 @@ def rank_changes(old: Mapping[str, Mapping[str, Any]],
             unit_id=unit_id, unit_name=either["unit_name"], group=either["group"],
             old_rank=a["rank"] if a else None, new_rank=b["rank"] if b else None,
             old_grade=a["grade"] if a else None, new_grade=b["grade"] if b else None,
-            old_total=a["total"] if a else None, new_total=b["total"] if b else None))
+            old_total=a["total"] if a else None, new_total=b["total"] if b else None,
+            unit_name_en=either.get("unit_name_en")))
     groups = list(dict.fromkeys([r["group"] for r in new.values()]
                                 + [r["group"] for r in old.values()]))
     out.sort(key=lambda c: (groups.index(c.group), c.new_rank or c.old_rank or 0, c.unit_id))

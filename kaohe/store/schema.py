@@ -7,14 +7,41 @@ UNIQUE, CHECK, a plain view. JSON is kept as TEXT; timestamps as ISO 8601 UTC te
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from kaohe.errors import KaoheError
 from kaohe.store.backends import Connection
 
-__all__ = ["SCHEMA_VERSION", "TABLES", "create_schema"]
+__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "TABLES", "create_schema"]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+
+# Since version 2 a year can be published again on a later revision (an upheld appeal),
+# with a reason: each publication is a row of its own, numbered within its year, never
+# updated or deleted. The year's latest publication is its official result.
+PUBLICATIONS = """CREATE TABLE publications (
+        year INTEGER NOT NULL,
+        number INTEGER NOT NULL CHECK (number >= 1),
+        run_id TEXT NOT NULL UNIQUE REFERENCES runs (run_id),
+        published_at TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        reason_en TEXT NOT NULL,
+        provisional BOOLEAN NOT NULL,
+        PRIMARY KEY (year, number)
+    )"""
+
+# The run that speaks for a year: its latest publication, else its latest revision.
+EFFECTIVE_RUNS = """CREATE VIEW effective_runs AS
+    SELECT r.year, r.run_id, r.revision, r.top_grade,
+           CASE WHEN p.run_id IS NULL THEN 0 ELSE 1 END AS published
+    FROM runs r LEFT JOIN publications p ON p.run_id = r.run_id
+    WHERE r.run_id = COALESCE(
+        (SELECT p2.run_id FROM publications p2 WHERE p2.year = r.year
+         ORDER BY p2.number DESC LIMIT 1),
+        (SELECT r2.run_id FROM runs r2 WHERE r2.year = r.year
+         ORDER BY r2.revision DESC LIMIT 1))"""
+
 
 # One statement per item: sqlite3.executescript() would commit behind our back, and
 # psycopg sends one statement per execute() when it has parameters.
@@ -71,28 +98,33 @@ TABLES: tuple[str, ...] = (
         findings TEXT NOT NULL,
         PRIMARY KEY (run_id, path)
     )""",
-    """CREATE TABLE publications (
-        year INTEGER PRIMARY KEY,
-        run_id TEXT NOT NULL UNIQUE REFERENCES runs (run_id),
-        published_at TEXT NOT NULL
-    )""",
-    # The run that speaks for a year: the published one, else the latest revision.
-    """CREATE VIEW effective_runs AS
-    SELECT r.year, r.run_id, r.revision, r.top_grade,
-           CASE WHEN p.run_id IS NULL THEN 0 ELSE 1 END AS published
-    FROM runs r LEFT JOIN publications p ON p.run_id = r.run_id
-    WHERE r.run_id = COALESCE(
-        (SELECT p2.run_id FROM publications p2 WHERE p2.year = r.year),
-        (SELECT r2.run_id FROM runs r2 WHERE r2.year = r.year
-         ORDER BY r2.revision DESC LIMIT 1))""",
+    PUBLICATIONS,
+    EFFECTIVE_RUNS,
 )
+
+def _to_version_2(conn: Connection) -> None:
+    """Version 1 kept one publication per year (year was the key): move its rows, as each
+    year's publication number 1 without a reason, into the version 2 table."""
+    rows = conn.execute("SELECT year, run_id, published_at FROM publications").fetchall()
+    conn.execute("DROP VIEW effective_runs")
+    conn.execute("DROP TABLE publications")
+    conn.execute(PUBLICATIONS)
+    conn.execute(EFFECTIVE_RUNS)
+    conn.executemany("INSERT INTO publications (year, number, run_id, published_at, reason,"
+                     " reason_en, provisional) VALUES (?, 1, ?, ?, '', '', ?)",
+                     [(year, run_id, published_at, False) for year, run_id, published_at in rows])
+
+
+#: version → the step that brings a database from the version before up to it
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {2: _to_version_2}
 
 
 def create_schema(conn: Connection) -> None:
-    """Create the tables on a new database; refuse one written by a newer kaohe.
+    """Create the tables on a new database, bring an older one up to date (its data kept),
+    refuse one written by a newer kaohe.
 
     Runs inside the caller's transaction, which on PostgreSQL holds the writers' lock:
-    two first opens of an empty database cannot both create the tables.
+    two first opens of an empty database cannot both create (or migrate) the tables.
     """
     conn.execute("CREATE TABLE IF NOT EXISTS schema_version ("
                  "version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)")
@@ -102,6 +134,11 @@ def create_schema(conn: Connection) -> None:
             conn.execute(statement)
         conn.execute("INSERT INTO schema_version (version, applied_at) VALUES (?, ?)",
                      (SCHEMA_VERSION, datetime.now(UTC).isoformat(timespec="seconds")))
+    elif found < SCHEMA_VERSION:
+        for version in range(found + 1, SCHEMA_VERSION + 1):
+            MIGRATIONS[version](conn)
+            conn.execute("INSERT INTO schema_version (version, applied_at) VALUES (?, ?)",
+                         (version, datetime.now(UTC).isoformat(timespec="seconds")))
     elif found > SCHEMA_VERSION:
         raise KaoheError(
             f"历史数据库的结构版本为 {found}，本程序只支持到 {SCHEMA_VERSION}，请升级 kaohe",

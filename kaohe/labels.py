@@ -1,0 +1,42 @@
+"""English labels of the common Chinese grade names, for text shown with --lang en."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+__all__ = ["GRADE_EN", "grade_label", "group_label"]
+
+GRADE_EN = {"好": "Good", "较好": "Fairly good", "一般": "Average", "较差": "Poor",
+            "差": "Poor", "优秀": "Excellent", "称职": "Competent",
+            "基本称职": "Basically competent", "不称职": "Incompetent"}
+
+
+def grade_label(grade: str | None, lang: str, scheme: Mapping[str, Any] | None = None) -> str:
+    """A grade as shown in `lang`: in English the scheme's grades_en when it has them, else
+    the common translation, else the grade itself.
+
+    >>> grade_label("好", "en"), grade_label("好", "zh")
+    ('Good', '好')
+    """
+    if not grade:
+        return ""
+    if lang != "en":
+        return grade
+    grading = (scheme or {}).get("grading") or {}
+    english = dict(zip(grading.get("grades") or [], grading.get("grades_en") or [],
+                       strict=False))
+    return str(english.get(grade) or GRADE_EN.get(grade, grade))
+
+
+def group_label(group_id: str, lang: str, scheme: Mapping[str, Any] | None = None) -> str:
+    """A group's name in `lang` from the scheme (its id when the scheme does not name it).
+
+    >>> group_label("county", "zh", {"groups": [{"id": "county", "name": "县市"}]})
+    '县市'
+    """
+    for group in (scheme or {}).get("groups") or []:
+        if group.get("id") == group_id:
+            name = group.get("name_en") if lang == "en" else None
+            return str(name or group.get("name") or group_id)
+    return group_id

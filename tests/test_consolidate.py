@@ -17,6 +17,7 @@ import pytest
 from kaohe.pipeline.consolidate import consolidate_folder, run_consolidation
 from kaohe.pipeline.demo import fill_submissions
 from kaohe.pipeline.documents import load_scheme
+from kaohe.pipeline.io import OutputError
 from kaohe.synth import synthesize
 
 KAOHE = str(Path(sys.executable).with_name("kaohe"))
@@ -176,7 +177,7 @@ def test_results_json_is_written_or_its_error_raised(clean_folder: Path,
         json.dumps(results))
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("x", encoding="utf-8")
-    with pytest.raises(OSError):
+    with pytest.raises(OutputError):  # a plain message naming the output
         run_consolidation(clean_folder, out=out / "again.xlsx",
                           json_out=blocker / "results.json", echo=lambda *a, **k: None)
 
@@ -187,7 +188,7 @@ def test_a_results_workbook_that_cannot_be_written_is_an_error_and_the_json_is_w
     # (the command prints it as a plain message), and the JSON written meanwhile is whole.
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("x", encoding="utf-8")
-    with pytest.raises(OSError):
+    with pytest.raises(OutputError):  # a plain message naming the output
         run_consolidation(clean_folder, out=blocker / "results.xlsx",
                           json_out=tmp_path / "results.json", echo=lambda *a, **k: None)
     assert json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))["units"]
@@ -196,6 +197,7 @@ def test_a_results_workbook_that_cannot_be_written_is_an_error_and_the_json_is_w
                           timeout=300)
     assert proc.returncode != 0 and "Traceback" not in proc.stderr
     assert "not-a-folder" in proc.stderr + proc.stdout
+    assert "路径中有一部分是文件" in proc.stderr and ".tmp" not in proc.stderr
 
 
 def test_the_results_workbook_of_a_consolidation_knows_the_scheme(clean_folder: Path,

@@ -140,9 +140,18 @@ def test_help_has_an_example() -> None:
 
 def test_a_real_process(books: dict[str, Path], tmp_path: Path) -> None:
     kaohe = Path(sys.executable).with_name("kaohe")
-    command = [str(kaohe)] if kaohe.exists() else [sys.executable, "-m", "kaohe.cli"]
+    command = [str(kaohe)] if kaohe.exists() else [sys.executable, "-m", "kaohe"]
     done = subprocess.run([*command, "validate", str(books["bad"]), str(tmp_path / "nope.xlsx")],
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 1
     assert "J11" in done.stdout and "找不到文件" in done.stdout
     assert "Traceback" not in done.stderr
+
+
+def test_python_dash_m_kaohe_runs_the_command(books: dict[str, Path]) -> None:
+    # Where the console script is not on PATH (Windows without the venv's Scripts), clerks
+    # and the office run `python -m kaohe`.
+    done = subprocess.run([sys.executable, "-m", "kaohe", "--lang", "en", "validate",
+                           str(books["bad"])], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1
+    assert "J11" in done.stdout and "Traceback" not in done.stderr

@@ -23,6 +23,17 @@ template reader's own value findings (number-as-text, full-width-number, percent
 approximate-number …) come with their texts from `workbook_templates/values.py`.
 Braces such as `{value}` are filled in with the facts of each finding.
 
+Whose a file is: its hidden `_meta` sheet says it, and the locked header of its data sheet
+(被考核单位 / 牵头考核部门, D4) must name the same unit or department
+(`header-owner-mismatch` otherwise). Its file name — `单位自评表_<unit id>.xlsx` as the
+templates are named, or the unit's name in it — is compared with that (`file-name-mismatch`),
+and for a file that cannot be read or identified it is what says whose the file probably is:
+the roster then reports "收到了 …（疑似…），但无法读取：…" for that unit instead of "未收到",
+and files whose name points at no one are listed once (`unidentified-file`). The roster
+(`missing-submission`) is checked for a folder holding files of two or more units, departments
+or registers; `kaohe validate --roster/--no-roster` decides otherwise (`roster-skipped` is
+the line said when it is not checked).
+
 | rule | 问题 | 修改建议 | message | hint |
 |---|---|---|---|---|
 """

@@ -95,9 +95,10 @@ def test_planted_problems_are_each_reported_and_everyone_else_is_ranked(
 
     not_scored = {u["unit_id"]: u["reason"] for u in results["not_scored"]}
     assert set(not_scored) == {"burqin", "fuhai", "habahe"}
-    assert "未收到" in not_scored["fuhai"]
-    # burqin's file is too damaged to name its unit: the reason points at the rejected file
-    assert "无法识别单位的文件" in not_scored["burqin"]
+    assert not_scored["fuhai"] == "未收到可用的单位自评表"
+    # burqin's file is too damaged to name its unit: its name does, so burqin is told
+    assert not_scored["burqin"].startswith(
+        "收到了 单位自评表_burqin.xlsx（疑似布尔津县的单位自评表），但无法读取：文件不完整")
     assert "C05" in not_scored["habahe"] or "目标" in not_scored["habahe"] \
         or "锁定" in not_scored["habahe"]
     ranked = {u["unit_id"] for u in results["units"]}
@@ -116,6 +117,27 @@ def test_planted_problems_are_each_reported_and_everyone_else_is_ranked(
              if isinstance(c.value, str) and "evil.example" in c.value]
     assert texts and all(c.data_type == "s" for c in texts)
     assert json.loads((out / "results.json").read_text(encoding="utf-8"))["units"]
+
+
+def test_a_file_whose_unit_is_unknown_is_matched_by_its_name_or_named_once(
+        clean_folder: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    data = (clean_folder / "单位自评表_habahe.xlsx").read_bytes()
+    (folder / "单位自评表_habahe.xlsx").write_bytes(data[:len(data) // 2])
+    (folder / "新建文件.xlsx").write_bytes(b"not a workbook")
+    run = consolidate_folder(folder, load_scheme(), workers=1)
+    reasons = {u["unit_id"]: u["reason"] for u in run.results["not_scored"]}
+    assert len(reasons) == 34
+    assert reasons.pop("habahe") == (
+        "收到了 单位自评表_habahe.xlsx（疑似哈巴河县的单位自评表），但无法读取：文件不完整"
+        "（可能下载、复制或邮件传输中断） — 请按该文件的检查结果改正后重新提交")
+    assert set(reasons.values()) == {"未收到可用的单位自评表"}  # not 33 times "另有 1 个…"
+    english = {u["unit_id"]: u["reason_en"] for u in run.results["not_scored"]}
+    assert english["habahe"].startswith("单位自评表_habahe.xlsx arrived (apparently the unit "
+                                        "report of Habahe County) but cannot be read")
+    lines = [i for i in run.batch_issues if i.rule == "unidentified-file"]
+    assert [i.message for i in lines] == ["1 个文件看不出是哪个单位所交：新建文件.xlsx"]
 
 
 def test_the_command_reports_plainly(clean_folder: Path, tmp_path: Path) -> None:

@@ -119,3 +119,52 @@ def test_two_workers_give_the_same_findings(folder: Path, scheme: Scheme,
     assert parallel.flatten(keys) == serial.flatten(keys)
     assert len(parallel.files) == PARALLEL_THRESHOLD + 4
     assert parallel.to_dict()["summary"] == serial.to_dict()["summary"]
+
+
+def test_a_folder_of_one_units_files_is_not_checked_against_the_roster(
+        folder: Path, scheme: Scheme, tmp_path: Path) -> None:
+    own = tmp_path / "own"
+    own.mkdir()
+    shutil.copy(folder / "单位自评表_altay_city.xlsx", own)
+    shutil.copy(folder / "单位自评表_altay_city.xlsx", own / "单位自评表_altay_city - 副本.xlsx")
+    batch = validate_batch([own], scheme, roster=None)
+    assert [i.rule for i in batch.issues] == ["duplicate-submission"] and batch.exit_code == 0
+    note = batch.roster_note
+    assert note is not None
+    assert note.message == "文件夹里只有阿勒泰市的文件，未按名单核对其他单位是否交齐"
+    assert "Altay City" in note.message_en and "--roster" in note.hint
+    assert batch.to_dict()["roster_skipped"]["rule"] == "roster-skipped"
+    forced = validate_batch([own], scheme, roster=True)
+    assert forced.roster_note is None and forced.exit_code == 1
+    assert len([i for i in forced.issues if i.rule == "missing-submission"]) == 44
+    # two units (and a foreign file) are a collection: checked
+    collection = validate_batch([folder], scheme, roster=None)
+    assert collection.roster_note is None
+    assert any(i.rule == "missing-submission" for i in collection.issues)
+
+
+def test_a_file_that_arrived_but_cannot_be_used_is_named_for_its_unit(
+        folder: Path, scheme: Scheme, tmp_path: Path) -> None:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    shutil.copy(folder / "单位自评表_altay_city.xlsx", inbox)
+    cut = (folder / "单位自评表_burqin.xlsx").read_bytes()  # (habahe's, cut short in transit)
+    (inbox / "单位自评表_habahe.xlsx").write_bytes(cut[:len(cut) // 2])
+    # burqin's content under fuhai's name; a file whose name says no one's
+    shutil.copy(folder / "单位自评表_burqin.xlsx", inbox / "福海县自评表.xlsx")
+    (inbox / "新建文件.xlsx").write_bytes(b"not a workbook")
+    batch = validate_batch([inbox], scheme, roster=None)
+    missing = {i.unit_id: i for i in batch.issues if i.rule == "missing-submission"}
+    assert missing["habahe"].message == (
+        "收到了 单位自评表_habahe.xlsx（疑似哈巴河县的单位自评表），但无法读取："
+        "文件不完整（可能下载、复制或邮件传输中断）")
+    assert missing["habahe"].message_en.startswith(
+        "单位自评表_habahe.xlsx arrived (apparently the unit report of Habahe County) but "
+        "cannot be read: the file is truncated")
+    assert missing["habahe"].file.endswith("单位自评表_habahe.xlsx")
+    assert missing["fuhai"].message == (
+        "收到了 福海县自评表.xlsx（疑似福海县的单位自评表），但不能使用："
+        "文件名是福海县的，内容却是布尔津县的单位自评表")
+    assert missing["fuyun"].message == "未收到“富蕴县”的单位自评表"
+    strays = [i for i in batch.issues if i.rule == "unidentified-file"]
+    assert [i.message for i in strays] == ["1 个文件看不出是哪个单位所交：新建文件.xlsx"]

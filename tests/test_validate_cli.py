@@ -155,3 +155,41 @@ def test_python_dash_m_kaohe_runs_the_command(books: dict[str, Path]) -> None:
                            str(books["bad"])], capture_output=True, text=True, timeout=120)
     assert done.returncode == 1
     assert "J11" in done.stdout and "Traceback" not in done.stderr
+
+
+def test_a_clerks_folder_with_their_own_file_is_clean(books: dict[str, Path],
+                                                      tmp_path: Path) -> None:
+    import shutil
+
+    own = tmp_path / "我的文件夹"
+    own.mkdir()
+    shutil.copy(books["clean"], own / "单位自评表_altay_city.xlsx")
+    code, out = run("validate", str(own))
+    assert code == 0
+    assert "（单位自评表 · 阿勒泰市）：未发现问题" in out  # the unit's name, not its id
+    assert "missing-submission" not in out
+    assert ("文件夹里只有阿勒泰市的文件，未按名单核对其他单位是否交齐 — 如要核对，请加 --roster"
+            in out)
+    code, out = run("--lang", "en", "validate", str(own))
+    assert code == 0 and "(unit_report · Altay City): no problems found" in out
+    assert "files of Altay City only" in out and "add --roster" in out
+    code, out = run("validate", "--roster", str(own))
+    assert code == 1 and "未收到“布尔津县”的单位自评表" in out and "未按名单" not in out
+    code, out = run("validate", "--json", str(own))
+    assert code == 0 and json.loads(out)["roster_skipped"]["rule"] == "roster-skipped"
+
+
+def test_a_collection_is_checked_against_the_roster_unless_told_not_to(
+        books: dict[str, Path], tmp_path: Path) -> None:
+    import shutil
+
+    inbox = tmp_path / "收集"
+    inbox.mkdir()
+    shutil.copy(books["clean"], inbox / "单位自评表_altay_city.xlsx")
+    shutil.copy(DATA / "bad" / "truncated.xlsx", inbox / "单位自评表_burqin.xlsx")
+    code, out = run("validate", str(inbox))
+    assert code == 1
+    assert "收到了 单位自评表_burqin.xlsx（疑似布尔津县的单位自评表），但无法读取" in out
+    assert "未收到“富蕴县”的单位自评表" in out
+    code, out = run("validate", "--no-roster", str(inbox))
+    assert code == 1 and "missing-submission" not in out and "未按名单" not in out

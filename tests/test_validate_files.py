@@ -69,13 +69,15 @@ def test_each_bad_file_gives_one_file_level_finding(name: str, corpus: dict[Path
         tracemalloc.stop()
     assert elapsed < 2.0
     assert peak < 50 * 1024 * 1024
-    assert report.flatten(["cell", "rule"]) == [["", expected]]
+    # A used range stretched by one far cell is refused at that cell.
+    cell = "XFD1048576" if name == "huge_range.xlsx" else ""
+    assert report.flatten(["cell", "rule"]) == [[cell, expected]]
     assert report.issues[0].file == str(path) and not report.valid
     if expected in FILE_RULES:
         assert [i.rule for i in issues] == [expected]
         issue = issues[0]
         assert issue.file == str(path)
-        assert not issue.cell and issue.message and issue.message_en and issue.hint
+        assert issue.cell == cell and issue.message and issue.message_en and issue.hint
     else:
         assert issues == []  # sound as a file: the workbook validation refuses it
 
@@ -256,3 +258,50 @@ def test_open_checked_keeps_the_bytes_and_sheet_xml(tmp_path: Path) -> None:
         assert dict(checked.sheet_xml) == {"xl/worksheets/sheet1.xml":
                                            archive.read("xl/worksheets/sheet1.xml")}
     assert dict(checked.sheet_names) == {"xl/worksheets/sheet1.xml": "单位填报"}
+
+
+def _table(rows: int, columns: str = "ABCDEFGHIJKLM") -> str:
+    """A filled table A1:M<rows>, as a template's main sheet is."""
+    return "".join(f'<row r="{r}">' + "".join(f'<c r="{c}{r}"><v>1</v></c>' for c in columns)
+                   + "</row>" for r in range(1, rows + 1))
+
+
+@pytest.mark.parametrize(("rows", "cell", "row_number", "words"), [
+    # one value typed far away: that cell
+    (_table(27) + '<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>',
+     "XFD1048576", None, "撑大使用区域的是单元格 XFD1048576"),
+    # one far right (harmless alone) and one far down: only the one to delete
+    (_table(27).replace('</row>', '<c r="XFD1"><v>1</v></c></row>', 1)
+     + '<row r="1048576"><c r="A1048576"><v>1</v></c></row>',
+     "A1048576", None, "撑大使用区域的是单元格 A1048576"),
+    # a column far right on a longer sheet: that cell, though the range outgrew the limit
+    # only rows later
+    (_table(199).replace('<c r="M5"><v>1</v></c>', '<c r="M5"><v>1</v></c>'
+                                                  '<c r="XFD5"><v>1</v></c>'),
+     "XFD5", None, "撑大使用区域的是单元格 XFD5"),
+    # a formatted row without cells: the row
+    (_table(27) + '<row r="1048576" ht="30" customHeight="1"/>',
+     "", 1048576, "撑大使用区域的是第 1048576 行"),
+])
+def test_a_stray_cell_that_stretches_the_used_range_is_named(
+        rows: str, cell: str, row_number: int | None, words: str, tmp_path: Path) -> None:
+    sheet = make_bad._SHEET.format(doctype="", dimension="A1", rows=rows)
+    path = tmp_path / "stray.xlsx"
+    path.write_bytes(_xlsx({"xl/worksheets/sheet1.xml": sheet.encode()}))
+    for limits in (Limits(), Limits(chunk_bytes=1024)):  # found whatever the chunks
+        issues = inspect_file(path, limits)
+        assert [(i.rule, i.cell, i.row_number) for i in issues] == [
+            ("too-many-cells", cell, row_number)]
+        assert words in issues[0].message
+        assert "请删除它（或清除其所在的行/列）" in issues[0].hint
+        assert ("stretches it" in issues[0].message_en and "delete it" in issues[0].hint_en)
+
+
+def test_a_sheet_of_really_too_many_cells_blames_no_one_cell(tmp_path: Path) -> None:
+    sheet = make_bad._SHEET.format(doctype="", dimension="A1", rows=_table(300))
+    path = tmp_path / "big.xlsx"
+    path.write_bytes(_xlsx({"xl/worksheets/sheet1.xml": sheet.encode()}))
+    issues = inspect_file(path, Limits(max_cells=2000))
+    assert [(i.rule, i.cell) for i in issues] == [("too-many-cells", "")]
+    assert issues[0].message.startswith("工作表“单位填报”过大：使用区域 ")
+    assert "撑大" not in issues[0].message

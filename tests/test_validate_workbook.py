@@ -167,6 +167,10 @@ CASES: list[tuple[str, str, Plant, list[list[str]], str]] = [
      [["", "", "wrong-scheme"]], "这是方案 “hami-2016” 的模板"),
     ("unit not in the scheme", "unit_report", meta("unit_id", "atlantis"),
      [["", "", "unknown-owner"]], "“atlantis”不是本次考核的被考核单位"),
+    # _meta says another unit than the locked header: refused there, no target findings
+    ("another unit's hidden identification", "unit_report", meta("unit_id", "burqin"),
+     [[U, "D4", "header-owner-mismatch"]],
+     "表头被考核单位为“阿勒泰市”，与文件内部标识（布尔津县）不一致"),
     ("fingerprint edited", "unit_report", meta("fingerprint", "0" * 64),
      [["", "", "fingerprint-mismatch"]], "校验指纹不符"),
     ("date of filling outside the window", "unit_report", at(U, "K4", date(2019, 1, 5)),
@@ -208,6 +212,9 @@ CASES += [
      [[L, "E9", "blank-score"]], "未评分"),
     ("lead formula typed over", "lead_scores", at(L, "F9", 12),
      [[L, "F9", "formula-replaced"]], "固定数值 12"),
+    ("another department's hidden identification", "lead_scores",
+     meta("lead_department", "zzb"), [[L, "D4", "header-owner-mismatch"]],
+     "表头牵头考核部门为“地委政法委”，与文件内部标识（地委组织部）不一致"),
     ("unit row deleted", "lead_scores", _delete_unit_row,
      [[L, "B10", "row-deleted"]], "“布尔津县”这一行被删除了"),
     ("deduction without evidence", "adjustments", event(L=None),
@@ -348,3 +355,30 @@ def test_ballots_check_votes_against_raters_and_answers_against_the_surveyed(
     assert report.flatten(["sheet", "cell", "rule"]) == [
         ["德和作风测评", cells["raters"], "ballots-exceed-raters"],
         ["群众满意度", cells["sample"], "sample-mismatch"]]
+
+
+@pytest.mark.parametrize(("kind", "name", "expected"), [
+    ("unit_report", "单位自评表_altay_city.xlsx", []),
+    ("unit_report", "阿勒泰市自评表（修改版）.xlsx", []),
+    ("unit_report", "单位自评表_fuhai.xlsx", [["", "", "file-name-mismatch"]]),
+    ("unit_report", "unit_report_burqin.xlsx", [["", "", "file-name-mismatch"]]),
+    ("unit_report", "牵头部门评分表_fgw.xlsx", []),  # another kind: not compared
+    ("lead_scores", "牵头部门评分表_zfw.xlsx", []),
+    ("lead_scores", "牵头部门评分表_zzb.xlsx", [["", "", "file-name-mismatch"]]),
+])
+def test_a_file_named_for_another_unit_is_said_so(kind: str, name: str,
+                                                  expected: list[list[str]],
+                                                  filled: dict[str, Path], scheme: Scheme,
+                                                  tmp_path: Path) -> None:
+    path = tmp_path / name
+    shutil.copy(filled[kind], path)
+    report = validate_workbook(path, scheme)
+    assert report.flatten(["sheet", "cell", "rule"]) == expected
+    assert report.valid  # a warning: the content is checked as what it is
+    if expected:
+        issue = report.issues[0]
+        assert issue.severity == WARNING
+        named, owner = (("福海县", "阿勒泰市") if "fuhai" in name else ("布尔津县", "阿勒泰市")
+                        if "burqin" in name else ("地委组织部", "地委政法委"))
+        assert issue.message.startswith(f"文件名是{named}的，内容却是{owner}的")
+        assert "Burqin County" in issue.message_en or "burqin" not in name

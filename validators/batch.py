@@ -22,12 +22,15 @@ from pathlib import Path
 from typing import Any
 
 from kaohe.engine.model import Scheme
+from validators.file_names import REGISTERS, owner_from_file_name, owner_names
+from validators.files import FILE_RULES
 from validators.messages import finding
 from validators.pool import map_files
 from validators.report import ERROR, WARNING, Issue, Report
 from validators.workbook import examine_workbook
 
-__all__ = ["FileResult", "BatchReport", "validate_batch", "discover", "PARALLEL_THRESHOLD"]
+__all__ = ["FileResult", "BatchReport", "validate_batch", "discover", "arrived_unusable",
+           "unidentified_files", "PARALLEL_THRESHOLD"]
 
 #: Below this many files, starting worker processes costs more than it saves.
 PARALLEL_THRESHOLD = 20
@@ -37,8 +40,10 @@ _KIND_ZH = {"unit_report": "单位自评表", "lead_scores": "牵头部门评分
 _KIND_EN = {"unit_report": "unit report", "lead_scores": "lead department sheet",
             "adjustments": "adjustments register", "routine": "routine register",
             "ballots": "ballot register"}
+_UNREADABLE = {*FILE_RULES, "read-failed"}
 _IDENTITY_RULES = {"not-our-template", "unknown-kind", "wrong-year", "wrong-scheme",
-                   "format-version", "scheme-version", "unknown-owner"}
+                   "format-version", "scheme-version", "unknown-owner",
+                   "header-owner-mismatch"}
 
 
 @dataclass
@@ -52,6 +57,7 @@ class FileResult:
     stamp: str = ""     # the date the clerk gave (YYYY-MM-DD), if any
     mtime: str = ""     # the file's modification time (ISO, UTC)
     readable: bool = False  # a document could be read from it
+    owner_name: tuple[str, str] = ("", "")  # the owner's name (Chinese, English), if known
 
     @property
     def identified(self) -> bool:
@@ -65,6 +71,8 @@ class BatchReport:
 
     files: list[FileResult] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
+    #: Why the roster was not checked (a folder of one unit's files), when it was not.
+    roster_note: Issue | None = None
 
     @property
     def reports(self) -> list[Report]:
@@ -102,6 +110,7 @@ class BatchReport:
                        "warnings": len(f.report.warnings), "issues": f.report.to_dicts()}
                       for f in self.files],
             "batch_issues": [asdict(i) for i in self.issues],
+            **({"roster_skipped": asdict(self.roster_note)} if self.roster_note else {}),
             "summary": {"files": len(self.files), "errors": len(self.errors),
                         "warnings": sum(len(r.warnings) for r in self.reports)
                         + sum(1 for i in self.issues if i.severity == WARNING),
@@ -146,13 +155,19 @@ def validate_one(path: str | Path, scheme: Scheme, lang: str = "zh") -> FileResu
                            or result.owner)
         if report.kind in ("adjustments", "routine", "ballots"):
             result.owner = ""
+    if result.owner:
+        result.owner_name = owner_names(scheme).get(result.owner, ("", ""))
     return result
 
 
 def validate_batch(paths: Iterable[str | Path], scheme: Scheme, *, workers: int = 2,
-                   lang: str = "zh", roster: bool = True,
+                   lang: str = "zh", roster: bool | None = True,
                    progress: Callable[[int, int], None] | None = None) -> BatchReport:
     """Validate files and folders of submissions; with `roster`, also say what is missing.
+
+    `roster=None` checks the roster when the files are a collection — of two or more
+    units, departments or registers — and otherwise says it was not checked (a clerk
+    checking a folder with their own file in it).
 
     Example: ``validate_batch(["收集/"], scheme).flatten(["file", "rule"])``.
     """
@@ -162,9 +177,32 @@ def validate_batch(paths: Iterable[str | Path], scheme: Scheme, *, workers: int 
                         progress=tick, threshold=PARALLEL_THRESHOLD)
     batch = BatchReport(results)
     batch.issues.extend(duplicates(results, scheme))
+    if roster is None:
+        owners = {whose for r in results if (whose := _whose(r, scheme))}
+        roster = len(owners) >= 2
+        if not roster:
+            batch.roster_note = _roster_note(owners, scheme)
     if roster:
         batch.issues.extend(missing_submissions(results, scheme))
     return batch
+
+
+def _whose(result: FileResult, scheme: Scheme) -> tuple[str, str] | None:
+    """(kind, owner) of a submission: by its content when identified, else by its name."""
+    if result.identified and result.kind in _KIND_ZH:
+        return result.kind, result.owner
+    named = owner_from_file_name(result.path, scheme)
+    return (named.kind, named.owner) if named else None
+
+
+def _roster_note(owners: set[tuple[str, str]], scheme: Scheme) -> Issue:
+    if not owners:
+        return finding("roster-skipped", key="roster-skipped-none", severity=WARNING)
+    ((kind, owner),) = owners
+    name, name_en = owner_names(scheme).get(owner) or (_KIND_ZH.get(kind, kind),
+                                                       _KIND_EN.get(kind, kind))
+    return finding("roster-skipped", severity=WARNING, unit_id=owner,
+                   params={"who": name, "who_en": name_en})
 
 
 def duplicates(results: Sequence[FileResult], scheme: Scheme | None = None) -> list[Issue]:
@@ -205,24 +243,75 @@ def duplicates(results: Sequence[FileResult], scheme: Scheme | None = None) -> l
 
 def missing_submissions(results: Sequence[FileResult], scheme: Scheme) -> list[Issue]:
     """Every unit's report, every scoring department's sheet and the office's registers
-    that no identified file provides."""
+    that no identified file provides — a file that arrived for it (by its name) but cannot
+    be used is named with its reason — and one line for files whose name points at no one."""
     have = {(r.kind, r.owner) for r in results if r.identified}
+    arrived: dict[tuple[str, str], FileResult] = {}
+    strays = []
+    for result in results:
+        named = owner_from_file_name(result.path, scheme)
+        if named is not None:  # (used only if that one is missing: then this is not it)
+            arrived.setdefault((named.kind, named.owner), result)
+        elif not result.identified:
+            strays.append(result)
     issues = []
-    for unit in scheme.units:
-        reports = any(i.input == "unit_report" for i in scheme.indicators_for(unit.group))
-        if reports and ("unit_report", unit.id) not in have:
-            issues.append(_missing("unit_report", unit.id, unit.name, unit.name_en))
-    for dept in scheme.lead_departments:
-        if scheme.indicators_of(dept.id) and ("lead_scores", dept.id) not in have:
-            issues.append(_missing("lead_scores", dept.id, dept.name, dept.name_en))
-    for kind in ("adjustments", "routine", "ballots"):
-        if (kind, "") not in have:
-            issues.append(_missing(kind, "", _KIND_ZH[kind], _KIND_EN[kind]))
+    for kind, owner, name, name_en in _roster(scheme):
+        if (kind, owner) not in have:
+            issues.append(_missing(kind, owner, name, name_en, arrived.get((kind, owner))))
+    if strays:
+        issues.append(unidentified_files([r.path for r in strays]))
     return issues
 
 
-def _missing(kind: str, owner: str, name: str, name_en: str) -> Issue:
+def unidentified_files(paths: Sequence[str]) -> Issue:
+    """One line for refused files that neither their content nor their name says whose."""
+    names = [Path(path).name for path in paths]
+    return finding("unidentified-file", severity=WARNING, value=len(names), params={
+        "count": len(names), "files": "、".join(names), "files_en": ", ".join(names),
+        "pattern": "单位自评表_单位编号.xlsx", "pattern_en": "unit_report_<unit id>.xlsx"})
+
+
+def _roster(scheme: Scheme) -> Iterable[tuple[str, str, str, str]]:
+    """(kind, owner, name, English name) of every submission the scheme expects."""
+    for unit in scheme.units:
+        if any(i.input == "unit_report" for i in scheme.indicators_for(unit.group)):
+            yield "unit_report", unit.id, unit.name, unit.name_en
+    for dept in scheme.lead_departments:
+        if scheme.indicators_of(dept.id):
+            yield "lead_scores", dept.id, dept.name, dept.name_en
+    for kind in REGISTERS:
+        yield kind, "", _KIND_ZH[kind], _KIND_EN[kind]
+
+
+def _missing(kind: str, owner: str, name: str, name_en: str,
+             arrived: FileResult | None = None) -> Issue:
+    unusable = arrived_unusable(arrived.path, arrived.report, kind, owner, name,
+                                name_en) if arrived else None
+    if unusable:
+        return unusable
     return finding("missing-submission", key=None if owner else "missing-register",
                    unit_id=owner, value=owner or kind, params={
         "name": name, "name_en": name_en or owner or name, "what": _KIND_ZH[kind],
         "what_en": _KIND_EN[kind]})
+
+
+def arrived_unusable(path: str, report: Report, kind: str, owner: str, name: str,
+                     name_en: str) -> Issue | None:
+    """The finding for a submission that arrived — a file named for it — but cannot be used:
+    why (its first error, or that its content is another unit's); None when it has no
+    such problem.
+
+    Example: a truncated 单位自评表_habahe.xlsx → "收到了 单位自评表_habahe.xlsx（疑似哈巴河县的
+    单位自评表），但无法读取：文件不完整…".
+    """
+    problem = next((i for i in report if i.rule == "file-name-mismatch"), None) or next(
+        iter(report.errors), None)
+    if problem is None:
+        return None
+    why = ("无法读取", "cannot be read") if problem.rule in _UNREADABLE else (
+        "不能使用", "cannot be used")
+    return finding("missing-submission", key="missing-unusable", unit_id=owner,
+                   value=owner or kind, file=path, params={
+        "name": name, "name_en": name_en or owner or name, "what": _KIND_ZH[kind],
+        "what_en": _KIND_EN[kind], "file": Path(path).name, "why": why[0], "why_en": why[1],
+        "reason": problem.message, "reason_en": problem.message_en})

@@ -93,6 +93,48 @@ MESSAGES: dict[str, tuple[str, str, str, str]] = {
         "无法读取工作簿内容：{reason}", "the workbook's contents cannot be read: {reason}",
         "请在 Excel 中打开并另存为新的 .xlsx 后提交；如仍不行，请联系综考办",
         "open it in Excel and save it as a new .xlsx; if that fails, contact the office"),
+    "too-many-cells-at": (
+        "工作表“{sheet}”过大：使用区域 {area} 个单元格（{ref}），超过上限 {limit}；"
+        "撑大使用区域的是{where}",
+        "sheet {sheet!r} is too large: its used range {ref} covers {area} cells (limit "
+        "{limit}); {where} stretches it",
+        "{where} 有内容（或设置了格式），请删除它（或清除其所在的行/列），另存后提交",
+        "{where} holds a value or formatting: delete it (or clear its row/column), save "
+        "and resubmit"),
+    # ---------------------------------------------------------- whose a file is (workbook.py)
+    "header-owner-mismatch": (
+        "表头{label}为“{header}”，与文件内部标识（{owner}）不一致",
+        "the header names {header!r}, but the file's hidden identification says {owner}",
+        "请使用本单位下发的模板重新填报，不要复制其他单位的文件或改动隐藏信息",
+        "fill in the template issued to your unit; do not copy another unit's file or change "
+        "hidden information"),
+    "file-name-mismatch": (
+        "文件名是{named}的，内容却是{owner}的{what}",
+        "the file name says {named}, but the content is the {what_en} of {owner}",
+        "已按{owner}的{what}检查；如果这是{named}的文件，请用{named}的模板重新填报",
+        "it was checked as the {what_en} of {owner}; if it is {named}'s file, fill in "
+        "{named}'s template again"),
+    # ---------------------------------------------------------- the roster (batch.py)
+    "missing-unusable": (
+        "收到了 {file}（疑似{name}的{what}），但{why}：{reason}",
+        "{file} arrived (apparently the {what_en} of {name}) but {why}: {reason}",
+        "请按该文件的检查结果改正后重新提交", "fix it as its findings say and resubmit it"),
+    "unidentified-file": (
+        "{count} 个文件看不出是哪个单位所交：{files}",
+        "{count} file(s) cannot be told whose they are: {files}",
+        "请核对是否为未交单位的文件；请其按下发的模板重新提交，文件名保持“{pattern}”",
+        "check whether one belongs to a unit that has not sent its file; have it resubmit the "
+        "issued template, named like {pattern}"),
+    "roster-skipped": (
+        "文件夹里只有{who}的文件，未按名单核对其他单位是否交齐",
+        "the folder holds files of {who} only: the roster (who has not sent files) was not "
+        "checked",
+        "如要核对，请加 --roster", "add --roster to check it"),
+    "roster-skipped-none": (
+        "文件夹里没有认得出是哪个单位报送的文件，未按名单核对各单位是否交齐",
+        "no file in the folder is a submission that can be told whose it is: the roster (who "
+        "has not sent files) was not checked",
+        "如要核对，请加 --roster", "add --roster to check it"),
 }
 MESSAGES.update(SCHEME_MESSAGES)
 MESSAGES.update(VALUE_MESSAGES)

@@ -79,6 +79,9 @@ class PartScan:
         self.raw = True
         self.whole_search = True  # search every chunk for entities (prolog not settled)
         self.used = (0, 0, 0)  # max row, max column, cells
+        # The cell that made the used range widest, and the width before it: a range
+        # stretched by one stray cell is refused naming that cell.
+        self.widest: tuple[str, int] = ("", 0)
         self.carry = b""
 
     def feed(self, chunk: bytes) -> None:
@@ -122,7 +125,64 @@ class PartScan:
         if self.whole_search and _ENTITY.search(body):
             raise refuse("xml-entities", self.name, part=self.part)
         if self.is_sheet:
-            self.used = used_range(body, *self.used, self.sheet, self.name, self.limits)
+            self._measure(body)
+
+    def _measure(self, body: bytes) -> None:
+        """Widen the used range by this piece of a sheet; refuse a range that is too large."""
+        max_row, max_col, cells = before = self.used
+        refs = _CELL_REF.findall(body)
+        if refs:
+            # zip/set/max run in C; only the few distinct columns and rows reach Python code.
+            letters, numbers = zip(*refs, strict=True)
+            columns = sorted(set(letters), key=lambda c: (len(c), c))
+            if col_number(columns[-1]) > max_col:  # rare: a sheet's width is set early
+                # (the widest but one so far: the width the sheet had without that cell)
+                narrower = col_number(columns[-2]) if len(columns) > 1 else 0
+                self.widest = (_first_cell(body, columns[-1]), max(max_col, narrower))
+                max_col = col_number(columns[-1])
+            max_row = max(max_row, max(int(r) for r in set(numbers)))
+        rows = _ROW_REF.findall(body)
+        if rows:
+            max_row = max(max_row, max(int(r) for r in set(rows)))
+        cells += body.count(b"<c ") + body.count(b"<c>") + body.count(b"<c/>")
+        self.used = (max_row, max_col, cells)
+        area = max(max_row * max(max_col, 1), cells)
+        if area > self.limits.max_cells:
+            raise self._too_large(body, before[0], area)
+
+    def _too_large(self, body: bytes, row_before: int, area: int) -> Refused:
+        """The refusal of a sheet whose used range is too large, naming the cells that
+        stretch it when removing one of them would bring it within the limit."""
+        max_row, max_col, cells = self.used
+        limit = self.limits.max_cells
+        params: dict[str, object] = {"sheet": self.sheet, "area": area, "limit": limit,
+                                     "ref": f"A1:{col_letters(max(max_col, 1))}{max(max_row, 1)}"}
+        if cells > limit:  # really that many cells: no one cell is to blame
+            return Refused(finding("too-many-cells", file=self.name, sheet=self.sheet,
+                                   params=params))
+        far_col, col_before = self.widest
+        last, above = "", max_row
+        if row_before < max_row:  # the last row is in this piece: how far below the rest?
+            here = {*_ROW_REF.findall(body), *(n for _, n in _CELL_REF.findall(body))}
+            above = max([row_before, *(r for r in map(int, here) if r < max_row)])
+            last = _last_row_cell(body, max_row) or str(max_row)
+        blamed = [x for x, alone in ((last, above * max(max_col, 1) <= limit),
+                                     (far_col, max_row * max(col_before, 1) <= limit))
+                  if x and alone]
+        if not blamed and last and far_col:  # neither alone: both
+            blamed = [last, far_col]
+        blamed = list(dict.fromkeys(blamed))
+        if not blamed:
+            return Refused(finding("too-many-cells", file=self.name, sheet=self.sheet,
+                                   params=params))
+        zh = "、".join(f"第 {b} 行" if b.isdigit() else f"单元格 {b}" for b in blamed)
+        en = ", ".join(f"row {b}" if b.isdigit() else f"cell {b}" for b in blamed)
+        first = blamed[0]
+        return Refused(finding(
+            "too-many-cells", key="too-many-cells-at", file=self.name, sheet=self.sheet,
+            cell="" if first.isdigit() else first,
+            row_number=int(first) if first.isdigit() else None,
+            params={**params, "where": zh, "where_en": en}))
 
 
 def prolog_end(data: bytes) -> int | None:
@@ -168,24 +228,16 @@ def col_number(letters: bytes) -> int:
     return number
 
 
-def used_range(body: bytes, max_row: int, max_col: int, cells: int, sheet: str, name: str,
-                limits: Limits) -> tuple[int, int, int]:
-    refs = _CELL_REF.findall(body)
-    if refs:
-        # zip/set/max run in C; only the few distinct columns and rows reach Python code.
-        letters, numbers = zip(*refs, strict=True)
-        max_col = max(max_col, max(col_number(c) for c in set(letters)))
-        max_row = max(max_row, max(int(r) for r in set(numbers)))
-    rows = _ROW_REF.findall(body)
-    if rows:
-        max_row = max(max_row, max(int(r) for r in set(rows)))
-    cells += body.count(b"<c ") + body.count(b"<c>") + body.count(b"<c/>")
-    area = max(max_row * max(max_col, 1), cells)
-    if area > limits.max_cells:
-        ref = f"A1:{col_letters(max(max_col, 1))}{max(max_row, 1)}"
-        raise Refused(finding("too-many-cells", file=name, sheet=sheet, params={
-            "sheet": sheet, "area": area, "ref": ref, "limit": limits.max_cells}))
-    return max_row, max_col, cells
+def _first_cell(body: bytes, letters: bytes) -> str:
+    """The first cell of a column (given by its letters) in a piece of sheet XML."""
+    match = re.search(rb" r=\"" + letters + rb"([0-9]{1,7})\"", body)
+    return (letters + match.group(1)).decode("ascii") if match else ""
+
+
+def _last_row_cell(body: bytes, row: int) -> str:
+    """The first cell of a row in a piece of sheet XML; "" when the row has none in it."""
+    match = re.search(rb" r=\"([A-Z]{1,3})" + str(row).encode() + rb"\"", body)
+    return f"{match.group(1).decode('ascii')}{row}" if match else ""
 
 
 def col_letters(number: int) -> str:

@@ -33,12 +33,18 @@ from validators.tamper import sheet_issues, tamper_issues
 from validators.xlsx_read import WorkbookFile
 
 __all__ = ["validate_workbook", "examine_workbook", "validate_document_file", "identity_issues",
-           "issues_from_schema", "TEMPLATE_KINDS"]
+           "owner_issues", "issues_from_schema", "TEMPLATE_KINDS"]
 
 TEMPLATE_KINDS = ("unit_report", "lead_scores", "adjustments", "routine", "ballots")
 META_SHEET = "_meta"
 _STRUCTURAL = {"column-deleted", "column-inserted"}
 _MAX_JSON_BYTES = 20 * 1024 * 1024
+# The header label before the owner's name (workbook_templates.labels), and `_meta`'s field.
+_HEADER_LABELS = {"unit_report": ("hdr.unit", "unit_id"),
+                  "lead_scores": ("hdr.dept", "lead_department")}
+_HEADER_ROWS = 10  # the header block is within the first rows
+_OWNER_KINDS = {"unit_report": ("单位自评表", "unit report"),
+                "lead_scores": ("牵头部门评分表", "lead department sheet")}
 
 
 def validate_workbook(path: str | Path, scheme: Scheme, *, lang: str = "zh",
@@ -110,6 +116,10 @@ def _examine(path: Path, name: str, scheme: Scheme, report: Report, limits: Limi
     report.extend(missing)
     if missing:
         return None
+    owner = owner_issues(book, meta, scheme, name)
+    report.extend(owner)
+    if any(i.severity == ERROR for i in owner):
+        return None  # another unit's file: its targets are not this one's to check
     from workbook_templates import read_workbook
 
     # The reader's own fingerprint finding would be dropped below: tamper.py checks it.
@@ -192,6 +202,65 @@ def identity_issues(meta: Mapping[str, Any], scheme: Scheme, file: str = "") -> 
                         params={"owner": dept, "what": "牵头评分部门",
                                 "what_en": "scoring lead department"})]
     return found
+
+
+def owner_issues(book: WorkbookFile, meta: Mapping[str, Any], scheme: Scheme,
+                 file: str = "") -> list[Issue]:
+    """Whose the file is, three ways: the unit (or lead department) named in the data sheet's
+    locked header must be `_meta`'s — else an error at that cell; a file name naming another
+    unit than the content is a warning.
+
+    Example: fuhai's report with `_meta` edited to say burqin → ``header-owner-mismatch`` at
+    单位自评表!D4; burqin's report saved as 单位自评表_fuhai.xlsx → ``file-name-mismatch``.
+    """
+    from validators.file_names import owner_from_file_name, owner_names
+    from workbook_templates.labels import TEXT
+
+    kind = str(meta.get("kind") or "")
+    if kind not in _HEADER_LABELS:
+        return []
+    owner = str(meta.get(_HEADER_LABELS[kind][1]) or "")
+    name, name_en = owner_names(scheme).get(owner, (owner, owner))
+    where = {"file": file, "unit_id": owner if kind == "unit_report" else ""}
+    header = _header_owner(book, meta, kind)
+    if header is not None:
+        sheet, cell, text = header
+        if text.casefold() not in {name.casefold(), name_en.casefold(), owner.casefold()}:
+            label, label_en = TEXT[_HEADER_LABELS[kind][0]]
+            return [finding("header-owner-mismatch", sheet=sheet, cell=cell, value=text,
+                            **where, params={
+                                "label": label.rstrip("：:"), "header": text, "owner": name,
+                                "owner_en": name_en, "label_en": label_en.rstrip(":")})]
+    named = owner_from_file_name(file, scheme) if file else None
+    if named is None or named.kind != kind or not named.owner or named.owner == owner:
+        return []
+    what, what_en = _OWNER_KINDS[kind]
+    return [finding("file-name-mismatch", severity=WARNING, value=named.owner, **where,
+                    params={"named": named.name, "named_en": named.name_en, "owner": name,
+                            "owner_en": name_en, "what": what, "what_en": what_en})]
+
+
+def _header_owner(book: WorkbookFile, meta: Mapping[str, Any],
+                  kind: str) -> tuple[str, str, str] | None:
+    """(sheet, cell, text) of the owner's name in the data sheet's header block, if found."""
+    from validators.part_scan import col_letters
+    from workbook_templates.labels import TEXT
+
+    labels = {text.strip() for text in TEXT[_HEADER_LABELS[kind][0]]}
+    for spec in ((meta.get("layout") or {}).get("sheets") or {}).values():
+        sheet = str(spec.get("name") or "")
+        for r, row in enumerate(book.rows(sheet)[:_HEADER_ROWS] if sheet in book.names else []):
+            if not row or row[0] != "@header":
+                continue
+            for c, value in enumerate(row):
+                if isinstance(value, str) and value.strip() in labels:
+                    rest = [(j, v) for j, v in enumerate(row[c + 1:], c + 1) if v not in ("", None)]
+                    if rest:
+                        j, text = rest[0]
+                        return sheet, f"{col_letters(j + 1)}{r + 1}", str(text).strip()
+                    return None
+        return None  # the first data sheet holds the header
+    return None
 
 
 def _plain(value: Any) -> Any:

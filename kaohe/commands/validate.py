@@ -54,13 +54,13 @@ def load_scheme_checked(path: Path | None, lang: str) -> tuple[Any, str]:
         return None, exc.message if lang == "zh" else exc.message_en
 
 
-def _render_file(report: Any, lang: str) -> str:
+def _render_file(report: Any, lang: str, owner: str = "") -> str:
     from kaohe.textable import table
 
     zh = lang == "zh"
     name = report.file
     kind = _KIND[lang].get(report.kind, report.kind)
-    who = " · ".join(x for x in (kind, report.unit_id) if x)
+    who = " · ".join(x for x in (kind, owner or report.unit_id) if x)
     if not report.issues:
         return f"✓ {name}" + (f"（{who}）" if who and zh else f" ({who})" if who else "") + (
             "：未发现问题" if zh else ": no problems found")
@@ -90,7 +90,7 @@ def _render_file(report: Any, lang: str) -> str:
 def render_batch(batch: Any, lang: str) -> str:
     """The readable report: each file with its findings, then the batch's, then a summary."""
     zh = lang == "zh"
-    parts = [_render_file(f.report, lang) for f in batch.files]
+    parts = [_render_file(f.report, lang, f.owner_name[0 if zh else 1]) for f in batch.files]
     if batch.issues:
         from validators.report import Report
 
@@ -138,13 +138,17 @@ def _annotate(batch: Any, folder: Path, lang: str) -> list[str]:
               default=None, help="Folder for annotated copies (findings marked in the cells).")
 @click.option("--workers", type=click.IntRange(1, 8), default=2, show_default=True,
               help="Worker processes for many files.")
+@click.option("--roster/--no-roster", default=None,
+              help="Check (or not) which units have sent nothing. Default: for a folder "
+                   "holding files of two or more units, departments or registers.")
 @friendly
 def validate_cmd(paths: tuple[Path, ...], scheme_path: Path | None, as_json: bool,
-                 annotate_dir: Path | None, workers: int) -> None:
+                 annotate_dir: Path | None, workers: int, roster: bool | None) -> None:
     """Check filled workbooks (files or folders) and list every problem with its cell.
 
     Exit code 0: no errors (warnings allowed); 1: errors found; 2: nothing usable.
-    A folder is checked against the roster too (missing and duplicate submissions).
+    A folder of several units' files is checked against the roster too (missing
+    submissions); a folder with one unit's file in it is not, unless --roster is given.
 
     Example: kaohe validate 收集/ --annotate 批注/
     """
@@ -161,8 +165,10 @@ def validate_cmd(paths: tuple[Path, ...], scheme_path: Path | None, as_json: boo
             if total > 20 and (done == total or done % 20 == 0):
                 click.echo(f"\r{'已检查' if lang == 'zh' else 'checked'} {done}/{total}",
                            nl=done == total, err=True)
-    batch = validate_batch(paths, scheme, workers=workers, lang=lang,
-                           roster=any(p.is_dir() for p in paths), progress=progress)
+    if roster is None and not any(p.is_dir() for p in paths):
+        roster = False  # files named one by one are not a collection
+    batch = validate_batch(paths, scheme, workers=workers, lang=lang, roster=roster,
+                           progress=progress)
     written = _annotate(batch, annotate_dir, lang) if annotate_dir else []
     if as_json:
         out = batch.to_dict()
@@ -170,6 +176,8 @@ def validate_cmd(paths: tuple[Path, ...], scheme_path: Path | None, as_json: boo
         click.echo(json.dumps(out, ensure_ascii=False, indent=2, default=str))
     else:
         click.echo(render_batch(batch, lang))
+        if batch.roster_note is not None:
+            click.echo(batch.roster_note.text(lang))
         for path in written:
             click.echo(f"→ {path}")
     sys.exit(batch.exit_code)

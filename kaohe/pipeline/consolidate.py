@@ -163,7 +163,13 @@ _KIND_ZH = {"unit_report": "单位自评表", "lead_scores": "牵头部门评分
             "scheme": "考核方案"}
 
 
-def _missing(scheme: Scheme, accepted: Iterable[Submission]) -> list[dict[str, Any]]:
+def _missing(scheme: Scheme, accepted: Iterable[Submission],
+             subs: Sequence[Submission] = ()) -> list[dict[str, Any]]:
+    """What no accepted file provides; where a file named for it arrived but cannot be used
+    (unreadable, refused, another unit's content), the entry says so in `reason`."""
+    from validators.batch import arrived_unusable
+    from validators.file_names import owner_from_file_name
+
     have = {(s.kind, s.owner) for s in accepted}
     kinds = {s.kind for s in accepted}
     missing: list[dict[str, Any]] = []
@@ -179,7 +185,28 @@ def _missing(scheme: Scheme, accepted: Iterable[Submission]) -> list[dict[str, A
     for kind in ("adjustments", "routine", "ballots"):
         if kind not in kinds:
             missing.append({"kind": kind, "unit_id": "", "unit_name": _KIND_ZH[kind], "group": ""})
+    wanted = {(m["kind"], m["unit_id"]): m for m in missing}
+    for sub in subs if wanted else ():
+        named = owner_from_file_name(sub.path, scheme)
+        entry = wanted.get((named.kind, named.owner)) if named else None
+        if named is None or entry is None or "reason" in entry:
+            continue
+        issue = arrived_unusable(sub.path, sub.report, named.kind, named.owner, named.name,
+                                 named.name_en)
+        if issue is not None:
+            entry.update(file=sub.path, reason=issue.located(file="").text(),
+                         reason_en=issue.located(file="").text("en"))
     return missing
+
+
+def _unidentified(scheme: Scheme, subs: Sequence[Submission]) -> list[Issue]:
+    """One line for refused files that neither their content nor their name says whose."""
+    from validators.batch import unidentified_files
+    from validators.file_names import owner_from_file_name
+
+    strays = [s.path for s in subs if not s.report.valid and not s.owner
+              and owner_from_file_name(s.path, scheme) is None]
+    return [unidentified_files(strays)] if strays else []
 
 
 @contextmanager
@@ -210,7 +237,8 @@ def consolidate_folder(folder: Path, scheme: Scheme, *, workers: int = 2,
 def _consolidate(scheme: Scheme, subs: list[Submission]) -> Consolidation:
     batch = _resolve_duplicates(subs)
     accepted = [s for s in subs if s.accepted]
-    missing = _missing(scheme, accepted)
+    missing = _missing(scheme, accepted, subs)
+    batch += _unidentified(scheme, subs)
     rejected = [{"file": s.path, "kind": s.kind or "", "unit_id": s.owner or "",
                  "unit_name": _owner_name(scheme, s.owner), "errors": len(s.report.errors),
                  "reason": s.report.errors[0].text() if s.report.errors else "",
@@ -220,13 +248,9 @@ def _consolidate(scheme: Scheme, subs: list[Submission]) -> Consolidation:
     for r in rejected:
         if r["kind"] == "unit_report" and r["unit_id"] in unscored:
             unscored[r["unit_id"]].update(reason=r["reason"], reason_en=r["reason_en"])
-    # A file too damaged to say whose it is may be one of the missing reports: say so.
-    unknown = sum(1 for r in rejected if not r["unit_id"])
-    not_received = ("未收到可用的单位自评表" + (f"（另有 {unknown} 个无法识别单位的文件被退回，"
-                                      "请核对是否为本单位所交）" if unknown else ""),
-                    "no usable unit report received" + (
-                        f" ({unknown} rejected file(s) could not be identified; check whether "
-                        "one is this unit's)" if unknown else ""))
+    # A file that cannot say whose it is was matched to a unit by its name (in `_missing`);
+    # one that cannot be matched either is named once, in the batch findings.
+    not_received = ("未收到可用的单位自评表", "no usable unit report received")
     scored_scheme = replace(scheme, units=tuple(u for u in scheme.units if u.id not in unscored))
     docs: Documents = documents_from(s.document for s in accepted if s.document is not None)
     results = score(scored_scheme, docs)

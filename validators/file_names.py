@@ -1,0 +1,134 @@
+"""Whose a file is by its name: the unit, lead department or register a file name points at.
+
+The template builder names files `单位自评表_<unit id>.xlsx`, `牵头部门评分表_<dept id>.xlsx`,
+`加扣分登记表.xlsx` … (English: `unit_report_<id>.xlsx` …; `workbook_templates.labels.
+KIND_FILES`); clerks often rename them after their unit (`福海县自评表.xlsx`). A name is
+matched by the kind words in it and by a unit's or department's id (as a whole word),
+Chinese name or English name; a match inside a longer match does not count (`fgw` in
+`d_fgw`). Only the name is looked at: this is what a file that cannot be read or
+identified may still tell, and what a readable file's content is compared with.
+
+>>> from kaohe.engine import Scheme
+>>> from kaohe.pipeline.documents import default_scheme_document
+>>> scheme = Scheme.from_document(default_scheme_document())
+>>> owner_from_file_name("收集/单位自评表_d_fgw - 副本.xlsx", scheme)[:3]
+('unit_report', 'd_fgw', '地区发展和改革委员会')
+>>> owner_from_file_name("牵头部门评分表_fgw.xlsx", scheme).name
+'地区发改委'
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from kaohe.engine.model import Scheme
+
+__all__ = ["NamedOwner", "owner_from_file_name", "owner_names", "REGISTERS"]
+
+#: The office's registers: one file each, owned by no unit.
+REGISTERS = ("adjustments", "routine", "ballots")
+# Words of each kind in a file name: the builder's (Chinese, English) and short forms.
+_KIND_WORDS: dict[str, tuple[str, ...]] = {
+    "unit_report": ("单位自评表", "unit_report", "自评表", "任务书"),
+    "lead_scores": ("牵头部门评分表", "lead_scores", "评分表"),
+    "adjustments": ("加扣分登记表", "adjustments", "加扣分"),
+    "routine": ("平时考核汇总表", "routine", "平时考核"),
+    "ballots": ("民主测评及满意度统计表", "ballots", "民主测评", "满意度"),
+    # Not submissions: the office's own files (a feedback workbook names its unit too).
+    "": ("结果反馈", "feedback", "考核方案", "scheme", "考核结果", "results"),
+}
+_REGISTER_NAMES = {"adjustments": ("加扣分登记表", "adjustments register"),
+                   "routine": ("平时考核汇总表", "routine register"),
+                   "ballots": ("民主测评及满意度统计表", "ballot register")}
+
+
+class NamedOwner(NamedTuple):
+    """What a file name points at: the kind of file and whose it is ("" for a register)."""
+
+    kind: str
+    owner: str
+    name: str
+    name_en: str
+
+
+class _Needle(NamedTuple):
+    pattern: re.Pattern[str]
+    kind: str
+    owner: str
+
+
+def owner_names(scheme: Scheme) -> Mapping[str, tuple[str, str]]:
+    """Unit and lead department ids → (name, English name or id), built once per scheme."""
+    from validators.checks_common import scheme_table
+
+    def build() -> dict[str, tuple[str, str]]:
+        names = {d.id: (d.name, d.name_en or d.id) for d in scheme.lead_departments}
+        names.update({u.id: (u.name, u.name_en or u.id) for u in scheme.units})
+        return names
+
+    return scheme_table(scheme, "owner names", build)  # type: ignore[no-any-return]
+
+
+def _needles(scheme: Scheme) -> tuple[_Needle, ...]:
+    from validators.checks_common import scheme_table
+
+    def build() -> dict[str, Any]:
+        needles = []
+        owners = [("unit_report", u) for u in scheme.units] + [
+            ("lead_scores", d) for d in scheme.lead_departments if scheme.indicators_of(d.id)]
+        for kind, item in owners:
+            # An id or an English name counts as a whole word (ids hold "_": so do names).
+            for word in (item.id, item.name_en):
+                if word:
+                    needles.append(_Needle(re.compile(
+                        rf"(?<![A-Za-z0-9]){re.escape(word)}(?![A-Za-z0-9])", re.I),
+                        kind, item.id))
+            needles.append(_Needle(re.compile(re.escape(item.name)), kind, item.id))
+        return {"needles": tuple(needles)}
+
+    return scheme_table(scheme, "file name needles", build)["needles"]  # type: ignore[no-any-return]
+
+
+def owner_from_file_name(path: str | Path, scheme: Scheme) -> NamedOwner | None:
+    """The unit, department or register the file's name points at; None when it points at
+    none or at several.
+
+    Example: ``owner_from_file_name("单位自评表_habahe.xlsx", scheme).name`` → ``"哈巴河县"``.
+    """
+    stem = Path(path).stem
+    kind = _kind_of(stem)
+    if kind == "":
+        return None
+    if kind in REGISTERS:
+        zh, en = _REGISTER_NAMES[kind]
+        return NamedOwner(kind, "", zh, en)
+    hits: list[tuple[int, int, str, str]] = []
+    for needle in _needles(scheme):
+        if kind and needle.kind != kind:
+            continue
+        for match in needle.pattern.finditer(stem):
+            hits.append((match.start(), match.end(), needle.kind, needle.owner))
+    # A match inside a longer one is part of that one ("fgw" in "d_fgw").
+    kept = {(k, owner) for start, end, k, owner in hits
+            if not any(s <= start and end <= e and (s, e) != (start, end)
+                       for s, e, _, _ in hits)}
+    if len(kept) != 1:
+        return None
+    (found_kind, owner), = kept
+    name, name_en = owner_names(scheme)[owner]
+    return NamedOwner(found_kind, owner, name, name_en)
+
+
+def _kind_of(stem: str) -> str | None:
+    """The kind a file name names, by its longest kind word ("" for the office's own
+    files); None when it names none."""
+    best, length = None, 0
+    folded = stem.casefold()
+    for kind, words in _KIND_WORDS.items():
+        for word in words:
+            if word.casefold() in folded and len(word) > length:
+                best, length = kind, len(word)
+    return best

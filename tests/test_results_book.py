@@ -210,8 +210,8 @@ def test_adjustments_sheet_lists_every_event_with_its_decision(book: Path, demo:
 
 def test_not_scored_lists_rejected_files_and_missing_submissions(book: Path) -> None:
     text = [v for r in rows_of(openpyxl.load_workbook(book)["未计分"]) for v in r if v]
-    for expected in ("填报/富蕴县.xlsx", REJECTED[0]["reason"], "福海县", "单位填报表",
-                     "平时考核成绩", "未通过校验的文件（1）", "未报送（2）"):
+    for expected in ("填报/富蕴县.xlsx", REJECTED[0]["reason"], "福海县", "单位自评表",
+                     "平时考核成绩", "未通过校验的文件（1）", "未收到可用的材料（2）", "未报送"):
         assert expected in text
 
 

@@ -10,6 +10,8 @@ marks; adjustments with their reasons and appeal decisions; gates; last year.
 
 from __future__ import annotations
 
+import re
+import zipfile
 from collections.abc import Callable, Mapping
 from datetime import date
 from pathlib import Path
@@ -34,7 +36,7 @@ from workbook_templates.xlsx_style import (
 )
 
 __all__ = ["write_feedback_workbooks", "write_feedback_workbook", "feedback_filename",
-           "indicators_by_loss"]
+           "indicators_by_loss", "remove_stale_feedback"]
 
 #: Column widths of the one sheet's grid: No. | indicator | category | 3 numbers | text.
 WIDTHS = (5.0, 24.0, 10.0, 8.0, 8.0, 10.0, 44.0)
@@ -75,6 +77,41 @@ def write_feedback_workbooks(results: Mapping[str, Any], out_dir: Path, *, lang:
         if progress is not None:
             progress(n, len(units))
     return paths
+
+
+_OWN_NAME = re.compile(r"^结果反馈_(?P<unit_id>[A-Za-z][A-Za-z0-9_.-]*)\.xlsx$")
+
+
+def _written_by_kaohe(path: Path) -> bool:
+    """True when the workbook's creator property is kaohe (read from docProps/core.xml)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            core = archive.read("docProps/core.xml").decode("utf-8", "replace")
+    except (OSError, KeyError, zipfile.BadZipFile):
+        return False
+    return "<dc:creator>kaohe</dc:creator>" in core
+
+
+def remove_stale_feedback(results: Mapping[str, Any], out_dir: Path) -> list[Path]:
+    """Remove the feedback workbooks an earlier run wrote for units not in these results.
+
+    Only files named as kaohe names them (结果反馈_<unit_id>.xlsx) whose creator property
+    is kaohe are removed; anything else in the folder is left alone. Returns what was removed.
+
+    Example: remove_stale_feedback(results, Path("反馈"))  # [Path("反馈/结果反馈_fuyun.xlsx")]
+    """
+    keep = {u["unit_id"] for u in results.get("units") or []}
+    removed = []
+    folder = Path(out_dir)
+    if not folder.is_dir():
+        return []
+    for path in sorted(folder.iterdir()):
+        match = _OWN_NAME.match(path.name)
+        if (match and match["unit_id"] not in keep and path.is_file()
+                and _written_by_kaohe(path)):
+            path.unlink()
+            removed.append(path)
+    return removed
 
 
 def write_feedback_workbook(results: Mapping[str, Any], unit_id: str, path: Path, *,
@@ -124,6 +161,9 @@ class _Page:
     def write(self, tmp: Path, generated: date | None) -> None:
         T, u = self.T, self.unit
         title = T("title", unit=unit_label(u, self.lang), year=self.results.get("year", ""))
+        provisional = self.results.get("provisional") or []
+        if provisional:
+            title += T("provisional_tag")
         wb = open_workbook(tmp, title=title, created=generated)
         self.st = Styles(wb)
         ws = wb.add_worksheet(T("sheet"))
@@ -139,6 +179,12 @@ class _Page:
         if self.results.get("illustrative"):
             ws.merge_range(2, 0, 2, LAST, T("illustrative"), self.st("banner"))
             row = 3
+        if provisional:
+            reasons = ("; " if self.en else "；").join(self.text(p, "reason") for p in provisional)
+            text = T("provisional_banner", reasons=reasons)
+            ws.merge_range(row, 0, row, LAST, text, self.st("banner_wrap"))
+            fit_row(ws, row, [(text, sum(WIDTHS))])
+            row += 1
         for section in (self.overview, self.components, self.indicators, self.good,
                         self.adjustments, self.gates, self.history, self.notes):
             row = section(ws, row + 1)
@@ -245,7 +291,7 @@ class _Page:
             lost = float(ind.get("lost") or 0.0)
             style = ("loss_strong" if ind["indicator_id"] in strong else
                      "loss" if round(lost, 2) > 0 else "pts")
-            name = f"{ind['indicator_id']} {ind.get('name', '')}"
+            name = f"{ind['indicator_id']} {self.text(ind, 'name')}"
             why = self.text(ind, "explanation")
             put_row(ws, row, 0, [i + 1, name, ind.get("category"), ind.get("full_score"),
                                  round(float(ind.get("points") or 0.0), 2), round(lost, 2), why],
@@ -255,7 +301,7 @@ class _Page:
         skipped = [r for r in u.get("indicators") or [] if not r.get("applicable", True)]
         for ind in skipped:
             row += 1
-            put_row(ws, row, 0, ["", f"{ind['indicator_id']} {ind.get('name', '')}",
+            put_row(ws, row, 0, ["", f"{ind['indicator_id']} {self.text(ind, 'name')}",
                                  ind.get("category"), ind.get("full_score"), T("na"), "",
                                  self.text(ind, "explanation")], self.st,
                     ["na", "text_wrap", "text_wrap", "na", "na", "na", "text_wrap"])
@@ -268,7 +314,8 @@ class _Page:
                 if r.get("applicable", True) and float(r.get("lost") or 0.0) <= 1e-9]
         if full:
             row = self.wide(ws, row, T("good_full", n=len(full)), "plain")
-            names = "；".join(f"{r['indicator_id']} {r.get('name', '')}" for r in full)
+            names = ("; " if self.en else "；").join(f"{r['indicator_id']} {self.text(r, 'name')}"
+                                                   for r in full)
             row = self.wide(ws, row, names)
         else:
             row = self.wide(ws, row, T("good_none"), "plain")

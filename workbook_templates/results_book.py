@@ -27,7 +27,8 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from kaohe.pipeline.io import write_atomic
-from workbook_templates.results_labels import DOC_KIND, KIND, OUTCOME, RESULTS_LABELS, TYPE, pick
+from workbook_templates.not_scored_sheet import write_not_scored_sheet
+from workbook_templates.results_labels import KIND, OUTCOME, RESULTS_LABELS, TYPE, pick
 from workbook_templates.whatif_sheet import write_whatif_sheet
 from workbook_templates.xlsx_style import (
     Labels,
@@ -49,13 +50,15 @@ __all__ = ["write_results_workbook"]
 
 
 def write_results_workbook(results: Mapping[str, Any], path: Path, *, lang: str = "zh",
-                           rejected: Sequence[Mapping[str, Any]] = (),
-                           missing: Sequence[Mapping[str, Any]] = (),
+                           rejected: Sequence[Mapping[str, Any]] | None = None,
+                           missing: Sequence[Mapping[str, Any]] | None = None,
                            scheme: Mapping[str, Any] | None = None, digits: int | None = None,
                            generated: date | None = None) -> Path:
     """Write the published results workbook atomically; returns `path`.
 
     `scheme` (optional) supplies the scheme's name and rounding digits (else `digits`, else 2);
+    `rejected` and `missing` default to the record a consolidation keeps in the results
+    (`results["submissions"]`), so the 未计分 sheet needs nothing but the results;
     `generated` is the only date written into the file (same results → same bytes).
 
     Example: write_results_workbook(results, Path("2016年度综合考核结果.xlsx"))
@@ -81,6 +84,10 @@ class _Book:
                        key=lambda u: (order.get(u["group"], len(order)), u.get("rank") or 0))
         self.by_group = {g["id"]: [u for u in units if u["group"] == g["id"]] for g in self.groups}
         self.has_history = any(u.get("history") for u in units)
+        self.provisional = list(results.get("provisional") or [])
+        self.unscored_n: dict[str, int] = {}
+        for x in results.get("not_scored") or []:
+            self.unscored_n[x.get("group", "")] = self.unscored_n.get(x.get("group", ""), 0) + 1
         self.taken: set[str] = set()
 
     # -- helpers ---------------------------------------------------------------------------
@@ -89,7 +96,9 @@ class _Book:
     def scheme_name(self) -> str:
         """The scheme's name in the workbook's language ("" when written without the scheme)."""
         key = "name_en" if self.lang == "en" else "name"
-        return str(self.scheme.get(key) or self.scheme.get("name") or "")
+        r = self.results
+        return str(self.scheme.get(key) or self.scheme.get("name") or r.get(f"scheme_{key}")
+                   or r.get("scheme_name") or "")
 
     @property
     def title(self) -> str:
@@ -97,11 +106,20 @@ class _Book:
         en = self.lang == "en"
         name = self.scheme_name
         if not name:
-            return self.T("default_title", year=self.results.get("year", ""))
-        if en:
-            return f"{name} — results"
-        head, sep, tail = name.rpartition("方案")
-        return f"{head}结果{tail}" if sep else f"{name}结果"
+            title = self.T("default_title", year=self.results.get("year", ""))
+        elif en:
+            title = f"{name} — results"
+        else:
+            head, sep, tail = name.rpartition("方案")
+            title = f"{head}结果{tail}" if sep else f"{name}结果"
+        return title + (self.T("provisional_tag") if self.provisional else "")
+
+    def provisional_text(self) -> str:
+        """Why the results are provisional, one sentence ("" when they are complete)."""
+        en = self.lang == "en"
+        reasons = ("; " if en else "；").join(
+            str(p.get("reason_en") if en else p.get("reason")) for p in self.provisional)
+        return self.T("provisional_banner", reasons=reasons) if reasons else ""
 
     def comp_name(self, comp: Mapping[str, Any]) -> str:
         return group_label(comp, self.lang)
@@ -121,10 +139,16 @@ class _Book:
         ws.set_row(0, 30)
         ws.merge_range(1, 0, 1, last_col, subtitle, self.st(
             "subtitle", font_size=fitting_size(subtitle, width, (10, 9, 8))))
+        row = 2
         if self.results.get("illustrative"):
-            ws.merge_range(2, 0, 2, last_col, self.T("illustrative"), self.st("banner"))
-            return 4
-        return 3
+            ws.merge_range(row, 0, row, last_col, self.T("illustrative"), self.st("banner"))
+            row += 1
+        if self.provisional:
+            text = self.provisional_text()
+            ws.merge_range(row, 0, row, last_col, text, self.st("banner_wrap"))
+            ws.set_row(row, max(18, 14 * text_lines(text, width) + 4))
+            row += 1
+        return row + 1 if row > 2 else 3
 
     def header(self, ws: Worksheet, row: int, cols: Sequence[tuple[str, float]]) -> None:
         for c, (text, width) in enumerate(cols):
@@ -135,8 +159,8 @@ class _Book:
 
     # -- the workbook ----------------------------------------------------------------------
 
-    def write(self, tmp: Path, rejected: Sequence[Mapping[str, Any]],
-              missing: Sequence[Mapping[str, Any]]) -> None:
+    def write(self, tmp: Path, rejected: Sequence[Mapping[str, Any]] | None,
+              missing: Sequence[Mapping[str, Any]] | None) -> None:
         wb = open_workbook(tmp, title=self.title, created=self.generated)
         self.st = Styles(wb)
         self.about(wb)
@@ -145,7 +169,7 @@ class _Book:
         for group in self.groups:
             self.points(wb, group, self.by_group[group["id"]])
         self.adjustments(wb)
-        self.not_scored(wb, rejected, missing)
+        write_not_scored_sheet(self, wb, rejected, missing)
         write_whatif_sheet(self, wb)
         wb.close()
 
@@ -165,9 +189,15 @@ class _Book:
                                                          if self.generated else ""))]
         if r.get("history_note"):
             facts.append((T("history"), r["history_note"]))
+        if self.provisional:
+            facts.insert(0, (T("status"), self.provisional_text()))
         for key, value in facts:
             put(ws, row, 0, key, self.st, "key")
-            put(ws, row, 1, str(value if value is not None else ""), self.st, "text_wrap")
+            text = str(value if value is not None else "")
+            warn = key == T("status") and self.provisional
+            put(ws, row, 1, text, self.st, "text_warn_wrap" if warn else "text_wrap")
+            if warn:
+                fit_row(ws, row, [(text, 90)])
             row += 1
         row += 1
         put(ws, row, 0, T("how_to_read"), self.st, "section")
@@ -207,7 +237,7 @@ class _Book:
         cols.append((T("remarks"), 48))
         last = len(cols) - 1
         top = self.heading(ws, last, T("ranking_title", title=self.title, group=group_label(
-            group, self.lang)), T("ranking_subtitle", n=len(units)), sum(w for _, w in cols))
+            group, self.lang)), self.ranking_subtitle(group, units), sum(w for _, w in cols))
         self.header(ws, top, cols)
         grades = list(self.results.get("grades") or [])
         for i, u in enumerate(units):
@@ -240,6 +270,13 @@ class _Book:
         rows_for_charts = max(16, len(units) + 6)
         print_setup(ws, header_rows=(top, top), last_col=last,
                     last_row=chart_row + rows_for_charts, footer=self.title)
+
+    def ranking_subtitle(self, group: Mapping[str, Any], units: Sequence[Any]) -> str:
+        """综合排名（4 个单位）, saying how many of the group's units could not be scored."""
+        unscored = self.unscored_n.get(group["id"], 0)
+        if unscored:
+            return self.T("ranking_subtitle_unscored", n=len(units), m=unscored)
+        return self.T("ranking_subtitle", n=len(units))
 
     def remarks(self, u: Mapping[str, Any]) -> str:
         T, en = self.T, self.lang == "en"
@@ -318,10 +355,14 @@ class _Book:
     def points(self, wb: Workbook, group: Mapping[str, Any], units: list[dict[str, Any]]) -> None:
         T = self.T
         gname = group_label(group, self.lang)
-        ws = self.sheet(wb, T("sheet_points", group=gname), "#C55A11")
+        # Sheet names are cut at 31 characters: English ones use the group's short id.
+        ws = self.sheet(wb, T("sheet_points", group=gname if self.lang == "zh" else group["id"]),
+                        "#C55A11")
         indicators = list(units[0]["indicators"]) if units else []
         cols = [(T("rank"), 5.5), (T("unit"), 20)]
-        cols += [(f"{ind['indicator_id']}\n{ind['name']}", 8.5) for ind in indicators]
+        width = 10.5 if self.lang == "en" else 8.5   # English words must not break mid-word
+        cols += [(f"{ind['indicator_id']}\n{self.indicator_name(ind)}", width)
+                 for ind in indicators]
         cols += [(T("points_sum"), 8), (T("lost_sum"), 8)]
         last = len(cols) - 1
         top = self.heading(ws, last, T("points_title", group=gname), T("points_legend"),
@@ -344,7 +385,7 @@ class _Book:
                     continue
                 got, lost = got + ind["points"], lost + ind["lost"]
                 style = ("loss_strong" if ind["indicator_id"] in strong else
-                         "loss" if round(ind["lost"], 2) > 0 else "pts")
+                         "loss" if round(ind["lost"], 2) > 0 else "pts_full")
                 put(ws, row, 2 + j, round(ind["points"], 2), self.st, style)
             put_row(ws, row, 2 + len(indicators), [round(got, 2), round(lost, 2)], self.st,
                     ["pts", "loss" if round(lost, 2) > 0 else "pts"])
@@ -352,13 +393,19 @@ class _Book:
         print_setup(ws, header_rows=(top, top + 1), last_col=last,
                     last_row=top + 1 + len(units), footer=self.title)
 
+    def indicator_name(self, ind: Mapping[str, Any]) -> str:
+        """An indicator's name in the workbook's language (Chinese when it has no English)."""
+        return str((ind.get("name_en") if self.lang == "en" else None) or ind.get("name") or "")
+
     # -- adjustments, not scored -----------------------------------------------------------------
 
     def adjustments(self, wb: Workbook) -> None:
         T = self.T
         ws = self.sheet(wb, T("sheet_adjustments"), "#548235")
+        en = self.lang == "en"   # "Counted" does not fit a column 6 wide
         cols = [(T("unit"), 18), (T("group"), 10), (T("event_id"), 7), (T("date"), 10.5),
-                (T("type"), 10), (T("category"), 9), (T("points"), 6), (T("counted"), 6),
+                (T("type"), 10), (T("category"), 9), (T("points"), 7 if en else 6),
+                (T("counted"), 9 if en else 6),
                 (T("reason"), 28), (T("evidence"), 22), (T("approver"), 12),
                 (T("decision"), 11), (T("decision_reason"), 30)]
         last = len(cols) - 1
@@ -396,40 +443,3 @@ class _Book:
         ws.freeze_panes(top + 1, 1)
         ws.autofilter(top, 0, row, last)
         print_setup(ws, header_rows=(top, top), last_col=last, last_row=row, footer=self.title)
-
-    def not_scored(self, wb: Workbook, rejected: Sequence[Mapping[str, Any]],
-                   missing: Sequence[Mapping[str, Any]]) -> None:
-        T = self.T
-        ws = self.sheet(wb, T("sheet_not_scored"), "#7F7F7F")
-        widths = [36, 14, 22, 60, 9]
-        for c, w in enumerate(widths):
-            ws.set_column(c, c, w)
-        row = self.heading(ws, 4, T("not_scored_title", title=self.title), T("not_scored_sub"),
-                           sum(widths))
-        def said(x: Mapping[str, Any]) -> Any:
-            return (x.get("reason_en") if self.lang == "en" else None) or x.get("reason")
-
-        blocks = [
-            (T("rejected"), [T("file"), T("unit_id"), T("unit"), T("reject_reason"),
-                             T("findings")],
-             [[x.get("file"), x.get("unit_id"), x.get("unit_name"), said(x),
-               x.get("findings", x.get("errors"))] for x in rejected]),
-            (T("missing"), [T("kind"), T("unit_id"), T("unit"), T("missing_what"), ""],
-             [[pick(DOC_KIND, x.get("kind"), self.lang), x.get("unit_id"), x.get("unit_name"),
-               T("not_submitted"), None] for x in missing]),
-            (T("unscored_units"), [T("unit_id"), T("unit"), T("reject_reason"), "", ""],
-             [[x.get("unit_id"), x.get("unit_name"), said(x), None, None]
-              for x in self.results.get("not_scored") or []]),
-        ]
-        for title, head, rows in blocks:
-            put(ws, row, 0, f"{title}（{len(rows)}）", self.st, "section")
-            row += 1
-            put_row(ws, row, 0, head, self.st, "header")
-            for values in rows or [[T("none"), None, None, None, None]]:
-                row += 1
-                put_row(ws, row, 0, values, self.st, ["text_wrap"] * 4 + ["int"])
-                fit_row(ws, row, [(v, w) for v, w in zip(values, widths, strict=True)
-                                  if isinstance(v, str)])
-            row += 2
-        print_setup(ws, header_rows=None, last_col=4, last_row=row, footer=self.title)
-

@@ -25,6 +25,11 @@ _COMMON: dict[str, tuple[str, str]] = {
     "decision_reason": ("决定理由", "Reason for the decision"),
     "region_wide": ("（全疆通报）", " (region-wide)"),
     "full_score": ("满分", "Full score"),
+    "provisional_tag": ("（暂定）", " (PROVISIONAL)"),
+    "provisional_banner": ("结果不完整（暂定），不得作为正式结果发布：{reasons}。"
+                           "补齐后将重新汇总。",
+                           "INCOMPLETE, PROVISIONAL RESULTS, not to be published as final: "
+                           "{reasons}. They will be consolidated again once complete."),
 }
 
 RESULTS_LABELS: dict[str, tuple[str, str]] = {
@@ -34,7 +39,7 @@ RESULTS_LABELS: dict[str, tuple[str, str]] = {
     "scheme_name": ("考核方案", "Scheme"), "scheme_id": ("方案编号", "Scheme id"),
     "scheme_version": ("方案版本", "Scheme version"), "year": ("考核年度", "Year"),
     "groups_n": ("考核组别（单位数）", "Groups (units)"), "units_n": ("被考核单位数", "Units"),
-    "generated": ("生成说明", "Generated"),
+    "generated": ("生成说明", "Generated"), "status": ("结果状态", "Status"),
     "generated_note": ("本工作簿由 kaohe 根据考核结果文件（results）自动生成，数据与结果文件一致。",
                        "Written by kaohe from the results document; the numbers are the "
                        "document's."),
@@ -47,18 +52,20 @@ RESULTS_LABELS: dict[str, tuple[str, str]] = {
                      "eligibility and the gates hit, component scores, bonus and deduction, "
                      "change against last year; charts of totals and weighted components below."),
     "read_points_k": ("指标得分", "Indicator points"),
-    "read_points": ("每个组别一张：单位×指标得分，首行为满分。浅橙色为失分，"
+    "read_points": ("每个组别一张：单位×指标得分，首行为满分。浅绿色为满分，浅橙色为失分，"
                     "红色为自治区下达指标失分超过规定比例（取消评优资格），灰色“—”为不适用。",
-                    "Units × indicators per group, full scores on top. Light orange: points "
-                    "lost; red: a region-assigned indicator lost beyond the limit (top grade "
-                    "barred); grey '—': not applicable."),
+                    "Units × indicators per group, full scores on top. Light green: full "
+                    "score; light orange: points lost; red: a region-assigned indicator lost "
+                    "beyond the limit (top grade barred); grey '—': not applicable."),
     "read_adjustments_k": ("加扣分", "Adjustments"),
     "read_adjustments": ("全部加扣分事项：事由、依据、审批人，申诉和容错纠错的结果及理由。",
                          "Every bonus/deduction event with reason, evidence, approver, and the "
                          "outcome of appeals and fault-tolerance reviews."),
     "read_not_scored_k": ("未计分", "Not scored"),
-    "read_not_scored": ("未通过校验而未计分的文件，以及未报送的材料。",
-                        "Files rejected by validation, and submissions that never arrived."),
+    "read_not_scored": ("未通过校验而未计分的文件、重复报送而未采用的文件、未收到的材料，"
+                        "以及因此未能计分的单位。",
+                        "Files rejected by validation, duplicate files not used, submissions "
+                        "not received, and the units that could therefore not be scored."),
     "read_whatif_k": ("测算", "What-if"),
     "read_whatif": ("修改黄色权重单元格，测算总分与名次（同分按方案规定依次比较）即时重算"
                     "（Excel、WPS、LibreOffice 均可），仅供测算，不改变公布结果。",
@@ -74,6 +81,9 @@ RESULTS_LABELS: dict[str, tuple[str, str]] = {
     "weights": ("各组别部分权重", "Component weights per group"),
     "ranking_title": ("{title} — {group}", "{title} — {group}"),
     "ranking_subtitle": ("综合排名（{n} 个单位）", "Ranking ({n} units)"),
+    "ranking_subtitle_unscored": ("综合排名（{n} 个单位；另有 {m} 个单位未能计分，见“未计分”表）",
+                                  "Ranking ({n} units; {m} more could not be scored, see "
+                                  "Not scored)"),
     "prev_total": ("上年总分", "Last year's total"), "total_change": ("总分增减", "Total change"),
     "prev_rank": ("上年名次", "Last year's rank"), "rank_change": ("名次升降", "Rank change"),
     "remarks": ("等次调整、评优限制及说明", "Grade changes, gates and notes"),
@@ -82,10 +92,11 @@ RESULTS_LABELS: dict[str, tuple[str, str]] = {
     "chart_data": ("图表数据：加权得分构成", "Chart data: weighted components"),
     "sheet_points": ("{group}指标得分", "Points {group}"),
     "points_title": ("{group} 指标得分", "Indicator points — {group}"),
-    "points_legend": ("浅橙色：失分　红色：自治区下达指标失分超过规定比例（取消评优资格）"
-                      "　灰色“—”：不适用",
-                      "light orange: points lost   red: region-assigned indicator lost beyond the "
-                      "limit (top grade barred)   grey '—': not applicable"),
+    "points_legend": ("浅绿色：满分　浅橙色：失分　红色：自治区下达指标失分超过规定比例（取消评优"
+                      "资格）　灰色“—”：不适用",
+                      "light green: full score   light orange: points lost   red: "
+                      "region-assigned indicator lost beyond the limit (top grade barred)   "
+                      "grey '—': not applicable"),
     "points_sum": ("得分合计", "Points"), "lost_sum": ("失分合计", "Lost"),
     "sheet_adjustments": ("加扣分", "Adjustments"),
     "adjustments_title": ("{title} — 加扣分事项", "{title} — adjustments"),
@@ -99,7 +110,14 @@ RESULTS_LABELS: dict[str, tuple[str, str]] = {
     "not_scored_sub": ("以下材料未计入考核结果，请相关单位核实", "Not counted in the results; "
                        "the units concerned should check"),
     "rejected": ("未通过校验的文件", "Rejected files"),
-    "missing": ("未报送", "Missing submissions"),
+    "missing": ("未收到可用的材料", "Submissions not received in a usable form"),
+    "duplicates": ("重复报送，未采用", "Duplicates not used"),
+    "duplicate_why": ("说明（采用了哪一份，依据什么）", "Which file was used, and why"),
+    "submitted_rejected": ("已报送但未通过校验（见上）", "submitted but rejected (see above)"),
+    "submitted_unidentified": ("可能已报送但未通过校验：文件 {file} 无法识别所属单位，"
+                               "按文件名应为本单位所交（见上）",
+                               "probably submitted but rejected: {file} could not be "
+                               "identified, but its name says it is this one (see above)"),
     "unscored_units": ("未能计分的单位", "Units that could not be scored"),
     "file": ("文件", "File"), "unit_id": ("单位代码", "Unit id"),
     "reject_reason": ("原因", "Reason"), "findings": ("问题数", "Findings"),
@@ -199,10 +217,11 @@ TYPE = {"bonus": ("加分", "bonus"), "deduction": ("扣分", "deduction"),
 KIND = {"appeal": ("申诉", "appeal"), "fault_tolerance": ("容错纠错", "fault tolerance")}
 OUTCOME = {"upheld": ("维持", "upheld"), "overturned": ("撤销", "overturned"),
            "adjusted": ("调整分值", "points adjusted")}
-DOC_KIND = {"unit_report": ("单位填报表", "unit report"),
-            "lead_scores": ("牵头部门评分表", "lead department scores"),
+DOC_KIND = {"unit_report": ("单位自评表", "unit self-report"),
+            "lead_scores": ("牵头部门评分表", "lead department sheet"),
             "adjustments": ("加扣分登记表", "adjustments register"),
-            "routine": ("平时考核成绩", "routine scores"), "ballots": ("测评票汇总", "ballots")}
+            "routine": ("平时考核汇总表", "routine assessment summary"),
+            "ballots": ("民主测评及满意度统计表", "ballot and satisfaction tally")}
 
 
 def pick(table: dict[str, tuple[str, str]], key: object, lang: str) -> str:

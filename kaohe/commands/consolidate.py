@@ -53,7 +53,8 @@ def consolidate_cmd(folder: Path, scheme_path: Path | None, out: Path | None,
 
 def _progress(n: int, total: int) -> None:
     if n == total or n % 50 == 0:
-        click.echo(f"\r已检查 examined {n}/{total}", nl=n == total, err=True)
+        word = "已检查" if current_lang() == "zh" else "examined"
+        click.echo(f"\r{word} {n}/{total}", nl=n == total, err=True)
 
 
 COMMANDS = [consolidate_cmd]

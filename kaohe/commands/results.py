@@ -59,9 +59,13 @@ def results_book(results_json: Path, out: Path, scheme_path: Path | None) -> Non
 def feedback(results_json: Path, out: Path) -> None:
     """Write one feedback workbook per unit for its principal leader.
 
+    Feedback workbooks that kaohe wrote earlier into the same folder for units not in these
+    results are removed (and named), so the folder holds this run's workbooks only.
+
     Example: kaohe feedback demo-out/results.json --out demo-out/feedback
     """
-    from workbook_templates.feedback_book import write_feedback_workbooks
+    from kaohe.pipeline.summary import stale_feedback_note
+    from workbook_templates.feedback_book import remove_stale_feedback, write_feedback_workbooks
 
     results = _read_results(results_json)
 
@@ -82,6 +86,9 @@ def feedback(results_json: Path, out: Path) -> None:
     finally:
         if other is not None:
             other.wait()
+    removed = remove_stale_feedback(results, out)
+    if removed:
+        click.echo(stale_feedback_note([p.name for p in removed], lang))
     click.echo(f"→ {out}（{count} 个工作簿 workbooks）")
 
 

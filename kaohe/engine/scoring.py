@@ -96,7 +96,8 @@ def _score_indicators(scheme: Scheme, group_id: str, units: Sequence[Unit],
 def _score_one(ind: Indicator, unit: Unit, cell: RawInput, peers: tuple[float, ...]) -> dict:
     target = ind.target_for(unit.id)
     row: dict[str, Any] = {
-        "indicator_id": ind.id, "name": ind.name, "category": ind.category,
+        "indicator_id": ind.id, "name": ind.name, "name_en": ind.name_en or None,
+        "category": ind.category,
         "component": ind.component, "full_score": ind.full_score, "method": ind.method,
         "direction": ind.direction, "region_assigned": ind.region_assigned,
         "constraint": ind.constraint, "lead_department": ind.lead_department,

@@ -20,9 +20,15 @@ from typing import Any
 from kaohe.engine import Documents, Scheme, score
 from kaohe.engine.model import LeadDepartment, Unit
 from kaohe.pipeline.background import Background, can_fork
+from kaohe.pipeline.completeness import (
+    owner_names,
+    provisional,
+    resolve_duplicates,
+    submissions_record,
+)
 from kaohe.pipeline.documents import documents_from
 from validators.pool import PARALLEL_THRESHOLD, map_files  # (a name tests may lower)
-from validators.report import ERROR, WARNING, Issue, Report
+from validators.report import ERROR, Issue, Report
 
 __all__ = ["Submission", "Consolidation", "examine", "discover", "consolidate_folder",
            "run_consolidation"]
@@ -42,6 +48,7 @@ class Submission:
     report: Report
     stamp: str = ""  # the date the clerk gave, else the file's modification time
     superseded_by: str = ""
+    filled: str = ""  # the date the clerk gave ("" when none)
 
     @property
     def accepted(self) -> bool:
@@ -58,13 +65,15 @@ class Consolidation:
     batch_issues: list[Issue] = field(default_factory=list)
     missing: list[dict[str, Any]] = field(default_factory=list)
     rejected: list[dict[str, Any]] = field(default_factory=list)
+    removed_feedback: list[str] = field(default_factory=list)  # stale workbooks removed
 
     @property
     def exit_code(self) -> int:
         """0 clean (warnings allowed), 1 problems found, 2 nothing usable."""
         if not any(s.accepted for s in self.submissions):
             return 2
-        if self.rejected or self.missing or any(i.severity == ERROR for i in self.batch_issues):
+        if (self.rejected or self.missing or self.results.get("provisional")
+                or any(i.severity == ERROR for i in self.batch_issues)):
             return 1
         return 0
 
@@ -109,8 +118,9 @@ def examine(path: Path, scheme: Scheme) -> Submission:
                           report)
     owner = read.meta.get("unit_id") or read.meta.get("department_id") or read.document.get(
         "unit_id") or read.document.get("lead_department")
-    stamp = str(read.document.get("date") or "") or _mtime(path)
-    return Submission(str(path), digest, read.kind, owner, read.document, report, stamp)
+    filled = str(read.document.get("date") or "")
+    return Submission(str(path), digest, read.kind, owner, read.document, report,
+                      filled or _mtime(path), filled=filled)
 
 
 def _mtime(path: Path) -> str:
@@ -128,34 +138,6 @@ def _examine_all(paths: Sequence[Path], scheme: Scheme, workers: int,
                  progress: Callable[[int, int], None]) -> list[Submission]:
     return map_files(examine, paths, scheme, workers=workers, progress=progress,
                      threshold=PARALLEL_THRESHOLD, context=_mp_context())
-
-
-def _resolve_duplicates(subs: list[Submission]) -> list[Issue]:
-    """Two valid submissions for the same unit: the newer is used, both are named."""
-    issues = []
-    by_owner: dict[tuple[str, str], list[Submission]] = {}
-    for sub in subs:
-        if sub.document is not None and sub.report.valid and sub.kind and sub.owner:
-            by_owner.setdefault((sub.kind, sub.owner), []).append(sub)
-    for (kind, owner), group in sorted(by_owner.items()):
-        if len(group) < 2:
-            continue
-        group.sort(key=lambda s: (s.stamp, s.path))
-        newest = group[-1]
-        for old in group[:-1]:
-            old.superseded_by = newest.path
-        names = "、".join(Path(s.path).name for s in group)
-        issues.append(Issue(
-            "duplicate-submission",
-            f"“{owner}” 有 {len(group)} 份{_KIND_ZH.get(kind, kind)}：{names}；"
-            f"采用较新的 {Path(newest.path).name}（{newest.stamp}）",
-            f"{owner!r} has {len(group)} {kind} submissions: "
-            f"{', '.join(Path(s.path).name for s in group)};"
-            f" the newer {Path(newest.path).name} ({newest.stamp}) is used",
-            severity=WARNING, file=newest.path, unit_id=owner if kind == "unit_report" else "",
-            hint="请确认采用的版本；多余的文件请移出收集文件夹",
-            hint_en="confirm the version used; move the other file out of the folder"))
-    return issues
 
 
 _KIND_ZH = {"unit_report": "单位自评表", "lead_scores": "牵头部门评分表",
@@ -235,7 +217,7 @@ def consolidate_folder(folder: Path, scheme: Scheme, *, workers: int = 2,
 
 
 def _consolidate(scheme: Scheme, subs: list[Submission]) -> Consolidation:
-    batch = _resolve_duplicates(subs)
+    batch, duplicates = resolve_duplicates(subs, scheme)
     accepted = [s for s in subs if s.accepted]
     missing = _missing(scheme, accepted, subs)
     batch += _unidentified(scheme, subs)
@@ -255,10 +237,16 @@ def _consolidate(scheme: Scheme, subs: list[Submission]) -> Consolidation:
     docs: Documents = documents_from(s.document for s in accepted if s.document is not None)
     results = score(scored_scheme, docs)
     results["not_scored"] = [
-        {"unit_id": uid, "unit_name": m["unit_name"], "group": m["group"],
+        {"unit_id": uid, "unit_name": m["unit_name"],
+         "unit_name_en": owner_names(scheme, uid)[1], "group": m["group"],
          "reason": m.get("reason") or not_received[0],
          "reason_en": m.get("reason_en") or not_received[1]}
         for uid, m in unscored.items()]
+    record = submissions_record(scheme, rejected, missing, duplicates)
+    results["provisional"] = provisional(scheme, record["missing"])
+    results["submissions"] = record
+    results["scheme_name"] = str(scheme.document.get("name") or "")
+    results["scheme_name_en"] = str(scheme.document.get("name_en") or "")
     results["inputs"] = [{"file": Path(s.path).name, "sha256": s.sha256, "kind": s.kind,
                           "owner": s.owner, "errors": len(s.report.errors),
                           "warnings": len(s.report.warnings), "used": s.accepted}
@@ -322,8 +310,7 @@ def run_consolidation(folder: Path, *, scheme_path: Path | None = None,
         if out:
             from workbook_templates.results_book import write_results_workbook
 
-            write_results_workbook(results, out, lang=lang, rejected=run.rejected,
-                                   missing=run.missing, scheme=dict(scheme.document))
+            write_results_workbook(results, out, lang=lang, scheme=dict(scheme.document))
         if feedback and split == 2:
             from workbook_templates.feedback_book import write_feedback_workbooks
 
@@ -345,6 +332,10 @@ def run_consolidation(folder: Path, *, scheme_path: Path | None = None,
             other.wait()
             if timings is not None:
                 timings["write_xlsx" if out else "feedback"] = time.perf_counter() - started
+    if feedback:
+        from workbook_templates.feedback_book import remove_stale_feedback
+
+        run.removed_feedback = [p.name for p in remove_stale_feedback(results, feedback)]
     echo(consolidation_summary(run, lang=lang))
     for path in (json_out, out, feedback):
         if path:
@@ -360,11 +351,21 @@ def _decisions_reason(run: Consolidation) -> tuple[str, str]:
     if not decisions:
         return "", ""
     kinds = {"appeal": ("申诉", "appeal"), "fault_tolerance": ("容错纠错", "fault tolerance")}
-    zh = "；".join(f"{kinds.get(d['kind'], (d['kind'],))[0]} {d['id']}（{d['event_id']}，"
-                  f"{d.get('outcome', '')}）：{d.get('reason', '')}" for d in decisions)
-    en = "; ".join(f"{kinds.get(d['kind'], ('', d['kind']))[1]} {d['id']} on {d['event_id']} "
-                   f"({d.get('outcome', '')})" for d in decisions)
-    return f"已登记的决定 decisions: {zh}", f"decisions applied: {en}"
+    outcomes = {"upheld": ("维持", "upheld"), "overturned": ("已撤销", "overturned"),
+                "adjusted": ("调整分值", "points adjusted")}
+
+    def said(d: dict[str, Any], i: int) -> str:
+        return (kinds.get(d["kind"]) or (d["kind"], d["kind"]))[i]
+
+    def outcome(d: dict[str, Any], i: int) -> str:
+        key = d.get("outcome", "")
+        return (outcomes.get(key) or (key, key))[i]
+
+    zh = "；".join(f"{said(d, 0)} {d['id']}（事项 {d['event_id']}，{outcome(d, 0)}）："
+                  f"{d.get('reason', '')}" for d in decisions)
+    en = "; ".join(f"{said(d, 1)} {d['id']} on event {d['event_id']} ({outcome(d, 1)})"
+                   for d in decisions)
+    return f"已登记的决定：{zh}", f"decisions applied: {en}"
 
 
 def _input_row(sub: Any) -> dict[str, Any]:

@@ -8,7 +8,8 @@ from typing import Any
 
 from kaohe.textable import table
 
-__all__ = ["ranking_tables", "gate_label", "consolidation_summary"]
+__all__ = ["ranking_tables", "gate_label", "consolidation_summary", "provisional_banner",
+           "stale_feedback_note"]
 
 _HEAD = {"zh": ["名次", "单位", "总分", "等次", "评优限制"],
          "en": ["rank", "unit", "total", "grade", "gates"]}
@@ -28,6 +29,8 @@ def gate_label(gate: Mapping[str, Any], lang: str = "zh") -> str:
 
 def ranking_tables(results: Mapping[str, Any], lang: str = "zh") -> str:
     """Per group: rank, unit, total, grade and the gates hit."""
+    from workbook_templates.xlsx_style import grade_label
+
     blocks = []
     for group in results["groups"]:
         rows = []
@@ -37,20 +40,52 @@ def ranking_tables(results: Mapping[str, Any], lang: str = "zh") -> str:
             gates = "; ".join(gate_label(g, lang) for g in unit["gates"]) or "—"
             name = (unit["unit_name"] if lang == "zh"
                     else (unit.get("unit_name_en") or unit["unit_id"]))
-            rows.append([unit["rank"], name, f"{unit['total']:.2f}", unit["grade"], gates])
+            rows.append([unit["rank"], name, f"{unit['total']:.2f}",
+                         grade_label(unit["grade"], lang), gates])
         title = group["name"] if lang == "zh" else (group.get("name_en") or group["id"])
         blocks.append(f"\n{title} ({group['id']})\n" + table(_HEAD[lang], rows))
     return "\n".join(blocks)
 
 
+def provisional_banner(results: Mapping[str, Any], lang: str = "zh") -> str:
+    """A plain warning when a whole input is missing or rejected ("" when complete)."""
+    entries = results.get("provisional") or []
+    if not entries:
+        return ""
+    if lang == "zh":
+        return ("结果不完整（暂定）：" + "；".join(e["reason"] for e in entries)
+                + "。排名和等次仅为暂定：补齐后请重新汇总，在此之前不要发布。")
+    return ("RESULTS INCOMPLETE (PROVISIONAL): " + "; ".join(e["reason_en"] for e in entries)
+            + ". Rankings and grades are provisional: consolidate again once the "
+            "input is in, and do not publish before then.")
+
+
+def stale_feedback_note(removed: list[str], lang: str = "zh") -> str:
+    """Names the feedback workbooks of an earlier run removed because their units are not in
+    this one."""
+    if lang == "zh":
+        return (f"已删除上次生成的 {len(removed)} 个反馈工作簿（这些单位不在本次结果中）："
+                + "、".join(removed))
+    return (f"removed {len(removed)} feedback workbook(s) written by an earlier run for units "
+            "not in these results: " + ", ".join(removed))
+
+
 def consolidation_summary(run: Any, lang: str = "zh") -> str:
-    """Rankings, then plainly: which units were not scored and why, rejected and missing files."""
+    """Rankings, then plainly: which units were not scored and why, rejected and missing files.
+
+    A run lacking a whole input (a register, a lead department's sheet) starts with a banner
+    saying the results are provisional.
+    """
+    from kaohe.pipeline.completeness import KIND_NAMES
+
     zh = lang == "zh"
-    parts = [ranking_tables(run.results, lang=lang)]
+    banner = provisional_banner(run.results, lang)
+    parts = [banner] if banner else []
+    parts.append(ranking_tables(run.results, lang=lang))
     not_scored = run.results.get("not_scored", [])
     if not_scored:
-        rows = [[u["unit_name"], u["unit_id"], u["reason"] if zh else u["reason_en"]]
-                for u in not_scored]
+        rows = [[u["unit_name"] if zh else (u.get("unit_name_en") or u["unit_id"]),
+                 u["unit_id"], u["reason"] if zh else u["reason_en"]] for u in not_scored]
         head = ["单位", "编号", "原因"] if zh else ["unit", "id", "reason"]
         parts.append(("\n未能计分的单位 units not scored\n" if zh else "\nUnits not scored\n")
                      + table(head, rows))
@@ -60,23 +95,38 @@ def consolidation_summary(run: Any, lang: str = "zh") -> str:
         head = ["文件", "错误数", "首个错误"] if zh else ["file", "errors", "first error"]
         parts.append(("\n退回的文件 rejected files\n" if zh else "\nRejected files\n")
                      + table(head, rows))
-    others = [m for m in run.missing if m["kind"] != "unit_report"]
+    record = run.results.get("submissions") or {}
+    others = [m for m in record.get("missing", []) if m["kind"] != "unit_report"]
     if others:
-        rows = [[m["kind"], m["unit_name"] or m["unit_id"]] for m in others]
-        head = ["类别", "名称"] if zh else ["kind", "name"]
+        status = {"rejected": ("已报送但未通过校验", "submitted but rejected"),
+                  "unidentified": ("可能已报送但未通过校验（文件无法识别，见退回的文件）",
+                                   "probably submitted but rejected (see rejected files)"),
+                  "not_submitted": ("未报送", "not submitted")}
+        rows = [[KIND_NAMES.get(m["kind"], (m["kind"],) * 2)[0 if zh else 1],
+                 (m["unit_name"] if zh else m["unit_name_en"]) if m["unit_id"] else "—",
+                 status[m["status"]][0 if zh else 1]] for m in others]
+        head = ["材料", "单位", "情况"] if zh else ["submission", "from", "status"]
         parts.append(("\n未收到 missing\n" if zh else "\nMissing\n") + table(head, rows))
     merit = [u["unit_name"] if zh else (u.get("unit_name_en") or u["unit_id"])
              for u in run.results["units"] if (u.get("history") or {}).get("three_consecutive_top")]
     if merit:
         parts.append(("\n连续三年获评最高等次（建议记三等功）: " if zh else
-                      "\nTop grade three years running (third-class merit): ") + "、".join(merit))
+                      "\nTop grade three years running (third-class merit): ")
+                     + ("、" if zh else ", ").join(merit))
     for issue in run.batch_issues:
         parts.append(("注意: " if zh else "note: ") + issue.text(lang))
+    removed = getattr(run, "removed_feedback", None)
+    if removed:
+        parts.append(stale_feedback_note(removed, lang))
     used = sum(1 for s in run.submissions if s.accepted)
+    extra = sum(1 for s in run.submissions if s.superseded_by)
     parts.append((f"\n共 {len(run.submissions)} 个文件，采用 {used} 个，"
-                  f"退回 {len(run.rejected)} 个；"
-                  f"计分单位 {len(run.results['units'])} 个，未计分 {len(not_scored)} 个")
+                  f"退回 {len(run.rejected)} 个" + (f"，重复未采用 {extra} 个" if extra else "")
+                  + f"；计分单位 {len(run.results['units'])} 个，未计分 {len(not_scored)} 个")
                  if zh else
-                 (f"\n{len(run.submissions)} files, {used} used, {len(run.rejected)} rejected; "
-                  f"{len(run.results['units'])} units scored, {len(not_scored)} not scored"))
+                 (f"\n{len(run.submissions)} files, {used} used, {len(run.rejected)} rejected"
+                  + (f", {extra} duplicate(s) not used" if extra else "")
+                  + f"; {len(run.results['units'])} units scored, {len(not_scored)} not scored"))
+    if banner:
+        parts.append(banner)
     return "\n".join(parts)

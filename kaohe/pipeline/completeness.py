@@ -1,0 +1,238 @@
+"""What a consolidation could not use, said plainly and kept in the results.
+
+- duplicates: two usable files for the same unit or department; which one is used and on
+  what basis (fill date, else modification time, else name), and whether they differ;
+- the record the 未计分 sheet is written from (rejected files, missing submissions,
+  duplicates not used), so `kaohe results-book` reproduces it from results.json alone;
+- `provisional`: one entry per whole input (a register, a lead department's sheet) that is
+  missing or rejected, because then every unit's score lacks that part and the results are
+  not final.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from kaohe.engine import Scheme
+from kaohe.engine.model import LeadDepartment, Unit
+from validators.report import ERROR, WARNING, Issue
+
+__all__ = ["KIND_NAMES", "resolve_duplicates", "submissions_record", "provisional",
+           "owner_names"]
+
+#: The name of each kind of submission as the office's files call it: (中文, English).
+KIND_NAMES: dict[str, tuple[str, str]] = {
+    "unit_report": ("单位自评表", "unit self-report"),
+    "lead_scores": ("牵头部门评分表", "lead department sheet"),
+    "adjustments": ("加扣分登记表", "adjustments register"),
+    "routine": ("平时考核汇总表", "routine assessment summary"),
+    "ballots": ("民主测评及满意度统计表", "ballot and satisfaction tally"),
+    "scheme": ("考核方案", "scheme"),
+}
+
+#: Fields of a document that do not change any score (who filled it in, when).
+_CLERICAL = frozenset({"date", "contact", "phone"})
+
+
+def owner_names(scheme: Scheme, owner: str | None) -> tuple[str, str]:
+    """(name, English name) of a unit or lead department; the id when it is not in the scheme."""
+    owners: tuple[Unit | LeadDepartment, ...] = (*scheme.units, *scheme.lead_departments)
+    for item in owners:
+        if item.id == owner:
+            return item.name, item.name_en or item.name
+    return owner or "", owner or ""
+
+
+def _mtime(path: str) -> str:
+    try:
+        stamp = os.stat(path).st_mtime
+    except OSError:
+        return ""
+    return datetime.fromtimestamp(stamp, tz=UTC).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _differences(docs: Sequence[Mapping[str, Any]]) -> list[str] | None:
+    """None when the documents score the same; else the indicators (or units) that differ."""
+    scored = [{k: v for k, v in d.items() if k not in _CLERICAL} for d in docs]
+    if all(s == scored[0] for s in scored[1:]):
+        return None
+    keyed: list[dict[tuple[str, str], Any]] = []
+    for s in scored:
+        rows = s.get("items") or s.get("entries") or []
+        keyed.append({(r.get("unit_id", ""), r.get("indicator_id", "")): r for r in rows
+                      if isinstance(r, Mapping)})
+    keys = sorted({k for rows in keyed for k in rows})
+    changed = [k for k in keys if any(rows.get(k) != keyed[0].get(k) for rows in keyed[1:])]
+    return [" ".join(x for x in k if x) for k in changed]
+
+
+def resolve_duplicates(subs: Sequence[Any], scheme: Scheme) -> tuple[list[Issue],
+                                                                       list[dict[str, Any]]]:
+    """Several usable files for one unit (or department): one is used, the rest superseded.
+
+    The one used has the latest fill date; among equal dates, the latest modification time;
+    among equal times, the last name. The finding says which basis decided and whether the
+    files differ: differing contents are an error (the office must confirm the right one;
+    the chosen file is still used meanwhile), identical ones a warning.
+    Returns the findings and one record per file not used.
+    """
+    issues: list[Issue] = []
+    records: list[dict[str, Any]] = []
+    by_owner: dict[tuple[str, str], list[Any]] = {}
+    for sub in subs:
+        if sub.document is not None and sub.report.valid and sub.kind and sub.owner:
+            by_owner.setdefault((sub.kind, sub.owner), []).append(sub)
+    for (kind, owner), group in sorted(by_owner.items()):
+        if len(group) < 2:
+            continue
+        times = {s.path: _mtime(s.path) for s in group}
+        group.sort(key=lambda s: (s.filled, times[s.path], Path(s.path).name))
+        used = group[-1]
+        for old in group[:-1]:
+            old.superseded_by = used.path
+        diff = _differences([s.document for s in group])
+        issue, why = _duplicate_issue(scheme, kind, owner, group, times, diff)
+        issues.append(issue)
+        name, name_en = owner_names(scheme, owner)
+        for old in group[:-1]:
+            records.append({"file": Path(old.path).name, "kind": kind, "unit_id": owner,
+                            "unit_name": name, "unit_name_en": name_en,
+                            "used_file": Path(used.path).name, "differs": diff is not None,
+                            "reason": why[0], "reason_en": why[1]})
+    return issues, records
+
+
+def _duplicate_issue(scheme: Scheme, kind: str, owner: str, group: Sequence[Any],
+                     times: Mapping[str, str], diff: list[str] | None
+                     ) -> tuple[Issue, tuple[str, str]]:
+    used, runner_up = group[-1], group[-2]
+    chosen = Path(used.path).name
+    name, name_en = owner_names(scheme, owner)
+    what, what_en = KIND_NAMES.get(kind, (kind, kind))
+    files = [Path(s.path).name for s in group]
+    if used.filled and used.filled != runner_up.filled:
+        basis = f"填报日期较新（{used.filled}，另一份为 {runner_up.filled or '未填'}）"
+        basis_en = (f"it has the later fill date ({used.filled}; the other: "
+                    f"{runner_up.filled or 'none'})")
+    elif times[used.path] and times[used.path] != times[runner_up.path]:
+        same = f"填报日期相同（{used.filled}）" if used.filled else "未填报日期"
+        same_en = f"the fill dates are the same ({used.filled})" if used.filled \
+            else "no fill date"
+        basis = f"{same}，按文件修改时间采用较新的一份（{times[used.path]}）"
+        basis_en = f"{same_en}; it was modified last ({times[used.path]})"
+    else:
+        basis = "填报日期和文件修改时间都相同，按文件名顺序采用最后一份"
+        basis_en = "fill dates and modification times are the same; it comes last by name"
+    if diff is None:
+        same_zh, same_en = "各份内容相同", "the files have the same contents"
+        hint = "内容相同，请把多余的文件移出收集文件夹"
+        hint_en = "they are the same: move the extra file out of the folder"
+    else:
+        where = "、".join(diff[:8]) + ("等" if len(diff) > 8 else "")
+        where_en = ", ".join(diff[:8]) + (" …" if len(diff) > 8 else "")
+        same_zh = f"各份内容不同（{where}）" if diff else "各份内容不同"
+        same_en = f"the contents differ ({where_en})" if diff else "the contents differ"
+        hint = ("请确认哪一份正确，把其余文件移出收集文件夹后重新汇总；"
+                f"在此之前暂按 {chosen} 计分")
+        hint_en = (f"confirm which is right, move the others out of the folder and consolidate "
+                   f"again; until then {chosen} is scored")
+    zh = (f"{name}有 {len(group)} 份{what}：{'、'.join(files)}，{same_zh}；"
+          f"采用 {chosen}：{basis}")
+    en = (f"{name_en} has {len(group)} {what_en} files: {', '.join(files)}; {same_en}. "
+          f"{chosen} is used: {basis_en}")
+    issue = Issue("duplicate-submission", zh, en, severity=WARNING if diff is None else ERROR,
+                  file=used.path, unit_id=owner if kind == "unit_report" else "",
+                  hint=hint, hint_en=hint_en)
+    why = (f"采用了 {chosen}（{basis}）；{same_zh}",
+           f"{chosen} was used ({basis_en}); {same_en}")
+    return issue, why
+
+
+def submissions_record(scheme: Scheme, rejected: Iterable[Mapping[str, Any]],
+                       missing: Iterable[Mapping[str, Any]],
+                       duplicates: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """What the 未计分 sheet shows, as plain data for results.json.
+
+    A missing submission whose unit (or register) sent a file that was rejected is
+    "submitted but rejected", not "not submitted".
+    """
+    files = [dict(r) for r in rejected]
+    sent = {(r["kind"], r["unit_id"] or "") for r in files}
+    # A file too damaged to say whose it is still tells by its name (单位自评表_fuyun.xlsx)
+    named: dict[tuple[str, str], dict[str, Any]] = {}
+    for r in files:
+        key = None if r["unit_id"] else _named_after(scheme, Path(r["file"]).stem)
+        if key:
+            named[key] = r
+    rows = []
+    for m in missing:
+        kind, owner = m["kind"], m.get("unit_id") or ""
+        name, name_en = owner_names(scheme, owner) if owner else KIND_NAMES.get(kind, (kind, kind))
+        status = ("rejected" if (kind, owner) in sent else
+                  "unidentified" if (kind, owner) in named else "not_submitted")
+        row = {"kind": kind, "unit_id": owner, "unit_name": name, "unit_name_en": name_en,
+               "status": status}
+        if status == "unidentified":
+            row["file"] = Path(named[(kind, owner)]["file"]).name
+        rows.append(row)
+    for r in files:
+        r["file"] = Path(r["file"]).name
+        r["unit_name_en"] = owner_names(scheme, r["unit_id"])[1] if r["unit_id"] else ""
+    return {"rejected": files, "missing": rows, "duplicates": list(duplicates)}
+
+
+def _named_after(scheme: Scheme, stem: str) -> tuple[str, str] | None:
+    """(kind, owner) that a file's name says it is (单位自评表_fuyun…), else None."""
+    prefixes = {"单位自评表_": "unit_report", "unit_report_": "unit_report",
+                "牵头部门评分表_": "lead_scores", "lead_scores_": "lead_scores"}
+    for prefix, kind in prefixes.items():
+        if not stem.startswith(prefix):
+            continue
+        rest = stem[len(prefix):]
+        owners: tuple[Unit | LeadDepartment, ...] = (
+            scheme.units if kind == "unit_report" else scheme.lead_departments)
+        for item in sorted(owners, key=lambda o: -len(o.id)):
+            tail = rest[len(item.id):]
+            if rest.startswith(item.id) and not (tail[:1].isascii() and tail[:1].isalnum()
+                                                 or tail[:1] == "_"):
+                return kind, item.id
+    for kind in ("adjustments", "routine", "ballots"):
+        if stem.startswith((KIND_NAMES[kind][0], kind)):
+            return kind, ""
+    return None
+
+
+def provisional(scheme: Scheme, missing: Iterable[Mapping[str, Any]]) -> list[dict[str, str]]:
+    """One entry per missing or rejected register or lead department sheet: what it costs."""
+    record = list(missing)
+    entries = []
+    for m in record:
+        kind = m["kind"]
+        if kind == "unit_report":
+            continue
+        rejected = m.get("status") in ("rejected", "unidentified")
+        what, what_en = KIND_NAMES.get(kind, (kind, kind))
+        if kind == "lead_scores":
+            name, name_en = owner_names(scheme, m.get("unit_id"))
+            what, what_en = f"“{name}”的{what}", f"{name_en}'s {what_en}"
+            ids = "、".join(i.id for i in scheme.indicators_of(m.get("unit_id") or ""))
+            cost = f"其评分的指标（{ids}）各单位按 0 分计"
+            cost_en = f"the indicators it scores ({ids.replace('、', ', ')}) count 0 for every unit"
+        elif kind == "adjustments":
+            cost = "各单位均未计加分和扣分（含一票否决、全疆通报）"
+            cost_en = ("no bonus or deduction (nor veto or region-wide notice) is counted for "
+                       "any unit")
+        else:
+            kinds = ("routine",) if kind == "routine" else ("conduct", "satisfaction")
+            comps = [c for c in scheme.components if c.kind in kinds]
+            cost = f"各单位的{'、'.join(c.name for c in comps)}得分按 0 分计"
+            names_en = " and ".join(c.name_en or c.id for c in comps)
+            cost_en = f"the {names_en} score of every unit counts as 0"
+        head = f"{what}未通过校验" if rejected else f"未收到{what}"
+        head_en = f"the {what_en} was rejected" if rejected else f"no {what_en} received"
+        entries.append({"reason": f"{head}，{cost}", "reason_en": f"{head_en}: {cost_en}"})
+    return entries

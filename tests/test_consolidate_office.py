@@ -1,0 +1,310 @@
+"""What the office sees when inputs are missing, rejected or sent twice: provisional results,
+the 未计分 sheet (also rebuilt from results.json alone), duplicates, English output, and
+feedback workbooks left over from an earlier run."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from kaohe.cli import main
+from kaohe.pipeline.consolidate import run_consolidation
+from kaohe.pipeline.demo import fill_submissions
+from kaohe.pipeline.documents import load_scheme
+from kaohe.synth import synthesize
+
+
+@pytest.fixture(scope="module")
+def clean_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Templates for the embedded scheme, filled by the synthetic clerks."""
+    from workbook_templates import build_templates
+
+    root = tmp_path_factory.mktemp("office")
+    scheme = load_scheme()
+    build_templates(scheme, root / "templates")
+    fill_submissions(synthesize(scheme, seed=11), root / "templates", root / "submissions")
+    return root / "submissions"
+
+
+def _copy(folder: Path, tmp_path: Path) -> Path:
+    target = tmp_path / "in"
+    shutil.copytree(folder, target)
+    return target
+
+
+def _run(folder: Path, out: Path, lang: str = "zh", feedback: bool = False
+         ) -> tuple[int, dict[str, Any], str]:
+    said: list[str] = []
+    code, results = run_consolidation(folder, out=out / "results.xlsx",
+                                      json_out=out / "results.json",
+                                      feedback=out / "fb" if feedback else None, lang=lang,
+                                      echo=said.append)
+    return code, results, "\n".join(said)
+
+
+def _cells(path: Path, sheet: str) -> list[list[Any]]:
+    ws = openpyxl.load_workbook(path)[sheet]
+    return [[c.value for c in row] for row in ws.iter_rows()]
+
+
+def _texts(path: Path, sheet: str) -> str:
+    return "\n".join(str(v) for row in _cells(path, sheet) for v in row if v is not None)
+
+
+def _change_actual(path: Path, target: Path, value: float) -> None:
+    """A second version of a unit's report with one reported value changed (cell I11)."""
+    wb = openpyxl.load_workbook(path)
+    wb["单位自评表"]["I11"].value = value
+    wb.save(target)
+
+
+def _tamper_target(path: Path) -> None:
+    """A locked target changed: the report is rejected and still names its unit."""
+    wb = openpyxl.load_workbook(path)
+    ws = wb["单位自评表"]
+    ws["G11"].value = float(ws["G11"].value) - 2.5
+    wb.save(path)
+
+
+# -- 1. a missing register or lead department sheet makes the results provisional ---------------
+
+def test_a_complete_run_is_not_provisional(clean_folder: Path, tmp_path: Path) -> None:
+    code, results, said = _run(clean_folder, tmp_path)
+    assert code == 0 and results["provisional"] == []
+    assert "暂定" not in said
+    assert "暂定" not in _texts(tmp_path / "results.xlsx", "说明")
+
+
+def test_a_missing_register_makes_everything_provisional(clean_folder: Path,
+                                                         tmp_path: Path) -> None:
+    folder = _copy(clean_folder, tmp_path)
+    (folder / "平时考核汇总表.xlsx").unlink()
+    code, results, said = _run(folder, tmp_path / "out", feedback=True)
+    assert code == 1
+    assert [p["reason"] for p in results["provisional"]] == [
+        "未收到平时考核汇总表，各单位的平时考核得分按 0 分计"]
+    assert "routine assessment summary" in results["provisional"][0]["reason_en"]
+    assert said.startswith(
+        "结果不完整（暂定）：未收到平时考核汇总表，各单位的平时考核得分按 0 分计")
+    assert json.loads((tmp_path / "out" / "results.json").read_text(encoding="utf-8"))[
+        "provisional"] == results["provisional"]
+    book = openpyxl.load_workbook(tmp_path / "out" / "results.xlsx")
+    assert "结果不完整（暂定）" in _texts(tmp_path / "out" / "results.xlsx", "说明")
+    for group in ("县市", "党群部门", "政府部门", "政法部门", "经济部门"):
+        assert "（暂定）" in book[group]["A1"].value
+        assert "未收到平时考核汇总表" in book[group]["A4"].value
+    feedback = openpyxl.load_workbook(tmp_path / "out" / "fb" / "结果反馈_fuhai.xlsx")
+    sheet = feedback["结果反馈"]
+    assert "（暂定）" in sheet["A1"].value
+    assert "未收到平时考核汇总表" in "".join(str(sheet[f"A{r}"].value) for r in range(2, 6))
+
+
+def test_a_missing_lead_department_sheet_names_the_department_and_indicators(
+        clean_folder: Path, tmp_path: Path) -> None:
+    folder = _copy(clean_folder, tmp_path)
+    (folder / "牵头部门评分表_zfw.xlsx").unlink()
+    code, results, said = _run(folder, tmp_path / "out", lang="en")
+    assert code == 1
+    (entry,) = results["provisional"]
+    assert entry["reason"].startswith("未收到“地委政法委”的牵头部门评分表，其评分的指标（C01")
+    assert "lead department sheet" in entry["reason_en"] and "C01" in entry["reason_en"]
+    assert said.startswith("RESULTS INCOMPLETE (PROVISIONAL)")
+    assert "lead_scores" not in said
+
+
+def test_a_rejected_register_is_said_to_be_rejected(clean_folder: Path, tmp_path: Path) -> None:
+    folder = _copy(clean_folder, tmp_path)
+    register = folder / "民主测评及满意度统计表.xlsx"
+    register.write_bytes(register.read_bytes()[:2000])
+    code, results, said = _run(folder, tmp_path / "out")
+    assert code == 1
+    (entry,) = results["provisional"]
+    assert entry["reason"] == ("民主测评及满意度统计表未通过校验，各单位的群众满意度、德和作风测评"
+                               "得分按 0 分计")
+    assert "已报送但未通过校验" in said and "未报送" not in said.replace("已报送", "")
+
+
+# -- 2, 3. the 未计分 sheet, from the run and from results.json alone -------------------------
+
+@pytest.fixture(scope="module")
+def planted(clean_folder: Path, tmp_path_factory: pytest.TempPathFactory
+            ) -> tuple[Path, int, dict[str, Any], str]:
+    """fuyun rejected (target changed), habahe cut short (unidentifiable), qinggil absent,
+    fuhai sent twice with the same date and one value changed."""
+    root = tmp_path_factory.mktemp("planted")
+    folder = _copy(clean_folder, root)
+    _tamper_target(folder / "单位自评表_fuyun.xlsx")
+    cut = folder / "单位自评表_habahe.xlsx"
+    cut.write_bytes(cut.read_bytes()[:3000])
+    (folder / "单位自评表_qinggil.xlsx").unlink()
+    _change_actual(folder / "单位自评表_fuhai.xlsx", folder / "单位自评表_fuhai（修改）.xlsx", 7.0)
+    code, results, said = _run(folder, root / "out")
+    return root / "out", code, results, said
+
+
+def test_the_not_scored_sheet_says_who_sent_what(planted: tuple[Path, int, dict, str]) -> None:
+    out, code, results, _ = planted
+    assert code == 1
+    rows = _cells(out / "results.xlsx", "未计分")
+    flat = [[v for v in row if v is not None] for row in rows]
+    sections = [r[0] for r in flat if r and isinstance(r[0], str) and r[0].endswith("）")]
+    assert sections == ["未通过校验的文件（2）", "重复报送，未采用（1）", "未收到可用的材料（3）",
+                        "未能计分的单位（3）"]
+    status = {r[1]: r[2] for r in flat if len(r) == 3 and r[0] == "单位自评表"}
+    assert status["富蕴县"] == "已报送但未通过校验（见上）"
+    assert status["哈巴河县"].startswith("可能已报送但未通过校验：文件 单位自评表_habahe.xlsx")
+    assert status["青河县"] == "未报送"
+    (dup,) = [r for r in flat if r and r[0] == "单位自评表_fuhai.xlsx"]
+    assert dup[1] == "福海县" and "采用了 单位自评表_fuhai（修改）.xlsx" in dup[2]
+    assert "内容不同" in dup[2]
+    # no empty bordered columns: every row of a 3-column section stops at column C
+    ws = openpyxl.load_workbook(out / "results.xlsx")["未计分"]
+    assert ws.column_dimensions["C"].width >= 60
+    unscored_header = next(i for i, r in enumerate(rows, 1)
+                           if r[0] == "单位" and r[1] == "考核组别")
+    assert ws.cell(unscored_header, 4).border.left.style is None
+
+
+def test_results_book_rebuilds_the_workbook_from_the_json_alone(
+        planted: tuple[Path, int, dict, str], tmp_path: Path) -> None:
+    out, _, results, _ = planted
+    data = json.loads((out / "results.json").read_text(encoding="utf-8"))
+    assert [r["file"] for r in data["submissions"]["rejected"]] == [
+        "单位自评表_fuyun.xlsx", "单位自评表_habahe.xlsx"]
+    assert data["scheme_name"] == load_scheme().document["name"]
+    proc = CliRunner().invoke(main, ["results-book", str(out / "results.json"), "--out",
+                                     str(tmp_path / "x.xlsx")])
+    assert proc.exit_code == 0, proc.output
+    assert _cells(tmp_path / "x.xlsx", "未计分") == _cells(out / "results.xlsx", "未计分")
+    assert _cells(tmp_path / "x.xlsx", "县市")[0] == _cells(out / "results.xlsx", "县市")[0]
+    assert "2016年度综合考核" != _cells(tmp_path / "x.xlsx", "县市")[0][0]
+
+
+def test_a_rerun_gives_byte_identical_json(planted: tuple[Path, int, dict, str],
+                                           tmp_path: Path) -> None:
+    out, _, _, _ = planted
+    folder = out.parent / "in"
+    _run(folder, tmp_path)
+    assert (tmp_path / "results.json").read_bytes() == (out / "results.json").read_bytes()
+
+
+# -- 4. duplicates say what really decided, and differing versions are an error -------------------
+
+def test_differing_duplicates_with_the_same_date_are_an_error_that_says_why(
+        planted: tuple[Path, int, dict, str]) -> None:
+    _, code, results, said = planted
+    assert code == 1
+    note = next(line for line in said.splitlines() if "份单位自评表" in line)
+    assert note.startswith("注意: ") and "福海县有 2 份单位自评表" in note
+    assert "“fuhai”" not in note and "采用较新的 " not in note
+    assert "填报日期相同" in note and "内容不同（C04）" in note
+    assert "请确认哪一份正确" in note
+    used = {r["file"]: r["used"] for r in results["inputs"]}
+    assert used["单位自评表_fuhai（修改）.xlsx"] is True and used["单位自评表_fuhai.xlsx"] is False
+    assert "重复未采用 1 个" in said
+
+
+def test_identical_duplicates_are_a_warning_in_plain_english(clean_folder: Path,
+                                                             tmp_path: Path) -> None:
+    folder = _copy(clean_folder, tmp_path)
+    shutil.copy2(folder / "单位自评表_fuhai.xlsx", folder / "单位自评表_fuhai - 副本.xlsx")
+    code, results, said = _run(folder, tmp_path / "out", lang="en")
+    assert code == 0
+    note = next(line for line in said.splitlines() if line.startswith("note:"))
+    assert "Fuhai County has 2 unit self-report files" in note
+    assert "the same contents" in note and "unit_report" not in note
+    assert "1 duplicate(s) not used" in said
+
+
+# -- 5. English all through ----------------------------------------------------------------------
+
+def test_english_summary_and_workbook_have_no_chinese_labels(
+        planted: tuple[Path, int, dict, str], tmp_path: Path) -> None:
+    folder = planted[0].parent / "in"
+    (folder / "加扣分登记表.xlsx").rename(tmp_path / "aside.xlsx")
+    try:
+        code, results, said = _run(folder, tmp_path, lang="en")
+    finally:
+        (tmp_path / "aside.xlsx").rename(folder / "加扣分登记表.xlsx")
+    assert " 较好 " not in said and "Fairly good" in said
+    assert "Fuyun County" in said and "adjustments register" in said
+    assert "\nadjustments register  —     not submitted" in said  # not the raw "adjustments"
+    book = openpyxl.load_workbook(tmp_path / "results.xlsx")
+    assert all(len(n) < 31 for n in book.sheetnames) and "Points party" in book.sheetnames
+    header = next([c.value for c in row if c.value] for row in book["Points county"].iter_rows()
+                  if row[0].value == "Rank")
+    assert any("\n" in h and h.split("\n")[1].isascii() for h in header[2:4])
+    texts = _texts(tmp_path / "results.xlsx", "Not scored")
+    assert "Fuyun County" in texts and "富蕴县" not in texts and "（" not in texts.split("\n")[3]
+    assert results["units"][0]["indicators"][0]["name_en"]
+
+
+def test_zh_summary_names_the_missing_register_in_words(clean_folder: Path,
+                                                        tmp_path: Path) -> None:
+    folder = _copy(clean_folder, tmp_path)
+    (folder / "加扣分登记表.xlsx").unlink()
+    _, _, said = _run(folder, tmp_path / "out")
+    assert "adjustments" not in said
+    assert "加扣分登记表" in said and "未报送" in said
+
+
+# -- 6. feedback workbooks of an earlier run ----------------------------------------------------
+
+def test_feedback_of_units_not_in_this_run_is_removed_and_named(
+        clean_folder: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    _run(clean_folder, out, feedback=True)
+    assert len(list((out / "fb").glob("*.xlsx"))) == 34
+    keep = out / "fb" / "结果反馈_someone.xlsx"  # not written by kaohe: left alone
+    wb = openpyxl.Workbook()
+    wb.save(keep)
+    folder = _copy(clean_folder, tmp_path)
+    for unit in ("fuyun", "habahe", "qinggil"):
+        (folder / f"单位自评表_{unit}.xlsx").unlink()
+    _, results, said = _run(folder, out, feedback=True)
+    names = sorted(p.name for p in (out / "fb").glob("*.xlsx"))
+    assert len(names) == 32 and "结果反馈_someone.xlsx" in names
+    assert not any(u in n for n in names for u in ("fuyun", "habahe", "qinggil"))
+    assert "已删除上次生成的 3 个反馈工作簿" in said and "结果反馈_fuyun.xlsx" in said
+    # `kaohe feedback` does the same
+    (out / "results.json").write_text(json.dumps(dict(results, units=results["units"][1:]),
+                                                 ensure_ascii=False), encoding="utf-8")
+    gone = f"结果反馈_{results['units'][0]['unit_id']}.xlsx"
+    proc = CliRunner().invoke(main, ["feedback", str(out / "results.json"), "--out",
+                                     str(out / "fb")])
+    assert proc.exit_code == 0, proc.output
+    assert gone in proc.output and not (out / "fb" / gone).exists()
+    assert keep.exists()
+
+
+# -- 7. smaller things --------------------------------------------------------------------------
+
+def test_ranking_subtitle_counts_the_units_not_scored_and_full_scores_are_marked(
+        planted: tuple[Path, int, dict, str]) -> None:
+    out = planted[0]
+    book = openpyxl.load_workbook(out / "results.xlsx")
+    assert book["县市"]["A2"].value == "综合排名（4 个单位；另有 3 个单位未能计分，见“未计分”表）"
+    assert book["党群部门"]["A2"].value == "综合排名（7 个单位）"
+    ws = book["县市指标得分"]
+    fills = {ws.cell(r, c).fill.fgColor.rgb for r in range(6, 10) for c in range(3, 12)}
+    assert "FFE2EFDA" in fills  # full score: light green
+    assert "浅绿色：满分" in ws["A2"].value
+
+
+def test_the_revision_reason_says_decisions_in_words() -> None:
+    from kaohe.pipeline.consolidate import Consolidation, Submission, _decisions_reason
+    from validators.report import Report
+
+    register = {"kind": "adjustments", "events": [], "decisions": [
+        {"id": "D0001", "event_id": "E0027", "kind": "appeal", "outcome": "overturned",
+         "reason": "证据不足"}]}
+    sub = Submission("r.xlsx", "", "adjustments", None, register, Report(file="r.xlsx"))
+    zh, en = _decisions_reason(Consolidation({}, [sub]))
+    assert zh == "已登记的决定：申诉 D0001（事项 E0027，已撤销）：证据不足"
+    assert en == "decisions applied: appeal D0001 on event E0027 (overturned)"

@@ -1,11 +1,21 @@
-"""English labels of the common Chinese grade names, for text shown with --lang en."""
+"""Names shown to users in both languages: grades, groups, kinds of submission."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
 
-__all__ = ["GRADE_EN", "grade_label", "group_label"]
+__all__ = ["GRADE_EN", "KIND_NAMES", "grade_label", "group_label"]
+
+#: The name of each kind of submission as the office's files call it: (中文, English).
+KIND_NAMES: dict[str, tuple[str, str]] = {
+    "unit_report": ("单位自评表", "unit report"),
+    "lead_scores": ("牵头部门评分表", "lead department sheet"),
+    "adjustments": ("加扣分登记表", "adjustments register"),
+    "routine": ("平时考核汇总表", "routine assessment summary"),
+    "ballots": ("民主测评及满意度统计表", "ballot and satisfaction tally"),
+    "scheme": ("考核方案", "scheme"),
+}
 
 GRADE_EN = {"好": "Good", "较好": "Fairly good", "一般": "Average", "较差": "Poor",
             "差": "Poor", "优秀": "Excellent", "称职": "Competent",

@@ -217,7 +217,7 @@ def test_identical_duplicates_are_a_warning_in_plain_english(clean_folder: Path,
     code, results, said = _run(folder, tmp_path / "out", lang="en")
     assert code == 0
     note = next(line for line in said.splitlines() if line.startswith("note:"))
-    assert "Fuhai County has 2 unit self-report files" in note
+    assert "Fuhai County has 2 unit report files" in note
     assert "the same contents" in note and "unit_report" not in note
     assert "1 duplicate(s) not used" in said
 

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from kaohe.engine.model import Scheme
+from kaohe.labels import KIND_NAMES
 from validators.file_names import REGISTERS, owner_from_file_name, owner_names
 from validators.files import FILE_RULES
 from validators.messages import finding
@@ -34,12 +35,8 @@ __all__ = ["FileResult", "BatchReport", "validate_batch", "discover", "arrived_u
 
 #: Below this many files, starting worker processes costs more than it saves.
 PARALLEL_THRESHOLD = 20
-_KIND_ZH = {"unit_report": "单位自评表", "lead_scores": "牵头部门评分表",
-            "adjustments": "加扣分登记表", "routine": "平时考核汇总表",
-            "ballots": "民主测评及满意度统计表"}
-_KIND_EN = {"unit_report": "unit report", "lead_scores": "lead department sheet",
-            "adjustments": "adjustments register", "routine": "routine register",
-            "ballots": "ballot register"}
+_KIND_ZH = {kind: zh for kind, (zh, en) in KIND_NAMES.items() if kind != "scheme"}
+_KIND_EN = {kind: en for kind, (zh, en) in KIND_NAMES.items() if kind != "scheme"}
 _UNREADABLE = {*FILE_RULES, "read-failed"}
 _IDENTITY_RULES = {"not-our-template", "unknown-kind", "wrong-year", "wrong-scheme",
                    "format-version", "scheme-version", "unknown-owner",

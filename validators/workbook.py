@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from kaohe.engine.model import Scheme
+from kaohe.labels import KIND_NAMES
 from validators.checks import run_checks
 from validators.files import Limits, open_checked
 from validators.locate import CellMap, locate
@@ -43,8 +44,7 @@ _MAX_JSON_BYTES = 20 * 1024 * 1024
 _HEADER_LABELS = {"unit_report": ("hdr.unit", "unit_id"),
                   "lead_scores": ("hdr.dept", "lead_department")}
 _HEADER_ROWS = 10  # the header block is within the first rows
-_OWNER_KINDS = {"unit_report": ("单位自评表", "unit report"),
-                "lead_scores": ("牵头部门评分表", "lead department sheet")}
+_OWNER_KINDS = {kind: KIND_NAMES[kind] for kind in ("unit_report", "lead_scores")}
 
 
 def validate_workbook(path: str | Path, scheme: Scheme, *, lang: str = "zh",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from kaohe.labels import KIND_NAMES
+
 __all__ = ["RESULTS_LABELS", "FEEDBACK_LABELS", "TYPE", "KIND", "OUTCOME", "DOC_KIND", "pick"]
 
 _COMMON: dict[str, tuple[str, str]] = {
@@ -217,11 +219,7 @@ TYPE = {"bonus": ("加分", "bonus"), "deduction": ("扣分", "deduction"),
 KIND = {"appeal": ("申诉", "appeal"), "fault_tolerance": ("容错纠错", "fault tolerance")}
 OUTCOME = {"upheld": ("维持", "upheld"), "overturned": ("撤销", "overturned"),
            "adjusted": ("调整分值", "points adjusted")}
-DOC_KIND = {"unit_report": ("单位自评表", "unit self-report"),
-            "lead_scores": ("牵头部门评分表", "lead department sheet"),
-            "adjustments": ("加扣分登记表", "adjustments register"),
-            "routine": ("平时考核汇总表", "routine assessment summary"),
-            "ballots": ("民主测评及满意度统计表", "ballot and satisfaction tally")}
+DOC_KIND = KIND_NAMES
 
 
 def pick(table: dict[str, tuple[str, str]], key: object, lang: str) -> str:

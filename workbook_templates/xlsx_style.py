@@ -21,6 +21,8 @@ import xlsxwriter
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
+from kaohe.labels import GRADE_EN
+
 __all__ = ["FONT", "Styles", "Labels", "open_workbook", "put", "put_row", "safe_sheet_name",
            "print_setup", "unit_label", "group_label", "grade_label", "FORMULA_PREFIXES",
            "fit_row", "fitting_size", "text_lines"]
@@ -82,9 +84,6 @@ STYLES: dict[str, dict[str, Any]] = {
                   "bg_color": "#FFC7CE"},
 }
 
-GRADE_EN = {"好": "Good", "较好": "Fairly good", "一般": "Average", "较差": "Poor",
-            "差": "Poor", "优秀": "Excellent", "称职": "Competent",
-            "基本称职": "Basically competent", "不称职": "Incompetent"}
 
 
 class Labels:

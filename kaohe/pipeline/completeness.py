@@ -19,20 +19,12 @@ from typing import Any
 
 from kaohe.engine import Scheme
 from kaohe.engine.model import LeadDepartment, Unit
+from kaohe.labels import KIND_NAMES
 from validators.report import ERROR, WARNING, Issue
 
 __all__ = ["KIND_NAMES", "resolve_duplicates", "submissions_record", "provisional",
            "owner_names"]
 
-#: The name of each kind of submission as the office's files call it: (中文, English).
-KIND_NAMES: dict[str, tuple[str, str]] = {
-    "unit_report": ("单位自评表", "unit self-report"),
-    "lead_scores": ("牵头部门评分表", "lead department sheet"),
-    "adjustments": ("加扣分登记表", "adjustments register"),
-    "routine": ("平时考核汇总表", "routine assessment summary"),
-    "ballots": ("民主测评及满意度统计表", "ballot and satisfaction tally"),
-    "scheme": ("考核方案", "scheme"),
-}
 
 #: Fields of a document that do not change any score (who filled it in, when).
 _CLERICAL = frozenset({"date", "contact", "phone"})

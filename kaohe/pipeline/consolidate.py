@@ -19,6 +19,7 @@ from typing import Any
 
 from kaohe.engine import Documents, Scheme, score
 from kaohe.engine.model import LeadDepartment, Unit
+from kaohe.labels import KIND_NAMES
 from kaohe.pipeline.background import Background, can_fork
 from kaohe.pipeline.completeness import (
     owner_names,
@@ -140,9 +141,6 @@ def _examine_all(paths: Sequence[Path], scheme: Scheme, workers: int,
                      threshold=PARALLEL_THRESHOLD, context=_mp_context())
 
 
-_KIND_ZH = {"unit_report": "单位自评表", "lead_scores": "牵头部门评分表",
-            "adjustments": "加扣分登记表", "routine": "平时考核汇总表", "ballots": "民主测评统计表",
-            "scheme": "考核方案"}
 
 
 def _missing(scheme: Scheme, accepted: Iterable[Submission],
@@ -166,7 +164,8 @@ def _missing(scheme: Scheme, accepted: Iterable[Submission],
                             "group": ""})
     for kind in ("adjustments", "routine", "ballots"):
         if kind not in kinds:
-            missing.append({"kind": kind, "unit_id": "", "unit_name": _KIND_ZH[kind], "group": ""})
+            missing.append({"kind": kind, "unit_id": "", "unit_name": KIND_NAMES[kind][0],
+                            "group": ""})
     wanted = {(m["kind"], m["unit_id"]): m for m in missing}
     for sub in subs if wanted else ():
         named = owner_from_file_name(sub.path, scheme)

@@ -30,6 +30,7 @@ from validators.messages import finding
 from validators.report import ERROR, WARNING, Issue, Report
 from validators.schema import KINDS, schema_problems
 from validators.tamper import sheet_issues, tamper_issues
+from validators.wording import scheme_wording
 from validators.xlsx_read import WorkbookFile
 
 __all__ = ["validate_workbook", "examine_workbook", "validate_document_file", "identity_issues",
@@ -63,7 +64,9 @@ def examine_workbook(path: str | Path, scheme: Scheme, *, lang: str = "zh",
     name = str(path)
     report = Report(file=name)
     if path.suffix.lower() == ".json":
-        return None, validate_document_file(path, scheme)
+        report = validate_document_file(path, scheme)
+        report.issues = scheme_wording(report.issues, scheme)
+        return None, report
     try:
         read = _examine(path, name, scheme, report, limits, formulas)
     except Exception as exc:  # noqa: BLE001 - a validator reports, it never crashes
@@ -72,7 +75,7 @@ def examine_workbook(path: str | Path, scheme: Scheme, *, lang: str = "zh",
     if report.kind == "unit_report" and report.unit_id:  # every finding is about that unit
         report.issues = [i if i.unit_id else i.located(unit_id=report.unit_id)
                          for i in report.issues]
-    report.issues = _tidy(report.issues, lang)
+    report.issues = _tidy(scheme_wording(report.issues, scheme))
     return read, report
 
 
@@ -256,7 +259,7 @@ def validate_document_file(path: Path, scheme: Scheme) -> Report:
 
 # ---------------------------------------------------------------- tidying
 
-def _tidy(issues: list[Issue], lang: str) -> list[Issue]:
+def _tidy(issues: list[Issue]) -> list[Issue]:
     """One finding per (sheet, cell, rule); none after a reader's error at the same cell;
     file-level findings first, then in sheet and row order."""
     kept: list[Issue] = []
@@ -269,7 +272,7 @@ def _tidy(issues: list[Issue], lang: str) -> list[Issue]:
         seen.add((*where, issue.rule))
         if issue.cell and issue.severity == ERROR:
             errors_at.add(where)
-        kept.append(issue if lang == "zh" else issue.located(label=issue.field or issue.label))
+        kept.append(issue)
     sheets: dict[str, int] = {}
     for issue in kept:
         sheets.setdefault(issue.sheet, len(sheets))

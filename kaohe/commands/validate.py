@@ -18,7 +18,9 @@ _SEVERITY = {"zh": {"error": "错误", "warning": "警告"},
 _KIND = {"zh": {"unit_report": "单位自评表", "lead_scores": "牵头部门评分表",
                 "adjustments": "加扣分登记表", "routine": "平时考核汇总表",
                 "ballots": "民主测评及满意度统计表", "scheme": "考核方案"},
-         "en": {}}
+         "en": {"unit_report": "unit report", "lead_scores": "lead department scores",
+                "adjustments": "bonus and deduction register", "routine": "routine register",
+                "ballots": "ballot and satisfaction register", "scheme": "scheme"}}
 
 
 def load_scheme_checked(path: Path | None, lang: str) -> tuple[Any, str]:
@@ -54,13 +56,14 @@ def load_scheme_checked(path: Path | None, lang: str) -> tuple[Any, str]:
         return None, exc.message if lang == "zh" else exc.message_en
 
 
-def _render_file(report: Any, lang: str) -> str:
+def _render_file(report: Any, lang: str, names: dict[str, tuple[str, str]] | None = None) -> str:
     from kaohe.textable import table
 
     zh = lang == "zh"
     name = report.file
     kind = _KIND[lang].get(report.kind, report.kind)
-    who = " · ".join(x for x in (kind, report.unit_id) if x)
+    owner = (names or {}).get(report.unit_id, (report.unit_id, report.unit_id))[0 if zh else 1]
+    who = " · ".join(x for x in (kind, owner) if x)
     if not report.issues:
         return f"✓ {name}" + (f"（{who}）" if who and zh else f" ({who})" if who else "") + (
             "：未发现问题" if zh else ": no problems found")
@@ -74,7 +77,7 @@ def _render_file(report: Any, lang: str) -> str:
     for issue in report.issues:
         message = issue.message if zh else issue.message_en
         hint = issue.hint if zh else issue.hint_en
-        field = issue.label if zh else (issue.field or issue.label)
+        field = issue.label_for(lang)
         text = f"{field}：{message}" if field and zh else (f"{field}: {message}" if field
                                                           else message)
         rows.append([issue.sheet, issue.cell or (f"第{issue.row_number}行" if zh and
@@ -87,10 +90,13 @@ def _render_file(report: Any, lang: str) -> str:
     return head + "\n" + "\n".join("  " + line for line in body.splitlines())
 
 
-def render_batch(batch: Any, lang: str) -> str:
-    """The readable report: each file with its findings, then the batch's, then a summary."""
+def render_batch(batch: Any, lang: str, scheme: Any = None) -> str:
+    """The readable report: each file with its findings, then the batch's, then a summary
+    (each file's unit or department named as the scheme names it, when it is given)."""
     zh = lang == "zh"
-    parts = [_render_file(f.report, lang) for f in batch.files]
+    names = {o.id: (o.name, o.name_en or o.name) for o in (
+        *scheme.units, *scheme.lead_departments)} if scheme is not None else {}
+    parts = [_render_file(f.report, lang, names) for f in batch.files]
     if batch.issues:
         from validators.report import Report
 
@@ -169,7 +175,7 @@ def validate_cmd(paths: tuple[Path, ...], scheme_path: Path | None, as_json: boo
         out["annotated"] = written
         click.echo(json.dumps(out, ensure_ascii=False, indent=2, default=str))
     else:
-        click.echo(render_batch(batch, lang))
+        click.echo(render_batch(batch, lang, scheme))
         for path in written:
             click.echo(f"→ {path}")
     sys.exit(batch.exit_code)

@@ -24,6 +24,7 @@ from typing import Any
 
 from kaohe.engine.model import Scheme
 from validators.checks import run_checks
+from validators.error_values import error_value_issues
 from validators.files import Limits, open_checked
 from validators.locate import CellMap, locate
 from validators.messages import finding
@@ -57,7 +58,8 @@ def examine_workbook(path: str | Path, scheme: Scheme, *, lang: str = "zh",
     """(the reader's WorkbookRead or None when the file cannot be read, its Report).
 
     `formulas=False` skips the formula checks, for a values-only copy of a workbook (such
-    a copy holds the formulas' results where the template has formulas).
+    a copy holds the formulas' results where the template has formulas). Every finding
+    carries both languages (`label`/`label_en`, `message`/`message_en`), whatever `lang`.
     """
     path = Path(path)
     limits = limits or Limits()
@@ -124,6 +126,8 @@ def _examine(path: Path, name: str, scheme: Scheme, report: Report, limits: Limi
         located = [i for i in tampering if i.cell]
         report.extend(located or reader)
         return None
+    # Before the reader's findings: a cell showing #DIV/0! is named so, not as a blank one.
+    report.extend(error_value_issues(book, read.document, read.cell_map, scheme))
     report.extend(reader)
     report.extend(tampering)
     if any(i.rule in _STRUCTURAL for i in tampering):

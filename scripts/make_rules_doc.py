@@ -21,7 +21,10 @@ and a fix hint in Chinese and English. This page lists the validators' rules; it
 from `validators/messages*.py` by `scripts/make_rules_doc.py` (a test keeps it current). The
 template reader's own value findings (number-as-text, full-width-number, percent-sign,
 approximate-number …) come with their texts from `workbook_templates/values.py`.
-Braces such as `{value}` are filled in with the facts of each finding.
+Braces such as `{value}` are filled in with the facts of each finding. Each finding also
+names what the cell holds — `label` in Chinese (地区生产总值增长·完成值), `label_en` in English
+(GDP growth · actual), from the scheme's names — shown before the message, so a message never
+repeats it; choices are listed in the order the drop-down offers them.
 
 Whose a file is: its hidden `_meta` sheet says it, and the locked header of its data sheet
 (被考核单位 / 牵头考核部门, D4) must name the same unit or department

@@ -171,7 +171,7 @@ def test_a_clerks_folder_with_their_own_file_is_clean(books: dict[str, Path],
     assert ("文件夹里只有阿勒泰市的文件，未按名单核对其他单位是否交齐 — 如要核对，请加 --roster"
             in out)
     code, out = run("--lang", "en", "validate", str(own))
-    assert code == 0 and "(unit_report · Altay City): no problems found" in out
+    assert code == 0 and "(unit report · Altay City): no problems found" in out
     assert "files of Altay City only" in out and "add --roster" in out
     code, out = run("validate", "--roster", str(own))
     assert code == 1 and "未收到“布尔津县”的单位自评表" in out and "未按名单" not in out

@@ -70,7 +70,7 @@ def _list_findings(ws: Worksheet, issues: Sequence[Issue], lang: str,
     for number, issue in enumerate(issues, start=1):
         message = issue.message if lang == "zh" else issue.message_en
         hint = issue.hint if lang == "zh" else issue.hint_en
-        field = issue.label if lang == "zh" else (issue.field or issue.label)
+        field = issue.label_for(lang)
         ws.append([number, _SEVERITY[lang].get(issue.severity, issue.severity), issue.sheet,
                    issue.cell, field, message, hint, issue.rule])
         row = ws.max_row

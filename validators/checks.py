@@ -1,7 +1,8 @@
 """Value checks of a document against its scheme, beyond the JSON Schema, located to the cell.
 
 Every check is a small generator ``check(doc, cell_map, scheme) -> Iterator[Issue]`` in
-the explicit registry `CHECKS`; `KIND_CHECKS` says which run for which document kind.
+the explicit registry `CHECKS`; `KIND_CHECKS` says which run for which document kind,
+`EVERY_KIND` which run for all (the free-text checks of checks_text.py).
 A check reads the document defensively (it may break its schema) and points each finding
 at the document path of the offending value; `locate` turns that path into a cell.
 
@@ -46,17 +47,19 @@ from validators.checks_registers import (
     routine_entries,
     satisfaction_tallies,
 )
-from validators.locate import CellMap
+from validators.checks_text import text_values
+from validators.locate import CellMap, locate
 from validators.report import WARNING, Issue
 
-__all__ = ["CHECKS", "KIND_CHECKS", "run_checks", "COUNT_UNITS"]
+__all__ = ["CHECKS", "KIND_CHECKS", "EVERY_KIND", "run_checks", "COUNT_UNITS"]
 
 
 def run_checks(doc: Mapping[str, Any], cell_map: CellMap, scheme: Scheme) -> list[Issue]:
     """Every check of the document's kind, in registry order."""
     kind = doc.get("kind") if isinstance(doc, Mapping) else None
     issues: list[Issue] = []
-    for name in KIND_CHECKS.get(str(kind), ()):
+    names = KIND_CHECKS.get(str(kind))
+    for name in (*names, *EVERY_KIND) if names else ():
         issues.extend(CHECKS[name](doc, cell_map, scheme))
     return issues
 
@@ -124,6 +127,12 @@ def report_actuals(doc: Mapping[str, Any], cell_map: CellMap, scheme: Scheme) ->
     if unit_id not in units_by_id(scheme):
         return  # report_items says so; the scheme's targets of no unit mean nothing here
     indicators = indicators_by_id(scheme)
+    items = [item for _, item in rows_of(doc, "items")]
+    if items and all(as_number(i.get("actual")) is None and i.get("not_applicable") is not True
+                     for i in items):
+        # Nothing reported at all (the wrong file, or sent before filling in): one error for
+        # the sheet, besides each blank cell's warning.
+        yield _for_sheet("no-actuals", ("items", 0, "actual"), cell_map, unit_id=unit_id)
     for index, item in rows_of(doc, "items"):
         ind = indicators.get(str(item.get("indicator_id")))
         if ind is None:
@@ -221,6 +230,9 @@ def lead_entries(doc: Mapping[str, Any], cell_map: CellMap, scheme: Scheme) -> I
         return
     units = units_by_id(scheme)
     owned = {i.id: i for i in scheme.indicators_of(str(dept_id))}
+    entries = [entry for _, entry in rows_of(doc, "entries")]
+    if entries and all(e.get(f) is None for e in entries for f in ("rating", "count", "value")):
+        yield _for_sheet("no-scores", ("entries", 0), cell_map, unit_id="")
     seen: dict[tuple[str, str], int] = {}
     for index, entry in rows_of(doc, "entries"):
         unit_id, ind_id = str(entry.get("unit_id")), str(entry.get("indicator_id"))
@@ -275,6 +287,14 @@ def _lead_value(entry: Mapping[str, Any], index: int, ind: Indicator, unit: Unit
                          **where)
 
 
+def _for_sheet(rule: str, path: tuple[str | int, ...], cell_map: CellMap,
+               unit_id: str) -> Issue:
+    """An error about a whole sheet: on the sheet that holds `path`, at no cell."""
+    sheet, _ = locate(path, cell_map)
+    return finding_at(rule, path, cell_map, at=(), unit_id=unit_id).located(
+        sheet=sheet, field="", label="")
+
+
 CHECKS: dict[str, Check] = {
     "report-items": report_items,
     "report-targets": report_targets,
@@ -287,6 +307,7 @@ CHECKS: dict[str, Check] = {
     "routine-entries": routine_entries,
     "conduct-tallies": conduct_tallies,
     "satisfaction-tallies": satisfaction_tallies,
+    "text-values": text_values,
 }
 
 KIND_CHECKS: dict[str, tuple[str, ...]] = {
@@ -297,3 +318,5 @@ KIND_CHECKS: dict[str, tuple[str, ...]] = {
     "routine": ("routine-entries",),
     "ballots": ("conduct-tallies", "satisfaction-tallies"),
 }
+#: Checks of every kind of document, after its own.
+EVERY_KIND: tuple[str, ...] = ("text-values",)

@@ -17,7 +17,7 @@ from validators.schema import format_json_path
 __all__ = ["Check", "Where", "COUNT_UNITS", "RATE_METHODS", "IMPLAUSIBLE_RATIO", "EVIDENCE_EVENTS",
            "LABELS", "finding_at", "rows_of", "as_number", "counts_of", "is_blank", "show",
            "units_by_id", "indicators_by_id", "scheme_table", "unknown_unit", "iso_date",
-           "completion_rate"]
+           "completion_rate", "row_where"]
 
 Check = Callable[[Mapping[str, Any], CellMap, Scheme], Iterator[Issue]]
 
@@ -143,3 +143,25 @@ def completion_rate(ind: Indicator, actual: float, target: float | None) -> floa
     if ind.direction == "lower":
         return target / actual if actual > 0 else None
     return actual / target
+
+
+def row_where(document: Mapping[str, Any], path: tuple[str | int, ...],
+              scheme: Scheme) -> Where:
+    """Who the value at a document path concerns — unit, indicator and the row's name as the
+    reader labels it ("一般公共预算收入", "布尔津县·C01", an event's id)."""
+    rows = document.get(str(path[0])) if len(path) > 2 else None
+    index = path[1] if len(path) > 2 else None
+    if not isinstance(rows, list) or not isinstance(index, int) or index >= len(rows) or \
+            not isinstance(rows[index], Mapping):
+        return {"unit_id": str(document.get("unit_id") or "")}
+    row = rows[index]
+    unit_id = str(row.get("unit_id") or document.get("unit_id") or "")
+    ind_id = str(row.get("indicator_id") or "")
+    ind, unit = indicators_by_id(scheme).get(ind_id), units_by_id(scheme).get(unit_id)
+    if document.get("kind") == "unit_report" and ind is not None:
+        name = ind.name
+    elif unit is not None and document.get("kind") == "lead_scores":
+        name = f"{unit.name}·{ind_id}"
+    else:
+        name = str(row.get("id") or "")
+    return {"unit_id": unit_id, "indicator_id": ind_id, "name": name}

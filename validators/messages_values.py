@@ -212,6 +212,40 @@ VALUE_MESSAGES: dict[str, tuple[str, str, str, str]] = {
         "有效票与废票合计 {cast} 张，超过参评人数 {raters}", "{cast} ballots (valid and invalid) "
         "exceed the {raters} raters", "请核对各档票数、废票数和参评人数",
         "check the votes, invalid ballots and number of raters"),
+    "error-value": (
+        "单元格显示错误值 {shown}，请改为{what}", "the cell shows the error value {shown}; type "
+        "{what_en} instead",
+        "错误值来自公式（如除以 0）或粘贴：请删除公式，直接输入{what}",
+        "it comes from a formula (such as a division by 0) or a paste: delete the formula and "
+        "type {what_en}"),
+    "text-too-long": (
+        "内容有 {length} 个字，超过模板规定的 {limit} 个字（内容已完整保留）",
+        "the text has {length} characters, more than the template's limit of {limit} (it is "
+        "kept whole)",
+        "请精简到 {limit} 个字以内，详细材料请作为附件报送",
+        "shorten it to {limit} characters; send details as an attachment"),
+    "text-over-excel-limit": (
+        "内容有 {length} 个字，超过 Excel 单元格最多能保存的 {limit} 个字",
+        "the text has {length} characters, more than the {limit} an Excel cell can hold",
+        "请精简内容，详细材料请作为附件报送", "shorten it; send details as an attachment"),
+    "formula-like-text": (
+        "内容以“{start}”开头，形似公式；已按文字原样保存，不会被当作公式执行",
+        "the text starts with {start!r} like a formula; it is kept as text and will never be "
+        "run as a formula",
+        "如确为文字内容可忽略此提示；需要填写计算结果的，请直接填写数值",
+        "ignore this if it is meant as text; where a result is wanted, type the value"),
+    "no-scores": (
+        "评分表中没有填写任何评分，所有单位都将按 0 分计",
+        "no score is filled in anywhere on the sheet: every unit would score 0",
+        "请填写评分后再报送；如交错了文件，请改交填好的评分表",
+        "fill in the scores before returning the sheet; if this is the wrong file, send the "
+        "filled one"),
+    "no-actuals": (
+        "自评表中没有填写任何完成值，也没有标注“不适用”，所有指标都将按 0 分计",
+        "no actual value is filled in and nothing is marked N/A: every indicator would score 0",
+        "请填写完成值后再报送；如交错了文件，请改交填好的自评表",
+        "fill in the actual values before returning the report; if this is the wrong file, "
+        "send the filled one"),
     "sample-mismatch": (
         "各选项人数合计 {answers}，与样本量 {sample} 不一致", "the answers sum to {answers}, not "
         "the sample of {sample}", "请核对各选项人数（含“不了解”）和样本量",

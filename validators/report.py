@@ -18,6 +18,9 @@ class Issue:
 
     `cell` is an A1 reference ("E7"); a whole row or column is given by `row_number` or
     `column`; a file-level finding has neither. `rule` is a stable kebab-case slug.
+    `label` names what the cell holds for a clerk ("地区生产总值增长·完成值"), `label_en` the
+    same in English ("GDP growth · actual"); `field` is the document's field name, for
+    programs only (never shown).
     """
 
     rule: str
@@ -31,6 +34,7 @@ class Issue:
     column: str = ""
     field: str = ""
     label: str = ""
+    label_en: str = ""
     unit_id: str = ""
     indicator_id: str = ""
     value: Any = None
@@ -41,6 +45,13 @@ class Issue:
     def located(self, **where: Any) -> Issue:
         """A copy with more location filled in (file, sheet, cell …)."""
         return replace(self, **where)
+
+    def label_for(self, lang: str = "zh") -> str:
+        """What the cell holds, in the language asked for (in English, the Chinese label when
+        no English one is known: a clerk's words rather than a field name)."""
+        if lang != "zh" and self.label_en:
+            return self.label_en
+        return self.label or self.field
 
     def text(self, lang: str = "zh") -> str:
         """One line a clerk can act on: where, what, how to fix."""
@@ -53,8 +64,8 @@ class Issue:
             where.append(f"单元格 {self.cell}" if lang == "zh" else f"cell {self.cell}")
         elif self.row_number:
             where.append(f"第 {self.row_number} 行" if lang == "zh" else f"row {self.row_number}")
-        if self.label or self.field:
-            where.append(f"（{self.label or self.field}）" if lang == "zh" else f"({self.field})")
+        if label := self.label_for(lang):
+            where.append(f"（{label}）" if lang == "zh" else f"({label})")
         message = self.message if lang == "zh" else self.message_en
         hint = self.hint if lang == "zh" else self.hint_en
         head = ", ".join(where)

@@ -25,12 +25,14 @@ from typing import Any
 from kaohe.engine.model import Scheme
 from kaohe.labels import KIND_NAMES
 from validators.checks import run_checks
+from validators.error_values import error_value_issues
 from validators.files import Limits, open_checked
 from validators.locate import CellMap, locate
 from validators.messages import finding
 from validators.report import ERROR, WARNING, Issue, Report
 from validators.schema import KINDS, schema_problems
 from validators.tamper import sheet_issues, tamper_issues
+from validators.wording import scheme_wording
 from validators.xlsx_read import WorkbookFile
 
 __all__ = ["validate_workbook", "examine_workbook", "validate_document_file", "identity_issues",
@@ -62,14 +64,17 @@ def examine_workbook(path: str | Path, scheme: Scheme, *, lang: str = "zh",
     """(the reader's WorkbookRead or None when the file cannot be read, its Report).
 
     `formulas=False` skips the formula checks, for a values-only copy of a workbook (such
-    a copy holds the formulas' results where the template has formulas).
+    a copy holds the formulas' results where the template has formulas). Every finding
+    carries both languages (`label`/`label_en`, `message`/`message_en`), whatever `lang`.
     """
     path = Path(path)
     limits = limits or Limits()
     name = str(path)
     report = Report(file=name)
     if path.suffix.lower() == ".json":
-        return None, validate_document_file(path, scheme)
+        report = validate_document_file(path, scheme)
+        report.issues = scheme_wording(report.issues, scheme)
+        return None, report
     try:
         read = _examine(path, name, scheme, report, limits, formulas)
     except Exception as exc:  # noqa: BLE001 - a validator reports, it never crashes
@@ -78,7 +83,7 @@ def examine_workbook(path: str | Path, scheme: Scheme, *, lang: str = "zh",
     if report.kind == "unit_report" and report.unit_id:  # every finding is about that unit
         report.issues = [i if i.unit_id else i.located(unit_id=report.unit_id)
                          for i in report.issues]
-    report.issues = _tidy(report.issues, lang)
+    report.issues = _tidy(scheme_wording(report.issues, scheme))
     return read, report
 
 
@@ -131,6 +136,8 @@ def _examine(path: Path, name: str, scheme: Scheme, report: Report, limits: Limi
         located = [i for i in tampering if i.cell]
         report.extend(located or reader)
         return None
+    # Before the reader's findings: a cell showing #DIV/0! is named so, not as a blank one.
+    report.extend(error_value_issues(book, read.document, read.cell_map, scheme))
     report.extend(reader)
     report.extend(tampering)
     if any(i.rule in _STRUCTURAL for i in tampering):
@@ -325,7 +332,7 @@ def validate_document_file(path: Path, scheme: Scheme) -> Report:
 
 # ---------------------------------------------------------------- tidying
 
-def _tidy(issues: list[Issue], lang: str) -> list[Issue]:
+def _tidy(issues: list[Issue]) -> list[Issue]:
     """One finding per (sheet, cell, rule); none after a reader's error at the same cell;
     file-level findings first, then in sheet and row order."""
     kept: list[Issue] = []
@@ -338,7 +345,7 @@ def _tidy(issues: list[Issue], lang: str) -> list[Issue]:
         seen.add((*where, issue.rule))
         if issue.cell and issue.severity == ERROR:
             errors_at.add(where)
-        kept.append(issue if lang == "zh" else issue.located(label=issue.field or issue.label))
+        kept.append(issue)
     sheets: dict[str, int] = {}
     for issue in kept:
         sheets.setdefault(issue.sheet, len(sheets))

@@ -26,6 +26,11 @@ _F_TAG = re.compile(rb"<f\b|<\w++:f\b")
 _F_ELEMENT = re.compile(rb"<(?:\w++:)?f\b[^>]*?(?:/>|>([^<]*)</(?:\w++:)?f>)")
 _CELL_START = re.compile(rb"<(?:\w++:)?c\b([^>]*)>")
 _SPACE = b" \t\n\r\x0b\x0c"
+# A cell showing an error value (#DIV/0!, #N/A …): t="e", its value the error's text.
+# python-calamine gives such a cell as "" — as if it were blank.
+_ERROR_CELL = re.compile(rb"""<(?:\w++:)?c\b([^>]*?\bt=["']e["'][^>/]*)>(.*?)</(?:\w++:)?c>""",
+                         re.S)
+_VALUE = re.compile(rb"<(?:\w++:)?v>([^<]*)</(?:\w++:)?v>")
 KEY_MARK = "kaohe:key"
 _BY_EXTENSION = {"xls", "xla", "xlsb", "ods"}
 
@@ -75,6 +80,19 @@ class WorkbookFile:
         if name not in self._formulas:
             self._formulas[name] = _formulas_of(xml) if (xml := self._sheet_xml(name)) else {}
         return self._formulas[name]
+
+    def error_cells(self, name: str) -> dict[str, str]:
+        """Cells of a sheet that show an error value: A1 reference -> "#DIV/0!" (python-calamine
+        reads them as empty). One scan of the sheet XML when it holds no error at all."""
+        xml = self._sheet_xml(name)
+        if not xml or (b't="e"' not in xml and b"t='e'" not in xml):
+            return {}
+        found = {}
+        for attrs, inner in _ERROR_CELL.findall(xml):
+            if (ref := _REF.search(attrs)) and (value := _VALUE.search(inner)):
+                found[ref.group(1).decode()] = html.unescape(value.group(1).decode("utf-8",
+                                                                                   "replace"))
+        return found
 
     def _sheet_xml(self, name: str) -> bytes | None:
         checked = self._checked

@@ -250,13 +250,17 @@ def _read_rows(ctx: Context, role: str, prefix: str, specs: list[Spec],
                              field_name=field, label=label)
             if required and value in (None, "") and grid.value(row, columns[key]) is None:
                 sheet, cell = ctx.cell_map[f"{path}.{field}"]
-                ctx.add("missing-field", f"第 {row} 行缺少“{label}”",
-                        f"row {row}: {field} is missing",
+                ctx.add("missing-field", "必填项未填写", "this must be filled in",
                         sheet=sheet, cell=cell, row_number=row, field=field, label=label,
-                        hint=f"请填写“{label}”", hint_en=f"fill in {field}", json_path=path)
+                        hint=f"请填写“{label}”", hint_en="fill it in", json_path=path)
             record[field] = value
         out.append(record)
     return out
+
+
+def _offered(table: dict[str, tuple[str, str]]) -> tuple[list[str], list[str]]:
+    """The choices of a drop-down as a clerk is offered them: (Chinese, English)."""
+    return choice_labels(table, "zh"), choice_labels(table, "en")
 
 
 def _with_ids(labels: dict[str, str]) -> dict[str, str]:
@@ -276,7 +280,7 @@ def read_adjustments(ctx: Context) -> dict[str, Any]:
         ("id", "id", parse_text, "编号", True),
         ("unit", "unit_id", lambda v: parse_choice(v, units, unit_labels), "被考核单位", True),
         ("date", "date", lambda v: parse_date(v, start=in_year[0], end=in_year[1]), "日期", True),
-        ("type", "type", lambda v: parse_choice(v, types, list(types)), "类型", True),
+        ("type", "type", lambda v: parse_choice(v, types, *_offered(EVENT_TYPES)), "类型", True),
         ("category", "category", parse_text, "类别", False),
         ("points", "points", lambda v: parse_number(v, low=0), "分值", False),
         ("region_wide", "region_wide", _yes_no_false, "全疆（区）通报", False),
@@ -288,9 +292,10 @@ def read_adjustments(ctx: Context) -> dict[str, Any]:
     decisions = _read_rows(ctx, "decisions", "decision:", [
         ("id", "id", parse_text, "编号", True),
         ("event_id", "event_id", parse_text, "对应加扣分编号", True),
-        ("kind", "kind", lambda v: parse_choice(v, kinds, list(kinds)), "决定类别", True),
-        ("outcome", "outcome", lambda v: parse_choice(v, outcomes, list(outcomes)), "处理结果",
+        ("kind", "kind", lambda v: parse_choice(v, kinds, *_offered(DECISION_KINDS)), "决定类别",
          True),
+        ("outcome", "outcome", lambda v: parse_choice(v, outcomes, *_offered(OUTCOMES)),
+         "处理结果", True),
         ("points", "points", lambda v: parse_number(v, low=0), "调整后分值", False),
         ("reason", "reason", parse_text, "理由", False),
         ("approver", "approver", parse_text, "审批人", False),

@@ -211,8 +211,8 @@ def read_lead_scores(ctx: Context) -> dict[str, Any]:
                                    label=label, **where)
             if value is None and grid.value(row, column) is None:
                 sheet, cell = ctx.cell_map[f"{path}.{field}"]
-                ctx.add("blank-score", f"{label} 未评分，将按 0 分计",
-                        f"{unit_id} / {ind_id}: no score; it will count as 0", "warning",
+                ctx.add("blank-score", "未评分，将按 0 分计", "no score; it will count as 0",
+                        "warning",
                         sheet=sheet, cell=cell, row_number=row, field=field, label=label,
                         hint="请填写后再报送", hint_en="fill it in before returning", **where)
             entry = {"unit_id": unit_id, "indicator_id": ind_id, "value": None,

@@ -260,8 +260,8 @@ def read_unit_report(ctx: Context) -> dict[str, Any]:
                       label=f"{name}·不适用", **where)
         if actual is None and not na and grid.value(row, col["actual"]) is None:
             sheet, cell = ctx.cell_map[f"{path}.actual"]
-            ctx.add("blank-actual", f"“{name}”未填写完成值，将按 0 分计",
-                    f"{key}: no actual value; it will score 0", "warning", sheet=sheet,
+            ctx.add("blank-actual", "未填写完成值，将按 0 分计", "no actual value; it will score 0",
+                    "warning", sheet=sheet,
                     cell=cell, row_number=row, field="actual", label=f"{name}·完成值",
                     hint="请填写完成值；不承担该项任务的请在“不适用”栏选择“是”",
                     hint_en="type the actual value, or choose Yes under N/A",

@@ -250,8 +250,10 @@ def parse_yes_no(raw: Any) -> Parsed:
                   ("请从下拉列表中选择“是”或“否”", "choose Yes or No from the drop-down list"))
 
 
-def parse_choice(raw: Any, options: Mapping[str, Any], shown: list[str] | None = None) -> Parsed:
-    """One of the allowed options (matched after trimming, case-insensitively); blank as None."""
+def parse_choice(raw: Any, options: Mapping[str, Any], shown: list[str] | None = None,
+                 shown_en: list[str] | None = None) -> Parsed:
+    """One of the allowed options (matched after trimming, case-insensitively); blank as None.
+    `shown` and `shown_en` are the choices a clerk is offered, in Chinese and in English."""
     if raw is None or (isinstance(raw, str) and raw.strip(_SPACES) == ""):
         return Parsed(None)
     text = unicodedata.normalize("NFKC", str(raw)).strip(_SPACES)
@@ -263,6 +265,7 @@ def parse_choice(raw: Any, options: Mapping[str, Any], shown: list[str] | None =
     folded = {str(k).casefold(): v for k, v in options.items()}
     if text.casefold() in folded:
         return Parsed(folded[text.casefold()])
-    allowed = "、".join(shown or [str(k) for k in options])
+    allowed = shown or [str(k) for k in options]
     return _error("not-in-list", f"“{raw}” 不在可选项中", f"{raw!r} is not one of the options",
-                  (f"请从下拉列表中选择：{allowed}", f"choose from the list: {allowed}"))
+                  (f"请从下拉列表中选择：{'、'.join(allowed)}",
+                   f"choose from the list: {', '.join(shown_en or allowed)}"))

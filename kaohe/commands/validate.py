@@ -10,15 +10,14 @@ from typing import Any
 import click
 
 from kaohe.cli import current_lang, friendly
+from kaohe.labels import KIND_NAMES
 
 __all__ = ["COMMANDS", "render_batch", "load_scheme_checked"]
 
 _SEVERITY = {"zh": {"error": "错误", "warning": "警告"},
              "en": {"error": "error", "warning": "warning"}}
-_KIND = {"zh": {"unit_report": "单位自评表", "lead_scores": "牵头部门评分表",
-                "adjustments": "加扣分登记表", "routine": "平时考核汇总表",
-                "ballots": "民主测评及满意度统计表", "scheme": "考核方案"},
-         "en": {}}
+_KIND = {lang: {kind: names[i] for kind, names in KIND_NAMES.items()}
+         for i, lang in enumerate(("zh", "en"))}
 
 
 def load_scheme_checked(path: Path | None, lang: str) -> tuple[Any, str]:
@@ -74,7 +73,7 @@ def _render_file(report: Any, lang: str, owner: str = "") -> str:
     for issue in report.issues:
         message = issue.message if zh else issue.message_en
         hint = issue.hint if zh else issue.hint_en
-        field = issue.label if zh else (issue.field or issue.label)
+        field = issue.label_for(lang)
         text = f"{field}：{message}" if field and zh else (f"{field}: {message}" if field
                                                           else message)
         rows.append([issue.sheet, issue.cell or (f"第{issue.row_number}行" if zh and
@@ -88,7 +87,8 @@ def _render_file(report: Any, lang: str, owner: str = "") -> str:
 
 
 def render_batch(batch: Any, lang: str) -> str:
-    """The readable report: each file with its findings, then the batch's, then a summary."""
+    """The readable report: each file with its findings, then the batch's, then a summary
+    (each file's unit or department by its name)."""
     zh = lang == "zh"
     parts = [_render_file(f.report, lang, f.owner_name[0 if zh else 1]) for f in batch.files]
     if batch.issues:

@@ -157,7 +157,8 @@ def test_validate_sends_the_books_values_to_the_validator(report_xlsx: Path, tmp
     """The snapshot the validator reads holds what Excel holds, not what the file had."""
     seen: dict[str, Any] = {}
 
-    def validator(path: Path, scheme: Scheme, lang: str = "zh") -> Report:
+    def validator(path: Path, scheme: Scheme, lang: str = "zh", formulas: bool = True) -> Report:
+        seen["formulas"] = formulas  # a values-only snapshot: no formula checks
         wb = openpyxl.load_workbook(path)
         seen["sheets"] = wb.sheetnames
         seen["values"] = [wb[SHEET][f"I{r}"].value for r, _ in own_rows(report_xlsx)[:4]]
@@ -167,6 +168,7 @@ def test_validate_sends_the_books_values_to_the_validator(report_xlsx: Path, tmp
     done = run_script(scripts.validate_workbook, report_xlsx, tmp_path / "v.xlsx")
     assert seen["sheets"] == ["填表说明", SHEET, "_meta"]
     assert seen["values"] == [7.9, "12,3", None, 95]
+    assert seen["formulas"] is False
     assert done.alerts == []
 
 

@@ -135,6 +135,48 @@ MESSAGES: dict[str, tuple[str, str, str, str]] = {
         "no file in the folder is a submission that can be told whose it is: the roster (who "
         "has not sent files) was not checked",
         "如要核对，请加 --roster", "add --roster to check it"),
+    # ---------------------------------------------------------- the template's table
+    # (workbook_templates/grid.py, validators/table_edges.py, validators/tamper.py)
+    "formula-in-input": (
+        "单元格 {cell} 中是公式（{formula}），已按其显示的值 {shown} 读取",
+        "cell {cell} holds a formula ({formula}); its shown value {shown} was read",
+        "请直接填写{what}，不要输入公式", "type the {what_en} itself, not a formula"),
+    "formula-in-input-no-value": (
+        "单元格 {cell} 中是公式（{formula}），公式没有可用的结果，这一项未被读取",
+        "cell {cell} holds a formula ({formula}) without a usable result; nothing was read",
+        "请直接填写{what}，不要输入公式（以“=”开头的内容会被当作公式）",
+        "type the {what_en} itself, not a formula (anything starting with = is taken as one)"),
+    "outside-table": (
+        "{cell} 在表格之外，这里的内容不会被读取", "{cell} is outside the table; what is "
+        "there is not read",
+        "需要说明的情况请写在表格内的备注栏；不需要的内容请删除",
+        "write explanations in the remarks column of the table; delete anything else"),
+    "outside-table-hidden": (
+        "隐藏的 A 列第 {row} 行有内容（{shown}），它在表格之外，不会被读取",
+        "the hidden column A holds {shown!r} in row {row}, outside the table; it is not read",
+        "A 列供程序识别表格，请取消隐藏 A 列后删除该单元格的内容",
+        "column A is for the program; unhide it and clear that cell"),
+    "outside-register": (
+        "第 {row} 行在登记表的表格之外，这一行不会被计入",
+        "row {row} is outside the register's table; it will not be counted",
+        "请把它填到表格内的空行（表格共 {rows} 行）；空行不够时，请综考办用 "
+        "kaohe templates --event-rows 生成行数更多的登记表，再把已填内容复制过去",
+        "move it to an empty row of the table ({rows} rows); if there are not enough, the "
+        "office makes a longer register with kaohe templates --event-rows and the rows are "
+        "copied over"),
+    "outside-register-column": (
+        "{cell} 在登记表的表格右侧之外，这里的内容不会被计入",
+        "{cell} is right of the register's table; what is there will not be counted",
+        "请把内容写进表格内相应的栏目（如事由、佐证材料），并删除表格外的内容",
+        "put it in the table's own columns (reason, evidence …) and clear the cell"),
+    "outside-table-more": (
+        "第 {row} 行起还有 {count} 行在表格之外（只列出了前 {listed} 行），这些内容不会被读取",
+        "from row {row}, {count} more rows are outside the table (only the first {listed} are "
+        "listed); they are not read",
+        "请删除表格之外的内容", "delete everything outside the table"),
+    "label-changed": (
+        "{what}被改动，应为“{want}”", "the {what_en} was changed; it should read {want!r}",
+        "不影响计分，请恢复为原文字", "scoring is not affected; please restore the text"),
 }
 MESSAGES.update(SCHEME_MESSAGES)
 MESSAGES.update(VALUE_MESSAGES)

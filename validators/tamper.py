@@ -17,6 +17,7 @@ from typing import Any
 
 from validators.messages import finding
 from validators.report import WARNING, Issue
+from validators.table_edges import inserted_columns, label_issues, outside_issues
 from validators.xlsx_read import KEY_MARK, WorkbookFile, col_letter, column_number
 
 __all__ = ["sheet_issues", "tamper_issues", "fingerprint_matches", "layout_diff"]
@@ -75,7 +76,9 @@ def _builders() -> dict[str, Callable[..., Path]]:
     return {
         "unit_report": lambda s, m, p, lang: build_unit_report(s, m["unit_id"], p, lang),
         "lead_scores": lambda s, m, p, lang: build_lead_scores(s, m["lead_department"], p, lang),
-        "adjustments": lambda s, m, p, lang: build_adjustments(s, p, lang),
+        # as many event rows as the submitted register has (it may be a longer one)
+        "adjustments": lambda s, m, p, lang: build_adjustments(
+            s, p, lang, event_rows=int(m.get("event_rows") or 0)),
         "routine": lambda s, m, p, lang: build_routine(s, p, lang),
         "ballots": lambda s, m, p, lang: build_ballots(s, p, lang),
     }
@@ -90,11 +93,23 @@ def _rebuilt(scheme: Any, meta: Mapping[str, Any], folder: Path) -> WorkbookFile
     return WorkbookFile(build(scheme, meta, folder / "template.xlsx", lang))
 
 
+def _event_rows(book: WorkbookFile, layout: Mapping[str, Any]) -> int:
+    """The highest n of the `event:n` rows of a register (0 for other templates)."""
+    spec = layout.get("sheets", {}).get("events")
+    if not spec or spec["name"] not in book.names:
+        return 0
+    return max((int(k[6:]) for _, k in _keys(book.rows(spec["name"]))
+                if k.startswith("event:") and k[6:].isdigit()), default=0)
+
+
 def _keys(rows: Sequence[Sequence[Any]]) -> list[tuple[int, str]]:
-    """(row, key) of keyed rows; a key used again (two @header rows) gets a #2, #3 suffix."""
+    """(row, key) of the table's keyed rows; a key used again (two @header rows) gets a #2,
+    #3 suffix. Keys under the table are not rows of it (see table_end)."""
+    from workbook_templates.table_shape import table_end
+
     keys: list[tuple[int, str]] = []
     seen: dict[str, int] = {}
-    for r, values in enumerate(rows):
+    for r, values in enumerate(rows[:table_end(rows) or len(rows)]):
         if r > 0 and values and isinstance(values[0], str) and values[0]:
             key = values[0]
             seen[key] = seen.get(key, 0) + 1
@@ -318,8 +333,13 @@ def inserted_rows(book: WorkbookFile, layout: Mapping[str, Any], file: str) -> I
 
 
 def formula_issues(book: WorkbookFile, layout: Mapping[str, Any], file: str,
-                   owners: _Owners | None = None) -> Iterator[Issue]:
-    """A typed value (or nothing) where the template has a formula."""
+                   owners: _Owners | None = None, kind: str = "") -> Iterator[Issue]:
+    """A typed value (or nothing) where the template has a formula.
+
+    Which columns hold formulas is the template's fact (table_shape.FORMULA_COLUMNS), never
+    read from the submission: a formula typed into an input cell is the reader's finding
+    at that cell, and makes no other cell of its column a formula cell.
+    """
     owners = owners or _Owners(None)
     explicit = layout.get("formulas") or {}
     for role, spec in layout.get("sheets", {}).items():
@@ -332,7 +352,7 @@ def formula_issues(book: WorkbookFile, layout: Mapping[str, Any], file: str,
             cells = [(cell, int("".join(ch for ch in cell if ch.isdigit())), "")
                      for cell in explicit[role]]
         else:
-            cells = _formula_cells_by_key(rows, formulas)
+            cells = _formula_cells_by_key(rows, kind, role)
         row_keys = dict(_keys(rows))
         for cell, row, key in cells:
             if cell in formulas:
@@ -349,17 +369,16 @@ def formula_issues(book: WorkbookFile, layout: Mapping[str, Any], file: str,
                 yield finding("formula-deleted", **where)
 
 
-def _formula_cells_by_key(rows: Sequence[Sequence[Any]],
-                          formulas: Mapping[str, str]) -> list[tuple[str, int, str]]:
-    """Cells of data rows in the columns where data rows hold formulas (as the submitted
-    workbook still shows): text there (由考核办计算, —) is the template's own."""
+def _formula_cells_by_key(rows: Sequence[Sequence[Any]], kind: str,
+                          role: str) -> list[tuple[str, int, str]]:
+    """Cells of data rows in the template's formula columns: text there (由考核办计算, —)
+    is the template's own; and numbers in totals rows."""
+    from workbook_templates.table_shape import formula_column
+
     data = [(row, key) for row, key in _keys(rows)
             if not key.startswith(("@", "#")) and "@" not in key]
-    columns = []
-    for key, column in _columns(rows).items():
-        letter = col_letter(column)
-        if any(f"{letter}{row}" in formulas for row, _ in data):
-            columns.append((column, letter, key))
+    columns = [(column, col_letter(column), key) for key, column in _columns(rows).items()
+               if formula_column(kind, role, key)]
     cells = []
     for row, _ in data:
         values = rows[row - 1]
@@ -388,13 +407,18 @@ def tamper_issues(book: WorkbookFile, meta: Mapping[str, Any], scheme: Any,
         located: list[Issue] = []
         try:
             with tempfile.TemporaryDirectory(prefix="kaohe-check-") as folder:
-                template = _rebuilt(scheme, meta, Path(folder))
+                template = _rebuilt(scheme, {**meta, "event_rows": _event_rows(book, layout)},
+                                    Path(folder))
                 if template is not None:
                     located = list(layout_diff(book, template, layout, file, _Owners(scheme)))
         except Exception:  # noqa: BLE001 - the generic finding below still says it
             located = []
         issues.extend(located or [finding("fingerprint-mismatch", file=file)])
     issues.extend(inserted_rows(book, layout, file))
+    issues.extend(inserted_columns(book, layout, file))
+    issues.extend(outside_issues(book, meta, file))
+    issues.extend(label_issues(book, meta, scheme, file))
     if formulas:
-        issues.extend(formula_issues(book, layout, file, _Owners(scheme)))
+        issues.extend(formula_issues(book, layout, file, _Owners(scheme),
+                                     str(meta.get("kind") or "")))
     return issues

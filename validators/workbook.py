@@ -136,8 +136,11 @@ def _examine(path: Path, name: str, scheme: Scheme, report: Report, limits: Limi
         located = [i for i in tampering if i.cell]
         report.extend(located or reader)
         return None
-    # Before the reader's findings: a cell showing #DIV/0! is named so, not as a blank one.
-    report.extend(error_value_issues(book, read.document, read.cell_map, scheme))
+    # Before the reader's findings: a cell showing #DIV/0! is named so, not as a blank one
+    # (unless a formula typed there shows it: the reader's formula-in-input says so).
+    typed = {(i.sheet, i.cell) for i in reader if i.rule.startswith("formula-in-input")}
+    report.extend(i for i in error_value_issues(book, read.document, read.cell_map, scheme)
+                  if (i.sheet, i.cell) not in typed)
     report.extend(reader)
     report.extend(tampering)
     if any(i.rule in _STRUCTURAL for i in tampering):

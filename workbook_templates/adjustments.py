@@ -86,8 +86,9 @@ def _header(sheet: SheetWriter, columns: tuple[tuple[str, str, int], ...], title
 
 
 def build_adjustments(scheme: Scheme, path: Path, lang: str = "zh",
-                      generated_at: datetime | None = None) -> Path:
-    """Write the bonus/deduction register with its decisions sheet."""
+                      generated_at: datetime | None = None, event_rows: int = 0) -> Path:
+    """Write the bonus/deduction register with its decisions sheet (`event_rows`: at least
+    that many event rows, for a year with more events than the default)."""
     from openpyxl.workbook.defined_name import DefinedName
 
     from workbook_templates.sheetkit import Book
@@ -105,7 +106,7 @@ def build_adjustments(scheme: Scheme, path: Path, lang: str = "zh",
     cats_ref = book.list_range("kh_categories", categories)
     year = scheme.year
     # A register must hold every event of the year: at least 200 rows, more for big schemes.
-    event_rows = max(EVENT_ROWS, 4 * len(scheme.units))
+    event_rows = max(EVENT_ROWS, 4 * len(scheme.units), event_rows)
     decision_rows = max(DECISION_ROWS, len(scheme.units))
     ev = book.sheet("events", tr("sheet.events", lang))
     last = _header(ev, _EVENT_COLS, tr("title.events", lang, year=year), lang, scheme,

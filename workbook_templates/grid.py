@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from validators.part_scan import col_letters
-from validators.report import ERROR, Issue
-from workbook_templates.values import Parsed
+from validators.report import ERROR, WARNING, Issue
+from workbook_templates.table_shape import inserted_columns, table_end
+from workbook_templates.values import Parsed, show_number
 
 __all__ = ["Grid", "Context", "a1"]
 
@@ -22,17 +23,33 @@ def a1(row: int, column: int) -> str:
 
 
 class Grid:
-    """One sheet's values, A1-anchored, with its key row (row 1) and key column (A)."""
+    """One sheet's values, A1-anchored, with its key row (row 1) and key column (A).
 
-    def __init__(self, sheet: str, rows: list[list[Any]]) -> None:
+    Only the table's rows are keyed rows (a note typed in column A under it is not one);
+    `formulas` are the sheet's formula cells (A1 -> text), when the caller knows them.
+    """
+
+    def __init__(self, sheet: str, rows: list[list[Any]],
+                 formulas: Mapping[str, str] | None = None) -> None:
         self.sheet = sheet
         self.rows = rows
+        self.formulas: Mapping[str, str] = formulas or {}
         head = rows[0] if rows else []
         self.col_keys: dict[str, int] = {str(k): i + 1 for i, k in enumerate(head)
                                          if isinstance(k, str) and k and i > 0}
+        self.end = table_end(rows)
         self.row_keys: list[tuple[int, str]] = [
-            (r + 1, values[0]) for r, values in enumerate(rows)
+            (r + 1, values[0]) for r, values in enumerate(rows[:self.end or len(rows)])
             if r > 0 and values and isinstance(values[0], str) and values[0]]
+        #: Columns without a key between keyed ones: inserted by a clerk.
+        self.inserted = inserted_columns(head)
+
+    def shifted(self, column: int) -> int:
+        """Where the template's column `column` is now, after the columns inserted before it."""
+        for inserted in self.inserted:
+            if inserted <= column:
+                column += 1
+        return column
 
     def value(self, row: int, column: int) -> Any:
         """The value at a 1-based (row, column); None beyond the used range or when empty."""
@@ -62,6 +79,8 @@ class Context:
     file: str
     meta: Mapping[str, Any]
     load: Callable[[str], list[list[Any]]]
+    #: A sheet's formula cells (A1 -> text), when the caller has the sheet XML.
+    formulas: Callable[[str], Mapping[str, str]] | None = None
     issues: list[Issue] = field(default_factory=list)
     cell_map: dict[str, tuple[str, str]] = field(default_factory=dict)
     _grids: dict[str, Grid] = field(default_factory=dict)
@@ -80,7 +99,8 @@ class Context:
         """The data sheet playing `role` (read once)."""
         if role not in self._grids:
             name = self.layout["sheets"][role]["name"]
-            self._grids[role] = Grid(name, self.load(name))
+            self._grids[role] = Grid(name, self.load(name),
+                                     self.formulas(name) if self.formulas else None)
         return self._grids[role]
 
     def single(self, name: str) -> tuple[Grid, int, int] | None:
@@ -94,7 +114,7 @@ class Context:
         column = 0
         for ch in letters.upper():
             column = column * 26 + ord(ch) - 64
-        return grid, number, column
+        return grid, number, grid.shifted(column)
 
     def read(self, grid: Grid, row: int, column: int, parse: Callable[[Any], Parsed], *,
              json_path: str, field_name: str, label: str, **where: Any) -> Any:
@@ -102,6 +122,9 @@ class Context:
         cell = a1(row, column)
         self.cell_map[json_path] = (grid.sheet, cell)
         raw = grid.value(row, column)
+        if cell in grid.formulas:
+            return self._formula(grid, row, cell, raw, parse, json_path=json_path,
+                                 field=field_name, label=label, **where)
         parsed = parse(raw)
         finding = parsed.finding
         if finding is not None:
@@ -111,6 +134,33 @@ class Context:
                 row_number=row, field=field_name, label=label, value=raw, hint=finding.hint,
                 hint_en=finding.hint_en, json_path=json_path, **where))
         return parsed.value
+
+    def _formula(self, grid: Grid, row: int, cell: str, raw: Any,
+                 parse: Callable[[Any], Parsed], **where: Any) -> Any:
+        """An input cell holding a formula: its shown value when Excel saved a usable one
+        (a warning), else nothing (an error) — one finding, at the cell."""
+        from validators.messages import finding
+
+        parsed = parse(raw) if raw is not None else None
+        usable = (parsed is not None and parsed.value not in (None, "")
+                  and (parsed.finding is None or parsed.finding.severity != ERROR))
+        probe = parse(1).value  # a number field reads 1 as a number
+        number = isinstance(probe, int | float) and not isinstance(probe, bool)
+        formula = grid.formulas[cell]
+        params = {"cell": cell, "formula": formula if len(formula) <= 60 else formula[:59] + "…",
+                  "what": "数值" if number else "文字", "what_en": "number" if number else "text"}
+        if usable and parsed is not None:
+            value = parsed.value
+            shown = show_number(float(value)) if isinstance(value, int | float) else str(value)
+            self.issues.append(finding(
+                "formula-in-input", severity=WARNING, file=self.file, sheet=grid.sheet,
+                cell=cell, row_number=row, value=raw if isinstance(raw, str | int | float)
+                else None, params={**params, "shown": shown[:60]}, **where))
+            return value
+        self.issues.append(finding(
+            "formula-in-input", key="formula-in-input-no-value", file=self.file,
+            sheet=grid.sheet, cell=cell, row_number=row, params=params, **where))
+        return None
 
     def add(self, rule: str, message: str, message_en: str, severity: str = ERROR,
             **where: Any) -> None:

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from kaohe.errors import KaoheError
 from validators.part_scan import col_letters
+from workbook_templates.table_shape import table_end
 
 if TYPE_CHECKING:  # openpyxl is for writing; reading `_meta` does without it
     from openpyxl.workbook import Workbook
@@ -111,11 +112,15 @@ def canon(value: Any) -> Any:
 
 
 def locked_content(grid: Sequence[Sequence[Any]], locked: Sequence[str]) -> dict[str, Any]:
-    """Key row, key column and locked columns of one A1-anchored grid of values."""
+    """Key row, key column and locked columns of one A1-anchored grid of values.
+
+    Rows under the table (see table_end) are not the template's: a note or a number typed
+    there is reported at its cell, not as a changed fingerprint.
+    """
     key_row = list(grid[0]) if grid else []
     columns = {str(k): i for i, k in enumerate(key_row) if canon(k) is not None}
     rows: list[list[Any]] = []
-    for values in grid[1:]:
+    for values in grid[1:table_end(grid) or len(grid)]:
         if not values or canon(values[0]) is None:
             continue
         if str(values[0]).startswith(("@", "#")):  # header, subtotal and heading rows

@@ -132,7 +132,9 @@ def read_workbook(source: Path | str | IO[bytes], *, name: str = "",
                        f"template format {meta.get('format_version')} is not {FORMAT_VERSION}",
                        "请使用考核办最新下发的模板", "use the latest template", meta, kind)
 
-    ctx = Context(file=file, meta=meta, load=values.rows)
+    # An open WorkbookFile also knows the formulas (a formula typed into an input cell).
+    ctx = Context(file=file, meta=meta, load=values.rows,
+                  formulas=getattr(values, "formula_cells", None))
     try:
         document = READERS[kind](ctx)
         if check_fingerprint:

@@ -27,7 +27,7 @@ if TYPE_CHECKING:  # the builders import openpyxl when they run; readers never d
     from workbook_templates.sheetkit import Book, SheetWriter
 
 __all__ = ["build_unit_report", "read_unit_report", "unit_report_cells", "name_of",
-           "COUNT_UNITS"]
+           "printed_labels", "COUNT_UNITS"]
 
 #: Measure units that cannot be negative (people, items, money …).
 COUNT_UNITS = frozenset({"人", "项", "个", "万元", "元", "亿元", "起", "次", "家", "户", "件",
@@ -217,6 +217,19 @@ def _merge_categories(sheet: SheetWriter, indicators: tuple[Indicator, ...]) -> 
                 sheet.ws.merge_cells(start_row=_FIRST_ROW + start, start_column=_C["category"],
                                      end_row=_FIRST_ROW + i - 1, end_column=_C["category"])
             start = i
+
+
+def printed_labels(scheme: Scheme, unit_id: str,
+                   lang: str = "zh") -> Iterator[tuple[str, str, str]]:
+    """What build_unit_report prints that a clerk should not change: (row key, column key,
+    text) — the title ("@title"), the column headings ("@columns") and indicator names."""
+    unit = scheme.unit(unit_id)
+    yield "@title", "", tr("title.unit_report", lang, year=scheme.year, unit=name_of(unit, lang))
+    for key, label in zip(_COLUMNS, _HEADERS, strict=True):
+        yield "@columns", key, tr(label, lang)
+    for ind in scheme.indicators_for(unit.group):
+        own = ind.input == "unit_report"
+        yield (ind.id if own else f"{ind.id}@lead_department"), "name", name_of(ind, lang)
 
 
 # -- reading and filling ---------------------------------------------------------------------

@@ -23,8 +23,11 @@ _SCHEME = click.option("--scheme", "scheme_path",
 @_SCHEME
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
               help="Folder for the templates (created if missing).")
+@click.option("--event-rows", type=click.IntRange(min=1), default=None,
+              help="Rows of the register's 加扣分登记 sheet (default: 200, or 4 per unit).")
 @friendly
-def templates(scheme_file: Path | None, scheme_path: Path | None, out: Path) -> None:
+def templates(scheme_file: Path | None, scheme_path: Path | None, out: Path,
+              event_rows: int | None) -> None:
     """Write every Excel template of a scheme for clerks to fill in.
 
     考核方案.xlsx, one 单位自评表 per unit, one 牵头部门评分表 per lead department,
@@ -32,7 +35,7 @@ def templates(scheme_file: Path | None, scheme_path: Path | None, out: Path) -> 
     with `kaohe --lang en templates`. SCHEME_FILE (or --scheme) is a scheme JSON or an
     edited scheme workbook (考核方案.xlsx); without it, the embedded illustrative scheme.
 
-    Example: kaohe templates 考核方案.xlsx --out templates
+    Example: kaohe templates 考核方案.xlsx --out templates --event-rows 500
     """
     from kaohe.pipeline.documents import load_scheme
     from workbook_templates.build import build_templates
@@ -42,7 +45,8 @@ def templates(scheme_file: Path | None, scheme_path: Path | None, out: Path) -> 
     def progress(done: int, total: int) -> None:
         click.echo(f"\r模板 templates {done}/{total}", nl=done == total, err=True)
 
-    paths = build_templates(scheme, out, lang=current_lang(), progress=progress)
+    paths = build_templates(scheme, out, lang=current_lang(), progress=progress,
+                            event_rows=event_rows or 0)
     for path in paths:
         click.echo(f"  {path.name}")
     click.echo(f"→ {out}（{len(paths)} 个模板 templates）")

@@ -1,0 +1,186 @@
+"""The edges of a template's table: what was typed outside it, columns inserted into it, and
+printed labels (indicator names, column headers, the title) that were edited.
+
+Each is found from the cells the reader already has (the sheet's used range, its key row,
+its formula cells), without a second pass over the workbook.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
+
+from validators.messages import finding
+from validators.report import ERROR, WARNING, Issue
+from validators.xlsx_read import WorkbookFile, col_letter, column_number
+from workbook_templates.table_shape import (
+    REGISTERS,
+    SIGNATURE_GAP,
+    SIGNED,
+    last_key_column,
+    table_end,
+)
+from workbook_templates.table_shape import inserted_columns as _inserted
+from workbook_templates.values import show_number
+
+__all__ = ["outside_issues", "inserted_columns", "label_issues", "LISTED_ROWS"]
+
+#: Rows outside a table listed one by one; the rest are counted in one more finding.
+LISTED_ROWS = 20
+
+
+def _outside_cells(book: WorkbookFile, name: str, signed: bool) -> dict[int, tuple[int, Any]]:
+    """Row -> (column, value) of the first non-empty cell outside the table in that row.
+
+    Nothing while columns are inserted: what they moved is reported as the inserted column.
+    """
+    rows = book.rows(name)
+    end = table_end(rows)
+    head = rows[0] if rows else []
+    last = last_key_column(head)
+    if not end or not last or _inserted(head):
+        return {}
+    signature = end + SIGNATURE_GAP if signed else 0
+    found: dict[int, tuple[int, Any]] = {}
+    for index in range(1, len(rows)):
+        row = index + 1
+        values = rows[index]
+        first = 1 if row > end else last  # under the table: every column; else its right
+        for column, value in enumerate(values[first:], start=first + 1):
+            if value in ("", None) or (row == signature and column == 2):
+                continue
+            found[row] = (column, value)
+            break
+        else:  # only the hidden column A (a key typed under the table)
+            if row > end and values and values[0] not in ("", None):
+                found[row] = (1, values[0])
+    for cell, text in book.formula_cells(name).items():  # formulas without a saved value
+        row, column = int(cell.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")), column_number(cell)
+        if row > 1 and (row > end or column > last) and not (row == signature and column == 2):
+            if row not in found or found[row][0] > column:
+                found[row] = (column, text)
+    return found
+
+
+def outside_issues(book: WorkbookFile, meta: Mapping[str, Any], file: str) -> Iterator[Issue]:
+    """Anything under or right of a data sheet's table: it is not read. In a register (each
+    row an event) an error — the event would be lost; elsewhere a warning (a note)."""
+    kind = str(meta.get("kind") or "")
+    register = kind in REGISTERS
+    severity = ERROR if register else WARNING
+    for role, spec in (meta.get("layout") or {}).get("sheets", {}).items():
+        name = spec["name"]
+        if name not in book.names:
+            continue
+        found = _outside_cells(book, name, (kind, role) in SIGNED)
+        if not found:
+            continue
+        rows = book.rows(name)
+        end = table_end(rows)
+        size = sum(1 for values in rows[1:end] if str(values[0] if values else "").startswith(
+            ("event:", "decision:")))
+        listed = sorted(found)
+        for row in listed[:LISTED_ROWS]:
+            column, value = found[row]
+            cell = f"{col_letter(column)}{row}"
+            shown = value if isinstance(value, str | int | float) else None
+            where = {"file": file, "sheet": name, "cell": cell, "row_number": row,
+                     "value": shown, "severity": severity}
+            if column == 1:
+                text = show_number(value) if isinstance(value, int | float) else str(value)
+                yield finding("outside-table", key="outside-table-hidden", **where,
+                              params={"row": row, "shown": text if len(text) <= 30
+                                      else text[:29] + "…"})
+            elif register and row > end:
+                yield finding("outside-table", key="outside-register", **where,
+                              params={"row": row, "rows": size})
+            elif register:
+                yield finding("outside-table", key="outside-register-column", **where,
+                              params={"cell": cell})
+            else:
+                yield finding("outside-table", **where, params={"cell": cell})
+        if len(listed) > LISTED_ROWS:
+            row = listed[LISTED_ROWS]
+            column, _ = found[row]
+            yield finding("outside-table", key="outside-table-more", file=file, sheet=name,
+                          cell=f"{col_letter(column)}{row}", row_number=row,
+                          severity=severity, params={"row": row, "listed": LISTED_ROWS,
+                                                     "count": len(listed) - LISTED_ROWS})
+
+
+def inserted_columns(book: WorkbookFile, layout: Mapping[str, Any],
+                     file: str) -> Iterator[Issue]:
+    """A column without a key between keyed columns of a data sheet: a clerk inserted it
+    (the fingerprint cannot see it: the keys and locked values are all still there)."""
+    for spec in layout.get("sheets", {}).values():
+        name = spec["name"]
+        if name not in book.names:
+            continue
+        rows = book.rows(name)
+        for column in _inserted(rows[0] if rows else []):
+            letter = col_letter(column)
+            yield finding("column-inserted", file=file, sheet=name, cell=f"{letter}1",
+                          column=letter, params={"column": letter})
+
+
+# ---------------------------------------------------------------- printed labels
+
+
+def _unit_report_labels(scheme: Any, meta: Mapping[str, Any]) -> Iterator[tuple[str, str, str]]:
+    from workbook_templates.unit_report import printed_labels
+
+    yield from printed_labels(scheme, str(meta.get("unit_id") or ""),
+                              "en" if meta.get("lang") == "en" else "zh")
+
+
+#: kind -> (role, what the builder printed: (row key or "@columns"/"@title", column key, text))
+_LABELS: dict[str, tuple[str, Callable[[Any, Mapping[str, Any]],
+                                       Iterator[tuple[str, str, str]]]]] = {
+    "unit_report": ("items", _unit_report_labels),
+}
+_WHAT = {"name": ("指标名称", "indicator name"), "@columns": ("栏目名称", "column heading"),
+         "@title": ("表格标题", "title")}
+
+
+def _plain(text: Any) -> str:
+    return " ".join(str(text or "").split())
+
+
+def label_issues(book: WorkbookFile, meta: Mapping[str, Any], scheme: Any,
+                 file: str) -> Iterator[Issue]:
+    """Printed labels that differ from what the scheme says (a warning at the cell: they
+    are not read, but a printed form must say what the scheme says). Only for a template
+    of the scheme's own version: another version may name an indicator otherwise."""
+    kind = str(meta.get("kind") or "")
+    if kind not in _LABELS or str(meta.get("scheme_version")) != str(
+            getattr(scheme, "version", "")):
+        return
+    role, expected = _LABELS[kind]
+    spec = (meta.get("layout") or {}).get("sheets", {}).get(role)
+    if not spec or spec["name"] not in book.names:
+        return
+    name = spec["name"]
+    rows = book.rows(name)
+    end = table_end(rows)
+    if _inserted(rows[0] if rows else []):
+        return  # every label moved with the inserted column: that column is the finding
+    keyed = {str(v[0]): r + 1 for r, v in enumerate(rows[:end]) if r > 0 and v and v[0]}
+    columns = {str(k): c + 1 for c, k in enumerate(rows[0] if rows else []) if c > 0 and k}
+    first = min((r for k, r in keyed.items() if not k.startswith("@header")), default=0)
+    for row_key, column_key, want in expected(scheme, meta):
+        if row_key == "@title":
+            row, column = 2, 2
+        else:
+            row = first - 1 if row_key == "@columns" else keyed.get(row_key, 0)
+            column = columns.get(column_key, 0)
+        if row < 2 or not column:
+            continue  # a deleted row or column is reported as such
+        got = book.value(name, row, column)
+        if _plain(got) == _plain(want):
+            continue
+        what, what_en = _WHAT.get(row_key if row_key.startswith("@") else column_key,
+                                  _WHAT["@columns"])
+        yield finding("label-changed", file=file, sheet=name, severity=WARNING,
+                      cell=f"{col_letter(column)}{row}", row_number=row, field=column_key,
+                      value=got if isinstance(got, str | int | float) else None,
+                      params={"what": what, "what_en": what_en, "want": want})

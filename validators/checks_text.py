@@ -50,7 +50,10 @@ def text_values(doc: Mapping[str, Any], cell_map: CellMap, scheme: Scheme) -> It
     """Every text of the document: within the template's limit for its field and an Excel
     cell's, and not looking like a formula."""
     limits = TEXT_LIMITS.get(str(doc.get("kind")), {})
-    for path, text in _texts(doc, ()):
+    shortest = min((*limits.values(), EXCEL_CELL_LIMIT))
+    suspects: list[tuple[tuple[str | int, ...], str]] = []
+    _texts(doc, [], shortest, suspects)
+    for path, text in suspects:
         field = str(path[-1])
         length = len(text)
         if length > EXCEL_CELL_LIMIT:
@@ -65,13 +68,20 @@ def text_values(doc: Mapping[str, Any], cell_map: CellMap, scheme: Scheme) -> It
                              **row_where(doc, path, scheme))
 
 
-def _texts(value: Any, path: tuple[str | int, ...]) -> Iterator[tuple[tuple[str | int, ...], str]]:
-    if isinstance(value, str):
-        if path:
-            yield path, value
-    elif isinstance(value, Mapping):
-        for key, item in value.items():
-            yield from _texts(item, (*path, str(key)))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _texts(item, (*path, index))
+_STARTS = frozenset("=@+-")
+
+
+def _texts(value: Any, path: list[str | int], shortest: int,
+           out: list[tuple[tuple[str | int, ...], str]]) -> None:
+    """Collect (path, text) of every text that is longer than `shortest` or starts like a
+    formula; the rest (nearly all) cost a type test and a look at their first character."""
+    items = value.items() if isinstance(value, Mapping) else enumerate(value)
+    for key, item in items:
+        kind = type(item)
+        if kind is str:
+            if len(item) > shortest or (item and item.lstrip()[:1] in _STARTS):
+                out.append(((*path, key if isinstance(key, int) else str(key)), item))
+        elif kind is dict or kind is list or isinstance(item, Mapping | list):
+            path.append(key if isinstance(key, int) else str(key))
+            _texts(item, path, shortest, out)
+            path.pop()

@@ -92,6 +92,21 @@ def _needles(scheme: Scheme) -> tuple[_Needle, ...]:
     return scheme_table(scheme, "file name needles", build)["needles"]  # type: ignore[no-any-return]
 
 
+def _builder_names(scheme: Scheme) -> Mapping[str, tuple[str, str]]:
+    """The builder's own file names (case-folded stems, Chinese and English) → (kind, owner):
+    what nearly every submission is still called, looked up without a search."""
+    from validators.checks_common import scheme_table
+    from workbook_templates.labels import KIND_FILES
+
+    def build() -> dict[str, tuple[str, str]]:
+        owners = [("unit_report", u.id) for u in scheme.units] + [
+            ("lead_scores", d.id) for d in scheme.lead_departments if scheme.indicators_of(d.id)]
+        return {Path(pattern.format(id=owner)).stem.casefold(): (kind, owner)
+                for kind, owner in owners for pattern in KIND_FILES[kind]}
+
+    return scheme_table(scheme, "builder file names", build)  # type: ignore[no-any-return]
+
+
 def owner_from_file_name(path: str | Path, scheme: Scheme) -> NamedOwner | None:
     """The unit, department or register the file's name points at; None when it points at
     none or at several.
@@ -99,6 +114,9 @@ def owner_from_file_name(path: str | Path, scheme: Scheme) -> NamedOwner | None:
     Example: ``owner_from_file_name("单位自评表_habahe.xlsx", scheme).name`` → ``"哈巴河县"``.
     """
     stem = Path(path).stem
+    if (known := _builder_names(scheme).get(stem.casefold())) is not None:
+        name, name_en = owner_names(scheme)[known[1]]
+        return NamedOwner(known[0], known[1], name, name_en)
     kind = _kind_of(stem)
     if kind == "":
         return None

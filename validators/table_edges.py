@@ -127,10 +127,17 @@ def inserted_columns(book: WorkbookFile, layout: Mapping[str, Any],
 
 
 def _unit_report_labels(scheme: Any, meta: Mapping[str, Any]) -> Iterator[tuple[str, str, str]]:
+    from validators.checks_common import scheme_table
     from workbook_templates.unit_report import printed_labels
 
-    yield from printed_labels(scheme, str(meta.get("unit_id") or ""),
-                              "en" if meta.get("lang") == "en" else "zh")
+    unit_id, lang = str(meta.get("unit_id") or ""), "en" if meta.get("lang") == "en" else "zh"
+    printed = printed_labels(scheme, unit_id, lang)
+    yield next(printed)  # the title names the unit; the rest is the same for its group
+    known = scheme_table(scheme, "printed labels", lambda: {"by_group": {}})["by_group"]
+    key = (scheme.unit(unit_id).group, lang)
+    if key not in known:
+        known[key] = tuple(printed)
+    yield from known[key]
 
 
 #: kind -> (role, what the builder printed: (row key or "@columns"/"@title", column key, text))

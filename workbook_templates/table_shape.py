@@ -54,6 +54,21 @@ def table_end(rows: Sequence[Sequence[Any]]) -> int:
     ...            [""], ["备注"], ["C06"]])
     7
     """
+    # Several checks ask of one sheet's rows: the answer is kept for the last few lists.
+    known = _ENDS.get(id(rows))
+    if known is not None and known[0] is rows and known[1] == len(rows):
+        return known[2]
+    end = _table_end(rows)
+    if len(_ENDS) >= 16:
+        _ENDS.clear()
+    _ENDS[id(rows)] = (rows, len(rows), end)
+    return end
+
+
+_ENDS: dict[int, tuple[Sequence[Sequence[Any]], int, int]] = {}
+
+
+def _table_end(rows: Sequence[Sequence[Any]]) -> int:
     end, gap, closed = 0, False, False
     for index in range(1, len(rows)):
         key = row_key(rows[index])

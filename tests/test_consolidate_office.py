@@ -222,6 +222,25 @@ def test_identical_duplicates_are_a_warning_in_plain_english(clean_folder: Path,
     assert "1 duplicate(s) not used" in said
 
 
+def test_two_differing_registers_of_one_kind_are_an_error_naming_both(clean_folder: Path,
+                                                                      tmp_path: Path) -> None:
+    # A register has no owner, yet two of a kind are duplicates: before, both were used and
+    # one silently overrode the other.
+    folder = _copy(clean_folder, tmp_path)
+    wb = openpyxl.load_workbook(folder / "平时考核汇总表.xlsx")
+    wb["平时考核"]["E6"].value = 60.0
+    wb.save(folder / "平时考核汇总表（修改）.xlsx")
+    code, results, said = _run(folder, tmp_path / "out")
+    assert code == 1
+    note = next(line for line in said.splitlines() if "份平时考核汇总表" in line)
+    assert "收到 2 份平时考核汇总表：" in note and "内容不同" in note
+    used = {r["file"]: r["used"] for r in results["inputs"]}
+    assert sum(used[name] for name in ("平时考核汇总表.xlsx", "平时考核汇总表（修改）.xlsx")) == 1
+    assert "重复未采用 1 个" in said
+    code, _, said = _run(folder, tmp_path / "en", lang="en")
+    assert "2 routine assessment summary files arrived: " in said
+
+
 # -- 5. English all through ----------------------------------------------------------------------
 
 def test_english_summary_and_workbook_have_no_chinese_labels(

@@ -20,6 +20,8 @@ from typing import Any
 from kaohe.engine import Scheme
 from kaohe.engine.model import LeadDepartment, Unit
 from kaohe.labels import KIND_NAMES
+from validators.file_names import REGISTERS as _REGISTERS
+from validators.file_names import owner_from_file_name
 from validators.report import ERROR, WARNING, Issue
 
 __all__ = ["KIND_NAMES", "resolve_duplicates", "submissions_record", "provisional",
@@ -76,7 +78,9 @@ def resolve_duplicates(subs: Sequence[Any], scheme: Scheme) -> tuple[list[Issue]
     records: list[dict[str, Any]] = []
     by_owner: dict[tuple[str, str], list[Any]] = {}
     for sub in subs:
-        if sub.document is not None and sub.report.valid and sub.kind and sub.owner:
+        # The office's registers have no owner: two of one kind are duplicates all the same.
+        if sub.document is not None and sub.report.valid and sub.kind and (
+                sub.owner or sub.kind in _REGISTERS):
             by_owner.setdefault((sub.kind, sub.owner), []).append(sub)
     for (kind, owner), group in sorted(by_owner.items()):
         if len(group) < 2:
@@ -132,10 +136,11 @@ def _duplicate_issue(scheme: Scheme, kind: str, owner: str, group: Sequence[Any]
                 f"在此之前暂按 {chosen} 计分")
         hint_en = (f"confirm which is right, move the others out of the folder and consolidate "
                    f"again; until then {chosen} is scored")
-    zh = (f"{name}有 {len(group)} 份{what}：{'、'.join(files)}，{same_zh}；"
+    who, who_en = (f"{name}有 ", f"{name_en} has ") if owner else ("收到 ", "")
+    zh = (f"{who}{len(group)} 份{what}：{'、'.join(files)}，{same_zh}；"
           f"采用 {chosen}：{basis}")
-    en = (f"{name_en} has {len(group)} {what_en} files: {', '.join(files)}; {same_en}. "
-          f"{chosen} is used: {basis_en}")
+    en = (f"{who_en}{len(group)} {what_en} files{'' if owner else ' arrived'}: "
+          f"{', '.join(files)}; {same_en}. {chosen} is used: {basis_en}")
     issue = Issue("duplicate-submission", zh, en, severity=WARNING if diff is None else ERROR,
                   file=used.path, unit_id=owner if kind == "unit_report" else "",
                   hint=hint, hint_en=hint_en)
@@ -157,9 +162,9 @@ def submissions_record(scheme: Scheme, rejected: Iterable[Mapping[str, Any]],
     # A file too damaged to say whose it is still tells by its name (单位自评表_fuyun.xlsx)
     named: dict[tuple[str, str], dict[str, Any]] = {}
     for r in files:
-        key = None if r["unit_id"] else _named_after(scheme, Path(r["file"]).stem)
-        if key:
-            named[key] = r
+        found = None if r["unit_id"] else owner_from_file_name(r["file"], scheme)
+        if found:
+            named[(found.kind, found.owner)] = r
     rows = []
     for m in missing:
         kind, owner = m["kind"], m.get("unit_id") or ""
@@ -175,27 +180,6 @@ def submissions_record(scheme: Scheme, rejected: Iterable[Mapping[str, Any]],
         r["file"] = Path(r["file"]).name
         r["unit_name_en"] = owner_names(scheme, r["unit_id"])[1] if r["unit_id"] else ""
     return {"rejected": files, "missing": rows, "duplicates": list(duplicates)}
-
-
-def _named_after(scheme: Scheme, stem: str) -> tuple[str, str] | None:
-    """(kind, owner) that a file's name says it is (单位自评表_fuyun…), else None."""
-    prefixes = {"单位自评表_": "unit_report", "unit_report_": "unit_report",
-                "牵头部门评分表_": "lead_scores", "lead_scores_": "lead_scores"}
-    for prefix, kind in prefixes.items():
-        if not stem.startswith(prefix):
-            continue
-        rest = stem[len(prefix):]
-        owners: tuple[Unit | LeadDepartment, ...] = (
-            scheme.units if kind == "unit_report" else scheme.lead_departments)
-        for item in sorted(owners, key=lambda o: -len(o.id)):
-            tail = rest[len(item.id):]
-            if rest.startswith(item.id) and not (tail[:1].isascii() and tail[:1].isalnum()
-                                                 or tail[:1] == "_"):
-                return kind, item.id
-    for kind in ("adjustments", "routine", "ballots"):
-        if stem.startswith((KIND_NAMES[kind][0], kind)):
-            return kind, ""
-    return None
 
 
 def provisional(scheme: Scheme, missing: Iterable[Mapping[str, Any]]) -> list[dict[str, str]]:

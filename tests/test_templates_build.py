@@ -181,3 +181,17 @@ def test_english_templates_have_english_labels(scheme: Scheme, tmp_path: Path) -
     assert "Actual" in headers and "Provisional points" in headers
     assert "Altay City" in str(ws["D4"].value)
     assert _meta(paths[1])["lang"] == "en"
+
+
+def test_a_template_built_twice_is_the_same_bytes_and_written_atomically(
+        scheme: Scheme, built: list[Path], tmp_path: Path) -> None:
+    # openpyxl dates each save (core properties, every zip member): the same scheme built
+    # a second later gave other bytes, so another SHA-256 in the history for the same file.
+    import time
+
+    time.sleep(1.1)  # a later second: the zip's dates have a two-second grain, the core's one
+    again = build_templates(scheme, tmp_path / "again", generated_at=GENERATED)
+    assert [p.name for p in again] == [p.name for p in built]
+    for first, second in zip(built, again, strict=True):
+        assert first.read_bytes() == second.read_bytes(), first.name
+    assert not [p for p in (tmp_path / "again").iterdir() if p.name.startswith(".")]

@@ -54,9 +54,9 @@ def annotate_workbook(source: str | Path, report: Report, dest: str | Path,
     wb.active = 0
     for sheet in wb.worksheets:
         sheet.sheet_view.tabSelected = sheet is ws
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(dest)
-    return dest
+    from workbook_templates.xlsx_save import save_workbook
+
+    return save_workbook(wb, dest, stamp=None)  # a copy of the clerk's file: dated as saved
 
 
 def _list_findings(ws: Worksheet, issues: Sequence[Issue], lang: str,

@@ -72,7 +72,6 @@ def fill_workbook(template_path: Path | str, document: Mapping[str, Any],
             cell.data_type = "s"  # text stays text, even "=…"
         else:
             cell.value = value
-    dest = Path(dest_path)
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(dest)
-    return dest
+    from workbook_templates.xlsx_save import save_workbook
+
+    return save_workbook(wb, dest_path)

@@ -256,7 +256,6 @@ class Book:
         if self.password:
             self.wb.security.workbookPassword = self.password
         self.wb.active = 0
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.wb.save(path)
-        return path
+        from workbook_templates.xlsx_save import save_workbook
+
+        return save_workbook(self.wb, path)

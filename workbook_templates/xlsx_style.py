@@ -22,6 +22,7 @@ from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
 from kaohe.labels import GRADE_EN
+from workbook_templates.xlsx_save import FIXED_STAMP
 
 __all__ = ["FONT", "Styles", "Labels", "open_workbook", "put", "put_row", "safe_sheet_name",
            "print_setup", "unit_label", "group_label", "grade_label", "FORMULA_PREFIXES",
@@ -31,7 +32,7 @@ FONT = "宋体"            # body text of official documents; LibreOffice substi
 TITLE_FONT = "黑体"
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 #: Written as the workbook's "created" property unless a date is given: same results, same bytes.
-FIXED_CREATED = datetime(2000, 1, 1)
+FIXED_CREATED = FIXED_STAMP  # the date written into every workbook kaohe builds
 
 _BASE: dict[str, Any] = {"font_name": FONT, "font_size": 10, "valign": "vcenter"}
 _CELL: dict[str, Any] = {**_BASE, "border": 1, "border_color": "#808080"}

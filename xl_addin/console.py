@@ -133,12 +133,17 @@ def build_console(out_dir: Path, *, standalone: bool = False) -> list[Path]:
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     book_path, module_path = out_dir / CONSOLE_FILE, out_dir / f"{MODULE}.py"
-    wb = xlsxwriter.Workbook(str(book_path))
-    wb.add_vba_project(BytesIO(console_vba(standalone)), is_stream=True)
-    _console_sheet(wb)
-    _conf_sheet(wb)
-    wb.close()
-    module_path.write_text(module_source(), encoding="utf-8")
+    from kaohe.pipeline.io import write_atomic
+
+    def write_book(tmp: Path) -> None:
+        wb = xlsxwriter.Workbook(str(tmp))
+        wb.add_vba_project(BytesIO(console_vba(standalone)), is_stream=True)
+        _console_sheet(wb)
+        _conf_sheet(wb)
+        wb.close()
+
+    write_atomic(book_path, write_book)
+    write_atomic(module_path, lambda tmp: tmp.write_text(module_source(), encoding="utf-8"))
     return [book_path, module_path]
 
 

@@ -98,9 +98,9 @@ def write_snapshot(sheets: Sequence[SheetValues], dest: Path,
         wb.remove(wb[name])
     for sheet in wanted:
         _overwrite(wb[sheet.name], sheet.values)
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(dest)
-    return dest
+    from workbook_templates.xlsx_save import save_workbook
+
+    return save_workbook(wb, dest, stamp=None)
 
 
 # A date cell as the Office.js client sends it (JavaScript's toISOString()).

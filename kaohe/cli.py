@@ -32,11 +32,12 @@ def friendly(func: Callable[..., Any]) -> Callable[..., Any]:
             _silence_stdout()
             sys.exit(0)
         except KaoheError as exc:
-            lang = click.get_current_context().find_root().params.get("lang", "zh")
-            click.echo(f"错误 error: {exc.message_en if lang == 'en' else exc.message}", err=True)
+            en = click.get_current_context().find_root().params.get("lang", "zh") == "en"
+            click.echo(f"error: {exc.message_en}" if en else f"错误：{exc.message}", err=True)
             sys.exit(2)
         except OSError as exc:
-            click.echo(f"错误 error: {exc}", err=True)
+            en = click.get_current_context().find_root().params.get("lang", "zh") == "en"
+            click.echo(f"error: {exc}" if en else f"错误：{exc}", err=True)
             sys.exit(2)
 
     return wrapper

@@ -204,16 +204,16 @@ def test_results_json_is_written_or_its_error_raised(clean_folder: Path,
                           json_out=blocker / "results.json", echo=lambda *a, **k: None)
 
 
-def test_a_results_workbook_that_cannot_be_written_is_an_error_and_the_json_is_written(
+def test_a_results_workbook_that_cannot_be_written_is_an_error_before_anything_is_written(
         clean_folder: Path, tmp_path: Path) -> None:
-    # The workbook is written in a second process: its failure still reaches the caller
-    # (the command prints it as a plain message), and the JSON written meanwhile is whole.
+    # Every output is checked before the run: the JSON is not replaced when the workbook
+    # could not be written (the command prints a plain message naming the output).
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("x", encoding="utf-8")
-    with pytest.raises(OutputError):  # a plain message naming the output
+    with pytest.raises(OutputError):
         run_consolidation(clean_folder, out=blocker / "results.xlsx",
                           json_out=tmp_path / "results.json", echo=lambda *a, **k: None)
-    assert json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))["units"]
+    assert not (tmp_path / "results.json").exists()
     proc = subprocess.run([KAOHE, "consolidate", str(clean_folder), "--out",
                            str(blocker / "results.xlsx")], capture_output=True, text=True,
                           timeout=300)

@@ -327,3 +327,27 @@ def test_the_revision_reason_says_decisions_in_words() -> None:
     zh, en = _decisions_reason(Consolidation({}, [sub]))
     assert zh == "已登记的决定：申诉 D0001（事项 E0027，已撤销）：证据不足"
     assert en == "decisions applied: appeal D0001 on event E0027 (overturned)"
+
+
+def test_an_output_that_cannot_be_written_stops_the_run_before_anything_is_replaced(
+        clean_folder: Path, tmp_path: Path) -> None:
+    # A folder where one feedback workbook goes (or, on Windows, a workbook open in Excel):
+    # results.json and results.xlsx had already been replaced when the feedback failed.
+    out = tmp_path / "out"
+    (out / "fb" / "结果反馈_fuhai.xlsx").mkdir(parents=True)
+    (out / "results.json").write_text("earlier", encoding="utf-8")
+    result = CliRunner().invoke(main, ["consolidate", str(clean_folder), "--json",
+                                       str(out / "results.json"), "--out",
+                                       str(out / "results.xlsx"), "--feedback", str(out / "fb")])
+    assert result.exit_code == 2, result.output
+    assert "结果反馈_fuhai.xlsx" in result.output and "同名的文件夹已存在" in result.output
+    assert "Traceback" not in result.output
+    assert (out / "results.json").read_text(encoding="utf-8") == "earlier"
+    assert not (out / "results.xlsx").exists()
+    assert [p.name for p in (out / "fb").iterdir()] == ["结果反馈_fuhai.xlsx"]
+    done = CliRunner().invoke(main, ["consolidate", str(clean_folder), "--json",
+                                     str(tmp_path / "results.json")])
+    assert done.exit_code == 0, done.output
+    result = CliRunner().invoke(main, ["--lang", "en", "feedback", str(tmp_path / "results.json"),
+                                       "--out", str(out / "fb")])
+    assert result.exit_code == 2 and "a folder of that name is in the way" in result.output

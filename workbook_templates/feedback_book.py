@@ -92,6 +92,20 @@ def _written_by_kaohe(path: Path) -> bool:
     return "<dc:creator>kaohe</dc:creator>" in core
 
 
+def check_feedback_folder(out_dir: Path) -> None:
+    """Raise OutputError before anything is written if the feedback folder, or a feedback
+    workbook in it, could not be written (a file where the folder goes, a folder where a
+    workbook goes, a workbook open in Excel)."""
+    from kaohe.pipeline.io import check_writable
+
+    folder = Path(out_dir)
+    check_writable(folder, folder=True)
+    if folder.is_dir():
+        for path in sorted(folder.iterdir()):
+            if _OWN_NAME.match(path.name):
+                check_writable(path)
+
+
 def remove_stale_feedback(results: Mapping[str, Any], out_dir: Path) -> list[Path]:
     """Remove the feedback workbooks an earlier run wrote for units not in these results.
 

@@ -41,10 +41,11 @@ def results_book(results_json: Path, out: Path, scheme_path: Path | None) -> Non
 
     Example: kaohe results-book demo-out/results.json --scheme demo-out/scheme.json --out 结果.xlsx
     """
-    from kaohe.pipeline.io import read_json
+    from kaohe.pipeline.io import check_writable, read_json
     from workbook_templates.results_book import write_results_workbook
 
     results = _read_results(results_json)
+    check_writable(out)
     scheme = read_json(scheme_path) if scheme_path else None
     write_results_workbook(results, out, lang=current_lang(), scheme=scheme)
     click.echo(f"→ {out}")
@@ -65,18 +66,25 @@ def feedback(results_json: Path, out: Path) -> None:
     Example: kaohe feedback demo-out/results.json --out demo-out/feedback
     """
     from kaohe.pipeline.summary import stale_feedback_note
-    from workbook_templates.feedback_book import remove_stale_feedback, write_feedback_workbooks
+    from workbook_templates.feedback_book import (
+        check_feedback_folder,
+        remove_stale_feedback,
+        write_feedback_workbooks,
+    )
 
     results = _read_results(results_json)
+    check_feedback_folder(out)  # before any workbook is replaced
+    lang = current_lang()
+    word = "反馈" if lang == "zh" else "feedback"
 
     def progress(done: int, total: int) -> None:
         if done == total or done % 50 == 0:
-            click.echo(f"\r反馈 feedback {done}/{total}", nl=done == total, err=True)
+            click.echo(f"\r{word} {done}/{total}", nl=done == total, err=True)
 
     # Half the workbooks are written by a second (forked) process, where there is fork.
     from kaohe.pipeline.background import Background, can_fork
 
-    lang, count = current_lang(), len(results.get("units") or [])
+    count = len(results.get("units") or [])
     split = 2 if can_fork() and count >= 8 else 1
     other = Background(lambda: write_feedback_workbooks(
         results, out, lang=lang, share=(1, 2))) if split == 2 else None
@@ -89,7 +97,7 @@ def feedback(results_json: Path, out: Path) -> None:
     removed = remove_stale_feedback(results, out)
     if removed:
         click.echo(stale_feedback_note([p.name for p in removed], lang))
-    click.echo(f"→ {out}（{count} 个工作簿 workbooks）")
+    click.echo(f"→ {out}（{count} 个工作簿）" if lang == "zh" else f"→ {out} ({count} workbooks)")
 
 
 COMMANDS = [results_book, feedback]

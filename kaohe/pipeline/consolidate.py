@@ -285,6 +285,17 @@ def run_consolidation(folder: Path, *, scheme_path: Path | None = None,
     if year is not None and year != scheme.year:
         raise KaoheError(f"方案年度为 {scheme.year}，与 --year {year} 不符",
                          f"the scheme is for {scheme.year}, not --year {year}")
+    # Every output is checked first: a results.xlsx open in Excel stops the run before
+    # results.json (or any feedback workbook) has been replaced.
+    from kaohe.pipeline.io import check_writable
+
+    for target in (json_out, out):
+        if target:
+            check_writable(target)
+    if feedback:
+        from workbook_templates.feedback_book import check_feedback_folder
+
+        check_feedback_folder(feedback)
     run = consolidate_folder(folder, scheme, workers=workers, progress=progress,
                              timings=timings)
     results = run.results

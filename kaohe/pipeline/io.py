@@ -14,7 +14,8 @@ from typing import Any
 
 from kaohe.errors import KaoheError
 
-__all__ = ["OutputError", "write_atomic", "write_json", "read_json", "dump_json"]
+__all__ = ["OutputError", "write_atomic", "write_json", "read_json", "dump_json",
+           "check_writable"]
 
 
 def write_atomic(path: Path, write: Callable[[Path], object]) -> Path:
@@ -48,6 +49,35 @@ def write_atomic(path: Path, write: Callable[[Path], object]) -> Path:
             with contextlib.suppress(OSError):
                 tmp.unlink(missing_ok=True)
     return path
+
+
+def check_writable(path: Path, *, folder: bool = False) -> None:
+    """Raise OutputError now for an output that could not be written later: a folder where
+    a file goes (or a file where a folder goes), a folder that refuses a new file, a file
+    locked by another program (Windows: open in Excel). Commands check every output before
+    they start, so one refused output does not leave the others half replaced.
+    """
+    path = Path(path)
+    try:
+        if folder and path.exists() and not path.is_dir():
+            raise NotADirectoryError(errno.ENOTDIR, "Not a directory", str(path))
+        if not folder and path.is_dir():
+            raise IsADirectoryError(errno.EISDIR, "Is a directory", str(path))
+        place = path if folder else path.parent
+        while not place.exists() and place != place.parent:
+            place = place.parent
+        if not place.is_dir():
+            raise NotADirectoryError(errno.ENOTDIR, "Not a directory", str(place))
+        fd, probe = tempfile.mkstemp(prefix=".kaohe-probe.", dir=place)
+        os.close(fd)
+        os.unlink(probe)
+        if not folder and os.name == "nt" and path.exists():
+            with open(path, "r+b"):  # a workbook open in Excel cannot be replaced
+                pass
+    except KaoheError:
+        raise
+    except OSError as exc:
+        raise OutputError(path, exc) from exc
 
 
 class OutputError(KaoheError):

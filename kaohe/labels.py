@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-__all__ = ["GRADE_EN", "KIND_NAMES", "grade_label", "group_label"]
+__all__ = ["GRADE_EN", "OPTION_EN", "KIND_NAMES", "grade_label", "group_label", "word_en"]
 
 #: The name of each kind of submission as the office's files call it: (中文, English).
 KIND_NAMES: dict[str, tuple[str, str]] = {
@@ -20,6 +20,21 @@ KIND_NAMES: dict[str, tuple[str, str]] = {
 GRADE_EN = {"好": "Good", "较好": "Fairly good", "一般": "Average", "较差": "Poor",
             "差": "Poor", "优秀": "Excellent", "称职": "Competent",
             "基本称职": "Basically competent", "不称职": "Incompetent"}
+
+#: Common answers of ballots and surveys (satisfaction options, ratings beyond the grades).
+OPTION_EN = {"满意": "Satisfied", "基本满意": "Fairly satisfied", "不满意": "Dissatisfied",
+             "不了解": "Don't know", "合格": "Pass", "不合格": "Fail"}
+
+
+def word_en(word: str, scheme: Mapping[str, Any] | None = None) -> str:
+    """A grade, rating or answer in English for English text: the scheme's English grade,
+    else the common translation, else the word itself.
+
+    >>> word_en("一般"), word_en("不了解"), word_en("B级")
+    ('Average', "Don't know", 'B级')
+    """
+    english = grade_label(word, "en", scheme)
+    return OPTION_EN.get(word, english) if english == word else english
 
 
 def grade_label(grade: str | None, lang: str, scheme: Mapping[str, Any] | None = None) -> str:

@@ -10,6 +10,7 @@ from typing import Any
 
 from kaohe.engine.method_base import Inputs, Scored, _fmt, _need, _number, _pct
 from kaohe.errors import KaoheError, MissingInput, SchemeError
+from kaohe.labels import word_en
 
 __all__ = ["deduction", "bonus", "rating", "ballot", "satisfaction"]
 
@@ -123,7 +124,7 @@ def rating(inputs: Inputs, params: Mapping[str, Any], full_score: float,
     full = float(full_score)
     points = full * share
     zh = f"评定等次「{label}」，得分 = {_fmt(full)} × {_pct(share)} = {_fmt(points)}"
-    en = f"rated {label!r}: points = {_fmt(full)} × {_pct(share)} = {_fmt(points)}"
+    en = f"rated {word_en(label)!r}: points = {_fmt(full)} × {_pct(share)} = {_fmt(points)}"
     return Scored(points, zh, en, {"rating": label, "share": share})
 
 
@@ -156,7 +157,7 @@ def satisfaction(inputs: Inputs, params: Mapping[str, Any], full_score: float,
     points = min(full * score / 100, full)
     left_out = {k: float(v or 0) for k, v in (inputs.counts or {}).items() if k in excluded}
     out_zh = "、".join(f"「{k}」{_fmt(v)} 票" for k, v in left_out.items() if v)
-    out_en = ", ".join(f"{_fmt(v)} {k!r}" for k, v in left_out.items() if v)
+    out_en = ", ".join(f"{_fmt(v)} {word_en(k)!r}" for k, v in left_out.items() if v)
     zh = (f"满意度 = ({' + '.join(terms)}) ÷ {_fmt(valid)} = {_fmt(score)}"
           f"{f'（{out_zh}不计入）' if out_zh else ''}，"
           f"得分 = {_fmt(full)} × {_fmt(score)}% = {_fmt(points)}")

@@ -13,6 +13,7 @@ from typing import Any
 
 from kaohe.engine.model import Scheme
 from kaohe.engine.numbers import fmt, round_count, round_score
+from kaohe.labels import word_en
 
 __all__ = ["apply_gates", "rank_and_grade", "sort_key", "band_grade"]
 
@@ -49,7 +50,8 @@ def apply_gates(scheme: Scheme, unit: dict[str, Any]) -> None:
             gates.append({
                 "gate": "veto", "event_id": event["id"],
                 "reason": f"一票否决（{event.get('reason', '')}），等次不高于“{cap}”",
-                "reason_en": f"veto (event {event['id']}): grade capped at {cap!r}"})
+                "reason_en": f"veto (event {event['id']}): grade capped at "
+                             f"{word_en(cap, scheme.document)!r}"})
     unit["gates"] = gates
     unit["top_grade_eligible"] = not gates
     unit["veto"] = any(g["gate"] == "veto" for g in gates)
@@ -160,7 +162,7 @@ def _apply_quota(scheme: Scheme, grade: str, places: int, members: list[dict[str
             why_en = ("tied units exceed the places left" if len(tied) > 1 and given < places
                       else "the quota is full")
             _demote(unit, lower, f"“{grade}”等次名额 {places} 个，{why}",
-                    f"quota of {places} for {grade!r}: {why_en}")
+                    f"quota of {places} for {word_en(grade, scheme.document)!r}: {why_en}")
 
 
 def _demote(unit: dict[str, Any], grade: str, why: str, why_en: str) -> None:

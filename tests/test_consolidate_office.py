@@ -316,17 +316,31 @@ def test_ranking_subtitle_counts_the_units_not_scored_and_full_scores_are_marked
     assert "浅绿色：满分" in ws["A2"].value
 
 
-def test_the_revision_reason_says_decisions_in_words() -> None:
-    from kaohe.pipeline.consolidate import Consolidation, Submission, _decisions_reason
-    from validators.report import Report
-
-    register = {"kind": "adjustments", "events": [], "decisions": [
-        {"id": "D0001", "event_id": "E0027", "kind": "appeal", "outcome": "overturned",
-         "reason": "证据不足"}]}
-    sub = Submission("r.xlsx", "", "adjustments", None, register, Report(file="r.xlsx"))
-    zh, en = _decisions_reason(Consolidation({}, [sub]))
-    assert zh == "已登记的决定：申诉 D0001（事项 E0027，已撤销）：证据不足"
-    assert en == "decisions applied: appeal D0001 on event E0027 (overturned)"
+def test_a_run_records_what_is_new_and_says_which_revision_it_became(
+        clean_folder: Path, tmp_path: Path) -> None:
+    # The reason of every run made without --reason was the register's decisions, whatever
+    # changed (here: nothing but the routine assessment summary arriving).
+    db = str(tmp_path / "history.sqlite")
+    folder = _copy(clean_folder, tmp_path)
+    summary = folder / "平时考核汇总表.xlsx"
+    kept = summary.read_bytes()
+    summary.unlink()
+    runs = []
+    for _ in range(2):
+        out = tmp_path / f"out{len(runs)}.json"
+        proc = CliRunner().invoke(main, ["consolidate", str(folder), "--db", db, "--json",
+                                         str(out)])
+        assert proc.exit_code in (0, 1), proc.output
+        runs.append(json.loads(out.read_text(encoding="utf-8"))["run"])
+        summary.write_bytes(kept)
+    assert runs == [
+        {"run_id": "2016-r1", "revision": 1, "published": False, "published_revision": None,
+         "provisional": True},
+        {"run_id": "2016-r2", "revision": 2, "published": False, "published_revision": None,
+         "provisional": False}]
+    listed = CliRunner().invoke(main, ["revisions", "--db", db, "--year", "2016"]).output
+    assert "首次汇总" in listed and "输入变化：新增 平时考核汇总表.xlsx" in listed
+    assert "已登记的决定" not in listed and "未发布（暂定）" in listed
 
 
 def test_an_output_that_cannot_be_written_stops_the_run_before_anything_is_replaced(

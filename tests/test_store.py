@@ -338,7 +338,7 @@ def test_history_file_from_before_postgres(tmp_path: Path, scheme: Scheme,
         store.publish(2015, "2015-r2", reason="申诉复核")
         assert store.unit_history("fuyun")[1].run_id == "2015-r2"
     with sqlite3.connect(db) as conn:
-        assert [v for (v,) in conn.execute("SELECT version FROM schema_version")] == [1, 2]
+        assert [v for (v,) in conn.execute("SELECT version FROM schema_version")] == [1, 2, 3]
 
 
 # -- publishing and revisions -------------------------------------------------------------
@@ -811,3 +811,237 @@ def test_history_note_in_english(three_years: tuple[str, str, str], scheme: Sche
     assert "2016 not yet published" in out["history_note_en"]
     assert "top grade 'Good' suggest a third-class merit" in out["history_note_en"]
     assert schema_problems(out) == []
+
+
+# -- provisional runs never speak for their year unpublished ----------------------------------
+
+@pytest.fixture
+def provisional_2016(db: str, scheme: Scheme, generated: dict[str, Any]) -> tuple[str, str]:
+    """2014 and 2015 published, complete; 2016 recorded once, provisional (routine missing):
+    every unit's totals lower, `steady` (top grade every complete year) no longer top."""
+    _, plain = run_engine(scheme, generated)
+    steady = [u["unit_id"] for u in plain["units"] if u["grade"] == TOP][0]
+    with open_store(db) as store:
+        for year in (2014, 2015, 2016):
+            scheme_doc, results = run_engine(scheme, generated, year=year)
+            if year == 2016:  # scored without the routine assessment summary
+                docs = [d for d in flatten(generated) if d is not generated["routine"]]
+                results = dict(score(scheme, documents_from(copy.deepcopy(docs))), year=year,
+                               provisional=PROVISIONAL)
+            store.record_run(scheme_doc, store.annotate(results))
+            if year < 2016:
+                store.publish(year)
+    return db, steady
+
+
+def test_a_year_with_only_provisional_runs_is_not_compared(
+        provisional_2016: tuple[str, str], scheme: Scheme, generated: dict[str, Any]) -> None:
+    db, steady = provisional_2016
+    _, current = run_engine(scheme, generated, year=2017)
+    with open_store(db) as store:
+        draft = by_id(store.results("2016-r1"))[steady]
+        assert draft["grade"] != TOP  # what the provisional run would have compared
+        out = store.annotate(current)
+        h = by_id(out)[steady]["history"]
+        assert (h["previous_year"], h["previous_grade"]) == (2015, TOP)
+        assert h["top_grade_years"] == [2017] and h["three_consecutive_top"] is False
+        rows = store.unit_history(steady)
+        assert [(r.year, r.provisional, r.counted) for r in rows] == [
+            (2014, False, True), (2015, False, True), (2016, True, False)]
+        [run] = store.runs(2016)
+        assert run.provisional is True and run.published is False
+    assert "2016 年只有暂定结果，未作比较" in out["history_note"]
+    assert "2016 has only provisional results: not compared" in out["history_note_en"]
+    assert "2014、2015 年" in out["history_note"] and "2016 年尚未发布" not in out["history_note"]
+    assert schema_problems(out) == []
+    history = invoke("history", steady, "--db", db)
+    assert history.exit_code == 0, history.output
+    assert any(line.startswith("2016") and "否（暂定，不计入）" in line
+               for line in history.output.splitlines())
+    english = invoke("--lang", "en", "history", steady, "--db", db)
+    assert "no (provisional, not counted)" in english.output
+    revisions = invoke("revisions", "--db", db, "--year", "2016")
+    assert "未发布（暂定）" in revisions.output
+    english = invoke("--lang", "en", "revisions", "--db", db, "--year", "2016")
+    assert "not published (provisional)" in english.output
+
+
+def test_the_latest_complete_run_speaks_for_its_year_until_published(
+        provisional_2016: tuple[str, str], scheme: Scheme, generated: dict[str, Any]) -> None:
+    db, steady = provisional_2016
+    scheme_doc, complete = run_engine(scheme, generated, year=2016)
+    with open_store(db) as store:
+        assert store.record_run(scheme_doc, complete).run_id == "2016-r2"
+        again = copy.deepcopy(complete)
+        again["provisional"] = PROVISIONAL  # a later run missing something again
+        record = store.record_run(scheme_doc, again)
+        assert (record.run_id, record.provisional) == ("2016-r3", True)
+        row = store.unit_history(steady)[-1]
+        assert (row.run_id, row.counted, row.newer_run_id) == ("2016-r2", True, "2016-r3")
+        _, current = run_engine(scheme, generated, year=2017)
+        out = store.annotate(current)
+        assert by_id(out)[steady]["history"]["top_grade_years"] == [2014, 2015, 2016, 2017]
+        assert "2016 年尚未发布" in out["history_note"] and "只有暂定" not in out["history_note"]
+        # published with --allow-provisional, a provisional run is the year's result
+        store.publish(2016, "2016-r3", allow_provisional=True)
+        row = store.unit_history(steady)[-1]
+        assert (row.run_id, row.published, row.provisional, row.counted) == (
+            "2016-r3", True, True, True)
+    history = invoke("history", steady, "--db", db)
+    assert any(line.startswith("2016") and "是（暂定）" in line
+               for line in history.output.splitlines())
+
+
+def _copy_into_postgres(sqlite_file: Path, url: str) -> None:
+    """A SQLite history file's tables, as its kaohe created them, and its rows, on a server."""
+    from kaohe.store.backends import connect
+
+    with sqlite3.connect(sqlite_file) as old:
+        ddl = [sql for (sql,) in old.execute("SELECT sql FROM sqlite_master WHERE sql IS NOT NULL"
+                                             " ORDER BY rowid")]
+        tables = [name for (name,) in old.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY rowid")]
+        data = {}
+        for table in tables:
+            kinds = [c[2] for c in old.execute(f"PRAGMA table_info({table})")]
+            data[table] = [tuple(bool(v) if k == "BOOLEAN" and v is not None else v
+                                 for k, v in zip(kinds, row, strict=True))
+                           for row in old.execute(f"SELECT * FROM {table} ORDER BY rowid")]
+    conn = connect(url)
+    try:
+        with conn.transaction():
+            for statement in ddl:
+                conn.execute(statement)
+            for table, rows in data.items():
+                if rows:
+                    marks = ", ".join("?" * len(rows[0]))
+                    conn.executemany(f"INSERT INTO {table} VALUES ({marks})", rows)
+    finally:
+        conn.close()
+
+
+def test_a_history_file_from_before_provisional_runs_were_kept_apart(
+        db: str, tmp_path: Path) -> None:
+    """A database kaohe at 5af1806 wrote (tests/data/make_history_v2.py): 2014 and 2015
+    published; 2016-r1 complete and 2016-r2 provisional; 2017-r1 provisional only."""
+    old = tmp_path / "v2.sqlite"
+    old.write_bytes(gzip.decompress((DATA / "history-v2.sqlite.gz").read_bytes()))
+    if database_kind(db) == "postgresql":
+        _copy_into_postgres(old, db)
+    else:
+        db = str(old)
+    with open_store(db, create=False) as store:  # migrated on open
+        versions = [v for (v,) in store._conn.execute("SELECT version FROM schema_version")]
+        assert sorted(versions) == [2, 3] and SCHEMA_VERSION == 3
+        assert [(r.run_id, r.provisional) for r in store.runs()] == [
+            ("2014-r1", False), ("2015-r1", False), ("2016-r1", False), ("2016-r2", True),
+            ("2017-r1", True)]
+        rows = store.unit_history("fuyun")
+        assert [(r.run_id, r.counted) for r in rows] == [
+            ("2014-r1", True), ("2015-r1", True), ("2016-r1", True), ("2017-r1", False)]
+        assert rows[2].newer_run_id == "2016-r2"
+        note = store.annotate(store.results("2016-r1") | {"year": 2018})["history_note"]
+        assert "2014、2015、2016 年" in note and "2017 年只有暂定结果，未作比较" in note
+    if database_kind(db) == "sqlite":
+        fresh = tmp_path / "new.sqlite"
+        open_store(fresh).close()
+        with sqlite3.connect(db) as a, sqlite3.connect(fresh) as b:
+            query = "SELECT name, sql FROM sqlite_master ORDER BY name"
+            assert a.execute(query).fetchall() == b.execute(query).fetchall()
+
+
+
+# -- what a run records when no reason is given -----------------------------------------------
+
+def test_a_run_without_a_reason_records_what_is_new_since_the_run_before(
+        db: str, scheme: Scheme, generated: dict[str, Any]) -> None:
+    leader = county_leader(run_engine(scheme, generated)[1])
+    scheme_doc, first = run_engine(scheme, generated, events=[deduction(leader, 10)],
+                                   decisions=[dict(overturn(), id="D0001", outcome="upheld")])
+    _, appealed = run_engine(scheme, generated, events=[deduction(leader, 10),
+                                                        deduction(leader, 2, "E9002")],
+                             decisions=[dict(overturn(), id="D0001", outcome="upheld"),
+                                        overturn("E9002")])
+    routine = {"path": "in/平时考核汇总表.xlsx", "sha256": "01" * 32, "kind": "routine"}
+    fuyun = dict(FILE, path="in/单位自评表_fuyun.xlsx")
+    with open_store(db) as store:
+        store.record_run(scheme_doc, first, inputs=[fuyun])
+        store.record_run(scheme_doc, first, inputs=[fuyun, routine], only_if_changed=False)
+        store.record_run(scheme_doc, first, inputs=[dict(fuyun, sha256="ef" * 32)],
+                         only_if_changed=False)
+        store.record_run(scheme_doc, appealed, inputs=[fuyun])
+        store.record_run(scheme_doc, appealed, inputs=[fuyun], only_if_changed=False)
+        store.record_run(scheme_doc, first, inputs=[fuyun], reason="申诉复核", reason_en="appeal",
+                         only_if_changed=False)
+        runs = store.runs(2016)
+    assert [r.reason for r in runs] == [
+        "首次汇总",
+        "输入变化：新增 平时考核汇总表.xlsx",
+        "输入变化：删除 平时考核汇总表.xlsx；更改 单位自评表_fuyun.xlsx",
+        "新登记的决定：申诉 D9001（事项 E9002，已撤销）：申诉成立，撤销扣分",  # not D0001 again
+        "重新汇总",
+        "申诉复核"]
+    assert [r.reason_en for r in runs] == [
+        "first consolidation",
+        "inputs changed: added 平时考核汇总表.xlsx",
+        "inputs changed: removed 平时考核汇总表.xlsx; changed 单位自评表_fuyun.xlsx",
+        "new decisions: appeal D9001 on event E9002 (overturned)",
+        "consolidated again",
+        "appeal"]
+
+
+def test_many_changed_files_are_counted_not_all_named(db: str, scheme: Scheme,
+                                                      generated: dict[str, Any]) -> None:
+    scheme_doc, results = run_engine(scheme, generated)
+    files = [dict(FILE, path=f"x/submissions/单位自评表_{i:02d}.xlsx") for i in range(8)]
+    with open_store(db) as store:
+        store.record_run(scheme_doc, results, inputs=files[:1])
+        store.record_run(scheme_doc, results, inputs=files)
+        [_, run] = store.runs(2016)
+    assert run.reason == ("输入变化：新增 单位自评表_01.xlsx、单位自评表_02.xlsx、"
+                          "单位自评表_03.xlsx、单位自评表_04.xlsx、单位自评表_05.xlsx"
+                          "等（另 2 个）")
+    assert run.reason_en.endswith("单位自评表_05.xlsx and 2 more")
+
+
+# -- publishing the official result again, what record_run says of the year -------------------
+
+def test_publishing_the_official_revision_again_changes_nothing(
+        appeal: tuple[str, str, dict, dict]) -> None:
+    db = appeal[0]
+    for _ in range(2):  # r1, the official result, then r2 once it is
+        run_id = "2016-r1" if count(db, "publications") == 1 else "2016-r2"
+        same = invoke("publish", "--db", db, "--year", "2016", "--revision", run_id,
+                      "--reason", "x")
+        assert same.exit_code == 0, same.output
+        assert same.output.strip() == f"{run_id} 已是正式结果，未作更改"
+        english = invoke("--lang", "en", "publish", "--db", db, "--year", "2016")
+        if run_id == "2016-r1":  # the latest run is r2: published again needs a reason
+            assert english.exit_code == 2 and "give a reason" in english.output
+            assert invoke("publish", "--db", db, "--year", "2016", "--reason", "申诉复核"
+                          ).exit_code == 0
+        else:
+            assert english.output.strip() == "2016-r2 is already the official result: nothing " \
+                                              "changed"
+    with open_store(db) as store:
+        assert [(p.run_id, p.reason) for p in store.publications(2016)] == [
+            ("2016-r1", ""), ("2016-r2", "申诉复核")]
+
+
+def test_a_recorded_run_says_its_revision_and_the_years_publication(
+        db: str, scheme: Scheme, generated: dict[str, Any]) -> None:
+    scheme_doc, results = run_engine(scheme, generated)
+    _, other = run_engine(scheme, generated, events=[deduction(county_leader(results), 10)])
+    with open_store(db) as store:
+        first = store.record_run(scheme_doc, dict(results, provisional=PROVISIONAL))
+        assert first.summary() == {"run_id": "2016-r1", "revision": 1, "published": False,
+                                   "published_revision": None, "provisional": True}
+        second = store.record_run(scheme_doc, results)
+        store.publish(2016)
+        same = store.record_run(scheme_doc, results)  # nothing new: the official result
+        assert (same.recorded, second.provisional) == (False, False)
+        assert same.summary() == {"run_id": "2016-r2", "revision": 2, "published": True,
+                                  "published_revision": "2016-r2", "provisional": False}
+        third = store.record_run(scheme_doc, other)
+        assert third.summary() == {"run_id": "2016-r3", "revision": 3, "published": False,
+                                   "published_revision": "2016-r2", "provisional": False}

@@ -67,8 +67,13 @@ def publish_cmd(db: str, year: int, run_id: str | None, reason: str, reason_en: 
     from kaohe.store import open_store
 
     with open_store(db, create=False) as store:
+        official = store.published_run(year)
         done = store.publish(year, run_id, reason=reason, reason_en=reason_en,
                              allow_provisional=allow_provisional)
+    if done.run_id == official:  # nothing recorded, the reason (if any) not kept
+        _say(f"{done.run_id} 已是正式结果，未作更改",
+             f"{done.run_id} is already the official result: nothing changed")
+        return
     zh_note = "（暂定结果：有输入缺失或被退回）" if done.provisional else ""
     en_note = " (provisional: some inputs were missing or rejected)" if done.provisional else ""
     if done.replaces:
@@ -92,8 +97,9 @@ def history_cmd(unit: str, db: str) -> None:
     """A unit's results year by year: total, rank in its group, grade, published or not.
 
     UNIT is the unit's id or its name (Chinese or English). Each year comes from its latest
-    publication, else its latest run; a year with a revision newer than its publication is
-    marked. Three consecutive top-grade years are flagged (建议记三等功).
+    publication, else its latest run that is not provisional; a year with a revision newer
+    than that is marked. A year with only provisional (暂定) results is shown as such and
+    not counted. Three consecutive top-grade years are flagged (建议记三等功).
 
     Example: kaohe history 阿勒泰市 --db history.db
     """
@@ -115,10 +121,9 @@ def history_cmd(unit: str, db: str) -> None:
     name = (last.unit_name_en or unit_id) if en else last.unit_name
     head = (["year", "total", "rank/size", "grade", "published", "run", "note"] if en
             else ["年度", "总分", "名次/组内单位数", "等次", "已发布", "运行", "说明"])
-    yes, no = ("yes", "no (latest run)") if en else ("是", "否（取最新计算）")
     body = [[r.year, f"{r.total:.2f}", f"{r.rank}/{r.group_size}", grade_label(r.grade, lang,
                                                                               scheme),
-             yes if r.published else no, r.run_id, _newer(r.newer_run_id, en)] for r in rows]
+             _published_label(r, en), r.run_id, _newer(r, en)] for r in rows]
     if not any(r.newer_run_id for r in rows):
         head, body = head[:-1], [b[:-1] for b in body]
     _say(f"{name}（{unit_id}）历年考核结果", f"{name} ({unit_id}): results by year")
@@ -131,10 +136,26 @@ def history_cmd(unit: str, db: str) -> None:
              f"({span}): third-class merit recommended")
 
 
-def _newer(run_id: str | None, en: bool) -> str:
+def _published_label(row: Any, en: bool) -> str:
+    """Published or not, and whether the year's result is provisional (暂定)."""
+    if row.published:
+        return ("yes (provisional)" if en else "是（暂定）") if row.provisional else (
+            "yes" if en else "是")
+    if not row.counted:
+        return "no (provisional, not counted)" if en else "否（暂定，不计入）"
+    if row.newer_run_id:  # the newer runs are provisional
+        return "no (latest non-provisional run)" if en else "否（取最新非暂定计算）"
+    return "no (latest run)" if en else "否（取最新计算）"
+
+
+def _newer(row: Any, en: bool) -> str:
+    run_id = row.newer_run_id
     if run_id is None:
         return ""
-    return f"unpublished revision {run_id}" if en else f"有未发布的修订 {run_id}"
+    if row.published:
+        return f"unpublished revision {run_id}" if en else f"有未发布的修订 {run_id}"
+    return (f"provisional revision {run_id} not counted" if en
+            else f"有暂定的修订 {run_id}，未计入")
 
 
 @click.command("revisions")
@@ -145,7 +166,8 @@ def revisions_cmd(db: str, year: int) -> None:
     """A year's runs (revisions) and publications with their reasons, and what each moved.
 
     The base of a revision is the year's published run (its latest publication) if it was
-    published, else the revision before it.
+    published, else the revision before it. Provisional runs (暂定: inputs missing or
+    rejected, units not scored …) are marked; unpublished, they count for nothing.
 
     Example: kaohe revisions --db history.db --year 2016
     """
@@ -191,6 +213,8 @@ def _runs_table(runs: Sequence[Any], en: bool) -> str:
     for r in runs:
         state = (status[0] if r.published else status[1] if r.superseded
                  else status[2] if r.published_year_frozen else status[3])
+        if r.provisional:
+            state += " (provisional)" if en else "（暂定）"
         reason = (r.reason_en or r.reason) if en else (r.reason or r.reason_en)
         rows.append([r.revision, r.run_id, _when(r.created_at), r.base_run_id or "—", state,
                      reason or "—"])

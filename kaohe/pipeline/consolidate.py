@@ -304,11 +304,11 @@ def run_consolidation(folder: Path, *, scheme_path: Path | None = None,
 
         with _timed(timings, "store"), open_store(db) as store:
             results = run.results = store.annotate(results)
-            why, why_en = (reason, reason) if reason else _decisions_reason(run)
+            # without --reason the store records what is new since the year's previous run
             record = store.record_run(dict(scheme.document), results,
                                       inputs=[_input_row(s) for s in run.submissions],
-                                      reason=why, reason_en=why_en)
-            results["run"] = {"run_id": record.run_id, "revision": record.revision}
+                                      reason=reason, reason_en=reason)
+            results["run"] = record.summary()
             if not record.recorded:  # the same as the year's latest run: say so plainly
                 echo(record.unchanged_message()[lang == "en"])
     # The second core writes the results workbook (the longest single write) and every
@@ -351,31 +351,6 @@ def run_consolidation(folder: Path, *, scheme_path: Path | None = None,
         if path:
             echo(f"→ {path}")
     return run.exit_code, results
-
-
-def _decisions_reason(run: Consolidation) -> tuple[str, str]:
-    """Without a --reason, a run records the appeal and fault-tolerance decisions it applied."""
-    register = next((s.document for s in run.submissions
-                     if s.accepted and s.kind == "adjustments" and s.document), None)
-    decisions = (register or {}).get("decisions") or []
-    if not decisions:
-        return "", ""
-    kinds = {"appeal": ("申诉", "appeal"), "fault_tolerance": ("容错纠错", "fault tolerance")}
-    outcomes = {"upheld": ("维持", "upheld"), "overturned": ("已撤销", "overturned"),
-                "adjusted": ("调整分值", "points adjusted")}
-
-    def said(d: dict[str, Any], i: int) -> str:
-        return (kinds.get(d["kind"]) or (d["kind"], d["kind"]))[i]
-
-    def outcome(d: dict[str, Any], i: int) -> str:
-        key = d.get("outcome", "")
-        return (outcomes.get(key) or (key, key))[i]
-
-    zh = "；".join(f"{said(d, 0)} {d['id']}（事项 {d['event_id']}，{outcome(d, 0)}）："
-                  f"{d.get('reason', '')}" for d in decisions)
-    en = "; ".join(f"{said(d, 1)} {d['id']} on event {d['event_id']} ({outcome(d, 1)})"
-                   for d in decisions)
-    return f"已登记的决定：{zh}", f"decisions applied: {en}"
 
 
 def _input_row(sub: Any) -> dict[str, Any]:

@@ -10,8 +10,9 @@ No ORM. Each ``record_run`` is one transaction and becomes the year's next revis
 revisions beside it and are diffed against it, never written over it. After an upheld
 appeal the year is published again on the later revision, with a reason; every publication
 stays on record and the latest counts. History (``unit_history``, ``annotate``) reads each
-year from its latest publication, else its latest run; three consecutive top-grade years
-suggest a third-class merit (三等功). Older databases are migrated on open (schema.py).
+year from its latest publication, else its latest run that is not provisional (a year with
+only provisional runs is not compared with); three consecutive top-grade years suggest a
+third-class merit (三等功). Older databases are migrated on open (schema.py).
 
 The schema is portable (plain SQL types: TEXT, INTEGER, BOOLEAN, DOUBLE PRECISION; keys,
 UNIQUE, CHECK and a plain view; JSON as TEXT): the same tables on both. What differs (PRAGMAs,

@@ -32,6 +32,7 @@ from kaohe.store.rules import (
     history_note,
     input_row,
     provisional_error,
+    run_reason,
     unit_history,
     unit_rows,
 )
@@ -40,7 +41,8 @@ __all__ = ["Store", "content_hash"]
 
 _RUN_COLUMNS = ("r.run_id, r.year, r.revision, r.created_at, r.reason, r.reason_en, r.scheme_id, "
                 "r.scheme_hash, r.results_hash, r.base_run_id, r.published_year_frozen, "
-                "p.number, (SELECT MAX(p3.number) FROM publications p3 WHERE p3.year = r.year)")
+                "p.number, (SELECT MAX(p3.number) FROM publications p3 WHERE p3.year = r.year), "
+                "(SELECT COUNT(*) FROM provisional_runs v WHERE v.run_id = r.run_id)")
 _PUBLICATION_COLUMNS = ("p.year, p.number, p.run_id, r.revision, p.published_at, p.reason, "
                         "p.reason_en, p.provisional")
 
@@ -106,9 +108,13 @@ class Store:
 
         If the year is published, the run is a new revision beside the frozen one and its
         diff is against the published run; otherwise against the year's previous run.
-        A run equal to the year's latest (same scheme, input files, and every unit's group,
-        rank, grade and total) is not stored again: the record names that run, with
-        recorded=False (unless only_if_changed=False).
+        A run equal to the year's latest (same scheme, input files, provisional or not, and
+        every unit's group, rank, grade and total) is not stored again: the record names that
+        run, with recorded=False (unless only_if_changed=False). Without a reason, the run
+        records what is new since the run before it (rules.run_reason): "首次汇总", the new
+        appeal decisions, the input files added, removed or changed, or "重新汇总".
+        A provisional run (results["provisional"] not empty) never speaks for its year
+        unless published: history and next year's comparison pass it over.
 
         >>> record = store.record_run(scheme_doc, results, reason="申诉改判")  # doctest: +SKIP
         >>> [(c.unit_id, c.old_rank, c.new_rank) for c in record.diff]  # doctest: +SKIP
@@ -119,16 +125,22 @@ class Store:
         scheme_text, results_text = _canonical(scheme_doc), _canonical(results_doc)
         scheme_hash = _sha256(scheme_text)
         grades = results_doc.get("grades") or [None]
+        provisional = bool(results_doc.get("provisional"))
         created = _timestamp(now)
         try:
             with self.transaction() as conn:
                 latest = _latest(conn, year)
                 if only_if_changed and latest and _same_run(conn, latest, scheme_hash, units,
-                                                            input_rows):
+                                                            input_rows, provisional):
                     info = self._run_info(latest)
+                    published = _published(conn, year)
                     return RunRecord(run_id=latest, year=year, revision=info.revision,
-                                     published_year_frozen=_published(conn, year) is not None,
-                                     diff=[], base_run_id=info.base_run_id, recorded=False)
+                                     published_year_frozen=published is not None,
+                                     diff=[], base_run_id=info.base_run_id, recorded=False,
+                                     published_run_id=published, provisional=info.provisional)
+                if not (reason or reason_en):
+                    reason, reason_en = run_reason(
+                        _previous(conn, latest, results_doc), results_doc, input_rows)
                 conn.execute(
                     "INSERT INTO schemes (hash, scheme_id, year, version, content) "
                     "VALUES (?, ?, ?, ?, ?) ON CONFLICT (hash) DO NOTHING",
@@ -156,12 +168,14 @@ class Store:
                 conn.executemany(
                     "INSERT INTO run_inputs (run_id, path, sha256, kind, unit_id, status, findings)"
                     " VALUES (?, ?, ?, ?, ?, ?, ?)", [(run_id, *row) for row in input_rows])
+                if provisional:
+                    conn.execute("INSERT INTO provisional_runs (run_id) VALUES (?)", (run_id,))
                 diff = rank_changes(_unit_map(conn, base), _unit_map(conn, run_id)) if base else []
         except self._conn.errors as exc:
             raise _db_error(self.where, exc) from exc
         return RunRecord(run_id=run_id, year=year, revision=revision,
                          published_year_frozen=published is not None, diff=diff,
-                         base_run_id=base)
+                         base_run_id=base, published_run_id=published, provisional=provisional)
 
     def publish(self, year: int, run_id: str | None = None, reason: str = "",
                 reason_en: str = "", allow_provisional: bool = False,
@@ -280,25 +294,35 @@ class Store:
 
     @_reading
     def unit_history(self, unit_id: str) -> list[YearRow]:
-        """A unit's years, each from the year's published run, else its latest run."""
+        """A unit's years, each from the year's latest publication, else its latest run that
+        is not provisional; a year with only provisional runs from its latest, not counted."""
         rows = self._conn.execute(
             "SELECT e.year, e.run_id, e.revision, u.unit_name, u.unit_name_en, u.group_id,"
             " u.total, u.rank, u.group_size, u.grade, u.grade = e.top_grade, e.published,"
-            " (SELECT MAX(r.revision) FROM runs r WHERE r.year = e.year)"
+            " e.provisional, (SELECT MAX(r.revision) FROM runs r WHERE r.year = e.year), 1"
             " FROM effective_runs e JOIN unit_results u ON u.run_id = e.run_id"
-            " WHERE u.unit_id = ? ORDER BY e.year", (unit_id,)).fetchall()
+            " WHERE u.unit_id = ?", (unit_id,)).fetchall()
+        rows += self._conn.execute(
+            "SELECT r.year, r.run_id, r.revision, u.unit_name, u.unit_name_en, u.group_id,"
+            " u.total, u.rank, u.group_size, u.grade, u.grade = r.top_grade, 0, 1,"
+            " r.revision, 0 FROM runs r JOIN unit_results u ON u.run_id = r.run_id"
+            " WHERE u.unit_id = ? AND r.year NOT IN (SELECT e.year FROM effective_runs e)"
+            " AND r.revision = (SELECT MAX(r2.revision) FROM runs r2 WHERE r2.year = r.year)",
+            (unit_id,)).fetchall()
         return [YearRow(year=r[0], run_id=r[1], revision=r[2], unit_name=r[3], unit_name_en=r[4],
                         group=r[5], total=r[6], rank=r[7], group_size=r[8], grade=r[9],
                         top_grade=bool(r[10]), published=bool(r[11]),
-                        newer_run_id=f"{r[0]}-r{r[12]}" if r[11] and r[12] > r[2] else None)
-                for r in rows]
+                        newer_run_id=f"{r[0]}-r{r[13]}" if r[13] > r[2] else None,
+                        provisional=bool(r[12]), counted=bool(r[14]))
+                for r in sorted(rows, key=lambda r: int(r[0]))]
 
     @_reading
     def annotate(self, results_doc: Mapping[str, Any]) -> dict[str, Any]:
         """A copy of a results document with each unit's "history" from earlier years.
 
-        Earlier years come from their published run, else their latest. rank_change is
-        positive when the unit moved up, None when it changed group.
+        Earlier years come from their latest publication, else their latest run that is not
+        provisional; a year with only provisional runs is not compared with (the note says
+        so). rank_change is positive when the unit moved up, None when it changed group.
         """
         doc = copy.deepcopy(dict(results_doc))
         year = int(doc["year"])
@@ -316,7 +340,11 @@ class Store:
             top_years = [r[0] for r in rows if r[7]] + ([year] if unit.get("grade") == top else [])
             streak = consecutive_top_years(top_years, year)
             unit["history"] = unit_history(unit, rows[-1] if rows else None, streak)
-        doc["history_note"], doc["history_note_en"] = history_note(year, years, top)
+        provisional_only = [int(y) for (y,) in self._conn.execute(
+            "SELECT DISTINCT year FROM runs WHERE year < ? AND year NOT IN"
+            " (SELECT year FROM effective_runs)", (year,))]
+        doc["history_note"], doc["history_note_en"] = history_note(year, years, top,
+                                                                   provisional_only)
         return doc
 
     def _provisional(self, run_id: str) -> list[dict[str, Any]]:
@@ -370,10 +398,12 @@ def _latest(conn: Connection, year: int) -> str | None:
 
 
 def _same_run(conn: Connection, run_id: str, scheme_hash: str, units: Sequence[Sequence[Any]],
-              input_rows: Sequence[Sequence[Any]]) -> bool:
+              input_rows: Sequence[Sequence[Any]], provisional: bool) -> bool:
     """Whether a stored run has this scheme, these input files and these results."""
-    row = conn.execute("SELECT scheme_hash FROM runs WHERE run_id = ?", (run_id,)).fetchone()
-    if row is None or row[0] != scheme_hash:
+    row = conn.execute("SELECT scheme_hash, (SELECT COUNT(*) FROM provisional_runs v WHERE"
+                       " v.run_id = r.run_id) FROM runs r WHERE r.run_id = ?",
+                       (run_id,)).fetchone()
+    if row is None or row[0] != scheme_hash or bool(row[1]) != provisional:
         return False
     stored = {u: (r["group"], r["rank"], r["grade"], r["total"])
               for u, r in _unit_map(conn, run_id).items()}
@@ -385,6 +415,23 @@ def _same_run(conn: Connection, run_id: str, scheme_hash: str, units: Sequence[S
             == sorted((str(r[1] or ""), str(r[4] or "")) for r in input_rows))
 
 
+def _previous(conn: Connection, run_id: str | None, results_doc: Mapping[str, Any]
+              ) -> tuple[Mapping[str, Any], list[tuple[Any, ...]]] | None:
+    """The run before a new one, for its reason: its results (read only when the new results
+    apply decisions, to tell the new ones) and its input files (path, sha256)."""
+    if run_id is None:
+        return None
+    before: Mapping[str, Any] = {}
+    if any(a.get("decision") for u in results_doc.get("units") or []
+           for a in u.get("adjustments") or [] if isinstance(a, Mapping)):
+        row = conn.execute("SELECT content FROM results_docs WHERE run_id = ?",
+                           (run_id,)).fetchone()
+        before = json.loads(row[0]) if row else {}
+    files = conn.execute("SELECT path, sha256 FROM run_inputs WHERE run_id = ?",
+                         (run_id,)).fetchall()
+    return before, [tuple(f) for f in files]
+
+
 def _unit_map(conn: Connection, run_id: str) -> dict[str, dict[str, Any]]:
     rows = conn.execute("SELECT unit_id, unit_name, group_id, rank, grade, total, unit_name_en"
                         " FROM unit_results WHERE run_id = ?", (run_id,)).fetchall()
@@ -394,13 +441,14 @@ def _unit_map(conn: Connection, run_id: str) -> dict[str, dict[str, Any]]:
 
 def _run_info(row: Sequence[Any]) -> RunInfo:
     (run_id, year, revision, created_at, reason, reason_en, scheme_id, scheme_hash, results_hash,
-     base_run_id, frozen, number, last_number) = row
+     base_run_id, frozen, number, last_number, provisional) = row
     return RunInfo(run_id=run_id, year=year, revision=revision, created_at=created_at,
                    reason=reason, reason_en=reason_en, scheme_id=scheme_id,
                    scheme_hash=scheme_hash, results_hash=results_hash, base_run_id=base_run_id,
                    published_year_frozen=bool(frozen),
                    published=number is not None and number == last_number,
-                   superseded=number is not None and number != last_number)
+                   superseded=number is not None and number != last_number,
+                   provisional=bool(provisional))
 
 
 def _publications(conn: Connection, year: int) -> list[Publication]:

@@ -42,6 +42,8 @@ class RunRecord:
 
     recorded is False when nothing was stored because the run equals the year's latest
     (same ranks, grades, totals, scheme and input files): run_id is then that run's.
+    published_run_id is the year's official result (its latest publication) or None;
+    provisional: the run's results are not final (its results' "provisional" list).
     """
 
     run_id: str
@@ -51,6 +53,18 @@ class RunRecord:
     diff: list[RankChange]
     base_run_id: str | None = None
     recorded: bool = True
+    published_run_id: str | None = None
+    provisional: bool = False
+
+    @property
+    def published(self) -> bool:
+        """Whether this run is the year's official result."""
+        return self.published_run_id == self.run_id
+
+    def summary(self) -> dict[str, Any]:
+        """What a results document says of the run that recorded it (its "run")."""
+        return {"run_id": self.run_id, "revision": self.revision, "published": self.published,
+                "published_revision": self.published_run_id, "provisional": self.provisional}
 
     def unchanged_message(self) -> tuple[str, str]:
         """What to tell the user when nothing new was recorded (zh, en)."""
@@ -95,11 +109,14 @@ class RunInfo:
     published_year_frozen: bool
     published: bool  # the year's official (latest) publication
     superseded: bool = False  # published once, then replaced by a later publication
+    provisional: bool = False  # its results are not final (inputs missing, units unscored …)
 
 
 @dataclass(frozen=True)
 class YearRow:
-    """One year of a unit's history, from that year's published run (else its latest)."""
+    """One year of a unit's history, from that year's latest publication, else its latest
+    run that is not provisional; else (counted False) its latest run, provisional, which is
+    shown but neither compared with nor counted for the three-years rule."""
 
     year: int
     run_id: str
@@ -113,7 +130,9 @@ class YearRow:
     grade: str
     top_grade: bool
     published: bool
-    newer_run_id: str | None = None  # the year's latest revision, when newer than its publication
+    newer_run_id: str | None = None  # the year's latest revision, when newer than the row's
+    provisional: bool = False  # the row's run is provisional (published so, or not counted)
+    counted: bool = True  # the year's result; False: the year has only provisional runs
 
 
 def rank_changes(old: Mapping[str, Mapping[str, Any]],
@@ -161,7 +180,8 @@ def consecutive_top_years(top_years: Iterable[int], year: int) -> list[int]:
 
 
 def merit_streaks(rows: Iterable[YearRow]) -> list[list[int]]:
-    """Every maximal streak of at least MERIT_YEARS consecutive top-grade years."""
-    top = sorted(r.year for r in rows if r.top_grade)
+    """Every maximal streak of at least MERIT_YEARS consecutive top-grade years (of the
+    years that count: one with only provisional results breaks a streak)."""
+    top = sorted(r.year for r in rows if r.top_grade and r.counted)
     streaks = [consecutive_top_years(top, y) for y in top if y + 1 not in top]
     return [s for s in streaks if len(s) >= MERIT_YEARS]

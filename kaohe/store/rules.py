@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import posixpath
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
@@ -13,8 +14,9 @@ from kaohe.errors import KaoheError
 from kaohe.labels import grade_label
 from kaohe.store.records import Publication, RunInfo
 
-__all__ = ["INPUT_KEYS", "check_documents", "check_republish", "find_unit", "history_note",
-           "input_row", "provisional_error", "unit_history", "unit_rows"]
+__all__ = ["INPUT_KEYS", "check_documents", "check_republish", "decisions", "find_unit",
+           "history_note", "input_row", "provisional_error", "run_reason", "unit_history",
+           "unit_rows"]
 
 #: what the store keeps of each input file
 INPUT_KEYS = ("path", "sha256", "kind", "unit_id", "status", "findings")
@@ -38,22 +40,105 @@ def unit_history(unit: Mapping[str, Any], prev: Sequence[Any] | None,
     return {**base, "top_grade_years": streak, "three_consecutive_top": len(streak) >= 3}
 
 
-def history_note(year: int, years: Mapping[int, bool], top: str | None) -> tuple[str, str]:
-    """Where the earlier years came from (year → published), for the results (zh, en)."""
+def history_note(year: int, years: Mapping[int, bool], top: str | None,
+                 provisional_only: Sequence[int] = ()) -> tuple[str, str]:
+    """Where the earlier years came from (year → published), and which earlier years were
+    left out for having only provisional results, for the results (zh, en)."""
+    skipped = sorted(y for y in provisional_only if y not in years)
+    zh_skip = f"{'、'.join(str(y) for y in skipped)} 年只有暂定结果，未作比较" if skipped else ""
+    en_skip = (f"{', '.join(str(y) for y in skipped)} "
+               f"{'has' if len(skipped) == 1 else 'have'} only provisional results: not "
+               "compared") if skipped else ""
     if not years:
-        return (f"历史数据库中没有 {year} 年以前的结果，无历年对比",
-                f"no results before {year} in the history database: no comparison")
+        zh = f"历史数据库中没有 {year} 年以前的结果，无历年对比"
+        en = f"no results before {year} in the history database: no comparison"
+        return (f"{zh}（{zh_skip}）", f"{en} ({en_skip})") if skipped else (zh, en)
     listed = "、".join(str(y) for y in sorted(years))
     draft = [str(y) for y, published in sorted(years.items()) if not published]
-    zh = f"历年对比取自 {listed} 年的结果（已发布的取最新一次发布，否则取最新一次计算）"
+    zh = f"历年对比取自 {listed} 年的结果（已发布的取最新一次发布，否则取最新一次非暂定的计算）"
     en = (f"history from {', '.join(str(y) for y in sorted(years))} (each year's latest "
-          "publication, else its latest run)")
+          "publication, else its latest run that is not provisional)")
     if draft:
         zh += f"；{'、'.join(draft)} 年尚未发布"
         en += f"; {', '.join(draft)} not yet published"
+    if skipped:
+        zh += f"；{zh_skip}"
+        en += f"; {en_skip}"
     return (zh + f"；连续三年获评“{top}”建议记三等功",
             en + f"; three consecutive years of top grade '{grade_label(top, 'en')}' suggest a "
             "third-class merit")
+
+
+_KINDS = {"appeal": ("申诉", "appeal"), "fault_tolerance": ("容错纠错", "fault tolerance")}
+_OUTCOMES = {"upheld": ("维持", "upheld"), "overturned": ("已撤销", "overturned"),
+             "adjusted": ("调整分值", "points adjusted")}
+_LISTED = 5  # files named in a run's reason per kind of change; the rest are counted
+
+
+def decisions(results_doc: Mapping[str, Any]) -> dict[str, tuple[str, dict[str, Any]]]:
+    """The appeal and fault-tolerance decisions applied in a results document: decision id →
+    (the event it decided, the decision). A region-wide event's decision is listed once."""
+    found: dict[str, tuple[str, dict[str, Any]]] = {}
+    for unit in results_doc.get("units") or []:
+        for event in unit.get("adjustments") or []:
+            decision = event.get("decision") if isinstance(event, Mapping) else None
+            if isinstance(decision, Mapping) and decision.get("id"):
+                found.setdefault(str(decision["id"]),
+                                 (str(event.get("event_id") or ""), dict(decision)))
+    return found
+
+
+def run_reason(previous: tuple[Mapping[str, Any], Sequence[Sequence[Any]]] | None,
+               results_doc: Mapping[str, Any],
+               input_rows: Sequence[Sequence[Any]]) -> tuple[str, str]:
+    """Why a run was recorded, when no reason was given (zh, en): the year's first run; else
+    the decisions new since the run before it (previous: its results and its (path, sha256)
+    input rows); else the input files added, removed or changed; else consolidated again."""
+    if previous is None:
+        return "首次汇总", "first consolidation"
+    before, before_inputs = previous
+    known = decisions(before)
+    new = [item for key, item in decisions(results_doc).items() if known.get(key) != item]
+    if new:
+        def kind(d: Mapping[str, Any], i: int) -> str:
+            return (_KINDS.get(d.get("kind", "")) or (d.get("kind", ""),) * 2)[i]
+
+        def outcome(d: Mapping[str, Any], i: int) -> str:
+            return (_OUTCOMES.get(d.get("outcome", "")) or (d.get("outcome", ""),) * 2)[i]
+
+        zh = "；".join(f"{kind(d, 0)} {d['id']}（事项 {event}，{outcome(d, 0)}）"
+                      + (f"：{d['reason']}" if d.get("reason") else "") for event, d in new)
+        en = "; ".join(f"{kind(d, 1)} {d['id']} on event {event} ({outcome(d, 1)})"
+                       for event, d in new)
+        return f"新登记的决定：{zh}", f"new decisions: {en}"
+    old, now = _files(before_inputs), _files(input_rows)
+    changes = [("新增", "added", sorted(set(now) - set(old))),
+               ("删除", "removed", sorted(set(old) - set(now))),
+               ("更改", "changed", sorted(f for f in set(now) & set(old) if now[f] != old[f]))]
+    changes = [c for c in changes if c[2]]
+    if not changes:
+        return "重新汇总", "consolidated again"
+
+    def names(files: list[str], sep: str, more: str) -> str:
+        rest = len(files) - _LISTED
+        return sep.join(files[:_LISTED]) + (more.format(rest) if rest > 0 else "")
+
+    zh = "；".join(f"{verb} {names(files, '、', '等（另 {} 个）')}" for verb, _, files in changes)
+    en = "; ".join(f"{verb} {names(files, ', ', ' and {} more')}" for _, verb, files in changes)
+    return f"输入变化：{zh}", f"inputs changed: {en}"
+
+
+def _files(rows: Sequence[Sequence[Any]]) -> dict[str, str]:
+    """Input rows ((path, sha256, …)) as file → sha256, each path relative to the folder
+    all of them are in (runs of one folder given as `submissions` or `./x/submissions`)."""
+    paths = [str(row[0]).replace("\\", "/") for row in rows]
+    parents = [p.rsplit("/", 1)[0] if "/" in p else "" for p in paths]
+    try:
+        common = posixpath.commonpath(parents) if parents and all(parents) else ""
+    except ValueError:  # absolute and relative paths mixed: keep them whole
+        common = ""
+    cut = len(common) + 1 if common else 0
+    return {p[cut:]: str(row[1] or "") for p, row in zip(paths, rows, strict=True)}
 
 
 def check_republish(current: Publication, target: RunInfo, reason: str) -> None:

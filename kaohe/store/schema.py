@@ -7,6 +7,7 @@ UNIQUE, CHECK, a plain view. JSON is kept as TEXT; timestamps as ISO 8601 UTC te
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import UTC, datetime
 
@@ -15,7 +16,7 @@ from kaohe.store.backends import Connection
 
 __all__ = ["MIGRATIONS", "SCHEMA_VERSION", "TABLES", "create_schema"]
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # Since version 2 a year can be published again on a later revision (an upheld appeal),
 # with a reason: each publication is a row of its own, numbered within its year, never
@@ -31,16 +32,25 @@ PUBLICATIONS = """CREATE TABLE publications (
         PRIMARY KEY (year, number)
     )"""
 
-# The run that speaks for a year: its latest publication, else its latest revision.
+# Since version 3 the runs whose results are provisional (an input missing or rejected, a
+# unit not scored …: not final) are listed here, so that the view below can pass them over.
+PROVISIONAL_RUNS = """CREATE TABLE provisional_runs (
+        run_id TEXT PRIMARY KEY REFERENCES runs (run_id) ON DELETE CASCADE
+    )"""
+
+# The run that speaks for a year: its latest publication, else its latest run that is not
+# provisional; a year with only provisional runs has none (it is not compared with).
 EFFECTIVE_RUNS = """CREATE VIEW effective_runs AS
     SELECT r.year, r.run_id, r.revision, r.top_grade,
-           CASE WHEN p.run_id IS NULL THEN 0 ELSE 1 END AS published
+           CASE WHEN p.run_id IS NULL THEN 0 ELSE 1 END AS published,
+           CASE WHEN v.run_id IS NULL THEN 0 ELSE 1 END AS provisional
     FROM runs r LEFT JOIN publications p ON p.run_id = r.run_id
+         LEFT JOIN provisional_runs v ON v.run_id = r.run_id
     WHERE r.run_id = COALESCE(
         (SELECT p2.run_id FROM publications p2 WHERE p2.year = r.year
          ORDER BY p2.number DESC LIMIT 1),
-        (SELECT r2.run_id FROM runs r2 WHERE r2.year = r.year
-         ORDER BY r2.revision DESC LIMIT 1))"""
+        (SELECT r2.run_id FROM runs r2 WHERE r2.year = r.year AND r2.run_id NOT IN
+         (SELECT v2.run_id FROM provisional_runs v2) ORDER BY r2.revision DESC LIMIT 1))"""
 
 
 # One statement per item: sqlite3.executescript() would commit behind our back, and
@@ -99,6 +109,7 @@ TABLES: tuple[str, ...] = (
         PRIMARY KEY (run_id, path)
     )""",
     PUBLICATIONS,
+    PROVISIONAL_RUNS,
     EFFECTIVE_RUNS,
 )
 
@@ -109,14 +120,40 @@ def _to_version_2(conn: Connection) -> None:
     conn.execute("DROP VIEW effective_runs")
     conn.execute("DROP TABLE publications")
     conn.execute(PUBLICATIONS)
-    conn.execute(EFFECTIVE_RUNS)
+    conn.execute(_EFFECTIVE_RUNS_2)
     conn.executemany("INSERT INTO publications (year, number, run_id, published_at, reason,"
                      " reason_en, provisional) VALUES (?, 1, ?, ?, '', '', ?)",
                      [(year, run_id, published_at, False) for year, run_id, published_at in rows])
 
 
+def _to_version_3(conn: Connection) -> None:
+    """Version 2 let a provisional run speak for its year when nothing was published: list
+    the provisional runs (from their stored results) and pass them over in the view."""
+    conn.execute("DROP VIEW effective_runs")
+    conn.execute(PROVISIONAL_RUNS)
+    conn.execute(EFFECTIVE_RUNS)
+    run_ids = [row[0] for row in conn.execute("SELECT run_id FROM results_docs").fetchall()]
+    for run_id in run_ids:  # one document at a time: each can be megabytes
+        content = conn.execute("SELECT content FROM results_docs WHERE run_id = ?",
+                               (run_id,)).fetchone()[0]
+        if json.loads(content).get("provisional"):
+            conn.execute("INSERT INTO provisional_runs (run_id) VALUES (?)", (run_id,))
+
+
+# The view as version 2 defined it: what the step to version 2 creates.
+_EFFECTIVE_RUNS_2 = """CREATE VIEW effective_runs AS
+    SELECT r.year, r.run_id, r.revision, r.top_grade,
+           CASE WHEN p.run_id IS NULL THEN 0 ELSE 1 END AS published
+    FROM runs r LEFT JOIN publications p ON p.run_id = r.run_id
+    WHERE r.run_id = COALESCE(
+        (SELECT p2.run_id FROM publications p2 WHERE p2.year = r.year
+         ORDER BY p2.number DESC LIMIT 1),
+        (SELECT r2.run_id FROM runs r2 WHERE r2.year = r.year
+         ORDER BY r2.revision DESC LIMIT 1))"""
+
+
 #: version → the step that brings a database from the version before up to it
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {2: _to_version_2}
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {2: _to_version_2, 3: _to_version_3}
 
 
 def create_schema(conn: Connection) -> None:

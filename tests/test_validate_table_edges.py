@@ -153,6 +153,42 @@ def test_a_register_row_under_the_table_is_an_error_not_lost(filled: dict[str, P
     assert "kaohe templates --event-rows" in issue.hint and "--event-rows" in issue.hint_en
 
 
+@pytest.mark.parametrize(("sheet", "cell", "value", "key"), [
+    (EV, "B208", "王五", "outside-register-note"),          # a name under the signature line
+    (EV, "L209", "以上由考核办核实", "outside-register-note"),  # a note, evidence column
+    (EV, "N6", "已核", "outside-register-column"),          # a mark right of an event
+    ("申诉及容错纠错", "B58", "审核：李四", "outside-register-note"),
+])
+def test_a_name_or_mark_outside_a_register_is_a_warning_not_a_lost_row(
+        sheet: str, cell: str, value: str, key: str, filled: dict[str, Path],
+        scheme: Scheme, tmp_path: Path) -> None:
+    from validators.messages import MESSAGES
+
+    path = _planted(filled["adjustments"], tmp_path, _cells(sheet, **{cell: value}))
+    result = CliRunner().invoke(main, ["validate", "--no-roster", str(path)])
+    assert result.exit_code == 0, result.output  # the register is usable
+    report = validate_workbook(path, scheme)
+    assert report.flatten(["sheet", "cell", "rule", "severity"]) == [
+        [sheet, cell, "outside-table", WARNING]]
+    issue = report.issues[0]
+    assert issue.message == MESSAGES[key][0].format(cell=cell)
+    assert "--event-rows" not in issue.hint + issue.hint_en
+    assert "不影响计分" in issue.hint
+
+
+def test_a_decision_under_its_table_names_the_option_that_makes_that_sheet_longer(
+        filled: dict[str, Path], scheme: Scheme, tmp_path: Path) -> None:
+    path = _planted(filled["adjustments"], tmp_path,
+                    _cells("申诉及容错纠错", D57="E0003", E57="申诉"))
+    report = validate_workbook(path, scheme)
+    assert report.flatten(["sheet", "cell", "rule", "severity"]) == [
+        ["申诉及容错纠错", "D57", "outside-table", ERROR]]
+    issue = report.issues[0]
+    assert "表格共 50 行" in issue.hint
+    assert "kaohe templates --decision-rows" in issue.hint
+    assert "--decision-rows" in issue.hint_en and "--event-rows" not in issue.hint
+
+
 @pytest.mark.parametrize(("plant", "cell", "words"), [
     (_cells(U, D26="补充说明"), "D26", "D26 在表格之外"),
     (_cells(U, B30="说明：本单位数据以统计局为准"), "B30", "B30 在表格之外"),
@@ -288,9 +324,15 @@ def test_a_longer_register_is_compared_with_a_template_as_long(scheme: Scheme,
     assert "表格共 230 行" in report.issues[-1].hint
 
 
-def test_templates_cli_makes_a_longer_register(tmp_path: Path) -> None:
+def test_templates_cli_makes_a_longer_register(tmp_path: Path, scheme: Scheme) -> None:
     result = CliRunner().invoke(main, ["templates", "--out", str(tmp_path), "--event-rows",
-                                       "240"])
+                                       "240", "--decision-rows", "80"])
     assert result.exit_code == 0, result.output
-    wb = openpyxl.load_workbook(tmp_path / "加扣分登记表.xlsx", read_only=True)
+    path = tmp_path / "加扣分登记表.xlsx"
+    wb = openpyxl.load_workbook(path, read_only=True)
     assert wb[EV].cell(6 + 239, 1).value == "event:240"
+    assert wb["申诉及容错纠错"].cell(6 + 79, 1).value == "decision:80"
+    assert wb["申诉及容错纠错"].cell(6 + 80, 1).value is None
+    wb.close()
+    # compared with a template as long: no finding
+    assert validate_workbook(path, scheme).issues == []

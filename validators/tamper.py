@@ -76,9 +76,10 @@ def _builders() -> dict[str, Callable[..., Path]]:
     return {
         "unit_report": lambda s, m, p, lang: build_unit_report(s, m["unit_id"], p, lang),
         "lead_scores": lambda s, m, p, lang: build_lead_scores(s, m["lead_department"], p, lang),
-        # as many event rows as the submitted register has (it may be a longer one)
+        # as many rows as the submitted register has (it may be a longer one)
         "adjustments": lambda s, m, p, lang: build_adjustments(
-            s, p, lang, event_rows=int(m.get("event_rows") or 0)),
+            s, p, lang, event_rows=int(m.get("event_rows") or 0),
+            decision_rows=int(m.get("decision_rows") or 0)),
         "routine": lambda s, m, p, lang: build_routine(s, p, lang),
         "ballots": lambda s, m, p, lang: build_ballots(s, p, lang),
     }
@@ -93,13 +94,15 @@ def _rebuilt(scheme: Any, meta: Mapping[str, Any], folder: Path) -> WorkbookFile
     return WorkbookFile(build(scheme, meta, folder / "template.xlsx", lang))
 
 
-def _event_rows(book: WorkbookFile, layout: Mapping[str, Any]) -> int:
-    """The highest n of the `event:n` rows of a register (0 for other templates)."""
-    spec = layout.get("sheets", {}).get("events")
+def _register_rows(book: WorkbookFile, layout: Mapping[str, Any], role: str = "events") -> int:
+    """The highest n of the `event:n` (`decision:n`) rows of a register's sheet of that
+    role (0 for other templates)."""
+    spec = layout.get("sheets", {}).get(role)
     if not spec or spec["name"] not in book.names:
         return 0
-    return max((int(k[6:]) for _, k in _keys(book.rows(spec["name"]))
-                if k.startswith("event:") and k[6:].isdigit()), default=0)
+    prefix = "event:" if role == "events" else "decision:"
+    return max((int(k[len(prefix):]) for _, k in _keys(book.rows(spec["name"]))
+                if k.startswith(prefix) and k[len(prefix):].isdigit()), default=0)
 
 
 def _keys(rows: Sequence[Sequence[Any]]) -> list[tuple[int, str]]:
@@ -407,8 +410,9 @@ def tamper_issues(book: WorkbookFile, meta: Mapping[str, Any], scheme: Any,
         located: list[Issue] = []
         try:
             with tempfile.TemporaryDirectory(prefix="kaohe-check-") as folder:
-                template = _rebuilt(scheme, {**meta, "event_rows": _event_rows(book, layout)},
-                                    Path(folder))
+                rows = {"event_rows": _register_rows(book, layout, "events"),
+                        "decision_rows": _register_rows(book, layout, "decisions")}
+                template = _rebuilt(scheme, {**meta, **rows}, Path(folder))
                 if template is not None:
                     located = list(layout_diff(book, template, layout, file, _Owners(scheme)))
         except Exception:  # noqa: BLE001 - the generic finding below still says it

@@ -5,6 +5,7 @@ column), an inserted column, an edited indicator name, heading or title."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import zipfile
 from collections.abc import Callable
@@ -246,13 +247,16 @@ def test_an_inserted_column_is_reported_and_nothing_else(kind: str, sheet: str, 
 
 # ---------------------------------------------------------------- 5. printed labels
 
-@pytest.mark.parametrize(("cell", "text", "want"), [
-    ("D12", "一般公共预算收入（调整）", "指标名称被改动，应为“一般公共预算收入”"),
-    ("I7", "完成值（万元）", "栏目名称被改动，应为“完成值”"),
+@pytest.mark.parametrize(("cell", "text", "want", "label", "label_en"), [
+    ("D12", "一般公共预算收入（调整）", "指标名称被改动，应为“一般公共预算收入”",
+     "C05 一般公共预算收入·指标名称", "C05 General budget revenue · indicator name"),
+    ("I7", "完成值（万元）", "栏目名称被改动，应为“完成值”", "完成值（栏目名称）",
+     "Actual (column heading)"),
     ("B2", "阿勒泰市2016年度自评表（修订）",
-     "表格标题被改动，应为“阿勒泰市2016年度综合考核任务书及自评表”"),
+     "表格标题被改动，应为“阿勒泰市2016年度综合考核任务书及自评表”", "", ""),
 ])
 def test_an_edited_printed_label_is_a_warning_at_its_cell(cell: str, text: str, want: str,
+                                                          label: str, label_en: str,
                                                           filled: dict[str, Path],
                                                           scheme: Scheme,
                                                           tmp_path: Path) -> None:
@@ -260,8 +264,50 @@ def test_an_edited_printed_label_is_a_warning_at_its_cell(cell: str, text: str, 
     report = validate_workbook(path, scheme)
     assert report.flatten(["sheet", "cell", "rule", "severity"]) == [
         [U, cell, "label-changed", WARNING]]
-    assert report.issues[0].message == want
-    assert report.issues[0].message_en.startswith("the ")
+    issue = report.issues[0]
+    assert issue.message == want
+    assert issue.message_en.startswith("the ")
+    assert (issue.label_for("zh"), issue.label_for("en")) == (label, label_en)
+
+
+def test_an_english_template_labels_an_edited_heading_in_both_languages(
+        scheme: Scheme, tmp_path: Path) -> None:
+    from workbook_templates import fill_workbook
+    from workbook_templates.unit_report import build_unit_report
+
+    template = build_unit_report(scheme, UNIT, tmp_path / "t.xlsx", "en")
+    path = fill_workbook(template, synthesize(scheme)["unit_reports"][UNIT],
+                         tmp_path / "report.xlsx")
+    wb = openpyxl.load_workbook(path)
+    wb[wb.sheetnames[1]]["I7"].value = "Actual (10k yuan)"
+    wb.save(path)
+    for lang, label in (("en", "Actual (column heading): "), ("zh", "完成值（栏目名称）：")):
+        result = CliRunner().invoke(main, ["--lang", lang, "validate", "--no-roster",
+                                           str(path)])
+        assert label in result.output, result.output
+        assert "actual:" not in result.output and "actual：" not in result.output
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_no_field_name_is_shown_as_a_label(lang: str, filled: dict[str, Path],
+                                           tmp_path: Path) -> None:
+    """A deleted column, an edited heading and indicator name: in the CLI's list and the
+    annotated copy's 项目 column, a clerk's words or nothing — never evidence, actual, name."""
+    def plant(wb: openpyxl.Workbook) -> None:
+        wb[U]["I7"].value = "完成值（万元）"
+        wb[U]["D12"].value = "一般公共预算收入（调整）"
+        wb[U].delete_cols(10)  # 佐证材料
+
+    path = _planted(filled["unit_report"], tmp_path, plant)
+    out = tmp_path / "annotated"
+    result = CliRunner().invoke(main, ["--lang", lang, "validate", "--no-roster", str(path),
+                                       "--annotate", str(out)])
+    assert "column-deleted" in result.output, result.output
+    assert not re.search(r"\s\s(evidence|actual|name)[:：]", result.output), result.output
+    (copy,) = out.glob("*.xlsx")
+    listed = openpyxl.load_workbook(copy).worksheets[0]
+    shown = {row[4] for row in listed.iter_rows(min_row=2, values_only=True)}
+    assert len(shown) == 3 and not shown & {"evidence", "actual", "name"}, shown
 
 
 def test_annotated_copy_marks_the_outside_cell(filled: dict[str, Path],

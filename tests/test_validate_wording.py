@@ -79,7 +79,7 @@ def test_issue_text_keeps_its_chinese_and_falls_back_to_it_in_english() -> None:
     assert issue.text("zh") == "单元格 C3, （甲·备注）: 消息"
     assert issue.text("en") == "cell C3, (甲·备注): message"
     assert issue.located(label_en="A · remarks").text("en") == "cell C3, (A · remarks): message"
-    assert Issue("x", "消息", "m", field="remarks").text("zh") == "（remarks）: 消息"
+    assert Issue("x", "消息", "m", field="remarks").text("zh") == "消息"  # never the field
 
 
 # ---------------------------------------------------------------- wording

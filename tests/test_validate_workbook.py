@@ -382,3 +382,13 @@ def test_a_file_named_for_another_unit_is_said_so(kind: str, name: str,
                         if "burqin" in name else ("地委组织部", "地委政法委"))
         assert issue.message.startswith(f"文件名是{named}的，内容却是{owner}的")
         assert "Burqin County" in issue.message_en or "burqin" not in name
+
+
+def test_a_finding_never_shows_its_field_name_as_a_label() -> None:
+    from validators.report import Issue
+
+    bare = Issue("x", "m", "m", field="actual", label="actual")
+    assert bare.label_for("zh") == "" and "actual" not in bare.text("zh")
+    assert bare.located(label_en="actual").label_for("en") == "actual"  # an English word
+    named = Issue("x", "m", "m", field="actual", label="完成值", label_en="actual")
+    assert (named.label_for("zh"), named.label_for("en")) == ("完成值", "actual")

@@ -176,6 +176,22 @@ def _plain(text: Any) -> str:
     return " ".join(str(text or "").split())
 
 
+def _label(printed: Callable[[str], Mapping[tuple[str, str], str]], row_key: str,
+           column_key: str) -> tuple[str, str]:
+    """(label, label_en) of a printed label as a clerk knows it: "完成值（栏目名称）",
+    "C05 一般公共预算收入·指标名称" — from what the builder prints in each language; none for
+    the title (the message names it)."""
+    if row_key == "@title":
+        return "", ""
+    zh, en = printed("zh"), printed("en")
+    if row_key == "@columns":
+        return (f"{zh.get((row_key, column_key), '')}（栏目名称）",
+                f"{en.get((row_key, column_key), '')} (column heading)")
+    indicator = row_key.partition("@")[0]
+    return (f"{indicator} {zh.get((row_key, column_key), '')}·指标名称",
+            f"{indicator} {en.get((row_key, column_key), '')} · indicator name")
+
+
 def label_issues(book: WorkbookFile, meta: Mapping[str, Any], scheme: Any,
                  file: str) -> Iterator[Issue]:
     """Printed labels that differ from what the scheme says (a warning at the cell: they
@@ -197,6 +213,10 @@ def label_issues(book: WorkbookFile, meta: Mapping[str, Any], scheme: Any,
     keyed = {str(v[0]): r + 1 for r, v in enumerate(rows[:end]) if r > 0 and v and v[0]}
     columns = {str(k): c + 1 for c, k in enumerate(rows[0] if rows else []) if c > 0 and k}
     first = min((r for k, r in keyed.items() if not k.startswith("@header")), default=0)
+
+    def printed(lang: str) -> Mapping[tuple[str, str], str]:  # only asked when one changed
+        return {(r, c): text for r, c, text in expected(scheme, {**meta, "lang": lang})}
+
     for row_key, column_key, want in expected(scheme, meta):
         if row_key == "@title":
             row, column = 2, 2
@@ -210,7 +230,10 @@ def label_issues(book: WorkbookFile, meta: Mapping[str, Any], scheme: Any,
             continue
         what, what_en = _WHAT.get(row_key if row_key.startswith("@") else column_key,
                                   _WHAT["@columns"])
+        label, label_en = _label(printed, row_key, column_key)
+        indicator = "" if row_key.startswith("@") else row_key.partition("@")[0]
         yield finding("label-changed", file=file, sheet=name, severity=WARNING,
                       cell=f"{col_letter(column)}{row}", row_number=row, field=column_key,
+                      label=label, label_en=label_en, indicator_id=indicator,
                       value=got if isinstance(got, str | int | float) else None,
                       params={"what": what, "what_en": what_en, "want": want})

@@ -25,6 +25,7 @@ from typing import Any
 from kaohe.engine.model import Scheme
 from kaohe.labels import KIND_NAMES
 from validators.checks import run_checks
+from validators.checks_common import LABELS
 from validators.error_values import error_value_issues
 from validators.files import Limits, open_checked
 from validators.locate import CellMap, locate
@@ -287,7 +288,8 @@ def issues_from_schema(document: Any, cell_map: CellMap, file: str = "") -> list
         sheet, cell = locate(problem.path, cell_map)
         issues.append(Issue(
             rule=problem.rule, message=problem.message, message_en=problem.message_en,
-            file=file, sheet=sheet, cell=cell, field=problem.field, label=problem.field,
+            file=file, sheet=sheet, cell=cell, field=problem.field,
+            label=LABELS.get(problem.field, ""),
             value=_plain(problem.value), json_path=problem.json_path,
             hint="请按表中说明填写，或使用下发的模板重新填报" if cell else "请按文档格式说明修改",
             hint_en="fill it in as the sheet explains" if cell else "fix it as the format "

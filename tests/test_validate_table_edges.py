@@ -90,21 +90,26 @@ def _cached(path: Path, cell: str, xml: str) -> None:
 
 # ---------------------------------------------------------------- 1. formulas in input cells
 
-@pytest.mark.parametrize(("cell", "value", "what"), [
-    ("I12", "=89000+596", "数值"),                       # the actual, no saved value
-    ("K12", "=不适用", "文字"),                            # a remark starting with =
-    ("J12", '=HYPERLINK("http://x","y")', "文字"),
+@pytest.mark.parametrize(("cell", "value", "what", "severity"), [
+    ("I12", "=89000+596", "数值", ERROR),                  # the actual, no saved value
+    # free text is not scored: a warning, the report stays usable
+    ("K12", "=不适用", "文字", WARNING),                     # a remark starting with =
+    ("J12", '=HYPERLINK("http://x","y")', "文字", WARNING),
 ])
-def test_a_formula_in_an_input_cell_is_one_error_there(cell: str, value: str, what: str,
-                                                        filled: dict[str, Path], scheme: Scheme,
-                                                        tmp_path: Path) -> None:
+def test_a_formula_in_an_input_cell_is_one_finding_there(cell: str, value: str, what: str,
+                                                         severity: str,
+                                                         filled: dict[str, Path],
+                                                         scheme: Scheme,
+                                                         tmp_path: Path) -> None:
     path = _planted(filled["unit_report"], tmp_path, _cells(U, **{cell: value}))
     report = validate_workbook(path, scheme)
     assert report.flatten(["sheet", "cell", "rule"]) == [[U, cell, "formula-in-input"]]
     issue = report.issues[0]
-    assert issue.severity == ERROR and "公式没有可用的结果" in issue.message
+    assert issue.severity == severity and "公式没有可用的结果" in issue.message
     assert value in issue.message and f"请直接填写{what}" in issue.hint
     assert issue.message_en and issue.hint_en
+    if severity == WARNING:
+        assert "不影响计分" in issue.message and "scoring is not affected" in issue.message_en
 
 
 def test_a_formula_with_a_saved_value_is_read_with_a_warning(filled: dict[str, Path],

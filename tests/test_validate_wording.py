@@ -155,21 +155,27 @@ def _error_at(cell: str, error: str) -> object:
     return edit
 
 
-@pytest.mark.parametrize(("kind", "sheet", "cell", "error", "what"), [
-    ("unit_report", U, "I12", "#DIV/0!", "请改为数值"),
-    ("unit_report", U, "K12", "#NAME?", "请改为文字"),
-    ("lead_scores", L, "E10", "#N/A", "请改为文字"),
+_NOT_SCORED = "这一栏按空白读取（不影响计分）"
+
+
+@pytest.mark.parametrize(("kind", "sheet", "cell", "error", "what", "severity"), [
+    ("unit_report", U, "I12", "#DIV/0!", "请改为数值", ERROR),
+    ("lead_scores", L, "E10", "#N/A", "请改为文字", ERROR),      # a rating: it is scored
+    # free text is not scored: the report stays usable
+    ("unit_report", U, "K12", "#N/A", _NOT_SCORED, WARNING),    # 备注
+    ("unit_report", U, "J12", "#NAME?", _NOT_SCORED, WARNING),  # 佐证材料
+    ("lead_scores", L, "G10", "#N/A", _NOT_SCORED, WARNING),    # 备注
 ])
 def test_a_cell_showing_an_error_value_is_named_not_taken_for_blank(
-        kind: str, sheet: str, cell: str, error: str, what: str, filled: dict[str, Path],
-        scheme: Scheme, tmp_path: Path) -> None:
+        kind: str, sheet: str, cell: str, error: str, what: str, severity: str,
+        filled: dict[str, Path], scheme: Scheme, tmp_path: Path) -> None:
     from validators.workbook import validate_workbook
 
     path = _sheet_xml_edit(filled[kind], tmp_path / filled[kind].name, sheet,
                            _error_at(cell, error))
     report = validate_workbook(path, scheme)
     assert report.flatten(["sheet", "cell", "rule", "severity"]) == [
-        [sheet, cell, "error-value", ERROR]], report.flatten(["cell", "rule", "message"])
+        [sheet, cell, "error-value", severity]], report.flatten(["cell", "rule", "message"])
     issue = report.issues[0]
     assert issue.message == f"单元格显示错误值 {error}，{what}"
     assert issue.value == error and error in issue.message_en and issue.label_en

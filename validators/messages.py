@@ -146,6 +146,12 @@ MESSAGES: dict[str, tuple[str, str, str, str]] = {
         "cell {cell} holds a formula ({formula}) without a usable result; nothing was read",
         "请直接填写{what}，不要输入公式（以“=”开头的内容会被当作公式）",
         "type the {what_en} itself, not a formula (anything starting with = is taken as one)"),
+    "formula-in-input-text": (
+        "单元格 {cell} 中是公式（{formula}），公式没有可用的结果，这一栏按空白读取（不影响计分）",
+        "cell {cell} holds a formula ({formula}) without a usable result; it was read as "
+        "blank (scoring is not affected)",
+        "请直接填写文字，不要输入公式（以“=”开头的内容会被当作公式）",
+        "type the text itself, not a formula (anything starting with = is taken as one)"),
     "outside-table": (
         "{cell} 在表格之外，这里的内容不会被读取", "{cell} is outside the table; what is "
         "there is not read",

@@ -24,7 +24,11 @@ from typing import Any
 from validators.report import ERROR, WARNING
 
 __all__ = ["Finding", "Parsed", "parse_number", "parse_text", "parse_date", "parse_yes_no",
-           "parse_choice", "show_number"]
+           "parse_choice", "show_number", "FREE_TEXT_FIELDS"]
+
+#: Fields of free text a clerk types (remarks, evidence, reason, contact …): never scored,
+#: so a formula or an error value there is a warning — the rest of the file is still usable.
+FREE_TEXT_FIELDS = frozenset({"remarks", "evidence", "reason", "contact", "phone", "approver"})
 
 
 @dataclass(frozen=True)

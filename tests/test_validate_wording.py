@@ -264,6 +264,14 @@ def test_text_over_an_excel_cell_is_an_error(filled: dict[str, Path], scheme: Sc
     ("+5%", False),
     ("+86 0906-1234567", False),
     ("已完成，见附件", False),
+    ("-cmd|' /C calc'!A0", True),
+    ("+A1+B2", True),
+    ("+F.DIST(1,2,TRUE)", True),
+    # ordinary remarks: a Chinese word before "(" is no function, a "|" later no DDE link
+    ("-GDP增长(7.7%)受价格因素影响", False),
+    ("+PM2.5(年均)下降", False),
+    ("- 已完成 | 详见附件3", False),
+    ("-扣1分：未按期报送(见通报)", False),
 ])
 def test_formula_like_text_is_named_and_kept_as_text(text: str, flagged: bool,
                                                      filled: dict[str, Path], scheme: Scheme,

@@ -348,3 +348,45 @@ def test_text_limits_are_the_templates_own(kind: str, sheet: str, cell: str, fie
     rules = [dv for dv in ws.data_validations.dataValidation
              if dv.type == "textLength" and cell in dv.sqref]
     assert [int(dv.formula1) for dv in rules] == [TEXT_LIMITS[kind][field]]
+
+
+# ---------------------------------------------------------------- English without Chinese
+
+def _no_chinese(text: str) -> bool:
+    import re
+
+    return re.search(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]", text) is None
+
+
+def _delete_row(sheet: str, row: int) -> Plant:
+    def plant(wb: openpyxl.Workbook) -> None:
+        wb[sheet].delete_rows(row)
+    return plant
+
+
+def _swap_rows(sheet: str, first: int, second: int) -> Plant:
+    def plant(wb: openpyxl.Workbook) -> None:
+        ws = wb[sheet]
+        for column in range(1, ws.max_column + 1):
+            a, b = ws.cell(first, column), ws.cell(second, column)
+            if isinstance(a, Cell) and isinstance(b, Cell):  # not inside a merged range
+                a.value, b.value = b.value, a.value
+    return plant
+
+
+@pytest.mark.parametrize(("kind", "plant", "rule"), [
+    ("unit_report", _delete_row(U, 13), "row-deleted"),       # an indicator's row
+    ("unit_report", _swap_rows(U, 11, 12), "row-moved"),
+    ("lead_scores", _delete_row(L, 11), "row-deleted"),       # a unit's row
+    ("adjustments", at(EV, "E6", __import__("datetime").date(2015, 11, 28)),
+     "date-out-of-range"),
+])
+def test_english_texts_of_a_chinese_template_are_english(kind: str, plant: Plant, rule: str,
+                                                         filled: dict[str, Path],
+                                                         scheme: Scheme,
+                                                         tmp_path: Path) -> None:
+    report = _plant_and_validate(filled[kind], plant, tmp_path, scheme)
+    issue = next(i for i in report.issues if i.rule == rule)
+    assert _no_chinese(issue.message_en) and _no_chinese(issue.hint_en), (
+        issue.message_en, issue.hint_en)
+    assert not _no_chinese(issue.message)  # the Chinese text still names it in Chinese

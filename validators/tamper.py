@@ -135,6 +135,10 @@ class _Owners:
             i.id: i.name for i in getattr(scheme, "indicators", ())})
         self.units: Mapping[str, str] = scheme_table(scheme, "unit names", lambda: {
             u.id: u.name for u in getattr(scheme, "units", ())})
+        self.english: Mapping[str, str] = scheme_table(scheme, "english names", lambda: {
+            t.id: getattr(t, "name_en", "") or t.name for things in (
+                getattr(scheme, "indicators", ()), getattr(scheme, "units", ()))
+            for t in things})
 
     def where(self, key: str, column_key: str = "") -> dict[str, str]:
         """indicator_id / unit_id of a row key ("C05", "altay_city", "altay_city|peers"), and
@@ -150,13 +154,16 @@ class _Owners:
             found["indicator_id"] = column
         return found
 
-    def label(self, key: str, book: WorkbookFile, sheet: str, row: int) -> str:
-        """How a clerk knows the row: "C05 一般公共预算收入", "布尔津县", "布尔津县 peers"."""
+    def label(self, key: str, book: WorkbookFile, sheet: str, row: int,
+              lang: str = "zh") -> str:
+        """How a clerk knows the row: "C05 一般公共预算收入", "布尔津县", "布尔津县 peers"
+        (in English "C05 General budget revenue", "Burqin County")."""
         base, _, rest = key.split("#", 1)[0].partition("|")
+        en = lang == "en"
         if base in self.indicators:
-            return f"{base} {self.indicators[base]}"
+            return f"{base} {self.english[base] if en else self.indicators[base]}"
         if base in self.units:
-            return f"{self.units[base]} {rest}".strip()
+            return f"{self.english[base] if en else self.units[base]} {rest}".strip()
         for column in (4, 3, 2):
             value = book.value(sheet, row, column)
             if isinstance(value, str) and value.strip():
@@ -255,14 +262,16 @@ def _rows_diff(book: WorkbookFile, template: WorkbookFile, name: str,
                                                         else w_row)
         yield finding("row-deleted", file=file, sheet=name, cell=f"B{row}", row_number=row,
                       **owners.where(key),
-                      params={"what": owners.label(key, template, name, w_row)})
+                      params={"what": owners.label(key, template, name, w_row),
+                              "what_en": owners.label(key, template, name, w_row, "en")})
     common = [(r, k) for r, k in got_keys if k in want_index]
     keep = _longest_in_order([want_index[k] for _, k in common])
     for i, (row, key) in enumerate(common):
         if i not in keep:
             yield finding("row-moved", file=file, sheet=name, cell=f"B{row}", row_number=row,
                           **owners.where(key),
-                          params={"what": owners.label(key, book, name, row)})
+                          params={"what": owners.label(key, book, name, row),
+                                  "what_en": owners.label(key, book, name, row, "en")})
     for row, key in got_keys:
         if key not in want_index:
             yield finding("row-inserted", file=file, sheet=name, cell=f"B{row}",

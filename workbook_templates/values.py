@@ -226,10 +226,11 @@ def parse_date(raw: Any, *, start: date | None = None, end: date | None = None) 
                               "请按 2017-01-10 的格式输入日期", "type dates like 2017-01-10")
     assert day is not None
     if (start and day < start) or (end and day > end):
-        span = f"{start.isoformat() if start else ''} 至 {end.isoformat() if end else ''}"
-        return _error("date-out-of-range", f"日期 {day.isoformat()} 不在 {span} 之间",
-                      f"date {day.isoformat()} is outside {span.replace(' 至 ', ' to ')}",
-                      (f"请输入 {span} 之间的日期", f"type a date between {span}"))
+        first, last = start.isoformat() if start else "", end.isoformat() if end else ""
+        return _error("date-out-of-range", f"日期 {day.isoformat()} 不在 {first} 至 {last} 之间",
+                      f"date {day.isoformat()} is outside {first} to {last}",
+                      (f"请输入 {first} 至 {last} 之间的日期",
+                       f"type a date from {first} to {last}"))
     return Parsed(day.isoformat(), finding)
 
 

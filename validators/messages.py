@@ -187,6 +187,13 @@ MESSAGES: dict[str, tuple[str, str, str, str]] = {
         "from row {row}, {count} more rows are outside the table (only the first {listed} are "
         "listed); they are not read",
         "请删除表格之外的内容", "delete everything outside the table"),
+    "not-assessed-cell": (
+        "该指标不考核这个单位（原为“—”），这里填写的内容不会被读取",
+        "the indicator does not assess this unit (the cell showed “—”); what is typed here "
+        "is not read",
+        "请恢复为“—”或清空；如认为该指标应考核此单位，请联系综考办",
+        "put back “—” or clear the cell; if the indicator should assess this unit, contact "
+        "the office"),
     "label-changed": (
         "{what}被改动，应为“{want}”", "the {what_en} was changed; it should read {want!r}",
         "不影响计分，请恢复为原文字", "scoring is not affected; please restore the text"),

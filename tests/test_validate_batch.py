@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import copy
 import shutil
+from datetime import datetime
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from kaohe.cli import main
 from kaohe.engine import Scheme
 from kaohe.pipeline.documents import default_scheme_document
 from kaohe.synth import synthesize
@@ -75,7 +78,24 @@ def test_the_file_time_decides_when_the_dates_agree(folder: Path, scheme: Scheme
     os.utime(first, (2_000_000_000, 2_000_000_000))
     os.utime(second, (1_900_000_000, 1_900_000_000))
     issue = next(i for i in validate_batch([first, second], scheme, roster=False).issues)
-    assert "按文件修改时间，较新的是 a.xlsx" in issue.message
+    # the time as a clerk's file manager shows it (local, to the minute), not ISO with +00:00
+    shown = datetime.fromtimestamp(2_000_000_000).strftime("%Y-%m-%d %H:%M")
+    assert f"按文件修改时间，较新的是 a.xlsx（{shown}）" in issue.message
+    assert f"the newer is a.xlsx ({shown})" in issue.message_en
+
+
+def test_files_of_one_name_in_two_folders_are_named_by_their_path(folder: Path, scheme: Scheme,
+                                                                  tmp_path: Path) -> None:
+    collected = tmp_path / "收集"
+    for sub in ("一组", "二组"):
+        (collected / sub).mkdir(parents=True)
+        shutil.copy(folder / "单位自评表_altay_city.xlsx", collected / sub)
+    out = CliRunner().invoke(main, ["validate", "--no-roster", str(collected)]).output
+    issue = next(i for i in validate_batch([collected], scheme, roster=False).issues)
+    files = "一组/单位自评表_altay_city.xlsx、二组/单位自评表_altay_city.xlsx"
+    assert f"2 份单位自评表：{files}" in issue.message
+    assert "较新的是 " in issue.message and "/单位自评表_altay_city.xlsx（" in issue.message
+    assert files in out, out
 
 
 def test_missing_submissions_against_the_roster(folder: Path, scheme: Scheme) -> None:

@@ -5,6 +5,7 @@ column), an inserted column, an edited indicator name, heading or title."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import zipfile
 from collections.abc import Callable
@@ -89,21 +90,26 @@ def _cached(path: Path, cell: str, xml: str) -> None:
 
 # ---------------------------------------------------------------- 1. formulas in input cells
 
-@pytest.mark.parametrize(("cell", "value", "what"), [
-    ("I12", "=89000+596", "数值"),                       # the actual, no saved value
-    ("K12", "=不适用", "文字"),                            # a remark starting with =
-    ("J12", '=HYPERLINK("http://x","y")', "文字"),
+@pytest.mark.parametrize(("cell", "value", "what", "severity"), [
+    ("I12", "=89000+596", "数值", ERROR),                  # the actual, no saved value
+    # free text is not scored: a warning, the report stays usable
+    ("K12", "=不适用", "文字", WARNING),                     # a remark starting with =
+    ("J12", '=HYPERLINK("http://x","y")', "文字", WARNING),
 ])
-def test_a_formula_in_an_input_cell_is_one_error_there(cell: str, value: str, what: str,
-                                                        filled: dict[str, Path], scheme: Scheme,
-                                                        tmp_path: Path) -> None:
+def test_a_formula_in_an_input_cell_is_one_finding_there(cell: str, value: str, what: str,
+                                                         severity: str,
+                                                         filled: dict[str, Path],
+                                                         scheme: Scheme,
+                                                         tmp_path: Path) -> None:
     path = _planted(filled["unit_report"], tmp_path, _cells(U, **{cell: value}))
     report = validate_workbook(path, scheme)
     assert report.flatten(["sheet", "cell", "rule"]) == [[U, cell, "formula-in-input"]]
     issue = report.issues[0]
-    assert issue.severity == ERROR and "公式没有可用的结果" in issue.message
+    assert issue.severity == severity and "公式没有可用的结果" in issue.message
     assert value in issue.message and f"请直接填写{what}" in issue.hint
     assert issue.message_en and issue.hint_en
+    if severity == WARNING:
+        assert "不影响计分" in issue.message and "scoring is not affected" in issue.message_en
 
 
 def test_a_formula_with_a_saved_value_is_read_with_a_warning(filled: dict[str, Path],
@@ -151,6 +157,42 @@ def test_a_register_row_under_the_table_is_an_error_not_lost(filled: dict[str, P
     issue = report.issues[0]
     assert f"第 {row} 行在登记表的表格之外，这一行不会被计入" == issue.message
     assert "kaohe templates --event-rows" in issue.hint and "--event-rows" in issue.hint_en
+
+
+@pytest.mark.parametrize(("sheet", "cell", "value", "key"), [
+    (EV, "B208", "王五", "outside-register-note"),          # a name under the signature line
+    (EV, "L209", "以上由考核办核实", "outside-register-note"),  # a note, evidence column
+    (EV, "N6", "已核", "outside-register-column"),          # a mark right of an event
+    ("申诉及容错纠错", "B58", "审核：李四", "outside-register-note"),
+])
+def test_a_name_or_mark_outside_a_register_is_a_warning_not_a_lost_row(
+        sheet: str, cell: str, value: str, key: str, filled: dict[str, Path],
+        scheme: Scheme, tmp_path: Path) -> None:
+    from validators.messages import MESSAGES
+
+    path = _planted(filled["adjustments"], tmp_path, _cells(sheet, **{cell: value}))
+    result = CliRunner().invoke(main, ["validate", "--no-roster", str(path)])
+    assert result.exit_code == 0, result.output  # the register is usable
+    report = validate_workbook(path, scheme)
+    assert report.flatten(["sheet", "cell", "rule", "severity"]) == [
+        [sheet, cell, "outside-table", WARNING]]
+    issue = report.issues[0]
+    assert issue.message == MESSAGES[key][0].format(cell=cell)
+    assert "--event-rows" not in issue.hint + issue.hint_en
+    assert "不影响计分" in issue.hint
+
+
+def test_a_decision_under_its_table_names_the_option_that_makes_that_sheet_longer(
+        filled: dict[str, Path], scheme: Scheme, tmp_path: Path) -> None:
+    path = _planted(filled["adjustments"], tmp_path,
+                    _cells("申诉及容错纠错", D57="E0003", E57="申诉"))
+    report = validate_workbook(path, scheme)
+    assert report.flatten(["sheet", "cell", "rule", "severity"]) == [
+        ["申诉及容错纠错", "D57", "outside-table", ERROR]]
+    issue = report.issues[0]
+    assert "表格共 50 行" in issue.hint
+    assert "kaohe templates --decision-rows" in issue.hint
+    assert "--decision-rows" in issue.hint_en and "--event-rows" not in issue.hint
 
 
 @pytest.mark.parametrize(("plant", "cell", "words"), [
@@ -210,13 +252,16 @@ def test_an_inserted_column_is_reported_and_nothing_else(kind: str, sheet: str, 
 
 # ---------------------------------------------------------------- 5. printed labels
 
-@pytest.mark.parametrize(("cell", "text", "want"), [
-    ("D12", "一般公共预算收入（调整）", "指标名称被改动，应为“一般公共预算收入”"),
-    ("I7", "完成值（万元）", "栏目名称被改动，应为“完成值”"),
+@pytest.mark.parametrize(("cell", "text", "want", "label", "label_en"), [
+    ("D12", "一般公共预算收入（调整）", "指标名称被改动，应为“一般公共预算收入”",
+     "C05 一般公共预算收入·指标名称", "C05 General budget revenue · indicator name"),
+    ("I7", "完成值（万元）", "栏目名称被改动，应为“完成值”", "完成值（栏目名称）",
+     "Actual (column heading)"),
     ("B2", "阿勒泰市2016年度自评表（修订）",
-     "表格标题被改动，应为“阿勒泰市2016年度综合考核任务书及自评表”"),
+     "表格标题被改动，应为“阿勒泰市2016年度综合考核任务书及自评表”", "", ""),
 ])
 def test_an_edited_printed_label_is_a_warning_at_its_cell(cell: str, text: str, want: str,
+                                                          label: str, label_en: str,
                                                           filled: dict[str, Path],
                                                           scheme: Scheme,
                                                           tmp_path: Path) -> None:
@@ -224,8 +269,50 @@ def test_an_edited_printed_label_is_a_warning_at_its_cell(cell: str, text: str, 
     report = validate_workbook(path, scheme)
     assert report.flatten(["sheet", "cell", "rule", "severity"]) == [
         [U, cell, "label-changed", WARNING]]
-    assert report.issues[0].message == want
-    assert report.issues[0].message_en.startswith("the ")
+    issue = report.issues[0]
+    assert issue.message == want
+    assert issue.message_en.startswith("the ")
+    assert (issue.label_for("zh"), issue.label_for("en")) == (label, label_en)
+
+
+def test_an_english_template_labels_an_edited_heading_in_both_languages(
+        scheme: Scheme, tmp_path: Path) -> None:
+    from workbook_templates import fill_workbook
+    from workbook_templates.unit_report import build_unit_report
+
+    template = build_unit_report(scheme, UNIT, tmp_path / "t.xlsx", "en")
+    path = fill_workbook(template, synthesize(scheme)["unit_reports"][UNIT],
+                         tmp_path / "report.xlsx")
+    wb = openpyxl.load_workbook(path)
+    wb[wb.sheetnames[1]]["I7"].value = "Actual (10k yuan)"
+    wb.save(path)
+    for lang, label in (("en", "Actual (column heading): "), ("zh", "完成值（栏目名称）：")):
+        result = CliRunner().invoke(main, ["--lang", lang, "validate", "--no-roster",
+                                           str(path)])
+        assert label in result.output, result.output
+        assert "actual:" not in result.output and "actual：" not in result.output
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_no_field_name_is_shown_as_a_label(lang: str, filled: dict[str, Path],
+                                           tmp_path: Path) -> None:
+    """A deleted column, an edited heading and indicator name: in the CLI's list and the
+    annotated copy's 项目 column, a clerk's words or nothing — never evidence, actual, name."""
+    def plant(wb: openpyxl.Workbook) -> None:
+        wb[U]["I7"].value = "完成值（万元）"
+        wb[U]["D12"].value = "一般公共预算收入（调整）"
+        wb[U].delete_cols(10)  # 佐证材料
+
+    path = _planted(filled["unit_report"], tmp_path, plant)
+    out = tmp_path / "annotated"
+    result = CliRunner().invoke(main, ["--lang", lang, "validate", "--no-roster", str(path),
+                                       "--annotate", str(out)])
+    assert "column-deleted" in result.output, result.output
+    assert not re.search(r"\s\s(evidence|actual|name)[:：]", result.output), result.output
+    (copy,) = out.glob("*.xlsx")
+    listed = openpyxl.load_workbook(copy).worksheets[0]
+    shown = {row[4] for row in listed.iter_rows(min_row=2, values_only=True)}
+    assert len(shown) == 3 and not shown & {"evidence", "actual", "name"}, shown
 
 
 def test_annotated_copy_marks_the_outside_cell(filled: dict[str, Path],
@@ -288,9 +375,15 @@ def test_a_longer_register_is_compared_with_a_template_as_long(scheme: Scheme,
     assert "表格共 230 行" in report.issues[-1].hint
 
 
-def test_templates_cli_makes_a_longer_register(tmp_path: Path) -> None:
+def test_templates_cli_makes_a_longer_register(tmp_path: Path, scheme: Scheme) -> None:
     result = CliRunner().invoke(main, ["templates", "--out", str(tmp_path), "--event-rows",
-                                       "240"])
+                                       "240", "--decision-rows", "80"])
     assert result.exit_code == 0, result.output
-    wb = openpyxl.load_workbook(tmp_path / "加扣分登记表.xlsx", read_only=True)
+    path = tmp_path / "加扣分登记表.xlsx"
+    wb = openpyxl.load_workbook(path, read_only=True)
     assert wb[EV].cell(6 + 239, 1).value == "event:240"
+    assert wb["申诉及容错纠错"].cell(6 + 79, 1).value == "decision:80"
+    assert wb["申诉及容错纠错"].cell(6 + 80, 1).value is None
+    wb.close()
+    # compared with a template as long: no finding
+    assert validate_workbook(path, scheme).issues == []

@@ -79,7 +79,7 @@ def test_issue_text_keeps_its_chinese_and_falls_back_to_it_in_english() -> None:
     assert issue.text("zh") == "单元格 C3, （甲·备注）: 消息"
     assert issue.text("en") == "cell C3, (甲·备注): message"
     assert issue.located(label_en="A · remarks").text("en") == "cell C3, (A · remarks): message"
-    assert Issue("x", "消息", "m", field="remarks").text("zh") == "（remarks）: 消息"
+    assert Issue("x", "消息", "m", field="remarks").text("zh") == "消息"  # never the field
 
 
 # ---------------------------------------------------------------- wording
@@ -155,21 +155,27 @@ def _error_at(cell: str, error: str) -> object:
     return edit
 
 
-@pytest.mark.parametrize(("kind", "sheet", "cell", "error", "what"), [
-    ("unit_report", U, "I12", "#DIV/0!", "请改为数值"),
-    ("unit_report", U, "K12", "#NAME?", "请改为文字"),
-    ("lead_scores", L, "E10", "#N/A", "请改为文字"),
+_NOT_SCORED = "这一栏按空白读取（不影响计分）"
+
+
+@pytest.mark.parametrize(("kind", "sheet", "cell", "error", "what", "severity"), [
+    ("unit_report", U, "I12", "#DIV/0!", "请改为数值", ERROR),
+    ("lead_scores", L, "E10", "#N/A", "请改为文字", ERROR),      # a rating: it is scored
+    # free text is not scored: the report stays usable
+    ("unit_report", U, "K12", "#N/A", _NOT_SCORED, WARNING),    # 备注
+    ("unit_report", U, "J12", "#NAME?", _NOT_SCORED, WARNING),  # 佐证材料
+    ("lead_scores", L, "G10", "#N/A", _NOT_SCORED, WARNING),    # 备注
 ])
 def test_a_cell_showing_an_error_value_is_named_not_taken_for_blank(
-        kind: str, sheet: str, cell: str, error: str, what: str, filled: dict[str, Path],
-        scheme: Scheme, tmp_path: Path) -> None:
+        kind: str, sheet: str, cell: str, error: str, what: str, severity: str,
+        filled: dict[str, Path], scheme: Scheme, tmp_path: Path) -> None:
     from validators.workbook import validate_workbook
 
     path = _sheet_xml_edit(filled[kind], tmp_path / filled[kind].name, sheet,
                            _error_at(cell, error))
     report = validate_workbook(path, scheme)
     assert report.flatten(["sheet", "cell", "rule", "severity"]) == [
-        [sheet, cell, "error-value", ERROR]], report.flatten(["cell", "rule", "message"])
+        [sheet, cell, "error-value", severity]], report.flatten(["cell", "rule", "message"])
     issue = report.issues[0]
     assert issue.message == f"单元格显示错误值 {error}，{what}"
     assert issue.value == error and error in issue.message_en and issue.label_en
@@ -258,6 +264,14 @@ def test_text_over_an_excel_cell_is_an_error(filled: dict[str, Path], scheme: Sc
     ("+5%", False),
     ("+86 0906-1234567", False),
     ("已完成，见附件", False),
+    ("-cmd|' /C calc'!A0", True),
+    ("+A1+B2", True),
+    ("+F.DIST(1,2,TRUE)", True),
+    # ordinary remarks: a Chinese word before "(" is no function, a "|" later no DDE link
+    ("-GDP增长(7.7%)受价格因素影响", False),
+    ("+PM2.5(年均)下降", False),
+    ("- 已完成 | 详见附件3", False),
+    ("-扣1分：未按期报送(见通报)", False),
 ])
 def test_formula_like_text_is_named_and_kept_as_text(text: str, flagged: bool,
                                                      filled: dict[str, Path], scheme: Scheme,
@@ -303,8 +317,8 @@ def test_a_sheet_with_nothing_filled_in_is_an_error(kind: str, sheet: str, clear
     first = report.issues[0]
     assert (first.sheet, first.cell, first.rule, first.severity) == (sheet, "", rule, ERROR)
     assert words in first.message and first.message_en and not first.label
-    assert [i.rule for i in report.issues[1:]] and {i.severity for i in report.issues[1:]} == {
-        WARNING}  # each blank cell is still marked
+    # the sheet's finding says it: not again a warning at each blank cell
+    assert not [i for i in report.issues if i.rule in ("blank-score", "blank-actual")]
     assert not report.valid
     code, out = run("validate", str(tmp_path / filled[kind].name))
     assert code == 1 and rule in out
@@ -334,3 +348,45 @@ def test_text_limits_are_the_templates_own(kind: str, sheet: str, cell: str, fie
     rules = [dv for dv in ws.data_validations.dataValidation
              if dv.type == "textLength" and cell in dv.sqref]
     assert [int(dv.formula1) for dv in rules] == [TEXT_LIMITS[kind][field]]
+
+
+# ---------------------------------------------------------------- English without Chinese
+
+def _no_chinese(text: str) -> bool:
+    import re
+
+    return re.search(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]", text) is None
+
+
+def _delete_row(sheet: str, row: int) -> Plant:
+    def plant(wb: openpyxl.Workbook) -> None:
+        wb[sheet].delete_rows(row)
+    return plant
+
+
+def _swap_rows(sheet: str, first: int, second: int) -> Plant:
+    def plant(wb: openpyxl.Workbook) -> None:
+        ws = wb[sheet]
+        for column in range(1, ws.max_column + 1):
+            a, b = ws.cell(first, column), ws.cell(second, column)
+            if isinstance(a, Cell) and isinstance(b, Cell):  # not inside a merged range
+                a.value, b.value = b.value, a.value
+    return plant
+
+
+@pytest.mark.parametrize(("kind", "plant", "rule"), [
+    ("unit_report", _delete_row(U, 13), "row-deleted"),       # an indicator's row
+    ("unit_report", _swap_rows(U, 11, 12), "row-moved"),
+    ("lead_scores", _delete_row(L, 11), "row-deleted"),       # a unit's row
+    ("adjustments", at(EV, "E6", __import__("datetime").date(2015, 11, 28)),
+     "date-out-of-range"),
+])
+def test_english_texts_of_a_chinese_template_are_english(kind: str, plant: Plant, rule: str,
+                                                         filled: dict[str, Path],
+                                                         scheme: Scheme,
+                                                         tmp_path: Path) -> None:
+    report = _plant_and_validate(filled[kind], plant, tmp_path, scheme)
+    issue = next(i for i in report.issues if i.rule == rule)
+    assert _no_chinese(issue.message_en) and _no_chinese(issue.hint_en), (
+        issue.message_en, issue.hint_en)
+    assert not _no_chinese(issue.message)  # the Chinese text still names it in Chinese

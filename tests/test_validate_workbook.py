@@ -177,6 +177,11 @@ CASES: list[tuple[str, str, Plant, list[list[str]], str]] = [
      [[U, "K4", "date-out-of-range"]], "不在 2016-01-01 至 2017-12-31 之间"),
     ("no contact", "unit_report", at(U, "D5", None),
      [[U, "D5", "blank-contact"]], "未填写填报联系人"),
+    # the date of filling in is clerical: one that cannot be read is a warning, said once
+    ("date of filling in Chinese numerals", "unit_report", at(U, "K4", "二〇一七年一月十四日"),
+     [[U, "K4", "not-a-date"]], "不能识别为日期，填报日期按空白读取（不影响计分）"),
+    ("date of filling without a year", "unit_report", at(U, "K4", "1月14日"),
+     [[U, "K4", "not-a-date"]], "“1月14日” 不能识别为日期"),
 ]
 
 
@@ -382,3 +387,45 @@ def test_a_file_named_for_another_unit_is_said_so(kind: str, name: str,
                         if "burqin" in name else ("地委组织部", "地委政法委"))
         assert issue.message.startswith(f"文件名是{named}的，内容却是{owner}的")
         assert "Burqin County" in issue.message_en or "burqin" not in name
+
+
+def test_a_finding_never_shows_its_field_name_as_a_label() -> None:
+    from validators.report import Issue
+
+    bare = Issue("x", "m", "m", field="actual", label="actual")
+    assert bare.label_for("zh") == "" and "actual" not in bare.text("zh")
+    assert bare.located(label_en="actual").label_for("en") == "actual"  # an English word
+    named = Issue("x", "m", "m", field="actual", label="完成值", label_en="actual")
+    assert (named.label_for("zh"), named.label_for("en")) == ("完成值", "actual")
+
+
+def test_a_rating_typed_over_a_dash_is_named_as_not_read(filled: dict[str, Path],
+                                                         scheme: Scheme,
+                                                         tmp_path: Path) -> None:
+    """A unit the indicator does not assess shows "—" (locked): typed over, it is not read —
+    a warning at the cell, not silence."""
+    wb = openpyxl.load_workbook(filled["lead_scores"])
+    ws = wb[L]
+    dashes = [c for c in ws["E"] if c.value == "—"]
+    rating, remarks = dashes[0], ws.cell(dashes[0].row, 7)
+    assert remarks.value == "—"
+    rating.value, remarks.value = "好", "已评"
+    path = tmp_path / "lead.xlsx"
+    wb.save(path)
+    report = validate_workbook(path, scheme)
+    assert report.flatten(["sheet", "cell", "rule", "severity"]) == [
+        [L, rating.coordinate, "not-assessed-cell", WARNING],
+        [L, remarks.coordinate, "not-assessed-cell", WARNING]]
+    issue = report.issues[0]
+    assert issue.message == "该指标不考核这个单位（原为“—”），这里填写的内容不会被读取"
+    assert issue.indicator_id == "C01" and issue.value == "好" and issue.label_en
+
+
+@pytest.mark.parametrize("typed", ["二〇一七年一月十四日", "1月14日", "下周一"])
+def test_an_unreadable_date_of_filling_does_not_stop_the_report(
+        typed: str, filled: dict[str, Path], scheme: Scheme, tmp_path: Path) -> None:
+    """The date of filling in is not scored: as a blank one, a warning (said once, not
+    again as blank-date); the report stays usable."""
+    report = _plant_and_validate(filled["unit_report"], at(U, "K4", typed), tmp_path, scheme)
+    assert report.flatten(["cell", "rule", "severity"]) == [["K4", "not-a-date", WARNING]]
+    assert report.valid and "scoring is not affected" in report.issues[0].message_en

@@ -168,12 +168,14 @@ def validate_batch(paths: Iterable[str | Path], scheme: Scheme, *, workers: int 
 
     Example: ``validate_batch(["收集/"], scheme).flatten(["file", "rule"])``.
     """
+    paths = list(paths)
     files = discover(paths)
     tick = progress or (lambda done, total: None)
     results = map_files(validate_one, files, scheme, workers=workers, extra=(lang,),
                         progress=tick, threshold=PARALLEL_THRESHOLD)
     batch = BatchReport(results)
-    batch.issues.extend(duplicates(results, scheme))
+    batch.issues.extend(duplicates(results, scheme,
+                                   roots=[Path(p) for p in paths if Path(p).is_dir()]))
     if roster is None:
         owners = {whose for r in results if (whose := _whose(r, scheme))}
         roster = len(owners) >= 2
@@ -202,9 +204,39 @@ def _roster_note(owners: set[tuple[str, str]], scheme: Scheme) -> Issue:
                    params={"who": name, "who_en": name_en})
 
 
-def duplicates(results: Sequence[FileResult], scheme: Scheme | None = None) -> list[Issue]:
+def _shown_time(mtime: str) -> str:
+    """A file's modification time as a clerk's file manager shows it: local, to the minute
+    ("2026-11-26 19:45"); the stored text when it is not a time."""
+    try:
+        return datetime.fromisoformat(mtime).astimezone().strftime("%Y-%m-%d %H:%M")
+    except ValueError:
+        return mtime
+
+
+def _shown_names(paths: Sequence[str], roots: Sequence[Path]) -> dict[str, str]:
+    """Each file by its name — by its path under the folder validated when two files of
+    the group have the same name (收集/一组/a.xlsx and 收集/二组/a.xlsx: 一组/a.xlsx)."""
+    names = {path: Path(path).name for path in paths}
+    if len(set(names.values())) == len(names):
+        return names
+    for path in paths:
+        for root in roots:
+            try:
+                names[path] = Path(path).relative_to(root).as_posix()
+                break
+            except ValueError:
+                continue
+        else:
+            names[path] = str(path)
+    return names
+
+
+def duplicates(results: Sequence[FileResult], scheme: Scheme | None = None,
+               roots: Sequence[Path] = ()) -> list[Issue]:
     """Two or more submissions for the same unit/department/register: all named, the newer
-    (by the date the clerk gave, then the file's time) said to be the one to keep."""
+    (by the date the clerk gave, then the file's time) said to be the one to keep. Files
+    of the same name in different folders are named by their path under `roots` (the
+    folders validated)."""
     groups: dict[tuple[str, str], list[FileResult]] = {}
     for result in results:
         if result.identified:
@@ -222,18 +254,19 @@ def duplicates(results: Sequence[FileResult], scheme: Scheme | None = None) -> l
         name, name_en = names_of.get(owner, (owner, owner))
         group.sort(key=lambda r: (r.stamp, r.mtime, r.path))
         newest = group[-1]
-        names = [Path(r.path).name for r in group]
+        shown = _shown_names([r.path for r in group], roots)
+        names = [shown[r.path] for r in group]
         basis = "填报日期" if newest.stamp and newest.stamp != group[-2].stamp else "文件修改时间"
         basis_en = ("the date filled in" if basis == "填报日期" else "the file's modification "
                     "time")
-        when = newest.stamp if basis == "填报日期" else newest.mtime
+        when = newest.stamp if basis == "填报日期" else _shown_time(newest.mtime)
         issues.append(finding(
             "duplicate-submission", severity=WARNING, file=newest.path, unit_id=owner,
             value=len(group), params={
                 "owner": name or _KIND_ZH.get(kind, kind), "owner_en": name_en or _KIND_EN.get(
                     kind, kind), "count": len(group), "what": _KIND_ZH.get(kind, kind),
                 "what_en": _KIND_EN.get(kind, kind), "files": "、".join(names),
-                "files_en": ", ".join(names), "newest": Path(newest.path).name,
+                "files_en": ", ".join(names), "newest": shown[newest.path],
                 "basis": basis, "basis_en": basis_en, "when": when}))
     return issues
 

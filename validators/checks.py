@@ -131,7 +131,7 @@ def report_actuals(doc: Mapping[str, Any], cell_map: CellMap, scheme: Scheme) ->
     if items and all(as_number(i.get("actual")) is None and i.get("not_applicable") is not True
                      for i in items):
         # Nothing reported at all (the wrong file, or sent before filling in): one error for
-        # the sheet, besides each blank cell's warning.
+        # the sheet (workbook.py then leaves out each blank cell's warning).
         yield _for_sheet("no-actuals", ("items", 0, "actual"), cell_map, unit_id=unit_id)
     for index, item in rows_of(doc, "items"):
         ind = indicators.get(str(item.get("indicator_id")))

@@ -44,7 +44,8 @@ LABELS = {
     "score": "得分", "points": "分值", "category": "类别", "approver": "审批人",
     "reason": "事由", "event_id": "事项编号", "id": "编号", "rater_group": "测评主体",
     "counts": "票数", "raters": "参评人数", "sample": "样本量", "invalid": "废票数",
-    "items": "填报项", "entries": "评分项",
+    "items": "填报项", "entries": "评分项", "type": "类型", "kind": "决定类别",
+    "outcome": "处理结果", "region_wide": "全疆（区）通报",
 }
 
 
@@ -56,9 +57,9 @@ def finding_at(rule: str, path: tuple[str | int, ...], cell_map: CellMap, *,
     () for the whole file), labelled in Chinese."""
     sheet, cell = locate(path if at is None else at, cell_map)
     field = next((p for p in reversed(path) if isinstance(p, str)), "")
-    label = LABELS.get(field, field)
+    label = LABELS.get(field, "")  # never the field's own name (a clerk does not know it)
     return finding(rule, key=key, severity=severity, params=params, sheet=sheet, cell=cell,
-                   field=field, label=f"{name}·{label}" if name else label,
+                   field=field, label="·".join(part for part in (name, label) if part),
                    value=value if isinstance(value, (str, int, float, bool)) else None,
                    unit_id=unit_id, indicator_id=indicator_id,
                    json_path=format_json_path(path))

@@ -29,18 +29,23 @@ TEXT_LIMITS: dict[str, dict[str, int]] = {
     "adjustments": {"id": 20, "reason": 300, "evidence": 300, "approver": 100},
 }
 
-# After a leading + or -: a function call (SUM(, HYPERLINK(), a DDE link (cmd|' …), or a
-# cell reference in an expression (A1+B2). "-无-", "- 已完成", "+5%", "+86 0906…" are none.
-_SIGNED_FORMULA = re.compile(r"[+-]\s*(?:[A-Za-z_][\w.]*\s*\(|[^|]*\|"
-                             r"|\$?[A-Za-z]{1,3}\$?\d+\s*(?:[-+*/^&<>=:]|$))")
+# After a leading + or -: a function call (SUM(, F.DIST(: an ASCII name as Excel's are —
+# letters, digits, underscores, dotted parts that start with a letter — directly before
+# "("), a DDE link (cmd|' …, also after numbers and operators: 2+3+cmd|' …; an ASCII word
+# directly before "|"), or a cell reference in an expression (A1+B2). "-无-", "+5%",
+# "- 已完成 | 详见附件3", "+86 0906…", "-GDP增长(7.7%)", "+PM2.5(年均)" are none.
+_SIGNED_FORMULA = re.compile(r"[+-]\s*(?:[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*\("
+                             r"|[-+*/^&\d.\s]*[A-Za-z_][\w.]*\|"
+                             r"|\$?[A-Za-z]{1,3}\$?\d+\s*(?:[-+*/^&<>=:]|$))", re.ASCII)
 
 
 def looks_like_formula(text: str) -> bool:
     """Whether Excel would take the text for a formula if it were typed: "=…", "@…", or
     +/- before a function call, a DDE link or a cell reference.
 
-    >>> [looks_like_formula(t) for t in ("=1+1", "@张三", "-无-", "+5%", "-cmd|' /C calc'!A0")]
-    [True, True, False, False, True]
+    >>> [looks_like_formula(t) for t in ("=1+1", "@张三", "-无-", "+5%", "-cmd|' /C calc'!A0",
+    ...                                  "-GDP增长(7.7%)受价格因素影响", "+SUM(A1:A3)")]
+    [True, True, False, False, True, False, True]
     """
     text = text.lstrip()
     return text.startswith(("=", "@")) or bool(_SIGNED_FORMULA.match(text))

@@ -14,8 +14,9 @@ from typing import Any
 from kaohe.engine.model import Scheme
 from validators.checks_common import finding_at, row_where
 from validators.locate import CellMap, parse_json_path
-from validators.report import Issue
+from validators.report import WARNING, Issue
 from validators.xlsx_read import WorkbookFile
+from workbook_templates.values import FREE_TEXT_FIELDS
 
 __all__ = ["error_value_issues"]
 
@@ -26,7 +27,8 @@ _WHAT = {"number": ("数值", "a number"), "date": ("日期", "a date"), "text":
 
 def error_value_issues(book: WorkbookFile, document: Mapping[str, Any], cell_map: CellMap,
                        scheme: Scheme) -> list[Issue]:
-    """An error at each input cell that shows an error value (named, with what to type)."""
+    """An error at each input cell that shows an error value (named, with what to type); a
+    warning in a free-text field (remarks, evidence …), which is not scored."""
     sheets = {sheet for sheet, _ in cell_map.values()}
     shown = {(sheet, cell): error for sheet in sheets
              for cell, error in book.error_cells(sheet).items()}
@@ -41,6 +43,11 @@ def error_value_issues(book: WorkbookFile, document: Mapping[str, Any], cell_map
         kind = ("number" if field in _NUMBERS or (len(path) > 1 and path[-2] == "counts")
                 else "date" if field == "date" else "text")
         what, what_en = _WHAT[kind]
+        if field in FREE_TEXT_FIELDS:
+            issues.append(finding_at("error-value", path, cell_map, key="error-value-text",
+                                     severity=WARNING, value=shown[spot], shown=shown[spot],
+                                     **row_where(document, path, scheme)))
+            continue
         issues.append(finding_at("error-value", path, cell_map, value=shown[spot],
                                  shown=shown[spot], what=what, what_en=what_en,
                                  **row_where(document, path, scheme)))

@@ -146,6 +146,12 @@ MESSAGES: dict[str, tuple[str, str, str, str]] = {
         "cell {cell} holds a formula ({formula}) without a usable result; nothing was read",
         "请直接填写{what}，不要输入公式（以“=”开头的内容会被当作公式）",
         "type the {what_en} itself, not a formula (anything starting with = is taken as one)"),
+    "formula-in-input-text": (
+        "单元格 {cell} 中是公式（{formula}），公式没有可用的结果，这一栏按空白读取（不影响计分）",
+        "cell {cell} holds a formula ({formula}) without a usable result; it was read as "
+        "blank (scoring is not affected)",
+        "请直接填写文字，不要输入公式（以“=”开头的内容会被当作公式）",
+        "type the text itself, not a formula (anything starting with = is taken as one)"),
     "outside-table": (
         "{cell} 在表格之外，这里的内容不会被读取", "{cell} is outside the table; what is "
         "there is not read",
@@ -160,20 +166,34 @@ MESSAGES: dict[str, tuple[str, str, str, str]] = {
         "第 {row} 行在登记表的表格之外，这一行不会被计入",
         "row {row} is outside the register's table; it will not be counted",
         "请把它填到表格内的空行（表格共 {rows} 行）；空行不够时，请综考办用 "
-        "kaohe templates --event-rows 生成行数更多的登记表，再把已填内容复制过去",
+        "kaohe templates {option} 生成行数更多的登记表，再把已填内容复制过去",
         "move it to an empty row of the table ({rows} rows); if there are not enough, the "
-        "office makes a longer register with kaohe templates --event-rows and the rows are "
+        "office makes a longer register with kaohe templates {option} and the rows are "
         "copied over"),
+    "outside-register-note": (
+        "{cell} 在登记表的表格之外，这里的内容不会被读取",
+        "{cell} is outside the register's table; what is there is not read",
+        "签名、备注可以保留，不影响计分；需要计入的内容请填进表格内",
+        "a signature or note may stay (scoring is not affected); anything that should count "
+        "goes into the table"),
     "outside-register-column": (
         "{cell} 在登记表的表格右侧之外，这里的内容不会被计入",
         "{cell} is right of the register's table; what is there will not be counted",
-        "请把内容写进表格内相应的栏目（如事由、佐证材料），并删除表格外的内容",
-        "put it in the table's own columns (reason, evidence …) and clear the cell"),
+        "标记、备注不影响计分，可以保留；需要计入的说明请写进表格内相应的栏目（如事由、佐证材料）",
+        "a mark or note does not affect scoring and may stay; an explanation that should "
+        "count goes in the table's own columns (reason, evidence …)"),
     "outside-table-more": (
         "第 {row} 行起还有 {count} 行在表格之外（只列出了前 {listed} 行），这些内容不会被读取",
         "from row {row}, {count} more rows are outside the table (only the first {listed} are "
         "listed); they are not read",
         "请删除表格之外的内容", "delete everything outside the table"),
+    "not-assessed-cell": (
+        "该指标不考核这个单位（原为“—”），这里填写的内容不会被读取",
+        "the indicator does not assess this unit (the cell showed “—”); what is typed here "
+        "is not read",
+        "请恢复为“—”或清空；如认为该指标应考核此单位，请联系综考办",
+        "put back “—” or clear the cell; if the indicator should assess this unit, contact "
+        "the office"),
     "label-changed": (
         "{what}被改动，应为“{want}”", "the {what_en} was changed; it should read {want!r}",
         "不影响计分，请恢复为原文字", "scoring is not affected; please restore the text"),

@@ -218,6 +218,12 @@ VALUE_MESSAGES: dict[str, tuple[str, str, str, str]] = {
         "错误值来自公式（如除以 0）或粘贴：请删除公式，直接输入{what}",
         "it comes from a formula (such as a division by 0) or a paste: delete the formula and "
         "type {what_en}"),
+    "error-value-text": (
+        "单元格显示错误值 {shown}，这一栏按空白读取（不影响计分）",
+        "the cell shows the error value {shown}; it was read as blank (scoring is not "
+        "affected)",
+        "错误值来自公式或粘贴：请删除它，直接输入文字",
+        "it comes from a formula or a paste: delete it and type the text"),
     "text-too-long": (
         "内容有 {length} 个字，超过模板规定的 {limit} 个字（内容已完整保留）",
         "the text has {length} characters, more than the template's limit of {limit} (it is "

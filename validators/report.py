@@ -48,10 +48,11 @@ class Issue:
 
     def label_for(self, lang: str = "zh") -> str:
         """What the cell holds, in the language asked for (in English, the Chinese label when
-        no English one is known: a clerk's words rather than a field name)."""
+        no English one is known: a clerk's words rather than a field name). Never the field
+        name: no label at all rather than "actual" in a clerk's list."""
         if lang != "zh" and self.label_en:
             return self.label_en
-        return self.label or self.field
+        return self.label if self.label != self.field else ""
 
     def text(self, lang: str = "zh") -> str:
         """One line a clerk can act on: where, what, how to fix."""

@@ -29,8 +29,21 @@ __all__ = ["outside_issues", "inserted_columns", "label_issues", "LISTED_ROWS"]
 LISTED_ROWS = 20
 
 
-def _outside_cells(book: WorkbookFile, name: str, signed: bool) -> dict[int, tuple[int, Any]]:
-    """Row -> (column, value) of the first non-empty cell outside the table in that row.
+#: The columns a register's row is recognised by (an event or a decision typed under the
+#: table is lost data; a name, a note or a mark there is not): by sheet role.
+_RECORD_COLUMNS = {
+    "events": frozenset({"id", "unit", "indicator_id", "type", "points", "date", "reason"}),
+    "decisions": frozenset({"id", "event_id", "kind", "outcome", "points", "date", "reason"}),
+}
+#: The `kaohe templates` option that makes a register's sheet longer, by sheet role.
+_LONGER = {"events": "--event-rows", "decisions": "--decision-rows"}
+
+
+def _outside_cells(book: WorkbookFile, name: str, signed: bool,
+                   record: frozenset[str] = frozenset()) -> dict[int, tuple[int, Any, bool]]:
+    """Row -> (column, value, looks like a record) of the first non-empty cell outside the
+    table in that row; a row under the table looks like a record when a column of `record`
+    is filled in it.
 
     Nothing while columns are inserted: what they moved is reported as the inserted column.
     """
@@ -41,7 +54,8 @@ def _outside_cells(book: WorkbookFile, name: str, signed: bool) -> dict[int, tup
     if not end or not last or _inserted(head):
         return {}
     signature = end + SIGNATURE_GAP if signed else 0
-    found: dict[int, tuple[int, Any]] = {}
+    keyed = [c for c, key in enumerate(head) if c > 0 and key in record]
+    found: dict[int, tuple[int, Any, bool]] = {}
     for index in range(1, len(rows)):
         row = index + 1
         values = rows[index]
@@ -49,30 +63,33 @@ def _outside_cells(book: WorkbookFile, name: str, signed: bool) -> dict[int, tup
         for column, value in enumerate(values[first:], start=first + 1):
             if value in ("", None) or (row == signature and column == 2):
                 continue
-            found[row] = (column, value)
+            found[row] = (column, value, row > end and any(
+                c < len(values) and values[c] not in ("", None) for c in keyed))
             break
         else:  # only the hidden column A (a key typed under the table)
             if row > end and values and values[0] not in ("", None):
-                found[row] = (1, values[0])
+                found[row] = (1, values[0], False)
     for cell, text in book.formula_cells(name).items():  # formulas without a saved value
         row, column = int(cell.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")), column_number(cell)
         if row > 1 and (row > end or column > last) and not (row == signature and column == 2):
-            if row not in found or found[row][0] > column:
-                found[row] = (column, text)
+            at, value, like = found.get(row, (column, text, False))
+            like = like or (row > end and column - 1 in keyed)
+            found[row] = (column, text, like) if at >= column else (at, value, like)
     return found
 
 
 def outside_issues(book: WorkbookFile, meta: Mapping[str, Any], file: str) -> Iterator[Issue]:
-    """Anything under or right of a data sheet's table: it is not read. In a register (each
-    row an event) an error — the event would be lost; elsewhere a warning (a note)."""
+    """Anything under or right of a data sheet's table: it is not read. In a register a row
+    under the table that looks like an event (or a decision) is an error — it would be lost;
+    anything else (a signature, a note, a mark beside a row) is a warning."""
     kind = str(meta.get("kind") or "")
     register = kind in REGISTERS
-    severity = ERROR if register else WARNING
     for role, spec in (meta.get("layout") or {}).get("sheets", {}).items():
         name = spec["name"]
         if name not in book.names:
             continue
-        found = _outside_cells(book, name, (kind, role) in SIGNED)
+        record = _RECORD_COLUMNS.get(role, frozenset()) if register else frozenset()
+        found = _outside_cells(book, name, (kind, role) in SIGNED, record)
         if not found:
             continue
         rows = book.rows(name)
@@ -81,19 +98,23 @@ def outside_issues(book: WorkbookFile, meta: Mapping[str, Any], file: str) -> It
             ("event:", "decision:")))
         listed = sorted(found)
         for row in listed[:LISTED_ROWS]:
-            column, value = found[row]
+            column, value, like = found[row]
             cell = f"{col_letter(column)}{row}"
             shown = value if isinstance(value, str | int | float) else None
             where = {"file": file, "sheet": name, "cell": cell, "row_number": row,
-                     "value": shown, "severity": severity}
-            if column == 1:
+                     "value": shown, "severity": ERROR if like else WARNING}
+            if like:
+                yield finding("outside-table", key="outside-register", **where,
+                              params={"row": row, "rows": size,
+                                      "option": _LONGER.get(role, "--event-rows")})
+            elif column == 1:
                 text = show_number(value) if isinstance(value, int | float) else str(value)
                 yield finding("outside-table", key="outside-table-hidden", **where,
                               params={"row": row, "shown": text if len(text) <= 30
                                       else text[:29] + "…"})
             elif register and row > end:
-                yield finding("outside-table", key="outside-register", **where,
-                              params={"row": row, "rows": size})
+                yield finding("outside-table", key="outside-register-note", **where,
+                              params={"cell": cell})
             elif register:
                 yield finding("outside-table", key="outside-register-column", **where,
                               params={"cell": cell})
@@ -101,11 +122,13 @@ def outside_issues(book: WorkbookFile, meta: Mapping[str, Any], file: str) -> It
                 yield finding("outside-table", **where, params={"cell": cell})
         if len(listed) > LISTED_ROWS:
             row = listed[LISTED_ROWS]
-            column, _ = found[row]
+            column = found[row][0]
+            lost = any(found[r][2] for r in listed[LISTED_ROWS:])
             yield finding("outside-table", key="outside-table-more", file=file, sheet=name,
                           cell=f"{col_letter(column)}{row}", row_number=row,
-                          severity=severity, params={"row": row, "listed": LISTED_ROWS,
-                                                     "count": len(listed) - LISTED_ROWS})
+                          severity=ERROR if lost else WARNING,
+                          params={"row": row, "listed": LISTED_ROWS,
+                                  "count": len(listed) - LISTED_ROWS})
 
 
 def inserted_columns(book: WorkbookFile, layout: Mapping[str, Any],
@@ -153,6 +176,22 @@ def _plain(text: Any) -> str:
     return " ".join(str(text or "").split())
 
 
+def _label(printed: Callable[[str], Mapping[tuple[str, str], str]], row_key: str,
+           column_key: str) -> tuple[str, str]:
+    """(label, label_en) of a printed label as a clerk knows it: "完成值（栏目名称）",
+    "C05 一般公共预算收入·指标名称" — from what the builder prints in each language; none for
+    the title (the message names it)."""
+    if row_key == "@title":
+        return "", ""
+    zh, en = printed("zh"), printed("en")
+    if row_key == "@columns":
+        return (f"{zh.get((row_key, column_key), '')}（栏目名称）",
+                f"{en.get((row_key, column_key), '')} (column heading)")
+    indicator = row_key.partition("@")[0]
+    return (f"{indicator} {zh.get((row_key, column_key), '')}·指标名称",
+            f"{indicator} {en.get((row_key, column_key), '')} · indicator name")
+
+
 def label_issues(book: WorkbookFile, meta: Mapping[str, Any], scheme: Any,
                  file: str) -> Iterator[Issue]:
     """Printed labels that differ from what the scheme says (a warning at the cell: they
@@ -174,6 +213,10 @@ def label_issues(book: WorkbookFile, meta: Mapping[str, Any], scheme: Any,
     keyed = {str(v[0]): r + 1 for r, v in enumerate(rows[:end]) if r > 0 and v and v[0]}
     columns = {str(k): c + 1 for c, k in enumerate(rows[0] if rows else []) if c > 0 and k}
     first = min((r for k, r in keyed.items() if not k.startswith("@header")), default=0)
+
+    def printed(lang: str) -> Mapping[tuple[str, str], str]:  # only asked when one changed
+        return {(r, c): text for r, c, text in expected(scheme, {**meta, "lang": lang})}
+
     for row_key, column_key, want in expected(scheme, meta):
         if row_key == "@title":
             row, column = 2, 2
@@ -187,7 +230,10 @@ def label_issues(book: WorkbookFile, meta: Mapping[str, Any], scheme: Any,
             continue
         what, what_en = _WHAT.get(row_key if row_key.startswith("@") else column_key,
                                   _WHAT["@columns"])
+        label, label_en = _label(printed, row_key, column_key)
+        indicator = "" if row_key.startswith("@") else row_key.partition("@")[0]
         yield finding("label-changed", file=file, sheet=name, severity=WARNING,
                       cell=f"{col_letter(column)}{row}", row_number=row, field=column_key,
+                      label=label, label_en=label_en, indicator_id=indicator,
                       value=got if isinstance(got, str | int | float) else None,
                       params={"what": what, "what_en": what_en, "want": want})

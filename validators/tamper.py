@@ -76,9 +76,10 @@ def _builders() -> dict[str, Callable[..., Path]]:
     return {
         "unit_report": lambda s, m, p, lang: build_unit_report(s, m["unit_id"], p, lang),
         "lead_scores": lambda s, m, p, lang: build_lead_scores(s, m["lead_department"], p, lang),
-        # as many event rows as the submitted register has (it may be a longer one)
+        # as many rows as the submitted register has (it may be a longer one)
         "adjustments": lambda s, m, p, lang: build_adjustments(
-            s, p, lang, event_rows=int(m.get("event_rows") or 0)),
+            s, p, lang, event_rows=int(m.get("event_rows") or 0),
+            decision_rows=int(m.get("decision_rows") or 0)),
         "routine": lambda s, m, p, lang: build_routine(s, p, lang),
         "ballots": lambda s, m, p, lang: build_ballots(s, p, lang),
     }
@@ -93,13 +94,15 @@ def _rebuilt(scheme: Any, meta: Mapping[str, Any], folder: Path) -> WorkbookFile
     return WorkbookFile(build(scheme, meta, folder / "template.xlsx", lang))
 
 
-def _event_rows(book: WorkbookFile, layout: Mapping[str, Any]) -> int:
-    """The highest n of the `event:n` rows of a register (0 for other templates)."""
-    spec = layout.get("sheets", {}).get("events")
+def _register_rows(book: WorkbookFile, layout: Mapping[str, Any], role: str = "events") -> int:
+    """The highest n of the `event:n` (`decision:n`) rows of a register's sheet of that
+    role (0 for other templates)."""
+    spec = layout.get("sheets", {}).get(role)
     if not spec or spec["name"] not in book.names:
         return 0
-    return max((int(k[6:]) for _, k in _keys(book.rows(spec["name"]))
-                if k.startswith("event:") and k[6:].isdigit()), default=0)
+    prefix = "event:" if role == "events" else "decision:"
+    return max((int(k[len(prefix):]) for _, k in _keys(book.rows(spec["name"]))
+                if k.startswith(prefix) and k[len(prefix):].isdigit()), default=0)
 
 
 def _keys(rows: Sequence[Sequence[Any]]) -> list[tuple[int, str]]:
@@ -132,6 +135,10 @@ class _Owners:
             i.id: i.name for i in getattr(scheme, "indicators", ())})
         self.units: Mapping[str, str] = scheme_table(scheme, "unit names", lambda: {
             u.id: u.name for u in getattr(scheme, "units", ())})
+        self.english: Mapping[str, str] = scheme_table(scheme, "english names", lambda: {
+            t.id: getattr(t, "name_en", "") or t.name for things in (
+                getattr(scheme, "indicators", ()), getattr(scheme, "units", ()))
+            for t in things})
 
     def where(self, key: str, column_key: str = "") -> dict[str, str]:
         """indicator_id / unit_id of a row key ("C05", "altay_city", "altay_city|peers"), and
@@ -147,13 +154,16 @@ class _Owners:
             found["indicator_id"] = column
         return found
 
-    def label(self, key: str, book: WorkbookFile, sheet: str, row: int) -> str:
-        """How a clerk knows the row: "C05 一般公共预算收入", "布尔津县", "布尔津县 peers"."""
+    def label(self, key: str, book: WorkbookFile, sheet: str, row: int,
+              lang: str = "zh") -> str:
+        """How a clerk knows the row: "C05 一般公共预算收入", "布尔津县", "布尔津县 peers"
+        (in English "C05 General budget revenue", "Burqin County")."""
         base, _, rest = key.split("#", 1)[0].partition("|")
+        en = lang == "en"
         if base in self.indicators:
-            return f"{base} {self.indicators[base]}"
+            return f"{base} {self.english[base] if en else self.indicators[base]}"
         if base in self.units:
-            return f"{self.units[base]} {rest}".strip()
+            return f"{self.english[base] if en else self.units[base]} {rest}".strip()
         for column in (4, 3, 2):
             value = book.value(sheet, row, column)
             if isinstance(value, str) and value.strip():
@@ -252,14 +262,16 @@ def _rows_diff(book: WorkbookFile, template: WorkbookFile, name: str,
                                                         else w_row)
         yield finding("row-deleted", file=file, sheet=name, cell=f"B{row}", row_number=row,
                       **owners.where(key),
-                      params={"what": owners.label(key, template, name, w_row)})
+                      params={"what": owners.label(key, template, name, w_row),
+                              "what_en": owners.label(key, template, name, w_row, "en")})
     common = [(r, k) for r, k in got_keys if k in want_index]
     keep = _longest_in_order([want_index[k] for _, k in common])
     for i, (row, key) in enumerate(common):
         if i not in keep:
             yield finding("row-moved", file=file, sheet=name, cell=f"B{row}", row_number=row,
                           **owners.where(key),
-                          params={"what": owners.label(key, book, name, row)})
+                          params={"what": owners.label(key, book, name, row),
+                                  "what_en": owners.label(key, book, name, row, "en")})
     for row, key in got_keys:
         if key not in want_index:
             yield finding("row-inserted", file=file, sheet=name, cell=f"B{row}",
@@ -407,8 +419,9 @@ def tamper_issues(book: WorkbookFile, meta: Mapping[str, Any], scheme: Any,
         located: list[Issue] = []
         try:
             with tempfile.TemporaryDirectory(prefix="kaohe-check-") as folder:
-                template = _rebuilt(scheme, {**meta, "event_rows": _event_rows(book, layout)},
-                                    Path(folder))
+                rows = {"event_rows": _register_rows(book, layout, "events"),
+                        "decision_rows": _register_rows(book, layout, "decisions")}
+                template = _rebuilt(scheme, {**meta, **rows}, Path(folder))
                 if template is not None:
                     located = list(layout_diff(book, template, layout, file, _Owners(scheme)))
         except Exception:  # noqa: BLE001 - the generic finding below still says it

@@ -25,6 +25,7 @@ from typing import Any
 from kaohe.engine.model import Scheme
 from kaohe.labels import KIND_NAMES
 from validators.checks import run_checks
+from validators.checks_common import LABELS
 from validators.error_values import error_value_issues
 from validators.files import Limits, open_checked
 from validators.locate import CellMap, locate
@@ -287,7 +288,8 @@ def issues_from_schema(document: Any, cell_map: CellMap, file: str = "") -> list
         sheet, cell = locate(problem.path, cell_map)
         issues.append(Issue(
             rule=problem.rule, message=problem.message, message_en=problem.message_en,
-            file=file, sheet=sheet, cell=cell, field=problem.field, label=problem.field,
+            file=file, sheet=sheet, cell=cell, field=problem.field,
+            label=LABELS.get(problem.field, ""),
             value=_plain(problem.value), json_path=problem.json_path,
             hint="请按表中说明填写，或使用下发的模板重新填报" if cell else "请按文档格式说明修改",
             hint_en="fill it in as the sheet explains" if cell else "fix it as the format "
@@ -335,19 +337,32 @@ def validate_document_file(path: Path, scheme: Scheme) -> Report:
 
 # ---------------------------------------------------------------- tidying
 
+#: Sheet-level "nothing filled in" errors, and the per-cell warnings they make noise of.
+_EMPTY_SHEET = {"no-actuals": "blank-actual", "no-scores": "blank-score"}
+
+
 def _tidy(issues: list[Issue]) -> list[Issue]:
-    """One finding per (sheet, cell, rule); none after a reader's error at the same cell;
-    file-level findings first, then in sheet and row order."""
+    """One finding per (sheet, cell, rule); none after a reader's error at the same cell,
+    no "blank" after another finding at the cell (a date that could not be read), no
+    blank-cell warnings on a sheet that is reported as not filled in at all; file-level
+    findings first, then in sheet and row order."""
     kept: list[Issue] = []
     seen: set[tuple[str, str, str]] = set()
     errors_at: set[tuple[str, str]] = set()
+    found_at: set[tuple[str, str]] = set()
+    empty = {(i.sheet, _EMPTY_SHEET[i.rule]) for i in issues if i.rule in _EMPTY_SHEET}
     for issue in issues:
         where = (issue.sheet, issue.cell)
         if (*where, issue.rule) in seen or (issue.cell and where in errors_at):
             continue
+        if issue.rule.startswith("blank-") and (
+                (issue.cell and where in found_at) or (issue.sheet, issue.rule) in empty):
+            continue
         seen.add((*where, issue.rule))
-        if issue.cell and issue.severity == ERROR:
-            errors_at.add(where)
+        if issue.cell:
+            found_at.add(where)
+            if issue.severity == ERROR:
+                errors_at.add(where)
         kept.append(issue)
     sheets: dict[str, int] = {}
     for issue in kept:

@@ -86,9 +86,10 @@ def _header(sheet: SheetWriter, columns: tuple[tuple[str, str, int], ...], title
 
 
 def build_adjustments(scheme: Scheme, path: Path, lang: str = "zh",
-                      generated_at: datetime | None = None, event_rows: int = 0) -> Path:
-    """Write the bonus/deduction register with its decisions sheet (`event_rows`: at least
-    that many event rows, for a year with more events than the default)."""
+                      generated_at: datetime | None = None, event_rows: int = 0,
+                      decision_rows: int = 0) -> Path:
+    """Write the bonus/deduction register with its decisions sheet (`event_rows`,
+    `decision_rows`: at least that many rows, for a year with more than the default)."""
     from openpyxl.workbook.defined_name import DefinedName
 
     from workbook_templates.sheetkit import Book
@@ -107,7 +108,7 @@ def build_adjustments(scheme: Scheme, path: Path, lang: str = "zh",
     year = scheme.year
     # A register must hold every event of the year: at least 200 rows, more for big schemes.
     event_rows = max(EVENT_ROWS, 4 * len(scheme.units), event_rows)
-    decision_rows = max(DECISION_ROWS, len(scheme.units))
+    decision_rows = max(DECISION_ROWS, len(scheme.units), decision_rows)
     ev = book.sheet("events", tr("sheet.events", lang))
     last = _header(ev, _EVENT_COLS, tr("title.events", lang, year=year), lang, scheme,
                    {"unit": list(units), "indicator_id": list(indicators)})

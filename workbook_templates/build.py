@@ -27,13 +27,14 @@ def template_name(kind: str, lang: str = "zh", subject: str = "") -> str:
 def build_templates(scheme: Scheme, out_dir: Path | str, lang: str = "zh",
                     generated_at: datetime | None = None,
                     progress: Callable[[int, int], None] | None = None,
-                    event_rows: int = 0) -> list[Path]:
+                    event_rows: int = 0, decision_rows: int = 0) -> list[Path]:
     """Write every template of the scheme into out_dir; returns the paths in a fixed order.
 
     Order: 考核方案.xlsx, 单位自评表_<unit>.xlsx (scheme order), 牵头部门评分表_<dept>.xlsx
     (departments that score from their own sheet), 加扣分登记表, 平时考核汇总表,
     民主测评及满意度统计表. `progress(done, total)` is called after each file; `event_rows`
-    asks for at least that many rows in the register's 加扣分登记 sheet.
+    (`decision_rows`) asks for at least that many rows in the register's 加扣分登记
+    (申诉及容错纠错) sheet.
 
     Example: ``build_templates(load_scheme(), "templates")``
     """
@@ -46,7 +47,8 @@ def build_templates(scheme: Scheme, out_dir: Path | str, lang: str = "zh",
     jobs += [(partial(build_lead_scores, scheme, dept.id),
               out / template_name("lead_scores", lang, dept.id))
              for dept in scheme.lead_departments if scheme.indicators_of(dept.id)]
-    jobs += [(partial(build_adjustments, scheme, event_rows=event_rows),
+    jobs += [(partial(build_adjustments, scheme, event_rows=event_rows,
+                      decision_rows=decision_rows),
               out / template_name("adjustments", lang))]
     jobs += [(partial(build, scheme), out / template_name(kind, lang))
              for build, kind in ((build_routine, "routine"), (build_ballots, "ballots"))]

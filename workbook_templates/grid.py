@@ -9,7 +9,7 @@ from typing import Any
 from validators.part_scan import col_letters
 from validators.report import ERROR, WARNING, Issue
 from workbook_templates.table_shape import inserted_columns, table_end
-from workbook_templates.values import Parsed, show_number
+from workbook_templates.values import FREE_TEXT_FIELDS, Parsed, show_number
 
 __all__ = ["Grid", "Context", "a1"]
 
@@ -138,7 +138,8 @@ class Context:
     def _formula(self, grid: Grid, row: int, cell: str, raw: Any,
                  parse: Callable[[Any], Parsed], **where: Any) -> Any:
         """An input cell holding a formula: its shown value when Excel saved a usable one
-        (a warning), else nothing (an error) — one finding, at the cell."""
+        (a warning), else nothing (an error; a warning in a free-text field, which is not
+        scored) — one finding, at the cell."""
         from validators.messages import finding
 
         parsed = parse(raw) if raw is not None else None
@@ -157,8 +158,10 @@ class Context:
                 cell=cell, row_number=row, value=raw if isinstance(raw, str | int | float)
                 else None, params={**params, "shown": shown[:60]}, **where))
             return value
+        free = where.get("field") in FREE_TEXT_FIELDS
         self.issues.append(finding(
-            "formula-in-input", key="formula-in-input-no-value", file=self.file,
+            "formula-in-input", key="formula-in-input-text" if free else
+            "formula-in-input-no-value", severity=WARNING if free else ERROR, file=self.file,
             sheet=grid.sheet, cell=cell, row_number=row, params=params, **where))
         return None
 

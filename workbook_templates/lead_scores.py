@@ -189,6 +189,7 @@ def read_lead_scores(ctx: Context) -> dict[str, Any]:
         options = dict(ctx.choices.get(key, {}))
         for row, unit_id in units:
             if (unit_id, ind_id) in skip:
+                _typed_over_dash(ctx, grid, row, (column, remarks_col or 0), unit_id, ind_id)
                 continue
             path = f"$.entries[{len(entries)}]"
             where = {"unit_id": unit_id, "indicator_id": ind_id}
@@ -221,6 +222,25 @@ def read_lead_scores(ctx: Context) -> dict[str, Any]:
             entries.append(entry)
     return {"kind": "lead_scores", "scheme_id": meta.get("scheme_id"), "year": meta.get("year"),
             "lead_department": str(meta.get("lead_department") or ""), "entries": entries}
+
+
+def _typed_over_dash(ctx: Context, grid: Any, row: int, columns: tuple[int, ...],
+                     unit_id: str, ind_id: str) -> None:
+    """A warning where something was typed over the "—" of a unit the indicator does not
+    apply to: it is not read (the cell is locked; someone unprotected the sheet)."""
+    from validators.messages import finding
+    from validators.report import WARNING
+    from workbook_templates.grid import a1
+
+    for column in columns:
+        value = grid.value(row, column) if column else None
+        if value is None or (isinstance(value, str) and value.strip() in ("—", "-", "")):
+            continue
+        ctx.issues.append(finding(
+            "not-assessed-cell", severity=WARNING, file=ctx.file, sheet=grid.sheet,
+            cell=a1(row, column), row_number=row, unit_id=unit_id, indicator_id=ind_id,
+            label=f"{grid.value(row, 4) or unit_id}·{ind_id}",
+            value=value if isinstance(value, str | int | float) else None))
 
 
 def lead_scores_cells(doc: dict[str, Any],

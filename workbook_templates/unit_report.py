@@ -21,7 +21,7 @@ from workbook_templates.formulas import Refs, points_formula
 from workbook_templates.grid import Context
 from workbook_templates.instructions import instruction_lines
 from workbook_templates.labels import NO, YES, tr
-from workbook_templates.values import parse_date, parse_number, parse_text, parse_yes_no
+from workbook_templates.values import parse_fill_date, parse_number, parse_text, parse_yes_no
 
 if TYPE_CHECKING:  # the builders import openpyxl when they run; readers never do
     from workbook_templates.sheetkit import Book, SheetWriter
@@ -243,7 +243,7 @@ def read_unit_report(ctx: Context) -> dict[str, Any]:
                            "year": meta.get("year"), "unit_id": unit_id}
     for name, parse, label in (("contact", parse_text, "填报联系人"),
                                ("phone", parse_text, "联系电话"),
-                               ("date", parse_date, "填报日期")):
+                               ("date", parse_fill_date, "填报日期")):
         spot = ctx.single(name)
         if spot is not None:
             doc[name] = ctx.read(*spot, parse, json_path=f"$.{name}", field_name=name,

@@ -24,7 +24,11 @@ from typing import Any
 from validators.report import ERROR, WARNING
 
 __all__ = ["Finding", "Parsed", "parse_number", "parse_text", "parse_date", "parse_yes_no",
-           "parse_choice", "show_number"]
+           "parse_choice", "show_number", "parse_fill_date", "FREE_TEXT_FIELDS"]
+
+#: Fields of free text a clerk types (remarks, evidence, reason, contact …): never scored,
+#: so a formula or an error value there is a warning — the rest of the file is still usable.
+FREE_TEXT_FIELDS = frozenset({"remarks", "evidence", "reason", "contact", "phone", "approver"})
 
 
 @dataclass(frozen=True)
@@ -222,11 +226,25 @@ def parse_date(raw: Any, *, start: date | None = None, end: date | None = None) 
                               "请按 2017-01-10 的格式输入日期", "type dates like 2017-01-10")
     assert day is not None
     if (start and day < start) or (end and day > end):
-        span = f"{start.isoformat() if start else ''} 至 {end.isoformat() if end else ''}"
-        return _error("date-out-of-range", f"日期 {day.isoformat()} 不在 {span} 之间",
-                      f"date {day.isoformat()} is outside {span.replace(' 至 ', ' to ')}",
-                      (f"请输入 {span} 之间的日期", f"type a date between {span}"))
+        first, last = start.isoformat() if start else "", end.isoformat() if end else ""
+        return _error("date-out-of-range", f"日期 {day.isoformat()} 不在 {first} 至 {last} 之间",
+                      f"date {day.isoformat()} is outside {first} to {last}",
+                      (f"请输入 {first} 至 {last} 之间的日期",
+                       f"type a date from {first} to {last}"))
     return Parsed(day.isoformat(), finding)
+
+
+def parse_fill_date(raw: Any) -> Parsed:
+    """The date a form was filled in: clerical, not scored — one that cannot be read is a
+    warning (read as blank), not an error that stops the form from being used."""
+    parsed = parse_date(raw)
+    if parsed.finding is None or parsed.finding.rule != "not-a-date":
+        return parsed
+    return Parsed(None, Finding("not-a-date", WARNING,
+                                f"“{raw}” 不能识别为日期，填报日期按空白读取（不影响计分）",
+                                f"{raw!r} cannot be read as a date; the date of filling in is "
+                                "taken as blank (scoring is not affected)",
+                                "请按 2017-01-10 的格式输入日期", "type a date like 2017-01-10"))
 
 
 _TRUE = {"是", "yes", "y", "true", "1", "√", "✓", "✔", "不适用", "n/a", "对"}

@@ -25,9 +25,11 @@ _SCHEME = click.option("--scheme", "scheme_path",
               help="Folder for the templates (created if missing).")
 @click.option("--event-rows", type=click.IntRange(min=1), default=None,
               help="Rows of the register's 加扣分登记 sheet (default: 200, or 4 per unit).")
+@click.option("--decision-rows", type=click.IntRange(min=1), default=None,
+              help="Rows of the register's 申诉及容错纠错 sheet (default: 50, or 1 per unit).")
 @friendly
 def templates(scheme_file: Path | None, scheme_path: Path | None, out: Path,
-              event_rows: int | None) -> None:
+              event_rows: int | None, decision_rows: int | None) -> None:
     """Write every Excel template of a scheme for clerks to fill in.
 
     考核方案.xlsx, one 单位自评表 per unit, one 牵头部门评分表 per lead department,
@@ -46,7 +48,7 @@ def templates(scheme_file: Path | None, scheme_path: Path | None, out: Path,
         click.echo(f"\r模板 templates {done}/{total}", nl=done == total, err=True)
 
     paths = build_templates(scheme, out, lang=current_lang(), progress=progress,
-                            event_rows=event_rows or 0)
+                            event_rows=event_rows or 0, decision_rows=decision_rows or 0)
     for path in paths:
         click.echo(f"  {path.name}")
     click.echo(f"→ {out}（{len(paths)} 个模板 templates）")

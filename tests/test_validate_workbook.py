@@ -429,3 +429,12 @@ def test_an_unreadable_date_of_filling_does_not_stop_the_report(
     report = _plant_and_validate(filled["unit_report"], at(U, "K4", typed), tmp_path, scheme)
     assert report.flatten(["cell", "rule", "severity"]) == [["K4", "not-a-date", WARNING]]
     assert report.valid and "scoring is not affected" in report.issues[0].message_en
+
+
+def test_a_date_of_filling_outside_the_window_is_a_warning_not_a_rejection(
+        filled: dict[str, Path], scheme: Scheme, tmp_path: Path) -> None:
+    """2015 typed for 2017 is a slip in a clerical field: the report is still scored."""
+    report = _plant_and_validate(filled["unit_report"], at(U, "K4", date(2015, 1, 14)),
+                                 tmp_path, scheme)
+    assert report.flatten(["cell", "rule", "severity"]) == [["K4", "date-out-of-range", WARNING]]
+    assert report.valid

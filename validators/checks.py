@@ -213,7 +213,8 @@ def report_header(doc: Mapping[str, Any], cell_map: CellMap, scheme: Scheme) -> 
             yield finding_at(f"blank-{name}", (name,), cell_map, severity=WARNING, unit_id=unit_id)
     day = iso_date(doc.get("date"))
     if day is not None and not date(scheme.year, 1, 1) <= day <= date(scheme.year + 1, 12, 31):
-        yield finding_at("date-out-of-range", ("date",), cell_map,
+        # The fill date is clerical (it only orders two submissions of one unit): a warning.
+        yield finding_at("date-out-of-range", ("date",), cell_map, severity=WARNING,
                          value=doc.get("date"), unit_id=unit_id, day=day.isoformat(),
                          first=f"{scheme.year}-01-01", last=f"{scheme.year + 1}-12-31")
 

@@ -15,7 +15,8 @@ from validators.report import Issue
 from validators.schema import format_json_path
 
 __all__ = ["Check", "Where", "COUNT_UNITS", "RATE_METHODS", "IMPLAUSIBLE_RATIO", "EVIDENCE_EVENTS",
-           "LABELS", "finding_at", "rows_of", "as_number", "counts_of", "is_blank", "show",
+           "LABELS", "FIELD_NAMES", "finding_at", "rows_of", "as_number", "counts_of", "is_blank",
+           "show",
            "units_by_id", "indicators_by_id", "scheme_table", "unknown_unit", "iso_date",
            "completion_rate", "row_where"]
 
@@ -36,17 +37,26 @@ COUNT_UNITS = frozenset({"人", "项", "个", "万元", "元", "亿元", "起", 
 RATE_METHODS = {"completion", "pass_fail", "base_step"}
 IMPLAUSIBLE_RATIO = 10.0
 EVIDENCE_EVENTS = {"deduction", "veto", "notification"}
-LABELS = {
-    "actual": "完成值", "target": "目标值", "evidence": "佐证材料", "remarks": "备注",
-    "not_applicable": "不适用", "contact": "填报联系人", "phone": "联系电话", "date": "日期",
-    "value": "核定值", "rating": "评级", "count": "次数", "unit_id": "被考核单位",
-    "indicator_id": "考核指标", "lead_department": "牵头考核部门", "period": "考核周期",
-    "score": "得分", "points": "分值", "category": "类别", "approver": "审批人",
-    "reason": "事由", "event_id": "事项编号", "id": "编号", "rater_group": "测评主体",
-    "counts": "票数", "raters": "参评人数", "sample": "样本量", "invalid": "废票数",
-    "items": "填报项", "entries": "评分项", "type": "类型", "kind": "决定类别",
-    "outcome": "处理结果", "region_wide": "全疆（区）通报",
+#: Every document field's name as a clerk reads it: (中文, English).
+FIELD_NAMES: dict[str, tuple[str, str]] = {
+    "actual": ("完成值", "actual"), "target": ("目标值", "target"),
+    "evidence": ("佐证材料", "evidence"), "remarks": ("备注", "remarks"),
+    "not_applicable": ("不适用", "N/A"), "contact": ("填报联系人", "contact person"),
+    "phone": ("联系电话", "phone"), "date": ("日期", "date"), "value": ("核定值", "value"),
+    "rating": ("评级", "rating"), "count": ("次数", "count"), "unit_id": ("被考核单位", "unit"),
+    "indicator_id": ("考核指标", "indicator"),
+    "lead_department": ("牵头考核部门", "lead department"), "period": ("考核周期", "period"),
+    "score": ("得分", "score"), "points": ("分值", "points"), "category": ("类别", "category"),
+    "approver": ("审批人", "approver"), "reason": ("事由", "reason"),
+    "event_id": ("事项编号", "event ID"), "id": ("编号", "ID"),
+    "rater_group": ("测评主体", "rater group"), "counts": ("票数", "votes"),
+    "raters": ("参评人数", "raters"), "sample": ("样本量", "sample"),
+    "invalid": ("废票数", "invalid ballots"), "items": ("填报项", "items"),
+    "entries": ("评分项", "scores"), "type": ("类型", "type"),
+    "kind": ("决定类别", "kind of decision"),
+    "outcome": ("处理结果", "outcome"), "region_wide": ("全疆（区）通报", "region-wide notice"),
 }
+LABELS = {field: zh for field, (zh, _) in FIELD_NAMES.items()}
 
 
 def finding_at(rule: str, path: tuple[str | int, ...], cell_map: CellMap, *,

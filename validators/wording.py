@@ -22,23 +22,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from kaohe.engine.model import Scheme
-from validators.checks_common import LABELS, indicators_by_id, scheme_table
+from validators.checks_common import FIELD_NAMES, LABELS, indicators_by_id, scheme_table
 from validators.report import Issue
 
 __all__ = ["FIELDS_EN", "english_label", "scheme_wording"]
 
 #: The English name of every document field (the Chinese ones are `LABELS`).
-FIELDS_EN = {
-    "actual": "actual", "target": "target", "evidence": "evidence", "remarks": "remarks",
-    "not_applicable": "N/A", "contact": "contact person", "phone": "phone", "date": "date",
-    "value": "value", "rating": "rating", "count": "count", "unit_id": "unit",
-    "indicator_id": "indicator", "lead_department": "lead department", "period": "period",
-    "score": "score", "points": "points", "category": "category", "approver": "approver",
-    "reason": "reason", "event_id": "event ID", "id": "ID", "rater_group": "rater group",
-    "counts": "votes", "raters": "raters", "sample": "sample", "invalid": "invalid ballots",
-    "items": "items", "entries": "scores", "type": "type", "kind": "kind of decision",
-    "outcome": "outcome", "region_wide": "region-wide notice",
-}
+FIELDS_EN = {field: en for field, (_, en) in FIELD_NAMES.items()}
 
 # Labels the template readers give that are not a field's name in LABELS.
 _WORDS = {

@@ -201,7 +201,7 @@ def test_differing_duplicates_with_the_same_date_are_an_error_that_says_why(
     _, code, results, said = planted
     assert code == 1
     note = next(line for line in said.splitlines() if "份单位自评表" in line)
-    assert note.startswith("注意: ") and "福海县有 2 份单位自评表" in note
+    assert note.startswith("错误: ") and "福海县有 2 份单位自评表" in note
     assert "“fuhai”" not in note and "采用较新的 " not in note
     assert "填报日期相同" in note and "内容不同（C04）" in note
     assert "请确认哪一份正确" in note
@@ -351,3 +351,81 @@ def test_an_output_that_cannot_be_written_stops_the_run_before_anything_is_repla
     result = CliRunner().invoke(main, ["--lang", "en", "feedback", str(tmp_path / "results.json"),
                                        "--out", str(out / "fb")])
     assert result.exit_code == 2 and "a folder of that name is in the way" in result.output
+
+
+# -- 8. second office audit ------------------------------------------------------------------------
+
+def test_units_not_scored_and_differing_duplicates_make_the_results_provisional(
+        planted: tuple[Path, int, dict, str], tmp_path: Path) -> None:
+    # Units not scored move the others' group-relative points; an unresolved differing
+    # duplicate may change a unit's score: neither may be published as final unnoticed.
+    out, code, results, said = planted
+    assert [p["reason"] for p in results["provisional"]] == [
+        "3 个单位未能计分（富蕴县、哈巴河县、青河县）：组内相对计分的指标和名次会随之变化",
+        "福海县有两份内容不同的单位自评表，尚未确认采用哪一份"]
+    assert results["provisional"][0]["reason_en"].startswith(
+        "3 units could not be scored (Fuyun County, Habahe County, Qinggil County)")
+    assert said.startswith("结果不完整（暂定）：3 个单位未能计分") and "以上问题解决后" in said
+    book = openpyxl.load_workbook(out / "results.xlsx")
+    assert "（暂定）" in book["县市"]["A1"].value
+    assert "福海县有两份内容不同的单位自评表" in _texts(out / "results.xlsx", "说明")
+    db = tmp_path / "h.sqlite"
+    folder = out.parent / "in"
+    run = CliRunner().invoke(main, ["consolidate", str(folder), "--json",
+                                    str(tmp_path / "r.json"), "--db", str(db)])
+    assert run.exit_code == 1, run.output
+    refused = CliRunner().invoke(main, ["publish", "--db", str(db), "--year", "2016"])
+    assert refused.exit_code != 0 and "3 个单位未能计分" in refused.output
+    done = CliRunner().invoke(main, ["publish", "--db", str(db), "--year", "2016",
+                                     "--allow-provisional"])
+    assert done.exit_code == 0, done.output
+
+
+def test_an_identical_copy_does_not_make_the_results_provisional(clean_folder: Path,
+                                                                 tmp_path: Path) -> None:
+    folder = _copy(clean_folder, tmp_path)
+    shutil.copy2(folder / "单位自评表_fuhai.xlsx", folder / "单位自评表_fuhai - 副本.xlsx")
+    code, results, said = _run(folder, tmp_path / "out")
+    assert code == 0 and results["provisional"] == []
+    assert next(line for line in said.splitlines() if "份单位自评表" in line).startswith("注意: ")
+
+
+def test_a_differing_duplicate_is_labelled_an_error(planted: tuple[Path, int, dict, str],
+                                                    tmp_path: Path) -> None:
+    note = next(line for line in planted[3].splitlines() if "份单位自评表" in line)
+    assert note.startswith("错误: ")
+    _, _, said = _run(planted[0].parent / "in", tmp_path, lang="en")
+    note = next(line for line in said.splitlines() if "2 unit report files:" in line)
+    assert note.startswith("error: ")
+
+
+def test_reasons_name_the_file_not_the_collection_folder(
+        planted: tuple[Path, int, dict, str]) -> None:
+    out, _, results, said = planted
+    folder = str(out.parent / "in")
+    rejected = results["submissions"]["rejected"]
+    assert [r["reason"].split(",")[0] for r in rejected][0] == "单位自评表_fuyun.xlsx"
+    texts = [r["reason"] for r in rejected] + [r["reason_en"] for r in rejected] + [
+        u["reason"] for u in results["not_scored"]]
+    assert not any(folder in t or "/" in t.split(":")[0] for t in texts), texts
+    assert folder not in _texts(out / "results.xlsx", "未计分")
+    assert folder not in (out / "results.json").read_text(encoding="utf-8")
+
+
+def test_a_file_named_for_a_unit_is_said_to_be_probably_that_units_everywhere(
+        planted: tuple[Path, int, dict, str], tmp_path: Path) -> None:
+    # habahe's report is cut short: its name, not its content, says whose it is
+    out, _, results, said = planted
+    (row,) = [r for r in results["submissions"]["rejected"] if r["file"] ==
+              "单位自评表_habahe.xlsx"]
+    assert row["unit_id"] == "" and row["probable_unit_id"] == "habahe"
+    flat = [[v for v in r if v is not None] for r in _cells(out / "results.xlsx", "未计分")]
+    (listed,) = [r for r in flat if r and r[0] == "单位自评表_habahe.xlsx"]
+    assert listed[1] == "疑似哈巴河县"
+    status = {r[1]: r[2] for r in flat if len(r) == 3 and r[0] == "单位自评表"}
+    assert "疑似本单位" in status["哈巴河县"] and "无法识别" not in status["哈巴河县"]
+    assert "疑似哈巴河县" in said
+    proc = CliRunner().invoke(main, ["--lang", "en", "results-book",
+                                     str(out / "results.json"), "--out", str(tmp_path / "e.xlsx")])
+    assert proc.exit_code == 0, proc.output
+    assert "probably Habahe County" in _texts(tmp_path / "e.xlsx", "Not scored")

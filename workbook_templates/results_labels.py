@@ -29,9 +29,10 @@ _COMMON: dict[str, tuple[str, str]] = {
     "full_score": ("满分", "Full score"),
     "provisional_tag": ("（暂定）", " (PROVISIONAL)"),
     "provisional_banner": ("结果不完整（暂定），不得作为正式结果发布：{reasons}。"
-                           "补齐后将重新汇总。",
+                           "以上问题解决后将重新汇总。",
                            "INCOMPLETE, PROVISIONAL RESULTS, not to be published as final: "
-                           "{reasons}. They will be consolidated again once complete."),
+                           "{reasons}. They will be consolidated again once these are "
+                           "resolved."),
 }
 
 RESULTS_LABELS: dict[str, tuple[str, str]] = {
@@ -116,10 +117,11 @@ RESULTS_LABELS: dict[str, tuple[str, str]] = {
     "duplicates": ("重复报送，未采用", "Duplicates not used"),
     "duplicate_why": ("说明（采用了哪一份，依据什么）", "Which file was used, and why"),
     "submitted_rejected": ("已报送但未通过校验（见上）", "submitted but rejected (see above)"),
-    "submitted_unidentified": ("可能已报送但未通过校验：文件 {file} 无法识别所属单位，"
-                               "按文件名应为本单位所交（见上）",
-                               "probably submitted but rejected: {file} could not be "
-                               "identified, but its name says it is this one (see above)"),
+    "submitted_unidentified": ("可能已报送但未通过校验：文件 {file} 按文件名疑似本单位所交"
+                               "（见上）",
+                               "probably submitted but rejected: {file} is probably this "
+                               "one, by its name (see above)"),
+    "probable_owner": ("疑似{name}", "probably {name}"),
     "unscored_units": ("未能计分的单位", "Units that could not be scored"),
     "file": ("文件", "File"), "unit_id": ("单位代码", "Unit id"),
     "reject_reason": ("原因", "Reason"), "findings": ("问题数", "Findings"),

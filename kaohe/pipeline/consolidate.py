@@ -222,8 +222,7 @@ def _consolidate(scheme: Scheme, subs: list[Submission]) -> Consolidation:
     batch += _unidentified(scheme, subs)
     rejected = [{"file": s.path, "kind": s.kind or "", "unit_id": s.owner or "",
                  "unit_name": _owner_name(scheme, s.owner), "errors": len(s.report.errors),
-                 "reason": s.report.errors[0].text() if s.report.errors else "",
-                 "reason_en": s.report.errors[0].text("en") if s.report.errors else ""}
+                 "reason": _first_error(s, "zh"), "reason_en": _first_error(s, "en")}
                 for s in subs if not s.report.valid]
     unscored = {m["unit_id"]: m for m in missing if m["kind"] == "unit_report"}
     for r in rejected:
@@ -242,7 +241,8 @@ def _consolidate(scheme: Scheme, subs: list[Submission]) -> Consolidation:
          "reason_en": m.get("reason_en") or not_received[1]}
         for uid, m in unscored.items()]
     record = submissions_record(scheme, rejected, missing, duplicates)
-    results["provisional"] = provisional(scheme, record["missing"])
+    results["provisional"] = provisional(scheme, record["missing"], results["not_scored"],
+                                         duplicates)
     results["submissions"] = record
     results["scheme_name"] = str(scheme.document.get("name") or "")
     results["scheme_name_en"] = str(scheme.document.get("name_en") or "")
@@ -251,6 +251,14 @@ def _consolidate(scheme: Scheme, subs: list[Submission]) -> Consolidation:
                           "warnings": len(s.report.warnings), "used": s.accepted}
                          for s in subs]
     return Consolidation(results, subs, batch, missing, rejected)
+
+
+def _first_error(sub: Submission, lang: str) -> str:
+    """The file's first error, located by the file's name: the office's folder path
+    (sub/单位自评表_jeminay.xlsx) means nothing to the unit the reason goes back to."""
+    if not sub.report.errors:
+        return ""
+    return sub.report.errors[0].located(file=Path(sub.path).name).text(lang)
 
 
 def _owner_name(scheme: Scheme, owner: str | None) -> str:

@@ -429,3 +429,23 @@ def test_a_file_named_for_a_unit_is_said_to_be_probably_that_units_everywhere(
                                      str(out / "results.json"), "--out", str(tmp_path / "e.xlsx")])
     assert proc.exit_code == 0, proc.output
     assert "probably Habahe County" in _texts(tmp_path / "e.xlsx", "Not scored")
+
+
+def test_the_summary_counts_the_warnings_of_the_files_used(clean_folder: Path,
+                                                           tmp_path: Path) -> None:
+    folder = _copy(clean_folder, tmp_path)
+    for unit, cells in (("fuyun", ("K11", "J12")), ("fuhai", ("K11",))):
+        wb = openpyxl.load_workbook(folder / f"单位自评表_{unit}.xlsx")
+        for cell in cells:
+            wb["单位自评表"][cell].value = "=见附件"
+            wb["单位自评表"][cell].data_type = "s"
+        wb.save(folder / f"单位自评表_{unit}.xlsx")
+    code, results, said = _run(folder, tmp_path / "out")
+    assert code == 0
+    assert f"另有 3 个警告（2 个文件），不影响计分；用 kaohe validate {folder} 查看" in said
+    warned = {r["file"]: r["warnings"] for r in results["inputs"] if r["warnings"]}
+    assert warned == {"单位自评表_fuyun.xlsx": 2, "单位自评表_fuhai.xlsx": 1}
+    _, _, said = _run(folder, tmp_path / "en", lang="en")
+    assert "3 more warnings (2 files) do not affect the scores; see them with kaohe " in said
+    _, _, said = _run(clean_folder, tmp_path / "clean")
+    assert "警告" not in said

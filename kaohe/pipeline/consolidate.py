@@ -67,6 +67,7 @@ class Consolidation:
     missing: list[dict[str, Any]] = field(default_factory=list)
     rejected: list[dict[str, Any]] = field(default_factory=list)
     removed_feedback: list[str] = field(default_factory=list)  # stale workbooks removed
+    folder: str = ""  # the folder consolidated, as given (for "kaohe validate <folder>")
 
     @property
     def exit_code(self) -> int:
@@ -212,7 +213,9 @@ def consolidate_folder(folder: Path, scheme: Scheme, *, workers: int = 2,
         paths = discover(folder)
         subs = _examine_all(paths, scheme, workers, progress)
     with _timed(timings, "score"):
-        return _consolidate(scheme, subs)
+        run = _consolidate(scheme, subs)
+    run.folder = str(folder)
+    return run
 
 
 def _consolidate(scheme: Scheme, subs: list[Submission]) -> Consolidation:

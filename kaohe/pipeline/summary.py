@@ -128,6 +128,9 @@ def consolidation_summary(run: Any, lang: str = "zh") -> str:
     removed = getattr(run, "removed_feedback", None)
     if removed:
         parts.append(stale_feedback_note(removed, lang))
+    warned = _warnings_note(run, zh)
+    if warned:
+        parts.append(warned)
     used = sum(1 for s in run.submissions if s.accepted)
     extra = sum(1 for s in run.submissions if s.superseded_by)
     parts.append((f"\n共 {len(run.submissions)} 个文件，采用 {used} 个，"
@@ -140,3 +143,17 @@ def consolidation_summary(run: Any, lang: str = "zh") -> str:
     if banner:
         parts.append(banner)
     return "\n".join(parts)
+
+
+def _warnings_note(run: Any, zh: bool) -> str:
+    """The warnings of the files used, counted ("" when none): they do not change a score,
+    but the office should know they are there and where to read them."""
+    counts = [len(s.report.warnings) for s in run.submissions if s.accepted]
+    n, files = sum(counts), sum(1 for c in counts if c)
+    if not n:
+        return ""
+    folder = getattr(run, "folder", "") or "<DIR>"
+    if zh:
+        return f"另有 {n} 个警告（{files} 个文件），不影响计分；用 kaohe validate {folder} 查看"
+    return (f"{n} more warning{'s' if n > 1 else ''} ({files} file{'s' if files > 1 else ''}) "
+            f"do not affect the scores; see them with kaohe validate {folder}")

@@ -449,3 +449,46 @@ def test_the_summary_counts_the_warnings_of_the_files_used(clean_folder: Path,
     assert "3 more warnings (2 files) do not affect the scores; see them with kaohe " in said
     _, _, said = _run(clean_folder, tmp_path / "clean")
     assert "警告" not in said
+
+
+def test_the_workbooks_say_which_run_they_show_and_whether_it_is_published(
+        clean_folder: Path, tmp_path: Path) -> None:
+    db = str(tmp_path / "h.sqlite")
+
+    def consolidate(folder: Path, out: Path, *lang: str) -> str:
+        proc = CliRunner().invoke(main, [*lang, "consolidate", str(folder), "--db", db, "--out",
+                                         str(out / "r.xlsx"), "--json", str(out / "r.json"),
+                                         "--feedback", str(out / "fb")])
+        assert proc.exit_code == 0, proc.output
+        return proc.output
+
+    def about(out: Path, key: str = "运行/修订") -> Any:
+        return next(r[1] for r in _cells(out / "r.xlsx", "说明" if key == "运行/修订" else "About")
+                    if r[0] == key)
+
+    said = consolidate(clean_folder, tmp_path / "a")
+    assert "记为 2016-r1（未发布）" in said
+    assert about(tmp_path / "a") == "2016-r1，未发布"
+    assert json.loads((tmp_path / "a" / "r.json").read_text(encoding="utf-8"))["run"] == {
+        "run_id": "2016-r1", "revision": 1, "published_run": None}
+    assert CliRunner().invoke(main, ["publish", "--db", db, "--year", "2016"]).exit_code == 0
+    consolidate(clean_folder, tmp_path / "b")  # the same: no new revision
+    assert about(tmp_path / "b") == "2016-r1，已发布"
+    folder = _copy(clean_folder, tmp_path)
+    _change_actual(folder / "单位自评表_fuhai.xlsx", folder / "单位自评表_fuhai.xlsx", 7.0)
+    said = consolidate(folder, tmp_path / "c")
+    assert "记为 2016-r2（未发布；正式结果为 2016-r1）" in said
+    assert about(tmp_path / "c") == "2016-r2，未发布；正式结果为 2016-r1"
+    sheet = openpyxl.load_workbook(tmp_path / "c" / "fb" / "结果反馈_fuyun.xlsx")["结果反馈"]
+    assert sheet["A3"].value == "运行/修订：2016-r2，未发布；正式结果为 2016-r1"
+    said = consolidate(folder, tmp_path / "e", "--lang", "en")
+    assert about(tmp_path / "e", "Run / revision") == (
+        "2016-r2, not published; the official results are 2016-r1")
+    sheet = openpyxl.load_workbook(tmp_path / "e" / "fb" / "结果反馈_fuyun.xlsx")["Feedback"]
+    assert sheet["A3"].value == "Run / revision: 2016-r2, not published; the official results " \
+        "are 2016-r1"
+    # without --db nothing is said about runs
+    code, results, said = _run(clean_folder, tmp_path / "n", feedback=True)
+    assert "run" not in results and "记为" not in said
+    assert "运行/修订" not in _texts(tmp_path / "n" / "results.xlsx", "说明")
+    assert "运行/修订" not in _texts(tmp_path / "n" / "fb" / "结果反馈_fuyun.xlsx", "结果反馈")

@@ -21,7 +21,14 @@ from typing import Any
 from xlsxwriter.worksheet import Worksheet
 
 from kaohe.pipeline.io import write_atomic
-from workbook_templates.results_labels import FEEDBACK_LABELS, KIND, OUTCOME, TYPE, pick
+from workbook_templates.results_labels import (
+    FEEDBACK_LABELS,
+    KIND,
+    OUTCOME,
+    TYPE,
+    pick,
+    run_status,
+)
 from workbook_templates.xlsx_style import (
     Labels,
     Styles,
@@ -190,9 +197,13 @@ class _Page:
                                         group=group_label(self.group, self.lang)),
                        self.st("subtitle"))
         row = 2
+        if status := run_status(self.results.get("run"), self.lang):
+            ws.merge_range(row, 0, row, LAST, f"{T('run')}：{status}" if not self.en
+                           else f"{T('run')}: {status}", self.st("subtitle"))
+            row += 1
         if self.results.get("illustrative"):
-            ws.merge_range(2, 0, 2, LAST, T("illustrative"), self.st("banner"))
-            row = 3
+            ws.merge_range(row, 0, row, LAST, T("illustrative"), self.st("banner"))
+            row += 1
         if provisional:
             reasons = ("; " if self.en else "；").join(self.text(p, "reason") for p in provisional)
             text = T("provisional_banner", reasons=reasons)

@@ -28,7 +28,14 @@ from xlsxwriter.worksheet import Worksheet
 
 from kaohe.pipeline.io import write_atomic
 from workbook_templates.not_scored_sheet import write_not_scored_sheet
-from workbook_templates.results_labels import KIND, OUTCOME, RESULTS_LABELS, TYPE, pick
+from workbook_templates.results_labels import (
+    KIND,
+    OUTCOME,
+    RESULTS_LABELS,
+    TYPE,
+    pick,
+    run_status,
+)
 from workbook_templates.whatif_sheet import write_whatif_sheet
 from workbook_templates.xlsx_style import (
     Labels,
@@ -187,6 +194,8 @@ class _Book:
                  (T("units_n"), len(r.get("units", []))),
                  (T("generated"), T("generated_note") + (f" {self.generated.isoformat()}"
                                                          if self.generated else ""))]
+        if status := run_status(r.get("run"), self.lang):
+            facts.insert(4, (T("run"), status))
         if r.get("history_note"):
             facts.append((T("history"), r["history_note"]))
         if self.provisional:

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from kaohe.labels import KIND_NAMES
 
-__all__ = ["RESULTS_LABELS", "FEEDBACK_LABELS", "TYPE", "KIND", "OUTCOME", "DOC_KIND", "pick"]
+__all__ = ["RESULTS_LABELS", "FEEDBACK_LABELS", "TYPE", "KIND", "OUTCOME", "DOC_KIND", "pick",
+           "run_status"]
 
 _COMMON: dict[str, tuple[str, str]] = {
     "default_title": ("{year}年度综合考核", "{year} comprehensive assessment"),
@@ -27,6 +31,7 @@ _COMMON: dict[str, tuple[str, str]] = {
     "decision_reason": ("决定理由", "Reason for the decision"),
     "region_wide": ("（全疆通报）", " (region-wide)"),
     "full_score": ("满分", "Full score"),
+    "run": ("运行/修订", "Run / revision"),
     "provisional_tag": ("（暂定）", " (PROVISIONAL)"),
     "provisional_banner": ("结果不完整（暂定），不得作为正式结果发布：{reasons}。"
                            "以上问题解决后将重新汇总。",
@@ -230,3 +235,20 @@ def pick(table: dict[str, tuple[str, str]], key: object, lang: str) -> str:
     if pair is None:
         return "" if key is None else str(key)
     return pair[1] if lang == "en" else pair[0]
+
+
+def run_status(run: Mapping[str, Any] | None, lang: str = "zh") -> str:
+    """Which recorded run results are and whether it was published when they were written:
+    "2016-r3，未发布；正式结果为 2016-r2", "2016-r2，已发布" ("" when not recorded)."""
+    if not run or not run.get("run_id"):
+        return ""
+    run_id, en = str(run["run_id"]), lang == "en"
+    if "published_run" not in run:   # results of an older kaohe: no status known
+        return run_id
+    official = run.get("published_run")
+    if official == run_id:
+        return f"{run_id}, published" if en else f"{run_id}，已发布"
+    if official:
+        return (f"{run_id}, not published; the official results are {official}" if en
+                else f"{run_id}，未发布；正式结果为 {official}")
+    return f"{run_id}, not published" if en else f"{run_id}，未发布"

@@ -289,7 +289,7 @@ def run_consolidation(folder: Path, *, scheme_path: Path | None = None,
     from kaohe.errors import KaoheError
     from kaohe.pipeline.documents import load_scheme
     from kaohe.pipeline.io import write_json
-    from kaohe.pipeline.summary import consolidation_summary
+    from kaohe.pipeline.summary import consolidation_summary, recorded_note
 
     with _timed(timings, "load"):
         scheme = load_scheme(scheme_path)
@@ -319,9 +319,13 @@ def run_consolidation(folder: Path, *, scheme_path: Path | None = None,
             record = store.record_run(dict(scheme.document), results,
                                       inputs=[_input_row(s) for s in run.submissions],
                                       reason=why, reason_en=why_en)
-            results["run"] = {"run_id": record.run_id, "revision": record.revision}
+            # whether the year is published, and on which run, as the workbooks will say it
+            results["run"] = {"run_id": record.run_id, "revision": record.revision,
+                              "published_run": store.published_run(record.year)}
             if not record.recorded:  # the same as the year's latest run: say so plainly
                 echo(record.unchanged_message()[lang == "en"])
+            else:
+                echo(recorded_note(results["run"], lang))
     # The second core writes the results workbook (the longest single write) and every
     # other feedback workbook, forked with the results as they are; this process writes the
     # JSON and the other feedback workbooks meanwhile. Without fork, all is written here.

@@ -10,7 +10,7 @@ from kaohe.textable import table
 from validators.report import ERROR, WARNING
 
 __all__ = ["ranking_tables", "gate_label", "consolidation_summary", "provisional_banner",
-           "stale_feedback_note"]
+           "stale_feedback_note", "recorded_note"]
 
 #: How a finding of the whole batch is labelled: a differing duplicate is an error (exit 1),
 #: an identical copy only a note.
@@ -64,6 +64,17 @@ def provisional_banner(results: Mapping[str, Any], lang: str = "zh") -> str:
     return ("RESULTS INCOMPLETE (PROVISIONAL): " + "; ".join(e["reason_en"] for e in entries)
             + ". Rankings and grades are provisional: consolidate again once these are "
             "resolved, and do not publish before then.")
+
+
+def recorded_note(run: Mapping[str, Any], lang: str = "zh") -> str:
+    """What the history database made of the run: 记为 2016-r3（未发布；正式结果为 2016-r2）."""
+    from workbook_templates.results_labels import run_status
+
+    run_id = str(run.get("run_id", ""))
+    status = run_status(run, lang).removeprefix(run_id).lstrip("，, ")
+    if lang == "en":
+        return f"recorded as {run_id}" + (f" ({status})" if status else "")
+    return f"记为 {run_id}" + (f"（{status}）" if status else "")
 
 
 def stale_feedback_note(removed: list[str], lang: str = "zh") -> str:

@@ -492,3 +492,45 @@ def test_the_workbooks_say_which_run_they_show_and_whether_it_is_published(
     assert "run" not in results and "记为" not in said
     assert "运行/修订" not in _texts(tmp_path / "n" / "results.xlsx", "说明")
     assert "运行/修订" not in _texts(tmp_path / "n" / "fb" / "结果反馈_fuyun.xlsx", "结果反馈")
+
+
+def test_incomplete_groups_say_how_many_of_their_units_were_scored(
+        planted: tuple[Path, int, dict, str], tmp_path: Path) -> None:
+    out = planted[0]
+    about = {r[0]: r[1] for r in _cells(out / "results.xlsx", "说明") if r[0]}
+    assert about["考核组别（单位数）"].startswith("县市（计分 4 / 7）、党群部门（7）")
+    assert about["被考核单位数"] == "计分 31 / 34（3 个单位未能计分，见“未计分”表）"
+    for lang, folder in (("zh", "fz"), ("en", "fe")):
+        proc = CliRunner().invoke(main, ["--lang", lang, "feedback", str(out / "results.json"),
+                                         "--out", str(tmp_path / folder)])
+        assert proc.exit_code == 0, proc.output
+    zh = _cells(tmp_path / "fz" / "结果反馈_altay_city.xlsx", "结果反馈")
+    assert next(r[5] for r in zh if r[3] == "组内名次").endswith(" / 4（另有 3 个单位未能计分）")
+    assert next(r[5] for r in _cells(tmp_path / "fz" / "结果反馈_d_zzb.xlsx", "结果反馈")
+                if r[3] == "组内名次").endswith(" / 7")
+    en = _cells(tmp_path / "fe" / "结果反馈_altay_city.xlsx", "Feedback")
+    assert next(r[5] for r in en if r[3] == "Rank in group").endswith(
+        " of 4 (3 more could not be scored)")
+
+
+def test_the_english_about_sheet_is_english_and_fits(clean_folder: Path, planted: tuple,
+                                                     tmp_path: Path) -> None:
+    db = str(tmp_path / "h.sqlite")
+    proc = CliRunner().invoke(main, ["consolidate", str(clean_folder), "--db", db, "--json",
+                                     str(tmp_path / "r.json")])
+    assert proc.exit_code == 0, proc.output
+    results = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    for source, name in ((tmp_path / "r.json", "a.xlsx"), (planted[0] / "results.json", "b.xlsx")):
+        proc = CliRunner().invoke(main, ["--lang", "en", "results-book", str(source), "--out",
+                                         str(tmp_path / name)])
+        assert proc.exit_code == 0, proc.output
+    ws = openpyxl.load_workbook(tmp_path / "a.xlsx")["About"]
+    about = {r[0]: (r[1], i) for i, r in enumerate(ws.iter_rows(values_only=True), 1) if r[0]}
+    assert about["History"][0] == results["history_note_en"]
+    groups, row = about["Groups (units)"]
+    assert "（" not in groups and "、" not in groups and "Party" in groups
+    assert ws.row_dimensions[row].height and ws.row_dimensions[row].height > 20  # two lines
+    assert ws.column_dimensions["A"].width >= len("Party and mass organisations")
+    b = {r[0]: r[1] for r in _cells(tmp_path / "b.xlsx", "About") if r[0]}
+    assert b["Groups (units)"].startswith("Counties and city (4 of 7 scored), ")
+    assert b["Units"] == "31 of 34 scored (3 could not be scored, see Not scored)"

@@ -157,6 +157,9 @@ class _GroupStats:
         self.components = {g: {c: fmean(float(u["components"].get(c) or 0.0) for u in us)
                                for c in us[0]["components"]} for g, us in members.items()}
         self.size = {g: len(us) for g, us in members.items()}
+        self.unscored: dict[str, int] = {}   # units of the group that could not be scored
+        for x in results.get("not_scored") or []:
+            self.unscored[x.get("group", "")] = self.unscored.get(x.get("group", ""), 0) + 1
 
 
 def _write(results: Mapping[str, Any], unit: Mapping[str, Any], path: Path, lang: str,
@@ -245,8 +248,10 @@ class _Page:
             "grade_low" if grades and grade == grades[-1] else "text_c")
         size = u.get("group_size") or self.stats.size.get(gid, 0)
         rate = u.get("score_rate")
-        pairs = [((T("total"), total, "num_b"),
-                  (T("rank_of"), T("rank_value", rank=u.get("rank"), size=size), "text_c")),
+        rank = T("rank_value", rank=u.get("rank"), size=size)
+        if unscored := self.stats.unscored.get(gid, 0):
+            rank += T("rank_unscored", m=unscored)
+        pairs = [((T("total"), total, "num_b"), (T("rank_of"), rank, "text_c")),
                  ((T("grade"), grade_label(grade, self.lang), gstyle),
                   (T("score_rate"), rate if rate is not None else total / 100, "pct")),
                  ((T("group_avg"), avg, "num"), (T("vs_avg"), round(total - avg, 2), "delta"))]

@@ -47,6 +47,9 @@ RESULTS_LABELS: dict[str, tuple[str, str]] = {
     "scheme_name": ("考核方案", "Scheme"), "scheme_id": ("方案编号", "Scheme id"),
     "scheme_version": ("方案版本", "Scheme version"), "year": ("考核年度", "Year"),
     "groups_n": ("考核组别（单位数）", "Groups (units)"), "units_n": ("被考核单位数", "Units"),
+    "scored_of": ("计分 {n} / {total}", "{n} of {total} scored"),
+    "units_scored": ("计分 {n} / {total}（{m} 个单位未能计分，见“未计分”表）",
+                     "{n} of {total} scored ({m} could not be scored, see Not scored)"),
     "generated": ("生成说明", "Generated"), "status": ("结果状态", "Status"),
     "generated_note": ("本工作簿由 kaohe 根据考核结果文件（results）自动生成，数据与结果文件一致。",
                        "Written by kaohe from the results document; the numbers are the "
@@ -194,6 +197,7 @@ FEEDBACK_LABELS: dict[str, tuple[str, str]] = {
     "s_history": ("七、与上年比较", "7. Against last year"),
     "s_notes": ("八、其他说明", "8. Other notes"),
     "rank_of": ("组内名次", "Rank in group"), "rank_value": ("{rank} / {size}", "{rank} of {size}"),
+    "rank_unscored": ("（另有 {m} 个单位未能计分）", " ({m} more could not be scored)"),
     "score_rate": ("得分率", "Score rate"),
     "group_avg": ("组内平均分", "Group average"), "vs_avg": ("与平均分差", "Against the average"),
     "grade_note": ("等次说明", "Grade note"),

@@ -534,3 +534,19 @@ def test_the_english_about_sheet_is_english_and_fits(clean_folder: Path, planted
     b = {r[0]: r[1] for r in _cells(tmp_path / "b.xlsx", "About") if r[0]}
     assert b["Groups (units)"].startswith("Counties and city (4 of 7 scored), ")
     assert b["Units"] == "31 of 34 scored (3 could not be scored, see Not scored)"
+
+
+def test_results_book_from_the_json_alone_breaks_ties_as_the_scheme_does(
+        planted: tuple[Path, int, dict, str], tmp_path: Path) -> None:
+    out = planted[0]
+    data = json.loads((out / "results.json").read_text(encoding="utf-8"))
+    scheme = load_scheme()
+    assert data["tie_breakers"] == list(scheme.document["tie_breakers"])
+    assert data["rounding"] == {"digits": 2, "mode": "half_up"}
+    proc = CliRunner().invoke(main, ["results-book", str(out / "results.json"), "--out",
+                                     str(tmp_path / "x.xlsx")])
+    assert proc.exit_code == 0, proc.output
+    alone, given = _cells(tmp_path / "x.xlsx", "测算"), _cells(out / "results.xlsx", "测算")
+    assert alone == given
+    assert max(len([v for v in r if v is not None]) for r in alone) >= 17
+    assert "未提供考核方案" not in _texts(tmp_path / "x.xlsx", "测算")

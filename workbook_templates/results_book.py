@@ -63,17 +63,29 @@ def write_results_workbook(results: Mapping[str, Any], path: Path, *, lang: str 
                            generated: date | None = None) -> Path:
     """Write the published results workbook atomically; returns `path`.
 
-    `scheme` (optional) supplies the scheme's name and rounding digits (else `digits`, else 2);
+    `scheme` (optional) supplies the scheme's name, tie-breakers and rounding (else those a
+    consolidation keeps in the results; digits else `digits`, else 2);
     `rejected` and `missing` default to the record a consolidation keeps in the results
     (`results["submissions"]`), so the 未计分 sheet needs nothing but the results;
     `generated` is the only date written into the file (same results → same bytes).
 
     Example: write_results_workbook(results, Path("2016年度综合考核结果.xlsx"))
     """
+    if scheme is None:
+        scheme = _scheme_rules(results)
     if digits is None:
         digits = int(((scheme or {}).get("rounding") or {}).get("digits", 2))
     book = _Book(results, lang, scheme, digits, generated)
     return write_atomic(Path(path), lambda tmp: book.write(tmp, rejected, missing))
+
+
+def _scheme_rules(results: Mapping[str, Any]) -> dict[str, Any] | None:
+    """What the workbook needs of the scheme (tie-breakers, rounding) as a consolidation keeps
+    it in the results; None for results written without it."""
+    if "tie_breakers" not in results:
+        return None
+    return {"tie_breakers": list(results.get("tie_breakers") or []),
+            "rounding": dict(results.get("rounding") or {})}
 
 
 class _Book:

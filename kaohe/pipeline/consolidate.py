@@ -249,6 +249,9 @@ def _consolidate(scheme: Scheme, subs: list[Submission]) -> Consolidation:
     results["submissions"] = record
     results["scheme_name"] = str(scheme.document.get("name") or "")
     results["scheme_name_en"] = str(scheme.document.get("name_en") or "")
+    # what the 测算 sheet needs of the scheme, so `kaohe results-book` rebuilds it from the JSON
+    results["tie_breakers"] = list(scheme.tie_breakers)
+    results["rounding"] = {"digits": scheme.rounding.digits, "mode": scheme.rounding.mode}
     results["inputs"] = [{"file": Path(s.path).name, "sha256": s.sha256, "kind": s.kind,
                           "owner": s.owner, "errors": len(s.report.errors),
                           "warnings": len(s.report.warnings), "used": s.accepted}

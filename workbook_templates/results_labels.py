@@ -127,9 +127,9 @@ RESULTS_LABELS: dict[str, tuple[str, str]] = {
     "submitted_rejected": ("已报送但未通过校验（见上）", "submitted but rejected (see above)"),
     "submitted_unidentified": ("可能已报送但未通过校验：文件 {file} 按文件名疑似本单位所交"
                                "（见上）",
-                               "probably submitted but rejected: {file} is probably this "
-                               "one, by its name (see above)"),
-    "probable_owner": ("疑似{name}", "probably {name}"),
+                               "probably submitted but rejected: {file} is apparently "
+                               "this one's, by its name (see above)"),
+    "probable_owner": ("疑似{name}", "apparently {name}"),
     "unscored_units": ("未能计分的单位", "Units that could not be scored"),
     "file": ("文件", "File"), "unit_id": ("单位代码", "Unit id"),
     "reject_reason": ("原因", "Reason"), "findings": ("问题数", "Findings"),

@@ -118,8 +118,8 @@ def consolidation_summary(run: Any, lang: str = "zh") -> str:
         status = {"rejected": ("已报送但未通过校验", "submitted but rejected"),
                   "unidentified": ("可能已报送但未通过校验（{file} 按文件名疑似此项，"
                                    "见退回的文件）",
-                                   "probably submitted but rejected ({file}, by its name; see "
-                                   "rejected files)"),
+                                   "probably submitted but rejected ({file} is apparently "
+                                   "this one, by its name; see rejected files)"),
                   "not_submitted": ("未报送", "not submitted")}
         rows = [[KIND_NAMES.get(m["kind"], (m["kind"],) * 2)[0 if zh else 1],
                  (m["unit_name"] if zh else m["unit_name_en"]) if m["unit_id"] else "—",

@@ -201,7 +201,7 @@ def test_differing_duplicates_with_the_same_date_are_an_error_that_says_why(
     _, code, results, said = planted
     assert code == 1
     note = next(line for line in said.splitlines() if "份单位自评表" in line)
-    assert note.startswith("注意: ") and "福海县有 2 份单位自评表" in note
+    assert note.startswith("错误: ") and "福海县有 2 份单位自评表" in note
     assert "“fuhai”" not in note and "采用较新的 " not in note
     assert "填报日期相同" in note and "内容不同（C04）" in note
     assert "请确认哪一份正确" in note
@@ -365,3 +365,204 @@ def test_an_output_that_cannot_be_written_stops_the_run_before_anything_is_repla
     result = CliRunner().invoke(main, ["--lang", "en", "feedback", str(tmp_path / "results.json"),
                                        "--out", str(out / "fb")])
     assert result.exit_code == 2 and "a folder of that name is in the way" in result.output
+
+
+# -- 8. second office audit ------------------------------------------------------------------------
+
+def test_units_not_scored_and_differing_duplicates_make_the_results_provisional(
+        planted: tuple[Path, int, dict, str], tmp_path: Path) -> None:
+    # Units not scored move the others' group-relative points; an unresolved differing
+    # duplicate may change a unit's score: neither may be published as final unnoticed.
+    out, code, results, said = planted
+    assert [p["reason"] for p in results["provisional"]] == [
+        "3 个单位未能计分（富蕴县、哈巴河县、青河县）：组内相对计分的指标和名次会随之变化",
+        "福海县有两份内容不同的单位自评表，尚未确认采用哪一份"]
+    assert results["provisional"][0]["reason_en"].startswith(
+        "3 units could not be scored (Fuyun County, Habahe County, Qinggil County)")
+    assert said.startswith("结果不完整（暂定）：3 个单位未能计分") and "以上问题解决后" in said
+    book = openpyxl.load_workbook(out / "results.xlsx")
+    assert "（暂定）" in book["县市"]["A1"].value
+    assert "福海县有两份内容不同的单位自评表" in _texts(out / "results.xlsx", "说明")
+    db = tmp_path / "h.sqlite"
+    folder = out.parent / "in"
+    run = CliRunner().invoke(main, ["consolidate", str(folder), "--json",
+                                    str(tmp_path / "r.json"), "--db", str(db)])
+    assert run.exit_code == 1, run.output
+    refused = CliRunner().invoke(main, ["publish", "--db", str(db), "--year", "2016"])
+    assert refused.exit_code != 0 and "3 个单位未能计分" in refused.output
+    done = CliRunner().invoke(main, ["publish", "--db", str(db), "--year", "2016",
+                                     "--allow-provisional"])
+    assert done.exit_code == 0, done.output
+
+
+def test_an_identical_copy_does_not_make_the_results_provisional(clean_folder: Path,
+                                                                 tmp_path: Path) -> None:
+    folder = _copy(clean_folder, tmp_path)
+    shutil.copy2(folder / "单位自评表_fuhai.xlsx", folder / "单位自评表_fuhai - 副本.xlsx")
+    code, results, said = _run(folder, tmp_path / "out")
+    assert code == 0 and results["provisional"] == []
+    assert next(line for line in said.splitlines() if "份单位自评表" in line).startswith("注意: ")
+
+
+def test_a_differing_duplicate_is_labelled_an_error(planted: tuple[Path, int, dict, str],
+                                                    tmp_path: Path) -> None:
+    note = next(line for line in planted[3].splitlines() if "份单位自评表" in line)
+    assert note.startswith("错误: ")
+    _, _, said = _run(planted[0].parent / "in", tmp_path, lang="en")
+    note = next(line for line in said.splitlines() if "2 unit report files:" in line)
+    assert note.startswith("error: ")
+
+
+def test_reasons_name_the_file_not_the_collection_folder(
+        planted: tuple[Path, int, dict, str]) -> None:
+    out, _, results, said = planted
+    folder = str(out.parent / "in")
+    rejected = results["submissions"]["rejected"]
+    assert [r["reason"].split(",")[0] for r in rejected][0] == "单位自评表_fuyun.xlsx"
+    texts = [r["reason"] for r in rejected] + [r["reason_en"] for r in rejected] + [
+        u["reason"] for u in results["not_scored"]]
+    assert not any(folder in t or "/" in t.split(":")[0] for t in texts), texts
+    assert folder not in _texts(out / "results.xlsx", "未计分")
+    assert folder not in (out / "results.json").read_text(encoding="utf-8")
+
+
+def test_a_file_named_for_a_unit_is_said_to_be_probably_that_units_everywhere(
+        planted: tuple[Path, int, dict, str], tmp_path: Path) -> None:
+    # habahe's report is cut short: its name, not its content, says whose it is
+    out, _, results, said = planted
+    (row,) = [r for r in results["submissions"]["rejected"] if r["file"] ==
+              "单位自评表_habahe.xlsx"]
+    assert row["unit_id"] == "" and row["probable_unit_id"] == "habahe"
+    flat = [[v for v in r if v is not None] for r in _cells(out / "results.xlsx", "未计分")]
+    (listed,) = [r for r in flat if r and r[0] == "单位自评表_habahe.xlsx"]
+    assert listed[1] == "疑似哈巴河县"
+    status = {r[1]: r[2] for r in flat if len(r) == 3 and r[0] == "单位自评表"}
+    assert "疑似本单位" in status["哈巴河县"] and "无法识别" not in status["哈巴河县"]
+    assert "疑似哈巴河县" in said
+    proc = CliRunner().invoke(main, ["--lang", "en", "results-book",
+                                     str(out / "results.json"), "--out", str(tmp_path / "e.xlsx")])
+    assert proc.exit_code == 0, proc.output
+    # as the console says it: "(apparently the unit report of Habahe County)"
+    assert "apparently Habahe County" in _texts(tmp_path / "e.xlsx", "Not scored")
+
+
+def test_the_summary_counts_the_warnings_of_the_files_used(clean_folder: Path,
+                                                           tmp_path: Path) -> None:
+    folder = _copy(clean_folder, tmp_path)
+    for unit, cells in (("fuyun", ("K11", "J12")), ("fuhai", ("K11",))):
+        wb = openpyxl.load_workbook(folder / f"单位自评表_{unit}.xlsx")
+        for cell in cells:
+            wb["单位自评表"][cell].value = "=见附件"
+            wb["单位自评表"][cell].data_type = "s"
+        wb.save(folder / f"单位自评表_{unit}.xlsx")
+    code, results, said = _run(folder, tmp_path / "out")
+    assert code == 0
+    assert f"另有 3 个警告（2 个文件），不影响计分；用 kaohe validate {folder} 查看" in said
+    warned = {r["file"]: r["warnings"] for r in results["inputs"] if r["warnings"]}
+    assert warned == {"单位自评表_fuyun.xlsx": 2, "单位自评表_fuhai.xlsx": 1}
+    _, _, said = _run(folder, tmp_path / "en", lang="en")
+    assert "3 more warnings (2 files) do not affect the scores; see them with kaohe " in said
+    _, _, said = _run(clean_folder, tmp_path / "clean")
+    assert "警告" not in said
+
+
+def test_the_workbooks_say_which_run_they_show_and_whether_it_is_published(
+        clean_folder: Path, tmp_path: Path) -> None:
+    db = str(tmp_path / "h.sqlite")
+
+    def consolidate(folder: Path, out: Path, *lang: str) -> str:
+        proc = CliRunner().invoke(main, [*lang, "consolidate", str(folder), "--db", db, "--out",
+                                         str(out / "r.xlsx"), "--json", str(out / "r.json"),
+                                         "--feedback", str(out / "fb")])
+        assert proc.exit_code == 0, proc.output
+        return proc.output
+
+    def about(out: Path, key: str = "运行/修订") -> Any:
+        return next(r[1] for r in _cells(out / "r.xlsx", "说明" if key == "运行/修订" else "About")
+                    if r[0] == key)
+
+    said = consolidate(clean_folder, tmp_path / "a")
+    assert "记为 2016-r1（未发布）" in said
+    assert about(tmp_path / "a") == "2016-r1，未发布"
+    assert json.loads((tmp_path / "a" / "r.json").read_text(encoding="utf-8"))["run"] == {
+        "run_id": "2016-r1", "revision": 1, "published": False, "published_revision": None,
+        "provisional": False}
+    assert CliRunner().invoke(main, ["publish", "--db", db, "--year", "2016"]).exit_code == 0
+    consolidate(clean_folder, tmp_path / "b")  # the same: no new revision
+    assert about(tmp_path / "b") == "2016-r1，已发布"
+    folder = _copy(clean_folder, tmp_path)
+    _change_actual(folder / "单位自评表_fuhai.xlsx", folder / "单位自评表_fuhai.xlsx", 7.0)
+    said = consolidate(folder, tmp_path / "c")
+    assert "记为 2016-r2（未发布；正式结果为 2016-r1）" in said
+    assert about(tmp_path / "c") == "2016-r2，未发布；正式结果为 2016-r1"
+    sheet = openpyxl.load_workbook(tmp_path / "c" / "fb" / "结果反馈_fuyun.xlsx")["结果反馈"]
+    assert sheet["A3"].value == "运行/修订：2016-r2，未发布；正式结果为 2016-r1"
+    said = consolidate(folder, tmp_path / "e", "--lang", "en")
+    assert about(tmp_path / "e", "Run / revision") == (
+        "2016-r2, not published; the official results are 2016-r1")
+    sheet = openpyxl.load_workbook(tmp_path / "e" / "fb" / "结果反馈_fuyun.xlsx")["Feedback"]
+    assert sheet["A3"].value == "Run / revision: 2016-r2, not published; the official results " \
+        "are 2016-r1"
+    # without --db nothing is said about runs
+    code, results, said = _run(clean_folder, tmp_path / "n", feedback=True)
+    assert "run" not in results and "记为" not in said
+    assert "运行/修订" not in _texts(tmp_path / "n" / "results.xlsx", "说明")
+    assert "运行/修订" not in _texts(tmp_path / "n" / "fb" / "结果反馈_fuyun.xlsx", "结果反馈")
+
+
+def test_incomplete_groups_say_how_many_of_their_units_were_scored(
+        planted: tuple[Path, int, dict, str], tmp_path: Path) -> None:
+    out = planted[0]
+    about = {r[0]: r[1] for r in _cells(out / "results.xlsx", "说明") if r[0]}
+    assert about["考核组别（单位数）"].startswith("县市（计分 4 / 7）、党群部门（7）")
+    assert about["被考核单位数"] == "计分 31 / 34（3 个单位未能计分，见“未计分”表）"
+    for lang, folder in (("zh", "fz"), ("en", "fe")):
+        proc = CliRunner().invoke(main, ["--lang", lang, "feedback", str(out / "results.json"),
+                                         "--out", str(tmp_path / folder)])
+        assert proc.exit_code == 0, proc.output
+    zh = _cells(tmp_path / "fz" / "结果反馈_altay_city.xlsx", "结果反馈")
+    assert next(r[5] for r in zh if r[3] == "组内名次").endswith(" / 4（另有 3 个单位未能计分）")
+    assert next(r[5] for r in _cells(tmp_path / "fz" / "结果反馈_d_zzb.xlsx", "结果反馈")
+                if r[3] == "组内名次").endswith(" / 7")
+    en = _cells(tmp_path / "fe" / "结果反馈_altay_city.xlsx", "Feedback")
+    assert next(r[5] for r in en if r[3] == "Rank in group").endswith(
+        " of 4 (3 more could not be scored)")
+
+
+def test_the_english_about_sheet_is_english_and_fits(clean_folder: Path, planted: tuple,
+                                                     tmp_path: Path) -> None:
+    db = str(tmp_path / "h.sqlite")
+    proc = CliRunner().invoke(main, ["consolidate", str(clean_folder), "--db", db, "--json",
+                                     str(tmp_path / "r.json")])
+    assert proc.exit_code == 0, proc.output
+    results = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    for source, name in ((tmp_path / "r.json", "a.xlsx"), (planted[0] / "results.json", "b.xlsx")):
+        proc = CliRunner().invoke(main, ["--lang", "en", "results-book", str(source), "--out",
+                                         str(tmp_path / name)])
+        assert proc.exit_code == 0, proc.output
+    ws = openpyxl.load_workbook(tmp_path / "a.xlsx")["About"]
+    about = {r[0]: (r[1], i) for i, r in enumerate(ws.iter_rows(values_only=True), 1) if r[0]}
+    assert about["History"][0] == results["history_note_en"]
+    groups, row = about["Groups (units)"]
+    assert "（" not in groups and "、" not in groups and "Party" in groups
+    assert ws.row_dimensions[row].height and ws.row_dimensions[row].height > 20  # two lines
+    assert ws.column_dimensions["A"].width >= len("Party and mass organisations")
+    b = {r[0]: r[1] for r in _cells(tmp_path / "b.xlsx", "About") if r[0]}
+    assert b["Groups (units)"].startswith("Counties and city (4 of 7 scored), ")
+    assert b["Units"] == "31 of 34 scored (3 could not be scored, see Not scored)"
+
+
+def test_results_book_from_the_json_alone_breaks_ties_as_the_scheme_does(
+        planted: tuple[Path, int, dict, str], tmp_path: Path) -> None:
+    out = planted[0]
+    data = json.loads((out / "results.json").read_text(encoding="utf-8"))
+    scheme = load_scheme()
+    assert data["tie_breakers"] == list(scheme.document["tie_breakers"])
+    assert data["rounding"] == {"digits": 2, "mode": "half_up"}
+    proc = CliRunner().invoke(main, ["results-book", str(out / "results.json"), "--out",
+                                     str(tmp_path / "x.xlsx")])
+    assert proc.exit_code == 0, proc.output
+    alone, given = _cells(tmp_path / "x.xlsx", "测算"), _cells(out / "results.xlsx", "测算")
+    assert alone == given
+    assert max(len([v for v in r if v is not None]) for r in alone) >= 17
+    assert "未提供考核方案" not in _texts(tmp_path / "x.xlsx", "测算")

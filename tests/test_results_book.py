@@ -407,16 +407,22 @@ HALF_EVEN = {"rounding": {"digits": 1, "mode": "half_even"}}
     ({}, "总分相同时依次比较年终考核、平时考核、群众满意度（各取 ROUND 保留 2 位小数", 3),
     ({"tie_breakers": []}, "总分相同的单位并列（如 1、2、2、4）；方案未规定同分排序依据", 0),
     ({"tie_breakers": ["component:routine"]}, "总分相同时依次比较平时考核（", 1),
+    # no scheme: the results' own tie-breakers (a consolidation keeps them) …
+    ("json", "总分相同时依次比较年终考核、平时考核、群众满意度（各取 ROUND 保留 2 位小数", 3),
+    # … unless the results are older than that
     (None, "生成本表时未提供考核方案，未按方案的同分排序依据比较", 0),
     (HALF_EVEN, "方案规定“四舍六入五成双”，而 ROUND 为四舍五入", 3),
     (HALF_EVEN, "保留 1 位小数", 3),
 ])
 def test_whatif_rank_rule_says_how_ties_are_broken(demo: tuple, tmp_path: Path,
-                                                   change: dict[str, Any] | None,
+                                                   change: dict[str, Any] | str | None,
                                                    expected: str, tie_columns: int) -> None:
     results, scheme = demo
-    path = write_results_workbook(results, tmp_path / "r.xlsx",
-                                  scheme=None if change is None else {**scheme, **change})
+    assert results["tie_breakers"] == scheme["tie_breakers"]
+    if change is None:
+        results = {k: v for k, v in results.items() if k not in ("tie_breakers", "rounding")}
+    given = {**scheme, **change} if isinstance(change, dict) else None
+    path = write_results_workbook(results, tmp_path / "r.xlsx", scheme=given)
     ws = openpyxl.load_workbook(path)["测算"]
     texts = [str(v) for row in rows_of(ws) for v in row if v]
     assert any(expected in t for t in texts), texts[:12]

@@ -21,7 +21,14 @@ from typing import Any
 from xlsxwriter.worksheet import Worksheet
 
 from kaohe.pipeline.io import write_atomic
-from workbook_templates.results_labels import FEEDBACK_LABELS, KIND, OUTCOME, TYPE, pick
+from workbook_templates.results_labels import (
+    FEEDBACK_LABELS,
+    KIND,
+    OUTCOME,
+    TYPE,
+    pick,
+    run_status,
+)
 from workbook_templates.xlsx_style import (
     Labels,
     Styles,
@@ -150,6 +157,9 @@ class _GroupStats:
         self.components = {g: {c: fmean(float(u["components"].get(c) or 0.0) for u in us)
                                for c in us[0]["components"]} for g, us in members.items()}
         self.size = {g: len(us) for g, us in members.items()}
+        self.unscored: dict[str, int] = {}   # units of the group that could not be scored
+        for x in results.get("not_scored") or []:
+            self.unscored[x.get("group", "")] = self.unscored.get(x.get("group", ""), 0) + 1
 
 
 def _write(results: Mapping[str, Any], unit: Mapping[str, Any], path: Path, lang: str,
@@ -190,9 +200,13 @@ class _Page:
                                         group=group_label(self.group, self.lang)),
                        self.st("subtitle"))
         row = 2
+        if status := run_status(self.results.get("run"), self.lang):
+            ws.merge_range(row, 0, row, LAST, f"{T('run')}：{status}" if not self.en
+                           else f"{T('run')}: {status}", self.st("subtitle"))
+            row += 1
         if self.results.get("illustrative"):
-            ws.merge_range(2, 0, 2, LAST, T("illustrative"), self.st("banner"))
-            row = 3
+            ws.merge_range(row, 0, row, LAST, T("illustrative"), self.st("banner"))
+            row += 1
         if provisional:
             reasons = ("; " if self.en else "；").join(self.text(p, "reason") for p in provisional)
             text = T("provisional_banner", reasons=reasons)
@@ -234,8 +248,10 @@ class _Page:
             "grade_low" if grades and grade == grades[-1] else "text_c")
         size = u.get("group_size") or self.stats.size.get(gid, 0)
         rate = u.get("score_rate")
-        pairs = [((T("total"), total, "num_b"),
-                  (T("rank_of"), T("rank_value", rank=u.get("rank"), size=size), "text_c")),
+        rank = T("rank_value", rank=u.get("rank"), size=size)
+        if unscored := self.stats.unscored.get(gid, 0):
+            rank += T("rank_unscored", m=unscored)
+        pairs = [((T("total"), total, "num_b"), (T("rank_of"), rank, "text_c")),
                  ((T("grade"), grade_label(grade, self.lang), gstyle),
                   (T("score_rate"), rate if rate is not None else total / 100, "pct")),
                  ((T("group_avg"), avg, "num"), (T("vs_avg"), round(total - avg, 2), "delta"))]

@@ -70,6 +70,11 @@ def _blocks(book: Any, rejected: Sequence[Mapping[str, Any]] | None,
         return (x.get("reason_en") if lang == "en" else None) or x.get("reason")
 
     def who(x: Mapping[str, Any]) -> str:
+        if not (x.get("unit_id") or x.get("unit_name")) and x.get("probable_unit_id"):
+            # a file that cannot say whose it is, named for a unit: as the console says it
+            name = (x.get("probable_unit_name_en") if lang == "en" else None) or x.get(
+                "probable_unit_name")
+            return str(T("probable_owner", name=name))
         return unit_label(x, lang) if x.get("unit_id") or x.get("unit_name") else "—"
 
     def state(x: Mapping[str, Any]) -> str:

@@ -28,7 +28,14 @@ from xlsxwriter.worksheet import Worksheet
 
 from kaohe.pipeline.io import write_atomic
 from workbook_templates.not_scored_sheet import write_not_scored_sheet
-from workbook_templates.results_labels import KIND, OUTCOME, RESULTS_LABELS, TYPE, pick
+from workbook_templates.results_labels import (
+    KIND,
+    OUTCOME,
+    RESULTS_LABELS,
+    TYPE,
+    pick,
+    run_status,
+)
 from workbook_templates.whatif_sheet import write_whatif_sheet
 from workbook_templates.xlsx_style import (
     Labels,
@@ -56,17 +63,29 @@ def write_results_workbook(results: Mapping[str, Any], path: Path, *, lang: str 
                            generated: date | None = None) -> Path:
     """Write the published results workbook atomically; returns `path`.
 
-    `scheme` (optional) supplies the scheme's name and rounding digits (else `digits`, else 2);
+    `scheme` (optional) supplies the scheme's name, tie-breakers and rounding (else those a
+    consolidation keeps in the results; digits else `digits`, else 2);
     `rejected` and `missing` default to the record a consolidation keeps in the results
     (`results["submissions"]`), so the 未计分 sheet needs nothing but the results;
     `generated` is the only date written into the file (same results → same bytes).
 
     Example: write_results_workbook(results, Path("2016年度综合考核结果.xlsx"))
     """
+    if scheme is None:
+        scheme = _scheme_rules(results)
     if digits is None:
         digits = int(((scheme or {}).get("rounding") or {}).get("digits", 2))
     book = _Book(results, lang, scheme, digits, generated)
     return write_atomic(Path(path), lambda tmp: book.write(tmp, rejected, missing))
+
+
+def _scheme_rules(results: Mapping[str, Any]) -> dict[str, Any] | None:
+    """What the workbook needs of the scheme (tie-breakers, rounding) as a consolidation keeps
+    it in the results; None for results written without it."""
+    if "tie_breakers" not in results:
+        return None
+    return {"tie_breakers": list(results.get("tie_breakers") or []),
+            "rounding": dict(results.get("rounding") or {})}
 
 
 class _Book:
@@ -176,19 +195,23 @@ class _Book:
     def about(self, wb: Workbook) -> None:
         T, r = self.T, self.results
         ws = self.sheet(wb, T("sheet_about"), "#1F4E78")
-        ws.set_column(0, 0, 18)
+        key_width = 30 if self.lang == "en" else 18   # "Party and mass organisations"
+        ws.set_column(0, 0, key_width)
         ws.set_column(1, 1, 90)
-        row = self.heading(ws, 1, self.title, T("about_subtitle", year=r.get("year", "")), 108)
+        row = self.heading(ws, 1, self.title, T("about_subtitle", year=r.get("year", "")),
+                           90 + key_width)
         facts = [(T("scheme_name"), self.scheme_name or self.title),
                  (T("scheme_id"), r.get("scheme_id", "")),
                  (T("scheme_version"), r.get("scheme_version", "")), (T("year"), r.get("year")),
-                 (T("groups_n"), "、".join(f"{group_label(g, self.lang)}（{g.get('units', 0)}）"
-                                          for g in self.groups)),
-                 (T("units_n"), len(r.get("units", []))),
+                 (T("groups_n"), self.groups_text()), (T("units_n"), self.units_text()),
                  (T("generated"), T("generated_note") + (f" {self.generated.isoformat()}"
                                                          if self.generated else ""))]
-        if r.get("history_note"):
-            facts.append((T("history"), r["history_note"]))
+        if status := run_status(r.get("run"), self.lang):
+            facts.insert(4, (T("run"), status))
+        history = (r.get("history_note_en") if self.lang == "en" else None) or r.get(
+            "history_note")
+        if history:
+            facts.append((T("history"), history))
         if self.provisional:
             facts.insert(0, (T("status"), self.provisional_text()))
         for key, value in facts:
@@ -196,8 +219,7 @@ class _Book:
             text = str(value if value is not None else "")
             warn = key == T("status") and self.provisional
             put(ws, row, 1, text, self.st, "text_warn_wrap" if warn else "text_wrap")
-            if warn:
-                fit_row(ws, row, [(text, 90)])
+            fit_row(ws, row, [(text, 90)])
             row += 1
         row += 1
         put(ws, row, 0, T("how_to_read"), self.st, "section")
@@ -215,10 +237,29 @@ class _Book:
                 self.st, "header")
         for g in self.groups:
             row += 1
+            weights = "  ".join(f"{self.comp_name(c)} {c['weights'].get(g['id'], 0):g}"
+                                for c in self.comps)
             put(ws, row, 0, group_label(g, self.lang), self.st, "key")
-            put(ws, row, 1, "  ".join(f"{self.comp_name(c)} {c['weights'].get(g['id'], 0):g}"
-                                      for c in self.comps), self.st, "text")
+            put(ws, row, 1, weights, self.st, "text")
         print_setup(ws, header_rows=None, landscape=False, footer=self.title)
+
+    def groups_text(self) -> str:
+        """县市（计分 4 / 7）、党群部门（7）… — a group with units not scored says how many of
+        its units were."""
+        en, parts = self.lang == "en", []
+        for g in self.groups:
+            n, unscored = g.get("units", 0), self.unscored_n.get(g["id"], 0)
+            count = (self.T("scored_of", n=n, total=n + unscored) if unscored else str(n))
+            parts.append(f"{group_label(g, self.lang)} ({count})" if en
+                         else f"{group_label(g, self.lang)}（{count}）")
+        return (", " if en else "、").join(parts)
+
+    def units_text(self) -> str:
+        """30, or 计分 30 / 34（4 个单位未能计分，见“未计分”表）."""
+        n, unscored = len(self.results.get("units", [])), sum(self.unscored_n.values())
+        if not unscored:
+            return str(n)
+        return self.T("units_scored", n=n, total=n + unscored, m=unscored)
 
     # -- ranking per group -------------------------------------------------------------------
 

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from kaohe.labels import KIND_NAMES
 
-__all__ = ["RESULTS_LABELS", "FEEDBACK_LABELS", "TYPE", "KIND", "OUTCOME", "DOC_KIND", "pick"]
+__all__ = ["RESULTS_LABELS", "FEEDBACK_LABELS", "TYPE", "KIND", "OUTCOME", "DOC_KIND", "pick",
+           "run_status"]
 
 _COMMON: dict[str, tuple[str, str]] = {
     "default_title": ("{year}年度综合考核", "{year} comprehensive assessment"),
@@ -27,11 +31,13 @@ _COMMON: dict[str, tuple[str, str]] = {
     "decision_reason": ("决定理由", "Reason for the decision"),
     "region_wide": ("（全疆通报）", " (region-wide)"),
     "full_score": ("满分", "Full score"),
+    "run": ("运行/修订", "Run / revision"),
     "provisional_tag": ("（暂定）", " (PROVISIONAL)"),
     "provisional_banner": ("结果不完整（暂定），不得作为正式结果发布：{reasons}。"
-                           "补齐后将重新汇总。",
+                           "以上问题解决后将重新汇总。",
                            "INCOMPLETE, PROVISIONAL RESULTS, not to be published as final: "
-                           "{reasons}. They will be consolidated again once complete."),
+                           "{reasons}. They will be consolidated again once these are "
+                           "resolved."),
 }
 
 RESULTS_LABELS: dict[str, tuple[str, str]] = {
@@ -41,6 +47,9 @@ RESULTS_LABELS: dict[str, tuple[str, str]] = {
     "scheme_name": ("考核方案", "Scheme"), "scheme_id": ("方案编号", "Scheme id"),
     "scheme_version": ("方案版本", "Scheme version"), "year": ("考核年度", "Year"),
     "groups_n": ("考核组别（单位数）", "Groups (units)"), "units_n": ("被考核单位数", "Units"),
+    "scored_of": ("计分 {n} / {total}", "{n} of {total} scored"),
+    "units_scored": ("计分 {n} / {total}（{m} 个单位未能计分，见“未计分”表）",
+                     "{n} of {total} scored ({m} could not be scored, see Not scored)"),
     "generated": ("生成说明", "Generated"), "status": ("结果状态", "Status"),
     "generated_note": ("本工作簿由 kaohe 根据考核结果文件（results）自动生成，数据与结果文件一致。",
                        "Written by kaohe from the results document; the numbers are the "
@@ -116,10 +125,11 @@ RESULTS_LABELS: dict[str, tuple[str, str]] = {
     "duplicates": ("重复报送，未采用", "Duplicates not used"),
     "duplicate_why": ("说明（采用了哪一份，依据什么）", "Which file was used, and why"),
     "submitted_rejected": ("已报送但未通过校验（见上）", "submitted but rejected (see above)"),
-    "submitted_unidentified": ("可能已报送但未通过校验：文件 {file} 无法识别所属单位，"
-                               "按文件名应为本单位所交（见上）",
-                               "probably submitted but rejected: {file} could not be "
-                               "identified, but its name says it is this one (see above)"),
+    "submitted_unidentified": ("可能已报送但未通过校验：文件 {file} 按文件名疑似本单位所交"
+                               "（见上）",
+                               "probably submitted but rejected: {file} is apparently "
+                               "this one's, by its name (see above)"),
+    "probable_owner": ("疑似{name}", "apparently {name}"),
     "unscored_units": ("未能计分的单位", "Units that could not be scored"),
     "file": ("文件", "File"), "unit_id": ("单位代码", "Unit id"),
     "reject_reason": ("原因", "Reason"), "findings": ("问题数", "Findings"),
@@ -187,6 +197,7 @@ FEEDBACK_LABELS: dict[str, tuple[str, str]] = {
     "s_history": ("七、与上年比较", "7. Against last year"),
     "s_notes": ("八、其他说明", "8. Other notes"),
     "rank_of": ("组内名次", "Rank in group"), "rank_value": ("{rank} / {size}", "{rank} of {size}"),
+    "rank_unscored": ("（另有 {m} 个单位未能计分）", " ({m} more could not be scored)"),
     "score_rate": ("得分率", "Score rate"),
     "group_avg": ("组内平均分", "Group average"), "vs_avg": ("与平均分差", "Against the average"),
     "grade_note": ("等次说明", "Grade note"),
@@ -228,3 +239,20 @@ def pick(table: dict[str, tuple[str, str]], key: object, lang: str) -> str:
     if pair is None:
         return "" if key is None else str(key)
     return pair[1] if lang == "en" else pair[0]
+
+
+def run_status(run: Mapping[str, Any] | None, lang: str = "zh") -> str:
+    """Which recorded run results are and whether it was published when they were written:
+    "2016-r3，未发布；正式结果为 2016-r2", "2016-r2，已发布" ("" when not recorded)."""
+    if not run or not run.get("run_id"):
+        return ""
+    run_id, en = str(run["run_id"]), lang == "en"
+    if "published_revision" not in run:   # results of an older kaohe: no status known
+        return run_id
+    official = run.get("published_revision")
+    if official == run_id:
+        return f"{run_id}, published" if en else f"{run_id}，已发布"
+    if official:
+        return (f"{run_id}, not published; the official results are {official}" if en
+                else f"{run_id}，未发布；正式结果为 {official}")
+    return f"{run_id}, not published" if en else f"{run_id}，未发布"

@@ -23,9 +23,10 @@ published weights each total and rank equals the engine's (tests check it under 
 forced recalculation); changing a weight re-ranks at once, without Python.
 
 Limits, said on the sheet too: ROUND rounds halves up, so a scheme rounding half_even can
-differ on an exact half in the last digit; without the scheme (its tie-breakers and rounding
-are not in the results document) tied totals share a rank. When a group's weights sum to 0
-its totals and ranks are left empty and the weights row says why, rather than #DIV/0!.
+differ on an exact half in the last digit; without the scheme's tie-breakers (neither the
+scheme given nor kept in the results, as a consolidation keeps them) tied totals share a
+rank. When a group's weights sum to 0 its totals and ranks are left empty and the weights row
+says why, rather than #DIV/0!.
 
 Each formula is written with the value it computes at the published weights (a model of the
 formula, :func:`whatif_total` and the same key order), so a viewer that does not recalculate

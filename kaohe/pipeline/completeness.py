@@ -5,8 +5,10 @@
 - the record the 未计分 sheet is written from (rejected files, missing submissions,
   duplicates not used), so `kaohe results-book` reproduces it from results.json alone;
 - `provisional`: one entry per whole input (a register, a lead department's sheet) that is
-  missing or rejected, because then every unit's score lacks that part and the results are
-  not final.
+  missing or rejected, because then every unit's score lacks that part; one when units could
+  not be scored, because indicators scored relative to the group (and every rank) move when
+  they are; one per unit (or register) with differing files not yet resolved. Results with
+  any entry are not final.
 """
 
 from __future__ import annotations
@@ -179,11 +181,19 @@ def submissions_record(scheme: Scheme, rejected: Iterable[Mapping[str, Any]],
     for r in files:
         r["file"] = Path(r["file"]).name
         r["unit_name_en"] = owner_names(scheme, r["unit_id"])[1] if r["unit_id"] else ""
+    for (_, owner), r in named.items():
+        # whose the file is by its name only: said as 疑似布尔津县 wherever it is shown
+        r["probable_unit_id"] = owner
+        r["probable_unit_name"], r["probable_unit_name_en"] = owner_names(scheme, owner)
     return {"rejected": files, "missing": rows, "duplicates": list(duplicates)}
 
 
-def provisional(scheme: Scheme, missing: Iterable[Mapping[str, Any]]) -> list[dict[str, str]]:
-    """One entry per missing or rejected register or lead department sheet: what it costs."""
+def provisional(scheme: Scheme, missing: Iterable[Mapping[str, Any]],
+                not_scored: Sequence[Mapping[str, Any]] = (),
+                duplicates: Iterable[Mapping[str, Any]] = ()) -> list[dict[str, str]]:
+    """Why the results are not final: one entry per missing or rejected register or lead
+    department sheet (what it costs), one for the units not scored, one per differing
+    duplicate not yet resolved."""
     record = list(missing)
     entries = []
     for m in record:
@@ -211,4 +221,35 @@ def provisional(scheme: Scheme, missing: Iterable[Mapping[str, Any]]) -> list[di
         head = f"{what}未通过校验" if rejected else f"未收到{what}"
         head_en = f"the {what_en} was rejected" if rejected else f"no {what_en} received"
         entries.append({"reason": f"{head}，{cost}", "reason_en": f"{head_en}: {cost_en}"})
+    if not_scored:
+        names = "、".join(u["unit_name"] for u in not_scored)
+        names_en = ", ".join(u.get("unit_name_en") or u["unit_name"] for u in not_scored)
+        n = len(not_scored)
+        entries.append({
+            "reason": f"{n} 个单位未能计分（{names}）：组内相对计分的指标和名次会随之变化",
+            "reason_en": (f"{n} unit{'s' if n > 1 else ''} could not be scored ({names_en}): "
+                          "indicators scored relative to the group, and the ranks, will change "
+                          "once they are")})
+    entries += _unresolved(duplicates)
+    return entries
+
+
+def _unresolved(duplicates: Iterable[Mapping[str, Any]]) -> list[dict[str, str]]:
+    """One entry per unit (or register) whose files differ and no one has chosen yet."""
+    files: dict[tuple[str, str], list[Mapping[str, Any]]] = {}
+    for d in duplicates:
+        if d.get("differs"):
+            files.setdefault((d["kind"], d.get("unit_id") or ""), []).append(d)
+    entries = []
+    for (kind, owner), extra in files.items():
+        what, what_en = KIND_NAMES.get(kind, (kind, kind))
+        n = len(extra) + 1
+        count = "两" if n == 2 else str(n)
+        who = f"{extra[0]['unit_name']}有" if owner else "收到"
+        who_en = f"{extra[0].get('unit_name_en') or extra[0]['unit_name']} has" if owner \
+            else "there are"
+        entries.append({
+            "reason": f"{who}{count}份内容不同的{what}，尚未确认采用哪一份",
+            "reason_en": f"{who_en} {n} differing {what_en} files, and which one is right "
+                         "is not yet confirmed"})
     return entries

@@ -67,6 +67,7 @@ class Consolidation:
     missing: list[dict[str, Any]] = field(default_factory=list)
     rejected: list[dict[str, Any]] = field(default_factory=list)
     removed_feedback: list[str] = field(default_factory=list)  # stale workbooks removed
+    folder: str = ""  # the folder consolidated, as given (for "kaohe validate <folder>")
 
     @property
     def exit_code(self) -> int:
@@ -212,7 +213,9 @@ def consolidate_folder(folder: Path, scheme: Scheme, *, workers: int = 2,
         paths = discover(folder)
         subs = _examine_all(paths, scheme, workers, progress)
     with _timed(timings, "score"):
-        return _consolidate(scheme, subs)
+        run = _consolidate(scheme, subs)
+    run.folder = str(folder)
+    return run
 
 
 def _consolidate(scheme: Scheme, subs: list[Submission]) -> Consolidation:
@@ -222,8 +225,7 @@ def _consolidate(scheme: Scheme, subs: list[Submission]) -> Consolidation:
     batch += _unidentified(scheme, subs)
     rejected = [{"file": s.path, "kind": s.kind or "", "unit_id": s.owner or "",
                  "unit_name": _owner_name(scheme, s.owner), "errors": len(s.report.errors),
-                 "reason": s.report.errors[0].text() if s.report.errors else "",
-                 "reason_en": s.report.errors[0].text("en") if s.report.errors else ""}
+                 "reason": _first_error(s, "zh"), "reason_en": _first_error(s, "en")}
                 for s in subs if not s.report.valid]
     unscored = {m["unit_id"]: m for m in missing if m["kind"] == "unit_report"}
     for r in rejected:
@@ -242,15 +244,27 @@ def _consolidate(scheme: Scheme, subs: list[Submission]) -> Consolidation:
          "reason_en": m.get("reason_en") or not_received[1]}
         for uid, m in unscored.items()]
     record = submissions_record(scheme, rejected, missing, duplicates)
-    results["provisional"] = provisional(scheme, record["missing"])
+    results["provisional"] = provisional(scheme, record["missing"], results["not_scored"],
+                                         duplicates)
     results["submissions"] = record
     results["scheme_name"] = str(scheme.document.get("name") or "")
     results["scheme_name_en"] = str(scheme.document.get("name_en") or "")
+    # what the 测算 sheet needs of the scheme, so `kaohe results-book` rebuilds it from the JSON
+    results["tie_breakers"] = list(scheme.tie_breakers)
+    results["rounding"] = {"digits": scheme.rounding.digits, "mode": scheme.rounding.mode}
     results["inputs"] = [{"file": Path(s.path).name, "sha256": s.sha256, "kind": s.kind,
                           "owner": s.owner, "errors": len(s.report.errors),
                           "warnings": len(s.report.warnings), "used": s.accepted}
                          for s in subs]
     return Consolidation(results, subs, batch, missing, rejected)
+
+
+def _first_error(sub: Submission, lang: str) -> str:
+    """The file's first error, located by the file's name: the office's folder path
+    (sub/单位自评表_jeminay.xlsx) means nothing to the unit the reason goes back to."""
+    if not sub.report.errors:
+        return ""
+    return sub.report.errors[0].located(file=Path(sub.path).name).text(lang)
 
 
 def _owner_name(scheme: Scheme, owner: str | None) -> str:
@@ -278,7 +292,7 @@ def run_consolidation(folder: Path, *, scheme_path: Path | None = None,
     from kaohe.errors import KaoheError
     from kaohe.pipeline.documents import load_scheme
     from kaohe.pipeline.io import write_json
-    from kaohe.pipeline.summary import consolidation_summary
+    from kaohe.pipeline.summary import consolidation_summary, recorded_note
 
     with _timed(timings, "load"):
         scheme = load_scheme(scheme_path)
@@ -311,6 +325,8 @@ def run_consolidation(folder: Path, *, scheme_path: Path | None = None,
             results["run"] = record.summary()
             if not record.recorded:  # the same as the year's latest run: say so plainly
                 echo(record.unchanged_message()[lang == "en"])
+            else:
+                echo(recorded_note(results["run"], lang))
     # The second core writes the results workbook (the longest single write) and every
     # other feedback workbook, forked with the results as they are; this process writes the
     # JSON and the other feedback workbooks meanwhile. Without fork, all is written here.

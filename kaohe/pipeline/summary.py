@@ -7,9 +7,14 @@ from pathlib import Path
 from typing import Any
 
 from kaohe.textable import table
+from validators.report import ERROR, WARNING
 
 __all__ = ["ranking_tables", "gate_label", "consolidation_summary", "provisional_banner",
-           "stale_feedback_note"]
+           "stale_feedback_note", "recorded_note"]
+
+#: How a finding of the whole batch is labelled: a differing duplicate is an error (exit 1),
+#: an identical copy only a note.
+_SEVERITY = {ERROR: ("错误: ", "error: "), WARNING: ("注意: ", "note: ")}
 
 _HEAD = {"zh": ["名次", "单位", "总分", "等次", "评优限制"],
          "en": ["rank", "unit", "total", "grade", "gates"]}
@@ -48,16 +53,28 @@ def ranking_tables(results: Mapping[str, Any], lang: str = "zh") -> str:
 
 
 def provisional_banner(results: Mapping[str, Any], lang: str = "zh") -> str:
-    """A plain warning when a whole input is missing or rejected ("" when complete)."""
+    """A plain warning when the results are not final: a whole input missing or rejected,
+    units not scored, differing duplicates ("" when complete)."""
     entries = results.get("provisional") or []
     if not entries:
         return ""
     if lang == "zh":
         return ("结果不完整（暂定）：" + "；".join(e["reason"] for e in entries)
-                + "。排名和等次仅为暂定：补齐后请重新汇总，在此之前不要发布。")
+                + "。排名和等次仅为暂定：以上问题解决后请重新汇总，在此之前不要发布。")
     return ("RESULTS INCOMPLETE (PROVISIONAL): " + "; ".join(e["reason_en"] for e in entries)
-            + ". Rankings and grades are provisional: consolidate again once the "
-            "input is in, and do not publish before then.")
+            + ". Rankings and grades are provisional: consolidate again once these are "
+            "resolved, and do not publish before then.")
+
+
+def recorded_note(run: Mapping[str, Any], lang: str = "zh") -> str:
+    """What the history database made of the run: 记为 2016-r3（未发布；正式结果为 2016-r2）."""
+    from workbook_templates.results_labels import run_status
+
+    run_id = str(run.get("run_id", ""))
+    status = run_status(run, lang).removeprefix(run_id).lstrip("，, ")
+    if lang == "en":
+        return f"recorded as {run_id}" + (f" ({status})" if status else "")
+    return f"记为 {run_id}" + (f"（{status}）" if status else "")
 
 
 def stale_feedback_note(removed: list[str], lang: str = "zh") -> str:
@@ -99,12 +116,15 @@ def consolidation_summary(run: Any, lang: str = "zh") -> str:
     others = [m for m in record.get("missing", []) if m["kind"] != "unit_report"]
     if others:
         status = {"rejected": ("已报送但未通过校验", "submitted but rejected"),
-                  "unidentified": ("可能已报送但未通过校验（文件无法识别，见退回的文件）",
-                                   "probably submitted but rejected (see rejected files)"),
+                  "unidentified": ("可能已报送但未通过校验（{file} 按文件名疑似此项，"
+                                   "见退回的文件）",
+                                   "probably submitted but rejected ({file} is apparently "
+                                   "this one, by its name; see rejected files)"),
                   "not_submitted": ("未报送", "not submitted")}
         rows = [[KIND_NAMES.get(m["kind"], (m["kind"],) * 2)[0 if zh else 1],
                  (m["unit_name"] if zh else m["unit_name_en"]) if m["unit_id"] else "—",
-                 status[m["status"]][0 if zh else 1]] for m in others]
+                 status[m["status"]][0 if zh else 1].format(file=m.get("file", ""))]
+                for m in others]
         head = ["材料", "单位", "情况"] if zh else ["submission", "from", "status"]
         parts.append(("\n未收到 missing\n" if zh else "\nMissing\n") + table(head, rows))
     merit = [u["unit_name"] if zh else (u.get("unit_name_en") or u["unit_id"])
@@ -114,10 +134,14 @@ def consolidation_summary(run: Any, lang: str = "zh") -> str:
                       "\nTop grade three years running (third-class merit): ")
                      + ("、" if zh else ", ").join(merit))
     for issue in run.batch_issues:
-        parts.append(("注意: " if zh else "note: ") + issue.text(lang))
+        label = _SEVERITY.get(issue.severity, _SEVERITY[WARNING])[0 if zh else 1]
+        parts.append(label + issue.text(lang))
     removed = getattr(run, "removed_feedback", None)
     if removed:
         parts.append(stale_feedback_note(removed, lang))
+    warned = _warnings_note(run, zh)
+    if warned:
+        parts.append(warned)
     used = sum(1 for s in run.submissions if s.accepted)
     extra = sum(1 for s in run.submissions if s.superseded_by)
     parts.append((f"\n共 {len(run.submissions)} 个文件，采用 {used} 个，"
@@ -130,3 +154,17 @@ def consolidation_summary(run: Any, lang: str = "zh") -> str:
     if banner:
         parts.append(banner)
     return "\n".join(parts)
+
+
+def _warnings_note(run: Any, zh: bool) -> str:
+    """The warnings of the files used, counted ("" when none): they do not change a score,
+    but the office should know they are there and where to read them."""
+    counts = [len(s.report.warnings) for s in run.submissions if s.accepted]
+    n, files = sum(counts), sum(1 for c in counts if c)
+    if not n:
+        return ""
+    folder = getattr(run, "folder", "") or "<DIR>"
+    if zh:
+        return f"另有 {n} 个警告（{files} 个文件），不影响计分；用 kaohe validate {folder} 查看"
+    return (f"{n} more warning{'s' if n > 1 else ''} ({files} file{'s' if files > 1 else ''}) "
+            f"do not affect the scores; see them with kaohe validate {folder}")

@@ -166,13 +166,12 @@ def provisional_error(run_id: str, items: Sequence[Mapping[str, Any]]) -> KaoheE
     zh = "\n".join(f"  - {i.get('reason') or i.get('reason_en')}" for i in items)
     en = "\n".join(f"  - {i.get('reason_en') or i.get('reason')}" for i in items)
     return KaoheError(
-        f"{run_id} 的结果是暂定的：以下输入缺失或被退回，所有单位在该项均计 0 分：\n{zh}\n"
-        "请补齐后重新汇总再发布；确需发布暂定结果，请加 --allow-provisional"
+        f"{run_id} 的结果是暂定的，原因：\n{zh}\n"
+        "请解决后重新汇总再发布；确需发布暂定结果，请加 --allow-provisional"
         "（发布记录会注明“暂定”）",
-        f"the results of {run_id} are provisional: these inputs were missing or rejected, so "
-        f"every unit scored 0 on them:\n{en}\nComplete them and consolidate again before "
-        "publishing; to publish the provisional results anyway, add --allow-provisional (the "
-        "publication records that it was provisional)")
+        f"the results of {run_id} are provisional, because:\n{en}\nResolve this and "
+        "consolidate again before publishing; to publish the provisional results anyway, add "
+        "--allow-provisional (the publication records that it was provisional)")
 
 
 def find_unit(text: str, names: Mapping[str, tuple[str, str | None]]) -> str:

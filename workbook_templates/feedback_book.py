@@ -5,13 +5,14 @@ the group average and the difference; the components; every indicator with its f
 points, points lost and the scoring explanation, biggest loss first; the indicators at full
 marks; adjustments with their reasons and appeal decisions; gates; last year.
 
+The feedback folder (file names, the check before writing, stale workbooks) is handled in
+``feedback_folder``; its public names are importable from here too.
+
 >>> write_feedback_workbooks(results, Path("反馈"))  # doctest: +SKIP
 """
 
 from __future__ import annotations
 
-import re
-import zipfile
 from collections.abc import Callable, Mapping
 from datetime import date
 from pathlib import Path
@@ -21,6 +22,11 @@ from typing import Any
 from xlsxwriter.worksheet import Worksheet
 
 from kaohe.pipeline.io import write_atomic
+from workbook_templates.feedback_folder import (
+    check_feedback_folder,
+    feedback_filename,
+    remove_stale_feedback,
+)
 from workbook_templates.results_labels import (
     FEEDBACK_LABELS,
     KIND,
@@ -43,16 +49,11 @@ from workbook_templates.xlsx_style import (
 )
 
 __all__ = ["write_feedback_workbooks", "write_feedback_workbook", "feedback_filename",
-           "indicators_by_loss", "remove_stale_feedback"]
+           "indicators_by_loss", "remove_stale_feedback", "check_feedback_folder"]
 
 #: Column widths of the one sheet's grid: No. | indicator | category | 3 numbers | text.
 WIDTHS = (5.0, 24.0, 10.0, 8.0, 8.0, 10.0, 44.0)
 LAST = len(WIDTHS) - 1
-
-
-def feedback_filename(unit_id: str) -> str:
-    """结果反馈_<unit_id>.xlsx"""
-    return f"结果反馈_{unit_id}.xlsx"
 
 
 def indicators_by_loss(unit: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -84,55 +85,6 @@ def write_feedback_workbooks(results: Mapping[str, Any], out_dir: Path, *, lang:
         if progress is not None:
             progress(n, len(units))
     return paths
-
-
-_OWN_NAME = re.compile(r"^结果反馈_(?P<unit_id>[A-Za-z][A-Za-z0-9_.-]*)\.xlsx$")
-
-
-def _written_by_kaohe(path: Path) -> bool:
-    """True when the workbook's creator property is kaohe (read from docProps/core.xml)."""
-    try:
-        with zipfile.ZipFile(path) as archive:
-            core = archive.read("docProps/core.xml").decode("utf-8", "replace")
-    except (OSError, KeyError, zipfile.BadZipFile):
-        return False
-    return "<dc:creator>kaohe</dc:creator>" in core
-
-
-def check_feedback_folder(out_dir: Path) -> None:
-    """Raise OutputError before anything is written if the feedback folder, or a feedback
-    workbook in it, could not be written (a file where the folder goes, a folder where a
-    workbook goes, a workbook open in Excel)."""
-    from kaohe.pipeline.io import check_writable
-
-    folder = Path(out_dir)
-    check_writable(folder, folder=True)
-    if folder.is_dir():
-        for path in sorted(folder.iterdir()):
-            if _OWN_NAME.match(path.name):
-                check_writable(path)
-
-
-def remove_stale_feedback(results: Mapping[str, Any], out_dir: Path) -> list[Path]:
-    """Remove the feedback workbooks an earlier run wrote for units not in these results.
-
-    Only files named as kaohe names them (结果反馈_<unit_id>.xlsx) whose creator property
-    is kaohe are removed; anything else in the folder is left alone. Returns what was removed.
-
-    Example: remove_stale_feedback(results, Path("反馈"))  # [Path("反馈/结果反馈_fuyun.xlsx")]
-    """
-    keep = {u["unit_id"] for u in results.get("units") or []}
-    removed = []
-    folder = Path(out_dir)
-    if not folder.is_dir():
-        return []
-    for path in sorted(folder.iterdir()):
-        match = _OWN_NAME.match(path.name)
-        if (match and match["unit_id"] not in keep and path.is_file()
-                and _written_by_kaohe(path)):
-            path.unlink()
-            removed.append(path)
-    return removed
 
 
 def write_feedback_workbook(results: Mapping[str, Any], unit_id: str, path: Path, *,

@@ -13,6 +13,9 @@ Sheets, in order (Chinese names; English with ``lang="en"``):
 - 测算: the weights per group in editable cells and native formulas for total and rank, so
   the office can try other weights without Python (Excel 2010, WPS, LibreOffice).
 
+The ranking, 未计分 and 测算 sheets are written by ``ranking_sheet``, ``not_scored_sheet``
+and ``whatif_sheet`` from the `_Book` in progress.
+
 >>> write_results_workbook(results, Path("结果.xlsx"), rejected=[], missing=[])  # doctest: +SKIP
 """
 
@@ -28,6 +31,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from kaohe.pipeline.io import write_atomic
 from workbook_templates.not_scored_sheet import write_not_scored_sheet
+from workbook_templates.ranking_sheet import write_ranking_sheet
 from workbook_templates.results_labels import (
     KIND,
     OUTCOME,
@@ -42,7 +46,6 @@ from workbook_templates.xlsx_style import (
     Styles,
     fit_row,
     fitting_size,
-    grade_label,
     group_label,
     open_workbook,
     print_setup,
@@ -184,7 +187,7 @@ class _Book:
         self.st = Styles(wb)
         self.about(wb)
         for group in self.groups:
-            self.ranking(wb, group, self.by_group[group["id"]])
+            write_ranking_sheet(self, wb, group, self.by_group[group["id"]])
         for group in self.groups:
             self.points(wb, group, self.by_group[group["id"]])
         self.adjustments(wb)
@@ -260,136 +263,6 @@ class _Book:
         if not unscored:
             return str(n)
         return self.T("units_scored", n=n, total=n + unscored, m=unscored)
-
-    # -- ranking per group -------------------------------------------------------------------
-
-    def ranking(self, wb: Workbook, group: Mapping[str, Any], units: list[dict[str, Any]]) -> None:
-        T = self.T
-        ws = self.sheet(wb, group_label(group, self.lang), "#2E75B6")
-        en = self.lang == "en"   # English words need wider columns than Chinese ones
-        cols: list[tuple[str, float]] = [(T("rank"), 5.5), (T("unit"), 24), (T("total"), 8),
-                                         (T("grade"), 11 if en else 7),
-                                         (T("eligible"), 10 if en else 7)]
-        cols += [(self.comp_name(c), 12 if en else 9) for c in self.comps]
-        cols += [(T("bonus"), 9 if en else 6.5), (T("deduction"), 9 if en else 6.5)]
-        if self.has_history:
-            cols += [(T("prev_total"), 8), (T("total_change"), 8), (T("prev_rank"), 6.5),
-                     (T("rank_change"), 6.5)]
-        cols.append((T("remarks"), 48))
-        last = len(cols) - 1
-        top = self.heading(ws, last, T("ranking_title", title=self.title, group=group_label(
-            group, self.lang)), self.ranking_subtitle(group, units), sum(w for _, w in cols))
-        self.header(ws, top, cols)
-        grades = list(self.results.get("grades") or [])
-        for i, u in enumerate(units):
-            row = top + 1 + i
-            grade = u.get("grade")
-            gstyle = ("grade_top" if grades and grade == grades[0] else
-                      "grade_low" if grades and grade == grades[-1] else "text_c")
-            eligible = u.get("top_grade_eligible", True)
-            values: list[Any] = [u.get("rank"), unit_label(u, self.lang), u.get("total"),
-                                 grade_label(grade, self.lang), T("yes") if eligible else T("no")]
-            styles = ["int", "text", "num_b", gstyle, "text_c" if eligible else "text_warn"]
-            values += [u["components"].get(c["id"]) for c in self.comps]
-            styles += ["num"] * len(self.comps)
-            values += [u.get("bonus") or 0.0, u.get("deduction") or 0.0]
-            styles += ["num", "num"]
-            if self.has_history:
-                h = u.get("history") or {}
-                values += [h.get("previous_total"), h.get("total_change"), h.get("previous_rank"),
-                           h.get("rank_change")]
-                styles += ["num", "delta", "int", "delta_i"]
-            values.append(self.remarks(u))
-            styles.append("text_wrap")
-            put_row(ws, row, 0, values, self.st, styles)
-            fit_row(ws, row, [(values[-1], cols[-1][1])])
-        end = top + len(units)
-        ws.freeze_panes(top + 1, 2)
-        ws.autofilter(top, 0, max(end, top), last)
-        chart_row = end + 2
-        self.charts(wb, ws, units, top, cols, chart_row)
-        rows_for_charts = max(16, len(units) + 6)
-        print_setup(ws, header_rows=(top, top), last_col=last,
-                    last_row=chart_row + rows_for_charts, footer=self.title)
-
-    def ranking_subtitle(self, group: Mapping[str, Any], units: Sequence[Any]) -> str:
-        """综合排名（4 个单位）, saying how many of the group's units could not be scored."""
-        unscored = self.unscored_n.get(group["id"], 0)
-        if unscored:
-            return self.T("ranking_subtitle_unscored", n=len(units), m=unscored)
-        return self.T("ranking_subtitle", n=len(units))
-
-    def remarks(self, u: Mapping[str, Any]) -> str:
-        T, en = self.T, self.lang == "en"
-        lines = [T("grade_moved", src=grade_label(n.get("from"), self.lang),
-                   dst=grade_label(n.get("to"), self.lang),
-                   why=n.get("reason_en") if en else n.get("reason"))
-                 for n in u.get("grade_notes") or []]
-        lines += [str((g.get("reason_en") if en else None) or g.get("reason", ""))
-                  for g in u.get("gates") or []]
-        lines += list((u.get("notes_en") if en else u.get("notes")) or [])
-        h = u.get("history") or {}
-        if h.get("three_consecutive_top"):
-            lines.append(T("three_top"))
-        if h.get("previous_grade"):
-            lines.append(T("prev_grade", year=h.get("previous_year", ""),
-                           grade=grade_label(h["previous_grade"], self.lang)))
-        return "\n".join(line for line in lines if line)
-
-    def charts(self, wb: Workbook, ws: Worksheet, units: list[dict[str, Any]], top: int,
-               cols: Sequence[tuple[str, float]], chart_row: int) -> None:
-        if not units:
-            return
-        T, name = self.T, ws.get_name()
-        first, end = top + 1, top + len(units)
-        width = int(sum(w for _, w in cols) * 7.0)
-        height = min(4000, max(300, 22 * len(units) + 110))
-        bars = wb.add_chart({"type": "bar"})
-        bars.add_series({"name": T("total"), "categories": [name, first, 1, end, 1],
-                         "values": [name, first, 2, end, 2], "fill": {"color": "#2E75B6"},
-                         "data_labels": {"value": True, "num_format": "0.00"}, "gap": 60})
-        top_total = max(float(u.get("total") or 0) for u in units)
-        self.style_chart(bars, T("chart_totals"), width // 2 - 8, height,
-                         100 if top_total <= 100 else None)
-        ws.insert_chart(chart_row, 0, bars, {"x_offset": 2, "y_offset": 4})
-        # Weighted contributions (score × weight ÷ Σ weights) stack up to the weighted total.
-        data_col = len(cols) + 1
-        put(ws, top - 1, data_col, T("chart_data"), self.st, "plain")
-        put_row(ws, top, data_col, [T("unit")] + [self.comp_name(c) for c in self.comps],
-                self.st, "header")
-        weights = {c["id"]: float(c["weights"].get(units[0]["group"], 0.0)) for c in self.comps}
-        weight_sum = sum(weights.values()) or 1.0
-        for i, u in enumerate(units):
-            put(ws, first + i, data_col, unit_label(u, self.lang), self.st, "text")
-            for j, c in enumerate(self.comps):
-                value = u["components"].get(c["id"], 0.0) * weights[c["id"]] / weight_sum
-                put(ws, first + i, data_col + 1 + j, round(value, 2), self.st, "num")
-        ws.set_column(data_col, data_col, 20)
-        stack = wb.add_chart({"type": "bar", "subtype": "stacked"})
-        palette = ["#1F4E78", "#2E75B6", "#9DC3E6", "#F4B183", "#A9D18E", "#FFD966"]
-        for j in range(len(self.comps)):
-            stack.add_series({"name": [name, top, data_col + 1 + j],
-                              "categories": [name, first, data_col, end, data_col],
-                              "values": [name, first, data_col + 1 + j, end, data_col + 1 + j],
-                              "fill": {"color": palette[j % len(palette)]}, "gap": 60})
-        self.style_chart(stack, T("chart_parts"), width - width // 2 - 8, height, 100)
-        stack.set_legend({"position": "bottom", "font": {"name": "宋体", "size": 9}})
-        ws.insert_chart(chart_row, 0, stack, {"x_offset": width // 2 + 6, "y_offset": 4})
-
-    @staticmethod
-    def style_chart(chart: Any, title: str, width: int, height: int,
-                    x_max: float | None) -> None:
-        font = {"name": "宋体", "size": 9}
-        chart.set_title({"name": title, "name_font": {"name": "黑体", "size": 11, "bold": True}})
-        chart.set_y_axis({"reverse": True, "num_font": font})       # rank 1 at the top
-        axis: dict[str, Any] = {"num_font": font, "min": 0,
-                                "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}}
-        if x_max is not None:
-            axis["max"] = x_max
-        chart.set_x_axis(axis)
-        chart.set_legend({"none": True})
-        chart.set_size({"width": max(width, 320), "height": height})
-        chart.set_chartarea({"border": {"color": "#808080"}})
 
     # -- points matrix -------------------------------------------------------------------------
 

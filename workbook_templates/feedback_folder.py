@@ -1,0 +1,70 @@
+"""The folder of per-unit feedback workbooks: their file names, the check that every one can
+be written before any is replaced, and the removal of those an earlier run wrote for units
+no longer in the results.
+
+>>> remove_stale_feedback(results, Path("反馈"))  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+__all__ = ["feedback_filename", "check_feedback_folder", "remove_stale_feedback"]
+
+
+def feedback_filename(unit_id: str) -> str:
+    """结果反馈_<unit_id>.xlsx"""
+    return f"结果反馈_{unit_id}.xlsx"
+
+
+_OWN_NAME = re.compile(r"^结果反馈_(?P<unit_id>[A-Za-z][A-Za-z0-9_.-]*)\.xlsx$")
+
+
+def _written_by_kaohe(path: Path) -> bool:
+    """True when the workbook's creator property is kaohe (read from docProps/core.xml)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            core = archive.read("docProps/core.xml").decode("utf-8", "replace")
+    except (OSError, KeyError, zipfile.BadZipFile):
+        return False
+    return "<dc:creator>kaohe</dc:creator>" in core
+
+
+def check_feedback_folder(out_dir: Path) -> None:
+    """Raise OutputError before anything is written if the feedback folder, or a feedback
+    workbook in it, could not be written (a file where the folder goes, a folder where a
+    workbook goes, a workbook open in Excel)."""
+    from kaohe.pipeline.io import check_writable
+
+    folder = Path(out_dir)
+    check_writable(folder, folder=True)
+    if folder.is_dir():
+        for path in sorted(folder.iterdir()):
+            if _OWN_NAME.match(path.name):
+                check_writable(path)
+
+
+def remove_stale_feedback(results: Mapping[str, Any], out_dir: Path) -> list[Path]:
+    """Remove the feedback workbooks an earlier run wrote for units not in these results.
+
+    Only files named as kaohe names them (结果反馈_<unit_id>.xlsx) whose creator property
+    is kaohe are removed; anything else in the folder is left alone. Returns what was removed.
+
+    Example: remove_stale_feedback(results, Path("反馈"))  # [Path("反馈/结果反馈_fuyun.xlsx")]
+    """
+    keep = {u["unit_id"] for u in results.get("units") or []}
+    removed = []
+    folder = Path(out_dir)
+    if not folder.is_dir():
+        return []
+    for path in sorted(folder.iterdir()):
+        match = _OWN_NAME.match(path.name)
+        if (match and match["unit_id"] not in keep and path.is_file()
+                and _written_by_kaohe(path)):
+            path.unlink()
+            removed.append(path)
+    return removed

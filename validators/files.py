@@ -18,21 +18,20 @@ prolog — declaration, comments, processing instructions, then the root's start
 the prolog is searched; anything else in the first chunk (a DOCTYPE, text, a prolog longer
 than the chunk) and the whole part is searched, as before.
 
+The zip-level refusals (path and size, first bytes, zip directory, a member's decompression
+errors) are `validators.zip_checks`; this module orders them and scans the XML parts.
+
 >>> inspect_file("/nonexistent.xlsx")[0].rule
 'missing-file'
 """
 
 from __future__ import annotations
 
-import contextlib
-import errno
 import html
 import io
 import re
-import struct
 import zipfile
-import zlib
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -41,6 +40,18 @@ from validators import zipdir
 from validators.messages import finding
 from validators.part_scan import Limits, PartScan, Refused, refuse
 from validators.report import Issue
+from validators.zip_checks import (
+    OLE_MAGIC,
+    ZIP_MAGICS,
+    check_directory,
+    check_kind,
+    check_path,
+    directory_entries,
+    has_encryption_streams,
+    member_chunks,
+    read_whole,
+    seek_errors,
+)
 
 __all__ = ["Limits", "Checked", "inspect_file", "open_checked", "sheet_parts", "FILE_RULES"]
 
@@ -50,15 +61,6 @@ FILE_RULES = (
     "too-many-cells", "xml-entities", "bad-encoding",
 )
 
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
-_EOCD = b"PK\x05\x06"
-_EOCD64_LOCATOR = b"PK\x06\x07"
-_EOCD64 = b"PK\x06\x06"
-# Names of the streams Office writes into an encrypted package (ECMA-376 Agile/Standard
-# encryption): directory entries of a compound file are UTF-16LE.
-_ENCRYPTED_STREAMS = tuple(n.encode("utf-16-le") for n in ("EncryptionInfo", "EncryptedPackage"))
-_ODS_MIMETYPES = (b"application/vnd.oasis.opendocument.spreadsheet",)
 _XML_SUFFIXES = (".xml", ".rels", ".vml")
 _NAMING_PARTS = ("xl/workbook.xml", "xl/_rels/workbook.xml.rels")
 _SHEET_TAG = re.compile(rb"<(?:\w+:)?sheet\b[^>]*>")
@@ -89,7 +91,7 @@ def open_checked(path: str | Path, limits: Limits | None = None) -> tuple[list[I
     name = str(path)
     kept: dict[str, bytes] = {}
     try:
-        size = _check_path(path, name, limits)
+        size = check_path(path, name, limits)
         with path.open("rb") as handle:
             data = handle.read(size)
             if len(data) != size or handle.read(1):
@@ -112,7 +114,7 @@ def inspect_file(path: str | Path, limits: Limits | None = None) -> list[Issue]:
     path, limits = Path(path), limits or Limits()
     name = str(path)
     try:
-        size = _check_path(path, name, limits)
+        size = check_path(path, name, limits)
         with path.open("rb") as handle:
             _inspect(handle, size, name, limits, None)
     except Refused as refused:
@@ -122,33 +124,19 @@ def inspect_file(path: str | Path, limits: Limits | None = None) -> list[Issue]:
     return []
 
 
-def _check_path(path: Path, name: str, limits: Limits) -> int:
-    """The file's size, after refusing a missing file, a folder, an empty or too large file."""
-    if not path.exists():
-        raise refuse("missing-file", name)
-    if path.is_dir():
-        raise refuse("unreadable", name, reason="这是一个文件夹", reason_en="it is a folder")
-    size = path.stat().st_size
-    if size == 0:
-        raise refuse("empty-file", name)
-    if size > limits.max_file_bytes:
-        raise refuse("file-too-large", name, size=_mb(size), limit=_mb(limits.max_file_bytes))
-    return size
-
-
 def _inspect(handle: IO[bytes], size: int, name: str, limits: Limits,
              kept: dict[str, bytes] | None, data: bytes | None = None) -> dict[str, str]:
     """Every check after the path's; returns part -> sheet name. Sheet parts read whole go
     into `kept` when it is given. With the file's `data`, a plain archive is read straight
     from it (`validators.zipdir`); anything unusual falls back to zipfile."""
     head = handle.read(8)
-    if head.startswith(_OLE_MAGIC):
+    if head.startswith(OLE_MAGIC):
         handle.seek(0)
-        raise refuse("encrypted" if _has_encryption_streams(handle, limits) else
+        raise refuse("encrypted" if has_encryption_streams(handle, limits) else
                       "legacy-format", name)
-    if not head.startswith(_ZIP_MAGICS):
+    if not head.startswith(ZIP_MAGICS):
         raise refuse("not-a-zip", name)
-    entries = _directory_entries(handle, size, name, limits)
+    entries = directory_entries(handle, size, name, limits)
     if data is not None:
         found = _inspect_plain(data, entries, name, limits, kept)
         if found is not None:
@@ -156,16 +144,16 @@ def _inspect(handle: IO[bytes], size: int, name: str, limits: Limits,
         if kept is not None:
             kept.clear()
     try:
-        with _seek_errors(name):
+        with seek_errors(name):
             archive = zipfile.ZipFile(handle)
     except (zipfile.BadZipFile, ValueError, NotImplementedError, EOFError):
         raise refuse("truncated", name) from None
-    with archive, _seek_errors(name):
+    with archive, seek_errors(name):
         infos = archive.infolist()
         if len(infos) != entries and entries >= 0:
             raise refuse("truncated", name)
-        _check_directory(infos, name, limits)
-        _check_kind(archive, infos, name)
+        check_directory(infos, name, limits)
+        check_kind(archive, infos, name)
         parts = [i for i in infos if i.filename.lower().endswith(_XML_SUFFIXES)]
         # The workbook part and its relationships first: they name the sheets.
         naming: dict[str, bytes] = {}
@@ -189,10 +177,10 @@ def _inspect_plain(data: bytes, entries: int, name: str, limits: Limits,
     infos = zipdir.directory(data)
     if infos is None or len(infos) != entries:
         return None
-    _check_directory(infos, name, limits)  # type: ignore[arg-type]  # ZipInfo's fields
+    check_directory(infos, name, limits)  # type: ignore[arg-type]  # ZipInfo's fields
     names = {info.filename for info in infos}
     if "mimetype" in names or ("content.xml" in names and "META-INF/manifest.xml" in names):
-        return None  # perhaps OpenDocument: `_check_kind` reads and says
+        return None  # perhaps OpenDocument: `check_kind` reads and says
     for needed in ("[Content_Types].xml", "xl/workbook.xml"):
         if needed not in names:
             raise refuse("not-xlsx", name, missing=needed)
@@ -248,112 +236,6 @@ def _scan(part: str, chunks: Iterable[bytes], size: int, name: str, limits: Limi
         kept[part] = b"".join(pieces)
 
 
-@contextlib.contextmanager
-def _seek_errors(name: str) -> Iterator[None]:
-    """An offset in the zip directory before the file's start makes zipfile seek below 0: a
-    file refuses that (EINVAL), bytes in memory raise ValueError (refused where caught)."""
-    try:
-        yield
-    except OSError as exc:
-        if exc.errno != errno.EINVAL:
-            raise
-        raise refuse("truncated", name) from None
-
-
-def _mb(size: int) -> str:
-    return f"{size / 1024 / 1024:.1f} MB"
-
-
-def _has_encryption_streams(handle: object, limits: Limits) -> bool:
-    """Whether a compound (OLE) file holds Office's encryption streams, by a bounded scan."""
-    tail = b""
-    keep = max(len(n) for n in _ENCRYPTED_STREAMS)
-    while True:
-        chunk = handle.read(limits.chunk_bytes)  # type: ignore[attr-defined]
-        if not chunk:
-            return False
-        window = tail + chunk
-        if any(n in window for n in _ENCRYPTED_STREAMS):
-            return True
-        tail = window[-keep:]
-
-
-def _directory_entries(handle: object, size: int, name: str, limits: Limits) -> int:
-    """Member count from the end-of-central-directory record, checked before zipfile reads it.
-
-    zipfile builds one object per member; a directory claiming millions is refused here.
-    """
-    tail_size = min(size, 65_557)
-    handle.seek(size - tail_size)  # type: ignore[attr-defined]
-    tail = handle.read(tail_size)  # type: ignore[attr-defined]
-    at = tail.rfind(_EOCD)
-    if at < 0 or len(tail) - at < 22:
-        raise refuse("truncated", name)
-    (_, _, _, _, entries, directory_size, directory_offset,
-     _) = struct.unpack("<4s4H2LH", tail[at:at + 22])
-    if entries == 0xFFFF or directory_size == 0xFFFFFFFF or directory_offset == 0xFFFFFFFF:
-        locator = tail.rfind(_EOCD64_LOCATOR, 0, at)
-        if locator < 0:
-            raise refuse("truncated", name)
-        (offset64,) = struct.unpack("<Q", tail[locator + 8:locator + 16])
-        if offset64 + 56 > size:
-            raise refuse("truncated", name)
-        handle.seek(offset64)  # type: ignore[attr-defined]
-        record = handle.read(56)  # type: ignore[attr-defined]
-        if not record.startswith(_EOCD64):
-            raise refuse("truncated", name)
-        entries, directory_size = struct.unpack("<QQ", record[32:48])
-    if entries > limits.max_members:
-        raise refuse("zip-bomb", name,
-                      reason=f"含 {entries} 个内部文件（上限 {limits.max_members}）",
-                      reason_en=f"{entries} members (limit {limits.max_members})")
-    if directory_size > limits.max_directory_bytes:
-        raise refuse("zip-bomb", name, reason=f"目录大小 {_mb(directory_size)}",
-                      reason_en=f"a directory of {_mb(directory_size)}")
-    handle.seek(0)  # type: ignore[attr-defined]
-    return int(entries)
-
-
-def _check_directory(infos: list[zipfile.ZipInfo], name: str, limits: Limits) -> None:
-    total = 0
-    for info in infos:
-        if info.flag_bits & 0x1:
-            raise refuse("encrypted", name)
-        if info.file_size > limits.max_member_uncompressed:
-            limit = _mb(limits.max_member_uncompressed)
-            raise refuse("zip-bomb", name,
-                          reason=f"{info.filename} 解压后 {_mb(info.file_size)}（上限 {limit}）",
-                          reason_en=f"{info.filename} expands to {_mb(info.file_size)} "
-                                    f"(limit {limit})")
-        if (info.file_size >= limits.ratio_min_bytes
-                and info.file_size > limits.max_ratio * max(info.compress_size, 1)):
-            ratio = info.file_size / max(info.compress_size, 1)
-            raise refuse("zip-bomb", name,
-                          reason=f"{info.filename} 压缩比 {ratio:.0f}:1"
-                                 f"（上限 {limits.max_ratio:.0f}:1）",
-                          reason_en=f"{info.filename} compresses {ratio:.0f}:1 "
-                                    f"(limit {limits.max_ratio:.0f}:1)")
-        total += info.file_size
-    if total > limits.max_total_uncompressed:
-        limit = _mb(limits.max_total_uncompressed)
-        raise refuse("zip-bomb", name, reason=f"解压后共 {_mb(total)}（上限 {limit}）",
-                      reason_en=f"expands to {_mb(total)} in all (limit {limit})")
-
-
-def _check_kind(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo], name: str) -> None:
-    names = {info.filename for info in infos}
-    if "mimetype" in names:
-        info = archive.getinfo("mimetype")
-        with _member_refusals(info, name), archive.open(info) as member:
-            if member.read(80).strip().startswith(_ODS_MIMETYPES):
-                raise refuse("ods-format", name)
-    if "content.xml" in names and "META-INF/manifest.xml" in names:
-        raise refuse("ods-format", name)
-    for needed in ("[Content_Types].xml", "xl/workbook.xml"):
-        if needed not in names:
-            raise refuse("not-xlsx", name, missing=needed)
-
-
 def _scan_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, limits: Limits,
                sheet_names: dict[str, str], kept: dict[str, bytes] | None = None) -> None:
     """Scan one XML part: entity declarations, encoding, and (for sheets) the used range.
@@ -362,54 +244,10 @@ def _scan_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, limit
     read it); a larger one is streamed in chunks. Sheet parts read whole are put in `kept`
     (the naming parts too, when `kept` is the naming dict)."""
     if info.file_size <= max(limits.chunk_bytes, 1024):
-        chunks: Iterable[bytes] = [_read_whole(archive, info, name)]
+        chunks: Iterable[bytes] = [read_whole(archive, info, name)]
     else:
-        chunks = _chunks(archive, info, name, limits)
+        chunks = member_chunks(archive, info, name, limits)
     _scan(info.filename, chunks, info.file_size, name, limits, sheet_names, kept)
-
-
-@contextlib.contextmanager
-def _member_refusals(info: zipfile.ZipInfo, name: str) -> Iterator[None]:
-    """Turn zipfile's errors while decompressing one member into one file-level refusal."""
-    try:
-        yield
-    except RuntimeError:  # zipfile: "File ... is encrypted, password required"
-        raise refuse("encrypted", name) from None
-    except NotImplementedError as exc:
-        raise refuse("corrupt", name, reason=f"{info.filename} 使用了不支持的压缩方式",
-                      reason_en=f"{info.filename}: {exc}") from None
-    except EOFError:
-        raise refuse("truncated", name) from None
-    except (zipfile.BadZipFile, zlib.error, ValueError) as exc:
-        raise _damaged(info, name, exc) from None
-
-
-def _read_whole(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> bytes:
-    """One small member, whole, with the same refusals as `_chunks`."""
-    with _member_refusals(info, name):
-        return archive.read(info)
-
-
-def _chunks(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str,
-            limits: Limits) -> Iterator[bytes]:
-    """Decompressed chunks of one member; zipfile stops at the declared size and checks CRC."""
-    with _member_refusals(info, name), archive.open(info) as member:
-        # The first chunk holds the whole XML declaration, whatever the chunk size.
-        size = max(limits.chunk_bytes, 1024)
-        while True:
-            chunk = member.read(size)
-            size = limits.chunk_bytes
-            if not chunk:
-                return
-            yield chunk
-
-
-def _damaged(info: zipfile.ZipInfo, name: str, exc: Exception) -> Refused:
-    text = str(exc)
-    if "Bad CRC" in text or "Error -3" in text or "Bad magic" in text:
-        return refuse("corrupt", name, reason=f"{info.filename} 的数据校验失败",
-                       reason_en=f"{info.filename}: {text}")
-    return refuse("truncated", name)
 
 
 def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
@@ -436,5 +274,3 @@ def _sheet_parts_of(workbook: bytes, rels: bytes) -> dict[str, str]:
         if part:
             names[part] = html.unescape(attrs.get(b"name", b"").decode("utf-8", "replace"))
     return names
-
-

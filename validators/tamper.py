@@ -5,7 +5,8 @@ The template's `_meta` records a fingerprint of its locked content (key row, key
 locked columns). It is recomputed here from the values read back; when it differs, the
 template is built again from the scheme and the two are compared cell by cell to say
 *where*. Formulas are seen in the sheet XML itself (a reader of values cannot tell a
-formula from a typed number).
+formula from a typed number). The table's keyed rows and columns, and the names a clerk
+knows a row and a cell by, are `validators.table_keys`.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any
 from validators.messages import finding
 from validators.report import WARNING, Issue
 from validators.table_edges import inserted_columns, label_issues, outside_issues
+from validators.table_keys import Owners, cell_label, header_text, keyed_columns, keyed_rows
 from validators.xlsx_read import KEY_MARK, WorkbookFile, col_letter, column_number
 
 __all__ = ["sheet_issues", "tamper_issues", "fingerprint_matches", "layout_diff"]
@@ -101,74 +103,8 @@ def _register_rows(book: WorkbookFile, layout: Mapping[str, Any], role: str = "e
     if not spec or spec["name"] not in book.names:
         return 0
     prefix = "event:" if role == "events" else "decision:"
-    return max((int(k[len(prefix):]) for _, k in _keys(book.rows(spec["name"]))
+    return max((int(k[len(prefix):]) for _, k in keyed_rows(book.rows(spec["name"]))
                 if k.startswith(prefix) and k[len(prefix):].isdigit()), default=0)
-
-
-def _keys(rows: Sequence[Sequence[Any]]) -> list[tuple[int, str]]:
-    """(row, key) of the table's keyed rows; a key used again (two @header rows) gets a #2,
-    #3 suffix. Keys under the table are not rows of it (see table_end)."""
-    from workbook_templates.table_shape import table_end
-
-    keys: list[tuple[int, str]] = []
-    seen: dict[str, int] = {}
-    for r, values in enumerate(rows[:table_end(rows) or len(rows)]):
-        if r > 0 and values and isinstance(values[0], str) and values[0]:
-            key = values[0]
-            seen[key] = seen.get(key, 0) + 1
-            keys.append((r + 1, key if seen[key] == 1 else f"{key}#{seen[key]}"))
-    return keys
-
-
-def _columns(rows: Sequence[Sequence[Any]]) -> dict[str, int]:
-    head = rows[0] if rows else []
-    return {str(k): i + 1 for i, k in enumerate(head) if i > 0 and isinstance(k, str) and k}
-
-
-class _Owners:
-    """What a row key names: an indicator (unit reports), a unit (lead sheets, registers)."""
-
-    def __init__(self, scheme: Any) -> None:
-        from validators.checks_common import scheme_table
-
-        self.indicators: Mapping[str, str] = scheme_table(scheme, "indicator names", lambda: {
-            i.id: i.name for i in getattr(scheme, "indicators", ())})
-        self.units: Mapping[str, str] = scheme_table(scheme, "unit names", lambda: {
-            u.id: u.name for u in getattr(scheme, "units", ())})
-        self.english: Mapping[str, str] = scheme_table(scheme, "english names", lambda: {
-            t.id: getattr(t, "name_en", "") or t.name for things in (
-                getattr(scheme, "indicators", ()), getattr(scheme, "units", ()))
-            for t in things})
-
-    def where(self, key: str, column_key: str = "") -> dict[str, str]:
-        """indicator_id / unit_id of a row key ("C05", "altay_city", "altay_city|peers"), and
-        of a column key ("C01.points" on a lead department's sheet)."""
-        base = key.split("|", 1)[0].split("#", 1)[0]
-        found = {}
-        if base in self.indicators:
-            found["indicator_id"] = base
-        elif base in self.units:
-            found["unit_id"] = base
-        column = column_key.partition(".")[0]
-        if column in self.indicators and "indicator_id" not in found:
-            found["indicator_id"] = column
-        return found
-
-    def label(self, key: str, book: WorkbookFile, sheet: str, row: int,
-              lang: str = "zh") -> str:
-        """How a clerk knows the row: "C05 一般公共预算收入", "布尔津县", "布尔津县 peers"
-        (in English "C05 General budget revenue", "Burqin County")."""
-        base, _, rest = key.split("#", 1)[0].partition("|")
-        en = lang == "en"
-        if base in self.indicators:
-            return f"{base} {self.english[base] if en else self.indicators[base]}"
-        if base in self.units:
-            return f"{self.english[base] if en else self.units[base]} {rest}".strip()
-        for column in (4, 3, 2):
-            value = book.value(sheet, row, column)
-            if isinstance(value, str) and value.strip():
-                return value.strip()
-        return key
 
 
 def _longest_in_order(positions: list[int]) -> set[int]:
@@ -199,7 +135,7 @@ def _longest_in_order(positions: list[int]) -> set[int]:
 
 
 def layout_diff(book: WorkbookFile, template: WorkbookFile, layout: Mapping[str, Any],
-                file: str, owners: _Owners) -> Iterator[Issue]:
+                file: str, owners: Owners) -> Iterator[Issue]:
     """Where a submitted workbook differs from its template in keys and locked columns."""
     from workbook_templates.meta import canon
 
@@ -208,18 +144,18 @@ def layout_diff(book: WorkbookFile, template: WorkbookFile, layout: Mapping[str,
         if name not in book.names or name not in template.names:
             continue
         got, want = book.with_formulas(name), template.with_formulas(name)
-        got_cols, want_cols = _columns(got), _columns(want)
+        got_cols, want_cols = keyed_columns(got), keyed_columns(want)
         for key, column in want_cols.items():
             if key not in got_cols:
                 yield finding("column-deleted", file=file, sheet=name,
                               cell=f"{col_letter(column)}1", column=col_letter(column),
-                              field=key, params={"what": _header_text(template, name, column)})
+                              field=key, params={"what": header_text(template, name, column)})
         for key, column in got_cols.items():
             if key not in want_cols:
                 yield finding("column-inserted", file=file, sheet=name,
                               cell=f"{col_letter(column)}1", column=col_letter(column),
                               params={"column": col_letter(column)})
-        got_keys, want_keys = _keys(got), _keys(want)
+        got_keys, want_keys = keyed_rows(got), keyed_rows(want)
         got_at = {k: r for r, k in got_keys}
         want_at = {k: r for r, k in want_keys}
         yield from _rows_diff(book, template, name, got_keys, want_keys, file, owners)
@@ -238,7 +174,7 @@ def layout_diff(book: WorkbookFile, template: WorkbookFile, layout: Mapping[str,
                 where = {"file": file, "sheet": name, "cell": cell, "row_number": g_row,
                          "field": column_key, "value": _plain(g_val),
                          **owners.where(key, column_key),
-                         "label": _label(book, name, g_row, got_cols[column_key], key, owners)}
+                         "label": cell_label(book, name, g_row, got_cols[column_key], key, owners)}
                 if isinstance(w_val, str) and w_val.startswith("="):
                     if g_val is None:
                         yield finding("formula-deleted", **where)
@@ -251,7 +187,7 @@ def layout_diff(book: WorkbookFile, template: WorkbookFile, layout: Mapping[str,
 
 def _rows_diff(book: WorkbookFile, template: WorkbookFile, name: str,
                got_keys: list[tuple[int, str]], want_keys: list[tuple[int, str]],
-               file: str, owners: _Owners) -> Iterator[Issue]:
+               file: str, owners: Owners) -> Iterator[Issue]:
     got_at = {k: r for r, k in got_keys}
     want_index = {k: i for i, (_, k) in enumerate(want_keys)}
     for index, (w_row, key) in enumerate(want_keys):
@@ -285,30 +221,6 @@ def _at(rows: Sequence[Sequence[Any]], row: int, column: int) -> Any:
     return None if value == "" else value
 
 
-def _label(book: WorkbookFile, sheet: str, row: int, column: int, key: str,
-           owners: _Owners) -> str:
-    """“C04 地区生产总值增长·预估得分”: the row as a clerk knows it, then the column's header."""
-    head = _header_text(book, sheet, column)
-    names = {c: k for k, c in _columns(book.rows(sheet)).items()}
-    indicator = names.get(column, "").partition(".")[0]
-    if indicator in owners.indicators and not owners.where(key).get("indicator_id"):
-        head = f"{indicator} {head}"
-    if not key:
-        return head
-    return f"{owners.label(key, book, sheet, row)}·{head}"
-
-
-def _header_text(book: WorkbookFile, sheet: str, column: int) -> str:
-    """The column's printed header: its last text above the first data row."""
-    rows = book.rows(sheet)
-    first = next((r for r, k in _keys(rows) if not k.startswith("@header")), len(rows) + 1)
-    for row in range(first - 1, 1, -1):
-        value = book.value(sheet, row, column)
-        if isinstance(value, str) and value.strip():
-            return value.strip()
-    return col_letter(column)
-
-
 def _plain(value: Any) -> Any:
     return value if isinstance(value, (str, int, float, bool)) else None
 
@@ -334,7 +246,7 @@ def inserted_rows(book: WorkbookFile, layout: Mapping[str, Any], file: str) -> I
         if name not in book.names:
             continue
         rows = book.rows(name)
-        keyed = [(r, k) for r, k in _keys(rows) if not k.startswith("@header")]
+        keyed = [(r, k) for r, k in keyed_rows(rows) if not k.startswith("@header")]
         for (row, _), (next_row, _) in zip(keyed, keyed[1:], strict=False):
             for gap in range(row + 1, next_row):
                 values = rows[gap - 1] if gap - 1 < len(rows) else []
@@ -345,14 +257,14 @@ def inserted_rows(book: WorkbookFile, layout: Mapping[str, Any], file: str) -> I
 
 
 def formula_issues(book: WorkbookFile, layout: Mapping[str, Any], file: str,
-                   owners: _Owners | None = None, kind: str = "") -> Iterator[Issue]:
+                   owners: Owners | None = None, kind: str = "") -> Iterator[Issue]:
     """A typed value (or nothing) where the template has a formula.
 
     Which columns hold formulas is the template's fact (table_shape.FORMULA_COLUMNS), never
     read from the submission: a formula typed into an input cell is the reader's finding
     at that cell, and makes no other cell of its column a formula cell.
     """
-    owners = owners or _Owners(None)
+    owners = owners or Owners(None)
     explicit = layout.get("formulas") or {}
     for role, spec in layout.get("sheets", {}).items():
         name = spec["name"]
@@ -365,7 +277,7 @@ def formula_issues(book: WorkbookFile, layout: Mapping[str, Any], file: str,
                      for cell in explicit[role]]
         else:
             cells = _formula_cells_by_key(rows, kind, role)
-        row_keys = dict(_keys(rows))
+        row_keys = dict(keyed_rows(rows))
         for cell, row, key in cells:
             if cell in formulas:
                 continue
@@ -373,7 +285,7 @@ def formula_issues(book: WorkbookFile, layout: Mapping[str, Any], file: str,
             value = book.value(name, row, column)
             where = {"file": file, "sheet": name, "cell": cell, "row_number": row,
                      "field": key, **owners.where(row_keys.get(row, ""), key),
-                     "label": _label(book, name, row, column, row_keys.get(row, ""), owners)}
+                     "label": cell_label(book, name, row, column, row_keys.get(row, ""), owners)}
             if isinstance(value, (int, float)) and not isinstance(value, bool):
                 yield finding("formula-replaced", **where, value=value,
                               params={"shown": f"{value:g}"})
@@ -387,9 +299,9 @@ def _formula_cells_by_key(rows: Sequence[Sequence[Any]], kind: str,
     is the template's own; and numbers in totals rows."""
     from workbook_templates.table_shape import formula_column
 
-    data = [(row, key) for row, key in _keys(rows)
+    data = [(row, key) for row, key in keyed_rows(rows)
             if not key.startswith(("@", "#")) and "@" not in key]
-    columns = [(column, col_letter(column), key) for key, column in _columns(rows).items()
+    columns = [(column, col_letter(column), key) for key, column in keyed_columns(rows).items()
                if formula_column(kind, role, key)]
     cells = []
     for row, _ in data:
@@ -400,8 +312,8 @@ def _formula_cells_by_key(rows: Sequence[Sequence[Any]], kind: str,
                 continue  # a label such as 由考核办计算 or —
             cells.append((f"{letter}{row}", row, column_key))
     # Totals rows (@subtotal …) hold labels and formulas only: a number there was typed.
-    names = {c: k for k, c in _columns(rows).items()}
-    for row, key in _keys(rows):
+    names = {c: k for k, c in keyed_columns(rows).items()}
+    for row, key in keyed_rows(rows):
         if key.startswith("@") and not key.startswith("@header"):
             for column, raw in enumerate(rows[row - 1], start=1):
                 if isinstance(raw, (int, float)) and not isinstance(raw, bool):
@@ -423,7 +335,7 @@ def tamper_issues(book: WorkbookFile, meta: Mapping[str, Any], scheme: Any,
                         "decision_rows": _register_rows(book, layout, "decisions")}
                 template = _rebuilt(scheme, {**meta, **rows}, Path(folder))
                 if template is not None:
-                    located = list(layout_diff(book, template, layout, file, _Owners(scheme)))
+                    located = list(layout_diff(book, template, layout, file, Owners(scheme)))
         except Exception:  # noqa: BLE001 - the generic finding below still says it
             located = []
         issues.extend(located or [finding("fingerprint-mismatch", file=file)])
@@ -432,6 +344,6 @@ def tamper_issues(book: WorkbookFile, meta: Mapping[str, Any], scheme: Any,
     issues.extend(outside_issues(book, meta, file))
     issues.extend(label_issues(book, meta, scheme, file))
     if formulas:
-        issues.extend(formula_issues(book, layout, file, _Owners(scheme),
+        issues.extend(formula_issues(book, layout, file, Owners(scheme),
                                      str(meta.get("kind") or "")))
     return issues

@@ -15,6 +15,16 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 from kaohe.errors import KaoheError
 from kaohe.pipeline.io import dump_json
 from kaohe.store.backends import Connection
+from kaohe.store.queries import (
+    RUN_COLUMNS,
+    latest_run_id,
+    previous_run,
+    publications_of,
+    published_run_id,
+    run_info_of,
+    same_run,
+    unit_map,
+)
 from kaohe.store.records import (
     Publication,
     RankChange,
@@ -38,13 +48,6 @@ from kaohe.store.rules import (
 )
 
 __all__ = ["Store", "content_hash"]
-
-_RUN_COLUMNS = ("r.run_id, r.year, r.revision, r.created_at, r.reason, r.reason_en, r.scheme_id, "
-                "r.scheme_hash, r.results_hash, r.base_run_id, r.published_year_frozen, "
-                "p.number, (SELECT MAX(p3.number) FROM publications p3 WHERE p3.year = r.year), "
-                "(SELECT COUNT(*) FROM provisional_runs v WHERE v.run_id = r.run_id)")
-_PUBLICATION_COLUMNS = ("p.year, p.number, p.run_id, r.revision, p.published_at, p.reason, "
-                        "p.reason_en, p.provisional")
 
 
 def content_hash(document: Any) -> str:
@@ -129,18 +132,18 @@ class Store:
         created = _timestamp(now)
         try:
             with self.transaction() as conn:
-                latest = _latest(conn, year)
-                if only_if_changed and latest and _same_run(conn, latest, scheme_hash, units,
-                                                            input_rows, provisional):
+                latest = latest_run_id(conn, year)
+                if only_if_changed and latest and same_run(conn, latest, scheme_hash, units,
+                                                           input_rows, provisional):
                     info = self._run_info(latest)
-                    published = _published(conn, year)
+                    published = published_run_id(conn, year)
                     return RunRecord(run_id=latest, year=year, revision=info.revision,
                                      published_year_frozen=published is not None,
                                      diff=[], base_run_id=info.base_run_id, recorded=False,
                                      published_run_id=published, provisional=info.provisional)
                 if not (reason or reason_en):
                     reason, reason_en = run_reason(
-                        _previous(conn, latest, results_doc), results_doc, input_rows)
+                        previous_run(conn, latest, results_doc), results_doc, input_rows)
                 conn.execute(
                     "INSERT INTO schemes (hash, scheme_id, year, version, content) "
                     "VALUES (?, ?, ?, ?, ?) ON CONFLICT (hash) DO NOTHING",
@@ -148,8 +151,8 @@ class Store:
                      _text_or_none(scheme_doc.get("version")), scheme_text))
                 revision = conn.execute("SELECT COALESCE(MAX(revision), 0) + 1 FROM runs "
                                         "WHERE year = ?", (year,)).fetchone()[0]
-                published = _published(conn, year)
-                base = published or _latest(conn, year)
+                published = published_run_id(conn, year)
+                base = published or latest_run_id(conn, year)
                 run_id = f"{year}-r{revision}"
                 conn.execute(
                     "INSERT INTO runs (run_id, year, revision, scheme_hash, scheme_id, created_at,"
@@ -170,7 +173,7 @@ class Store:
                     " VALUES (?, ?, ?, ?, ?, ?, ?)", [(run_id, *row) for row in input_rows])
                 if provisional:
                     conn.execute("INSERT INTO provisional_runs (run_id) VALUES (?)", (run_id,))
-                diff = rank_changes(_unit_map(conn, base), _unit_map(conn, run_id)) if base else []
+                diff = rank_changes(unit_map(conn, base), unit_map(conn, run_id)) if base else []
         except self._conn.errors as exc:
             raise _db_error(self.where, exc) from exc
         return RunRecord(run_id=run_id, year=year, revision=revision,
@@ -193,7 +196,7 @@ class Store:
         """
         try:
             with self.transaction() as conn:
-                target = run_id or _latest(conn, year)
+                target = run_id or latest_run_id(conn, year)
                 if target is None:
                     raise KaoheError(f"{year} 年还没有任何计算结果，无法发布",
                                      f"no run recorded for {year}: nothing to publish")
@@ -201,7 +204,7 @@ class Store:
                 if info.year != year:
                     raise KaoheError(f"运行 {target} 属于 {info.year} 年，不是 {year} 年",
                                      f"run {target} belongs to {info.year}, not {year}")
-                earlier = _publications(conn, year)
+                earlier = publications_of(conn, year)
                 done = next((p for p in earlier if p.run_id == target), None)
                 if done is not None and done is earlier[-1]:
                     return done
@@ -215,7 +218,7 @@ class Store:
                     " reason_en, provisional) VALUES (?, ?, ?, ?, ?, ?, ?)",
                     (year, len(earlier) + 1, target, _timestamp(now), reason,
                      reason_en or reason, bool(provisional)))
-                return _publications(conn, year)[-1]
+                return publications_of(conn, year)[-1]
         except self._conn.errors as exc:
             raise _db_error(self.where, exc) from exc
 
@@ -224,12 +227,12 @@ class Store:
     @_reading
     def published_run(self, year: int) -> str | None:
         """The run_id a year was published on, or None."""
-        return _published(self._conn, year)
+        return published_run_id(self._conn, year)
 
     @_reading
     def publications(self, year: int) -> list[Publication]:
         """A year's publications, first to latest (the latest is the official result)."""
-        return _publications(self._conn, year)
+        return publications_of(self._conn, year)
 
     @_reading
     def scheme(self, run_id: str) -> dict[str, Any]:
@@ -261,9 +264,9 @@ class Store:
         """Every run (of one year if given), by year then revision."""
         where, args = ("WHERE r.year = ?", (year,)) if year is not None else ("", ())
         rows = self._conn.execute(
-            f"SELECT {_RUN_COLUMNS} FROM runs r LEFT JOIN publications p ON p.run_id = r.run_id "
+            f"SELECT {RUN_COLUMNS} FROM runs r LEFT JOIN publications p ON p.run_id = r.run_id "
             f"{where} ORDER BY r.year, r.revision", args).fetchall()
-        return [_run_info(row) for row in rows]
+        return [run_info_of(row) for row in rows]
 
     @_reading
     def results(self, run_id: str) -> dict[str, Any]:
@@ -290,7 +293,7 @@ class Store:
         """Units whose rank, grade or total differ from run_a to run_b (or that came or went)."""
         for run_id in (run_a, run_b):
             self._run_info(run_id)
-        return rank_changes(_unit_map(self._conn, run_a), _unit_map(self._conn, run_b))
+        return rank_changes(unit_map(self._conn, run_a), unit_map(self._conn, run_b))
 
     @_reading
     def unit_history(self, unit_id: str) -> list[YearRow]:
@@ -354,11 +357,11 @@ class Store:
 
     def _run_info(self, run_id: str) -> RunInfo:
         row = self._conn.execute(
-            f"SELECT {_RUN_COLUMNS} FROM runs r LEFT JOIN publications p ON p.run_id = r.run_id "
+            f"SELECT {RUN_COLUMNS} FROM runs r LEFT JOIN publications p ON p.run_id = r.run_id "
             "WHERE r.run_id = ?", (run_id,)).fetchone()
         if row is None:
             raise _unknown_run(run_id)
-        return _run_info(row)
+        return run_info_of(row)
 
 
 # -- helpers ------------------------------------------------------------------------------
@@ -382,86 +385,6 @@ def _timestamp(now: datetime | None) -> str:
 
 def _text_or_none(value: Any) -> str | None:
     return None if value is None else str(value)
-
-
-def _published(conn: Connection, year: int) -> str | None:
-    """The run of the year's latest publication: its official result."""
-    row = conn.execute("SELECT run_id FROM publications WHERE year = ? ORDER BY number DESC "
-                       "LIMIT 1", (year,)).fetchone()
-    return None if row is None else str(row[0])
-
-
-def _latest(conn: Connection, year: int) -> str | None:
-    row = conn.execute("SELECT run_id FROM runs WHERE year = ? ORDER BY revision DESC LIMIT 1",
-                       (year,)).fetchone()
-    return None if row is None else str(row[0])
-
-
-def _same_run(conn: Connection, run_id: str, scheme_hash: str, units: Sequence[Sequence[Any]],
-              input_rows: Sequence[Sequence[Any]], provisional: bool) -> bool:
-    """Whether a stored run has this scheme, these input files and these results."""
-    row = conn.execute("SELECT scheme_hash, (SELECT COUNT(*) FROM provisional_runs v WHERE"
-                       " v.run_id = r.run_id) FROM runs r WHERE r.run_id = ?",
-                       (run_id,)).fetchone()
-    if row is None or row[0] != scheme_hash or bool(row[1]) != provisional:
-        return False
-    stored = {u: (r["group"], r["rank"], r["grade"], r["total"])
-              for u, r in _unit_map(conn, run_id).items()}
-    if stored != {u[0]: (u[3], u[6], u[7], u[5]) for u in units}:
-        return False
-    files = conn.execute("SELECT sha256, status FROM run_inputs WHERE run_id = ?",
-                         (run_id,)).fetchall()
-    return (sorted((str(h or ""), str(s or "")) for h, s in files)
-            == sorted((str(r[1] or ""), str(r[4] or "")) for r in input_rows))
-
-
-def _previous(conn: Connection, run_id: str | None, results_doc: Mapping[str, Any]
-              ) -> tuple[Mapping[str, Any], list[tuple[Any, ...]]] | None:
-    """The run before a new one, for its reason: its results (read only when the new results
-    apply decisions, to tell the new ones) and its input files (path, sha256)."""
-    if run_id is None:
-        return None
-    before: Mapping[str, Any] = {}
-    if any(a.get("decision") for u in results_doc.get("units") or []
-           for a in u.get("adjustments") or [] if isinstance(a, Mapping)):
-        row = conn.execute("SELECT content FROM results_docs WHERE run_id = ?",
-                           (run_id,)).fetchone()
-        before = json.loads(row[0]) if row else {}
-    files = conn.execute("SELECT path, sha256 FROM run_inputs WHERE run_id = ?",
-                         (run_id,)).fetchall()
-    return before, [tuple(f) for f in files]
-
-
-def _unit_map(conn: Connection, run_id: str) -> dict[str, dict[str, Any]]:
-    rows = conn.execute("SELECT unit_id, unit_name, group_id, rank, grade, total, unit_name_en"
-                        " FROM unit_results WHERE run_id = ?", (run_id,)).fetchall()
-    keys = ("unit_name", "group", "rank", "grade", "total", "unit_name_en")
-    return {row[0]: dict(zip(keys, row[1:], strict=True)) for row in rows}
-
-
-def _run_info(row: Sequence[Any]) -> RunInfo:
-    (run_id, year, revision, created_at, reason, reason_en, scheme_id, scheme_hash, results_hash,
-     base_run_id, frozen, number, last_number, provisional) = row
-    return RunInfo(run_id=run_id, year=year, revision=revision, created_at=created_at,
-                   reason=reason, reason_en=reason_en, scheme_id=scheme_id,
-                   scheme_hash=scheme_hash, results_hash=results_hash, base_run_id=base_run_id,
-                   published_year_frozen=bool(frozen),
-                   published=number is not None and number == last_number,
-                   superseded=number is not None and number != last_number,
-                   provisional=bool(provisional))
-
-
-def _publications(conn: Connection, year: int) -> list[Publication]:
-    rows = conn.execute(f"SELECT {_PUBLICATION_COLUMNS} FROM publications p JOIN runs r"
-                        " ON r.run_id = p.run_id WHERE p.year = ? ORDER BY p.number",
-                        (year,)).fetchall()
-    out: list[Publication] = []
-    for year_, number, run_id, revision, at, reason, reason_en, provisional in rows:
-        out.append(Publication(year=year_, number=number, run_id=run_id, revision=revision,
-                               published_at=at, reason=reason, reason_en=reason_en,
-                               provisional=bool(provisional),
-                               replaces=out[-1].run_id if out else None))
-    return out
 
 
 def _unknown_run(run_id: str) -> KaoheError:

@@ -40,6 +40,23 @@ def test_demo_writes_valid_results(demo_dir: Path) -> None:
     assert sorted(u["rank"] for u in county) == list(range(1, 8))
 
 
+def test_what_the_demo_publishes_says_it_is_published(demo_dir: Path) -> None:
+    # The outputs are written before the year is published: the demo writes them again, so
+    # results.xlsx and every feedback workbook do not say 2016-r1，未发布 of a published run.
+    import openpyxl
+
+    results = json.loads((demo_dir / "results.json").read_text(encoding="utf-8"))
+    assert results["run"]["published"] is True
+    assert results["run"]["published_revision"] == results["run"]["run_id"] == "2016-r1"
+    about = openpyxl.load_workbook(demo_dir / "results.xlsx")["说明"]
+    assert ["2016-r1，已发布"] == [row[1].value for row in about.iter_rows()
+                                  if row[0].value == "运行/修订"]
+    for path in sorted((demo_dir / "feedback").glob("*.xlsx")):
+        sheet = openpyxl.load_workbook(path).worksheets[0]
+        assert "运行/修订：2016-r1，已发布" in {c.value for row in sheet.iter_rows(max_row=4)
+                                             for c in row}, path.name
+
+
 def test_demo_prints_a_ranked_table_per_group(demo_dir: Path) -> None:
     text = (demo_dir / "stdout.txt").read_text(encoding="utf-8")
     for title in ("县市 (county)", "党群部门", "政府部门", "政法部门", "经济部门"):

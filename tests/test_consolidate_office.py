@@ -487,8 +487,9 @@ def test_the_workbooks_say_which_run_they_show_and_whether_it_is_published(
     assert json.loads((tmp_path / "a" / "r.json").read_text(encoding="utf-8"))["run"] == {
         "run_id": "2016-r1", "revision": 1, "published": False, "published_revision": None,
         "provisional": False}
-    assert CliRunner().invoke(main, ["publish", "--db", db, "--year", "2016"]).exit_code == 0
-    consolidate(clean_folder, tmp_path / "b")  # the same: no new revision
+    published = CliRunner().invoke(main, ["publish", "--db", db, "--year", "2016"])
+    assert published.exit_code == 0 and "再运行一次 kaohe consolidate" in published.output
+    consolidate(clean_folder, tmp_path / "b")  # the same: no new revision, status updated
     assert about(tmp_path / "b") == "2016-r1，已发布"
     folder = _copy(clean_folder, tmp_path)
     _change_actual(folder / "单位自评表_fuhai.xlsx", folder / "单位自评表_fuhai.xlsx", 7.0)

@@ -74,8 +74,8 @@ def publish_cmd(db: str, year: int, run_id: str | None, reason: str, reason_en: 
         _say(f"{done.run_id} 已是正式结果，未作更改",
              f"{done.run_id} is already the official result: nothing changed")
         return
-    zh_note = "（暂定结果：有输入缺失或被退回）" if done.provisional else ""
-    en_note = " (provisional: some inputs were missing or rejected)" if done.provisional else ""
+    zh_note = "（暂定结果）" if done.provisional else ""
+    en_note = " (provisional results)" if done.provisional else ""
     if done.replaces:
         _say(f"已以 {done.run_id}（第 {done.revision} 版）重新发布 {year} 年结果，取代 "
              f"{done.replaces}{zh_note}；原因：{done.reason}。原发布仍保留在记录中",
@@ -87,6 +87,12 @@ def publish_cmd(db: str, year: int, run_id: str | None, reason: str, reason_en: 
              "此后的计算只记为修订版本",
              f"published {year}: run {done.run_id} (revision {done.revision}){en_note}; later "
              "runs are recorded as revisions")
+    # Workbooks written before this still say 未发布: the same consolidation again (no new
+    # revision is recorded for it) writes them with the published status.
+    _say("此前写出的结果工作簿和反馈注明“未发布”：用同样的输入再运行一次 kaohe consolidate "
+         "（不会新增修订）即可更新",
+         "results and feedback workbooks written before say 'not published': run the same "
+         "kaohe consolidate again (no new revision is recorded) to update them")
 
 
 @click.command("history")

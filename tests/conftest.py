@@ -98,3 +98,19 @@ def pg_server() -> Any:
         server.stop()
         return
     pytest.fail(f"no PostgreSQL server for the tests: {why}", pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def clean_folder(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """Templates for the embedded scheme, filled by the synthetic clerks (seed 11): a clean
+    collection folder. Read only — a test that changes files copies it first."""
+    from kaohe.pipeline.demo import fill_submissions
+    from kaohe.pipeline.documents import load_scheme
+    from kaohe.synth import synthesize
+    from workbook_templates import build_templates
+
+    root = tmp_path_factory.mktemp("clean-folder")
+    scheme = load_scheme()
+    build_templates(scheme, root / "templates")
+    fill_submissions(synthesize(scheme, seed=11), root / "templates", root / "submissions")
+    return root / "submissions"

@@ -15,24 +15,10 @@ import openpyxl
 import pytest
 
 from kaohe.pipeline.consolidate import consolidate_folder, run_consolidation
-from kaohe.pipeline.demo import fill_submissions
 from kaohe.pipeline.documents import load_scheme
 from kaohe.pipeline.io import OutputError
-from kaohe.synth import synthesize
 
 KAOHE = str(Path(sys.executable).with_name("kaohe"))
-
-
-@pytest.fixture(scope="module")
-def clean_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Templates for the embedded scheme, filled by the synthetic clerks."""
-    from workbook_templates import build_templates
-
-    root = tmp_path_factory.mktemp("consolidate")
-    scheme = load_scheme()
-    build_templates(scheme, root / "templates")
-    fill_submissions(synthesize(scheme, seed=11), root / "templates", root / "submissions")
-    return root / "submissions"
 
 
 def _copy(folder: Path, tmp_path: Path) -> Path:

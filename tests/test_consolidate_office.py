@@ -15,21 +15,7 @@ from click.testing import CliRunner
 
 from kaohe.cli import main
 from kaohe.pipeline.consolidate import run_consolidation
-from kaohe.pipeline.demo import fill_submissions
 from kaohe.pipeline.documents import load_scheme
-from kaohe.synth import synthesize
-
-
-@pytest.fixture(scope="module")
-def clean_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Templates for the embedded scheme, filled by the synthetic clerks."""
-    from workbook_templates import build_templates
-
-    root = tmp_path_factory.mktemp("office")
-    scheme = load_scheme()
-    build_templates(scheme, root / "templates")
-    fill_submissions(synthesize(scheme, seed=11), root / "templates", root / "submissions")
-    return root / "submissions"
 
 
 def _copy(folder: Path, tmp_path: Path) -> Path:

@@ -23,8 +23,13 @@ from typing import Any
 
 from kaohe.engine.model import Scheme
 from kaohe.labels import KIND_NAMES
-from validators.file_names import REGISTERS, owner_from_file_name, owner_names
-from validators.files import FILE_RULES
+from validators.file_names import (
+    REGISTERS,
+    arrived_unusable,
+    owner_from_file_name,
+    owner_names,
+    unidentified_files,
+)
 from validators.messages import finding
 from validators.pool import map_files
 from validators.report import ERROR, WARNING, Issue, Report
@@ -37,7 +42,6 @@ __all__ = ["FileResult", "BatchReport", "validate_batch", "discover", "arrived_u
 PARALLEL_THRESHOLD = 20
 _KIND_ZH = {kind: zh for kind, (zh, en) in KIND_NAMES.items() if kind != "scheme"}
 _KIND_EN = {kind: en for kind, (zh, en) in KIND_NAMES.items() if kind != "scheme"}
-_UNREADABLE = {*FILE_RULES, "read-failed"}
 _IDENTITY_RULES = {"not-our-template", "unknown-kind", "wrong-year", "wrong-scheme",
                    "format-version", "scheme-version", "unknown-owner",
                    "header-owner-mismatch"}
@@ -293,14 +297,6 @@ def missing_submissions(results: Sequence[FileResult], scheme: Scheme) -> list[I
     return issues
 
 
-def unidentified_files(paths: Sequence[str]) -> Issue:
-    """One line for refused files that neither their content nor their name says whose."""
-    names = [Path(path).name for path in paths]
-    return finding("unidentified-file", severity=WARNING, value=len(names), params={
-        "count": len(names), "files": "、".join(names), "files_en": ", ".join(names),
-        "pattern": "单位自评表_单位编号.xlsx", "pattern_en": "unit_report_<unit id>.xlsx"})
-
-
 def _roster(scheme: Scheme) -> Iterable[tuple[str, str, str, str]]:
     """(kind, owner, name, English name) of every submission the scheme expects."""
     for unit in scheme.units:
@@ -323,25 +319,3 @@ def _missing(kind: str, owner: str, name: str, name_en: str,
                    unit_id=owner, value=owner or kind, params={
         "name": name, "name_en": name_en or owner or name, "what": _KIND_ZH[kind],
         "what_en": _KIND_EN[kind]})
-
-
-def arrived_unusable(path: str, report: Report, kind: str, owner: str, name: str,
-                     name_en: str) -> Issue | None:
-    """The finding for a submission that arrived — a file named for it — but cannot be used:
-    why (its first error, or that its content is another unit's); None when it has no
-    such problem.
-
-    Example: a truncated 单位自评表_habahe.xlsx → "收到了 单位自评表_habahe.xlsx（疑似哈巴河县的
-    单位自评表），但无法读取：文件不完整…".
-    """
-    problem = next((i for i in report if i.rule == "file-name-mismatch"), None) or next(
-        iter(report.errors), None)
-    if problem is None:
-        return None
-    why = ("无法读取", "cannot be read") if problem.rule in _UNREADABLE else (
-        "不能使用", "cannot be used")
-    return finding("missing-submission", key="missing-unusable", unit_id=owner,
-                   value=owner or kind, file=path, params={
-        "name": name, "name_en": name_en or owner or name, "what": _KIND_ZH[kind],
-        "what_en": _KIND_EN[kind], "file": Path(path).name, "why": why[0], "why_en": why[1],
-        "reason": problem.message, "reason_en": problem.message_en})

@@ -20,13 +20,17 @@ identified may still tell, and what a readable file's content is compared with.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from kaohe.engine.model import Scheme
+from kaohe.labels import KIND_NAMES
+from validators.messages import finding
+from validators.report import WARNING, Issue, Report
 
-__all__ = ["NamedOwner", "owner_from_file_name", "owner_names", "REGISTERS"]
+__all__ = ["NamedOwner", "owner_from_file_name", "owner_names", "REGISTERS", "arrived_unusable",
+           "unidentified_files"]
 
 #: The office's registers: one file each, owned by no unit.
 REGISTERS = ("adjustments", "routine", "ballots")
@@ -150,3 +154,41 @@ def _kind_of(stem: str) -> str | None:
             if word.casefold() in folded and len(word) > length:
                 best, length = kind, len(word)
     return best
+
+
+def unidentified_files(paths: Sequence[str]) -> Issue:
+    """One line for refused files that neither their content nor their name says whose."""
+    names = [Path(path).name for path in paths]
+    return finding("unidentified-file", severity=WARNING, value=len(names), params={
+        "count": len(names), "files": "、".join(names), "files_en": ", ".join(names),
+        "pattern": "单位自评表_单位编号.xlsx", "pattern_en": "unit_report_<unit id>.xlsx"})
+
+
+def arrived_unusable(path: str, report: Report, kind: str, owner: str, name: str,
+                     name_en: str) -> Issue | None:
+    """The finding for a submission that arrived — a file named for it — but cannot be used:
+    why (its first error, or that its content is another unit's); None when it has no
+    such problem.
+
+    Example: a truncated 单位自评表_habahe.xlsx → "收到了 单位自评表_habahe.xlsx（疑似哈巴河县的
+    单位自评表），但无法读取：文件不完整…".
+    """
+    problem = next((i for i in report if i.rule == "file-name-mismatch"), None) or next(
+        iter(report.errors), None)
+    if problem is None:
+        return None
+    why = ("无法读取", "cannot be read") if problem.rule in _unreadable() else (
+        "不能使用", "cannot be used")
+    return finding("missing-submission", key="missing-unusable", unit_id=owner,
+                   value=owner or kind, file=path, params={
+        "name": name, "name_en": name_en or owner or name, "what": KIND_NAMES[kind][0],
+        "what_en": KIND_NAMES[kind][1], "file": Path(path).name, "why": why[0], "why_en": why[1],
+        "reason": problem.message, "reason_en": problem.message_en})
+
+
+def _unreadable() -> set[str]:
+    """The rules that say a file could not be read at all (imported only when needed: the
+    file checks are the workers' business, not the consolidating process's)."""
+    from validators.files import FILE_RULES
+
+    return {*FILE_RULES, "read-failed"}

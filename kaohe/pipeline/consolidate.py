@@ -148,8 +148,7 @@ def _missing(scheme: Scheme, accepted: Iterable[Submission],
              subs: Sequence[Submission] = ()) -> list[dict[str, Any]]:
     """What no accepted file provides; where a file named for it arrived but cannot be used
     (unreadable, refused, another unit's content), the entry says so in `reason`."""
-    from validators.batch import arrived_unusable
-    from validators.file_names import owner_from_file_name
+    from validators.file_names import arrived_unusable, owner_from_file_name
 
     have = {(s.kind, s.owner) for s in accepted}
     kinds = {s.kind for s in accepted}
@@ -183,8 +182,7 @@ def _missing(scheme: Scheme, accepted: Iterable[Submission],
 
 def _unidentified(scheme: Scheme, subs: Sequence[Submission]) -> list[Issue]:
     """One line for refused files that neither their content nor their name says whose."""
-    from validators.batch import unidentified_files
-    from validators.file_names import owner_from_file_name
+    from validators.file_names import owner_from_file_name, unidentified_files
 
     strays = [s.path for s in subs if not s.report.valid and not s.owner
               and owner_from_file_name(s.path, scheme) is None]

@@ -154,7 +154,7 @@ def validate_one(path: str | Path, scheme: Scheme, lang: str = "zh") -> FileResu
         result.stamp = str(document.get("date") or "")
         result.owner = str(document.get("unit_id") or document.get("lead_department")
                            or result.owner)
-        if report.kind in ("adjustments", "routine", "ballots"):
+        if report.kind in REGISTERS:
             result.owner = ""
     if result.owner:
         result.owner_name = owner_names(scheme).get(result.owner, ("", ""))

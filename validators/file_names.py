@@ -44,9 +44,6 @@ _KIND_WORDS: dict[str, tuple[str, ...]] = {
     # Not submissions: the office's own files (a feedback workbook names its unit too).
     "": ("结果反馈", "feedback", "考核方案", "scheme", "考核结果", "results"),
 }
-_REGISTER_NAMES = {"adjustments": ("加扣分登记表", "adjustments register"),
-                   "routine": ("平时考核汇总表", "routine register"),
-                   "ballots": ("民主测评及满意度统计表", "ballot register")}
 
 
 class NamedOwner(NamedTuple):
@@ -125,7 +122,7 @@ def owner_from_file_name(path: str | Path, scheme: Scheme) -> NamedOwner | None:
     if kind == "":
         return None
     if kind in REGISTERS:
-        zh, en = _REGISTER_NAMES[kind]
+        zh, en = KIND_NAMES[kind]
         return NamedOwner(kind, "", zh, en)
     hits: list[tuple[int, int, str, str]] = []
     for needle in _needles(scheme):

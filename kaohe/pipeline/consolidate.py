@@ -148,7 +148,7 @@ def _missing(scheme: Scheme, accepted: Iterable[Submission],
              subs: Sequence[Submission] = ()) -> list[dict[str, Any]]:
     """What no accepted file provides; where a file named for it arrived but cannot be used
     (unreadable, refused, another unit's content), the entry says so in `reason`."""
-    from validators.file_names import arrived_unusable, owner_from_file_name
+    from validators.file_names import REGISTERS, arrived_unusable, owner_from_file_name
 
     have = {(s.kind, s.owner) for s in accepted}
     kinds = {s.kind for s in accepted}
@@ -162,7 +162,7 @@ def _missing(scheme: Scheme, accepted: Iterable[Submission],
         if scheme.indicators_of(dept.id) and ("lead_scores", dept.id) not in have:
             missing.append({"kind": "lead_scores", "unit_id": dept.id, "unit_name": dept.name,
                             "group": ""})
-    for kind in ("adjustments", "routine", "ballots"):
+    for kind in REGISTERS:
         if kind not in kinds:
             missing.append({"kind": kind, "unit_id": "", "unit_name": KIND_NAMES[kind][0],
                             "group": ""})

@@ -166,9 +166,10 @@ def validate_batch(paths: Iterable[str | Path], scheme: Scheme, *, workers: int 
                    progress: Callable[[int, int], None] | None = None) -> BatchReport:
     """Validate files and folders of submissions; with `roster`, also say what is missing.
 
-    `roster=None` checks the roster when the files are a collection — of two or more
+    `roster=None` checks the roster when a folder holds a collection — files of two or more
     units, departments or registers — and otherwise says it was not checked (a clerk
-    checking a folder with their own file in it).
+    checking a folder with their own file in it); files named one by one are never checked
+    against it.
 
     Example: ``validate_batch(["收集/"], scheme).flatten(["file", "rule"])``.
     """
@@ -180,6 +181,8 @@ def validate_batch(paths: Iterable[str | Path], scheme: Scheme, *, workers: int 
     batch = BatchReport(results)
     batch.issues.extend(duplicates(results, scheme,
                                    roots=[Path(p) for p in paths if Path(p).is_dir()]))
+    if roster is None and not any(Path(p).is_dir() for p in paths):
+        roster = False  # files named one by one are not a collection: nothing to say
     if roster is None:
         owners = {whose for r in results if (whose := _whose(r, scheme))}
         roster = len(owners) >= 2

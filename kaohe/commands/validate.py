@@ -165,8 +165,6 @@ def validate_cmd(paths: tuple[Path, ...], scheme_path: Path | None, as_json: boo
             if total > 20 and (done == total or done % 20 == 0):
                 click.echo(f"\r{'已检查' if lang == 'zh' else 'checked'} {done}/{total}",
                            nl=done == total, err=True)
-    if roster is None and not any(p.is_dir() for p in paths):
-        roster = False  # files named one by one are not a collection
     batch = validate_batch(paths, scheme, workers=workers, lang=lang, roster=roster,
                            progress=progress)
     written = _annotate(batch, annotate_dir, lang) if annotate_dir else []

@@ -248,12 +248,7 @@ def duplicates(results: Sequence[FileResult], scheme: Scheme | None = None,
     for result in results:
         if result.identified:
             groups.setdefault((result.kind, result.owner), []).append(result)
-    names_of: dict[str, tuple[str, str]] = {}
-    if scheme is not None:
-        for unit in scheme.units:
-            names_of[unit.id] = (unit.name, unit.name_en or unit.id)
-        for dept in scheme.lead_departments:
-            names_of[dept.id] = (dept.name, dept.name_en or dept.id)
+    names_of = owner_names(scheme) if scheme is not None else {}
     issues = []
     for (kind, owner), group in groups.items():
         if len(group) < 2:

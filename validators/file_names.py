@@ -62,12 +62,13 @@ class _Needle(NamedTuple):
 
 
 def owner_names(scheme: Scheme) -> Mapping[str, tuple[str, str]]:
-    """Unit and lead department ids → (name, English name or id), built once per scheme."""
+    """Unit and lead department ids → (name, English name — the name when the scheme gives
+    none), built once per scheme; a unit's id that is also a department's names the unit."""
     from validators.checks_common import scheme_table
 
     def build() -> dict[str, tuple[str, str]]:
-        names = {d.id: (d.name, d.name_en or d.id) for d in scheme.lead_departments}
-        names.update({u.id: (u.name, u.name_en or u.id) for u in scheme.units})
+        names = {d.id: (d.name, d.name_en or d.name) for d in scheme.lead_departments}
+        names.update({u.id: (u.name, u.name_en or u.name) for u in scheme.units})
         return names
 
     return scheme_table(scheme, "owner names", build)  # type: ignore[no-any-return]

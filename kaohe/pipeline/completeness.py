@@ -20,10 +20,10 @@ from pathlib import Path
 from typing import Any
 
 from kaohe.engine import Scheme
-from kaohe.engine.model import LeadDepartment, Unit
 from kaohe.labels import KIND_NAMES
 from validators.file_names import REGISTERS as _REGISTERS
 from validators.file_names import owner_from_file_name
+from validators.file_names import owner_names as _names
 from validators.report import ERROR, WARNING, Issue
 
 __all__ = ["KIND_NAMES", "resolve_duplicates", "submissions_record", "provisional",
@@ -36,11 +36,7 @@ _CLERICAL = frozenset({"date", "contact", "phone"})
 
 def owner_names(scheme: Scheme, owner: str | None) -> tuple[str, str]:
     """(name, English name) of a unit or lead department; the id when it is not in the scheme."""
-    owners: tuple[Unit | LeadDepartment, ...] = (*scheme.units, *scheme.lead_departments)
-    for item in owners:
-        if item.id == owner:
-            return item.name, item.name_en or item.name
-    return owner or "", owner or ""
+    return _names(scheme).get(owner or "", (owner or "", owner or ""))
 
 
 def _mtime(path: str) -> str:

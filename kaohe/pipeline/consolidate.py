@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any
 
 from kaohe.engine import Documents, Scheme, score
-from kaohe.engine.model import LeadDepartment, Unit
 from kaohe.labels import KIND_NAMES
 from kaohe.pipeline.background import Background, can_fork
 from kaohe.pipeline.completeness import (
@@ -28,6 +27,7 @@ from kaohe.pipeline.completeness import (
     submissions_record,
 )
 from kaohe.pipeline.documents import documents_from
+from validators.file_names import owner_names as _names
 from validators.pool import PARALLEL_THRESHOLD, map_files  # (a name tests may lower)
 from validators.report import ERROR, Issue, Report
 
@@ -266,11 +266,7 @@ def _first_error(sub: Submission, lang: str) -> str:
 
 
 def _owner_name(scheme: Scheme, owner: str | None) -> str:
-    owners: tuple[Unit | LeadDepartment, ...] = (*scheme.units, *scheme.lead_departments)
-    for item in owners:
-        if item.id == owner:
-            return item.name
-    return ""
+    return _names(scheme).get(owner or "", ("", ""))[0]
 
 
 def run_consolidation(folder: Path, *, scheme_path: Path | None = None,

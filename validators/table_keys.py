@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from validators.xlsx_read import WorkbookFile, col_letter
+from workbook_templates.table_shape import keyed_columns, table_rows
 
 __all__ = ["Owners", "cell_label", "header_text", "keyed_columns", "keyed_rows"]
 
@@ -17,22 +18,14 @@ __all__ = ["Owners", "cell_label", "header_text", "keyed_columns", "keyed_rows"]
 def keyed_rows(rows: Sequence[Sequence[Any]]) -> list[tuple[int, str]]:
     """(row, key) of the table's keyed rows; a key used again (two @header rows) gets a #2,
     #3 suffix. Keys under the table are not rows of it (see table_end)."""
-    from workbook_templates.table_shape import table_end
-
     keys: list[tuple[int, str]] = []
     seen: dict[str, int] = {}
-    for r, values in enumerate(rows[:table_end(rows) or len(rows)]):
+    for r, values in enumerate(table_rows(rows)):
         if r > 0 and values and isinstance(values[0], str) and values[0]:
             key = values[0]
             seen[key] = seen.get(key, 0) + 1
             keys.append((r + 1, key if seen[key] == 1 else f"{key}#{seen[key]}"))
     return keys
-
-
-def keyed_columns(rows: Sequence[Sequence[Any]]) -> dict[str, int]:
-    """Column key (the key row's text, "target", "C01.points") -> its 1-based column."""
-    head = rows[0] if rows else []
-    return {str(k): i + 1 for i, k in enumerate(head) if i > 0 and isinstance(k, str) and k}
 
 
 class Owners:

@@ -8,7 +8,7 @@ from typing import Any
 
 from validators.part_scan import col_letters
 from validators.report import ERROR, WARNING, Issue
-from workbook_templates.table_shape import inserted_columns, table_end
+from workbook_templates.table_shape import inserted_columns, keyed_columns, table_rows
 from workbook_templates.values import FREE_TEXT_FIELDS, Parsed, show_number
 
 __all__ = ["Grid", "Context", "a1"]
@@ -34,15 +34,12 @@ class Grid:
         self.sheet = sheet
         self.rows = rows
         self.formulas: Mapping[str, str] = formulas or {}
-        head = rows[0] if rows else []
-        self.col_keys: dict[str, int] = {str(k): i + 1 for i, k in enumerate(head)
-                                         if isinstance(k, str) and k and i > 0}
-        self.end = table_end(rows)
+        self.col_keys: dict[str, int] = keyed_columns(rows)
         self.row_keys: list[tuple[int, str]] = [
-            (r + 1, values[0]) for r, values in enumerate(rows[:self.end or len(rows)])
+            (r + 1, values[0]) for r, values in enumerate(table_rows(rows))
             if r > 0 and values and isinstance(values[0], str) and values[0]]
         #: Columns without a key between keyed ones: inserted by a clerk.
-        self.inserted = inserted_columns(head)
+        self.inserted = inserted_columns(rows[0] if rows else [])
 
     def shifted(self, column: int) -> int:
         """Where the template's column `column` is now, after the columns inserted before it."""

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from kaohe.errors import KaoheError
 from validators.part_scan import col_letters
-from workbook_templates.table_shape import table_end
+from workbook_templates.table_shape import table_rows
 
 if TYPE_CHECKING:  # openpyxl is for writing; reading `_meta` does without it
     from openpyxl.workbook import Workbook
@@ -120,7 +120,7 @@ def locked_content(grid: Sequence[Sequence[Any]], locked: Sequence[str]) -> dict
     key_row = list(grid[0]) if grid else []
     columns = {str(k): i for i, k in enumerate(key_row) if canon(k) is not None}
     rows: list[list[Any]] = []
-    for values in grid[1:table_end(grid) or len(grid)]:
+    for values in table_rows(grid)[1:]:
         if not values or canon(values[0]) is None:
             continue
         if str(values[0]).startswith(("@", "#")):  # header, subtotal and heading rows

@@ -12,7 +12,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 __all__ = ["FORMULA_COLUMNS", "SIGNED", "SIGNATURE_GAP", "REGISTERS", "row_key", "table_end",
-           "formula_column", "last_key_column", "inserted_columns"]
+           "table_rows", "keyed_columns", "formula_column", "last_key_column",
+           "inserted_columns"]
 
 #: Column keys whose data-row cells the builders write as formulas (or, where a method has
 #: no formula, a label such as 由考核办计算), by template kind and sheet role. A key starting
@@ -81,6 +82,17 @@ def _table_end(rows: Sequence[Sequence[Any]]) -> int:
             break
         end, gap, closed = index + 1, False, key in _LAST
     return end
+
+
+def table_rows(rows: Sequence[Sequence[Any]]) -> Sequence[Sequence[Any]]:
+    """The rows from the top down to the keyed table's last (all of them when it has none)."""
+    return rows[:table_end(rows) or len(rows)]
+
+
+def keyed_columns(rows: Sequence[Sequence[Any]]) -> dict[str, int]:
+    """Column key (the key row's text, "target", "C01.points") -> its 1-based column."""
+    head = rows[0] if rows else []
+    return {str(k): i + 1 for i, k in enumerate(head) if i > 0 and isinstance(k, str) and k}
 
 
 def last_key_column(head: Sequence[Any]) -> int:

@@ -139,9 +139,9 @@ def discover(paths: Iterable[str | Path]) -> list[Path]:
     return unique
 
 
-def validate_one(path: str | Path, scheme: Scheme, lang: str = "zh") -> FileResult:
+def validate_one(path: str | Path, scheme: Scheme) -> FileResult:
     """Validate one file and keep what the batch needs; never raises."""
-    read, report = examine_workbook(path, scheme, lang=lang)
+    read, report = examine_workbook(path, scheme)
     result = FileResult(str(path), report, kind=report.kind, owner=report.unit_id,
                         readable=read is not None)
     try:
@@ -162,7 +162,7 @@ def validate_one(path: str | Path, scheme: Scheme, lang: str = "zh") -> FileResu
 
 
 def validate_batch(paths: Iterable[str | Path], scheme: Scheme, *, workers: int = 2,
-                   lang: str = "zh", roster: bool | None = True,
+                   roster: bool | None = True,
                    progress: Callable[[int, int], None] | None = None) -> BatchReport:
     """Validate files and folders of submissions; with `roster`, also say what is missing.
 
@@ -176,7 +176,7 @@ def validate_batch(paths: Iterable[str | Path], scheme: Scheme, *, workers: int 
     paths = list(paths)
     files = discover(paths)
     tick = progress or (lambda done, total: None)
-    results = map_files(validate_one, files, scheme, workers=workers, extra=(lang,),
+    results = map_files(validate_one, files, scheme, workers=workers,
                         progress=tick, threshold=PARALLEL_THRESHOLD)
     batch = BatchReport(results)
     batch.issues.extend(duplicates(results, scheme,

@@ -50,23 +50,24 @@ _HEADER_ROWS = 10  # the header block is within the first rows
 _OWNER_KINDS = {kind: KIND_NAMES[kind] for kind in ("unit_report", "lead_scores")}
 
 
-def validate_workbook(path: str | Path, scheme: Scheme, *, lang: str = "zh",
-                      limits: Limits | None = None, formulas: bool = True) -> Report:
+def validate_workbook(path: str | Path, scheme: Scheme, *, limits: Limits | None = None,
+                      formulas: bool = True) -> Report:
     """Every finding of one filled workbook (or JSON document), as a Report; never raises.
 
     Example: ``validate_workbook("阿勒泰市.xlsx", scheme).flatten(["sheet", "cell", "rule"])``
     → ``[["单位自评表", "J11", "evidence-required"]]``.
     """
-    return examine_workbook(path, scheme, lang=lang, limits=limits, formulas=formulas)[1]
+    return examine_workbook(path, scheme, limits=limits, formulas=formulas)[1]
 
 
-def examine_workbook(path: str | Path, scheme: Scheme, *, lang: str = "zh",
-                     limits: Limits | None = None, formulas: bool = True) -> tuple[Any, Report]:
+def examine_workbook(path: str | Path, scheme: Scheme, *, limits: Limits | None = None,
+                     formulas: bool = True) -> tuple[Any, Report]:
     """(the reader's WorkbookRead or None when the file cannot be read, its Report).
 
     `formulas=False` skips the formula checks, for a values-only copy of a workbook (such
     a copy holds the formulas' results where the template has formulas). Every finding
-    carries both languages (`label`/`label_en`, `message`/`message_en`), whatever `lang`.
+    carries both languages (`label`/`label_en`, `message`/`message_en`): the language is
+    chosen where findings are shown.
     """
     path = Path(path)
     limits = limits or Limits()

@@ -55,13 +55,13 @@ def _snapshot(sheets: Sequence[SheetValues], folder: Path, name: str, base: Path
 
 
 def validate_values(sheets: Sequence[SheetValues], name: str, base: Path | None,
-                    scheme: Scheme, lang: str = "zh") -> Report:
+                    scheme: Scheme) -> Report:
     """Validate the values Excel holds with the same checks as at consolidation."""
     from validators.workbook import validate_workbook
 
     with tempfile.TemporaryDirectory(prefix="kaohe-") as folder:
         # The snapshot holds Excel's values, formulas' results included: no formula checks.
-        report = validate_workbook(_snapshot(sheets, Path(folder), name, base), scheme, lang=lang,
+        report = validate_workbook(_snapshot(sheets, Path(folder), name, base), scheme,
                                    formulas=False)
     issues = [replace(issue, file=name) for issue in report.issues]
     return Report(file=name, issues=issues, kind=report.kind, unit_id=report.unit_id)

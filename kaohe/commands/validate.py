@@ -165,7 +165,7 @@ def validate_cmd(paths: tuple[Path, ...], scheme_path: Path | None, as_json: boo
             if total > 20 and (done == total or done % 20 == 0):
                 click.echo(f"\r{'已检查' if lang == 'zh' else 'checked'} {done}/{total}",
                            nl=done == total, err=True)
-    batch = validate_batch(paths, scheme, workers=workers, lang=lang, roster=roster,
+    batch = validate_batch(paths, scheme, workers=workers, roster=roster,
                            progress=progress)
     written = _annotate(batch, annotate_dir, lang) if annotate_dir else []
     if as_json:

@@ -26,6 +26,7 @@ from kaohe.labels import KIND_NAMES
 from validators.file_names import (
     REGISTERS,
     arrived_unusable,
+    expected_submissions,
     owner_from_file_name,
     owner_names,
     unidentified_files,
@@ -287,24 +288,12 @@ def missing_submissions(results: Sequence[FileResult], scheme: Scheme) -> list[I
         elif not result.identified:
             strays.append(result)
     issues = []
-    for kind, owner, name, name_en in _roster(scheme):
+    for kind, owner, name, name_en, _ in expected_submissions(scheme):
         if (kind, owner) not in have:
             issues.append(_missing(kind, owner, name, name_en, arrived.get((kind, owner))))
     if strays:
         issues.append(unidentified_files([r.path for r in strays]))
     return issues
-
-
-def _roster(scheme: Scheme) -> Iterable[tuple[str, str, str, str]]:
-    """(kind, owner, name, English name) of every submission the scheme expects."""
-    for unit in scheme.units:
-        if any(i.input == "unit_report" for i in scheme.indicators_for(unit.group)):
-            yield "unit_report", unit.id, unit.name, unit.name_en
-    for dept in scheme.lead_departments:
-        if scheme.indicators_of(dept.id):
-            yield "lead_scores", dept.id, dept.name, dept.name_en
-    for kind in REGISTERS:
-        yield kind, "", _KIND_ZH[kind], _KIND_EN[kind]
 
 
 def _missing(kind: str, owner: str, name: str, name_en: str,

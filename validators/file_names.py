@@ -30,7 +30,7 @@ from validators.messages import finding
 from validators.report import WARNING, Issue, Report
 
 __all__ = ["NamedOwner", "owner_from_file_name", "owner_names", "REGISTERS", "arrived_unusable",
-           "unidentified_files"]
+           "unidentified_files", "expected_submissions"]
 
 #: The office's registers: one file each, owned by no unit.
 REGISTERS = ("adjustments", "routine", "ballots")
@@ -190,3 +190,16 @@ def _unreadable() -> set[str]:
     from validators.files import FILE_RULES
 
     return {*FILE_RULES, "read-failed"}
+
+
+def expected_submissions(scheme: Scheme) -> list[tuple[str, str, str, str, str]]:
+    """(kind, owner, name, English name, group) of every submission the scheme expects: a
+    report from each unit whose group has reported indicators, a sheet from each
+    department that scores, and the office's registers (owner "", group "")."""
+    expected = [("unit_report", unit.id, unit.name, unit.name_en or unit.name, unit.group)
+                for unit in scheme.units
+                if any(i.input == "unit_report" for i in scheme.indicators_for(unit.group))]
+    expected += [("lead_scores", dept.id, dept.name, dept.name_en or dept.name, "")
+                 for dept in scheme.lead_departments if scheme.indicators_of(dept.id)]
+    expected += [(kind, "", *KIND_NAMES[kind], "") for kind in REGISTERS]
+    return expected

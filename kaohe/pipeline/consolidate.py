@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any
 
 from kaohe.engine import Documents, Scheme, score
-from kaohe.labels import KIND_NAMES
 from kaohe.pipeline.background import Background, can_fork
 from kaohe.pipeline.completeness import (
     owner_names,
@@ -148,24 +147,13 @@ def _missing(scheme: Scheme, accepted: Iterable[Submission],
              subs: Sequence[Submission] = ()) -> list[dict[str, Any]]:
     """What no accepted file provides; where a file named for it arrived but cannot be used
     (unreadable, refused, another unit's content), the entry says so in `reason`."""
-    from validators.file_names import REGISTERS, arrived_unusable, owner_from_file_name
+    from validators.file_names import arrived_unusable, expected_submissions, owner_from_file_name
 
-    have = {(s.kind, s.owner) for s in accepted}
-    kinds = {s.kind for s in accepted}
-    missing: list[dict[str, Any]] = []
-    for unit in scheme.units:
-        needs_report = any(i.input == "unit_report" for i in scheme.indicators_for(unit.group))
-        if needs_report and ("unit_report", unit.id) not in have:
-            missing.append({"kind": "unit_report", "unit_id": unit.id, "unit_name": unit.name,
-                            "group": unit.group})
-    for dept in scheme.lead_departments:
-        if scheme.indicators_of(dept.id) and ("lead_scores", dept.id) not in have:
-            missing.append({"kind": "lead_scores", "unit_id": dept.id, "unit_name": dept.name,
-                            "group": ""})
-    for kind in REGISTERS:
-        if kind not in kinds:
-            missing.append({"kind": kind, "unit_id": "", "unit_name": KIND_NAMES[kind][0],
-                            "group": ""})
+    have = {(s.kind, s.owner or "") for s in accepted}
+    missing: list[dict[str, Any]] = [
+        {"kind": kind, "unit_id": owner, "unit_name": name, "group": group}
+        for kind, owner, name, _, group in expected_submissions(scheme)
+        if (kind, owner) not in have]
     wanted = {(m["kind"], m["unit_id"]): m for m in missing}
     for sub in subs if wanted else ():
         named = owner_from_file_name(sub.path, scheme)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-__all__ = ["GRADE_EN", "OPTION_EN", "KIND_NAMES", "grade_label", "group_label", "word_en"]
+__all__ = ["GRADE_EN", "OPTION_EN", "CATEGORY_EN", "KIND_NAMES", "grade_label", "group_label",
+           "word_en"]
 
 #: The name of each kind of submission as the office's files call it: (中文, English).
 KIND_NAMES: dict[str, tuple[str, str]] = {
@@ -25,16 +26,27 @@ GRADE_EN = {"好": "Good", "较好": "Fairly good", "一般": "Average", "较差
 OPTION_EN = {"满意": "Satisfied", "基本满意": "Fairly satisfied", "不满意": "Dissatisfied",
              "不了解": "Don't know", "合格": "Pass", "不合格": "Fail"}
 
+#: Common categories of indicators and of bonus/deduction events.
+CATEGORY_EN = {"经济发展": "Economic development", "社会发展": "Social development",
+               "民生改善": "People's livelihood", "生态环保": "Ecology and environment",
+               "安全生产": "Work safety", "党的建设": "Party building", "法治建设": "Rule of law",
+               "社会稳定": "Social stability", "作风效能": "Work style and efficiency",
+               "债务风险": "Debt risk", "职能目标": "Functional targets",
+               "脱贫攻坚": "Poverty alleviation", "重点工作": "Key tasks",
+               "荣誉表彰": "Honours", "创新工作": "Innovation", "察访核验": "Inspection"}
+
 
 def word_en(word: str, scheme: Mapping[str, Any] | None = None) -> str:
-    """A grade, rating or answer in English for English text: the scheme's English grade,
-    else the common translation, else the word itself.
+    """A grade, rating, answer or category in English for English text: the scheme's English
+    grade, else the common translation, else the word itself.
 
     >>> word_en("一般"), word_en("不了解"), word_en("B级")
     ('Average', "Don't know", 'B级')
     """
     english = grade_label(word, "en", scheme)
-    return OPTION_EN.get(word, english) if english == word else english
+    if english != word:
+        return english
+    return OPTION_EN.get(word) or CATEGORY_EN.get(word, word)
 
 
 def grade_label(grade: str | None, lang: str, scheme: Mapping[str, Any] | None = None) -> str:

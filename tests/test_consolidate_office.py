@@ -250,6 +250,19 @@ def test_english_summary_and_workbook_have_no_chinese_labels(
     assert results["units"][0]["indicators"][0]["name_en"]
 
 
+def test_english_workbooks_name_categories_in_english(clean_folder: Path,
+                                                     tmp_path: Path) -> None:
+    # The scheme names categories in Chinese only (经济发展, 荣誉表彰 …): English feedback and
+    # the English adjustments sheet showed them so.
+    code, results, _ = _run(clean_folder, tmp_path, lang="en", feedback=True)
+    assert code == 0
+    feedback = "\n".join(_texts(path, openpyxl.load_workbook(path).sheetnames[0])
+                         for path in sorted((tmp_path / "fb").glob("*.xlsx"))[:5])
+    assert "Economic development" in feedback and "经济发展" not in feedback
+    cells = {v for row in _cells(tmp_path / "results.xlsx", "Adjustments") for v in row}
+    assert "Honours" in cells and "荣誉表彰" not in cells  # (the clerks' evidence stays theirs)
+
+
 def test_zh_summary_names_the_missing_register_in_words(clean_folder: Path,
                                                         tmp_path: Path) -> None:
     folder = _copy(clean_folder, tmp_path)

@@ -21,6 +21,7 @@ from typing import Any
 
 from xlsxwriter.worksheet import Worksheet
 
+from kaohe.labels import word_en
 from kaohe.pipeline.io import write_atomic
 from workbook_templates.feedback_folder import (
     check_feedback_folder,
@@ -133,6 +134,10 @@ class _Page:
     def text(self, row: Mapping[str, Any], key: str) -> str:
         """A field in the workbook's language (`key_en` in English when present)."""
         return str((row.get(f"{key}_en") if self.en else None) or row.get(key) or "")
+
+    def word(self, word: Any) -> str:
+        """A category (经济发展, 荣誉表彰 …) in the workbook's language."""
+        return word_en(str(word)) if self.en and word else str(word or "")
 
     def write(self, tmp: Path, generated: date | None) -> None:
         T, u = self.T, self.unit
@@ -275,16 +280,17 @@ class _Page:
                      "loss" if round(lost, 2) > 0 else "pts")
             name = f"{ind['indicator_id']} {self.text(ind, 'name')}"
             why = self.text(ind, "explanation")
-            put_row(ws, row, 0, [i + 1, name, ind.get("category"), ind.get("full_score"),
+            category = self.word(ind.get("category"))
+            put_row(ws, row, 0, [i + 1, name, category, ind.get("full_score"),
                                  round(float(ind.get("points") or 0.0), 2), round(lost, 2), why],
                     self.st, ["int", "text_wrap", "text_wrap", "pts", "pts", style, "text_wrap"])
             fit_row(ws, row, [(why, WIDTHS[6]), (name, WIDTHS[1]),
-                              (ind.get("category") or "", WIDTHS[2])])
+                              (category, WIDTHS[2])])
         skipped = [r for r in u.get("indicators") or [] if not r.get("applicable", True)]
         for ind in skipped:
             row += 1
             put_row(ws, row, 0, ["", f"{ind['indicator_id']} {self.text(ind, 'name')}",
-                                 ind.get("category"), ind.get("full_score"), T("na"), "",
+                                 self.word(ind.get("category")), ind.get("full_score"), T("na"), "",
                                  self.text(ind, "explanation")], self.st,
                     ["na", "text_wrap", "text_wrap", "na", "na", "na", "text_wrap"])
         return row + 1
@@ -322,7 +328,7 @@ class _Page:
         ws.set_row(row, 28)
         for i, e in enumerate(events):
             row += 1
-            kind_text = f"{pick(TYPE, e.get('type'), self.lang)}·{e.get('category') or ''}"
+            kind_text = f"{pick(TYPE, e.get('type'), self.lang)}·{self.word(e.get('category'))}"
             if e.get("region_wide"):
                 kind_text += T("region_wide")
             detail = [str(e.get("evidence") or "")]

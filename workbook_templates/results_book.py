@@ -29,6 +29,7 @@ from typing import Any
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
+from kaohe.labels import word_en
 from kaohe.pipeline.io import write_atomic
 from workbook_templates.not_scored_sheet import write_not_scored_sheet
 from workbook_templates.ranking_sheet import write_ranking_sheet
@@ -344,7 +345,9 @@ class _Book:
                                     f"{pick(OUTCOME, d.get('outcome'), self.lang)}")
                     values = [
                         unit_label(u, self.lang), group_label(group, self.lang), e.get("event_id"),
-                        e.get("date"), type_text, e.get("category"), e.get("points"),
+                        e.get("date"), type_text,
+                        word_en(e["category"]) if en and e.get("category") else e.get("category"),
+                        e.get("points"),
                         e.get("counted"), e.get("reason"), e.get("evidence"), e.get("approver"),
                         decision, d.get("reason")]
                     put_row(ws, row, 0, values, self.st,

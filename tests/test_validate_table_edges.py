@@ -275,6 +275,54 @@ def test_an_edited_printed_label_is_a_warning_at_its_cell(cell: str, text: str, 
     assert (issue.label_for("zh"), issue.label_for("en")) == (label, label_en)
 
 
+D = "申诉及容错纠错"
+
+
+@pytest.mark.parametrize(("kind", "sheet", "cell", "text", "want", "label", "label_en"), [
+    ("lead_scores", L, "B2", "2016年度牵头部门评分表（修订）",
+     "表格标题被改动，应为“2016年度综合考核牵头部门评分表”", "", ""),
+    ("lead_scores", L, "D6", "单位", "栏目名称被改动，应为“被考核单位”", "被考核单位（栏目名称）",
+     "Unit (column heading)"),
+    ("lead_scores", L, "E6", "C01 社会稳定（满分 12）",
+     "指标名称被改动，应为“C01 维护社会稳定和长治久安（满分 12）”",
+     "C01 维护社会稳定和长治久安（满分 12）·指标名称",
+     "C01 Social stability（Full score 12） · indicator name"),
+    ("lead_scores", L, "F7", "分数", "栏目名称被改动，应为“得分”", "得分（栏目名称）",
+     "Points (column heading)"),
+    ("lead_scores", L, "D9", "阿勒泰", "单位名称被改动，应为“阿勒泰市”", "阿勒泰市·单位名称",
+     "Altay City · unit name"),
+    ("adjustments", EV, "B2", "加扣分登记表", "表格标题被改动，应为“2016年度综合考核加扣分登记表”",
+     "", ""),
+    ("adjustments", EV, "D5", "单位", "栏目名称被改动，应为“被考核单位”", "被考核单位（栏目名称）",
+     "Unit (column heading)"),
+    ("adjustments", D, "D5", "加扣分编号", "栏目名称被改动，应为“对应加扣分编号”",
+     "对应加扣分编号（栏目名称）", "Event ID (column heading)"),
+    ("adjustments", D, "B2", "决定登记表",
+     "表格标题被改动，应为“2016年度综合考核申诉及容错纠错决定登记表”", "", ""),
+])
+def test_an_edited_label_of_a_lead_sheet_or_register_is_a_warning_at_its_cell(
+        kind: str, sheet: str, cell: str, text: str, want: str, label: str, label_en: str,
+        filled: dict[str, Path], scheme: Scheme, tmp_path: Path) -> None:
+    path = _planted(filled[kind], tmp_path, _cells(sheet, **{cell: text}))
+    report = validate_workbook(path, scheme)
+    assert report.flatten(["sheet", "cell", "rule", "severity"]) == [
+        [sheet, cell, "label-changed", WARNING]]
+    issue = report.issues[0]
+    assert issue.message == want
+    assert issue.message_en.startswith("the ")
+    assert (issue.label_for("zh"), issue.label_for("en")) == (label, label_en)
+
+
+def test_a_lead_sheet_with_an_inserted_column_has_no_label_finding(
+        filled: dict[str, Path], scheme: Scheme, tmp_path: Path) -> None:
+    def plant(wb: openpyxl.Workbook) -> None:
+        wb[L]["D9"].value = "阿勒泰"
+        wb[L].insert_cols(6)
+    report = validate_workbook(_planted(filled["lead_scores"], tmp_path, plant), scheme)
+    assert "label-changed" not in [issue.rule for issue in report.issues]
+    assert [issue.rule for issue in report.issues] == ["column-inserted"]
+
+
 def test_an_english_template_labels_an_edited_heading_in_both_languages(
         scheme: Scheme, tmp_path: Path) -> None:
     from workbook_templates import fill_workbook

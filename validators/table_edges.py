@@ -149,27 +149,74 @@ def inserted_columns(book: WorkbookFile, layout: Mapping[str, Any],
 # ---------------------------------------------------------------- printed labels
 
 
-def _unit_report_labels(scheme: Any, meta: Mapping[str, Any]) -> Iterator[tuple[str, str, str]]:
+_Printed = tuple[tuple[str, str, str], ...]
+
+
+def _cached(scheme: Any, key: tuple[Any, ...], build: Callable[[], Iterator[tuple[str, str, str]]]
+            ) -> _Printed:
+    """What `build` yields, built once per scheme and key."""
     from validators.checks_common import scheme_table
+
+    known = scheme_table(scheme, "printed labels", lambda: {"by_key": {}})["by_key"]
+    if key not in known:
+        known[key] = tuple(build())
+    return known[key]  # type: ignore[no-any-return]
+
+
+def _lang(meta: Mapping[str, Any]) -> str:
+    return "en" if meta.get("lang") == "en" else "zh"
+
+
+def _unit_report_labels(scheme: Any, meta: Mapping[str, Any]) -> Iterator[tuple[str, str, str]]:
     from workbook_templates.unit_report import printed_labels
 
-    unit_id, lang = str(meta.get("unit_id") or ""), "en" if meta.get("lang") == "en" else "zh"
+    unit_id, lang = str(meta.get("unit_id") or ""), _lang(meta)
     printed = printed_labels(scheme, unit_id, lang)
     yield next(printed)  # the title names the unit; the rest is the same for its group
-    known = scheme_table(scheme, "printed labels", lambda: {"by_group": {}})["by_group"]
-    key = (scheme.unit(unit_id).group, lang)
-    if key not in known:
-        known[key] = tuple(printed)
-    yield from known[key]
+    yield from _cached(scheme, ("unit_report", scheme.unit(unit_id).group, lang),
+                       lambda: printed)
 
 
-#: kind -> (role, what the builder printed: (row key or "@columns"/"@title", column key, text))
-_LABELS: dict[str, tuple[str, Callable[[Any, Mapping[str, Any]],
-                                       Iterator[tuple[str, str, str]]]]] = {
-    "unit_report": ("items", _unit_report_labels),
+def _lead_scores_labels(scheme: Any, meta: Mapping[str, Any]) -> Iterator[tuple[str, str, str]]:
+    from workbook_templates.lead_scores import printed_labels
+
+    dept, lang = str(meta.get("lead_department") or ""), _lang(meta)
+    return iter(_cached(scheme, ("lead_scores", dept, lang),
+                        lambda: printed_labels(scheme, dept, lang)))
+
+
+def _adjustments_labels(role: str) -> Callable[[Any, Mapping[str, Any]],
+                                               Iterator[tuple[str, str, str]]]:
+    def labels(scheme: Any, meta: Mapping[str, Any]) -> Iterator[tuple[str, str, str]]:
+        from workbook_templates.adjustments import printed_labels
+
+        lang = _lang(meta)
+        return iter(_cached(scheme, ("adjustments", role, lang),
+                            lambda: printed_labels(scheme, lang, role)))
+    return labels
+
+
+#: kind -> ((role, what the builder printed on that sheet: (row key or
+#: "@title"/"@heading"/"@columns", column key, text)), …). "@columns" is the heading row
+#: just above the table's first row, "@heading" the one above it (a two-row heading).
+_LABELS: dict[str, tuple[tuple[str, Callable[[Any, Mapping[str, Any]],
+                                             Iterator[tuple[str, str, str]]]], ...]] = {
+    "unit_report": (("items", _unit_report_labels),),
+    "lead_scores": (("scores", _lead_scores_labels),),
+    "adjustments": (("events", _adjustments_labels("events")),
+                    ("decisions", _adjustments_labels("decisions"))),
 }
 _WHAT = {"name": ("指标名称", "indicator name"), "@columns": ("栏目名称", "column heading"),
-         "@title": ("表格标题", "title")}
+         "@title": ("表格标题", "title"), "unit": ("单位名称", "unit name")}
+
+
+def _what_key(row_key: str, column_key: str) -> str:
+    """Which kind of label a printed label is: a key of _WHAT."""
+    if row_key == "@heading":
+        return "name" if "." in column_key else "@columns"  # an indicator's id and name
+    if row_key.startswith("@"):
+        return row_key
+    return column_key if column_key in _WHAT else "@columns"
 
 
 def _plain(text: Any) -> str:
@@ -179,17 +226,21 @@ def _plain(text: Any) -> str:
 def _label(printed: Callable[[str], Mapping[tuple[str, str], str]], row_key: str,
            column_key: str) -> tuple[str, str]:
     """(label, label_en) of a printed label as a clerk knows it: "完成值（栏目名称）",
-    "C05 一般公共预算收入·指标名称" — from what the builder prints in each language; none for
-    the title (the message names it)."""
-    if row_key == "@title":
+    "C05 一般公共预算收入·指标名称", "阿勒泰市·单位名称" — from what the builder prints in
+    each language; none for the title (the message names it)."""
+    what = _what_key(row_key, column_key)
+    if what == "@title":
         return "", ""
     zh, en = printed("zh"), printed("en")
-    if row_key == "@columns":
-        return (f"{zh.get((row_key, column_key), '')}（栏目名称）",
-                f"{en.get((row_key, column_key), '')} (column heading)")
+    zh_text, en_text = zh.get((row_key, column_key), ""), en.get((row_key, column_key), "")
+    if what == "@columns":
+        return f"{zh_text}（栏目名称）", f"{en_text} (column heading)"
+    if what == "unit":
+        return f"{zh_text}·单位名称", f"{en_text} · unit name"
+    if row_key == "@heading":  # the heading already starts with the indicator's id
+        return f"{zh_text}·指标名称", f"{en_text} · indicator name"
     indicator = row_key.partition("@")[0]
-    return (f"{indicator} {zh.get((row_key, column_key), '')}·指标名称",
-            f"{indicator} {en.get((row_key, column_key), '')} · indicator name")
+    return f"{indicator} {zh_text}·指标名称", f"{indicator} {en_text} · indicator name"
 
 
 def label_issues(book: WorkbookFile, meta: Mapping[str, Any], scheme: Any,
@@ -201,11 +252,16 @@ def label_issues(book: WorkbookFile, meta: Mapping[str, Any], scheme: Any,
     if kind not in _LABELS or str(meta.get("scheme_version")) != str(
             getattr(scheme, "version", "")):
         return
-    role, expected = _LABELS[kind]
-    spec = (meta.get("layout") or {}).get("sheets", {}).get(role)
-    if not spec or spec["name"] not in book.names:
-        return
-    name = spec["name"]
+    for role, expected in _LABELS[kind]:
+        spec = (meta.get("layout") or {}).get("sheets", {}).get(role)
+        if spec and spec["name"] in book.names:
+            yield from _sheet_labels(book, meta, scheme, file, spec["name"], expected)
+
+
+def _sheet_labels(book: WorkbookFile, meta: Mapping[str, Any], scheme: Any, file: str,
+                  name: str, expected: Callable[[Any, Mapping[str, Any]],
+                                                Iterator[tuple[str, str, str]]]
+                  ) -> Iterator[Issue]:
     rows = book.rows(name)
     end = table_end(rows)
     if _inserted(rows[0] if rows else []):
@@ -213,6 +269,7 @@ def label_issues(book: WorkbookFile, meta: Mapping[str, Any], scheme: Any,
     keyed = {str(v[0]): r + 1 for r, v in enumerate(rows[:end]) if r > 0 and v and v[0]}
     columns = {str(k): c + 1 for c, k in enumerate(rows[0] if rows else []) if c > 0 and k}
     first = min((r for k, r in keyed.items() if not k.startswith("@header")), default=0)
+    heading_rows = {"@columns": first - 1, "@heading": first - 2}
 
     def printed(lang: str) -> Mapping[tuple[str, str], str]:  # only asked when one changed
         return {(r, c): text for r, c, text in expected(scheme, {**meta, "lang": lang})}
@@ -221,19 +278,25 @@ def label_issues(book: WorkbookFile, meta: Mapping[str, Any], scheme: Any,
         if row_key == "@title":
             row, column = 2, 2
         else:
-            row = first - 1 if row_key == "@columns" else keyed.get(row_key, 0)
+            row = heading_rows.get(row_key) or keyed.get(row_key, 0)
             column = columns.get(column_key, 0)
         if row < 2 or not column:
             continue  # a deleted row or column is reported as such
         got = book.value(name, row, column)
         if _plain(got) == _plain(want):
             continue
-        what, what_en = _WHAT.get(row_key if row_key.startswith("@") else column_key,
-                                  _WHAT["@columns"])
+        what, what_en = _WHAT[_what_key(row_key, column_key)]
         label, label_en = _label(printed, row_key, column_key)
-        indicator = "" if row_key.startswith("@") else row_key.partition("@")[0]
+        indicator, unit = "", ""
+        if row_key == "@heading" and "." in column_key:
+            indicator = column_key.partition(".")[0]
+        elif not row_key.startswith("@"):
+            if column_key == "unit":
+                unit = row_key
+            else:
+                indicator = row_key.partition("@")[0]
         yield finding("label-changed", file=file, sheet=name, severity=WARNING,
                       cell=f"{col_letter(column)}{row}", row_number=row, field=column_key,
-                      label=label, label_en=label_en, indicator_id=indicator,
+                      label=label, label_en=label_en, indicator_id=indicator, unit_id=unit,
                       value=got if isinstance(got, str | int | float) else None,
                       params={"what": what, "what_en": what_en, "want": want})

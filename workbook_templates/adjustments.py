@@ -40,8 +40,8 @@ if TYPE_CHECKING:  # the builders import openpyxl when they run; readers never d
 
     from workbook_templates.sheetkit import SheetWriter
 
-__all__ = ["build_adjustments", "read_adjustments", "adjustments_cells", "EVENT_ROWS",
-           "DECISION_ROWS"]
+__all__ = ["build_adjustments", "read_adjustments", "adjustments_cells", "printed_labels",
+           "EVENT_ROWS", "DECISION_ROWS"]
 
 EVENT_ROWS = 200
 DECISION_ROWS = 50
@@ -57,6 +57,22 @@ _DECISION_COLS = (("no", "col.no", 5), ("id", "col.event_id", 8),
                   ("outcome", "col.outcome", 10), ("points", "col.decision_points", 10),
                   ("reason", "col.reason", 34), ("approver", "col.approver", 16),
                   ("date", "col.decision_date", 12))
+
+
+#: Sheet role -> (its columns, its title's label key).
+_SHEETS = {"events": (_EVENT_COLS, "title.events"),
+           "decisions": (_DECISION_COLS, "title.decisions")}
+
+
+def printed_labels(scheme: Scheme, lang: str = "zh",
+                   role: str = "events") -> Iterator[tuple[str, str, str]]:
+    """What build_adjustments prints on the sheet `role` (events or decisions) that a clerk
+    should not change: (row key, column key, text) — the title ("@title") and the column
+    headings ("@columns")."""
+    columns, title = _SHEETS[role]
+    yield "@title", "", tr(title, lang, year=scheme.year)
+    for key, label, _ in columns:
+        yield "@columns", key, tr(label, lang)
 
 
 def _unit_labels(scheme: Scheme, lang: str) -> dict[str, str]:
@@ -110,7 +126,8 @@ def build_adjustments(scheme: Scheme, path: Path, lang: str = "zh",
     event_rows = max(EVENT_ROWS, 4 * len(scheme.units), event_rows)
     decision_rows = max(DECISION_ROWS, len(scheme.units), decision_rows)
     ev = book.sheet("events", tr("sheet.events", lang))
-    last = _header(ev, _EVENT_COLS, tr("title.events", lang, year=year), lang, scheme,
+    columns, title = _SHEETS["events"]
+    last = _header(ev, columns, tr(title, lang, year=year), lang, scheme,
                    {"unit": list(units), "indicator_id": list(indicators)})
     rules = _event_rules(ev, en, year, units_ref, inds_ref, cats_ref)
     for n in range(1, event_rows + 1):
@@ -127,7 +144,8 @@ def build_adjustments(scheme: Scheme, path: Path, lang: str = "zh",
     ids = f"'{ev.ws.title}'!$C${_FIRST}:$C${_FIRST + event_rows - 1}"
     book.wb.defined_names["kh_event_ids"] = DefinedName("kh_event_ids", attr_text=ids)
     de = book.sheet("decisions", tr("sheet.decisions", lang))
-    last = _header(de, _DECISION_COLS, tr("title.decisions", lang, year=year), lang, scheme)
+    columns, title = _SHEETS["decisions"]
+    last = _header(de, columns, tr(title, lang, year=year), lang, scheme)
     rules = _decision_rules(de, en, year)
     for n in range(1, decision_rows + 1):
         row = _FIRST + n - 1

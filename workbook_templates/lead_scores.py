@@ -25,11 +25,13 @@ from workbook_templates.values import parse_choice, parse_number, parse_text
 if TYPE_CHECKING:  # the builders import openpyxl when they run; readers never do
     from workbook_templates.sheetkit import SheetWriter
 
-__all__ = ["build_lead_scores", "read_lead_scores", "lead_scores_cells", "input_field"]
+__all__ = ["build_lead_scores", "read_lead_scores", "lead_scores_cells", "input_field",
+           "printed_labels"]
 
 _HEAD1, _HEAD2, _FIRST = 6, 7, 8
 _FIRST_IND_COL = 5
 _FIELD_LABEL = {"rating": "col.rating", "count": "col.count_ded", "value": "col.value"}
+_FIXED = (("no", 2, "col.no"), ("group", 3, "col.group"), ("unit", 4, "col.unit"))
 
 
 def input_field(ind: Indicator) -> str:
@@ -77,7 +79,7 @@ def build_lead_scores(scheme: Scheme, dept_id: str, path: Path, lang: str = "zh"
     book.instructions(instruction_lines("lead_scores", scheme, lang, name_of(dept, lang)))
     sheet = book.sheet("scores", tr("sheet.lead_scores", lang))
     last = _FIRST_IND_COL + 3 * len(owned) - 1
-    for key, column in (("no", 2), ("group", 3), ("unit", 4)):
+    for key, column, _ in _FIXED:
         sheet.key_col(column, key)
     sheet.span(2, 2, last, tr("title.lead_scores", lang, year=scheme.year), "title")
     sheet.ws.row_dimensions[2].height = 30
@@ -87,7 +89,7 @@ def build_lead_scores(scheme: Scheme, dept_id: str, path: Path, lang: str = "zh"
     sheet.span(4, 2, 3, tr("hdr.dept", lang), "label")
     sheet.span(4, 4, last, name_of(dept, lang), "plain")
     sheet.span(5, 2, last, tr("hdr.legend", lang), "note")
-    for column, label in ((2, "col.no"), (3, "col.group"), (4, "col.unit")):
+    for _, column, label in _FIXED:
         sheet.put(_HEAD1, column, tr(label, lang), "header")
         sheet.put(_HEAD2, column, None, "header")
         sheet.ws.merge_cells(start_row=_HEAD1, start_column=column, end_row=_HEAD2,
@@ -98,11 +100,8 @@ def build_lead_scores(scheme: Scheme, dept_id: str, path: Path, lang: str = "zh"
         sheet.key_col(first, f"{ind.id}.{field}")
         sheet.key_col(first + 1, f"{ind.id}.points")
         sheet.key_col(first + 2, f"{ind.id}.remarks")
-        full = tr("col.full", lang)
-        sheet.span(_HEAD1, first, first + 2,
-                   f"{ind.id} {name_of(ind, lang)}（{full} {lit(ind.full_score)}）", "header")
-        label = "col.count_bonus" if ind.method == "bonus" else _FIELD_LABEL[field]
-        for offset, key in enumerate((label, "col.entry_points", "col.remarks")):
+        sheet.span(_HEAD1, first, first + 2, _heading(ind, lang), "header")
+        for offset, (_, key) in enumerate(_sub_headings(ind)):
             sheet.put(_HEAD2, first + offset, tr(key, lang), "header")
         if field == "rating":
             book.choices(f"{ind.id}.rating", {str(k): str(k) for k in ind.params["ratings"]})
@@ -130,6 +129,39 @@ def build_lead_scores(scheme: Scheme, dept_id: str, path: Path, lang: str = "zh"
     sheet.finish(freeze=f"E{_FIRST}", title_rows=f"{_HEAD1}:{_HEAD2}", last_row=row + 1,
                  last_col=last, landscape=len(owned) > 2)
     return book.save(path)
+
+
+def _heading(ind: Indicator, lang: str) -> str:
+    """The heading over an indicator's three columns: id, name and full score."""
+    return f"{ind.id} {name_of(ind, lang)}（{tr('col.full', lang)} {lit(ind.full_score)}）"
+
+
+def _sub_headings(ind: Indicator) -> tuple[tuple[str, str], ...]:
+    """(column key, label key) of an indicator's three columns."""
+    field = input_field(ind)
+    label = "col.count_bonus" if ind.method == "bonus" else _FIELD_LABEL[field]
+    return ((f"{ind.id}.{field}", label), (f"{ind.id}.points", "col.entry_points"),
+            (f"{ind.id}.remarks", "col.remarks"))
+
+
+def printed_labels(scheme: Scheme, dept_id: str,
+                   lang: str = "zh") -> Iterator[tuple[str, str, str]]:
+    """What build_lead_scores prints that a clerk should not change: (row key, column key,
+    text) — the title ("@title"), the upper heading row ("@heading": the first columns and
+    each indicator's id, name and full score), the column headings ("@columns") and the
+    unit names (row key the unit id, column key "unit")."""
+    owned = scheme.indicators_of(dept_id)
+    yield "@title", "", tr("title.lead_scores", lang, year=scheme.year)
+    for key, _, label in _FIXED:
+        yield "@heading", key, tr(label, lang)
+    for ind in owned:
+        yield "@heading", f"{ind.id}.{input_field(ind)}", _heading(ind, lang)
+        for key, label in _sub_headings(ind):
+            yield "@columns", key, tr(label, lang)
+    for group in scheme.groups:
+        if any(ind.applies_to(group.id) for ind in owned):
+            for unit in scheme.units_in(group.id):
+                yield unit.id, "unit", name_of(unit, lang)
 
 
 def _unit_row(sheet: SheetWriter, owned: tuple[Indicator, ...], unit_id: str, row: int,

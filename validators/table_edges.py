@@ -17,6 +17,7 @@ from workbook_templates.table_shape import (
     REGISTERS,
     SIGNATURE_GAP,
     SIGNED,
+    keyed_columns,
     last_key_column,
     table_end,
 )
@@ -267,7 +268,7 @@ def _sheet_labels(book: WorkbookFile, meta: Mapping[str, Any], scheme: Any, file
     if _inserted(rows[0] if rows else []):
         return  # every label moved with the inserted column: that column is the finding
     keyed = {str(v[0]): r + 1 for r, v in enumerate(rows[:end]) if r > 0 and v and v[0]}
-    columns = {str(k): c + 1 for c, k in enumerate(rows[0] if rows else []) if c > 0 and k}
+    columns = keyed_columns(rows)
     first = min((r for k, r in keyed.items() if not k.startswith("@header")), default=0)
     heading_rows = {"@columns": first - 1, "@heading": first - 2}
 

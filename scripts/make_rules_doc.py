@@ -37,6 +37,18 @@ and files whose name points at no one are listed once (`unidentified-file`). The
 or registers; `kaohe validate --roster/--no-roster` decides otherwise (`roster-skipped` is
 the line said when it is not checked).
 
+Annotated copies (`kaohe validate … --annotate DIR`) are copies of the clerks' files (the
+originals are only read) with a first sheet 校验结果 (English: Validation) listing every
+finding, and each flagged cell coloured (errors red, warnings yellow), boxed (a black-and-white
+printer keeps the border) and given a note: the finding's number in the list, the message and
+the fix hint. They are made to be printed: a sheet's print area grows to take in every flagged
+cell (below or right of the table, or in a hidden row or column, which is then shown; a cell
+more than 200 rows or 26 columns beyond it is on the list only, so the table is not shrunk to
+nothing), flagged sheets print their row and column headings so the cell the list names can
+be found on paper, and Excel prints the notes at the end of the sheet (LibreOffice does not
+print notes). The list prints A4 landscape, one page wide, its header row on every page, long
+messages wrapped, the file's name at the top and a colour legend at the foot.
+
 | rule | 问题 | 修改建议 | message | hint |
 |---|---|---|---|---|
 """

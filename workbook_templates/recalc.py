@@ -5,7 +5,8 @@ by Excel or LibreOffice carry results that may be stale. :func:`recalculate`
 opens a copy in headless LibreOffice with "recalculate on load" forced to
 *always* and saves it again as .xlsx, so a reader (``openpyxl`` with
 ``data_only=True``, ``python-calamine``) sees values LibreOffice computed itself.
-:func:`render_png` turns a workbook into PNG pictures (xlsx -> PDF -> pdftoppm).
+:func:`render_png` turns a workbook into PNG pictures (xlsx -> PDF -> pdftoppm), and
+:func:`render_pdf` into the PDF itself (what a printer gets: its text can be searched).
 
 How the recalculation is forced
     Every call runs ``soffice`` with its own throw-away user profile
@@ -64,6 +65,7 @@ __all__ = [
     "find_soffice",
     "recalculate",
     "recalculate_many",
+    "render_pdf",
     "render_png",
 ]
 
@@ -283,6 +285,28 @@ def recalculate(src: Path | str, dest_dir: Path | str, timeout: float = 120) -> 
     a missing output.
     """
     return recalculate_many([src], dest_dir, timeout=timeout)[0]
+
+
+def render_pdf(src: Path | str, dest_dir: Path | str, timeout: float = 120) -> Path:
+    """Print a workbook to PDF as LibreOffice prints it; returns ``dest_dir/<stem>.pdf``.
+
+    Every visible sheet, cut by its print area and page setup. ``src`` is never modified.
+    """
+    source = Path(src)
+    if not source.is_file():
+        raise FileNotFoundError(source)
+    soffice = _require_soffice()
+    dest = Path(dest_dir)
+    dest.mkdir(parents=True, exist_ok=True)
+    with _workspace() as root:
+        (staged,) = _stage(root, [source])
+        proc = _soffice_convert(root, soffice, "pdf", [staged], timeout, [source])
+        pdf = root / "out" / (staged.stem + ".pdf")
+        if not (pdf.is_file() and pdf.stat().st_size > 0):
+            raise RecalcError(_failure(f"LibreOffice wrote no PDF for {source}", proc))
+        target = dest / (source.stem + ".pdf")
+        shutil.move(str(pdf), target)
+    return target
 
 
 def render_png(

@@ -196,3 +196,38 @@ def test_the_printed_copy_shows_what_lies_outside_the_template_print_area(
     # the list prints first, whole: each finding's message and fix
     assert "“4.6万” 不是数字" in after and "请输入数字，如 12.3" in after
     assert after.index("“4.6万” 不是数字") < after.index("填表说明")
+
+
+def _main_type(path: Path) -> str:
+    import re
+    import zipfile
+
+    with zipfile.ZipFile(path) as archive:
+        types = archive.read("[Content_Types].xml").decode()
+    found = re.search(r'PartName="/xl/workbook.xml" ContentType="([^"]+)"', types)
+    assert found, types
+    return found.group(1)
+
+
+def test_a_macro_enabled_workbook_stays_one_excel_opens(template: Path, tmp_path: Path) -> None:
+    """An .xlsm clerk's file: its annotated .xlsm copy is macro-enabled inside too (Excel
+    refuses a file whose name and content disagree), and its macros are kept."""
+    import zipfile
+
+    xlsm = tmp_path / "in" / "单位自评表_burqin.xlsm"
+    xlsm.parent.mkdir()
+    with zipfile.ZipFile(template) as src, zipfile.ZipFile(xlsm, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename == "[Content_Types].xml":
+                data = data.replace(
+                    b"openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+                    b"ms-excel.sheet.macroEnabled.main+xml")
+            dst.writestr(item, data)
+        dst.writestr("xl/vbaProject.bin", b"macros of the clerk")
+    assert _main_type(xlsm) == "application/vnd.ms-excel.sheet.macroEnabled.main+xml"
+    copy = _annotate(xlsm, tmp_path / "out")
+    assert _main_type(copy) == "application/vnd.ms-excel.sheet.macroEnabled.main+xml"
+    with zipfile.ZipFile(copy) as archive:
+        assert archive.read("xl/vbaProject.bin") == b"macros of the clerk"
+    assert openpyxl.load_workbook(copy).sheetnames[0] == "校验结果"

@@ -69,7 +69,9 @@ def annotate_workbook(source: str | Path, report: Report, dest: str | Path,
     if dest.exists() and (dest.resolve() == source.resolve() or os.path.samefile(dest, source)):
         raise KaoheError(f"批注副本不能覆盖原文件：{source}",
                          f"the annotated copy must not overwrite the original: {source}")
-    wb = load_workbook(source)
+    # An .xlsm saved without its macro parts says "workbook" inside and "macro-enabled"
+    # outside: Excel refuses to open it. Keep them, and the copy is what the clerk sent.
+    wb = load_workbook(source, keep_vba=source.suffix.lower() == ".xlsm")
     for old in (RESULT_SHEET, RESULT_SHEET_EN):  # an earlier run's list, in either language
         if old in wb.sheetnames:
             del wb[old]

@@ -286,7 +286,7 @@ D = "申诉及容错纠错"
     ("lead_scores", L, "E6", "C01 社会稳定（满分 12）",
      "指标名称被改动，应为“C01 维护社会稳定和长治久安（满分 12）”",
      "C01 维护社会稳定和长治久安（满分 12）·指标名称",
-     "C01 Social stability（Full score 12） · indicator name"),
+     "C01 Social stability (full score 12) · indicator name"),
     ("lead_scores", L, "F7", "分数", "栏目名称被改动，应为“得分”", "得分（栏目名称）",
      "Points (column heading)"),
     ("lead_scores", L, "D9", "阿勒泰", "单位名称被改动，应为“阿勒泰市”", "阿勒泰市·单位名称",

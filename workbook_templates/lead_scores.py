@@ -114,7 +114,7 @@ def build_lead_scores(scheme: Scheme, dept_id: str, path: Path, lang: str = "zh"
         if not applies or not units:
             continue
         sheet.key_row(row, f"#group:{group.id}")
-        sheet.span(row, 2, last, f"{name_of(group, lang)}（{len(units)}）", "group")
+        sheet.span(row, 2, last, _group_heading(name_of(group, lang), len(units), lang), "group")
         row += 1
         for unit in units:
             number += 1
@@ -132,8 +132,17 @@ def build_lead_scores(scheme: Scheme, dept_id: str, path: Path, lang: str = "zh"
 
 
 def _heading(ind: Indicator, lang: str) -> str:
-    """The heading over an indicator's three columns: id, name and full score."""
-    return f"{ind.id} {name_of(ind, lang)}（{tr('col.full', lang)} {lit(ind.full_score)}）"
+    """The heading over an indicator's three columns: id, name and full score,
+    "C01 社会稳定（满分 12）" or "C01 Social stability (full score 12)"."""
+    full = lit(ind.full_score)
+    if lang == "en":
+        return f"{ind.id} {name_of(ind, lang)} (full score {full})"
+    return f"{ind.id} {name_of(ind, lang)}（{tr('col.full', lang)} {full}）"
+
+
+def _group_heading(name: str, count: int, lang: str) -> str:
+    """The row over a group's units: "县市（7）" or "Counties (7)"."""
+    return f"{name} ({count})" if lang == "en" else f"{name}（{count}）"
 
 
 def _sub_headings(ind: Indicator) -> tuple[tuple[str, str], ...]:

@@ -157,8 +157,10 @@ def printed_labels(scheme: Scheme, dept_id: str,
                    lang: str = "zh") -> Iterator[tuple[str, str, str]]:
     """What build_lead_scores prints that a clerk should not change: (row key, column key,
     text) — the title ("@title"), the upper heading row ("@heading": the first columns and
-    each indicator's id, name and full score), the column headings ("@columns") and the
-    unit names (row key the unit id, column key "unit")."""
+    each indicator's id, name and full score), the column headings ("@columns"), each
+    group's heading row ("#group:<id>") and each unit's name and group (row key the unit id,
+    column key "unit" or "group"). The department's name in the header is checked as the
+    file's owner (validators.workbook.owner_issues)."""
     owned = scheme.indicators_of(dept_id)
     yield "@title", "", tr("title.lead_scores", lang, year=scheme.year)
     for key, _, label in _FIXED:
@@ -168,9 +170,14 @@ def printed_labels(scheme: Scheme, dept_id: str,
         for key, label in _sub_headings(ind):
             yield "@columns", key, tr(label, lang)
     for group in scheme.groups:
-        if any(ind.applies_to(group.id) for ind in owned):
-            for unit in scheme.units_in(group.id):
-                yield unit.id, "unit", name_of(unit, lang)
+        units = scheme.units_in(group.id)
+        if not units or not any(ind.applies_to(group.id) for ind in owned):
+            continue
+        group_name = name_of(group, lang)
+        yield f"#group:{group.id}", "no", _group_heading(group_name, len(units), lang)
+        for unit in units:
+            yield unit.id, "unit", name_of(unit, lang)
+            yield unit.id, "group", group_name
 
 
 def _unit_row(sheet: SheetWriter, owned: tuple[Indicator, ...], unit_id: str, row: int,

@@ -13,6 +13,7 @@ from typing import Any
 
 import click
 
+from kaohe.cli_usage import KaoheGroup
 from kaohe.errors import KaoheError
 
 __all__ = ["main", "friendly", "current_lang"]
@@ -53,7 +54,7 @@ def _silence_stdout() -> None:
         pass
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=KaoheGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
               help="Language of messages and workbooks (中文 zh / English en).")
 @click.version_option(package_name="kaohe")

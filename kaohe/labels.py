@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-__all__ = ["GRADE_EN", "OPTION_EN", "CATEGORY_EN", "KIND_NAMES", "grade_label", "group_label",
-           "word_en"]
+__all__ = ["GRADE_EN", "OPTION_EN", "CATEGORY_EN", "KIND_NAMES", "DECISION_KINDS", "OUTCOMES",
+           "decision_label", "grade_label", "group_label", "word_en"]
 
 #: The name of each kind of submission as the office's files call it: (中文, English).
 KIND_NAMES: dict[str, tuple[str, str]] = {
@@ -16,6 +16,17 @@ KIND_NAMES: dict[str, tuple[str, str]] = {
     "routine": ("平时考核汇总表", "routine assessment summary"),
     "ballots": ("民主测评及满意度统计表", "ballot and satisfaction tally"),
     "scheme": ("考核方案", "scheme"),
+}
+
+#: Appeal and fault-tolerance decisions, code -> (中文, English): the words a clerk picks in the
+#: adjustments register and the words results.xlsx, the feedback and the history's run reasons
+#: show — one table, so a decision reads the same everywhere.
+DECISION_KINDS: dict[str, tuple[str, str]] = {
+    "appeal": ("申诉", "Appeal"), "fault_tolerance": ("容错纠错", "Fault tolerance"),
+}
+OUTCOMES: dict[str, tuple[str, str]] = {
+    "upheld": ("维持", "Upheld"), "overturned": ("撤销", "Overturned"),
+    "adjusted": ("调整分值", "Points adjusted"),
 }
 
 GRADE_EN = {"好": "Good", "较好": "Fairly good", "一般": "Average", "较差": "Poor",
@@ -47,6 +58,25 @@ def word_en(word: str, scheme: Mapping[str, Any] | None = None) -> str:
     if english != word:
         return english
     return OPTION_EN.get(word) or CATEGORY_EN.get(word, word)
+
+
+def decision_label(kind: object, outcome: object, lang: str) -> str:
+    """A decision as results and feedback show it (unknown codes as they are).
+
+    >>> decision_label("appeal", "overturned", "zh"), decision_label("appeal", "overturned", "en")
+    ('申诉：撤销', 'Appeal: overturned')
+    """
+    en = lang == "en"
+    kind_text = _pick(DECISION_KINDS, kind, en)
+    outcome_text = _pick(OUTCOMES, outcome, en)
+    if en:
+        return f"{kind_text}: {outcome_text[:1].lower()}{outcome_text[1:]}"
+    return f"{kind_text}：{outcome_text}"
+
+
+def _pick(table: Mapping[str, tuple[str, str]], code: object, en: bool) -> str:
+    pair = table.get(str(code)) if code is not None else None
+    return "" if code is None else str(code) if pair is None else pair[en]
 
 
 def grade_label(grade: str | None, lang: str, scheme: Mapping[str, Any] | None = None) -> str:

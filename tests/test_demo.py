@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import click
+import openpyxl
 import pytest
 
 from kaohe.cli import main
@@ -130,3 +133,58 @@ def test_every_command_has_help_with_an_example(path: tuple[str, ...]) -> None:
     result = CliRunner().invoke(main, [*path, "--help"])
     assert result.exit_code == 0
     assert "Example:" in result.output
+
+
+FULL_WIDTH = re.compile("[（）：，；。、]")
+
+
+@pytest.fixture(scope="module")
+def english_demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("demo-en")
+    proc = run("--lang", "en", "demo", "--out", str(out))
+    assert proc.returncode == 0, proc.stderr
+    return out
+
+
+def _strings(value: object) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+
+
+def _given_texts(out: Path) -> list[str]:
+    """What kaohe did not write itself: the scheme's names and texts, what the demo's clerks
+    typed (data/), and the appeal the demo registers; longest first."""
+    docs = [out / "scheme.json", *sorted((out / "data").rglob("*.json"))]
+    given = {s for doc in docs for s in _strings(json.loads(doc.read_text(encoding="utf-8")))}
+    revision = json.loads((out / "results-revision.json").read_text(encoding="utf-8"))
+    given |= {str(e["decision"].get("reason") or "") for u in revision["units"]
+              for e in u.get("adjustments") or [] if e.get("decision")}
+    return sorted((s for s in given if FULL_WIDTH.search(s)), key=len, reverse=True)
+
+
+def test_english_workbooks_use_plain_punctuation(english_demo: Path) -> None:
+    # Chinese full-width brackets, colons, commas … only inside names and texts kaohe was
+    # given (the demo scheme has no English for some of them); never in what kaohe writes.
+    given = _given_texts(english_demo)
+    books = sorted(english_demo.rglob("*.xlsx"))
+    assert {p.parent.name for p in books} >= {"templates", "submissions", "feedback"}
+    found = []
+    for book in books:
+        wb = openpyxl.load_workbook(book)
+        for ws in wb.worksheets:
+            for row in ws.iter_rows():
+                for cell in row:
+                    text = cell.value
+                    if not isinstance(text, str) or not FULL_WIDTH.search(text):
+                        continue
+                    for part in given:
+                        text = text.replace(part, "")
+                    if FULL_WIDTH.search(text):
+                        found.append(f"{book.name}!{ws.title}!{cell.coordinate}: {cell.value}")
+    assert found == []

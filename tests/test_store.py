@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pytest
 from click.testing import CliRunner
 
@@ -32,6 +33,8 @@ from kaohe.store import (
 )
 from kaohe.synth import synthesize
 from validators.schema import schema_problems
+from workbook_templates.feedback_book import write_feedback_workbook
+from workbook_templates.results_book import write_results_workbook
 
 KAOHE = str(Path(sys.executable).with_name("kaohe"))
 NOW = datetime(2017, 1, 15, 9, 30, tzinfo=UTC)
@@ -598,6 +601,36 @@ def test_a_closed_pipe_ends_quietly(three_years: tuple[str, str, str], command: 
 
 # -- publishing again after an appeal -----------------------------------------------------
 
+def _cell_texts(path: Path) -> list[str]:
+    wb = openpyxl.load_workbook(path, read_only=True)
+    return [v for ws in wb.worksheets for row in ws.iter_rows(values_only=True) for v in row
+            if isinstance(v, str)]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_decision_reads_the_same_in_the_history_the_results_and_the_feedback(
+        lang: str, tmp_path: Path, scheme: Scheme, generated: dict[str, Any]) -> None:
+    leader = county_leader(run_engine(scheme, generated)[1])
+    scheme_doc, first = run_engine(scheme, generated, events=[deduction(leader, 10)])
+    _, appealed = run_engine(scheme, generated, events=[deduction(leader, 10)],
+                             decisions=[overturn()])
+    with open_store(str(tmp_path / "h.db")) as store:
+        store.record_run(scheme_doc, first, inputs=[FILE])
+        store.record_run(scheme_doc, appealed, inputs=[FILE])
+        run = store.runs(2016)[-1]
+    en = lang == "en"
+    results = _cell_texts(write_results_workbook(appealed, tmp_path / "r.xlsx", lang=lang))
+    feedback = _cell_texts(write_feedback_workbook(appealed, leader, tmp_path / "f.xlsx",
+                                                   lang=lang))
+    said = "Appeal: overturned" if en else "申诉：撤销"
+    assert said in results
+    lines = [line for text in feedback for line in text.splitlines()]
+    assert any(line.startswith(f"{said}, " if en else f"{said}，") for line in lines)
+    assert (run.reason_en if en else run.reason).startswith(
+        "new decisions: appeal D9001 on event E9001 (overturned)" if en
+        else "新登记的决定：申诉 D9001（事项 E9001，撤销）")
+
+
 @pytest.fixture
 def appeal(db: str, scheme: Scheme, generated: dict[str, Any]) -> tuple[str, str, dict, dict]:
     """2016-r1 published with a deduction on the county leader; 2016-r2 overturns it."""
@@ -978,7 +1011,7 @@ def test_a_run_without_a_reason_records_what_is_new_since_the_run_before(
         "首次汇总",
         "输入变化：新增 平时考核汇总表.xlsx",
         "输入变化：删除 平时考核汇总表.xlsx；更改 单位自评表_fuyun.xlsx",
-        "新登记的决定：申诉 D9001（事项 E9002，已撤销）：申诉成立，撤销扣分",  # not D0001 again
+        "新登记的决定：申诉 D9001（事项 E9002，撤销）：申诉成立，撤销扣分",  # not D0001 again
         "重新汇总",
         "申诉复核"]
     assert [r.reason_en for r in runs] == [

@@ -198,8 +198,10 @@ def _adjustments_labels(role: str) -> Callable[[Any, Mapping[str, Any]],
 
 
 #: kind -> ((role, what the builder printed on that sheet: (row key or
-#: "@title"/"@heading"/"@columns", column key, text)), …). "@columns" is the heading row
-#: just above the table's first row, "@heading" the one above it (a two-row heading).
+#: "@title"/"@heading"/"@columns"/"@header:<what>", column key, text)), …). "@columns" is the
+#: heading row just above the table's first row, "@heading" the one above it (a two-row
+#: heading), "@header:<what>" a name in the first header row (keyed "@header"; the owner's
+#: name there is owner_issues'), "#group:<id>" a group's heading row.
 _LABELS: dict[str, tuple[tuple[str, Callable[[Any, Mapping[str, Any]],
                                              Iterator[tuple[str, str, str]]]], ...]] = {
     "unit_report": (("items", _unit_report_labels),),
@@ -208,13 +210,19 @@ _LABELS: dict[str, tuple[tuple[str, Callable[[Any, Mapping[str, Any]],
                     ("decisions", _adjustments_labels("decisions"))),
 }
 _WHAT = {"name": ("指标名称", "indicator name"), "@columns": ("栏目名称", "column heading"),
-         "@title": ("表格标题", "title"), "unit": ("单位名称", "unit name")}
+         "@title": ("表格标题", "title"), "unit": ("单位名称", "unit name"),
+         "group": ("组别名称", "group name")}
+_NAMED = ("unit", "group")  # labels that name a thing: "县市·组别名称"
 
 
 def _what_key(row_key: str, column_key: str) -> str:
     """Which kind of label a printed label is: a key of _WHAT."""
     if row_key == "@heading":
         return "name" if "." in column_key else "@columns"  # an indicator's id and name
+    if row_key.startswith("@header:"):
+        return row_key.partition(":")[2]
+    if row_key.startswith("#group:"):
+        return "group"
     if row_key.startswith("@"):
         return row_key
     return column_key if column_key in _WHAT else "@columns"
@@ -236,8 +244,8 @@ def _label(printed: Callable[[str], Mapping[tuple[str, str], str]], row_key: str
     zh_text, en_text = zh.get((row_key, column_key), ""), en.get((row_key, column_key), "")
     if what == "@columns":
         return f"{zh_text}（栏目名称）", f"{en_text} (column heading)"
-    if what == "unit":
-        return f"{zh_text}·单位名称", f"{en_text} · unit name"
+    if what in _NAMED:
+        return f"{zh_text}·{_WHAT[what][0]}", f"{en_text} · {_WHAT[what][1]}"
     if row_key == "@heading":  # the heading already starts with the indicator's id
         return f"{zh_text}·指标名称", f"{en_text} · indicator name"
     indicator = row_key.partition("@")[0]
@@ -267,7 +275,10 @@ def _sheet_labels(book: WorkbookFile, meta: Mapping[str, Any], scheme: Any, file
     end = table_end(rows)
     if _inserted(rows[0] if rows else []):
         return  # every label moved with the inserted column: that column is the finding
-    keyed = {str(v[0]): r + 1 for r, v in enumerate(rows[:end]) if r > 0 and v and v[0]}
+    keyed: dict[str, int] = {}  # row key -> its first row (a header may take two rows)
+    for r, v in enumerate(rows[:end]):
+        if r > 0 and v and v[0]:
+            keyed.setdefault(str(v[0]), r + 1)
     columns = keyed_columns(rows)
     first = min((r for k, r in keyed.items() if not k.startswith("@header")), default=0)
     heading_rows = {"@columns": first - 1, "@heading": first - 2}
@@ -279,23 +290,24 @@ def _sheet_labels(book: WorkbookFile, meta: Mapping[str, Any], scheme: Any, file
         if row_key == "@title":
             row, column = 2, 2
         else:
-            row = heading_rows.get(row_key) or keyed.get(row_key, 0)
+            keyed_as = "@header" if row_key.startswith("@header:") else row_key
+            row = heading_rows.get(row_key) or keyed.get(keyed_as, 0)
             column = columns.get(column_key, 0)
         if row < 2 or not column:
             continue  # a deleted row or column is reported as such
         got = book.value(name, row, column)
         if _plain(got) == _plain(want):
             continue
-        what, what_en = _WHAT[_what_key(row_key, column_key)]
+        kind_of = _what_key(row_key, column_key)
+        what, what_en = _WHAT[kind_of]
         label, label_en = _label(printed, row_key, column_key)
         indicator, unit = "", ""
-        if row_key == "@heading" and "." in column_key:
+        if kind_of == "name" and row_key == "@heading":
             indicator = column_key.partition(".")[0]
-        elif not row_key.startswith("@"):
-            if column_key == "unit":
-                unit = row_key
-            else:
-                indicator = row_key.partition("@")[0]
+        elif kind_of == "name":
+            indicator = row_key.partition("@")[0]
+        elif not row_key.startswith(("@", "#")):
+            unit = row_key  # a unit's row: its name or its group
         yield finding("label-changed", file=file, sheet=name, severity=WARNING,
                       cell=f"{col_letter(column)}{row}", row_number=row, field=column_key,
                       label=label, label_en=label_en, indicator_id=indicator, unit_id=unit,

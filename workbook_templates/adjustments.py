@@ -78,7 +78,13 @@ def printed_labels(scheme: Scheme, lang: str = "zh",
 def _unit_labels(scheme: Scheme, lang: str) -> dict[str, str]:
     """Label shown in the list -> unit id; names, made unique with the id when they repeat."""
     names = [name_of(u, lang) for u in scheme.units]
-    return {(n if names.count(n) == 1 else f"{n}（{u.id}）"): u.id
+
+    def unique(name: str, unit_id: str) -> str:
+        if names.count(name) == 1:
+            return name
+        return f"{name} ({unit_id})" if lang == "en" else f"{name}（{unit_id}）"
+
+    return {unique(n, u.id): u.id
             for n, u in zip(names, scheme.units, strict=True)}
 
 

@@ -21,7 +21,7 @@ from typing import Any
 
 from xlsxwriter.worksheet import Worksheet
 
-from kaohe.labels import word_en
+from kaohe.labels import decision_label, word_en
 from kaohe.pipeline.io import write_atomic
 from workbook_templates.feedback_folder import (
     check_feedback_folder,
@@ -30,8 +30,6 @@ from workbook_templates.feedback_folder import (
 )
 from workbook_templates.results_labels import (
     FEEDBACK_LABELS,
-    KIND,
-    OUTCOME,
     TYPE,
     pick,
     run_status,
@@ -308,12 +306,13 @@ class _Page:
         else:
             row = self.wide(ws, row, T("good_none"), "plain")
         averages = self.stats.components.get(u["group"], {})
+        open_, close, sep = (" (", ")", "; ") if self.en else ("（", "）", "；")
         above = [f"{group_label(c, self.lang)} {u['components'].get(c['id'], 0):.2f}"
-                 f"（{T('avg')} {averages.get(c['id'], 0):.2f}）"
+                 f"{open_}{T('avg')} {averages.get(c['id'], 0):.2f}{close}"
                  for c in self.results.get("components") or []
                  if (u["components"].get(c["id"]) or 0) > averages.get(c["id"], 0) + 1e-9]
         if above:
-            row = self.wide(ws, row, T("good_above") + "；".join(above))
+            row = self.wide(ws, row, T("good_above") + " " * self.en + sep.join(above))
         return row
 
     def adjustments(self, ws: Worksheet, row: int) -> int:
@@ -334,9 +333,10 @@ class _Page:
             detail = [str(e.get("evidence") or "")]
             d = e.get("decision") or {}
             if d:
-                detail.append(f"{pick(KIND, d.get('kind'), self.lang)}："
-                              f"{pick(OUTCOME, d.get('outcome'), self.lang)}，"
-                              f"{d.get('reason') or ''}")
+                said = decision_label(d.get("kind"), d.get("outcome"), self.lang)
+                if d.get("reason"):
+                    said += (", " if self.en else "，") + str(d["reason"])
+                detail.append(said)
             values = [i + 1, e.get("reason"), kind_text, e.get("points"), e.get("counted"),
                       e.get("date"), "\n".join(x for x in detail if x)]
             put_row(ws, row, 0, values, self.st,
@@ -361,7 +361,9 @@ class _Page:
         if not h:
             return self.wide(ws, row, T("no_history"), "plain")
         year = h.get("previous_year", "")
-        items = [(f"{T('prev_total')}（{year}）", h.get("previous_total"), "num"),
+        prev_total = (f"{T('prev_total')} ({year})" if self.en
+                      else f"{T('prev_total')}（{year}）")
+        items = [(prev_total, h.get("previous_total"), "num"),
                  (T("total_change"), h.get("total_change"), "delta"),
                  (T("prev_rank"), h.get("previous_rank"), "int"),
                  (T("rank_change"), h.get("rank_change"), "delta_i"),

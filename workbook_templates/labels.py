@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from kaohe.labels import DECISION_KINDS, OUTCOMES  # the register's choices; results say the same
+
 __all__ = ["TEXT", "tr", "YES", "NO", "EVENT_TYPES", "DECISION_KINDS", "OUTCOMES",
            "choice_labels", "choice_lookup", "period_label", "KIND_FILES"]
 
@@ -114,13 +116,6 @@ NO = ("否", "No")
 EVENT_TYPES: dict[str, tuple[str, str]] = {
     "bonus": ("加分", "Bonus"), "deduction": ("扣分", "Deduction"),
     "veto": ("一票否决", "Veto"), "notification": ("通报", "Notification"),
-}
-DECISION_KINDS: dict[str, tuple[str, str]] = {
-    "appeal": ("申诉", "Appeal"), "fault_tolerance": ("容错纠错", "Fault tolerance"),
-}
-OUTCOMES: dict[str, tuple[str, str]] = {
-    "upheld": ("维持", "Upheld"), "overturned": ("撤销", "Overturned"),
-    "adjusted": ("调整分值", "Adjusted"),
 }
 _PERIODS = {"Q1": ("第一季度", "Q1"), "Q2": ("第二季度", "Q2"), "Q3": ("第三季度", "Q3"),
             "Q4": ("第四季度", "Q4"), "H1": ("上半年", "H1"), "H2": ("下半年", "H2")}

@@ -114,7 +114,7 @@ def build_lead_scores(scheme: Scheme, dept_id: str, path: Path, lang: str = "zh"
         if not applies or not units:
             continue
         sheet.key_row(row, f"#group:{group.id}")
-        sheet.span(row, 2, last, f"{name_of(group, lang)}（{len(units)}）", "group")
+        sheet.span(row, 2, last, _group_heading(name_of(group, lang), len(units), lang), "group")
         row += 1
         for unit in units:
             number += 1
@@ -132,8 +132,17 @@ def build_lead_scores(scheme: Scheme, dept_id: str, path: Path, lang: str = "zh"
 
 
 def _heading(ind: Indicator, lang: str) -> str:
-    """The heading over an indicator's three columns: id, name and full score."""
-    return f"{ind.id} {name_of(ind, lang)}（{tr('col.full', lang)} {lit(ind.full_score)}）"
+    """The heading over an indicator's three columns: id, name and full score,
+    "C01 社会稳定（满分 12）" or "C01 Social stability (full score 12)"."""
+    full = lit(ind.full_score)
+    if lang == "en":
+        return f"{ind.id} {name_of(ind, lang)} (full score {full})"
+    return f"{ind.id} {name_of(ind, lang)}（{tr('col.full', lang)} {full}）"
+
+
+def _group_heading(name: str, count: int, lang: str) -> str:
+    """The row over a group's units: "县市（7）" or "Counties (7)"."""
+    return f"{name} ({count})" if lang == "en" else f"{name}（{count}）"
 
 
 def _sub_headings(ind: Indicator) -> tuple[tuple[str, str], ...]:
@@ -148,8 +157,10 @@ def printed_labels(scheme: Scheme, dept_id: str,
                    lang: str = "zh") -> Iterator[tuple[str, str, str]]:
     """What build_lead_scores prints that a clerk should not change: (row key, column key,
     text) — the title ("@title"), the upper heading row ("@heading": the first columns and
-    each indicator's id, name and full score), the column headings ("@columns") and the
-    unit names (row key the unit id, column key "unit")."""
+    each indicator's id, name and full score), the column headings ("@columns"), each
+    group's heading row ("#group:<id>") and each unit's name and group (row key the unit id,
+    column key "unit" or "group"). The department's name in the header is checked as the
+    file's owner (validators.workbook.owner_issues)."""
     owned = scheme.indicators_of(dept_id)
     yield "@title", "", tr("title.lead_scores", lang, year=scheme.year)
     for key, _, label in _FIXED:
@@ -159,9 +170,14 @@ def printed_labels(scheme: Scheme, dept_id: str,
         for key, label in _sub_headings(ind):
             yield "@columns", key, tr(label, lang)
     for group in scheme.groups:
-        if any(ind.applies_to(group.id) for ind in owned):
-            for unit in scheme.units_in(group.id):
-                yield unit.id, "unit", name_of(unit, lang)
+        units = scheme.units_in(group.id)
+        if not units or not any(ind.applies_to(group.id) for ind in owned):
+            continue
+        group_name = name_of(group, lang)
+        yield f"#group:{group.id}", "no", _group_heading(group_name, len(units), lang)
+        for unit in units:
+            yield unit.id, "unit", name_of(unit, lang)
+            yield unit.id, "group", group_name
 
 
 def _unit_row(sheet: SheetWriter, owned: tuple[Indicator, ...], unit_id: str, row: int,

@@ -29,13 +29,11 @@ from typing import Any
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-from kaohe.labels import word_en
+from kaohe.labels import decision_label, word_en
 from kaohe.pipeline.io import write_atomic
 from workbook_templates.not_scored_sheet import write_not_scored_sheet
 from workbook_templates.ranking_sheet import write_ranking_sheet
 from workbook_templates.results_labels import (
-    KIND,
-    OUTCOME,
     RESULTS_LABELS,
     TYPE,
     pick,
@@ -341,8 +339,7 @@ class _Book:
                         type_text += T("region_wide")
                     decision = ""
                     if d:
-                        decision = (f"{pick(KIND, d.get('kind'), self.lang)}："
-                                    f"{pick(OUTCOME, d.get('outcome'), self.lang)}")
+                        decision = decision_label(d.get("kind"), d.get("outcome"), self.lang)
                     values = [
                         unit_label(u, self.lang), group_label(group, self.lang), e.get("event_id"),
                         e.get("date"), type_text,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from kaohe.labels import KIND_NAMES
+from kaohe.labels import DECISION_KINDS, KIND_NAMES, OUTCOMES
 
 __all__ = ["RESULTS_LABELS", "FEEDBACK_LABELS", "TYPE", "KIND", "OUTCOME", "DOC_KIND", "pick",
            "run_status"]
@@ -227,9 +227,8 @@ FEEDBACK_LABELS: dict[str, tuple[str, str]] = {
 
 TYPE = {"bonus": ("加分", "bonus"), "deduction": ("扣分", "deduction"),
         "veto": ("一票否决", "veto"), "notification": ("通报", "notification")}
-KIND = {"appeal": ("申诉", "appeal"), "fault_tolerance": ("容错纠错", "fault tolerance")}
-OUTCOME = {"upheld": ("维持", "upheld"), "overturned": ("撤销", "overturned"),
-           "adjusted": ("调整分值", "points adjusted")}
+KIND = DECISION_KINDS  # one table with the register's choices and the history's run reasons
+OUTCOME = OUTCOMES
 DOC_KIND = KIND_NAMES
 
 

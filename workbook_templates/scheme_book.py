@@ -61,7 +61,7 @@ def _shown(value: Any, column: Col, lang: str) -> Any:
     if column.kind == "bool":
         return (YES if value else NO)[lang == "en"] if isinstance(value, bool) else str(value)
     if column.kind == "list" and isinstance(value, list):
-        return "、".join(str(v) for v in value)
+        return (", " if lang == "en" else "、").join(str(v) for v in value)
     if column.kind == "json":
         return json.dumps(value, ensure_ascii=False)
     if isinstance(value, bool) or not isinstance(value, int | float):
@@ -83,7 +83,7 @@ def _rule(sheet: SheetWriter, column: Col, lang: str) -> Any:
 
     en = lang == "en"
     title = (column.en if en else column.zh)[:32]
-    prompt = (title, (column.en if en else (column.note or f"填写{column.zh}")))
+    prompt = (title, (column.note_en or column.en) if en else (column.note or f"填写{column.zh}"))
     kind = {"integer": "number", "id": "text", "list": "text", "json": "text"}.get(
         column.kind, column.kind)
     error = _ERRORS[kind][en]
@@ -180,7 +180,7 @@ def _info_sheet(book: Book, doc: Mapping[str, Any]) -> None:
         sheet.put(row, 2, field.en if en else field.zh, "text")
         sheet.input(row, 3, _rule(sheet, field, lang), _style(field),
                     _shown(_get(doc, field.key), field, lang))
-        sheet.put(row, 4, field.note, "text")
+        sheet.put(row, 4, field.note_en if en else field.note, "text")
         sheet.ws.row_dimensions[row].height = 22
     sheet.widths([30, 50, 44])
     sheet.finish(freeze=None, title_rows=None, last_row=_FIRST + len(INFO) - 1, last_col=4,

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kaohe.engine.model import Scheme
+from kaohe.labels import word_en
 from workbook_templates.formulas import average_formula, tally_formula
 from workbook_templates.grid import Context, Grid
 from workbook_templates.instructions import instruction_lines
@@ -123,6 +124,25 @@ def _count_rule(sheet: SheetWriter, en: bool) -> Any:
         else ("请输入整数", "票数只能是 0 或正整数，如 12。"), 0, 1000000, integer=True))
 
 
+def _points(points: float, lang: str) -> str:
+    """A number of points as a heading shows it: "10分" or "10 pts"."""
+    sep = " " if lang == "en" else ""
+    return f"{points:g}{sep}{tr('unit.points', lang)}"
+
+
+def _answer_heading(scheme: Scheme, answer: str, note: str, lang: str) -> str:
+    """A ballot or survey answer over its column, with its points below:
+    "好\n（10分）" or "Good\n(10 pts)" (the scheme's word when it has no English one)."""
+    if lang == "en":
+        return f"{word_en(answer, scheme.document)}\n({note})"
+    return f"{answer}\n（{note}）"
+
+
+def _weighted(name: str, weight: float, lang: str) -> str:
+    """A rater group with its weight: "地直领导（0.3）" or "Prefecture leaders (0.3)"."""
+    return f"{name} ({weight:g})" if lang == "en" else f"{name}（{weight:g}）"
+
+
 def _conduct_sheet(book: Book) -> None:
     from workbook_templates.sheetkit import col
     from workbook_templates.styles import width_for
@@ -132,7 +152,8 @@ def _conduct_sheet(book: Book) -> None:
     grades = list(scheme.ballot_grades.items())
     columns = [("no", tr("col.no", lang)), ("unit", tr("col.unit", lang)),
                ("rater_group", tr("col.rater", lang))]
-    columns += [(f"count:{g}", f"{g}\n（{p:g}{tr('unit.points', lang)}）") for g, p in grades]
+    columns += [(f"count:{g}", _answer_heading(scheme, g, _points(p, lang), lang))
+                for g, p in grades]
     columns += [("invalid", tr("col.invalid", lang)), ("valid", tr("col.valid", lang)),
                 ("score", tr("col.score", lang)), ("raters", tr("col.raters", lang))]
     score = len(columns)  # the score column; the raters handed a ballot come after it
@@ -148,7 +169,7 @@ def _conduct_sheet(book: Book) -> None:
             sheet.key_row(row, f"{unit.id}|{rater.id}")
             sheet.put(row, 2, n, "center")
             sheet.put(row, 3, name_of(unit, lang), "text")
-            sheet.put(row, 4, f"{name_of(rater, lang)}（{rater.weight:g}）", "text")
+            sheet.put(row, 4, _weighted(name_of(rater, lang), rater.weight, lang), "text")
             cells = [f"{col(5 + i)}{row}" for i in range(len(grades))]
             for i in range(len(grades) + 1):
                 sheet.input(row, 5 + i, dv)
@@ -159,7 +180,7 @@ def _conduct_sheet(book: Book) -> None:
             row += 1
         if row - start > 1:
             sheet.ws.merge_cells(start_row=start, start_column=3, end_row=row - 1, end_column=3)
-    raters = [f"{name_of(r, lang)}（{r.weight:g}）" for r in scheme.rater_groups]
+    raters = [_weighted(name_of(r, lang), r.weight, lang) for r in scheme.rater_groups]
     sheet.widths([5, _unit_width(scheme, lang), width_for(raters, 18)] + [8] * len(grades)
                  + [8, 8, 10, 9])
     sheet.finish(freeze=f"E{_FIRST}", title_rows=f"{_HEADER}:{_HEADER}", last_row=row - 1,
@@ -176,8 +197,9 @@ def _satisfaction_sheet(book: Book) -> None:
     not_counted = "不计入" if lang != "en" else "not counted"
     columns = [("no", tr("col.no", lang)), ("group", tr("col.group", lang)),
                ("unit", tr("col.unit", lang))]
-    columns += [(f"count:{o}", f"{o}\n（{p:g}{tr('unit.points', lang)}）") for o, p in counted]
-    columns += [(f"count:{o}", f"{o}\n（{not_counted}）") for o in excluded]
+    columns += [(f"count:{o}", _answer_heading(scheme, o, _points(p, lang), lang))
+                for o, p in counted]
+    columns += [(f"count:{o}", _answer_heading(scheme, o, not_counted, lang)) for o in excluded]
     columns += [("answers", tr("col.answers", lang)), ("score", tr("col.sat_score", lang)),
                 ("sample", tr("col.sample", lang))]
     score = len(columns)  # the score column; the people surveyed come after it

@@ -222,9 +222,13 @@ def _merge_categories(sheet: SheetWriter, indicators: tuple[Indicator, ...]) -> 
 def printed_labels(scheme: Scheme, unit_id: str,
                    lang: str = "zh") -> Iterator[tuple[str, str, str]]:
     """What build_unit_report prints that a clerk should not change: (row key, column key,
-    text) — the title ("@title"), the column headings ("@columns") and indicator names."""
+    text) — the title ("@title"; it names the unit, the rest is the same for every unit of
+    its group), the group's name in the header ("@header:group"), the column headings
+    ("@columns") and indicator names. (The unit's name in the header is checked as the
+    file's owner: validators.workbook.owner_issues.)"""
     unit = scheme.unit(unit_id)
     yield "@title", "", tr("title.unit_report", lang, year=scheme.year, unit=name_of(unit, lang))
+    yield "@header:group", "full_score", name_of(scheme.group(unit.group), lang)  # H4
     for key, label in zip(_COLUMNS, _HEADERS, strict=True):
         yield "@columns", key, tr(label, lang)
     for ind in scheme.indicators_for(unit.group):

@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from kaohe.errors import KaoheError
-from kaohe.labels import grade_label
+from kaohe.labels import DECISION_KINDS, OUTCOMES, grade_label
 from kaohe.store.records import Publication, RunInfo
 
 __all__ = ["INPUT_KEYS", "check_documents", "check_republish", "decisions", "find_unit",
@@ -69,9 +69,6 @@ def history_note(year: int, years: Mapping[int, bool], top: str | None,
             "third-class merit")
 
 
-_KINDS = {"appeal": ("申诉", "appeal"), "fault_tolerance": ("容错纠错", "fault tolerance")}
-_OUTCOMES = {"upheld": ("维持", "upheld"), "overturned": ("已撤销", "overturned"),
-             "adjusted": ("调整分值", "points adjusted")}
 _LISTED = 5  # files named in a run's reason per kind of change; the rest are counted
 
 
@@ -100,11 +97,13 @@ def run_reason(previous: tuple[Mapping[str, Any], Sequence[Sequence[Any]]] | Non
     known = decisions(before)
     new = [item for key, item in decisions(results_doc).items() if known.get(key) != item]
     if new:
-        def kind(d: Mapping[str, Any], i: int) -> str:
-            return (_KINDS.get(d.get("kind", "")) or (d.get("kind", ""),) * 2)[i]
+        def kind(d: Mapping[str, Any], i: int) -> str:  # the words results.xlsx shows
+            word = (DECISION_KINDS.get(d.get("kind", "")) or (d.get("kind", ""),) * 2)[i]
+            return word.lower() if i else word  # mid-sentence in English
 
         def outcome(d: Mapping[str, Any], i: int) -> str:
-            return (_OUTCOMES.get(d.get("outcome", "")) or (d.get("outcome", ""),) * 2)[i]
+            word = (OUTCOMES.get(d.get("outcome", "")) or (d.get("outcome", ""),) * 2)[i]
+            return word.lower() if i else word
 
         zh = "；".join(f"{kind(d, 0)} {d['id']}（事项 {event}，{outcome(d, 0)}）"
                       + (f"：{d['reason']}" if d.get("reason") else "") for event, d in new)

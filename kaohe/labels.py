@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 __all__ = ["GRADE_EN", "OPTION_EN", "CATEGORY_EN", "KIND_NAMES", "DECISION_KINDS", "OUTCOMES",
-           "decision_label", "grade_label", "group_label", "word_en"]
+           "EVENT_TYPES", "decision_label", "grade_label", "group_label", "word_en"]
 
 #: The name of each kind of submission as the office's files call it: (中文, English).
 KIND_NAMES: dict[str, tuple[str, str]] = {
@@ -27,6 +27,11 @@ DECISION_KINDS: dict[str, tuple[str, str]] = {
 OUTCOMES: dict[str, tuple[str, str]] = {
     "upheld": ("维持", "Upheld"), "overturned": ("撤销", "Overturned"),
     "adjusted": ("调整分值", "Points adjusted"),
+}
+#: Kinds of bonus/deduction events: the register's choice words, also in results and feedback.
+EVENT_TYPES: dict[str, tuple[str, str]] = {
+    "bonus": ("加分", "Bonus"), "deduction": ("扣分", "Deduction"),
+    "veto": ("一票否决", "Veto"), "notification": ("通报", "Notification"),
 }
 
 GRADE_EN = {"好": "Good", "较好": "Fairly good", "一般": "Average", "较差": "Poor",

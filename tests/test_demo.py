@@ -143,7 +143,20 @@ def english_demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("demo-en")
     proc = run("--lang", "en", "demo", "--out", str(out))
     assert proc.returncode == 0, proc.stderr
+    (out / "stdout.txt").write_text(proc.stdout, encoding="utf-8")
     return out
+
+
+def test_the_demo_speaks_one_language(demo_dir: Path, english_demo: Path) -> None:
+    # Each step of the demo in the user's language only ("申诉 appeal: …" mixed both).
+    zh = (demo_dir / "stdout.txt").read_text(encoding="utf-8")
+    en = (english_demo / "stdout.txt").read_text(encoding="utf-8")
+    for word in ("方案：", "模板：", "模拟填报：", "发布：", "申诉："):
+        assert word in zh and word not in en
+    for word in ("scheme:", "templates:", "filled by the synthetic clerks:", "published:",
+                 "appeal:", "consolidating again as a revision"):
+        assert word in en and word not in zh
+    assert "appeal upheld: a deduction of" in en and "申诉复核：" in zh
 
 
 def _strings(value: object) -> Iterator[str]:

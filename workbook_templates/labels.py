@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from kaohe.labels import DECISION_KINDS, OUTCOMES  # the register's choices; results say the same
+# the register's choices; results and feedback say the same
+from kaohe.labels import DECISION_KINDS, EVENT_TYPES, OUTCOMES
 
 __all__ = ["TEXT", "tr", "YES", "NO", "EVENT_TYPES", "DECISION_KINDS", "OUTCOMES",
            "choice_labels", "choice_lookup", "period_label", "KIND_FILES"]
@@ -113,10 +114,6 @@ def tr(key: str, lang: str, **values: object) -> str:
 # Choice lists: code -> (中文, English). The reader accepts either language and the code.
 YES = ("是", "Yes")
 NO = ("否", "No")
-EVENT_TYPES: dict[str, tuple[str, str]] = {
-    "bonus": ("加分", "Bonus"), "deduction": ("扣分", "Deduction"),
-    "veto": ("一票否决", "Veto"), "notification": ("通报", "Notification"),
-}
 _PERIODS = {"Q1": ("第一季度", "Q1"), "Q2": ("第二季度", "Q2"), "Q3": ("第三季度", "Q3"),
             "Q4": ("第四季度", "Q4"), "H1": ("上半年", "H1"), "H2": ("下半年", "H2")}
 

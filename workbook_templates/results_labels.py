@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from kaohe.labels import DECISION_KINDS, KIND_NAMES, OUTCOMES
+from kaohe.labels import DECISION_KINDS, EVENT_TYPES, KIND_NAMES, OUTCOMES
 
 __all__ = ["RESULTS_LABELS", "FEEDBACK_LABELS", "TYPE", "KIND", "OUTCOME", "DOC_KIND", "pick",
            "run_status"]
@@ -225,8 +225,7 @@ FEEDBACK_LABELS: dict[str, tuple[str, str]] = {
     "footer": ("地区综合考核办公室", "Comprehensive assessment office"),
 }
 
-TYPE = {"bonus": ("加分", "bonus"), "deduction": ("扣分", "deduction"),
-        "veto": ("一票否决", "veto"), "notification": ("通报", "notification")}
+TYPE = EVENT_TYPES  # the register's own choice words, in results and feedback too
 KIND = DECISION_KINDS  # one table with the register's choices and the history's run reasons
 OUTCOME = OUTCOMES
 DOC_KIND = KIND_NAMES

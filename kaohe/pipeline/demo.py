@@ -59,7 +59,7 @@ def fill_submissions(generated: dict[str, Any], templates: Path, out: Path,
 
 
 def _previous_years(scheme_doc: dict[str, Any], db: Path, seed: int, years: int,
-                    echo: Callable[[str], None]) -> None:
+                    echo: Callable[[str], None], lang: str = "zh") -> None:
     """Score and publish earlier years from JSON, so history has something to compare."""
     from kaohe.store import open_store
 
@@ -73,7 +73,13 @@ def _previous_years(scheme_doc: dict[str, Any], db: Path, seed: int, years: int,
             record = store.record_run(doc, store.annotate(results), reason="示例历史数据",
                                       reason_en="illustrative history")
             store.publish(doc["year"], record.run_id)
-            echo(f"历史 history: {doc['year']} 年结果已记录并发布 recorded and published")
+            echo(_say(lang, f"历史：{doc['year']} 年结果已记录并发布",
+                      f"history: {doc['year']} recorded and published"))
+
+
+def _say(lang: str, zh: str, en: str) -> str:
+    """The demo's console line in the user's language."""
+    return en if lang == "en" else zh
 
 
 def _appeal(generated: dict[str, Any], results: dict[str, Any]) -> tuple[dict[str, Any], str]:
@@ -118,17 +124,20 @@ def run_demo(out: Path, units: int | None = None, seed: int = 2016, lang: str = 
         shutil.rmtree(out / stale, ignore_errors=True)
     (out / "history.sqlite").unlink(missing_ok=True)
     write_json(out / "scheme.json", scheme_doc)
-    echo(f"方案 scheme: {scheme.name}（{len(scheme.units)} 个被考核单位 units）")
+    echo(_say(lang, f"方案：{scheme.name}（{len(scheme.units)} 个被考核单位）",
+               f"scheme: {scheme.name} ({len(scheme.units)} units)"))
     stamp = datetime(scheme.year, 12, 1, 9, 0, 0)
     templates = build_templates(scheme, out / "templates", lang, generated_at=stamp)
-    echo(f"模板 templates: {len(templates)} 个 → {out / 'templates'}")
+    echo(_say(lang, f"模板：{len(templates)} 个 → {out / 'templates'}",
+               f"templates: {len(templates)} → {out / 'templates'}"))
     generated = synthesize(scheme, seed=seed)
     write_documents(generated, out / "data")
     filled = fill_submissions(generated, out / "templates", out / "submissions", lang)
-    echo(f"填报 filled by the synthetic clerks: {len(filled)} 个 → {out / 'submissions'}")
+    echo(_say(lang, f"模拟填报：{len(filled)} 个 → {out / 'submissions'}",
+               f"filled by the synthetic clerks: {len(filled)} → {out / 'submissions'}"))
     db = out / "history.sqlite"
-    _previous_years(scheme_doc, db, seed, 2, echo)
-    echo("\n汇总 consolidating …")
+    _previous_years(scheme_doc, db, seed, 2, echo, lang)
+    echo(_say(lang, "\n汇总 …", "\nconsolidating …"))
     code, results = run_consolidation(
         out / "submissions", scheme_path=out / "scheme.json", out=out / "results.xlsx",
         json_out=out / "results.json", db=str(db), feedback=out / "feedback", lang=lang,
@@ -136,7 +145,7 @@ def run_demo(out: Path, units: int | None = None, seed: int = 2016, lang: str = 
     with open_store(db) as store:
         store.publish(scheme.year)
         official = store.published_run(scheme.year)
-    echo(f"发布 published: {scheme.year}")
+    echo(_say(lang, f"发布：{scheme.year}", f"published: {scheme.year}"))
     # What is published says so: the outputs were written before the year was published
     # (they said 2016-r1，未发布); written again from the same results, now marked published.
     run = results["run"]
@@ -148,11 +157,14 @@ def run_demo(out: Path, units: int | None = None, seed: int = 2016, lang: str = 
     shutil.copytree(out / "submissions", appeal_dir)
     name = template_name("adjustments", lang)
     fill_workbook(out / "templates" / name, register, appeal_dir / name)
-    echo(f"\n申诉 appeal: {unit_name} 的一项扣分经复核撤销，重新计算 re-running as a revision …")
+    echo(_say(lang, f"\n申诉：{unit_name} 的一项扣分经复核撤销，作为修订重新汇总 …",
+               f"\nappeal: a deduction of {unit_name} overturned on review; "
+               "consolidating again as a revision …"))
     code, revised = run_consolidation(
         appeal_dir, scheme_path=out / "scheme.json", json_out=out / "results-revision.json",
-        db=str(db), reason=f"申诉复核：{unit_name}扣分撤销", lang=lang, echo=lambda *a, **k: None,
-        )
+        db=str(db), reason=_say(lang, f"申诉复核：{unit_name}扣分撤销",
+                               f"appeal upheld: a deduction of {unit_name} overturned"),
+        lang=lang, echo=lambda *a, **k: None)
     with open_store(db) as store:
         echo(_revision_text(store, scheme.year, lang))
     echo(f"\n→ {out / 'results.xlsx'}\n→ {out / 'results.json'}\n→ {out / 'feedback'}\n→ {db}")

@@ -139,6 +139,10 @@ class _Page:
         """A category (经济发展, 荣誉表彰 …) in the workbook's language."""
         return word_en(str(word)) if self.en and word else str(word or "")
 
+    def paren(self, text: Any) -> str:
+        """（text） in Chinese, " (text)" in English (no full-width brackets in English)."""
+        return f" ({text})" if self.en else f"（{text}）"
+
     def write(self, tmp: Path, generated: date | None) -> None:
         T, u = self.T, self.unit
         title = T("title", unit=unit_label(u, self.lang), year=self.results.get("year", ""))
@@ -309,11 +313,11 @@ class _Page:
             row = self.wide(ws, row, T("good_none"), "plain")
         averages = self.stats.components.get(u["group"], {})
         above = [f"{group_label(c, self.lang)} {u['components'].get(c['id'], 0):.2f}"
-                 f"（{T('avg')} {averages.get(c['id'], 0):.2f}）"
+                 + self.paren(f"{T('avg')} {averages.get(c['id'], 0):.2f}")
                  for c in self.results.get("components") or []
                  if (u["components"].get(c["id"]) or 0) > averages.get(c["id"], 0) + 1e-9]
         if above:
-            row = self.wide(ws, row, T("good_above") + "；".join(above))
+            row = self.wide(ws, row, T("good_above") + ("; " if self.en else "；").join(above))
         return row
 
     def adjustments(self, ws: Worksheet, row: int) -> int:
@@ -334,8 +338,9 @@ class _Page:
             detail = [str(e.get("evidence") or "")]
             d = e.get("decision") or {}
             if d:
-                detail.append(f"{pick(KIND, d.get('kind'), self.lang)}："
-                              f"{pick(OUTCOME, d.get('outcome'), self.lang)}，"
+                colon, comma = (": ", ", ") if self.en else ("：", "，")
+                detail.append(f"{pick(KIND, d.get('kind'), self.lang)}{colon}"
+                              f"{pick(OUTCOME, d.get('outcome'), self.lang)}{comma}"
                               f"{d.get('reason') or ''}")
             values = [i + 1, e.get("reason"), kind_text, e.get("points"), e.get("counted"),
                       e.get("date"), "\n".join(x for x in detail if x)]
@@ -361,7 +366,7 @@ class _Page:
         if not h:
             return self.wide(ws, row, T("no_history"), "plain")
         year = h.get("previous_year", "")
-        items = [(f"{T('prev_total')}（{year}）", h.get("previous_total"), "num"),
+        items = [(T("prev_total") + self.paren(year), h.get("previous_total"), "num"),
                  (T("total_change"), h.get("total_change"), "delta"),
                  (T("prev_rank"), h.get("previous_rank"), "int"),
                  (T("rank_change"), h.get("rank_change"), "delta_i"),

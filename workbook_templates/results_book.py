@@ -341,7 +341,8 @@ class _Book:
                         type_text += T("region_wide")
                     decision = ""
                     if d:
-                        decision = (f"{pick(KIND, d.get('kind'), self.lang)}："
+                        decision = (f"{pick(KIND, d.get('kind'), self.lang)}"
+                                    f"{': ' if en else '：'}"
                                     f"{pick(OUTCOME, d.get('outcome'), self.lang)}")
                     values = [
                         unit_label(u, self.lang), group_label(group, self.lang), e.get("event_id"),

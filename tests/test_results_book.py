@@ -576,3 +576,13 @@ def test_english_adjustments_decision_reads_as_english(demo: tuple, tmp_path: Pa
     assert decisions and all(d in {"appeal: overturned", "appeal: upheld",
                                    "fault tolerance: overturned", "fault tolerance: upheld"}
                              for d in decisions), decisions
+
+
+def test_whatif_unit_column_holds_the_longest_english_name(demo: tuple, tmp_path: Path) -> None:
+    """The unit cells do not wrap: a column narrower than the name shows it cut off."""
+    results, scheme = demo
+    path = write_results_workbook(results, tmp_path / "en.xlsx", lang="en", scheme=scheme)
+    longest = max(len(u.get("unit_name_en") or "") for u in results["units"])
+    assert longest > 40  # "Human Resources and Social Security Bureau"
+    width = openpyxl.load_workbook(path)["What-if"].column_dimensions["A"].width
+    assert width >= 0.8 * longest + 1

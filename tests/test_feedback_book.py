@@ -192,3 +192,27 @@ def test_shares_split_the_units_and_write_the_same_books(demo: tuple, books: dic
     written = {p.name: p for half in halves for p in half}
     assert sorted(written) == sorted(books)
     assert all(written[name].read_bytes() == books[name].read_bytes() for name in books)
+
+
+FULL_WIDTH = "（）：；，、。"
+
+
+def test_english_feedback_has_no_chinese_punctuation(demo: tuple, tmp_path: Path) -> None:
+    """What kaohe writes around the numbers reads as English: "92.13 (Group avg 86.10)",
+    "appeal: overturned, …", "Last year's total (2015)" (people's own text is theirs)."""
+    results = copy.deepcopy(demo[0])
+    u = next(v for v in results["units"] if any(e["decision"] for e in v["adjustments"]))
+    for e in u["adjustments"]:  # people's text in English, so only kaohe's own is checked
+        e.update(reason="late report", evidence="record 7", approver="office")
+        if e["decision"]:
+            e["decision"]["reason"] = "system fault"
+    u["history"] = {"previous_year": 2015, "previous_total": 88.0, "previous_rank": 5,
+                    "previous_grade": "一般", "total_change": 1.0, "rank_change": 0,
+                    "three_consecutive_top": False}
+    path = write_feedback_workbook(results, u["unit_id"], tmp_path / "en.xlsx", lang="en")
+    text = [str(v) for r in cells(path) for v in r if isinstance(v, str)]
+    assert [t for t in text if any(c in FULL_WIDTH for c in t)] == []
+    assert any("appeal: overturned, system fault" in t for t in text)
+    assert "Last year's total (2015)" in text
+    assert any(t.startswith("Components above the group average: ") and " (Group avg " in t
+               for t in text)

@@ -565,3 +565,24 @@ def test_formulas_skip_only_substitutions_that_could_not_apply() -> None:
         assert ours._prepare_formula(formula) == theirs._prepare_formula(formula), formula
         assert (ours._prepare_formula(formula, True)
                 == theirs._prepare_formula(formula, True)), formula
+
+
+def test_english_adjustments_decision_reads_as_english(demo: tuple, tmp_path: Path) -> None:
+    results, scheme = demo
+    path = write_results_workbook(results, tmp_path / "en.xlsx", lang="en", scheme=scheme)
+    head, data = table(openpyxl.load_workbook(path)["Adjustments"], "Unit")
+    column = head.index("Appeal / fault tolerance")
+    decisions = [r[column] for r in data if r[column]]
+    assert decisions and all(d in {"appeal: overturned", "appeal: upheld",
+                                   "fault tolerance: overturned", "fault tolerance: upheld"}
+                             for d in decisions), decisions
+
+
+def test_whatif_unit_column_holds_the_longest_english_name(demo: tuple, tmp_path: Path) -> None:
+    """The unit cells do not wrap: a column narrower than the name shows it cut off."""
+    results, scheme = demo
+    path = write_results_workbook(results, tmp_path / "en.xlsx", lang="en", scheme=scheme)
+    longest = max(len(u.get("unit_name_en") or "") for u in results["units"])
+    assert longest > 40  # "Human Resources and Social Security Bureau"
+    width = openpyxl.load_workbook(path)["What-if"].column_dimensions["A"].width
+    assert width >= 0.8 * longest + 1

@@ -381,3 +381,102 @@ def test_consolidate_end_to_end_as_the_pipeline(tmp_path: Path, scheme: Scheme) 
         [(u["unit_id"], u["total"], u["rank"], u["grade"]) for u in direct["units"]]
     assert summary(done.output)[-1].endswith("results.xlsx") or \
         summary(done.output)[-1].endswith("results.json")
+
+
+# -- the console as the office uses it: mistyped paths, English, two workbooks ---------------
+
+
+def test_consolidate_a_folder_that_is_not_there_writes_nothing(tmp_path: Path) -> None:
+    """A mistyped folder must not publish every unit as not scored (the CLI refuses it too)."""
+    out = tmp_path / "res"
+    path = console_xlsx(tmp_path, folder=str(tmp_path / "no-such-folder"), output=str(out))
+    done = run_script(scripts.consolidate_folder, path, tmp_path / "out.xlsx")
+    assert [a["mode"] for a in done.alerts] == ["critical"]
+    assert "找不到填报文件夹" in done.alerts[0]["prompt"]
+    assert str(tmp_path / "no-such-folder") in done.alerts[0]["prompt"]
+    assert not (out / "results.json").exists() and not (out / "results.xlsx").exists()
+    # the summary says the run did not happen, not "consolidating…" for ever
+    assert summary(done.output) == ["未完成：" + done.alerts[0]["prompt"]]
+
+
+def test_a_path_copied_with_its_quotes_is_read_without_them(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Windows' "Copy as path" puts quotes around the path; the console takes it as it is."""
+    monkeypatch.chdir(tmp_path)  # read with its quotes, the path would be relative to here
+    (tmp_path / "in").mkdir()
+    path = console_xlsx(tmp_path, folder=f'"{tmp_path / "in"}"',
+                        output=f'"{tmp_path / "res"}" ')
+    done = run_script(scripts.consolidate_folder, path, tmp_path / "out.xlsx")
+    assert done.alerts == []
+    assert (tmp_path / "res" / "results.json").is_file()
+    assert tasks.Settings(folder="“C:\\kaohe\\in”").path("folder") == Path("C:\\kaohe\\in")
+
+
+@pytest.mark.parametrize("script", [scripts.consolidate_folder, scripts.make_templates])
+def test_an_output_folder_that_is_a_file_gets_a_plain_message(tmp_path: Path,
+                                                              script: Any) -> None:
+    (tmp_path / "in").mkdir()
+    taken = tmp_path / "results.json"
+    taken.write_text("{}", "utf-8")
+    path = console_xlsx(tmp_path, folder=str(tmp_path / "in"), output=str(taken))
+    done = run_script(script, path, tmp_path / "out.xlsx")
+    assert [a["prompt"] for a in done.alerts] == [
+        f"“{taken}”是一个文件，不是文件夹：请在控制台“输出文件夹”填写文件夹的路径"]
+    assert taken.read_text("utf-8") == "{}"
+
+
+def test_a_scheme_file_that_is_not_there_gets_a_plain_message(tmp_path: Path) -> None:
+    missing = tmp_path / "方案.json"
+    path = console_xlsx(tmp_path, scheme=str(missing), output=str(tmp_path / "tpl"))
+    done = run_script(scripts.make_templates, path, tmp_path / "out.xlsx")
+    prompt = done.alerts[0]["prompt"]
+    assert prompt.startswith(f"找不到考核方案文件“{missing}”") and "Errno" not in prompt
+    assert not (tmp_path / "tpl").exists()
+
+
+def test_messages_follow_the_consoles_language(tmp_path: Path) -> None:
+    path = console_xlsx(tmp_path, output=str(tmp_path / "res"), lang="en")
+    done = run_script(scripts.consolidate_folder, path, tmp_path / "out.xlsx")
+    assert [a["prompt"] for a in done.alerts] == [
+        "fill in the folder of submissions in the console (name kaohe_folder)"]
+    assert summary(done.output) == ["Not done: " + done.alerts[0]["prompt"]]
+
+
+def console_beside(console: Path, target: Path) -> tuple[Any, Any, SimpleNamespace]:
+    """The console and one other workbook open in the same Excel.
+
+    Each book is xlwings' remote engine on a real file; only the Excel application that
+    holds both (its list of open books and its message box) is stood in, as the remote
+    engine has one book per run.
+    """
+    from tests.xlharness import open_book
+
+    console_book, target_book = open_book(console), open_book(target)
+    excel = SimpleNamespace(books=[console_book, target_book], alert=console_book.app.alert)
+    return console_book, target_book, SimpleNamespace(
+        name=console_book.name, names=console_book.names, app=excel)
+
+
+@pytest.mark.skipif(not HAVE_VALIDATOR, reason="validators.workbook not there yet")
+def test_the_console_buttons_use_the_consoles_scheme_and_language(report_xlsx: Path,
+                                                                  tmp_path: Path) -> None:
+    """校验工作簿 on the other open workbook: the console's kaohe_lang and kaohe_scheme apply
+    (the clerk's workbook has no such cells)."""
+    from tests.xlharness import alerts, apply_actions
+
+    console = console_xlsx(tmp_path, lang="en")
+    _, target, excel = console_beside(console, report_xlsx)
+    scripts.for_target(excel, scripts.validate_workbook)
+    out = apply_actions(report_xlsx, target.json()["actions"], tmp_path / "checked.xlsx")
+    ws = openpyxl.load_workbook(out)[RESULT_SHEET]
+    assert ws["A1"].value.startswith("unit.xlsx: ") and "errors" in ws["A1"].value
+    assert {r[6] for r in result_rows(out)} <= {"error", "warning"}
+
+    missing = tmp_path / "office-scheme.json"
+    console = console_xlsx(tmp_path, lang="en", scheme=str(missing))
+    console_book, target, excel = console_beside(console, report_xlsx)
+    scripts.for_target(excel, scripts.validate_workbook)
+    shown = alerts(target.json()["actions"]) + alerts(console_book.json()["actions"])
+    assert [a["prompt"] for a in shown] == [
+        f"there is no scheme file {missing}: check the path in the console's scheme cell "
+        "(leave it blank for the embedded scheme)"]

@@ -84,3 +84,32 @@ def test_a_template_snapshot_validates_like_the_file(tmp_path: Path) -> None:
         snap = write_snapshot(grids, tmp_path / f"snap{base is None}.xlsx", base)
         assert validate_workbook(snap, scheme).flatten(["sheet", "cell", "rule"]) == \
             validate_workbook(path, scheme).flatten(["sheet", "cell", "rule"])
+
+
+def test_a_formula_typed_into_an_input_cell_reads_as_the_value_excel_shows(
+        tmp_path: Path) -> None:
+    """On the saved file (classic add-in) a typed =7.5*2 is read as 15, as consolidation reads
+    the file Excel saved; without it the reader saw a formula without a result (blank)."""
+    from tests.test_xl_scripts import SHEET, own_rows
+    from xl_addin import tasks
+
+    scheme = Scheme.from_document(default_scheme_document())
+    path = build_unit_report(scheme, scheme.units[0].id, tmp_path / "unit.xlsx")
+    row = own_rows(path)[0][0]
+    wb = openpyxl.load_workbook(path)
+    wb[SHEET][f"I{row}"] = "=7.5*2"
+    wb.save(path)
+    grids = []
+    for ws in openpyxl.load_workbook(path).worksheets:
+        grid = [[c.value for c in r] for r in ws.iter_rows()]
+        if ws.title == SHEET:
+            grid = [[None if isinstance(v, str) and v.startswith("=") else v for v in r]
+                    for r in grid]  # Excel's values: formulas show their results
+            grid[row - 1][8] = 15
+        grids.append(SheetValues(ws.title, grid, ws.sheet_state == "visible"))
+    read = tasks.read_values(grids, "unit.xlsx", path)
+    assert read.document["items"][0]["actual"] == 15.0
+    snap = openpyxl.load_workbook(write_snapshot(grids, tmp_path / "s.xlsx", path))
+    locked = [c for r in snap[SHEET].iter_rows() for c in r
+              if isinstance(c.value, str) and c.value.startswith("=")]
+    assert locked and all(c.protection.locked for c in locked)  # the template's own stay

@@ -137,6 +137,10 @@ class _Page:
         """A category (经济发展, 荣誉表彰 …) in the workbook's language."""
         return word_en(str(word)) if self.en and word else str(word or "")
 
+    def paren(self, text: Any) -> str:
+        """（text） in Chinese, " (text)" in English (no full-width brackets in English)."""
+        return f" ({text})" if self.en else f"（{text}）"
+
     def write(self, tmp: Path, generated: date | None) -> None:
         T, u = self.T, self.unit
         title = T("title", unit=unit_label(u, self.lang), year=self.results.get("year", ""))
@@ -306,13 +310,12 @@ class _Page:
         else:
             row = self.wide(ws, row, T("good_none"), "plain")
         averages = self.stats.components.get(u["group"], {})
-        open_, close, sep = (" (", ")", "; ") if self.en else ("（", "）", "；")
         above = [f"{group_label(c, self.lang)} {u['components'].get(c['id'], 0):.2f}"
-                 f"{open_}{T('avg')} {averages.get(c['id'], 0):.2f}{close}"
+                 + self.paren(f"{T('avg')} {averages.get(c['id'], 0):.2f}")
                  for c in self.results.get("components") or []
                  if (u["components"].get(c["id"]) or 0) > averages.get(c["id"], 0) + 1e-9]
         if above:
-            row = self.wide(ws, row, T("good_above") + " " * self.en + sep.join(above))
+            row = self.wide(ws, row, T("good_above") + ("; " if self.en else "；").join(above))
         return row
 
     def adjustments(self, ws: Worksheet, row: int) -> int:
@@ -361,9 +364,7 @@ class _Page:
         if not h:
             return self.wide(ws, row, T("no_history"), "plain")
         year = h.get("previous_year", "")
-        prev_total = (f"{T('prev_total')} ({year})" if self.en
-                      else f"{T('prev_total')}（{year}）")
-        items = [(prev_total, h.get("previous_total"), "num"),
+        items = [(T("prev_total") + self.paren(year), h.get("previous_total"), "num"),
                  (T("total_change"), h.get("total_change"), "delta"),
                  (T("prev_rank"), h.get("previous_rank"), "int"),
                  (T("rank_change"), h.get("rank_change"), "delta_i"),

@@ -210,7 +210,7 @@ FEEDBACK_LABELS: dict[str, tuple[str, str]] = {
     "na": ("不适用", "n/a"),
     "good_full": ("以下 {n} 项指标获得满分：", "{n} indicators at full marks:"),
     "good_none": ("本年度没有获得满分的指标。", "No indicator at full marks this year."),
-    "good_above": ("高于组内平均的考核内容：", "Components above the group average:"),
+    "good_above": ("高于组内平均的考核内容：", "Components above the group average: "),
     "event": ("事由", "Reason"), "adj_type": ("类型/类别", "Type / category"),
     "decision_col": ("依据；申诉/容错结果", "Evidence; appeal / fault tolerance"),
     "no_events": ("本年度无加扣分事项。", "No bonus or deduction events this year."),

@@ -35,6 +35,7 @@ shows what one that does would.
 
 from __future__ import annotations
 
+import math
 from bisect import bisect_right
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
@@ -179,7 +180,8 @@ def write_whatif_sheet(book: Any, wb: Workbook) -> None:
     ws = book.sheet(wb, T("sheet_whatif"), "#BF8F00")
     last = 9 + n + k
     en = book.lang == "en"   # English names need wider columns than Chinese ones
-    widths = ([26 if en else 20, 12] + [10] * n + [9 if en else 7] * 2
+    units = [unit_label(u, book.lang) for g in book.groups for u in book.by_group[g["id"]]]
+    widths = ([_label_width(units, 26 if en else 20), 12] + [10] * n + [9 if en else 7] * 2
               + [10, 8, 10, 8, 9, 8] + [11] * k)
     top = book.heading(ws, last, T("whatif_title", title=book.title),
                        T("whatif_rule", digits=book.digits), sum(widths))
@@ -203,6 +205,14 @@ def write_whatif_sheet(book: Any, wb: Workbook) -> None:
                     "select_unlocked_cells": True})
     ws.autofilter(head, 0, end, last)
     print_setup(ws, header_rows=(head, head), last_col=last, last_row=end, footer=book.title)
+
+
+def _label_width(labels: Sequence[str], least: float) -> float:
+    """A column wide enough for the longest unit name (the cell does not wrap; the next
+    column's value would cut it): Latin letters ~0.8 of a character unit, CJK ~1.5."""
+    longest = max((sum(1.5 if ord(ch) >= 0x2E80 else 0.8 for ch in t) for t in labels),
+                  default=0.0)
+    return max(least, min(48.0, float(math.ceil(longest)) + 2))
 
 
 def _weights_table(book: Any, wb: Workbook, ws: Any, top: int, last: int) -> dict[str, int]:

@@ -10,7 +10,8 @@ Any error becomes an Excel alert with its message (`alerting`), never a tracebac
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import xlwings as xw
@@ -26,6 +27,7 @@ from xl_addin.findings import (
     previous_marks,
     summary_line,
 )
+from xl_addin.tasks import Settings
 
 __all__ = ["validate_workbook", "score_workbook", "consolidate_folder", "make_templates",
            "alerting", "for_target", "clear_findings", "TITLE"]
@@ -34,14 +36,17 @@ TITLE = "kaohe 考核"
 
 
 def alerting(script: Callable[..., Any]) -> Callable[..., Any]:
-    """Run a script; a failure shows an Excel alert with its message instead of a traceback."""
+    """Run a script; a failure shows an Excel alert with its message instead of a traceback,
+    in the console's language (kaohe_lang of the settings passed, else of the book)."""
 
     @functools.wraps(script)
     def run(book: xw.Book, *args: Any) -> Any:
         try:
             return script(book, *args)
         except KaoheError as exc:
-            book.app.alert(exc.message, title=TITLE, mode="critical")
+            english = _language(book, args) == "en"
+            book.app.alert(exc.message_en if english else exc.message, title=TITLE,
+                           mode="critical")
         except Exception as exc:  # noqa: BLE001 - whatever it is, Excel shows a message
             book.app.alert(f"出错了 error: {type(exc).__name__}: {exc}", title=TITLE,
                            mode="critical")
@@ -50,10 +55,25 @@ def alerting(script: Callable[..., Any]) -> Callable[..., Any]:
     return run
 
 
+def _language(book: xw.Book, args: tuple[Any, ...]) -> str:
+    """The language of a script's messages: of the console settings passed, else the book's."""
+    given = next((a for a in args if isinstance(a, Settings)), None)
+    try:
+        return (given if given is not None else sheets.settings(book)).lang
+    except Exception:  # noqa: BLE001 - a book whose names cannot be read: the default
+        return "zh"
+
+
+def _settings(book: xw.Book, given: Settings | None) -> Settings:
+    """The console's settings when the console passed them, else the book's own names."""
+    return given if given is not None else sheets.settings(book)
+
+
 @alerting
-def for_target(console: xw.Book, script: Callable[[xw.Book], Any]) -> None:
-    """Classic console: run a script on the workbook named in (or opened beside) the console."""
-    script(sheets.target_book(console))
+def for_target(console: xw.Book, script: Callable[[xw.Book, Settings], Any]) -> None:
+    """Classic console: run a script on the workbook named in (or opened beside) the console,
+    with the console's scheme and language (the target workbook has no such cells)."""
+    script(sheets.target_book(console), sheets.settings(console))
 
 
 def clear_findings(book: xw.Book) -> None:
@@ -67,14 +87,15 @@ def clear_findings(book: xw.Book) -> None:
 
 @xw.script
 @alerting
-def validate_workbook(book: xw.Book) -> None:
+def validate_workbook(book: xw.Book, settings: Settings | None = None) -> None:
     """校验工作簿：在“校验结果”表列出问题（可点击跳转），并标出有问题的单元格。
     Validate the workbook: list findings in 校验结果 with links, highlight and annotate cells."""
+    settings = _settings(book, settings)
     clear_findings(book)
-    scheme = tasks.load_scheme_for(sheets.settings(book).path("scheme"))
+    scheme = tasks.load_scheme_for(settings.path("scheme"))
     report = tasks.validate_values(sheets.book_sheets(book), book.name,
                                    sheets.saved_file(book), scheme)
-    _write_findings(book, tasks.issues_of(report), sheets.settings(book).lang)
+    _write_findings(book, tasks.issues_of(report), settings.lang)
 
 
 def _write_findings(book: xw.Book, issues: list[Any], lang: str) -> None:
@@ -96,10 +117,10 @@ def _write_findings(book: xw.Book, issues: list[Any], lang: str) -> None:
 
 @xw.script
 @alerting
-def score_workbook(book: xw.Book) -> None:
+def score_workbook(book: xw.Book, settings: Settings | None = None) -> None:
     """计算暂估得分：按考核引擎把每项指标的得分填入“预估得分”栏。
     Fill the engine's provisional points into the points column of a unit or lead sheet."""
-    scheme = tasks.load_scheme_for(sheets.settings(book).path("scheme"))
+    scheme = tasks.load_scheme_for(_settings(book, settings).path("scheme"))
     grids = sheets.book_sheets(book)
     read = tasks.read_values(grids, book.name, sheets.saved_file(book))
     points = tasks.provisional_points(read.document, scheme)
@@ -115,8 +136,28 @@ def score_workbook(book: xw.Book) -> None:
 def consolidate_folder(book: xw.Book) -> None:
     """汇总排名：读取控制台中的填报文件夹、方案和输出文件夹，汇总并写回摘要。
     Consolidate the console's folder with its scheme into its output folder; show the summary."""
+    settings = sheets.settings(book)
     sheets.write_lines(book, "kaohe_summary", ["正在汇总… consolidating…"])
-    sheets.write_lines(book, "kaohe_summary", tasks.consolidate(sheets.settings(book)))
+    with _summary_on_failure(book, settings):
+        lines = tasks.consolidate(settings)
+    sheets.write_lines(book, "kaohe_summary", lines)
+
+
+@contextmanager
+def _summary_on_failure(book: xw.Book, settings: Settings) -> Iterator[None]:
+    """When the work fails, the summary says so (not "consolidating…" for ever); the error
+    goes on to `alerting`, which shows it."""
+    try:
+        yield
+    except KaoheError as exc:
+        english = settings.lang == "en"
+        sheets.write_lines(book, "kaohe_summary", [
+            ("Not done: " if english else "未完成：") + (exc.message_en if english
+                                                        else exc.message)])
+        raise
+    except Exception:
+        sheets.write_lines(book, "kaohe_summary", ["未完成 not done: 见提示框 see the message"])
+        raise
 
 
 @xw.script
@@ -124,5 +165,8 @@ def consolidate_folder(book: xw.Book) -> None:
 def make_templates(book: xw.Book) -> None:
     """生成模板：按控制台中的考核方案生成全部填报模板到输出文件夹。
     Generate the template set of the console's scheme into its output folder."""
-    sheets.write_lines(book, "kaohe_summary", tasks.make_templates(sheets.settings(book)))
+    settings = sheets.settings(book)
+    with _summary_on_failure(book, settings):
+        lines = tasks.make_templates(settings)
+    sheets.write_lines(book, "kaohe_summary", lines)
 

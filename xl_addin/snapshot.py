@@ -54,6 +54,13 @@ def _is_formula(cell: Any) -> bool:
         isinstance(cell.value, str) and cell.value.startswith("="))
 
 
+def _typed(cell: Any, value: Any) -> bool:
+    """A formula the user typed into an input (unlocked) cell: the snapshot takes the value
+    Excel shows, as consolidation reads the saved file's (openpyxl keeps no formula result,
+    so the formula itself would read as blank). The templates' own formulas are locked."""
+    return value is not None and not getattr(cell.protection, "locked", True)
+
+
 def _overwrite(ws: Worksheet, values: Sequence[Sequence[Any]]) -> None:
     """Every non-formula cell of ws takes the value of the grid (cells past it become blank)."""
     for (row, column), cell in list(ws._cells.items()):
@@ -63,9 +70,9 @@ def _overwrite(ws: Worksheet, values: Sequence[Sequence[Any]]) -> None:
     for r, row in enumerate(values, 1):
         for c, value in enumerate(row, 1):
             cell = ws.cell(r, c)
-            if isinstance(cell, MergedCell) or _is_formula(cell):
-                continue
             new = _cell_value(value)
+            if isinstance(cell, MergedCell) or (_is_formula(cell) and not _typed(cell, new)):
+                continue
             if isinstance(new, str) and new.startswith("="):
                 cell.value = new
                 cell.data_type = "s"  # typed text that looks like a formula stays text

@@ -29,15 +29,18 @@ KEY_MARK = "kaohe:key"  # A1 of every keyed sheet of our templates (workbook_tem
 POINTS_KEY = "points"
 INPUT_FIELDS = (".actual", ".value", ".rating", ".count")  # where a row's input is
 NOT_APPLICABLE = "不适用"
+QUOTES = "\"'“”‘’"
 
 
 class Settings(dict[str, Any]):
     """The console's named cells (kaohe_folder, kaohe_scheme, …) by name without the prefix."""
 
     def path(self, name: str) -> Path | None:
-        """A path cell, None when blank."""
+        """A path cell, None when blank; quotes around it are dropped (Windows' "Copy as path"
+        gives "C:\\kaohe\\in" with its quotes, which no file name starts or ends with)."""
         value = self.get(name)
-        return None if is_blank(value) else Path(str(value).strip()).expanduser()
+        text = "" if is_blank(value) else str(value).strip().strip(QUOTES).strip()
+        return Path(text).expanduser() if text else None
 
     @property
     def lang(self) -> str:
@@ -46,7 +49,17 @@ class Settings(dict[str, Any]):
 
 def load_scheme_for(path: Path | None) -> Scheme:
     """The scheme named in a workbook or console (blank: $KAOHE_SCHEME, else the embedded)."""
-    return scheme_at(str(path) if path else None)
+    return scheme_at(str(_scheme_file(path)) if path else None)
+
+
+def _scheme_file(path: Path) -> Path:
+    """The scheme file named in the console; a plain message when there is none there."""
+    if not path.is_file():
+        raise KaoheError(f"找不到考核方案文件“{path}”：请检查控制台“考核方案文件”中的路径"
+                         "（留空则使用内置示例方案）",
+                         f"there is no scheme file {path}: check the path in the console's "
+                         "scheme cell (leave it blank for the embedded scheme)")
+    return path
 
 
 def _snapshot(sheets: Sequence[SheetValues], folder: Path, name: str, base: Path | None) -> Path:
@@ -145,9 +158,12 @@ def consolidate(settings: Settings) -> list[str]:
     (results.json and results.xlsx); returns the summary lines it printed."""
     from kaohe.pipeline.consolidate import run_consolidation
 
-    folder, output = _required(settings, "folder"), _required(settings, "output")
-    scheme = settings.path("scheme") or (Path(os.environ["KAOHE_SCHEME"])
-                                         if os.environ.get("KAOHE_SCHEME") else None)
+    # the command line refuses a folder that is not there (click.Path(exists=True)); so must
+    # the console, or a mistyped path would publish every unit as not scored
+    folder, output = _existing_folder(settings, "folder"), _output_folder(settings)
+    chosen = settings.path("scheme")
+    scheme = _scheme_file(chosen) if chosen else (
+        Path(os.environ["KAOHE_SCHEME"]) if os.environ.get("KAOHE_SCHEME") else None)
     lines: list[str] = []
     output.mkdir(parents=True, exist_ok=True)
     run_consolidation(folder, scheme_path=scheme, out=output / "results.xlsx",
@@ -160,7 +176,7 @@ def make_templates(settings: Settings) -> list[str]:
     """The template set of the console's scheme, in its output folder; returns summary lines."""
     from workbook_templates import build_templates  # type: ignore[attr-defined]
 
-    output = _required(settings, "output")
+    output = _output_folder(settings)
     scheme = load_scheme_for(settings.path("scheme"))
     paths = [Path(p) for p in build_templates(scheme, output, settings.lang) or []]
     head = (f"{scheme.name}：已生成 {len(paths)} 个模板" if settings.lang != "en"
@@ -173,6 +189,26 @@ def _required(settings: Settings, name: str) -> Path:
     if path is None:
         raise KaoheError(f"请在控制台填写“{LABELS[name][0]}”（名称 kaohe_{name}）",
                          f"fill in {LABELS[name][1]} in the console (name kaohe_{name})")
+    return path
+
+
+def _existing_folder(settings: Settings, name: str) -> Path:
+    path = _required(settings, name)
+    if not path.is_dir():
+        zh, en = LABELS[name]
+        raise KaoheError(f"找不到{zh}“{path}”：请检查控制台中“{zh}”的路径（文件夹须已存在）",
+                         f"there is no folder {path}: check {en} in the console "
+                         "(the folder must exist)")
+    return path
+
+
+def _output_folder(settings: Settings) -> Path:
+    """The output folder (made when missing), not a file of that name."""
+    path = _required(settings, "output")
+    if path.exists() and not path.is_dir():
+        raise KaoheError(f"“{path}”是一个文件，不是文件夹：请在控制台“输出文件夹”填写文件夹的路径",
+                         f"{path} is a file, not a folder: give a folder as the output folder "
+                         "in the console")
     return path
 
 

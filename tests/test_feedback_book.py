@@ -212,7 +212,7 @@ def test_english_feedback_has_no_chinese_punctuation(demo: tuple, tmp_path: Path
     path = write_feedback_workbook(results, u["unit_id"], tmp_path / "en.xlsx", lang="en")
     text = [str(v) for r in cells(path) for v in r if isinstance(v, str)]
     assert [t for t in text if any(c in FULL_WIDTH for c in t)] == []
-    assert any("appeal: overturned, system fault" in t for t in text)
+    assert any("Appeal: overturned, system fault" in t for t in text)
     assert "Last year's total (2015)" in text
     assert any(t.startswith("Components above the group average: ") and " (Group avg " in t
                for t in text)

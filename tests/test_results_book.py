@@ -573,8 +573,8 @@ def test_english_adjustments_decision_reads_as_english(demo: tuple, tmp_path: Pa
     head, data = table(openpyxl.load_workbook(path)["Adjustments"], "Unit")
     column = head.index("Appeal / fault tolerance")
     decisions = [r[column] for r in data if r[column]]
-    assert decisions and all(d in {"appeal: overturned", "appeal: upheld",
-                                   "fault tolerance: overturned", "fault tolerance: upheld"}
+    assert decisions and all(d in {"Appeal: overturned", "Appeal: upheld",
+                                   "Fault tolerance: overturned", "Fault tolerance: upheld"}
                              for d in decisions), decisions
 
 

@@ -184,6 +184,9 @@ def test_cli_addin_build(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["addin", "build", str(tmp_path / "c")])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "c" / "kaohe.xlsm").is_file() and "kaohe_console.py" in result.output
+    assert "请在装有 xlwings 加载项的 Excel 中打开 kaohe.xlsm" in result.output  # zh by default
+    english = CliRunner().invoke(main, ["--lang", "en", "addin", "build", str(tmp_path / "e")])
+    assert "Open kaohe.xlsm in Excel" in english.output and "请" not in english.output
     for args in (["addin", "--help"], ["addin", "build", "--help"]):
         assert "Example:" in CliRunner().invoke(main, args).output
 

@@ -46,7 +46,11 @@ def build(directory: Path, standalone: bool) -> None:
 
     for path in build_console(directory, standalone=standalone):
         click.echo(f"→ {path}")
-    click.echo("Open kaohe.xlsm in Excel with the xlwings add-in installed; see docs/excel.md.")
+    from kaohe.cli import current_lang
+
+    click.echo("Open kaohe.xlsm in Excel with the xlwings add-in installed; see docs/excel.md."
+               if current_lang() == "en" else
+               "请在装有 xlwings 加载项的 Excel 中打开 kaohe.xlsm；使用说明见 docs/excel.md。")
 
 
 COMMANDS = [addin]

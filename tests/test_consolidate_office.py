@@ -361,9 +361,26 @@ def test_an_output_that_cannot_be_written_stops_the_run_before_anything_is_repla
     done = CliRunner().invoke(main, ["consolidate", str(clean_folder), "--json",
                                      str(tmp_path / "results.json")])
     assert done.exit_code == 0, done.output
+    (out / "fb" / "feedback_fuhai.xlsx").mkdir()  # where the English workbook goes
     result = CliRunner().invoke(main, ["--lang", "en", "feedback", str(tmp_path / "results.json"),
                                        "--out", str(out / "fb")])
     assert result.exit_code == 2 and "a folder of that name is in the way" in result.output
+    assert "feedback_fuhai.xlsx" in result.output
+
+
+def test_english_feedback_is_named_in_english_and_replaces_the_chinese(
+        clean_folder: Path, tmp_path: Path) -> None:
+    # An English run wrote 结果反馈_<unit>.xlsx; switching language left the old ones beside.
+    out = tmp_path / "out"
+    _run(clean_folder, out, feedback=True)
+    assert len(list((out / "fb").glob("结果反馈_*.xlsx"))) == 34
+    _, _, said = _run(clean_folder, out, lang="en", feedback=True)
+    names = sorted(p.name for p in (out / "fb").iterdir())
+    assert len(names) == 34 and all(n.startswith("feedback_") for n in names), names
+    assert "结果反馈_fuyun.xlsx" in said  # the removed ones are named
+    _run(clean_folder, out, feedback=True)  # and back
+    assert sorted(p.name for p in (out / "fb").iterdir()) == [
+        n.replace("feedback_", "结果反馈_") for n in names]
 
 
 # -- 8. second office audit ------------------------------------------------------------------------
@@ -500,7 +517,7 @@ def test_the_workbooks_say_which_run_they_show_and_whether_it_is_published(
     said = consolidate(folder, tmp_path / "e", "--lang", "en")
     assert about(tmp_path / "e", "Run / revision") == (
         "2016-r2, not published; the official results are 2016-r1")
-    sheet = openpyxl.load_workbook(tmp_path / "e" / "fb" / "结果反馈_fuyun.xlsx")["Feedback"]
+    sheet = openpyxl.load_workbook(tmp_path / "e" / "fb" / "feedback_fuyun.xlsx")["Feedback"]
     assert sheet["A3"].value == "Run / revision: 2016-r2, not published; the official results " \
         "are 2016-r1"
     # without --db nothing is said about runs
@@ -524,7 +541,7 @@ def test_incomplete_groups_say_how_many_of_their_units_were_scored(
     assert next(r[5] for r in zh if r[3] == "组内名次").endswith(" / 4（另有 3 个单位未能计分）")
     assert next(r[5] for r in _cells(tmp_path / "fz" / "结果反馈_d_zzb.xlsx", "结果反馈")
                 if r[3] == "组内名次").endswith(" / 7")
-    en = _cells(tmp_path / "fe" / "结果反馈_altay_city.xlsx", "Feedback")
+    en = _cells(tmp_path / "fe" / "feedback_altay_city.xlsx", "Feedback")
     assert next(r[5] for r in en if r[3] == "Rank in group").endswith(
         " of 4 (3 more could not be scored)")
 

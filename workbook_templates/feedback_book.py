@@ -72,6 +72,7 @@ def write_feedback_workbooks(results: Mapping[str, Any], out_dir: Path, *, lang:
     n-th unit from the k-th (k = 0 … n-1), so n processes can share the work.
 
     Example: write_feedback_workbooks(results, Path("反馈"))  # 结果反馈_fuyun.xlsx, …
+    (feedback_fuyun.xlsx, … with lang="en")
     """
     stats = _GroupStats(results)
     out = Path(out_dir)
@@ -79,7 +80,7 @@ def write_feedback_workbooks(results: Mapping[str, Any], out_dir: Path, *, lang:
     units = list(results.get("units", []))[first::step]
     paths = []
     for n, unit in enumerate(units, 1):
-        paths.append(_write(results, unit, out / feedback_filename(unit["unit_id"]), lang,
+        paths.append(_write(results, unit, out / feedback_filename(unit["unit_id"], lang), lang,
                             generated, stats))
         if progress is not None:
             progress(n, len(units))

@@ -16,12 +16,17 @@ from typing import Any
 __all__ = ["feedback_filename", "check_feedback_folder", "remove_stale_feedback"]
 
 
-def feedback_filename(unit_id: str) -> str:
-    """结果反馈_<unit_id>.xlsx"""
-    return f"结果反馈_{unit_id}.xlsx"
+#: The file name's prefix by language: the English workbooks are called feedback_<unit>.xlsx.
+_PREFIX = {"zh": "结果反馈", "en": "feedback"}
 
 
-_OWN_NAME = re.compile(r"^结果反馈_(?P<unit_id>[A-Za-z][A-Za-z0-9_.-]*)\.xlsx$")
+def feedback_filename(unit_id: str, lang: str = "zh") -> str:
+    """结果反馈_<unit_id>.xlsx (feedback_<unit_id>.xlsx in English)."""
+    return f"{_PREFIX['en' if lang == 'en' else 'zh']}_{unit_id}.xlsx"
+
+
+# Either language's name: a run in one language replaces the other's workbooks too.
+_OWN_NAME = re.compile(r"^(?:结果反馈|feedback)_(?P<unit_id>[A-Za-z][A-Za-z0-9_.-]*)\.xlsx$")
 
 
 def _written_by_kaohe(path: Path) -> bool:
@@ -34,36 +39,39 @@ def _written_by_kaohe(path: Path) -> bool:
     return "<dc:creator>kaohe</dc:creator>" in core
 
 
-def check_feedback_folder(out_dir: Path) -> None:
+def check_feedback_folder(out_dir: Path, lang: str = "zh") -> None:
     """Raise OutputError before anything is written if the feedback folder, or a feedback
     workbook in it, could not be written (a file where the folder goes, a folder where a
-    workbook goes, a workbook open in Excel)."""
+    workbook of this language goes, a workbook open in Excel)."""
     from kaohe.pipeline.io import check_writable
 
     folder = Path(out_dir)
     check_writable(folder, folder=True)
+    prefix = feedback_filename("", lang).removesuffix(".xlsx")
     if folder.is_dir():
         for path in sorted(folder.iterdir()):
-            if _OWN_NAME.match(path.name):
+            if _OWN_NAME.match(path.name) and path.name.startswith(prefix):
                 check_writable(path)
 
 
-def remove_stale_feedback(results: Mapping[str, Any], out_dir: Path) -> list[Path]:
-    """Remove the feedback workbooks an earlier run wrote for units not in these results.
+def remove_stale_feedback(results: Mapping[str, Any], out_dir: Path,
+                          lang: str = "zh") -> list[Path]:
+    """Remove the feedback workbooks an earlier run wrote that this run did not: those of
+    units not in these results, and those in the other language (结果反馈_x.xlsx after an
+    English run wrote feedback_x.xlsx).
 
-    Only files named as kaohe names them (结果反馈_<unit_id>.xlsx) whose creator property
-    is kaohe are removed; anything else in the folder is left alone. Returns what was removed.
+    Only files named as kaohe names them whose creator property is kaohe are removed;
+    anything else in the folder is left alone. Returns what was removed.
 
     Example: remove_stale_feedback(results, Path("反馈"))  # [Path("反馈/结果反馈_fuyun.xlsx")]
     """
-    keep = {u["unit_id"] for u in results.get("units") or []}
+    keep = {feedback_filename(u["unit_id"], lang) for u in results.get("units") or []}
     removed = []
     folder = Path(out_dir)
     if not folder.is_dir():
         return []
     for path in sorted(folder.iterdir()):
-        match = _OWN_NAME.match(path.name)
-        if (match and match["unit_id"] not in keep and path.is_file()
+        if (_OWN_NAME.match(path.name) and path.name not in keep and path.is_file()
                 and _written_by_kaohe(path)):
             path.unlink()
             removed.append(path)

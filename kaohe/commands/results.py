@@ -55,7 +55,8 @@ def results_book(results_json: Path, out: Path, scheme_path: Path | None) -> Non
 @click.argument("results_json", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path),
               default=Path("feedback"), show_default=True,
-              help="Folder for the workbooks (结果反馈_<unit_id>.xlsx).")
+              help="Folder for the workbooks (结果反馈_<unit_id>.xlsx; English: "
+                   "feedback_<unit_id>.xlsx).")
 @friendly
 def feedback(results_json: Path, out: Path) -> None:
     """Write one feedback workbook per unit for its principal leader.
@@ -73,8 +74,8 @@ def feedback(results_json: Path, out: Path) -> None:
     )
 
     results = _read_results(results_json)
-    check_feedback_folder(out)  # before any workbook is replaced
     lang = current_lang()
+    check_feedback_folder(out, lang)  # before any workbook is replaced
     word = "反馈" if lang == "zh" else "feedback"
 
     def progress(done: int, total: int) -> None:
@@ -94,7 +95,7 @@ def feedback(results_json: Path, out: Path) -> None:
     finally:
         if other is not None:
             other.wait()
-    removed = remove_stale_feedback(results, out)
+    removed = remove_stale_feedback(results, out, lang)
     if removed:
         click.echo(stale_feedback_note([p.name for p in removed], lang))
     click.echo(f"→ {out}（{count} 个工作簿）" if lang == "zh" else f"→ {out} ({count} workbooks)")

@@ -291,7 +291,7 @@ def run_consolidation(folder: Path, *, scheme_path: Path | None = None,
     if feedback:
         from workbook_templates.feedback_book import check_feedback_folder
 
-        check_feedback_folder(feedback)
+        check_feedback_folder(feedback, lang)
     run = consolidate_folder(folder, scheme, workers=workers, progress=progress,
                              timings=timings)
     results = run.results
@@ -343,7 +343,7 @@ def run_consolidation(folder: Path, *, scheme_path: Path | None = None,
     if feedback:
         from workbook_templates.feedback_book import remove_stale_feedback
 
-        run.removed_feedback = [p.name for p in remove_stale_feedback(results, feedback)]
+        run.removed_feedback = [p.name for p in remove_stale_feedback(results, feedback, lang)]
     echo(consolidation_summary(run, lang=lang))
     for path in (json_out, out, feedback):
         if path:

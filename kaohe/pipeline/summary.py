@@ -78,13 +78,14 @@ def recorded_note(run: Mapping[str, Any], lang: str = "zh") -> str:
 
 
 def stale_feedback_note(removed: list[str], lang: str = "zh") -> str:
-    """Names the feedback workbooks of an earlier run removed because their units are not in
-    this one."""
+    """Names the feedback workbooks of an earlier run removed because this run did not write
+    them (their units are not in it, or they were named in the other language)."""
     if lang == "zh":
-        return (f"已删除上次生成的 {len(removed)} 个反馈工作簿（这些单位不在本次结果中）："
-                + "、".join(removed))
-    return (f"removed {len(removed)} feedback workbook(s) written by an earlier run for units "
-            "not in these results: " + ", ".join(removed))
+        return (f"已删除上次生成的 {len(removed)} 个反馈工作簿（其单位不在本次结果中，"
+                "或为另一种语言的文件名）：" + "、".join(removed))
+    return (f"removed {len(removed)} feedback workbook(s) written by an earlier run and not by "
+            "this one (units not in these results, or named in the other language): "
+            + ", ".join(removed))
 
 
 def consolidation_summary(run: Any, lang: str = "zh") -> str:

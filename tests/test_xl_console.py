@@ -107,6 +107,14 @@ def test_named_cells_and_xlwings_conf(built: list[Path]) -> None:
     assert {n for n in dir(udfs) if n.startswith("KAOHE_")} == set(udfs.__all__)
 
 
+def test_the_summary_column_is_monospaced(built: list[Path]) -> None:
+    # The summary is a text table aligned with spaces; a proportional font scattered it.
+    sheet = openpyxl.load_workbook(built[0], keep_vba=True)[console.CONSOLE_SHEET]
+    ((_, cell),) = sheet.parent.defined_names[console.OUTPUT_NAME].destinations
+    column = "".join(c for c in cell if c.isalpha())
+    assert sheet.column_dimensions[column].font.name == console.SUMMARY_FONT == "NSimSun"
+
+
 def test_sheet_code_names_match_the_vba_document_modules(built: list[Path]) -> None:
     with zipfile.ZipFile(built[0]) as xlsm:
         names = re.findall(r'codeName="(\w+)"', "".join(

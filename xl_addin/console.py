@@ -34,6 +34,7 @@ CONF_SHEET = "xlwings.conf"
 UDF_MODULE = "xl_addin.udfs"
 VBA_MODULE = "Module1"
 OUTPUT_NAME = "kaohe_summary"
+SUMMARY_FONT = "NSimSun"
 
 
 @dataclass(frozen=True)
@@ -169,6 +170,9 @@ def _console_sheet(wb: Any) -> None:
     wb.define_name(OUTPUT_NAME, f"='{CONSOLE_SHEET}'!$B${summary_row}")
     for column, width in ((1, 30), (2, 48), (3, 36)):
         ws.set_column(column, column, width)
+    # The summary is a text table aligned with spaces (a CJK character two columns wide): in a
+    # proportional font its columns wander. NSimSun (新宋体) is monospaced, CJK twice Latin.
+    ws.set_column(1, 1, 30, wb.add_format({"font_name": SUMMARY_FONT}))
 
 
 def _inputs(wb: Any, ws: Any, formats: dict[str, Any]) -> None:

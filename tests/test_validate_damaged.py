@@ -14,16 +14,23 @@ import subprocess
 import sys
 import zipfile
 from collections.abc import Callable
+from datetime import date, time
 from pathlib import Path
+from typing import Any
 
+import openpyxl
 import pytest
 
 from kaohe.engine import Scheme
 from kaohe.pipeline.documents import default_scheme_document
 from kaohe.synth import synthesize
+from validators.workbook import validate_workbook
 
 UNIT = "altay_city"
 U = "单位自评表"
+# What a clerk must never read: Python's way of writing values, a library's error text.
+PYTHON = re.compile(r"datetime\.|\bNone\b|layout_sha256|Range is missing|Expecting "
+                    r"alphanumeric|Unrecognized boolean|Cannot detect")
 
 
 @pytest.fixture(scope="module")
@@ -42,6 +49,13 @@ def unit_report(scheme: Scheme, tmp_path_factory: pytest.TempPathFactory) -> Pat
                          folder / "单位自评表_altay_city.xlsx")
 
 
+def _edited(source: Path, dest: Path, change: Callable[[openpyxl.Workbook], None]) -> Path:
+    wb = openpyxl.load_workbook(source)
+    change(wb)
+    wb.save(dest)
+    return dest
+
+
 def _sheet_part(source: Path, dest: Path, sheet_index: int,
                 change: Callable[[str], str]) -> Path:
     """A copy whose n-th worksheet part (1-based, the _meta sheet is the last) is edited."""
@@ -56,6 +70,118 @@ def _sheet_part(source: Path, dest: Path, sheet_index: int,
                 data = edited.encode("utf-8")
             out.writestr(info, data)
     return dest
+
+
+def _texts(path: Path, scheme: Scheme) -> list[tuple[str, str, str, str]]:
+    return [(i.rule, i.sheet, i.text("zh"), i.text("en"))
+            for i in validate_workbook(path, scheme)]
+
+
+def _meta_row(key: str, value: Any) -> Callable[[openpyxl.Workbook], None]:
+    """`_meta`'s row of `key` given `value`; "delete" deletes the row."""
+    def change(wb: openpyxl.Workbook) -> None:
+        ws = wb["_meta"]
+        row = next(c.row for c in ws["A"] if c.value == key)
+        if value == "delete":
+            ws.delete_rows(row)
+        else:
+            ws.cell(row, 2).value = value
+    return change
+
+
+@pytest.mark.parametrize("value", ["delete", None, " "])
+@pytest.mark.parametrize("key,rule,zh,en", [
+    ("year", "wrong-year", "这是 （空白） 年度的模板", "this is a template of (blank)"),
+    ("scheme_id", "wrong-scheme", "方案 “（空白）”", "scheme '(blank)'"),
+    ("kind", "unknown-kind", "模板类型 “（空白）”", "unknown template kind '(blank)'"),
+    ("unit_id", "unknown-owner", "“（空白）”不是本次考核的被考核单位",
+     "'(blank)' is not a unit"),
+])
+def test_blank_meta_value_reads_blank_not_none(unit_report: Path, scheme: Scheme,
+                                               tmp_path: Path, key: str, rule: str, zh: str,
+                                               en: str, value: Any) -> None:
+    # fuzz: a row of the hidden _meta sheet deleted → "这是 None 年度的模板"; its value
+    # cleared → "这是  年度的模板"
+    path = _edited(unit_report, tmp_path / unit_report.name, _meta_row(key, value))
+    found = _texts(path, scheme)
+    assert [f[0] for f in found] == [rule]
+    assert zh in found[0][2] and en in found[0][3]
+    assert not PYTHON.search(found[0][2] + found[0][3])
+
+
+@pytest.mark.parametrize("cell,value,rule,shown", [
+    # fuzz: a date typed into the 不适用 (Yes/No) column → "datetime.date(2000, 5, 12) is not
+    # Yes or No"
+    ("L11", date(2000, 5, 12), "not-in-list", "'2000-05-12' is not Yes or No"),
+    ("L11", time(8, 30), "not-in-list", "'08:30:00' is not Yes or No"),
+    # fuzz: a negative number in the date-of-filling cell (date-formatted: read as a time)
+    # → "datetime.time(0, 0) cannot be read as a date"
+    ("K4", -331809, "not-a-date", "'00:00:00' cannot be read as a date"),
+])
+def test_dates_and_times_in_messages_read_as_excel_shows_them(
+        unit_report: Path, scheme: Scheme, tmp_path: Path, cell: str, value: Any, rule: str,
+        shown: str) -> None:
+    def change(wb: openpyxl.Workbook) -> None:
+        wb[U][cell].value = value
+        if isinstance(value, time):
+            wb[U][cell].number_format = "hh:mm:ss"
+
+    path = _edited(unit_report, tmp_path / unit_report.name, change)
+    found = [f for f in _texts(path, scheme) if f[0] == rule]
+    assert len(found) == 1, _texts(path, scheme)
+    assert shown in found[0][3]
+    assert not PYTHON.search(found[0][2] + found[0][3])
+
+
+@pytest.mark.parametrize("sheet_index,sheet,pattern,replacement", [
+    # fuzz: a row numbered -1 / 0 in _meta (python-calamine: "Expecting alphanumeric
+    # character, got 2D" / "Range is missing the expected row component.")
+    (3, "_meta", r'<row r="9"', '<row r="-1"'),
+    (3, "_meta", r'<row r="2"', '<row r="0"'),
+    # fuzz: a cell reference without a row number in the data sheet
+    (2, U, r'<c r="B\d+"', '<c r="A0"'),
+    # fuzz: a boolean cell holding "x" ("Unrecognized boolean cell value: x")
+    (3, "_meta", r'<c r="B5"[^>]*>(<f>[^<]*</f>)?<v>[^<]*</v>', '<c r="B5" t="b"><v>x</v>'),
+])
+def test_damaged_sheet_xml_is_named_in_plain_words(unit_report: Path, scheme: Scheme,
+                                                   tmp_path: Path, sheet_index: int,
+                                                   sheet: str, pattern: str,
+                                                   replacement: str) -> None:
+    path = _sheet_part(unit_report, tmp_path / unit_report.name, sheet_index,
+                       lambda xml: re.sub(pattern, replacement, xml, count=1))
+    found = _texts(path, scheme)
+    assert [(rule, where) for rule, where, _, _ in found] == [("read-failed", sheet)]
+    assert f"工作表“{sheet}”的内容已损坏" in found[0][2]
+    assert f"sheet {sheet!r} is damaged" in found[0][3]
+    assert not PYTHON.search(found[0][2] + found[0][3])
+
+
+def test_missing_sheet_part_is_named(unit_report: Path, scheme: Scheme, tmp_path: Path) -> None:
+    # fuzz: the data sheet's part removed from the zip (workbook.xml still lists it) → the
+    # reason was the bare sheet name ("无法读取工作簿内容：单位自评表")
+    dest = tmp_path / unit_report.name
+    with zipfile.ZipFile(unit_report) as archive, zipfile.ZipFile(dest, "w") as out:
+        for info in archive.infolist():
+            if info.filename != "xl/worksheets/sheet2.xml":
+                out.writestr(info, archive.read(info))
+    found = _texts(dest, scheme)
+    assert [(rule, where) for rule, where, _, _ in found] == [("read-failed", U)]
+    assert "已损坏" in found[0][2] and "damaged" in found[0][3]
+
+
+def test_damaged_meta_layout_names_no_field(unit_report: Path, scheme: Scheme,
+                                            tmp_path: Path) -> None:
+    # fuzz: a number typed over a `layout` row of _meta → "(its layout_sha256 differs)"
+    def change(wb: openpyxl.Workbook) -> None:
+        ws = wb["_meta"]
+        row = next(c.row for c in ws["A"] if c.value == "layout")
+        ws.cell(row, 2).value = 691792
+
+    path = _edited(unit_report, tmp_path / unit_report.name, change)
+    found = _texts(path, scheme)
+    assert [f[0] for f in found] == ["read-failed"]
+    assert "校验值不符" in found[0][2] and "check value does not match" in found[0][3]
+    assert not PYTHON.search(found[0][2] + found[0][3])
 
 
 @pytest.mark.parametrize("ref,cell", [

@@ -10,10 +10,11 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+from kaohe.errors import KaoheError
 from validators.files import Checked, sheet_parts
 from validators.part_scan import col_letters as col_letter  # (one of them, for tamper.py)
 
-__all__ = ["WorkbookFile", "KEY_MARK", "col_letter", "column_number"]
+__all__ = ["WorkbookFile", "DamagedSheet", "KEY_MARK", "col_letter", "column_number"]
 
 _CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
 _REF = re.compile(rb'\br="([A-Z]{1,3}[0-9]{1,7})"')
@@ -35,6 +36,21 @@ KEY_MARK = "kaohe:key"
 _BY_EXTENSION = {"xls", "xla", "xlsb", "ods"}
 
 
+class DamagedSheet(KaoheError):
+    """A sheet (or the workbook's own parts, `sheet` "") python-calamine cannot read: its XML
+    is damaged (a row numbered -1, a cell reference "A0", a boolean "2", a missing part …).
+    Said in plain words with the sheet's name: python-calamine's own text means nothing to
+    a clerk ("Range is missing the expected row component.")."""
+
+    def __init__(self, sheet: str = "") -> None:
+        if sheet:
+            super().__init__(f"工作表“{sheet}”的内容已损坏，无法读取",
+                             f"sheet {sheet!r} is damaged and cannot be read")
+        else:
+            super().__init__("文件内部结构已损坏", "the file's internal structure is damaged")
+        self.sheet = sheet
+
+
 class WorkbookFile:
     """A submitted workbook read with python-calamine (values) and its sheet XML (formulas).
 
@@ -43,16 +59,19 @@ class WorkbookFile:
     """
 
     def __init__(self, path: Path, checked: Checked | None = None) -> None:
-        from python_calamine import CalamineWorkbook
+        from python_calamine import CalamineError, CalamineWorkbook
 
         self.path = Path(path)
         self._checked = checked
         # python-calamine opens a path by its extension (a zip named .xls is refused) and
         # bytes by their content: bytes only where both choose the same reader.
-        if checked is not None and self.path.suffix[1:] not in _BY_EXTENSION:
-            self._book = CalamineWorkbook.from_filelike(io.BytesIO(checked.data))
-        else:
-            self._book = CalamineWorkbook.from_path(str(path))
+        try:
+            if checked is not None and self.path.suffix[1:] not in _BY_EXTENSION:
+                self._book = CalamineWorkbook.from_filelike(io.BytesIO(checked.data))
+            else:
+                self._book = CalamineWorkbook.from_path(str(path))
+        except CalamineError as exc:
+            raise DamagedSheet() from exc
         self.names: list[str] = list(self._book.sheet_names)
         self._rows: dict[str, list[list[Any]]] = {}
         self._formulas: dict[str, dict[str, str]] | None = None
@@ -60,8 +79,13 @@ class WorkbookFile:
     def rows(self, name: str) -> list[list[Any]]:
         """The sheet's values, anchored at A1 ("" for empty cells)."""
         if name not in self._rows:
-            sheet = self._book.get_sheet_by_name(name)
-            self._rows[name] = sheet.to_python(skip_empty_area=False)
+            from python_calamine import CalamineError
+
+            try:
+                sheet = self._book.get_sheet_by_name(name)
+                self._rows[name] = sheet.to_python(skip_empty_area=False)
+            except CalamineError as exc:
+                raise DamagedSheet(name) from exc
         return self._rows[name]
 
     def value(self, name: str, row: int, column: int) -> Any:

@@ -214,7 +214,7 @@ def _layout(text: str, meta: Mapping[str, Any]) -> Any:
     """The layout parsed from its joined JSON text (see parse_meta)."""
     current = str(meta.get("format_version")) == FORMAT_VERSION
     if current and meta.get("layout_sha256") != _sha256(text):
-        raise DamagedMeta("校验值 layout_sha256 不符", "its layout_sha256 differs")
+        raise DamagedMeta("校验值不符", "its check value does not match")
     if not text:
         return text
     try:

@@ -203,3 +203,55 @@ def test_a_cell_far_beyond_any_sheet_is_refused_before_it_is_read(
     assert [(i["rule"], i["sheet"]) for i in issues] == [("too-many-cells", U)]
     assert issues[0]["cell"] == cell
     assert "is too large" in issues[0]["message_en"]
+
+
+@pytest.fixture(scope="module")
+def registers(scheme: Scheme, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    from workbook_templates import fill_workbook
+    from workbook_templates.adjustments import build_adjustments
+    from workbook_templates.tallies import build_routine
+
+    folder = tmp_path_factory.mktemp("registers")
+    docs = synthesize(scheme)
+    return {
+        "routine": fill_workbook(build_routine(scheme, folder / "t_routine.xlsx"),
+                                 docs["routine"], folder / "平时考核汇总表.xlsx"),
+        "adjustments": fill_workbook(build_adjustments(scheme, folder / "t_adj.xlsx"),
+                                     docs["adjustments"], folder / "加扣分登记表.xlsx"),
+    }
+
+
+def _first_blank_input(ws: Any, key_prefix: str, column_key: str) -> str:
+    """The cell of `column_key` in the first keyed row whose inputs are all blank."""
+    keys = {c.value: c.column_letter for c in ws[1]}
+    for row in ws.iter_rows(min_row=2):
+        key = row[0].value
+        if isinstance(key, str) and key.startswith(key_prefix) and all(
+                c.value is None for c in row[3:] if not c.protection.locked):
+            return f"{keys[column_key]}{row[0].row}"
+    raise AssertionError("no blank row")
+
+
+@pytest.mark.parametrize("kind,sheet,where", [
+    # fuzz: "==" typed over a quarter's score (openpyxl stores it as a formula, without a
+    # result) → the score was dropped with no finding and the file was used
+    ("routine", "平时考核", "G30"),
+    # the same in an empty pre-numbered row of a register: the row was skipped as blank
+    ("adjustments", "申诉及容错纠错", ("decision:", "points")),
+])
+def test_a_formula_without_result_in_a_register_is_reported(
+        registers: dict[str, Path], scheme: Scheme, tmp_path: Path, kind: str, sheet: str,
+        where: Any) -> None:
+    cell = where
+
+    def change(wb: openpyxl.Workbook) -> None:
+        nonlocal cell
+        if not isinstance(where, str):
+            cell = _first_blank_input(wb[sheet], *where)
+        wb[sheet][cell].value = "=1+1"
+
+    path = _edited(registers[kind], tmp_path / registers[kind].name, change)
+    report = validate_workbook(path, scheme)
+    assert [sheet, cell, "formula-in-input"] in report.flatten(["sheet", "cell", "rule"])
+    assert not report.valid
+

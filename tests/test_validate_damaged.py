@@ -255,3 +255,13 @@ def test_a_formula_without_result_in_a_register_is_reported(
     assert [sheet, cell, "formula-in-input"] in report.flatten(["sheet", "cell", "rule"])
     assert not report.valid
 
+
+def test_a_date_typed_over_meta_is_a_changed_template(unit_report: Path, scheme: Scheme,
+                                                      tmp_path: Path) -> None:
+    # fuzz: a date in _meta's lead_department row of a unit report → read-failed "Object of
+    # type datetime is not JSON serializable"
+    path = _edited(unit_report, tmp_path / unit_report.name,
+                   _meta_row("lead_department", date(2037, 3, 13)))
+    found = _texts(path, scheme)
+    assert [f[0] for f in found] == ["fingerprint-mismatch"]
+    assert not re.search(r"JSON|serializable", found[0][2] + found[0][3])

@@ -151,8 +151,9 @@ def test_damaged_sheet_xml_is_named_in_plain_words(unit_report: Path, scheme: Sc
                        lambda xml: re.sub(pattern, replacement, xml, count=1))
     found = _texts(path, scheme)
     assert [(rule, where) for rule, where, _, _ in found] == [("read-failed", sheet)]
-    assert f"工作表“{sheet}”的内容已损坏" in found[0][2]
-    assert f"sheet {sheet!r} is damaged" in found[0][3]
+    assert f"工作表“{sheet}”: 无法读取工作簿内容：这张工作表的内容已损坏" in found[0][2]
+    assert f"sheet {sheet!r}: the workbook's contents cannot be read: this sheet is damaged" \
+        in found[0][3]
     assert not PYTHON.search(found[0][2] + found[0][3])
 
 
@@ -265,3 +266,18 @@ def test_a_date_typed_over_meta_is_a_changed_template(unit_report: Path, scheme:
     found = _texts(path, scheme)
     assert [f[0] for f in found] == ["fingerprint-mismatch"]
     assert not re.search(r"JSON|serializable", found[0][2] + found[0][3])
+
+
+def test_a_number_no_time_can_show_is_named_not_a_crash(unit_report: Path, scheme: Scheme,
+                                                        tmp_path: Path) -> None:
+    # fuzz: -1E+20 in a cell formatted h:mm → python-calamine panicked ("TimeDelta::
+    # milliseconds out of bounds"), a PanicException, which `except Exception` lets through:
+    # validate and consolidate stopped with a traceback
+    def change(wb: openpyxl.Workbook) -> None:
+        wb[U]["K4"].value = -10**20
+        wb[U]["K4"].number_format = "h:mm"
+
+    path = _edited(unit_report, tmp_path / unit_report.name, change)
+    found = [(i.rule, i.sheet, i.cell, i.text("en")) for i in validate_workbook(path, scheme)]
+    assert [f[:3] for f in found] == [("read-failed", U, "K4")]
+    assert "the number -1e+20 is beyond what its date or time format can show" in found[0][3]

@@ -81,8 +81,10 @@ def examine_workbook(path: str | Path, scheme: Scheme, *, limits: Limits | None 
         read = _examine(path, name, scheme, report, limits, formulas)
     except Exception as exc:  # noqa: BLE001 - a validator reports, it never crashes
         # a damaged sheet is named (DamagedSheet.sheet); any other failure is the file's
+        damaged = exc if isinstance(exc, DamagedSheet) else None
         report.add(finding("read-failed", file=name, params=_reason(exc),
-                           sheet=exc.sheet if isinstance(exc, DamagedSheet) else ""))
+                           sheet=damaged.sheet if damaged else "",
+                           cell=damaged.cell if damaged else ""))
         read = None
     if report.kind == "unit_report" and report.unit_id:  # every finding is about that unit
         report.issues = [i if i.unit_id else i.located(unit_id=report.unit_id)

@@ -9,6 +9,7 @@ One table, so every user-facing text is in one place and tests can walk it. Text
 
 from __future__ import annotations
 
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from validators.messages_scheme import SCHEME_MESSAGES
@@ -205,13 +206,30 @@ MESSAGES.update(VALUE_MESSAGES)
 def texts(key: str, **params: Any) -> tuple[str, str, str, str]:
     """(message, message_en, hint, hint_en) of a message key, filled with params.
 
-    A parameter `x_en` is used for `{x}` in the English texts.
+    A parameter `x_en` is used for `{x}` in the English texts. A blank value reads
+    “（空白）”/'(blank)' and a date or time as Excel shows it, never as Python writes it
+    (None, datetime.time(0, 0)).
     """
     zh, en, hint, hint_en = MESSAGES[key]
     # A parameter may come in two languages: "reason" and "reason_en".
-    english = {key: params.get(f"{key}_en", value) for key, value in params.items()}
-    return (zh.format(**params), en.format(**english), hint.format(**params),
+    english = {key: _shown(params.get(f"{key}_en", value), "en")
+               for key, value in params.items()}
+    chinese = {key: _shown(value, "zh") for key, value in params.items()}
+    return (zh.format(**chinese), en.format(**english), hint.format(**chinese),
             hint_en.format(**english))
+
+
+def _shown(value: Any, lang: str) -> Any:
+    """A parameter as a clerk reads it: blank, a date, a time (other values unchanged)."""
+    if value is None:
+        return "（空白）" if lang == "zh" else "(blank)"
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ") if value.time() != time(0) else value.date().isoformat()
+    if isinstance(value, date | time):
+        return value.isoformat()
+    if isinstance(value, timedelta):
+        return str(value)
+    return value
 
 
 def finding(rule: str, *, key: str | None = None, severity: str = ERROR,

@@ -30,7 +30,17 @@ _ENTITY = re.compile(rb"<!(?:DOCTYPE|ENTITY)")
 # attribute patterns are several times faster than matching whole tags.
 _CELL_REF = re.compile(rb" r=\"([A-Z]{1,3})([0-9]{1,7})\"")
 _ROW_REF = re.compile(rb" r=\"([0-9]{1,7})\"")
+# The used range is measured from every r attribute however written: ` r="E7"` as every
+# writer writes it, but also r='E7', a tab or spaces around "=", lower case, and any
+# number of letters and digits (r="A99999999" made python-calamine ask for 41 GB and abort
+# the process). One pass, no faster than the two plain patterns above (used for naming the
+# cell to blame); `header="0.3"` or `filter="1"` read as row 0 or 1, which changes nothing.
+_ANY_REF = re.compile(rb"""r\s*=\s*["']([A-Za-z]*)([0-9]+)""")
 _OVERLAP = 64  # longer than every pattern scanned for
+# What an attribute's name, "=", quotes and value may be made of: a piece is never cut
+# inside one (a cut r="A99999999" would count as two smaller numbers).
+_ATTRIBUTE_BYTES = frozenset(b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                             b"\"'= \t\r\n")
 # A prolog: white space, processing instructions (the XML declaration) and comments, then
 # the root element's start tag. A DOCTYPE (or anything else) stops the match.
 _PROLOG = re.compile(rb"(?:\s+|<\?.*?\?>|<!--.*?-->)*", re.S)
@@ -108,6 +118,11 @@ class PartScan:
         cut = window.rfind(b"<")
         if cut < 0 or len(window) - cut > _OVERLAP:
             cut = len(window) - _OVERLAP  # long text: keep enough for any pattern we look for
+            # (not inside an attribute: back at most _OVERLAP bytes more; an attribute
+            # longer than that has enough digits before the cut to be refused anyway)
+            stop = max(cut - _OVERLAP, 0)
+            while cut > stop and window[cut - 1] in _ATTRIBUTE_BYTES:
+                cut -= 1
         body, self.carry = window[:cut], window[cut:]
         self._search(body)
 
@@ -130,20 +145,18 @@ class PartScan:
     def _measure(self, body: bytes) -> None:
         """Widen the used range by this piece of a sheet; refuse a range that is too large."""
         max_row, max_col, cells = before = self.used
-        refs = _CELL_REF.findall(body)
+        refs = _ANY_REF.findall(body)  # cells (E7) and rows (7, letters b"")
         if refs:
             # zip/set/max run in C; only the few distinct columns and rows reach Python code.
             letters, numbers = zip(*refs, strict=True)
-            columns = sorted(set(letters), key=lambda c: (len(c), c))
-            if col_number(columns[-1]) > max_col:  # rare: a sheet's width is set early
-                # (the widest but one so far: the width the sheet had without that cell)
+            columns = sorted({c.upper() for c in set(letters) if c}, key=lambda c: (len(c), c))
+            if columns and col_number(columns[-1]) > max_col:  # rare: a sheet's width is set
+                # early (the widest but one so far: the width the sheet had without that cell)
                 narrower = col_number(columns[-2]) if len(columns) > 1 else 0
                 self.widest = (_first_cell(body, columns[-1]), max(max_col, narrower))
                 max_col = col_number(columns[-1])
-            max_row = max(max_row, max(int(r) for r in set(numbers)))
-        rows = _ROW_REF.findall(body)
-        if rows:
-            max_row = max(max_row, max(int(r) for r in set(rows)))
+            # (int() of thousands of digits raises: any number of 13 or more is too many)
+            max_row = max(max_row, max(int(r) if len(r) < 13 else 10**12 for r in set(numbers)))
         cells += body.count(b"<c ") + body.count(b"<c>") + body.count(b"<c/>")
         self.used = (max_row, max_col, cells)
         area = max(max_row * max(max_col, 1), cells)

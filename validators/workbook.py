@@ -34,7 +34,7 @@ from validators.report import ERROR, WARNING, Issue, Report
 from validators.schema import KINDS, schema_problems
 from validators.tamper import sheet_issues, tamper_issues
 from validators.wording import scheme_wording
-from validators.xlsx_read import WorkbookFile
+from validators.xlsx_read import DamagedSheet, WorkbookFile
 
 __all__ = ["validate_workbook", "examine_workbook", "validate_document_file", "identity_issues",
            "owner_issues", "issues_from_schema", "TEMPLATE_KINDS"]
@@ -80,7 +80,11 @@ def examine_workbook(path: str | Path, scheme: Scheme, *, limits: Limits | None 
     try:
         read = _examine(path, name, scheme, report, limits, formulas)
     except Exception as exc:  # noqa: BLE001 - a validator reports, it never crashes
-        report.add(finding("read-failed", file=name, params=_reason(exc)))
+        # a damaged sheet is named (DamagedSheet.sheet); any other failure is the file's
+        damaged = exc if isinstance(exc, DamagedSheet) else None
+        report.add(finding("read-failed", file=name, params=_reason(exc),
+                           sheet=damaged.sheet if damaged else "",
+                           cell=damaged.cell if damaged else ""))
         read = None
     if report.kind == "unit_report" and report.unit_id:  # every finding is about that unit
         report.issues = [i if i.unit_id else i.located(unit_id=report.unit_id)
@@ -183,35 +187,39 @@ def identity_issues(meta: Mapping[str, Any], scheme: Scheme, file: str = "") -> 
 
     kind = meta.get("kind")
     if kind not in TEMPLATE_KINDS:
-        return [finding("unknown-kind", file=file, value=_plain(kind), params={"kind": kind})]
+        return [finding("unknown-kind", file=file, value=_plain(kind),
+                        params={"kind": _given(kind)})]
     year = meta.get("year")
     if year != scheme.year:
         return [finding("wrong-year", file=file, value=_plain(year),
-                        params={"got": year, "want": scheme.year})]
+                        params={"got": _given(year), "want": scheme.year})]
     if meta.get("scheme_id") != scheme.scheme_id:
         return [finding("wrong-scheme", file=file, value=_plain(meta.get("scheme_id")),
-                        params={"got": meta.get("scheme_id"), "want": scheme.scheme_id})]
+                        params={"got": _given(meta.get("scheme_id")),
+                                "want": scheme.scheme_id})]
     if str(meta.get("format_version")) != FORMAT_VERSION:
         return [finding("format-version", file=file, value=_plain(meta.get("format_version")),
-                        params={"got": meta.get("format_version"), "want": FORMAT_VERSION})]
+                        params={"got": _given(meta.get("format_version")),
+                                "want": FORMAT_VERSION})]
     found = []
     if str(meta.get("scheme_version")) != scheme.version:
         # A warning: what changed between versions (targets, indicators) is checked cell by
         # cell against the current scheme below.
         found.append(finding("scheme-version", file=file, severity=WARNING,
                              value=_plain(meta.get("scheme_version")),
-                             params={"got": meta.get("scheme_version"), "want": scheme.version}))
+                             params={"got": _given(meta.get("scheme_version")),
+                                     "want": scheme.version}))
     if not isinstance(meta.get("layout"), Mapping) or not meta["layout"].get("sheets"):
         return [finding("not-our-template", file=file)]
     if kind == "unit_report" and not scheme.has_unit(meta.get("unit_id")):
         return [finding("unknown-owner", file=file, unit_id=str(meta.get("unit_id") or ""),
                         value=_plain(meta.get("unit_id")),
-                        params={"owner": meta.get("unit_id"), "what": "被考核单位",
+                        params={"owner": _given(meta.get("unit_id")), "what": "被考核单位",
                                 "what_en": "unit"})]
     dept = meta.get("lead_department")
     if kind == "lead_scores" and not scheme.indicators_of(str(dept)):
         return [finding("unknown-owner", file=file, value=_plain(dept),
-                        params={"owner": dept, "what": "牵头评分部门",
+                        params={"owner": _given(dept), "what": "牵头评分部门",
                                 "what_en": "scoring lead department"})]
     return found
 
@@ -273,6 +281,12 @@ def _header_owner(book: WorkbookFile, meta: Mapping[str, Any],
                     return None
         return None  # the first data sheet holds the header
     return None
+
+
+def _given(value: Any) -> Any:
+    """A `_meta` value for a message: a blank cell or a missing row is None (the message
+    reads “（空白）”, not “None” or “”)."""
+    return None if value is None or (isinstance(value, str) and not value.strip()) else value
 
 
 def _plain(value: Any) -> Any:

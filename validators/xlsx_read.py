@@ -10,10 +10,11 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+from kaohe.errors import KaoheError
 from validators.files import Checked, sheet_parts
 from validators.part_scan import col_letters as col_letter  # (one of them, for tamper.py)
 
-__all__ = ["WorkbookFile", "KEY_MARK", "col_letter", "column_number"]
+__all__ = ["WorkbookFile", "DamagedSheet", "KEY_MARK", "col_letter", "column_number"]
 
 _CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
 _REF = re.compile(rb'\br="([A-Z]{1,3}[0-9]{1,7})"')
@@ -35,6 +36,38 @@ KEY_MARK = "kaohe:key"
 _BY_EXTENSION = {"xls", "xla", "xlsb", "ods"}
 
 
+class DamagedSheet(KaoheError):
+    """A sheet (or the workbook's own parts, `sheet` "") python-calamine cannot read: its XML
+    is damaged (a row numbered -1, a cell reference "A0", a boolean "2", a missing part …),
+    or a number in it is too large for its date or time format (`cell`, `value`: -1E+20 in
+    a cell formatted h:mm made python-calamine panic). Said in plain words with the sheet's
+    name: python-calamine's own text means nothing to a clerk ("Range is missing the
+    expected row component.")."""
+
+    def __init__(self, sheet: str = "", cell: str = "", value: str = "") -> None:
+        # (the finding is located at the sheet and cell: the text does not repeat them)
+        if cell:
+            super().__init__(f"数值 {value} 超出其日期/时间格式能表示的范围，整张工作表无法读取",
+                             f"the number {value} is beyond what its date or time format can "
+                             "show; the whole sheet cannot be read")
+        elif sheet:
+            super().__init__("这张工作表的内容已损坏，无法读取",
+                             "this sheet is damaged and cannot be read")
+        else:
+            super().__init__("文件内部结构已损坏", "the file's internal structure is damaged")
+        self.sheet, self.cell = sheet, cell
+
+
+def _is_panic(exc: BaseException) -> bool:
+    """A Rust panic inside python-calamine (pyo3's PanicException derives from BaseException,
+    so `except Exception` lets it through and the whole run stops)."""
+    return type(exc).__name__ == "PanicException"
+
+
+# Beyond ±1E+11 days no date or time can be made of a number (python-calamine panics).
+_FAR = 1e11
+
+
 class WorkbookFile:
     """A submitted workbook read with python-calamine (values) and its sheet XML (formulas).
 
@@ -43,16 +76,23 @@ class WorkbookFile:
     """
 
     def __init__(self, path: Path, checked: Checked | None = None) -> None:
-        from python_calamine import CalamineWorkbook
+        from python_calamine import CalamineError, CalamineWorkbook
 
         self.path = Path(path)
         self._checked = checked
         # python-calamine opens a path by its extension (a zip named .xls is refused) and
         # bytes by their content: bytes only where both choose the same reader.
-        if checked is not None and self.path.suffix[1:] not in _BY_EXTENSION:
-            self._book = CalamineWorkbook.from_filelike(io.BytesIO(checked.data))
-        else:
-            self._book = CalamineWorkbook.from_path(str(path))
+        try:
+            if checked is not None and self.path.suffix[1:] not in _BY_EXTENSION:
+                self._book = CalamineWorkbook.from_filelike(io.BytesIO(checked.data))
+            else:
+                self._book = CalamineWorkbook.from_path(str(path))
+        except CalamineError as exc:
+            raise DamagedSheet() from exc
+        except BaseException as exc:
+            if not _is_panic(exc):
+                raise
+            raise DamagedSheet() from exc
         self.names: list[str] = list(self._book.sheet_names)
         self._rows: dict[str, list[list[Any]]] = {}
         self._formulas: dict[str, dict[str, str]] | None = None
@@ -60,8 +100,17 @@ class WorkbookFile:
     def rows(self, name: str) -> list[list[Any]]:
         """The sheet's values, anchored at A1 ("" for empty cells)."""
         if name not in self._rows:
-            sheet = self._book.get_sheet_by_name(name)
-            self._rows[name] = sheet.to_python(skip_empty_area=False)
+            from python_calamine import CalamineError
+
+            try:
+                sheet = self._book.get_sheet_by_name(name)
+                self._rows[name] = sheet.to_python(skip_empty_area=False)
+            except CalamineError as exc:
+                raise DamagedSheet(name) from exc
+            except BaseException as exc:
+                if not _is_panic(exc):
+                    raise
+                raise DamagedSheet(name, *self._far_number(name)) from exc
         return self._rows[name]
 
     def value(self, name: str, row: int, column: int) -> Any:
@@ -93,6 +142,18 @@ class WorkbookFile:
                 found[ref.group(1).decode()] = html.unescape(value.group(1).decode("utf-8",
                                                                                    "replace"))
         return found
+
+    def _far_number(self, name: str) -> tuple[str, str]:
+        """(cell, value) of the first number no date or time can be made of, else ("", "")."""
+        for attrs, inner in _CELL.findall(self._sheet_xml(name) or b""):
+            if (ref := _REF.search(attrs)) and (value := _VALUE.search(inner or b"")):
+                try:
+                    number = float(value.group(1))
+                except ValueError:
+                    continue
+                if abs(number) >= _FAR:
+                    return ref.group(1).decode(), value.group(1).decode("ascii", "replace")
+        return "", ""
 
     def _sheet_xml(self, name: str) -> bytes | None:
         checked = self._checked

@@ -267,14 +267,14 @@ def _read_rows(ctx: Context, role: str, prefix: str, specs: list[Spec],
     out: list[dict[str, Any]] = []
     for row, _ in grid.keyed_rows(prefix):
         columns = {key: grid.column(key) or 0 for key, *_ in specs}
-        if all(grid.value(row, columns[key]) is None for key, *_ in specs if key != "id"):
+        if not any(grid.filled(row, columns[key]) for key, *_ in specs if key != "id"):
             continue
         path = f"$.{array}[{len(out)}]"
         record: dict[str, Any] = {}
         for key, field, parse, label, required in specs:
             value = ctx.read(grid, row, columns[key], parse, json_path=f"{path}.{field}",
                              field_name=field, label=label)
-            if required and value in (None, "") and grid.value(row, columns[key]) is None:
+            if required and value in (None, "") and not grid.filled(row, columns[key]):
                 sheet, cell = ctx.cell_map[f"{path}.{field}"]
                 ctx.add("missing-field", "必填项未填写", "this must be filled in",
                         sheet=sheet, cell=cell, row_number=row, field=field, label=label,

@@ -58,6 +58,12 @@ class Grid:
         value = values[column - 1]
         return None if value == "" else value
 
+    def filled(self, row: int, column: int) -> bool:
+        """Whether a cell holds anything: a value, or a formula (even one whose result Excel
+        did not save, which reads as empty)."""
+        return self.value(row, column) is not None or (
+            column >= 1 and bool(self.formulas) and a1(row, column) in self.formulas)
+
     def column(self, key: str) -> int | None:
         """Column index of a key, or None."""
         return self.col_keys.get(key)

@@ -139,7 +139,10 @@ def fingerprint(header: Mapping[str, Any], sheets: Mapping[str, Mapping[str, Any
                "year": canon(header.get("year")), "unit_id": header.get("unit_id") or None,
                "lead_department": header.get("lead_department") or None,
                "sheets": {role: sheets[role] for role in sorted(sheets)}}
-    text = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    # (default=str: a date typed over a `_meta` value gives another fingerprint, not a
+    # TypeError; what a template holds is JSON already, so its fingerprint is unchanged)
+    text = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"),
+                      default=str)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
@@ -214,7 +217,7 @@ def _layout(text: str, meta: Mapping[str, Any]) -> Any:
     """The layout parsed from its joined JSON text (see parse_meta)."""
     current = str(meta.get("format_version")) == FORMAT_VERSION
     if current and meta.get("layout_sha256") != _sha256(text):
-        raise DamagedMeta("校验值 layout_sha256 不符", "its layout_sha256 differs")
+        raise DamagedMeta("校验值不符", "its check value does not match")
     if not text:
         return text
     try:

@@ -243,7 +243,7 @@ def read_routine(ctx: Context) -> dict[str, Any]:
         name = grid.value(row, 4) or unit_id
         for period in periods:
             column = grid.column(period) or 0
-            if grid.value(row, column) is None:
+            if not grid.filled(row, column):  # (a formula is read: its finding says why)
                 continue
             path = f"$.entries[{len(entries)}].score"
             score = ctx.read(grid, row, column, lambda v: parse_number(v, low=0, high=100),

@@ -18,13 +18,13 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from validators.report import ERROR, WARNING
 
 __all__ = ["Finding", "Parsed", "parse_number", "parse_text", "parse_date", "parse_yes_no",
-           "parse_choice", "show_number", "parse_fill_date", "FREE_TEXT_FIELDS"]
+           "parse_choice", "show_number", "shown_raw", "parse_fill_date", "FREE_TEXT_FIELDS"]
 
 #: Fields of free text a clerk types (remarks, evidence, reason, contact …): never scored,
 #: so a formula or an error value there is a warning — the rest of the file is still usable.
@@ -68,6 +68,20 @@ def show_number(value: float) -> str:
     return str(int(value)) if float(value).is_integer() and abs(value) < 1e15 else repr(value)
 
 
+def shown_raw(raw: Any) -> str:
+    """A cell's value as Excel shows it to the clerk: TRUE, 85, 2017-01-10, 08:30:00, text —
+    never as Python writes it (True, datetime.time(8, 30))."""
+    if isinstance(raw, bool):
+        return "TRUE" if raw else "FALSE"
+    if isinstance(raw, int | float):
+        return show_number(raw) if math.isfinite(raw) else str(raw)
+    if isinstance(raw, datetime):
+        return raw.isoformat(sep=" ") if raw.time() != time(0) else raw.date().isoformat()
+    if isinstance(raw, date | time):
+        return raw.isoformat()
+    return str(raw)
+
+
 def _error(rule: str, zh: str, en: str, hint: tuple[str, str] = _HINT) -> Parsed:
     return Parsed(None, Finding(rule, ERROR, zh, en, hint[0], hint[1]))
 
@@ -102,8 +116,8 @@ def parse_number(raw: Any, *, percent: bool = False, integer: bool = False,
     if raw is None or (isinstance(raw, str) and raw.strip(_SPACES) == ""):
         return Parsed(None)
     if isinstance(raw, bool):
-        return _error("not-a-number", f"“{'TRUE' if raw else 'FALSE'}” 不是数字",
-                      f"{raw!r} is not a number")
+        return _error("not-a-number", f"“{shown_raw(raw)}” 不是数字",
+                      f"{shown_raw(raw)!r} is not a number")
     if isinstance(raw, int | float):
         if not math.isfinite(raw):
             return _error("not-a-number", f"“{raw}” 不是有效数字", f"{raw!r} is not a valid number")
@@ -217,6 +231,7 @@ def parse_date(raw: Any, *, start: date | None = None, end: date | None = None) 
             except ValueError:
                 day = None
         if day is None:
+            raw = shown_raw(raw)
             return _error("not-a-date", f"“{raw}” 不是有效日期", f"{raw!r} is not a valid date",
                           ("请按 2017-01-10 的格式输入日期", "type a date like 2017-01-10"))
         if text != day.isoformat():
@@ -240,6 +255,7 @@ def parse_fill_date(raw: Any) -> Parsed:
     parsed = parse_date(raw)
     if parsed.finding is None or parsed.finding.rule != "not-a-date":
         return parsed
+    raw = shown_raw(raw)
     return Parsed(None, Finding("not-a-date", WARNING,
                                 f"“{raw}” 不能识别为日期，填报日期按空白读取（不影响计分）",
                                 f"{raw!r} cannot be read as a date; the date of filling in is "
@@ -264,6 +280,7 @@ def parse_yes_no(raw: Any) -> Parsed:
         return Parsed(True)
     if text in _FALSE:
         return Parsed(False)
+    raw = shown_raw(raw)
     return _error("not-in-list", f"“{raw}” 不是“是”或“否”", f"{raw!r} is not Yes or No",
                   ("请从下拉列表中选择“是”或“否”", "choose Yes or No from the drop-down list"))
 
@@ -284,6 +301,7 @@ def parse_choice(raw: Any, options: Mapping[str, Any], shown: list[str] | None =
     if text.casefold() in folded:
         return Parsed(folded[text.casefold()])
     allowed = shown or [str(k) for k in options]
+    raw = shown_raw(raw)
     return _error("not-in-list", f"“{raw}” 不在可选项中", f"{raw!r} is not one of the options",
                   (f"请从下拉列表中选择：{'、'.join(allowed)}",
                    f"choose from the list: {', '.join(shown_en or allowed)}"))

@@ -80,9 +80,11 @@ def demo(out: Path, units: int | None, seed: int) -> None:
     """
     from kaohe.pipeline.demo import run_demo
 
+    word = "已检查" if current_lang() == "zh" else "examined"
+
     def progress(n: int, total: int) -> None:
         if n == total or n % 50 == 0:
-            click.echo(f"\r已检查 examined {n}/{total}", nl=n == total, err=True)
+            click.echo(f"\r{word} {n}/{total}", nl=n == total, err=True)
 
     run_demo(out, units=units, seed=seed, lang=current_lang(), echo=click.echo, progress=progress)
 

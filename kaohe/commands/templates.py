@@ -44,14 +44,17 @@ def templates(scheme_file: Path | None, scheme_path: Path | None, out: Path,
 
     scheme = load_scheme(scheme_file or scheme_path)
 
+    zh = current_lang() == "zh"
+
     def progress(done: int, total: int) -> None:
-        click.echo(f"\r模板 templates {done}/{total}", nl=done == total, err=True)
+        click.echo(f"\r{'模板' if zh else 'templates'} {done}/{total}", nl=done == total,
+                   err=True)
 
     paths = build_templates(scheme, out, lang=current_lang(), progress=progress,
                             event_rows=event_rows or 0, decision_rows=decision_rows or 0)
     for path in paths:
         click.echo(f"  {path.name}")
-    click.echo(f"→ {out}（{len(paths)} 个模板 templates）")
+    click.echo(f"→ {out}（{len(paths)} 个模板）" if zh else f"→ {out} ({len(paths)} templates)")
 
 
 @click.group("scheme")

@@ -94,7 +94,7 @@ def render_batch(batch: Any, lang: str) -> str:
     if batch.issues:
         from validators.report import Report
 
-        parts.append(_render_file(Report(file="汇总 batch" if zh else "batch",
+        parts.append(_render_file(Report(file="汇总" if zh else "batch",
                                          issues=batch.issues), lang))
     files = len(batch.files)
     bad = sum(1 for f in batch.files if not f.report.valid)

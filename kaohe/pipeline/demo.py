@@ -182,6 +182,7 @@ def _rewrite_outputs(results: dict[str, Any], out: Path, scheme_doc: dict[str, A
 
 
 def _revision_text(store: Any, year: int, lang: str) -> str:
+    from kaohe.labels import grade_label
     from kaohe.textable import table
 
     runs = store.runs(year)
@@ -189,8 +190,10 @@ def _revision_text(store: Any, year: int, lang: str) -> str:
     changes = store.diff(base, latest.run_id) if base else []
     head = (["单位", "名次", "等次", "总分"] if lang == "zh"
             else ["unit", "rank", "grade", "total"])
-    rows = [[c.unit_name, f"{c.old_rank} → {c.new_rank}", f"{c.old_grade} → {c.new_grade}",
+    rows = [[c.unit_name if lang == "zh" else (c.unit_name_en or c.unit_id),
+             f"{c.old_rank} → {c.new_rank}",
+             f"{grade_label(c.old_grade, lang)} → {grade_label(c.new_grade, lang)}",
              f"{c.old_total} → {c.new_total}"] for c in changes]
-    title = (f"修订 revision {latest.run_id}（基于 {base}）: {latest.reason}"
+    title = (f"修订 {latest.run_id}（基于 {base}）：{latest.reason}"
              if lang == "zh" else f"revision {latest.run_id} (against {base}): {latest.reason_en}")
-    return title + "\n" + (table(head, rows) if rows else "（无变化 no change）")
+    return title + "\n" + (table(head, rows) if rows else _say(lang, "（无变化）", "(no change)"))

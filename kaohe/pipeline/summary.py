@@ -48,7 +48,7 @@ def ranking_tables(results: Mapping[str, Any], lang: str = "zh") -> str:
             rows.append([unit["rank"], name, f"{unit['total']:.2f}",
                          grade_label(unit["grade"], lang), gates])
         title = group["name"] if lang == "zh" else (group.get("name_en") or group["id"])
-        blocks.append(f"\n{title} ({group['id']})\n" + table(_HEAD[lang], rows))
+        blocks.append(f"\n{title}\n" + table(_HEAD[lang], rows))
     return "\n".join(blocks)
 
 
@@ -105,13 +105,13 @@ def consolidation_summary(run: Any, lang: str = "zh") -> str:
         rows = [[u["unit_name"] if zh else (u.get("unit_name_en") or u["unit_id"]),
                  u["unit_id"], u["reason"] if zh else u["reason_en"]] for u in not_scored]
         head = ["单位", "编号", "原因"] if zh else ["unit", "id", "reason"]
-        parts.append(("\n未能计分的单位 units not scored\n" if zh else "\nUnits not scored\n")
+        parts.append(("\n未能计分的单位\n" if zh else "\nUnits not scored\n")
                      + table(head, rows))
     if run.rejected:
         rows = [[Path(r["file"]).name, r["errors"], r["reason"] if zh else r["reason_en"]]
                 for r in run.rejected]
         head = ["文件", "错误数", "首个错误"] if zh else ["file", "errors", "first error"]
-        parts.append(("\n退回的文件 rejected files\n" if zh else "\nRejected files\n")
+        parts.append(("\n退回的文件\n" if zh else "\nRejected files\n")
                      + table(head, rows))
     record = run.results.get("submissions") or {}
     others = [m for m in record.get("missing", []) if m["kind"] != "unit_report"]
@@ -127,11 +127,11 @@ def consolidation_summary(run: Any, lang: str = "zh") -> str:
                  status[m["status"]][0 if zh else 1].format(file=m.get("file", ""))]
                 for m in others]
         head = ["材料", "单位", "情况"] if zh else ["submission", "from", "status"]
-        parts.append(("\n未收到 missing\n" if zh else "\nMissing\n") + table(head, rows))
+        parts.append(("\n未收到\n" if zh else "\nMissing\n") + table(head, rows))
     merit = [u["unit_name"] if zh else (u.get("unit_name_en") or u["unit_id"])
              for u in run.results["units"] if (u.get("history") or {}).get("three_consecutive_top")]
     if merit:
-        parts.append(("\n连续三年获评最高等次（建议记三等功）: " if zh else
+        parts.append(("\n连续三年获评最高等次（建议记三等功）：" if zh else
                       "\nTop grade three years running (third-class merit): ")
                      + ("、" if zh else ", ").join(merit))
     for issue in run.batch_issues:

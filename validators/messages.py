@@ -94,6 +94,12 @@ MESSAGES: dict[str, tuple[str, str, str, str]] = {
         "无法读取工作簿内容：{reason}", "the workbook's contents cannot be read: {reason}",
         "请在 Excel 中打开并另存为新的 .xlsx 后提交；如仍不行，请联系综考办",
         "open it in Excel and save it as a new .xlsx; if that fails, contact the office"),
+    "read-failed-number": (
+        "无法读取工作簿内容：{reason}", "the workbook's contents cannot be read: {reason}",
+        "请改正该单元格中的数值（或清除该单元格的日期/时间格式：设置单元格格式 → 常规），"
+        "保存后重新提交",
+        "correct the number in that cell (or clear the cell's date or time format: Format "
+        "Cells → General), save and resubmit"),
     "too-many-cells-at": (
         "工作表“{sheet}”过大：使用区域 {area} 个单元格（{ref}），超过上限 {limit}；"
         "撑大使用区域的是{where}",

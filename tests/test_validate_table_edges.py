@@ -238,8 +238,10 @@ def test_the_signature_line_may_be_filled_in(filled: dict[str, Path], scheme: Sc
 
 # ---------------------------------------------------------------- 4. inserted columns
 
+# located at the inserted column's heading (row 1 holds the hidden keys: the annotated copy
+# unhid it to flag J1, printing the machine keys)
 @pytest.mark.parametrize(("kind", "sheet", "column", "cell"), [
-    ("unit_report", U, 10, "J1"), ("lead_scores", L, 6, "F1"), ("unit_report", U, 2, "B1")])
+    ("unit_report", U, 10, "J7"), ("lead_scores", L, 6, "F7"), ("unit_report", U, 2, "B7")])
 def test_an_inserted_column_is_reported_and_nothing_else(kind: str, sheet: str, column: int,
                                                          cell: str, filled: dict[str, Path],
                                                          scheme: Scheme,

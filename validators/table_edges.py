@@ -111,7 +111,7 @@ def outside_issues(book: WorkbookFile, meta: Mapping[str, Any], file: str) -> It
                                       "option": _LONGER.get(role, "--event-rows")})
             elif column == 1:
                 text = show_number(value) if isinstance(value, int | float) else str(value)
-                yield finding("outside-table", key="outside-table-hidden", **where,
+                yield finding("outside-table-hidden", **where,
                               params={"row": row, "shown": text if len(text) <= 30
                                       else text[:29] + "…"})
             elif register and row > end:

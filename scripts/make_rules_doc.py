@@ -56,7 +56,8 @@ format can show (-1E+20 in a cell formatted h:mm) `read-failed` at its cell (its
 `read-failed-number`: correct the number or clear the cell's date format), and a cell
 reference far beyond any sheet (r="A99999999", however the attribute is spelled) is
 `too-many-cells` before anything reads the sheet. A blank `_meta` value reads “（空白）” in
-a message, and dates and times read as Excel shows them.
+a message, dates and times read as Excel shows them, and control characters (invisible in
+Excel) are shown as □, the message saying the cell holds them.
 
 | rule | 问题 | 修改建议 | message | hint |
 |---|---|---|---|---|

@@ -355,3 +355,23 @@ def test_a_number_no_time_can_show_is_to_be_corrected(unit_report: Path, scheme:
     assert issue.rule == "read-failed"
     assert (issue.hint if lang == "zh" else issue.hint_en).startswith(hint)
     assert "另存为" not in issue.hint and "save it as a new" not in issue.hint_en
+
+
+@pytest.mark.parametrize("cell,rule,zh,en", [
+    # fuzz: control characters in a number cell → "'\x1b\x00' is not a number" (and “” in
+    # Chinese: nothing to see)
+    ("I12", "not-a-number", "“□□” 不是数字", "'□□' is not a number"),
+    ("L11", "not-in-list", "□□", "□□"),  # the 不适用 (Yes/No) column
+])
+def test_control_characters_are_shown_and_said(unit_report: Path, scheme: Scheme,
+                                               tmp_path: Path, cell: str, rule: str, zh: str,
+                                               en: str) -> None:
+    path = _sheet_part(unit_report, tmp_path / unit_report.name, 2, lambda xml: re.sub(
+        rf'<c r="{cell}"( s="\d+")?[^>]*?(?:/>|>.*?</c>)',
+        rf'<c r="{cell}"\1 t="inlineStr"><is><t>_x001B__x0000_</t></is></c>', xml, count=1))
+    found = [f for f in _texts(path, scheme) if f[0] == rule]
+    assert len(found) == 1, _texts(path, scheme)
+    _, _, message, message_en = found[0]
+    assert zh in message and "含有看不见的控制字符，这里显示为 □" in message
+    assert en in message_en and "invisible control characters, shown here as □" in message_en
+    assert "\\x" not in message_en and "\x1b" not in message + message_en

@@ -52,10 +52,12 @@ messages wrapped, the file's name at the top and a colour legend at the foot.
 A damaged or hostile workbook is one finding, never a crash: a sheet python-calamine cannot
 read (a row numbered 0, a cell reference without a row, a part missing from the zip) is
 `read-failed` at that sheet (“这张工作表的内容已损坏，无法读取”), a number no date or time
-format can show (-1E+20 in a cell formatted h:mm) `read-failed` at its cell, and a cell
+format can show (-1E+20 in a cell formatted h:mm) `read-failed` at its cell (its hint,
+`read-failed-number`: correct the number or clear the cell's date format), and a cell
 reference far beyond any sheet (r="A99999999", however the attribute is spelled) is
 `too-many-cells` before anything reads the sheet. A blank `_meta` value reads “（空白）” in
-a message, and dates and times read as Excel shows them.
+a message, dates and times read as Excel shows them, and control characters (invisible in
+Excel) are shown as □, the message saying the cell holds them.
 
 | rule | 问题 | 修改建议 | message | hint |
 |---|---|---|---|---|

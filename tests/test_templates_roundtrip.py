@@ -169,7 +169,9 @@ def test_a_renamed_data_sheet_is_reported_not_raised(filled: dict[str, tuple[Pat
                 data = data.replace("平时考核\"".encode(), "平时考核2\"".encode())
             dst.writestr(item, data)
     read = read_workbook(tmp_path / "r.xlsx")
-    assert [i.rule for i in read.issues] == ["template-damaged"]
+    # said as the validators say it (it was "模板结构被改动，无法读取：'平时考核'", a KeyError)
+    assert [(i.rule, i.sheet) for i in read.issues] == [("sheet-renamed", "平时考核2")]
+    assert "平时考核" in read.issues[0].message and "'" not in read.issues[0].message
 
 
 def test_blank_inputs_are_warned_not_invented(templates: Path) -> None:

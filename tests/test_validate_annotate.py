@@ -231,3 +231,16 @@ def test_a_macro_enabled_workbook_stays_one_excel_opens(template: Path, tmp_path
     with zipfile.ZipFile(copy) as archive:
         assert archive.read("xl/vbaProject.bin") == b"macros of the clerk"
     assert openpyxl.load_workbook(copy).sheetnames[0] == "校验结果"
+
+
+def test_an_inserted_column_is_flagged_at_its_heading_and_the_key_row_stays_hidden(
+        template: Path, tmp_path: Path) -> None:
+    path = tmp_path / "in" / template.name
+    path.parent.mkdir()
+    wb = openpyxl.load_workbook(template)
+    wb[U].insert_cols(10)
+    wb.save(path)
+    ws = openpyxl.load_workbook(_annotate(path, tmp_path / "out"))[U]
+    assert ws["J7"].comment is not None and "插入的列" in ws["J7"].comment.text
+    assert ws["J1"].comment is None
+    assert ws.row_dimensions[1].hidden  # the machine keys are not printed

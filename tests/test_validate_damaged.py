@@ -281,3 +281,97 @@ def test_a_number_no_time_can_show_is_named_not_a_crash(unit_report: Path, schem
     found = [(i.rule, i.sheet, i.cell, i.text("en")) for i in validate_workbook(path, scheme)]
     assert [f[:3] for f in found] == [("read-failed", U, "K4")]
     assert "the number -1e+20 is beyond what its date or time format can show" in found[0][3]
+
+
+# ---------------------------------------------------------------- the template reader's own path
+
+@pytest.fixture(scope="module")
+def scheme_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    book = tmp_path_factory.mktemp("scheme_book") / "考核方案.xlsx"
+    done = subprocess.run([sys.executable, "-m", "kaohe", "scheme", "export", "--out", str(book)],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-800:]
+    return book
+
+
+def _import(book: Path, lang: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "kaohe", "--lang", lang, "scheme", "import",
+                           str(book), "--out", str(book.with_suffix(".json"))],
+                          capture_output=True, text=True, timeout=120)
+
+
+def _far_number(wb: openpyxl.Workbook) -> None:
+    wb["方案信息"]["C6"].value = -10**20
+    wb["方案信息"]["C6"].number_format = "h:mm"
+
+
+@pytest.mark.parametrize("damage,zh,en", [
+    # fuzz: a row numbered 0 in the scheme workbook → "模板结构被改动，无法读取：Range is missing
+    # the expected row component."
+    ((2, r'<row r="2"', '<row r="0"'),
+     "工作表“方案信息”: 无法读取工作簿内容：这张工作表的内容已损坏",
+     "sheet '方案信息': the workbook's contents cannot be read: this sheet is damaged"),
+    ((8, r'<c r="B\d+"', '<c r="A0"'),
+     "工作表“考核指标”: 无法读取工作簿内容：这张工作表的内容已损坏",
+     "sheet '考核指标': the workbook's contents cannot be read: this sheet is damaged"),
+    # -1E+20 in a cell formatted h:mm: python-calamine panicked (a BaseException) → traceback
+    (_far_number,
+     "工作表“方案信息”, 单元格 C6: 无法读取工作簿内容：数值 -1e+20 超出其日期/时间格式",
+     "sheet '方案信息', cell C6: the workbook's contents cannot be read: the number -1e+20 is "
+     "beyond what its date or time format can show"),
+])
+def test_scheme_import_of_a_damaged_workbook_says_where_in_plain_words(
+        scheme_book: Path, tmp_path: Path, damage: Any, zh: str, en: str) -> None:
+    dest = tmp_path / scheme_book.name
+    if callable(damage):
+        _edited(scheme_book, dest, damage)
+    else:
+        index, pattern, replacement = damage
+        _sheet_part(scheme_book, dest, index, lambda xml: re.sub(pattern, replacement, xml,
+                                                                 count=1))
+    for lang, text in (("zh", zh), ("en", en)):
+        done = _import(dest, lang)
+        assert done.returncode == 1, done.stderr[-1500:]
+        lines = [line for line in done.stderr.splitlines() if line.startswith(("错误", "error"))]
+        assert len(lines) == 1 and text in lines[0], done.stderr[-1500:]
+        assert "Traceback" not in done.stderr and not PYTHON.search(done.stderr)
+        assert not dest.with_suffix(".json").exists()
+
+
+@pytest.mark.parametrize("lang,hint", [
+    ("zh", "请改正该单元格中的数值（或清除该单元格的日期/时间格式"),
+    ("en", "correct the number in that cell (or clear the cell's date or time format"),
+])
+def test_a_number_no_time_can_show_is_to_be_corrected(unit_report: Path, scheme: Scheme,
+                                                      tmp_path: Path, lang: str,
+                                                      hint: str) -> None:
+    # its hint said "open it in Excel and save it as a new .xlsx": that keeps the number
+    def change(wb: openpyxl.Workbook) -> None:
+        wb[U]["K4"].value = -10**20
+        wb[U]["K4"].number_format = "h:mm"
+
+    path = _edited(unit_report, tmp_path / unit_report.name, change)
+    [issue] = validate_workbook(path, scheme).issues
+    assert issue.rule == "read-failed"
+    assert (issue.hint if lang == "zh" else issue.hint_en).startswith(hint)
+    assert "另存为" not in issue.hint and "save it as a new" not in issue.hint_en
+
+
+@pytest.mark.parametrize("cell,rule,zh,en", [
+    # fuzz: control characters in a number cell → "'\x1b\x00' is not a number" (and “” in
+    # Chinese: nothing to see)
+    ("I12", "not-a-number", "“□□” 不是数字", "'□□' is not a number"),
+    ("L11", "not-in-list", "□□", "□□"),  # the 不适用 (Yes/No) column
+])
+def test_control_characters_are_shown_and_said(unit_report: Path, scheme: Scheme,
+                                               tmp_path: Path, cell: str, rule: str, zh: str,
+                                               en: str) -> None:
+    path = _sheet_part(unit_report, tmp_path / unit_report.name, 2, lambda xml: re.sub(
+        rf'<c r="{cell}"( s="\d+")?[^>]*?(?:/>|>.*?</c>)',
+        rf'<c r="{cell}"\1 t="inlineStr"><is><t>_x001B__x0000_</t></is></c>', xml, count=1))
+    found = [f for f in _texts(path, scheme) if f[0] == rule]
+    assert len(found) == 1, _texts(path, scheme)
+    _, _, message, message_en = found[0]
+    assert zh in message and "含有看不见的控制字符，这里显示为 □" in message
+    assert en in message_en and "invisible control characters, shown here as □" in message_en
+    assert "\\x" not in message_en and "\x1b" not in message + message_en

@@ -206,9 +206,24 @@ def test_a_note_outside_a_report_is_one_warning_at_its_cell(
         plant: Callable[[openpyxl.Workbook], None], cell: str, words: str,
         filled: dict[str, Path], scheme: Scheme, tmp_path: Path) -> None:
     report = validate_workbook(_planted(filled["unit_report"], tmp_path, plant), scheme)
-    assert report.flatten(["sheet", "cell", "rule", "severity"]) == [
-        [U, cell, "outside-table", WARNING]]
+    rule = "outside-table-hidden" if cell.startswith("A") else "outside-table"
+    assert report.flatten(["sheet", "cell", "rule", "severity"]) == [[U, cell, rule, WARNING]]
     assert words in report.issues[0].message
+
+
+@pytest.mark.parametrize("lang,words", [("zh", "隐藏的 A 列第 30 行有内容（备注）"),
+                                        ("en", "the hidden column A holds '备注' in row 30")])
+def test_the_report_names_the_rule_its_message_is_listed_under(
+        filled: dict[str, Path], scheme: Scheme, tmp_path: Path, lang: str,
+        words: str) -> None:
+    # the rule column said outside-table, whose listed message is "{cell} 在表格之外"
+    path = _planted(filled["unit_report"], tmp_path, _cells(U, A30="备注"))
+    result = CliRunner().invoke(main, ["--lang", lang, "validate", "--no-roster", str(path)])
+    [line] = [line for line in result.output.splitlines() if words in line]
+    assert line.split()[:4] in ([U, "A30", "警告", "outside-table-hidden"],
+                                [U, "A30", "warning", "outside-table-hidden"])
+    rules_page = (Path(__file__).parent.parent / "docs" / "validation.md").read_text("utf-8")
+    assert "| `outside-table-hidden` | 隐藏的 A 列第 {row} 行有内容" in rules_page
 
 
 def test_a_pasted_block_under_the_table_is_listed_then_counted(filled: dict[str, Path],
@@ -238,8 +253,10 @@ def test_the_signature_line_may_be_filled_in(filled: dict[str, Path], scheme: Sc
 
 # ---------------------------------------------------------------- 4. inserted columns
 
+# located at the inserted column's heading (row 1 holds the hidden keys: the annotated copy
+# unhid it to flag J1, printing the machine keys)
 @pytest.mark.parametrize(("kind", "sheet", "column", "cell"), [
-    ("unit_report", U, 10, "J1"), ("lead_scores", L, 6, "F1"), ("unit_report", U, 2, "B1")])
+    ("unit_report", U, 10, "J7"), ("lead_scores", L, 6, "F7"), ("unit_report", U, 2, "B7")])
 def test_an_inserted_column_is_reported_and_nothing_else(kind: str, sheet: str, column: int,
                                                          cell: str, filled: dict[str, Path],
                                                          scheme: Scheme,

@@ -13,7 +13,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from validators.messages_scheme import SCHEME_MESSAGES
-from validators.messages_values import VALUE_MESSAGES
+from validators.messages_values import CONTROL_NOTE, VALUE_MESSAGES, has_controls, visible
 from validators.report import ERROR, Issue
 
 __all__ = ["MESSAGES", "finding", "texts"]
@@ -94,6 +94,12 @@ MESSAGES: dict[str, tuple[str, str, str, str]] = {
         "无法读取工作簿内容：{reason}", "the workbook's contents cannot be read: {reason}",
         "请在 Excel 中打开并另存为新的 .xlsx 后提交；如仍不行，请联系综考办",
         "open it in Excel and save it as a new .xlsx; if that fails, contact the office"),
+    "read-failed-number": (
+        "无法读取工作簿内容：{reason}", "the workbook's contents cannot be read: {reason}",
+        "请改正该单元格中的数值（或清除该单元格的日期/时间格式：设置单元格格式 → 常规），"
+        "保存后重新提交",
+        "correct the number in that cell (or clear the cell's date or time format: Format "
+        "Cells → General), save and resubmit"),
     "too-many-cells-at": (
         "工作表“{sheet}”过大：使用区域 {area} 个单元格（{ref}），超过上限 {limit}；"
         "撑大使用区域的是{where}",
@@ -215,12 +221,15 @@ def texts(key: str, **params: Any) -> tuple[str, str, str, str]:
     english = {key: _shown(params.get(f"{key}_en", value), "en")
                for key, value in params.items()}
     chinese = {key: _shown(value, "zh") for key, value in params.items()}
-    return (zh.format(**chinese), en.format(**english), hint.format(**chinese),
-            hint_en.format(**english))
+    zh, en = zh.format(**chinese), en.format(**english)
+    if any(isinstance(value, str) and has_controls(value) for value in params.values()):
+        zh, en = zh + CONTROL_NOTE[0], en + CONTROL_NOTE[1]
+    return zh, en, hint.format(**chinese), hint_en.format(**english)
 
 
 def _shown(value: Any, lang: str) -> Any:
-    """A parameter as a clerk reads it: blank, a date, a time (other values unchanged)."""
+    """A parameter as a clerk reads it: blank, a date, a time, control characters as □
+    (other values unchanged)."""
     if value is None:
         return "（空白）" if lang == "zh" else "(blank)"
     if isinstance(value, datetime):
@@ -229,6 +238,8 @@ def _shown(value: Any, lang: str) -> Any:
         return value.isoformat()
     if isinstance(value, timedelta):
         return str(value)
+    if isinstance(value, str) and has_controls(value):
+        return visible(value)  # (else '\x1b\x00' in English, nothing to see in Chinese)
     return value
 
 

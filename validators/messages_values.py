@@ -7,7 +7,29 @@ repeat it.
 
 from __future__ import annotations
 
-__all__ = ["VALUE_MESSAGES"]
+import re
+
+__all__ = ["VALUE_MESSAGES", "CONTROL_NOTE", "has_controls", "visible"]
+
+#: Control characters (not tab, line feed, carriage return): invisible in Excel, and written
+#: as Python escapes ('\x1b\x00') if a message quoted them as they are.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_MARK = "□"
+#: Said after a message quoting a value that holds control characters, shown as □.
+CONTROL_NOTE = ("（单元格中含有看不见的控制字符，这里显示为 □；请清空该单元格后重新输入）",
+                " (the cell holds invisible control characters, shown here as □; clear the "
+                "cell and type it again)")
+
+
+def has_controls(text: str) -> bool:
+    """Whether a text holds control characters a clerk cannot see."""
+    return _CONTROL.search(text) is not None
+
+
+def visible(text: str) -> str:
+    """A text with each control character shown as □ (what a clerk can read)."""
+    return _CONTROL.sub(_MARK, text)
+
 
 _TEMPLATE_HINT = ("请使用综考办下发的模板重新填报，不要增删行列或改动锁定内容",
                   "fill in the template issued by the office again; do not add or delete rows "

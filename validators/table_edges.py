@@ -17,6 +17,7 @@ from workbook_templates.table_shape import (
     REGISTERS,
     SIGNATURE_GAP,
     SIGNED,
+    heading_row,
     keyed_columns,
     last_key_column,
     table_end,
@@ -110,7 +111,7 @@ def outside_issues(book: WorkbookFile, meta: Mapping[str, Any], file: str) -> It
                                       "option": _LONGER.get(role, "--event-rows")})
             elif column == 1:
                 text = show_number(value) if isinstance(value, int | float) else str(value)
-                yield finding("outside-table", key="outside-table-hidden", **where,
+                yield finding("outside-table-hidden", **where,
                               params={"row": row, "shown": text if len(text) <= 30
                                       else text[:29] + "…"})
             elif register and row > end:
@@ -141,9 +142,11 @@ def inserted_columns(book: WorkbookFile, layout: Mapping[str, Any],
         if name not in book.names:
             continue
         rows = book.rows(name)
+        # at the column's heading, where a clerk sees it (row 1 holds the hidden keys)
+        row = heading_row(rows) or 1
         for column in _inserted(rows[0] if rows else []):
             letter = col_letter(column)
-            yield finding("column-inserted", file=file, sheet=name, cell=f"{letter}1",
+            yield finding("column-inserted", file=file, sheet=name, cell=f"{letter}{row}",
                           column=letter, params={"column": letter})
 
 
@@ -280,8 +283,8 @@ def _sheet_labels(book: WorkbookFile, meta: Mapping[str, Any], scheme: Any, file
         if r > 0 and v and v[0]:
             keyed.setdefault(str(v[0]), r + 1)
     columns = keyed_columns(rows)
-    first = min((r for k, r in keyed.items() if not k.startswith("@header")), default=0)
-    heading_rows = {"@columns": first - 1, "@heading": first - 2}
+    heading = heading_row(rows)
+    heading_rows = {"@columns": heading, "@heading": heading - 1}
 
     def printed(lang: str) -> Mapping[tuple[str, str], str]:  # only asked when one changed
         return {(r, c): text for r, c, text in expected(scheme, {**meta, "lang": lang})}

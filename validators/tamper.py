@@ -21,6 +21,7 @@ from validators.report import WARNING, Issue
 from validators.table_edges import inserted_columns, label_issues, outside_issues
 from validators.table_keys import Owners, cell_label, header_text, keyed_columns, keyed_rows
 from validators.xlsx_read import KEY_MARK, WorkbookFile, col_letter, column_number
+from workbook_templates.table_shape import heading_row
 
 __all__ = ["sheet_issues", "tamper_issues", "fingerprint_matches", "layout_diff"]
 
@@ -150,10 +151,11 @@ def layout_diff(book: WorkbookFile, template: WorkbookFile, layout: Mapping[str,
                 yield finding("column-deleted", file=file, sheet=name,
                               cell=f"{col_letter(column)}1", column=col_letter(column),
                               field=key, params={"what": header_text(template, name, column)})
+        heading = heading_row(got) or 1  # (a clerk sees the column's heading, not row 1)
         for key, column in got_cols.items():
             if key not in want_cols:
                 yield finding("column-inserted", file=file, sheet=name,
-                              cell=f"{col_letter(column)}1", column=col_letter(column),
+                              cell=f"{col_letter(column)}{heading}", column=col_letter(column),
                               params={"column": col_letter(column)})
         got_keys, want_keys = keyed_rows(got), keyed_rows(want)
         got_at = {k: r for r, k in got_keys}

@@ -34,7 +34,7 @@ from validators.report import ERROR, WARNING, Issue, Report
 from validators.schema import KINDS, schema_problems
 from validators.tamper import sheet_issues, tamper_issues
 from validators.wording import scheme_wording
-from validators.xlsx_read import DamagedSheet, WorkbookFile
+from validators.xlsx_read import DamagedSheet, WorkbookFile, damaged_issue
 
 __all__ = ["validate_workbook", "examine_workbook", "validate_document_file", "identity_issues",
            "owner_issues", "issues_from_schema", "TEMPLATE_KINDS"]
@@ -81,10 +81,8 @@ def examine_workbook(path: str | Path, scheme: Scheme, *, limits: Limits | None 
         read = _examine(path, name, scheme, report, limits, formulas)
     except Exception as exc:  # noqa: BLE001 - a validator reports, it never crashes
         # a damaged sheet is named (DamagedSheet.sheet); any other failure is the file's
-        damaged = exc if isinstance(exc, DamagedSheet) else None
-        report.add(finding("read-failed", file=name, params=_reason(exc),
-                           sheet=damaged.sheet if damaged else "",
-                           cell=damaged.cell if damaged else ""))
+        report.add(damaged_issue(exc, name) if isinstance(exc, DamagedSheet)
+                   else finding("read-failed", file=name, params=_reason(exc)))
         read = None
     if report.kind == "unit_report" and report.unit_id:  # every finding is about that unit
         report.issues = [i if i.unit_id else i.located(unit_id=report.unit_id)

@@ -12,9 +12,12 @@ from typing import Any
 
 from kaohe.errors import KaoheError
 from validators.files import Checked, sheet_parts
+from validators.messages import finding
 from validators.part_scan import col_letters as col_letter  # (one of them, for tamper.py)
+from validators.report import Issue
 
-__all__ = ["WorkbookFile", "DamagedSheet", "KEY_MARK", "col_letter", "column_number"]
+__all__ = ["WorkbookFile", "DamagedSheet", "damaged_issue", "KEY_MARK", "col_letter",
+           "column_number"]
 
 _CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
 _REF = re.compile(rb'\br="([A-Z]{1,3}[0-9]{1,7})"')
@@ -56,6 +59,15 @@ class DamagedSheet(KaoheError):
         else:
             super().__init__("文件内部结构已损坏", "the file's internal structure is damaged")
         self.sheet, self.cell = sheet, cell
+
+
+def damaged_issue(exc: DamagedSheet, file: str) -> Issue:
+    """The `read-failed` finding of a DamagedSheet, at its sheet and cell: a number too large
+    for its date or time format is to be corrected there; anything else is mended by saving
+    the workbook anew. (The validators and the template reader say it alike.)"""
+    return finding("read-failed", key="read-failed-number" if exc.cell else None, file=file,
+                   sheet=exc.sheet, cell=exc.cell,
+                   params={"reason": exc.message, "reason_en": exc.message_en})
 
 
 def _is_panic(exc: BaseException) -> bool:
@@ -157,7 +169,7 @@ class WorkbookFile:
 
     def _sheet_xml(self, name: str) -> bytes | None:
         checked = self._checked
-        if checked is not None:
+        if checked is not None and checked.sheet_names:  # (else bytes handed in unscanned)
             part = {sheet: p for p, sheet in checked.sheet_names.items()}.get(name)
             if part is None:
                 return None

@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Protocol
 
-from python_calamine import CalamineError, CalamineWorkbook
-
 from kaohe.errors import KaoheError
+from validators.files import Checked
 from validators.locate import locate
 from validators.report import ERROR, Issue, Report
+from validators.tamper import sheet_issues
+from validators.xlsx_read import DamagedSheet, WorkbookFile, damaged_issue
 from workbook_templates.adjustments import read_adjustments
 from workbook_templates.grid import Context
 from workbook_templates.lead_scores import read_lead_scores
@@ -97,18 +98,22 @@ def read_workbook(source: Path | str | IO[bytes], *, name: str = "",
     Example: ``read = read_workbook("单位自评表_altay_city.xlsx"); read.document["items"][0]``
     """
     file = name or (str(source) if isinstance(source, str | Path) else "")
+    # Formulas only from a workbook handed in (the validators check them; reading for the
+    # figures does not open the sheet XML a second time).
+    formulas = getattr(values, "formula_cells", None)
     if values is None:
         try:
-            if isinstance(source, str | Path):
-                book = CalamineWorkbook.from_path(str(source))
-            else:
-                book = CalamineWorkbook.from_filelike(source)
-        except (CalamineError, OSError, ValueError) as exc:
+            values = _open(source, file)
+        except (OSError, ValueError) as exc:
             return _failed(file, "unreadable-workbook", f"无法打开工作簿：{exc}",
                            f"cannot open the workbook: {exc}",
                            "请确认文件是 .xlsx 格式且未损坏",
                            "check that the file is an undamaged .xlsx workbook")
-        values = _Calamine(book)
+        except DamagedSheet as exc:
+            return _failed(file, "unreadable-workbook", f"无法打开工作簿：{exc.message}",
+                           f"cannot open the workbook: {exc.message_en}",
+                           "请确认文件是 .xlsx 格式且未损坏",
+                           "check that the file is an undamaged .xlsx workbook")
     if META_SHEET not in values.names:
         return _failed(file, "not-a-template",
                        "这个工作簿不是考核办下发的模板（缺少隐藏的 _meta 工作表）",
@@ -116,6 +121,8 @@ def read_workbook(source: Path | str | IO[bytes], *, name: str = "",
                        "请在考核办下发的模板中填写", "fill in the template the office sent")
     try:
         meta = parse_meta(values.rows(META_SHEET))
+    except DamagedSheet as exc:
+        return _damaged(exc, file)
     except KaoheError as exc:  # DamagedMeta: the layout rows were edited, cut or removed
         return _failed(file, "template-damaged", exc.message, exc.message_en,
                        "请使用考核办下发的原始模板重新填报", "fill in a fresh copy of the template")
@@ -132,9 +139,12 @@ def read_workbook(source: Path | str | IO[bytes], *, name: str = "",
                        f"template format {meta.get('format_version')} is not {FORMAT_VERSION}",
                        "请使用考核办最新下发的模板", "use the latest template", meta, kind)
 
+    if isinstance(values, WorkbookFile) and (missing := sheet_issues(
+            values, meta.get("layout") or {}, file)):
+        return WorkbookRead(kind, {}, {}, missing, meta)  # a data sheet renamed or deleted
+
     # An open WorkbookFile also knows the formulas (a formula typed into an input cell).
-    ctx = Context(file=file, meta=meta, load=values.rows,
-                  formulas=getattr(values, "formula_cells", None))
+    ctx = Context(file=file, meta=meta, load=values.rows, formulas=formulas)
     try:
         document = READERS[kind](ctx)
         if check_fingerprint:
@@ -142,9 +152,11 @@ def read_workbook(source: Path | str | IO[bytes], *, name: str = "",
         else:
             for role in ctx.layout.get("sheets", {}):
                 ctx.grid(role)
-    except (CalamineError, KeyError) as exc:
-        return _failed(file, "template-damaged", f"模板结构被改动，无法读取：{exc}",
-                       f"the template's structure was changed and cannot be read: {exc}",
+    except DamagedSheet as exc:
+        return _damaged(exc, file, meta, kind)
+    except KeyError:  # (a layout whose parts do not fit together: its text means nothing)
+        return _failed(file, "template-damaged", "模板结构被改动，无法读取",
+                       "the template's structure was changed and cannot be read",
                        "请使用考核办下发的原始模板重新填报", "fill in a fresh copy of the template",
                        meta, kind)
     if check_schema and kind != "scheme":
@@ -152,16 +164,17 @@ def read_workbook(source: Path | str | IO[bytes], *, name: str = "",
     return WorkbookRead(kind, document, ctx.cell_map, ctx.issues, meta)
 
 
-class _Calamine:
-    """A python-calamine workbook as SheetValues."""
+def _open(source: Path | str | IO[bytes], file: str) -> WorkbookFile:
+    """The workbook as the validators read it (python-calamine, its failures in plain words)."""
+    if isinstance(source, str | Path):
+        return WorkbookFile(Path(source))
+    return WorkbookFile(Path(file or "workbook.xlsx"), Checked(source.read()))
 
-    def __init__(self, book: CalamineWorkbook) -> None:
-        self.book = book
-        self.names: Sequence[str] = book.sheet_names
 
-    def rows(self, name: str) -> list[list[Any]]:
-        """The sheet's values, A1-anchored."""
-        return self.book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+def _damaged(exc: DamagedSheet, file: str, meta: dict[str, Any] | None = None,
+             kind: str = "") -> WorkbookRead:
+    """A sheet python-calamine cannot read: the validators' finding, at its sheet and cell."""
+    return WorkbookRead(kind, {}, {}, [damaged_issue(exc, file)], {"file": file, **(meta or {})})
 
 
 def _check_fingerprint(ctx: Context) -> None:

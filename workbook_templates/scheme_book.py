@@ -353,8 +353,8 @@ def import_scheme_workbook(path: Path | str) -> tuple[dict[str, Any], list[Issue
 
     read = read_workbook(path, check_schema=False)
     issues = list(read.issues)
-    if read.kind != "scheme":
-        if read.kind and not any(i.severity == ERROR for i in issues):
+    if read.kind != "scheme" or not read.document:  # (a damaged one: its finding says it)
+        if read.kind not in ("", "scheme") and not any(i.severity == ERROR for i in issues):
             issues.append(Issue("not-a-scheme-workbook",
                                 f"这不是考核方案工作簿（而是 {read.kind}）",
                                 f"this is not a scheme workbook (it is {read.kind})",

@@ -108,6 +108,20 @@ def inserted_columns(head: Sequence[Any]) -> list[int]:
             if not (c - 1 < len(head) and isinstance(head[c - 1], str) and head[c - 1])]
 
 
+def heading_row(rows: Sequence[Sequence[Any]]) -> int:
+    """The 1-based row of the printed column headings: the one just above the table's first
+    keyed row that is not a header row (0 when there is none).
+
+    >>> heading_row([["kaohe:key"], [""], ["@header"], [""], ["C01"], ["C02"]])
+    4
+    """
+    for index, values in enumerate(rows[1:table_end(rows)], start=1):
+        key = values[0] if values else ""
+        if key and not str(key).startswith("@header"):
+            return index if index >= 2 else 0
+    return 0
+
+
 def formula_column(kind: str, role: str, key: str) -> bool:
     """Whether the builders write formulas in data rows of column `key` of that sheet."""
     for wanted in FORMULA_COLUMNS.get(kind, {}).get(role, ()):

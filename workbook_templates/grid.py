@@ -9,7 +9,7 @@ from typing import Any
 from validators.part_scan import col_letters
 from validators.report import ERROR, WARNING, Issue
 from workbook_templates.table_shape import inserted_columns, keyed_columns, table_rows
-from workbook_templates.values import FREE_TEXT_FIELDS, Parsed, show_number
+from workbook_templates.values import FREE_TEXT_FIELDS, Parsed, explain_controls, show_number
 
 __all__ = ["Grid", "Context", "a1"]
 
@@ -61,8 +61,11 @@ class Grid:
     def filled(self, row: int, column: int) -> bool:
         """Whether a cell holds anything: a value, or a formula (even one whose result Excel
         did not save, which reads as empty)."""
-        return self.value(row, column) is not None or (
-            column >= 1 and bool(self.formulas) and a1(row, column) in self.formulas)
+        if 0 < row <= len(self.rows) and column >= 1:  # value(), inlined: called per cell
+            values = self.rows[row - 1]
+            if column <= len(values) and values[column - 1] not in (None, ""):
+                return True
+        return column >= 1 and bool(self.formulas) and a1(row, column) in self.formulas
 
     def column(self, key: str) -> int | None:
         """Column index of a key, or None."""
@@ -131,6 +134,7 @@ class Context:
         parsed = parse(raw)
         finding = parsed.finding
         if finding is not None:
+            finding = explain_controls(parse, raw, parsed).finding or finding
             self.issues.append(Issue(
                 rule=finding.rule, message=finding.message, message_en=finding.message_en,
                 severity=finding.severity, file=self.file, sheet=grid.sheet, cell=cell,

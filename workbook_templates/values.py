@@ -13,20 +13,20 @@ spaces [stray-spaces]. Anything that needs a guess is an error with a fix hint: 
 
 from __future__ import annotations
 
-import functools
 import math
 import re
 import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
-from typing import Any, Concatenate, ParamSpec
+from typing import Any
 
 from validators.messages_values import CONTROL_NOTE, has_controls, visible
 from validators.report import ERROR, WARNING
 
-__all__ = ["Finding", "Parsed", "parse_number", "parse_text", "parse_date", "parse_yes_no",
-           "parse_choice", "show_number", "shown_raw", "parse_fill_date", "FREE_TEXT_FIELDS"]
+__all__ = ["Finding", "Parsed", "explain_controls", "parse_number", "parse_text", "parse_date",
+           "parse_yes_no", "parse_choice", "show_number", "shown_raw", "parse_fill_date",
+           "FREE_TEXT_FIELDS"]
 
 #: Fields of free text a clerk types (remarks, evidence, reason, contact …): never scored,
 #: so a formula or an error value there is a warning — the rest of the file is still usable.
@@ -84,23 +84,17 @@ def shown_raw(raw: Any) -> str:
     return str(raw)
 
 
-_P = ParamSpec("_P")
-
-
-def _controls_shown(parse: Callable[Concatenate[Any, _P], Parsed]
-                    ) -> Callable[Concatenate[Any, _P], Parsed]:
-    """`parse`, whose error quotes a text holding control characters with each shown as □
-    and says so (quoted as they are they read '\x1b\x00' in English, nothing in Chinese)."""
-    @functools.wraps(parse)
-    def shown(raw: Any, *args: _P.args, **kwargs: _P.kwargs) -> Parsed:
-        parsed = parse(raw, *args, **kwargs)
-        if (parsed.finding is None or parsed.finding.severity != ERROR
-                or not isinstance(raw, str) or not has_controls(raw)):
-            return parsed
-        said = parse(visible(raw), *args, **kwargs).finding or parsed.finding
-        return Parsed(parsed.value, replace(said, message=said.message + CONTROL_NOTE[0],
-                                            message_en=said.message_en + CONTROL_NOTE[1]))
-    return shown
+def explain_controls(parse: Callable[[Any], Parsed], raw: Any, parsed: Parsed) -> Parsed:
+    """`parsed` (what `parse` made of `raw`), its error quoting a text that holds control
+    characters with each shown as □ and saying so (quoted as they are they read '\x1b\x00'
+    in English, nothing in Chinese). Called by the reader only for a value with a finding, so
+    the parsers stay one plain call each on the common path."""
+    if (parsed.finding is None or parsed.finding.severity != ERROR
+            or not isinstance(raw, str) or not has_controls(raw)):
+        return parsed
+    said = parse(visible(raw)).finding or parsed.finding
+    return Parsed(parsed.value, replace(said, message=said.message + CONTROL_NOTE[0],
+                                        message_en=said.message_en + CONTROL_NOTE[1]))
 
 
 def _error(rule: str, zh: str, en: str, hint: tuple[str, str] = _HINT) -> Parsed:
@@ -131,7 +125,6 @@ def _done(value: float, integer: bool, low: float | None, high: float | None,
     return Parsed(int(value) if integer else float(value), finding)
 
 
-@_controls_shown
 def parse_number(raw: Any, *, percent: bool = False, integer: bool = False,
                  low: float | None = None, high: float | None = None) -> Parsed:
     """A typed number; `percent` when the column is measured in % (then "85%" means 85)."""
@@ -228,7 +221,6 @@ _DATE_COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})")
 _EXCEL_EPOCH = date(1899, 12, 30)
 
 
-@_controls_shown
 def parse_date(raw: Any, *, start: date | None = None, end: date | None = None) -> Parsed:
     """A date as ISO text (YYYY-MM-DD); dates typed as text are fixed with a warning."""
     if raw is None or (isinstance(raw, str) and raw.strip(_SPACES) == ""):
@@ -272,7 +264,6 @@ def parse_date(raw: Any, *, start: date | None = None, end: date | None = None) 
     return Parsed(day.isoformat(), finding)
 
 
-@_controls_shown
 def parse_fill_date(raw: Any) -> Parsed:
     """The date a form was filled in: clerical, not scored — one that cannot be read is a
     warning (read as blank), not an error that stops the form from being used."""
@@ -291,7 +282,6 @@ _TRUE = {"是", "yes", "y", "true", "1", "√", "✓", "✔", "不适用", "n/a"
 _FALSE = {"否", "no", "n", "false", "0", "×", "✗", "适用", "不"}
 
 
-@_controls_shown
 def parse_yes_no(raw: Any) -> Parsed:
     """是/否 (Yes/No and common marks) as True/False; blank as None."""
     if raw is None or (isinstance(raw, str) and raw.strip(_SPACES) == ""):
@@ -310,7 +300,6 @@ def parse_yes_no(raw: Any) -> Parsed:
                   ("请从下拉列表中选择“是”或“否”", "choose Yes or No from the drop-down list"))
 
 
-@_controls_shown
 def parse_choice(raw: Any, options: Mapping[str, Any], shown: list[str] | None = None,
                  shown_en: list[str] | None = None) -> Parsed:
     """One of the allowed options (matched after trimming, case-insensitively); blank as None.

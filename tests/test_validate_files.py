@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import io
+import os
 import time
 import tracemalloc
 import zipfile
@@ -305,3 +306,59 @@ def test_a_sheet_of_really_too_many_cells_blames_no_one_cell(tmp_path: Path) -> 
     assert [(i.rule, i.cell) for i in issues] == [("too-many-cells", "")]
     assert issues[0].message.startswith("工作表“单位填报”过大：使用区域 ")
     assert "撑大" not in issues[0].message
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX file permissions")
+def test_a_file_the_clerk_may_not_read_is_said_in_plain_words(tmp_path: Path) -> None:
+    # "无法读取文件：Permission denied" / "无法打开工作簿：[Errno 13] …": the system's English
+    # in a Chinese message. As root (CI) the read runs in a forked child that has become
+    # `nobody`, so the kernel really refuses it.
+    import pickle
+
+    from workbook_templates.reader import read_workbook
+
+    tmp_path.chmod(0o755)
+    path = tmp_path / "单位自评表_fuhai.xlsx"
+    path.write_bytes(b"PK\x05\x06" + bytes(18))
+    path.chmod(0o000)
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: report what the two readers said, then leave at once
+        try:
+            os.close(read)
+            if os.geteuid() == 0:
+                os.setgid(65534)
+                os.setuid(65534)
+            try:
+                said: object = [(i.rule, i.message, i.message_en) for i in inspect_file(path)]
+                said += [(i.rule, i.message, i.message_en)  # type: ignore[operator]
+                         for i in read_workbook(path).issues]
+            except BaseException as exc:  # noqa: BLE001 - reported to the parent
+                said = repr(exc)
+            os.write(write, pickle.dumps(said))
+        finally:
+            os._exit(0)
+    os.close(write)
+    with os.fdopen(read, "rb") as pipe:
+        said = pickle.loads(pipe.read())
+    os.waitpid(pid, 0)
+    path.chmod(0o644)
+    assert isinstance(said, list), said
+    assert [rule for rule, _, _ in said] == ["unreadable", "unreadable-workbook"]
+    for _, message, message_en in said:
+        assert "没有读取权限，或文件正被其他程序独占打开" in message, message
+        assert "Errno" not in message + message_en and "Permission denied" not in message
+        assert "permission denied, or another program holds the file open" in message_en
+
+
+def test_read_errors_in_plain_words() -> None:
+    from validators.files import read_error
+
+    assert read_error(FileNotFoundError(2, "No such file"))["reason"].startswith("文件不存在")
+    assert read_error(IsADirectoryError(21, "Is a directory"))["reason_en"] == (
+        "this is a folder, not a file")
+    calamine = read_error(OSError("Permission denied (os error 13)"))  # no errno of its own
+    assert calamine["reason"] == "没有读取权限，或文件正被其他程序独占打开"
+    other = read_error(OSError(5, "Input/output error"))
+    assert other == {"reason": "系统拒绝读取（Input/output error）",
+                     "reason_en": "the system refused the read (Input/output error)"}

@@ -27,6 +27,7 @@ errors) are `validators.zip_checks`; this module orders them and scans the XML p
 
 from __future__ import annotations
 
+import errno
 import html
 import io
 import re
@@ -53,7 +54,8 @@ from validators.zip_checks import (
     seek_errors,
 )
 
-__all__ = ["Limits", "Checked", "inspect_file", "open_checked", "sheet_parts", "FILE_RULES"]
+__all__ = ["Limits", "Checked", "inspect_file", "open_checked", "sheet_parts", "FILE_RULES",
+           "read_error"]
 
 FILE_RULES = (
     "missing-file", "unreadable", "empty-file", "file-too-large", "not-a-zip", "not-xlsx",
@@ -101,9 +103,32 @@ def open_checked(path: str | Path, limits: Limits | None = None) -> tuple[list[I
     except Refused as refused:
         return [refused.issue], None
     except OSError as exc:
-        return [finding("unreadable", file=name, params={"reason": exc.strerror or str(exc)})
-                ], None
+        return [finding("unreadable", file=name, params=read_error(exc))], None
     return [], Checked(data, kept, sheet_names)
+
+
+_OS_ERROR = re.compile(r"\(os error (\d+)\)")  # python-calamine's OSError: "… (os error 13)"
+
+
+def read_error(exc: OSError) -> dict[str, str]:
+    """Why a file could not be read, in plain words ({"reason", "reason_en"}): the system's
+    own text ("Permission denied", "[Errno 2] …") is English and means little to a clerk."""
+    code = exc.errno
+    if code is None and (found := _OS_ERROR.search(str(exc))):
+        code = int(found[1])
+    if isinstance(exc, FileNotFoundError) or code == errno.ENOENT:
+        zh, en = ("文件不存在（可能已被移走、改名或删除）",
+                  "the file is not there (moved, renamed or deleted?)")
+    elif isinstance(exc, IsADirectoryError) or code == errno.EISDIR:
+        zh, en = "这是一个文件夹，不是文件", "this is a folder, not a file"
+    elif (isinstance(exc, PermissionError) or code in (errno.EACCES, errno.EPERM)
+          or getattr(exc, "winerror", None) in (32, 33)):
+        zh, en = ("没有读取权限，或文件正被其他程序独占打开",
+                  "permission denied, or another program holds the file open")
+    else:
+        detail = exc.strerror or _OS_ERROR.sub("", str(exc)).strip() or type(exc).__name__
+        zh, en = f"系统拒绝读取（{detail}）", f"the system refused the read ({detail})"
+    return {"reason": zh, "reason_en": en}
 
 
 def inspect_file(path: str | Path, limits: Limits | None = None) -> list[Issue]:
@@ -120,7 +145,7 @@ def inspect_file(path: str | Path, limits: Limits | None = None) -> list[Issue]:
     except Refused as refused:
         return [refused.issue]
     except OSError as exc:
-        return [finding("unreadable", file=name, params={"reason": exc.strerror or str(exc)})]
+        return [finding("unreadable", file=name, params=read_error(exc))]
     return []
 
 

@@ -104,7 +104,15 @@ def read_workbook(source: Path | str | IO[bytes], *, name: str = "",
     if values is None:
         try:
             values = _open(source, file)
-        except (OSError, ValueError) as exc:
+        except OSError as exc:
+            from validators.files import read_error
+
+            why = read_error(exc)
+            return _failed(file, "unreadable-workbook", f"无法打开工作簿：{why['reason']}",
+                           f"cannot open the workbook: {why['reason_en']}",
+                           "请确认文件是 .xlsx 格式且未损坏",
+                           "check that the file is an undamaged .xlsx workbook")
+        except ValueError as exc:
             return _failed(file, "unreadable-workbook", f"无法打开工作簿：{exc}",
                            f"cannot open the workbook: {exc}",
                            "请确认文件是 .xlsx 格式且未损坏",

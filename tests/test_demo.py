@@ -157,6 +157,8 @@ def test_the_demo_speaks_one_language(demo_dir: Path, english_demo: Path) -> Non
                  "appeal:", "consolidating again as a revision"):
         assert word in en and word not in zh
     assert "appeal upheld: a deduction of" in en and "申诉复核：" in zh
+    appeal = next(line for line in en.splitlines() if line.startswith("appeal:"))
+    assert not any("\u4e00" <= ch <= "\u9fff" for ch in appeal), appeal  # the unit's English name
     assert "修订 2016-r2（基于 2016-r1）：" in zh and "revision 2016-r2 (against 2016-r1):" in en
     revision = en[en.index("revision 2016-r2"):]
     assert not any("\u4e00" <= ch <= "\u9fff" for ch in revision.split("\n", 2)[2]), revision

@@ -82,8 +82,10 @@ def _say(lang: str, zh: str, en: str) -> str:
     return en if lang == "en" else zh
 
 
-def _appeal(generated: dict[str, Any], results: dict[str, Any]) -> tuple[dict[str, Any], str]:
-    """An approved appeal against the largest counted deduction; returns (register, unit name)."""
+def _appeal(generated: dict[str, Any], results: dict[str, Any],
+            lang: str = "zh") -> tuple[dict[str, Any], str]:
+    """An approved appeal against the largest counted deduction; returns (register, the unit's
+    name in `lang`)."""
     register = copy.deepcopy(generated["adjustments"])
     decided = {d["event_id"] for d in register.get("decisions", [])}
     units = {u["unit_id"]: u for u in results["units"]}
@@ -104,7 +106,9 @@ def _appeal(generated: dict[str, Any], results: dict[str, Any]) -> tuple[dict[st
         "outcome": "overturned", "points": None,
         "reason": "单位申诉：察访核验所涉问题已在期限内整改到位，经复核撤销扣分",
         "approver": "地区综考办主任会议", "date": f"{results['year'] + 1}-02-10"})
-    return register, names[event["unit_id"]]
+    unit = units[event["unit_id"]]
+    return register, (unit["unit_name"] if lang == "zh"
+                      else unit.get("unit_name_en") or unit["unit_id"])
 
 
 def run_demo(out: Path, units: int | None = None, seed: int = 2016, lang: str = "zh",
@@ -152,7 +156,7 @@ def run_demo(out: Path, units: int | None = None, seed: int = 2016, lang: str = 
     results["run"] = {**run, "published": official == run["run_id"],
                       "published_revision": official}
     _rewrite_outputs(results, out, scheme_doc, lang)
-    register, unit_name = _appeal(generated, results)
+    register, unit_name = _appeal(generated, results, lang)
     appeal_dir = out / "submissions-appeal"
     shutil.copytree(out / "submissions", appeal_dir)
     name = template_name("adjustments", lang)

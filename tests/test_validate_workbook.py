@@ -237,11 +237,31 @@ CASES += [
      [[RT, "E6", "out-of-range"]], "120"),
     ("routine average typed over", "routine", at(RT, "I6", 95),
      [[RT, "I6", "formula-replaced"]], "固定数值 95"),
+    # A blank routine score changes the unit's score without a word: said at its cell.
+    ("routine score left blank", "routine", at(RT, "F6", None),
+     [[RT, "F6", "blank-routine-score"]],
+     "阿勒泰市第二季度的平时考核成绩未填写：计分时按该单位已填各期的平均分计"),
+    ("routine row left blank", "routine",
+     both(*(at(RT, f"{c}6", None) for c in "EFGH")),
+     [[RT, "E6", "blank-routine-unit"]],
+     "阿勒泰市各期平时考核成绩均未填写：计分时该单位平时考核按 0 分计"),
+    ("routine period left blank", "routine", lambda wb: _blank_routine_columns(wb, "H"),
+     [[RT, "H6", "blank-routine-period"]], "第四季度的平时考核成绩全部未填写"),
+    ("routine register left blank", "routine", lambda wb: _blank_routine_columns(wb, "EFGH"),
+     [[RT, "E6", "no-scores"]], "没有填写任何评分"),
     ("negative votes", "ballots", at(CO, "E6", -3),
      [[CO, "E6", "out-of-range"]], "-3"),
     ("ballot score typed over", "ballots", at(CO, "K6", 90),
      [[CO, "K6", "formula-replaced"]], "固定数值 90"),
 ]
+
+
+def _blank_routine_columns(wb: openpyxl.Workbook, letters: str) -> None:
+    ws = wb[RT]
+    for row in range(6, ws.max_row + 1):
+        if ws[f"A{row}"].value:  # a unit's row
+            for letter in letters:
+                ws[f"{letter}{row}"].value = None
 
 
 def _plant_and_validate(path: Path, plant: Plant, tmp_path: Path, scheme: Scheme):

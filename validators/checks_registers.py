@@ -123,6 +123,7 @@ def routine_entries(doc: Mapping[str, Any], cell_map: CellMap, scheme: Scheme) -
     """Scores 0–100 for known units and periods, one per unit and period."""
     units, periods = units_by_id(scheme), list(scheme.routine_periods)
     seen: dict[tuple[str, str], int] = {}
+    unsure: set[str] = set()
     for index, entry in rows_of(doc, "entries"):
         unit_id, period = str(entry.get("unit_id")), entry.get("period")
         if (issue := unknown_unit(entry.get("unit_id"), units, ("entries", index, "unit_id"),
@@ -133,6 +134,7 @@ def routine_entries(doc: Mapping[str, Any], cell_map: CellMap, scheme: Scheme) -
             yield finding_at("not-in-list", ("entries", index, "period"), cell_map, value=period,
                              unit_id=unit_id, shown=period, allowed="、".join(periods),
                              allowed_en=", ".join(periods))
+            unsure.add(unit_id)  # which period it meant is not known: no blank said for it
             continue
         score = as_number(entry.get("score"))
         if score is not None and score > 100:
@@ -143,6 +145,37 @@ def routine_entries(doc: Mapping[str, Any], cell_map: CellMap, scheme: Scheme) -
                              what=f"{units[unit_id].name}·{period}",
                              first=seen[(unit_id, str(period))] + 1, row=index + 1)
         seen.setdefault((unit_id, str(period)), index)
+    if seen:
+        yield from _blank_routine(scheme, set(seen), periods, cell_map, unsure)
+    elif scheme.units and periods:  # nothing filled in: said once, for the sheet
+        yield finding_at("no-scores", ("blank", scheme.units[0].id, periods[0]), cell_map)
+
+
+def _blank_routine(scheme: Scheme, given: set[tuple[str, str]], periods: list[str],
+                   cell_map: CellMap, unsure: set[str]) -> Iterator[Issue]:
+    """Scores left blank change a unit's routine score without a word: a blank period is
+    left out of its mean, a unit with none counts 0. Each said at its cell, a period no unit
+    has once."""
+    from workbook_templates.labels import period_label
+
+    empty = [p for p in periods if not any(key[1] == p for key in given)]
+    for p in empty:
+        first = next((u.id for u in scheme.units), "")
+        yield finding_at("blank-routine-period", ("blank", first, p), cell_map,
+                         severity=WARNING, period=period_label(p, "zh"),
+                         period_en=period_label(p, "en"))
+    for unit in (u for u in scheme.units if u.id not in unsure):
+        have = [p for p in periods if (unit.id, p) in given]
+        names: dict[str, Any] = {"unit": unit.name, "unit_en": unit.name_en or unit.name}
+        if not have:
+            yield finding_at("blank-routine-unit", ("blank", unit.id, periods[0]), cell_map,
+                             severity=WARNING, unit_id=unit.id, **names)
+            continue
+        for p in periods:
+            if p not in have and p not in empty:
+                yield finding_at("blank-routine-score", ("blank", unit.id, p), cell_map,
+                                 severity=WARNING, unit_id=unit.id, period=period_label(p, "zh"),
+                                 period_en=period_label(p, "en"), **names)
 
 
 def conduct_tallies(doc: Mapping[str, Any], cell_map: CellMap, scheme: Scheme) -> Iterator[Issue]:

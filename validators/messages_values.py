@@ -144,6 +144,22 @@ VALUE_MESSAGES: dict[str, tuple[str, str, str, str]] = {
     "duplicate-entry": (
         "“{what}” 重复填报：第 {first} 项与第 {row} 项", "{what!r} is given twice: items {first} "
         "and {row}", "请删除重复的一项", "delete one of them"),
+    "blank-routine-score": (
+        "{unit}{period}的平时考核成绩未填写：计分时按该单位已填各期的平均分计",
+        "no {period} routine score for {unit}: its routine score will be the mean of the "
+        "periods given",
+        "请补填该期成绩；该期确未考核的，请告知考核办",
+        "fill in the score; if the unit was not assessed that period, tell the office"),
+    "blank-routine-unit": (
+        "{unit}各期平时考核成绩均未填写：计分时该单位平时考核按 0 分计",
+        "no routine score for {unit} in any period: its routine component will count 0",
+        "请填写该单位各期成绩", "fill in the unit's scores"),
+    "blank-routine-period": (
+        "{period}的平时考核成绩全部未填写：计分时各单位按已填各期的平均分计",
+        "no {period} routine score for any unit: each unit's routine score will be the mean "
+        "of the periods given",
+        "该期考核已进行的，请填写成绩；尚未进行的可不填",
+        "if that period's assessment has taken place, fill in its scores; if not, leave them"),
     "missing-entry": (
         "“{what}” 没有评分记录", "no score for {what!r}",
         "请补充该单位该指标的评分", "add the score"),

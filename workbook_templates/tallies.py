@@ -15,8 +15,9 @@ from typing import TYPE_CHECKING, Any
 
 from kaohe.engine.model import Scheme
 from kaohe.labels import word_en
+from validators.schema import format_json_path
 from workbook_templates.formulas import average_formula, tally_formula
-from workbook_templates.grid import Context, Grid
+from workbook_templates.grid import Context, Grid, a1
 from workbook_templates.instructions import instruction_lines
 from workbook_templates.labels import period_label, tr
 from workbook_templates.unit_report import name_of
@@ -26,7 +27,7 @@ if TYPE_CHECKING:  # the builders import openpyxl when they run; readers never d
     from workbook_templates.sheetkit import Book, SheetWriter
 
 __all__ = ["build_routine", "build_ballots", "read_routine", "read_ballots", "routine_cells",
-           "ballots_cells"]
+           "ballots_cells", "blank_score_path"]
 
 _HEADER, _FIRST = 5, 6
 
@@ -234,6 +235,12 @@ def _count(v: Any) -> Any:
     return parse_number(v, integer=True, low=0)
 
 
+def blank_score_path(unit_id: str, period: str) -> str:
+    """The cell map's key of a routine score left blank ($.blank.<unit>.<period>): where the
+    check that says so finds its cell (the path is not in the document)."""
+    return format_json_path(("blank", unit_id, period))
+
+
 def read_routine(ctx: Context) -> dict[str, Any]:
     """The routine document of a filled summary (findings go to ctx)."""
     grid = ctx.grid("routine")
@@ -244,6 +251,8 @@ def read_routine(ctx: Context) -> dict[str, Any]:
         for period in periods:
             column = grid.column(period) or 0
             if not grid.filled(row, column):  # (a formula is read: its finding says why)
+                # Where a blank score is, for the check that says so (not in the document).
+                ctx.cell_map[blank_score_path(unit_id, period)] = (grid.sheet, a1(row, column))
                 continue
             path = f"$.entries[{len(entries)}].score"
             score = ctx.read(grid, row, column, lambda v: parse_number(v, low=0, high=100),

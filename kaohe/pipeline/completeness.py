@@ -186,10 +186,11 @@ def submissions_record(scheme: Scheme, rejected: Iterable[Mapping[str, Any]],
 
 def provisional(scheme: Scheme, missing: Iterable[Mapping[str, Any]],
                 not_scored: Sequence[Mapping[str, Any]] = (),
-                duplicates: Iterable[Mapping[str, Any]] = ()) -> list[dict[str, str]]:
+                duplicates: Iterable[Mapping[str, Any]] = (),
+                no_routine: Sequence[Any] = ()) -> list[dict[str, str]]:
     """Why the results are not final: one entry per missing or rejected register or lead
     department sheet (what it costs), one for the units not scored, one per differing
-    duplicate not yet resolved."""
+    duplicate not yet resolved, one for the units the routine summary gives no score."""
     record = list(missing)
     entries = []
     for m in record:
@@ -226,6 +227,16 @@ def provisional(scheme: Scheme, missing: Iterable[Mapping[str, Any]],
             "reason_en": (f"{n} unit{'s' if n > 1 else ''} could not be scored ({names_en}): "
                           "indicators scored relative to the group, and the ranks, will change "
                           "once they are")})
+    if no_routine:
+        n = len(no_routine)
+        what, what_en = KIND_NAMES["routine"]
+        names = "、".join(u.name for u in no_routine)
+        entries.append({
+            "reason": f"{what}中 {n} 个单位各期成绩均未填写（{names}），其平时考核按 0 分计",
+            "reason_en": (f"the {what_en} gives no score in any period for {n} unit"
+                          f"{'s' if n > 1 else ''} ("
+                          f"{', '.join(u.name_en or u.name for u in no_routine)}): their routine "
+                          "component counts 0")})
     entries += _unresolved(duplicates)
     return entries
 

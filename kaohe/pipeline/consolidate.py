@@ -230,8 +230,12 @@ def _consolidate(scheme: Scheme, subs: list[Submission]) -> Consolidation:
          "reason_en": m.get("reason_en") or not_received[1]}
         for uid, m in unscored.items()]
     record = submissions_record(scheme, rejected, missing, duplicates)
+    # A routine summary used but blank for a unit: its 平时考核 counts 0 (the check warned).
+    routine = {e.get("unit_id") for e in (docs.routine or {}).get("entries") or []
+               if e.get("score") is not None}
+    no_routine = [u for u in scored_scheme.units if u.id not in routine] if docs.routine else []
     results["provisional"] = provisional(scheme, record["missing"], results["not_scored"],
-                                         duplicates)
+                                         duplicates, no_routine)
     results["submissions"] = record
     results["scheme_name"] = str(scheme.document.get("name") or "")
     results["scheme_name_en"] = str(scheme.document.get("name_en") or "")

@@ -166,6 +166,8 @@ def _warnings_note(run: Any, zh: bool) -> str:
         return ""
     folder = getattr(run, "folder", "") or "<DIR>"
     if zh:
-        return f"另有 {n} 个警告（{files} 个文件），不影响计分；用 kaohe validate {folder} 查看"
-    return (f"{n} more warning{'s' if n > 1 else ''} ({files} file{'s' if files > 1 else ''}) "
-            f"do not affect the scores; see them with kaohe validate {folder}")
+        return (f"另有 {n} 个警告（{files} 个文件）：这些文件照常计分，各警告写明了计分时如何处理；"
+                f"用 kaohe validate {folder} 查看")
+    return (f"{n} more warning{'s' if n > 1 else ''} ({files} file{'s' if files > 1 else ''}): "
+            "the files are scored as they are, each warning says how; see them with "
+            f"kaohe validate {folder}")

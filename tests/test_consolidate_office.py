@@ -116,6 +116,25 @@ def test_a_rejected_register_is_said_to_be_rejected(clean_folder: Path, tmp_path
     assert "已报送但未通过校验" in said and "未报送" not in said.replace("已报送", "")
 
 
+def test_a_unit_left_blank_in_the_ballots_makes_the_results_provisional(
+        clean_folder: Path, tmp_path: Path) -> None:
+    folder = _copy(clean_folder, tmp_path)
+    register = folder / "民主测评及满意度统计表.xlsx"
+    wb = openpyxl.load_workbook(register)
+    ws = wb["群众满意度"]
+    row = next(c.row for c in ws["A"] if c.value == "burqin")
+    for letter in "EFGHK":
+        ws[f"{letter}{row}"].value = None
+    wb.save(register)
+    code, results, said = _run(folder, tmp_path / "out")
+    assert code == 1
+    assert [p["reason"] for p in results["provisional"]] == [
+        "民主测评及满意度统计表中 1 个单位的群众满意度票数均未填写（布尔津县），"
+        "其群众满意度按 0 分计"]
+    burqin = next(u for u in results["units"] if u["unit_id"] == "burqin")
+    assert burqin["components"]["satisfaction"] == 0
+
+
 def test_a_unit_left_blank_in_the_routine_summary_makes_the_results_provisional(
         clean_folder: Path, tmp_path: Path) -> None:
     # Its 平时考核 (30 % of the total) counted 0 and the unit was ranked last, with only a
@@ -131,15 +150,15 @@ def test_a_unit_left_blank_in_the_routine_summary_makes_the_results_provisional(
     code, results, said = _run(folder, tmp_path / "out")
     assert code == 1
     assert [p["reason"] for p in results["provisional"]] == [
-        "平时考核汇总表中 1 个单位各期成绩均未填写（富蕴县），其平时考核按 0 分计"]
+        "平时考核汇总表中 1 个单位的各期成绩均未填写（富蕴县），其平时考核按 0 分计"]
     assert "结果不完整（暂定）" in said and "这些文件照常计分" in said
     fuyun = next(u for u in results["units"] if u["unit_id"] == "fuyun")
     assert fuyun["components"]["routine"] == 0
     assert "暂定" in _texts(tmp_path / "out" / "results.xlsx", "说明")
     code, results, said = _run(folder, tmp_path / "en", lang="en")
     assert results["provisional"][0]["reason_en"] == (
-        "the routine assessment summary gives no score in any period for 1 unit (Fuyun County): "
-        "their routine component counts 0")
+        "the routine assessment summary gives nothing for the Routine assessment of 1 unit "
+        "(Fuyun County): it counts 0 for it")
 
 
 # -- 2, 3. the 未计分 sheet, from the run and from results.json alone -------------------------
@@ -499,15 +518,17 @@ def test_the_summary_counts_the_warnings_of_the_files_used(clean_folder: Path,
         wb.save(folder / f"单位自评表_{unit}.xlsx")
     code, results, said = _run(folder, tmp_path / "out")
     assert code == 0
-    assert (f"另有 3 个警告（2 个文件）：这些文件照常计分，各警告写明了计分时如何处理；"
+    # (the synthetic ballots leave one rater group's row blank: a warning of their own)
+    assert (f"另有 4 个警告（3 个文件）：这些文件照常计分，各警告写明了计分时如何处理；"
             f"用 kaohe validate {folder} 查看") in said
     warned = {r["file"]: r["warnings"] for r in results["inputs"] if r["warnings"]}
-    assert warned == {"单位自评表_fuyun.xlsx": 2, "单位自评表_fuhai.xlsx": 1}
+    assert warned == {"单位自评表_fuyun.xlsx": 2, "单位自评表_fuhai.xlsx": 1,
+                      "民主测评及满意度统计表.xlsx": 1}
     _, _, said = _run(folder, tmp_path / "en", lang="en")
-    assert ("3 more warnings (2 files): the files are scored as they are, each warning says "
+    assert ("4 more warnings (3 files): the files are scored as they are, each warning says "
             "how; see them with kaohe ") in said
     _, _, said = _run(clean_folder, tmp_path / "clean")
-    assert "警告" not in said
+    assert "另有 1 个警告（1 个文件）" in said
 
 
 def test_the_workbooks_say_which_run_they_show_and_whether_it_is_published(

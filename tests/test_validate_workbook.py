@@ -41,6 +41,13 @@ def filled(scheme: Scheme, tmp_path_factory: pytest.TempPathFactory) -> dict[str
 
     folder = tmp_path_factory.mktemp("filled")
     docs = synthesize(scheme)
+    # The synthetic tallies leave one rater group's row blank (to show the reweighting), which
+    # is a warning (blank-conduct-rater): filled in here, so the clean files have no finding.
+    conduct = docs["ballots"]["conduct"]
+    given = {(c["unit_id"], c["rater_group"]) for c in conduct}
+    conduct += [{"unit_id": u.id, "rater_group": r.id, "invalid": 0, "raters": 9,
+                 "counts": {g: 2 for g in scheme.ballot_grades}}
+                for u in scheme.units for r in scheme.rater_groups if (u.id, r.id) not in given]
     lead = next(d for d in docs["lead_scores"] if d["lead_department"] == DEPT)
     made = {
         "unit_report": (build_unit_report(scheme, UNIT, folder / "t_unit.xlsx"),
@@ -249,11 +256,30 @@ CASES += [
      [[RT, "H6", "blank-routine-period"]], "第四季度的平时考核成绩全部未填写"),
     ("routine register left blank", "routine", lambda wb: _blank_routine_columns(wb, "EFGH"),
      [[RT, "E6", "no-scores"]], "没有填写任何评分"),
+    ("a rater group's ballots left blank", "ballots",
+     both(*(at(CO, f"{c}7", None) for c in "EFGHI")),
+     [[CO, "E7", "blank-conduct-rater"]],
+     "阿勒泰市·县级领导干部的测评票数未填写：计分时其余测评主体的权重按比例放大"),
+    ("a unit's satisfaction left blank", "ballots",
+     both(*(at("群众满意度", f"{c}6", None) for c in "EFGHK")),
+     [["群众满意度", "E6", "blank-satisfaction-unit"]],
+     "阿勒泰市的满意度调查票数均未填写：计分时该单位群众满意度按 0 分计"),
+    ("ballots left blank", "ballots", lambda wb: _blank_ballots(wb),
+     [[CO, "E6", "no-scores"]], "没有填写任何评分"),
     ("negative votes", "ballots", at(CO, "E6", -3),
      [[CO, "E6", "out-of-range"]], "-3"),
     ("ballot score typed over", "ballots", at(CO, "K6", 90),
      [[CO, "K6", "formula-replaced"]], "固定数值 90"),
 ]
+
+
+def _blank_ballots(wb: openpyxl.Workbook) -> None:
+    for name, letters in ((CO, "EFGHI"), ("群众满意度", "EFGHK")):
+        ws = wb[name]
+        for row in range(6, ws.max_row + 1):
+            if ws[f"A{row}"].value:
+                for letter in letters:
+                    ws[f"{letter}{row}"].value = None
 
 
 def _blank_routine_columns(wb: openpyxl.Workbook, letters: str) -> None:

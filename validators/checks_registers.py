@@ -21,8 +21,9 @@ from validators.checks_common import (
     units_by_id,
     unknown_unit,
 )
-from validators.locate import CellMap
+from validators.locate import CellMap, parse_json_path
 from validators.report import WARNING, Issue
+from validators.schema import format_json_path
 
 __all__ = ["adjustment_events", "adjustment_decisions", "routine_entries", "conduct_tallies",
            "satisfaction_tallies"]
@@ -148,7 +149,8 @@ def routine_entries(doc: Mapping[str, Any], cell_map: CellMap, scheme: Scheme) -
     if seen:
         yield from _blank_routine(scheme, set(seen), periods, cell_map, unsure)
     elif scheme.units and periods:  # nothing filled in: said once, for the sheet
-        yield finding_at("no-scores", ("blank", scheme.units[0].id, periods[0]), cell_map)
+        yield finding_at("no-scores", ("blank", "routine", scheme.units[0].id, periods[0]),
+                         cell_map)
 
 
 def _blank_routine(scheme: Scheme, given: set[tuple[str, str]], periods: list[str],
@@ -161,21 +163,22 @@ def _blank_routine(scheme: Scheme, given: set[tuple[str, str]], periods: list[st
     empty = [p for p in periods if not any(key[1] == p for key in given)]
     for p in empty:
         first = next((u.id for u in scheme.units), "")
-        yield finding_at("blank-routine-period", ("blank", first, p), cell_map,
+        yield finding_at("blank-routine-period", ("blank", "routine", first, p), cell_map,
                          severity=WARNING, period=period_label(p, "zh"),
                          period_en=period_label(p, "en"))
     for unit in (u for u in scheme.units if u.id not in unsure):
         have = [p for p in periods if (unit.id, p) in given]
         names: dict[str, Any] = {"unit": unit.name, "unit_en": unit.name_en or unit.name}
         if not have:
-            yield finding_at("blank-routine-unit", ("blank", unit.id, periods[0]), cell_map,
-                             severity=WARNING, unit_id=unit.id, **names)
+            yield finding_at("blank-routine-unit", ("blank", "routine", unit.id, periods[0]),
+                             cell_map, severity=WARNING, unit_id=unit.id, **names)
             continue
         for p in periods:
             if p not in have and p not in empty:
-                yield finding_at("blank-routine-score", ("blank", unit.id, p), cell_map,
-                                 severity=WARNING, unit_id=unit.id, period=period_label(p, "zh"),
-                                 period_en=period_label(p, "en"), **names)
+                yield finding_at("blank-routine-score", ("blank", "routine", unit.id, p),
+                                 cell_map, severity=WARNING, unit_id=unit.id,
+                                 period=period_label(p, "zh"), period_en=period_label(p, "en"),
+                                 **names)
 
 
 def conduct_tallies(doc: Mapping[str, Any], cell_map: CellMap, scheme: Scheme) -> Iterator[Issue]:
@@ -206,6 +209,41 @@ def conduct_tallies(doc: Mapping[str, Any], cell_map: CellMap, scheme: Scheme) -
         if limit is not None and cast > limit:
             yield finding_at("ballots-exceed-raters", ("conduct", index, "raters"), cell_map,
                              value=limit, unit_id=unit_id, cast=show(cast), raters=show(limit))
+    if doc.get("conduct") or doc.get("satisfaction"):
+        yield from _blank_conduct(doc, cell_map, scheme)
+    else:  # nothing filled in on either sheet: said once
+        blank = _blank_rows(cell_map, "conduct") + _blank_rows(cell_map, "satisfaction")
+        yield finding_at("no-scores", blank[0] if blank else (), cell_map)
+
+
+def _blank_rows(cell_map: CellMap, kind: str) -> list[tuple[str | int, ...]]:
+    """Paths of the rows of `kind` the reader found blank (it notes where they are)."""
+    prefix = format_json_path(("blank", kind)) + "."
+    return [parse_json_path(key) for key in cell_map if key.startswith(prefix)]
+
+
+def _blank_conduct(doc: Mapping[str, Any], cell_map: CellMap,
+                   scheme: Scheme) -> Iterator[Issue]:
+    """A rater group's row left blank reweights the others; a unit with no row counts 0."""
+    units = units_by_id(scheme)
+    voted = {str(t.get("unit_id")) for _, t in rows_of(doc, "conduct")}
+    raters = {r.id: r for r in scheme.rater_groups}
+    said: set[str] = set()
+    for path in _blank_rows(cell_map, "conduct"):
+        unit_id, rater = str(path[2]), str(path[3]) if len(path) > 3 else ""
+        unit = units.get(unit_id)
+        if unit is None or unit_id in said:
+            continue
+        names: dict[str, Any] = {"unit": unit.name, "unit_en": unit.name_en or unit.name}
+        if unit_id not in voted:
+            said.add(unit_id)
+            yield finding_at("blank-conduct-unit", path, cell_map, severity=WARNING,
+                             unit_id=unit_id, **names)
+            continue
+        group = raters.get(rater)
+        yield finding_at("blank-conduct-rater", path, cell_map, severity=WARNING,
+                         unit_id=unit_id, rater=group.name if group else rater,
+                         rater_en=(group.name_en or group.name) if group else rater, **names)
 
 
 def satisfaction_tallies(doc: Mapping[str, Any], cell_map: CellMap,
@@ -230,3 +268,10 @@ def satisfaction_tallies(doc: Mapping[str, Any], cell_map: CellMap,
             yield finding_at("sample-mismatch", ("satisfaction", index, "sample"), cell_map,
                              value=sample, unit_id=unit_id, answers=show(answers),
                              sample=show(sample))
+    if not doc.get("conduct") and not doc.get("satisfaction"):
+        return  # (no-scores, said by the conduct check)
+    for path in _blank_rows(cell_map, "satisfaction"):
+        unit = units.get(str(path[2]))
+        if unit is not None:
+            yield finding_at("blank-satisfaction-unit", path, cell_map, severity=WARNING,
+                             unit_id=unit.id, unit=unit.name, unit_en=unit.name_en or unit.name)

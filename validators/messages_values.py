@@ -160,6 +160,19 @@ VALUE_MESSAGES: dict[str, tuple[str, str, str, str]] = {
         "of the periods given",
         "该期考核已进行的，请填写成绩；尚未进行的可不填",
         "if that period's assessment has taken place, fill in its scores; if not, leave them"),
+    "blank-conduct-unit": (
+        "{unit}的德和作风测评票数均未填写：计分时该单位德和作风测评按 0 分计",
+        "no conduct ballots for {unit} from any rater group: its conduct component will "
+        "count 0", "请填写各测评主体的票数", "fill in each rater group's votes"),
+    "blank-conduct-rater": (
+        "{unit}·{rater}的测评票数未填写：计分时其余测评主体的权重按比例放大",
+        "no conduct ballots for {unit} from {rater}: the other rater groups' weights will be "
+        "scaled up", "请填写该测评主体的票数；确未测评的，请告知考核办",
+        "fill in that group's votes; if it did not vote, tell the office"),
+    "blank-satisfaction-unit": (
+        "{unit}的满意度调查票数均未填写：计分时该单位群众满意度按 0 分计",
+        "no satisfaction answers for {unit}: its satisfaction component will count 0",
+        "请填写该单位的调查结果", "fill in the unit's survey answers"),
     "missing-entry": (
         "“{what}” 没有评分记录", "no score for {what!r}",
         "请补充该单位该指标的评分", "add the score"),

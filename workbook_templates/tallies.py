@@ -27,7 +27,7 @@ if TYPE_CHECKING:  # the builders import openpyxl when they run; readers never d
     from workbook_templates.sheetkit import Book, SheetWriter
 
 __all__ = ["build_routine", "build_ballots", "read_routine", "read_ballots", "routine_cells",
-           "ballots_cells", "blank_score_path"]
+           "ballots_cells", "blank_path"]
 
 _HEADER, _FIRST = 5, 6
 
@@ -235,10 +235,15 @@ def _count(v: Any) -> Any:
     return parse_number(v, integer=True, low=0)
 
 
-def blank_score_path(unit_id: str, period: str) -> str:
-    """The cell map's key of a routine score left blank ($.blank.<unit>.<period>): where the
-    check that says so finds its cell (the path is not in the document)."""
-    return format_json_path(("blank", unit_id, period))
+def blank_path(kind: str, unit_id: str, part: str = "") -> str:
+    """The cell map's key of a score or row of `kind` left blank ($.blank.<kind>.<unit>
+    [.<period or rater group>]): where the check that says so finds its cell (the path is
+    not in the document)."""
+    return format_json_path(("blank", kind, unit_id, *((part,) if part else ())))
+
+
+def _first_count(grid: Grid) -> int:
+    return min((c for k, c in grid.col_keys.items() if k.startswith("count:")), default=1)
 
 
 def read_routine(ctx: Context) -> dict[str, Any]:
@@ -252,7 +257,7 @@ def read_routine(ctx: Context) -> dict[str, Any]:
             column = grid.column(period) or 0
             if not grid.filled(row, column):  # (a formula is read: its finding says why)
                 # Where a blank score is, for the check that says so (not in the document).
-                ctx.cell_map[blank_score_path(unit_id, period)] = (grid.sheet, a1(row, column))
+                ctx.cell_map[blank_path("routine", unit_id, period)] = (grid.sheet, a1(row, column))
                 continue
             path = f"$.entries[{len(entries)}].score"
             score = ctx.read(grid, row, column, lambda v: parse_number(v, low=0, high=100),
@@ -288,6 +293,8 @@ def read_ballots(ctx: Context) -> dict[str, Any]:
         unit_id, _, rater = key.partition("|")
         if not any(grid.value(row, c) is not None for k, c in grid.col_keys.items()
                    if k.startswith("count:") or k == "invalid"):
+            ctx.cell_map[blank_path("conduct", unit_id, rater)] = (
+                grid.sheet, a1(row, _first_count(grid)))
             continue
         path = f"$.conduct[{len(conduct)}]"
         label = f"{grid.value(row, 3) or unit_id}·{grid.value(row, 4) or rater}"
@@ -308,9 +315,11 @@ def read_ballots(ctx: Context) -> dict[str, Any]:
             satisfaction.append(_with_optional(
                 ctx, grid, row, {"unit_id": unit_id, "counts": counts}, "sample",
                 f"{path}.sample", f"{grid.value(row, 4) or unit_id}·调查人数", unit_id))
-        else:  # an empty row leaves no trace in the cell map
+        else:  # an empty row leaves no trace in the cell map but where it is blank
             for option in counts:
                 ctx.cell_map.pop(f"{path}.counts.{option}", None)
+            ctx.cell_map[blank_path("satisfaction", unit_id)] = (
+                grid.sheet, a1(row, _first_count(grid)))
     return {"kind": "ballots", "scheme_id": ctx.meta.get("scheme_id"),
             "year": ctx.meta.get("year"), "conduct": conduct, "satisfaction": satisfaction}
 

@@ -26,7 +26,7 @@ from validators.file_names import owner_from_file_name
 from validators.file_names import owner_names as _names
 from validators.report import ERROR, WARNING, Issue
 
-__all__ = ["KIND_NAMES", "resolve_duplicates", "submissions_record", "provisional",
+__all__ = ["KIND_NAMES", "resolve_duplicates", "submissions_record", "provisional", "blank_units",
            "owner_names"]
 
 
@@ -187,10 +187,11 @@ def submissions_record(scheme: Scheme, rejected: Iterable[Mapping[str, Any]],
 def provisional(scheme: Scheme, missing: Iterable[Mapping[str, Any]],
                 not_scored: Sequence[Mapping[str, Any]] = (),
                 duplicates: Iterable[Mapping[str, Any]] = (),
-                no_routine: Sequence[Any] = ()) -> list[dict[str, str]]:
+                blank: Mapping[str, Sequence[Any]] | None = None) -> list[dict[str, str]]:
     """Why the results are not final: one entry per missing or rejected register or lead
     department sheet (what it costs), one for the units not scored, one per differing
-    duplicate not yet resolved, one for the units the routine summary gives no score."""
+    duplicate not yet resolved, one per component (routine, conduct, satisfaction) for the
+    units a register used gives nothing for it (`blank`: component kind -> units)."""
     record = list(missing)
     entries = []
     for m in record:
@@ -227,18 +228,43 @@ def provisional(scheme: Scheme, missing: Iterable[Mapping[str, Any]],
             "reason_en": (f"{n} unit{'s' if n > 1 else ''} could not be scored ({names_en}): "
                           "indicators scored relative to the group, and the ranks, will change "
                           "once they are")})
-    if no_routine:
-        n = len(no_routine)
-        what, what_en = KIND_NAMES["routine"]
-        names = "、".join(u.name for u in no_routine)
-        entries.append({
-            "reason": f"{what}中 {n} 个单位各期成绩均未填写（{names}），其平时考核按 0 分计",
-            "reason_en": (f"the {what_en} gives no score in any period for {n} unit"
-                          f"{'s' if n > 1 else ''} ("
-                          f"{', '.join(u.name_en or u.name for u in no_routine)}): their routine "
-                          "component counts 0")})
+    for kind, units in (blank or {}).items():
+        if units:
+            entries.append(_blank_entry(scheme, kind, units))
     entries += _unresolved(duplicates)
     return entries
+
+
+def blank_units(scheme: Scheme, docs: Any) -> dict[str, list[Any]]:
+    """Units a register that was used gives nothing for a component (component kind ->
+    units): no routine score in any period, no conduct ballot, no satisfaction answer. The
+    validator warned at the cells; the component counts 0 for them."""
+    blank: dict[str, list[Any]] = {}
+    if docs.routine:
+        given = {e.get("unit_id") for e in docs.routine.get("entries") or []
+                 if e.get("score") is not None}
+        blank["routine"] = [u for u in scheme.units if u.id not in given]
+    if docs.ballots:
+        for kind in ("conduct", "satisfaction"):
+            given = {t.get("unit_id") for t in docs.ballots.get(kind) or []
+                     if any(v for v in (t.get("counts") or {}).values())}
+            blank[kind] = [u for u in scheme.units if u.id not in given]
+    return blank
+
+
+def _blank_entry(scheme: Scheme, kind: str, units: Sequence[Any]) -> dict[str, str]:
+    """The units a register used leaves blank for one component: it counts 0 for them."""
+    register, register_en = KIND_NAMES["routine" if kind == "routine" else "ballots"]
+    comp = next((c for c in scheme.components if c.kind == kind), None)
+    name = comp.name if comp else kind
+    name_en = (comp.name_en or comp.id) if comp else kind
+    n, names = len(units), "、".join(u.name for u in units)
+    names_en = ", ".join(u.name_en or u.name for u in units)
+    what = "各期成绩" if kind == "routine" else f"{name}票数"
+    return {"reason": f"{register}中 {n} 个单位的{what}均未填写（{names}），其{name}按 0 分计",
+            "reason_en": (f"the {register_en} gives nothing for the {name_en} of {n} unit"
+                          f"{'s' if n > 1 else ''} ({names_en}): it counts 0 for "
+                          f"{'them' if n > 1 else 'it'}")}
 
 
 def _unresolved(duplicates: Iterable[Mapping[str, Any]]) -> list[dict[str, str]]:

@@ -20,6 +20,7 @@ from typing import Any
 from kaohe.engine import Documents, Scheme, score
 from kaohe.pipeline.background import Background, can_fork
 from kaohe.pipeline.completeness import (
+    blank_units,
     owner_names,
     provisional,
     resolve_duplicates,
@@ -230,12 +231,8 @@ def _consolidate(scheme: Scheme, subs: list[Submission]) -> Consolidation:
          "reason_en": m.get("reason_en") or not_received[1]}
         for uid, m in unscored.items()]
     record = submissions_record(scheme, rejected, missing, duplicates)
-    # A routine summary used but blank for a unit: its 平时考核 counts 0 (the check warned).
-    routine = {e.get("unit_id") for e in (docs.routine or {}).get("entries") or []
-               if e.get("score") is not None}
-    no_routine = [u for u in scored_scheme.units if u.id not in routine] if docs.routine else []
     results["provisional"] = provisional(scheme, record["missing"], results["not_scored"],
-                                         duplicates, no_routine)
+                                         duplicates, blank_units(scored_scheme, docs))
     results["submissions"] = record
     results["scheme_name"] = str(scheme.document.get("name") or "")
     results["scheme_name_en"] = str(scheme.document.get("name_en") or "")

@@ -116,16 +116,20 @@ def test_a_rejected_register_is_said_to_be_rejected(clean_folder: Path, tmp_path
     assert "已报送但未通过校验" in said and "未报送" not in said.replace("已报送", "")
 
 
+def _blank_row(register: Path, sheet: str, key: str, letters: str) -> None:
+    """Clear the cells `letters` of the register's row keyed `key` (a clerk left it blank)."""
+    wb = openpyxl.load_workbook(register)
+    ws = wb[sheet]
+    row = next(c.row for c in ws["A"] if c.value == key)
+    for letter in letters:
+        ws[f"{letter}{row}"].value = None
+    wb.save(register)
+
+
 def test_a_unit_left_blank_in_the_ballots_makes_the_results_provisional(
         clean_folder: Path, tmp_path: Path) -> None:
     folder = _copy(clean_folder, tmp_path)
-    register = folder / "民主测评及满意度统计表.xlsx"
-    wb = openpyxl.load_workbook(register)
-    ws = wb["群众满意度"]
-    row = next(c.row for c in ws["A"] if c.value == "burqin")
-    for letter in "EFGHK":
-        ws[f"{letter}{row}"].value = None
-    wb.save(register)
+    _blank_row(folder / "民主测评及满意度统计表.xlsx", "群众满意度", "burqin", "EFGHK")
     code, results, said = _run(folder, tmp_path / "out")
     assert code == 1
     assert [p["reason"] for p in results["provisional"]] == [
@@ -140,13 +144,7 @@ def test_a_unit_left_blank_in_the_routine_summary_makes_the_results_provisional(
     # Its 平时考核 (30 % of the total) counted 0 and the unit was ranked last, with only a
     # note in its explanation: the office would have published it.
     folder = _copy(clean_folder, tmp_path)
-    register = folder / "平时考核汇总表.xlsx"
-    wb = openpyxl.load_workbook(register)
-    ws = wb["平时考核"]
-    row = next(c.row for c in ws["A"] if c.value == "fuyun")
-    for letter in "EFGH":
-        ws[f"{letter}{row}"].value = None
-    wb.save(register)
+    _blank_row(folder / "平时考核汇总表.xlsx", "平时考核", "fuyun", "EFGH")
     code, results, said = _run(folder, tmp_path / "out")
     assert code == 1
     assert [p["reason"] for p in results["provisional"]] == [

@@ -287,6 +287,16 @@ def recalculate(src: Path | str, dest_dir: Path | str, timeout: float = 120) -> 
     return recalculate_many([src], dest_dir, timeout=timeout)[0]
 
 
+def _printed(root: Path, soffice: str, source: Path, timeout: float) -> Path:
+    """The workbook printed to PDF by LibreOffice inside the workspace `root`."""
+    (staged,) = _stage(root, [source])
+    proc = _soffice_convert(root, soffice, "pdf", [staged], timeout, [source])
+    pdf = root / "out" / (staged.stem + ".pdf")
+    if not (pdf.is_file() and pdf.stat().st_size > 0):
+        raise RecalcError(_failure(f"LibreOffice wrote no PDF for {source}", proc))
+    return pdf
+
+
 def render_pdf(src: Path | str, dest_dir: Path | str, timeout: float = 120) -> Path:
     """Print a workbook to PDF as LibreOffice prints it; returns ``dest_dir/<stem>.pdf``.
 
@@ -299,11 +309,7 @@ def render_pdf(src: Path | str, dest_dir: Path | str, timeout: float = 120) -> P
     dest = Path(dest_dir)
     dest.mkdir(parents=True, exist_ok=True)
     with _workspace() as root:
-        (staged,) = _stage(root, [source])
-        proc = _soffice_convert(root, soffice, "pdf", [staged], timeout, [source])
-        pdf = root / "out" / (staged.stem + ".pdf")
-        if not (pdf.is_file() and pdf.stat().st_size > 0):
-            raise RecalcError(_failure(f"LibreOffice wrote no PDF for {source}", proc))
+        pdf = _printed(root, soffice, source, timeout)
         target = dest / (source.stem + ".pdf")
         shutil.move(str(pdf), target)
     return target
@@ -332,11 +338,7 @@ def render_png(
         raise RecalcError("pdftoppm not found: install Debian's poppler-utils (run `make sysdeps`)")
     dest.mkdir(parents=True, exist_ok=True)
     with _workspace() as root:
-        (staged,) = _stage(root, [source])
-        proc = _soffice_convert(root, soffice, "pdf", [staged], timeout, [source])
-        pdf = root / "out" / (staged.stem + ".pdf")
-        if not (pdf.is_file() and pdf.stat().st_size > 0):
-            raise RecalcError(_failure(f"LibreOffice wrote no PDF for {source}", proc))
+        pdf = _printed(root, soffice, source, timeout)
         pngdir = root / "png"
         pngdir.mkdir()
         cmd = [pdftoppm, "-png", "-r", str(int(dpi))]

@@ -114,3 +114,32 @@ def clean_folder(tmp_path_factory: pytest.TempPathFactory) -> Any:
     build_templates(scheme, root / "templates")
     fill_submissions(synthesize(scheme, seed=11), root / "templates", root / "submissions")
     return root / "submissions"
+
+
+def as_nobody(job: Any) -> Any:
+    """`job()`'s result (or the repr of what it raised), run in a forked child that has
+    become `nobody` when the tests run as root: root reads and writes anywhere, so a real
+    EACCES from the kernel needs another user. The result travels back pickled."""
+    import os
+    import pickle
+
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: report, then leave at once
+        try:
+            os.close(read)
+            if os.geteuid() == 0:
+                os.setgid(65534)
+                os.setuid(65534)
+            try:
+                found = job()
+            except BaseException as exc:  # noqa: BLE001 - reported to the parent
+                found = repr(exc)
+            os.write(write, pickle.dumps(found))
+        finally:
+            os._exit(0)
+    os.close(write)
+    with os.fdopen(read, "rb") as pipe:
+        found = pickle.loads(pipe.read())
+    os.waitpid(pid, 0)
+    return found

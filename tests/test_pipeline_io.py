@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from kaohe.errors import KaoheError
 from kaohe.pipeline.io import OutputError, dump_json, write_atomic, write_json
+from tests.conftest import as_nobody
 
 
 def _reference(document: Any) -> str:
@@ -144,7 +145,6 @@ def test_an_error_a_library_wraps_is_recognised(tmp_path: Any) -> None:
 def test_a_read_only_folder() -> None:
     # Root writes anywhere: as root (CI), the write runs in a forked child that has become
     # `nobody`, in a folder it may enter but not write (a real EACCES from the kernel).
-    import pickle
     import shutil
     import tempfile
 
@@ -153,28 +153,14 @@ def test_a_read_only_folder() -> None:
     folder = base / "ro"
     folder.mkdir()
     folder.chmod(0o555)
-    read, write = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: report what write_json raised, then leave at once
+    def job() -> Any:
         try:
-            os.close(read)
-            if os.geteuid() == 0:
-                os.setgid(65534)
-                os.setuid(65534)
-            try:
-                write_json(folder / "results.json", {"a": 1})
-                found: Any = None
-            except OutputError as exc:
-                found = (exc.message, exc.message_en)
-            except BaseException as exc:  # noqa: BLE001 - reported to the parent
-                found = repr(exc)
-            os.write(write, pickle.dumps(found))
-        finally:
-            os._exit(0)
-    os.close(write)
-    with os.fdopen(read, "rb") as pipe:
-        found = pickle.loads(pipe.read())
-    os.waitpid(pid, 0)
+            write_json(folder / "results.json", {"a": 1})
+        except OutputError as exc:
+            return (exc.message, exc.message_en)
+        return None
+
+    found = as_nobody(job)
     folder.chmod(0o755)
     shutil.rmtree(base)
     assert isinstance(found, tuple), found

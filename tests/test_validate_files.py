@@ -14,6 +14,7 @@ import pytest
 
 from kaohe.engine import Scheme
 from kaohe.pipeline.documents import default_scheme_document
+from tests.conftest import as_nobody
 from validators.files import FILE_RULES, Limits, inspect_file, open_checked
 from validators.messages import MESSAGES
 from validators.workbook import validate_workbook
@@ -313,35 +314,17 @@ def test_a_file_the_clerk_may_not_read_is_said_in_plain_words(tmp_path: Path) ->
     # "无法读取文件：Permission denied" / "无法打开工作簿：[Errno 13] …": the system's English
     # in a Chinese message. As root (CI) the read runs in a forked child that has become
     # `nobody`, so the kernel really refuses it.
-    import pickle
-
     from workbook_templates.reader import read_workbook
 
     tmp_path.chmod(0o755)
     path = tmp_path / "单位自评表_fuhai.xlsx"
     path.write_bytes(b"PK\x05\x06" + bytes(18))
     path.chmod(0o000)
-    read, write = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: report what the two readers said, then leave at once
-        try:
-            os.close(read)
-            if os.geteuid() == 0:
-                os.setgid(65534)
-                os.setuid(65534)
-            try:
-                said: object = [(i.rule, i.message, i.message_en) for i in inspect_file(path)]
-                said += [(i.rule, i.message, i.message_en)  # type: ignore[operator]
-                         for i in read_workbook(path).issues]
-            except BaseException as exc:  # noqa: BLE001 - reported to the parent
-                said = repr(exc)
-            os.write(write, pickle.dumps(said))
-        finally:
-            os._exit(0)
-    os.close(write)
-    with os.fdopen(read, "rb") as pipe:
-        said = pickle.loads(pipe.read())
-    os.waitpid(pid, 0)
+    def job() -> list[tuple[str, str, str]]:
+        return [(i.rule, i.message, i.message_en)
+                for i in [*inspect_file(path), *read_workbook(path).issues]]
+
+    said = as_nobody(job)
     path.chmod(0o644)
     assert isinstance(said, list), said
     assert [rule for rule, _, _ in said] == ["unreadable", "unreadable-workbook"]

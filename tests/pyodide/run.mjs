@@ -2,7 +2,8 @@
 //
 // usage: node run.mjs PYODIDE_DIR WHEELS_DIR REPO SCRIPT.py [ARGS...]
 // The wheels (Pyodide-platform and pure-Python, from PyPI) are installed from WHEELS_DIR with
-// no network; SCRIPT runs as __main__ with sys.argv = [SCRIPT, ...ARGS] and its exit code
+// no network; $KAOHE_PYODIDE_DATA (a host folder), when set, is mounted at /data, where xlwings
+// Lite keeps its files too. SCRIPT runs as __main__ with sys.argv = [SCRIPT, ...ARGS] and its exit code
 // becomes node's. Pyodide's own package CDN is never contacted.
 import { readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -17,6 +18,11 @@ const wheels = readdirSync(wheelsDir).filter((f) => f.endsWith(".whl"))
 await pyodide.loadPackage(wheels, { messageCallback: () => {} });
 pyodide.FS.mkdirTree("/repo");
 pyodide.FS.mount(pyodide.FS.filesystems.NODEFS, { root: resolve(repo) }, "/repo");
+if (process.env.KAOHE_PYODIDE_DATA) {
+  pyodide.FS.mkdirTree("/data");
+  pyodide.FS.mount(pyodide.FS.filesystems.NODEFS, { root: resolve(process.env.KAOHE_PYODIDE_DATA) },
+                   "/data");
+}
 pyodide.globals.set("_argv", pyodide.toPy([script, ...args]));
 let code = 0;
 try {

@@ -323,7 +323,7 @@ def test_any_error_is_an_alert_with_its_message(tmp_path: Path,
     monkeypatch.setattr(tasks, "validate_values", boom)
     done = run_script(scripts.validate_workbook, console_xlsx(tmp_path), tmp_path / "o.xlsx")
     assert [a["prompt"] for a in done.alerts] == [
-        "出错了 error: ZeroDivisionError: division by zero"]
+        "出错了：ZeroDivisionError: division by zero"]
     assert done.alerts[0]["title"] == scripts.TITLE
 
 

@@ -19,7 +19,7 @@ from xl_addin.snapshot import SheetValues, as_grid
 from xl_addin.tasks import Settings
 
 __all__ = ["sheet_grid", "book_sheets", "saved_file", "settings", "restore_cell", "mark_cell",
-           "replace_sheet", "write_lines", "target_book"]
+           "replace_sheet", "write_lines", "write_table", "target_book"]
 
 # A cell's fill before highlighting when the engine cannot read it (xlwings Lite / Server):
 # the templates' input fill (workbook_templates.styles.INPUT_COLOR), as findings are on inputs.
@@ -98,6 +98,15 @@ def write_lines(book: xw.Book, name: str, lines: list[str]) -> None:
     if last >= start.row:
         start.sheet.range((start.row, start.column), (last, start.column)).clear_contents()
     start.options(transpose=True).value = lines or [""]
+
+
+def write_table(book: xw.Book, name: str, table: list[list[Any]]) -> xw.Sheet:
+    """A fresh sheet of this name holding the table from A1 (header bold), shown."""
+    sheet = replace_sheet(book, name)
+    sheet["A1"].value = table
+    sheet.range((1, 1), (1, len(table[0]))).font.bold = True
+    sheet.activate()
+    return sheet
 
 
 def target_book(console: xw.Book) -> xw.Book:

@@ -39,14 +39,15 @@ def addin() -> None:
 @_friendly
 def build(directory: Path, standalone: bool) -> None:
     """Write kaohe.xlsm (buttons, named cells, xlwings.conf) and kaohe_console.py into DIRECTORY.
+    The console speaks the language of --lang (kaohe --lang en addin build DIR: English).
 
     Example: kaohe addin build console
     """
+    from kaohe.cli import current_lang
     from xl_addin.console import build_console
 
-    for path in build_console(directory, standalone=standalone):
+    for path in build_console(directory, standalone=standalone, lang=current_lang()):
         click.echo(f"→ {path}")
-    from kaohe.cli import current_lang
 
     click.echo("Open kaohe.xlsm in Excel with the xlwings add-in installed; see docs/excel.md."
                if current_lang() == "en" else

@@ -25,10 +25,10 @@ _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
 
 @dataclass(frozen=True)
 class Parcel:
-    """One zip ready to mail: whose it is and what it holds."""
+    """One zip ready to mail: whose it is (the kinds and ids of its forms) and what it holds."""
 
-    kind: str
-    owner: str
+    kinds: tuple[str, ...]
+    owners: tuple[str, ...]
     name: str
     path: Path
     members: tuple[str, ...]
@@ -51,7 +51,8 @@ def _zip(path: Path, members: list[tuple[Path, str]]) -> Path:
 
 def distribute_templates(scheme: Scheme, out: Path, lang: str = "zh",
                          progress: Callable[[int, int], None] | None = None) -> list[Parcel]:
-    """Build the template set into out/全部模板 and one zip per owner into out; returns them."""
+    """Build the template set into out/全部模板 and one zip per unit or department (by name)
+    into out; returns them."""
     from workbook_templates import build_templates, template_name  # type: ignore[attr-defined]
 
     out = Path(out)
@@ -61,14 +62,18 @@ def distribute_templates(scheme: Scheme, out: Path, lang: str = "zh",
     owners = [("unit_report", u.id, u.name, u.name_en or u.id) for u in scheme.units]
     owners += [("lead_scores", d.id, d.name, d.name_en or d.id)
                for d in scheme.lead_departments if scheme.indicators_of(d.id)]
-    parcels = []
+    # A department that is assessed and also scores others gets both its forms in one zip.
+    grouped: dict[str, list[tuple[str, str, Path, str]]] = {}
     for kind, owner, name, name_en in owners:
         shown = file_safe(name_en if lang == "en" else name)
         template = every / template_name(kind, lang, owner)
-        if not template.is_file():
-            continue
-        inside = template_name(kind, lang, shown)
-        members = [(template, inside), (reference, reference.name)]
+        if template.is_file():
+            grouped.setdefault(shown, []).append(
+                (kind, owner, template, template_name(kind, lang, shown)))
+    parcels = []
+    for shown, forms in grouped.items():
+        members = [(t, inside) for _, _, t, inside in forms] + [(reference, reference.name)]
         path = _zip(out / f"{shown}.zip", members)
-        parcels.append(Parcel(kind, owner, shown, path, (inside, reference.name)))
+        parcels.append(Parcel(tuple(k for k, _, _, _ in forms), tuple(o for _, o, _, _ in forms),
+                              shown, path, tuple(inside for _, inside in members)))
     return parcels

@@ -38,23 +38,26 @@ def notice_book(path: Path, title: str, facts: Sequence[tuple[str, Any]],
                 table: Sequence[Sequence[Any]], closing: Sequence[str] = (),
                 inputs: int = 0) -> Path:
     """A printable notice: title, label/value lines, a table (header first), closing lines.
-    The last `inputs` columns of the table are for the recipient to fill (yellow, unlocked)."""
+    Facts given as None and the last `inputs` columns of the table are for the recipient to
+    fill (yellow)."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
     wb = Workbook()
     ws = wb.active
-    ws.title = title[:31]
+    ws.title = "".join(" " if ch in "[]:*?/\\：" else ch for ch in title)[:31].strip() or "1"
     width = max((len(row) for row in table), default=2)
     ws.cell(1, 1, title).font = Font(bold=True, size=16)
+    thin = Side("thin", color="FF808080")
+    fill = PatternFill("solid", fgColor="FFFFF2CC")
     row = 3
     for label, value in facts:
         ws.cell(row, 1, label).font = Font(bold=True)
-        ws.cell(row, 2, value)
+        cell = ws.cell(row, 2, value)
+        if value is None:  # for the recipient to fill
+            cell.fill, cell.border = fill, Border(thin, thin, thin, thin)
         row += 1
     row += 1
-    thin = Side("thin", color="FF808080")
-    fill = PatternFill("solid", fgColor="FFFFF2CC")
     top = row
     for values in table:
         for column, value in enumerate(values, 1):

@@ -46,7 +46,8 @@ def _kaohe_wheel(scratch: Path) -> Path:
     found = sorted(scratch.glob("kaohe-*.whl"))
     if done.returncode != 0 or not found:
         tail = "\n".join(done.stderr.splitlines()[-3:])
-        raise KaoheError(f"生成 kaohe 安装包失败：\n{tail}", f"could not build kaohe's wheel:\n{tail}")
+        raise KaoheError(f"生成 kaohe 安装包失败：\n{tail}",
+                         f"could not build kaohe's wheel:\n{tail}")
     return found[-1]
 
 
@@ -103,7 +104,7 @@ def guide_text(pythons: Sequence[str] = PYTHONS) -> str:
         "本文件夹可复制到不能上网的办公电脑上安装，全程不需要网络。",
         "",
         "一、准备",
-        f"  1. 电脑为 64 位 Windows，已安装 Excel（2016 或 Microsoft 365）。",
+        "  1. 电脑为 64 位 Windows，已安装 Excel（2016 或 Microsoft 365）。",
         f"  2. 已安装 64 位 Python（版本 {versions} 之一），安装时勾选“Add python.exe to PATH”。",
         "     没有 Python 的，请另行拷贝 python.org 的安装程序一并安装。",
         "",

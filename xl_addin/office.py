@@ -20,6 +20,9 @@ __all__ = ["Outcome", "distribute", "track", "returns", "publish", "feedback", "
            "history", "database", "results_of"]
 
 DB_FILE = "history.sqlite"
+NO_DECISIONS = ("（复核决定登记在加扣分登记表“申诉及容错纠错”表，重新汇总后生成告知书）",
+                "(record decisions in the register's Decisions sheet and consolidate again; "
+                "the notices follow)")
 FOLDERS = {"parcels": ("分发", "to send"), "returned": ("退回通知", "returned"),
            "feedback": ("反馈", "feedback"), "appeals": ("申诉", "appeals")}
 
@@ -143,7 +146,8 @@ def publish(settings: Settings) -> Outcome:
                   f"published {scheme.year}: run {done.run_id} (revision {done.revision})")]
     if settings.path("folder") is not None:  # rewrite the outputs, now marked published
         consolidate(settings, db)
-        lines.append(_say(settings, "结果工作簿已更新为“已发布”", "results workbook marked published"))
+        lines.append(_say(settings, "结果工作簿已更新为“已发布”",
+                          "results workbook marked published"))
     return Outcome(lines)
 
 
@@ -172,9 +176,7 @@ def appeals(settings: Settings) -> Outcome:
     lines = [_say(settings, f"申诉表 {len(forms)} 份；复核结果告知书 {len(notices)} 份",
                   f"{len(forms)} appeal forms; {len(notices)} review notices"), f"→ {out}"]
     if not notices:
-        lines.append(_say(settings, "（复核决定登记在加扣分登记表“申诉及容错纠错”表，重新汇总后生成告知书）",
-                          "(record decisions in the register's Decisions sheet and consolidate "
-                          "again; the notices follow)"))
+        lines.append(_say(settings, NO_DECISIONS[0], NO_DECISIONS[1]))
     return Outcome(lines + _listed(notices))
 
 

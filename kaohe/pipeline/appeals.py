@@ -89,10 +89,10 @@ def review_notices(results: Mapping[str, Any], out: Path, lang: str = "zh",
         row = [event["event_id"], _TYPES.get(event["type"], (event["type"],) * 2)[1 if en else 0],
                event.get("category") or "", event.get("reason") or "",
                decision.get("original_points"), event.get("counted")]
-        closing = ([f"Total now {unit.get('total')}, rank {unit.get('rank')}/"
-                    f"{unit.get('group_size')} (run {results.get('run', {}).get('run_id', '')})."]
-                   if en else [f"复核后总分 {unit.get('total')}，名次 {unit.get('rank')}/"
-                               f"{unit.get('group_size')}（{results.get('run', {}).get('run_id', '')}）。"])
+        run = results.get("run", {}).get("run_id", "")
+        rank = f"{unit.get('rank')}/{unit.get('group_size')}"
+        closing = ([f"Total now {unit.get('total')}, rank {rank} (run {run})."] if en else
+                   [f"复核后总分 {unit.get('total')}，名次 {rank}（{run}）。"])
         title = "Review decision" if en else "复核结果告知书"
         path = out / (f"{'review' if en else '复核结果告知书'}_{file_safe(name)}_"
                       f"{file_safe(str(decision.get('id')))}.xlsx")

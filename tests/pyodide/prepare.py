@@ -70,8 +70,8 @@ def _requirements() -> list[str]:
     for name in PURE:
         try:
             wanted[name] = version(name)
-        except PackageNotFoundError:  # pragma: no cover - every one is a (test) dependency
-            raise RuntimeError(f"{name} is not installed here: pip install -e '.[test]'")
+        except PackageNotFoundError as exc:  # pragma: no cover - each is a (test) dependency
+            raise RuntimeError(f"{name} is not installed here: pip install -e '.[test]'") from exc
     return [f"{name}=={pin}" for name, pin in sorted(wanted.items())]
 
 

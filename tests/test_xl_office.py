@@ -252,8 +252,11 @@ def test_10_history_of_a_unit(office: dict[str, Any], scheme: Scheme) -> None:
                                     scripts.appeals, scripts.unit_history])
 def test_every_button_reports_a_failure_in_the_consoles_language(
         office: dict[str, Any], script: Callable[[Any], Any], tmp_path: Path) -> None:
-    """No output folder (and no unit): an alert with the plain message, 未完成 in the summary."""
-    done = office["press"](script, output=None, folder=str(tmp_path / "nowhere"))
+    """An output folder that is a file, no submissions folder, no unit: an alert with the plain
+    message, 未完成 in the summary."""
+    (tmp_path / "a file").write_text("")
+    done = office["press"](script, output=str(tmp_path / "a file"),
+                           folder=str(tmp_path / "nowhere"))
     assert len(done.alerts) == 1 and done.alerts[0]["mode"] == "critical"
     prompt = done.alerts[0]["prompt"]
     assert "Traceback" not in prompt and "Error:" not in prompt

@@ -434,7 +434,9 @@ def test_a_scheme_file_that_is_not_there_gets_a_plain_message(tmp_path: Path) ->
     assert not (tmp_path / "tpl").exists()
 
 
-def test_messages_follow_the_consoles_language(tmp_path: Path) -> None:
+def test_messages_follow_the_consoles_language(tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("xl_addin.sheets.sys.platform", "linux")  # not Lite: no /data default
     path = console_xlsx(tmp_path, output=str(tmp_path / "res"), lang="en")
     done = run_script(scripts.consolidate_folder, path, tmp_path / "out.xlsx")
     assert [a["prompt"] for a in done.alerts] == [

@@ -31,7 +31,8 @@ from xl_addin.sheets import LITE_FOLDERS
 from xl_addin.udfs import KAOHE_EXPLAIN, KAOHE_GRADE, KAOHE_RANK, KAOHE_SCORE, KAOHE_SCORES
 
 __all__ = ["KAOHE_SCORE", "KAOHE_SCORES", "KAOHE_RANK", "KAOHE_GRADE", "KAOHE_EXPLAIN",
-           "setup_console", "setup_console_en", "add_console", "validate_workbook", "score_workbook", "distribute_templates",
+           "setup_console", "setup_console_en", "add_console", "validate_workbook",
+           "score_workbook", "distribute_templates",
            "track_submissions", "return_notices", "consolidate_folder", "publish_results",
            "write_feedback", "appeals", "unit_history"]
 

@@ -26,10 +26,10 @@ __all__ = ["sheet_grid", "book_sheets", "saved_file", "settings", "restore_cell"
 # A cell's fill before highlighting when the engine cannot read it (xlwings Lite / Server):
 # the templates' input fill (workbook_templates.styles.INPUT_COLOR), as findings are on inputs.
 INPUT_FILL = "#FFF2CC"
-NOTE_LIMIT = 1000
+NOTE_LIMIT = 1000  # keep notes readable (Excel allows 32,767 characters)
 #: xlwings Lite keeps imported files under /data (menu Files → Import/Export); the console's
 #: blank folder cells mean these there.
-LITE_FOLDERS = {"folder": "/data/submissions", "output": "/data/output"}  # keep notes readable (Excel allows 32,767 characters)
+LITE_FOLDERS = {"folder": "/data/submissions", "output": "/data/output"}
 
 
 def sheet_grid(sheet: xw.Sheet) -> list[list[Any]]:

@@ -143,7 +143,7 @@ def test_2_track_before_consolidation(office: dict[str, Any], scheme: Scheme) ->
     lines = clean(done)
     rows = table(done, "Submissions" if lang == "en" else "收集情况")
     head, body = rows[0], rows[1:]
-    from validators.file_names import expected_submissions
+    from validators.reading.file_names import expected_submissions
 
     assert head[2] == ("Status" if lang == "en" else "状态")
     assert len(body) == len(expected_submissions(scheme)) == 45

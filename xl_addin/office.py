@@ -153,8 +153,8 @@ def publish(settings: Settings) -> Outcome:
 
 def feedback(settings: Settings) -> Outcome:
     """反馈: one feedback workbook per unit from the last results."""
-    from workbook_templates.feedback_book import write_feedback_workbooks
-    from workbook_templates.feedback_folder import check_feedback_folder
+    from outputs.feedback_book import write_feedback_workbooks
+    from outputs.feedback_folder import check_feedback_folder
 
     results = results_of(settings)
     out = _folder(settings, "feedback")

@@ -1,8 +1,8 @@
 """Templates handed out: one zip per unit and per scoring department, named by its name.
 
 Each zip holds the owner's own template, renamed after the owner (单位自评表_阿勒泰市.xlsx:
-the file name still identifies it, validators.file_names reads names as well as ids), and
-the scheme workbook 考核方案.xlsx for reference. The full set is kept beside the zips for the
+the file name still identifies it, validators.reading.file_names reads names as well as
+ids), and the scheme workbook 考核方案.xlsx for reference. The full set is kept beside the zips for the
 office (its registers: 加扣分登记表, 平时考核汇总表, 民主测评及满意度统计表).
 """
 

@@ -106,8 +106,8 @@ def return_notices(folder: Path, scheme: Scheme, out: Path, lang: str = "zh",
     """For each returned submission (errors: consolidation would reject it) a 退回通知 and an
     annotated copy of the file into `out`; the submissions are only read."""
     from kaohe.pipeline.consolidate import discover, examine
-    from validators.file_names import owner_names
     from validators.pool import map_files
+    from validators.reading.file_names import owner_names
 
     en = lang == "en"
     names = owner_names(scheme)
@@ -139,7 +139,7 @@ def _annotated(source: Path, sub: Any, dest: Path, lang: str) -> Path | None:
     """The annotated copy, when the file is a workbook openpyxl can open (else None)."""
     from kaohe.errors import KaoheError
     from validators.annotate import annotate_workbook
-    from validators.files import inspect_file
+    from validators.container.files import inspect_file
 
     if inspect_file(source):  # refused by the gate (not a workbook, a bomb …): never parse it
         return None

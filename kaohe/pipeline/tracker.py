@@ -1,7 +1,7 @@
 """Who has sent what: the collection tracker (收集情况) and the list to chase (催报).
 
-Every submission the scheme expects (validators.file_names.expected_submissions) gets one
-status from the submissions folder and, when there is one, the last consolidation's
+Every submission the scheme expects (validators.reading.file_names.expected_submissions)
+gets one status from the submissions folder and, when there is one, the last consolidation's
 results.json:
 
 - 未报送 not received: no file of this kind for this owner;
@@ -66,8 +66,8 @@ def track(folder: Path, scheme: Scheme, results: Mapping[str, Any] | None = None
           ) -> list[Status]:
     """The status of every expected submission, in the scheme's order."""
     from kaohe.pipeline.consolidate import discover, examine
-    from validators.file_names import expected_submissions
     from validators.pool import map_files
+    from validators.reading.file_names import expected_submissions
 
     subs = map_files(examine, discover(folder), scheme, workers=workers,
                      progress=progress or (lambda done, total: None))

@@ -75,7 +75,8 @@ def install_script(pythons: Sequence[str] = PYTHONS) -> str:
         "  pause",
         "  exit /b 1",
         ")",
-        "%PY% -m xlwings addin install",
+        # xlwings has no __main__: its command line, called through this very Python
+        '%PY% -c "from xlwings.cli import main; main()" addin install',
         "if errorlevel 1 (",
         "  echo The xlwings add-in could not be installed: close Excel and run this again.",
         "  pause",

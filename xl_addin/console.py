@@ -88,7 +88,7 @@ ENTRIES = (
 INPUTS = (
     ("kaohe_lang", ("语言", "zh 中文 / en English"), ("Language", "zh 中文 / en English")),
     ("kaohe_scheme", ("考核方案文件", "考核方案.xlsx 或 .json；留空使用内置示例方案"),
-     ("Scheme file", "the scheme workbook (.xlsx) or .json; blank: the embedded example")),
+     ("Scheme file", "scheme .xlsx or .json; blank: the built-in example")),
     ("kaohe_folder", ("填报文件夹", "各单位交回的工作簿所在文件夹"),
      ("Submissions folder", "where the units' workbooks are")),
     ("kaohe_output", ("输出文件夹", "模板、结果、通知、反馈都写到这里"),
@@ -213,7 +213,7 @@ def _console_sheet(wb: Any, lang: str) -> None:
     summary_row = FIRST_INPUT_ROW + max(len(INPUTS), len(ENTRIES)) + 2  # 1-based, first line
     ws.write_string(summary_row - 2, 1, SUMMARY_LABEL[lang], formats["label"])
     wb.define_name(OUTPUT_NAME, f"='{sheet_name}'!$B${summary_row}")
-    for column, width in ((2, 44), (3, 40), (4, 2), (5, 22), (6, 60)):
+    for column, width in ((2, 44), (3, 44), (4, 2), (5, 25), (6, 60)):
         ws.set_column(column, column, width)
     # The summary is a text table aligned with spaces (a CJK character two columns wide): in a
     # proportional font its columns wander. NSimSun (新宋体) is monospaced, CJK twice Latin.
@@ -244,5 +244,5 @@ def _buttons(ws: Any, formats: dict[str, Any], lang: str) -> None:
         caption, text = entry.text(lang)
         ws.set_row(row, 24)
         ws.insert_button(row, 5, {"macro": entry.macro, "caption": caption,
-                                  "width": 150, "height": 22, "x_offset": 2, "y_offset": 1})
+                                  "width": 170, "height": 28, "x_offset": 2, "y_offset": 2})
         ws.write_string(row, 6, text, formats["help"])

@@ -289,3 +289,37 @@ def test_check_and_score_a_workbook_from_the_console(office: dict[str, Any], sch
     said = [a["prompt"] for a in alerts(target.json()["actions"])]
     assert len(said) == 1 and (said[0].endswith("provisional points filled") if lang == "en"
                                else said[0].endswith("项暂估得分"))
+
+
+def test_11_an_upheld_appeal_is_published_again_with_a_reason(office: dict[str, Any],
+                                                               scheme: Scheme) -> None:
+    """The office records a decision in the register, consolidates (a revision), and 发布
+    asks for 发布原因 before the revision replaces the published run."""
+    from kaohe.synth import synthesize
+    from workbook_templates import fill_workbook, template_name
+
+    lang = office["lang"]
+    register = synthesize(scheme, seed=2016)["adjustments"]
+    decided = {d["event_id"] for d in register["decisions"]}
+    event = next(e for e in register["events"] if e["type"] == "deduction"
+                 and e["id"] not in decided)
+    register["decisions"].append({"id": "D0099", "event_id": event["id"], "kind": "appeal",
+                                  "outcome": "overturned", "points": None,
+                                  "reason": "经复核撤销", "approver": "综考办",
+                                  "date": f"{scheme.year + 1}-02-10"})
+    name = template_name("adjustments", "zh")
+    fill_workbook(office["good"].parent / "templates" / name, register, office["folder"] / name)
+    clean(office["press"](scripts.consolidate_folder))
+    refused = office["press"](scripts.publish_results)
+    assert len(refused.alerts) == 1
+    wanted = "reason to publish again" if lang == "en" else "发布原因"
+    assert wanted in refused.alerts[0]["prompt"]
+    lines = clean(office["press"](scripts.publish_results, reason="申诉复核：撤销扣分"))
+    results = json.loads((office["out"] / "results.json").read_text(encoding="utf-8"))
+    assert results["run"]["run_id"].endswith("-r3") and results["run"]["published"] is True
+    assert "-r2" in lines[1] and "申诉复核" in lines[1]
+    clean(office["press"](scripts.appeals))
+    folder = office["out"] / ("appeals" if lang == "en" else "申诉")
+    pattern = "review_*_D0099.xlsx" if lang == "en" else "复核结果告知书_*_D0099.xlsx"
+    reviews = list(folder.glob(pattern))
+    assert len(reviews) == 1

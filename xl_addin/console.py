@@ -99,6 +99,8 @@ INPUTS = (
      ("Workbook to check", "blank: the one other open workbook")),
     ("kaohe_unit", ("单位", "“历史”查询的单位名称或编号"),
      ("Unit", "name or id of the unit for History")),
+    ("kaohe_reason", ("发布原因", "重新发布修订结果时必填，如“申诉复核：撤销扣分”"),
+     ("Reason to publish again", "needed to publish a revision, e.g. appeal upheld")),
 )
 CONSOLE_SHEETS = {"zh": "控制台", "en": "Console"}
 TITLES = {"zh": ("考核工作台", "填写黄色单元格后按右侧按钮；运行结果写在下方。"),

@@ -127,7 +127,8 @@ def returns(settings: Settings) -> Outcome:
 
 
 def publish(settings: Settings) -> Outcome:
-    """发布: the year's latest run becomes its official result; the outputs say so."""
+    """发布: the year's latest run becomes its official result; the outputs say so. A later
+    revision (after an appeal) is published again only with the console's 发布原因."""
     from kaohe.store import open_store
 
     scheme = load_scheme_for(settings.path("scheme"))
@@ -135,20 +136,49 @@ def publish(settings: Settings) -> Outcome:
     if not db.is_file():
         raise KaoheError(f"还没有历史数据库（{db}）：请先按“汇总”",
                          f"there is no history database yet ({db}): press Consolidate first")
+    _refuse_provisional(_results_if_any(settings))
+    reason = "" if settings.get("reason") is None else str(settings.get("reason")).strip()
     with open_store(db, create=False) as store:
         before = store.published_run(scheme.year)
-        done = store.publish(scheme.year)
+        runs = store.runs(scheme.year)
+        if before and runs and runs[-1].run_id != before and not reason:
+            raise KaoheError(f"{scheme.year} 年已发布 {before}；要以修订 {runs[-1].run_id} 取代它，"
+                             "请在控制台“发布原因”中写明原因（如“申诉复核：撤销扣分”）再按“发布”",
+                             f"{scheme.year} is published as {before}; to publish revision "
+                             f"{runs[-1].run_id} in its place, give the reason to publish again "
+                             "in the console (e.g. 'appeal upheld') and press Publish again")
+        done = store.publish(scheme.year, reason=reason, reason_en=reason)
     if done.run_id == before:
         return Outcome([_say(settings, f"{done.run_id} 已是 {scheme.year} 年的正式结果，未作更改",
                              f"{done.run_id} is already the official result of "
                              f"{scheme.year}: nothing changed")])
     lines = [_say(settings, f"已发布 {scheme.year} 年结果：{done.run_id}（第 {done.revision} 版）",
                   f"published {scheme.year}: run {done.run_id} (revision {done.revision})")]
+    if done.replaces:
+        lines.append(_say(settings,
+                          f"取代 {done.replaces}，原因：{done.reason}；原发布仍保留在记录中",
+                          f"replaces {done.replaces}, reason: {done.reason_en}; the earlier "
+                          "publication stays on record"))
     if settings.path("folder") is not None:  # rewrite the outputs, now marked published
         consolidate(settings, db)
         lines.append(_say(settings, "结果工作簿已更新为“已发布”",
                           "results workbook marked published"))
     return Outcome(lines)
+
+
+def _refuse_provisional(results: dict[str, Any] | None) -> None:
+    """Provisional results (inputs missing or rejected) are not published from the console."""
+    if not results or not results.get("run", {}).get("provisional"):
+        return
+    items = results.get("provisional") or []
+    zh = "\n".join(f"  - {i.get('reason') or i.get('reason_en')}" for i in items)
+    en = "\n".join(f"  - {i.get('reason_en') or i.get('reason')}" for i in items)
+    run = results["run"].get("run_id", "")
+    raise KaoheError(f"{run} 的结果是暂定的，不能发布：\n{zh}\n请按“收集情况”催报、按“退回通知”"
+                     "退回有错的文件，收齐改好后重新“汇总”，再按“发布”",
+                     f"the results of {run} are provisional and cannot be published:\n{en}\n"
+                     "Chase and return with Who has sent what and Return notices, consolidate "
+                     "again when all is in, then Publish")
 
 
 def feedback(settings: Settings) -> Outcome:

@@ -33,8 +33,8 @@ INSIDE = ("tests/test_engine.py", "tests/test_engine_numbers.py", "tests/test_en
 def target() -> Target:
     found = prepare()
     if found is None:
-        pytest.skip("node is not installed and could not be installed (apt-get nodejs): "
-                    "the Pyodide tests need node")
+        pytest.skip("node (with npm) is not installed and could not be installed "
+                    "(apt-get install nodejs npm): the Pyodide tests need node")
     return found
 
 

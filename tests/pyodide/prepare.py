@@ -56,13 +56,14 @@ class Target:
 
 
 def find_node() -> str | None:
-    """node (v18+), installing Debian's nodejs only where there is none; None if impossible."""
-    found = shutil.which("node")
-    if found is None and shutil.which("apt-get") and os.geteuid() == 0:
-        subprocess.run(["apt-get", "install", "-y", "-q", "nodejs"], capture_output=True,
-                       check=False, timeout=600)
-        found = shutil.which("node")
-    return found
+    """node with npm, installing Debian's nodejs and npm only where they are missing (as
+    root, normally done by scripts/install-sysdeps.sh); None if impossible."""
+    missing = [pkg for pkg, tool in (("nodejs", "node"), ("npm", "npm")) if not shutil.which(tool)]
+    if missing and shutil.which("apt-get") and os.geteuid() == 0:
+        subprocess.run(["apt-get", "install", "-y", "-q", *missing], capture_output=True,
+                       check=False, timeout=900)
+    return shutil.which("node") if shutil.which("npm") or _installed_version(
+        BUILD / "node_modules" / "pyodide") == PYODIDE else None
 
 
 def _requirements() -> list[str]:
@@ -79,7 +80,7 @@ def _npm_pyodide(node: str) -> Path:
     """node_modules/pyodide of the pinned version (npm install once)."""
     folder = BUILD / "node_modules" / "pyodide"
     if _installed_version(folder) != PYODIDE:
-        npm = shutil.which("npm") or str(Path(node).with_name("npm"))
+        npm = shutil.which("npm") or str(Path(node).with_name("npm"))  # find_node checked
         BUILD.mkdir(parents=True, exist_ok=True)
         subprocess.run([npm, "install", "--prefix", str(BUILD), "--no-audit", "--no-fund",
                         "--silent", f"pyodide@{PYODIDE}"], check=True, capture_output=True,

@@ -171,3 +171,49 @@ def test_phrases_and_group_sentence() -> None:
         "保持'好'；名次最不稳定的是乙（第 1–3 名）；等次最不稳定的是乙（第 2 名，94 % 保持'较好'）。")
     assert group_sentence(results, "g", "en").startswith("With every weight varied within ±20 %")
     assert group_sentence(results, "other") == "" and group_sentence({"units": []}, "g") == ""
+
+
+def test_results_workbook_has_a_stability_column_and_a_sentence_per_group(tmp_path: Any) -> None:
+    import openpyxl
+
+    from workbook_templates.results_book import write_results_workbook
+
+    scheme, results = scored()
+    attach_stability(results, scheme)
+    path = write_results_workbook(results, tmp_path / "results.xlsx",
+                                  scheme=dict(scheme.document))
+    wb = openpyxl.load_workbook(path)
+    entries = {e["unit_id"]: e for g in results["stability"]["groups"] for e in g["units"]}
+    names = {u["unit_name"]: u["unit_id"] for u in results["units"]}
+    for group in results["groups"]:
+        ws = wb[group["name"]]
+        rows = [[c.value for c in row] for row in ws.iter_rows()]
+        top = next(i for i, r in enumerate(rows) if r[0] == "名次")
+        column = rows[top].index("名次稳定性")
+        data = [r for r in rows[top + 1:] if isinstance(r[0], int)]
+        assert data and all(r[column] == unit_phrase(entries[names[r[1]]]) for r in data)
+        sentence = group_sentence(results, group["id"])
+        assert rows[top + len(data) + 2][0] == f"名次稳定性：{sentence}"
+
+
+def test_consolidating_imports_numpy_only_for_the_stability_draws(clean_folder: Any,
+                                                                  tmp_path: Any) -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from kaohe.pipeline.consolidate import run_consolidation\n"
+        "kept = []\n"
+        "for on in (False, True):\n"
+        f"    code, results = run_consolidation(Path({str(clean_folder)!r}), json_out=Path("
+        f"{str(tmp_path)!r}) / f'r{{on}}.json', workers=1, echo=lambda *a: None, "
+        "stability=on)\n"
+        "    kept.append(('numpy' in sys.modules, 'pandas' in sys.modules, "
+        "'stability' in results))\n"
+        "print(kept)\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "[(False, False, False), (True, False, True)]"

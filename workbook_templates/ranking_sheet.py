@@ -82,7 +82,8 @@ def write_ranking_sheet(book: Any, wb: Workbook, group: Mapping[str, Any],
 
         sentence = group_sentence(book.results, group["id"], book.lang)
         ws.merge_range(end + 2, 0, end + 2, last, "", book.st("text_wrap"))
-        put(ws, end + 2, 0, f"{T('stability')}：{sentence}", book.st, "text_wrap")
+        colon = ": " if en else "："
+        put(ws, end + 2, 0, f"{T('stability')}{colon}{sentence}", book.st, "text_wrap")
         fit_row(ws, end + 2, [(sentence, sum(w for _, w in cols))])
         chart_row = end + 4
     _charts(book, wb, ws, units, top, cols, chart_row)

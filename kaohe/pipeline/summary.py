@@ -53,8 +53,8 @@ def ranking_tables(results: Mapping[str, Any], lang: str = "zh") -> str:
             from kaohe.analysis.stability import group_sentence
 
             sentence = group_sentence(results, group["id"], lang)
-            block += f"\n{'名次稳定性' if lang == 'zh' else 'rank stability'}：{sentence}" \
-                if sentence else ""
+            label = "名次稳定性：" if lang == "zh" else "rank stability: "
+            block += f"\n{label}{sentence}" if sentence else ""
         blocks.append(block)
     return "\n".join(blocks)
 

@@ -135,6 +135,7 @@ _COMMAND_MODULES = [
     "results",
     "validate",
     "templates",
+    "weights",
 ]
 
 

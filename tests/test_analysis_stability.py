@@ -167,8 +167,9 @@ def test_phrases_and_group_sentence() -> None:
                        {**entry, "unit_id": "a", "rank": 1, "grade": "好", "rank_min": 1,
                         "rank_max": 1, "p_grade": 0.97}, entry]}]}}
     assert group_sentence(results, "g") == (
-        "各项权重在 ±20% 内随机变动（10000 组，种子 2016）：甲 第 1 名，在 97 % 的权重组合下"
-        "保持'好'；名次最不稳定的是乙（第 1–3 名）；等次最不稳定的是乙（第 2 名，94 % 保持'较好'）。")
+        "各项权重在 ±20% 内随机变动（10000 组，种子 2016）：甲 第 1 名，"
+        "在 97 % 的权重组合下保持'好'；名次最不稳定的是乙（第 1–3 名）；"
+        "等次最不稳定的是乙（第 2 名，94 % 保持'较好'）。")
     assert group_sentence(results, "g", "en").startswith("With every weight varied within ±20 %")
     assert group_sentence(results, "other") == "" and group_sentence({"units": []}, "g") == ""
 

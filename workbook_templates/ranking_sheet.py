@@ -66,7 +66,7 @@ def write_ranking_sheet(book: Any, wb: Workbook, group: Mapping[str, Any],
                        h.get("rank_change")]
             styles += ["num", "delta", "int", "delta_i"]
         if stability:
-            entry = stability.get(u.get("unit_id"))
+            entry = stability.get(str(u.get("unit_id")))
             values.append(_phrase(book, entry) if entry else None)
             styles.append("text_wrap")
         values.append(_remarks(book, u))

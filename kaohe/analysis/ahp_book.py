@@ -31,8 +31,10 @@ META_SHEET, CALC_SHEET, SCALE_SHEET = "_meta", "计算", "_量表"
 _ANCHORS = {1: ("同等重要", "equally important"), 3: ("稍微重要", "slightly more important"),
             5: ("明显重要", "clearly more important"), 7: ("强烈重要", "strongly more important"),
             9: ("极端重要", "extremely more important")}
-_LESS = {3: ("稍微不重要", "slightly less important"), 5: ("明显不重要", "clearly less important"),
-         7: ("强烈不重要", "strongly less important"), 9: ("极端不重要", "extremely less important")}
+_LESS = {3: ("稍微不重要", "slightly less important"),
+         5: ("明显不重要", "clearly less important"),
+         7: ("强烈不重要", "strongly less important"),
+         9: ("极端不重要", "extremely less important")}
 
 
 def _scale() -> list[tuple[str, str, float, str, str]]:
@@ -134,8 +136,9 @@ def reciprocal_formula(m: Matrix, i: int, j: int) -> str:
 
 def write_expert_workbook(scheme: Scheme, path: Path, number: int, lang: str = "zh") -> Path:
     """One expert's pairwise-comparison workbook for the scheme; written atomically."""
-    from kaohe.pipeline.io import write_atomic
     from xlsxwriter.workbook import Workbook
+
+    from kaohe.pipeline.io import write_atomic
 
     matrices = layout(scheme, lang)
 
@@ -178,9 +181,10 @@ def _write(wb: Any, scheme: Scheme, matrices: Sequence[Matrix], number: int,
             ws.write_string(1, 2, f"专家{number}" if zh else f"Expert {number}",
                             fmt["name_input"])
             ws.merge_range(2, 1, 4, 9, (
-                "请在黄色单元格中选择：行中的项目与列中的项目相比的重要程度（1 同等重要 … 9 极端重要；"
-                "1/3 稍微不重要即列比行稍微重要）。下三角自动填入倒数，勿改动。每个矩阵下方实时显示一致性"
-                "比率 CR，CR ≤ 0.10 为可接受。" if zh else
+                "请在黄色单元格中选择：行中的项目与列中的项目相比的重要程度"
+                "（1 同等重要 … 9 极端重要；1/3 稍微不重要即列比行稍微重要）。"
+                "下三角自动填入倒数，勿改动。每个矩阵下方实时显示一致性比率 CR，"
+                "CR ≤ 0.10 为可接受。" if zh else
                 "In each yellow cell choose how important the row's item is compared with the "
                 "column's (1 equally … 9 extremely more important; 1/3 slightly less "
                 "important: the column is slightly more important). The lower triangle fills "

@@ -109,10 +109,11 @@ def write_weights_report(outcome: Any, scheme: Any, path: Path, lang: str = "zh"
                [8, 18, 10, 8, 90], fmt)
         about = wb.add_worksheet("说明" if zh else "About")
         about.set_column(0, 0, 100)
-        text = ("层次分析法：各专家判断矩阵的主特征向量为权重，CR = CI / RI（Saaty 随机一致性指标），"
-                "CR > 0.10 标出最不一致的判断；专家意见按判断值的几何平均集结"
-                f"（{outcome.aggregation}）；类别权重 × 组块总分 = 类别分值，类内指标权重 × 类别分值 = "
-                "指标分值，按最大余数法取整，合计不变。建议分值仅供参考，应用需经综考办确认。" if zh else
+        text = ("层次分析法：各专家判断矩阵的主特征向量为权重，"
+                "CR = CI / RI（Saaty 随机一致性指标），CR > 0.10 标出最不一致的判断；"
+                f"专家意见按判断值的几何平均集结（{outcome.aggregation}）；"
+                "类别权重 × 组块总分 = 类别分值，类内指标权重 × 类别分值 = 指标分值，"
+                "按最大余数法取整，合计不变。建议分值仅供参考，应用需经综考办确认。" if zh else
                 "AHP: priorities are each matrix's principal eigenvector, CR = CI / RI (Saaty's "
                 "random index); CR > 0.10 names the least consistent judgements; experts are "
                 f"combined by the geometric mean of their judgements ({outcome.aggregation}); "

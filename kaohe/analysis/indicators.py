@@ -137,7 +137,7 @@ def indicator_quality(results: Mapping[str, Any], scheme: Any,
         for a in range(len(ids)):
             for b in range(a + 1, len(ids)):
                 r = corr.iloc[a, b]
-                if pd.notna(r) and abs(r) >= threshold:
+                if pd.notna(r) and r >= threshold:  # a duplicate; a negative r conflicts
                     pairs.append({"block": block, "a": ids[a], "b": ids[b], "r": float(r)})
     return pd.DataFrame(rows), pd.DataFrame(pairs, columns=["block", "a", "b", "r"])
 
@@ -151,7 +151,7 @@ def _rank_moves(units: Mapping[str, Any], table: Any, indicator_id: str) -> tupl
         u = units[unit_id]
         rows = [r for r in u["indicators"] if r.get("applicable", True)]
         totals = {}
-        for comp, weight in u["weights"].items():
+        for comp in u["weights"]:
             own = [r for r in rows if r["component"] == comp]
             if not own:
                 totals[comp] = u["component_details"].get(comp, {}).get(

@@ -133,8 +133,8 @@ def indicators(results_json: Path, scheme_path: Path | None, out: Path,
     write_indicator_report(quality, pairs, reference_weights(results, scheme), advice, out,
                            current_lang())
     zh = current_lang() == "zh"
-    click.echo((f"{len(quality)} 个指标，{len(advice)} 条调整建议" if zh else
-                f"{len(quality)} indicators, {len(advice)} suggestions"))
+    click.echo(f"{len(quality)} 个指标，{len(advice)} 条调整建议" if zh else
+                f"{len(quality)} indicators, {len(advice)} suggestions")
     click.echo(f"→ {out}")
 
 

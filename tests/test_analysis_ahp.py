@@ -15,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kaohe.analysis import ahp
+from kaohe.analysis.ahp_apply import block_full_scores, proposed_scheme
 from kaohe.analysis.ahp_book import SCALE, layout, write_expert_workbook
 from kaohe.analysis.ahp_read import read_expert_workbook, scale_value
 from kaohe.analysis.ahp_run import run_ahp
@@ -23,6 +24,7 @@ from kaohe.cli import main
 from kaohe.engine import Scheme
 from kaohe.pipeline.documents import default_scheme_document
 from validators.schema import validate_document
+from validators.scheme_checks import check_scheme
 
 SCALE_VALUES = [v for _, _, v, _, _ in SCALE]
 
@@ -110,6 +112,33 @@ def test_composed_full_scores_sum_to_every_category_total(total: float, cats: li
     for c in names:
         assert sum(scores[i] for i in members[c]) == totals[c]
         assert all(scores[i] >= 0 and (scores[i] * 2).is_integer() for i in members[c])
+    if total >= 0.5 * sum(len(m) for m in members.values()):
+        assert all(s >= 0.5 for s in scores.values())
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.data())
+def test_every_group_keeps_its_total_and_the_proposal_passes_the_scheme_checks(
+        data: st.DataObject) -> None:
+    scheme = Scheme.from_document(default_scheme_document())
+    weight = st.floats(0.01, 10)
+    proposal: dict[str, float] = {}
+    for block in hierarchy(scheme):
+        cats = {c: data.draw(weight) for c in block.categories}
+        inds = {c: {i: data.draw(weight) for i, _ in block.indicators[c]}
+                for c in block.categories}
+        proposal.update(block_full_scores(scheme, block, cats, inds, 0.5))
+    assert set(proposal) == {i.id for i in scheme.indicators}
+    assert all(v >= 0.5 and (v * 2).is_integer() for v in proposal.values())
+    doc = proposed_scheme(dict(scheme.document), proposal)
+    new = Scheme.from_document(doc)
+    for group in scheme.groups:
+        assert sum(i.full_score for i in new.indicators_for(group.id)) == \
+            sum(i.full_score for i in scheme.indicators_for(group.id))
+    tiers = {i["id"]: i["params"].get("tiers") for i in doc["indicators"]}
+    c08 = new.indicator("C08")
+    assert tiers["C08"][-1]["points"] == pytest.approx(c08.full_score)  # scaled with it
+    assert check_scheme(doc).errors == []
 
 
 def test_judgements_combined_by_geometric_mean() -> None:
@@ -236,10 +265,12 @@ def test_weights_command_proposes_a_valid_scheme(scheme: Scheme, tmp_path: Path)
     assert "判断矩阵一致性比率 CR" in done.output and "最不一致的判断" in done.output
     doc = json.loads(proposed.read_text(encoding="utf-8"))
     validate_document(doc, "scheme")
+    assert check_scheme(doc).errors == []  # every group still adds up, tier points scaled
     new = Scheme.from_document(doc)
-    for block in hierarchy(scheme):
-        ids = [i for c in block.categories for i, _ in block.indicators[c]]
-        assert sum(new.indicator(i).full_score for i in ids) == block.total
+    assert new.indicators != scheme.indicators
+    for group in scheme.groups:
+        assert sum(i.full_score for i in new.indicators_for(group.id)) == \
+            sum(i.full_score for i in scheme.indicators_for(group.id))
     outcome = run_ahp(folder, scheme)
     combined = outcome.combined["county/categories"]
     given = [read_expert_workbook(f).matrices["county/categories"] for f in files]

@@ -95,9 +95,15 @@ def combine_priorities(vectors: Sequence[Sequence[float]],
     return [m / sum(means) for m in means]
 
 
-def apportion(total: float, shares: Sequence[float], step: float = 0.5) -> list[float]:
+def apportion(total: float, shares: Sequence[float], step: float = 0.5,
+              minimum: Sequence[int] | None = None) -> list[float]:
     """`total` split in proportion to `shares` in multiples of `step`, summing exactly to it
-    (largest remainders; ties to the earlier item). `total` must be a multiple of `step`."""
+    (largest remainders; ties to the earlier item). `total` must be a multiple of `step`.
+    `minimum` (in steps, when the total allows): no item gets less, the largest give way.
+
+    >>> apportion(10, [1, 1, 1], 0.5)
+    [3.5, 3.5, 3.0]
+    """
     unit = Decimal(repr(step))
     slots = int((Decimal(repr(total)) / unit).to_integral_value())
     weight = sum(shares) or 1.0
@@ -107,6 +113,13 @@ def apportion(total: float, shares: Sequence[float], step: float = 0.5) -> list[
     order = sorted(range(len(shares)), key=lambda k: (-(exact[k] - whole[k]), k))
     for k in order[:left]:
         whole[k] += 1
+    floor = list(minimum or [0] * len(shares))
+    if sum(floor) <= slots:
+        for k in range(len(whole)):
+            while whole[k] < floor[k]:
+                donor = max(range(len(whole)), key=lambda d: (whole[d] - floor[d], -d))
+                whole[donor] -= 1
+                whole[k] += 1
     return [float(Decimal(w) * unit) for w in whole]
 
 
@@ -116,11 +129,14 @@ def compose_full_scores(total: float, categories: Sequence[str],
                         indicator_weights: Mapping[str, Sequence[float]],
                         step: float = 0.5) -> tuple[dict[str, float], dict[str, float]]:
     """(category totals, indicator full scores): the hierarchy's total split over the categories
-    by their priorities, each category's total over its indicators; every sum exact."""
-    totals = dict(zip(categories, apportion(total, category_weights, step), strict=True))
+    by their priorities, each category's total over its indicators; every sum exact, and no
+    indicator below one step when the total allows."""
+    sizes = [len(indicators[c]) for c in categories]
+    totals = dict(zip(categories, apportion(total, category_weights, step, sizes),
+                      strict=True))
     scores: dict[str, float] = {}
     for category in categories:
         members = indicators[category]
         scores.update(zip(members, apportion(totals[category], indicator_weights[category],
-                                             step), strict=True))
+                                             step, [1] * len(members)), strict=True))
     return totals, scores

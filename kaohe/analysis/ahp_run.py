@@ -12,13 +12,12 @@ flagged with its least consistent judgements and still counted.
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from kaohe.analysis import ahp
+from kaohe.analysis.ahp_apply import block_full_scores
 from kaohe.analysis.ahp_read import ExpertJudgements, read_expert_workbook
 from kaohe.analysis.hierarchy import Block, hierarchy
 from kaohe.engine.model import Scheme
@@ -26,7 +25,7 @@ from kaohe.engine.numbers import fmt
 from validators.messages import finding
 from validators.report import WARNING, Issue
 
-__all__ = ["MatrixResult", "AhpOutcome", "run_ahp", "proposed_scheme"]
+__all__ = ["MatrixResult", "AhpOutcome", "run_ahp"]
 
 
 @dataclass(frozen=True)
@@ -119,33 +118,34 @@ def run_ahp(folder: Path, scheme: Scheme) -> AhpOutcome:
     proposal: dict[str, float] = {}
     totals: dict[str, dict[str, float]] = {}
     for block in blocks:
-        cats = combined.get(f"{block.id}/categories")
-        if cats is None and len(block.categories) > 1:
+        weights = _block_weights(block, combined)
+        if weights is None:
             continue
-        cat_w = list(cats.weights) if cats else [1.0]
-        ind_w = {c: list(combined[f"{block.id}/{c}"].weights) if f"{block.id}/{c}" in combined
-                 else [1.0] * len(block.indicators[c]) for c in block.categories}
-        if any(len(block.indicators[c]) > 1 and f"{block.id}/{c}" not in combined
-               for c in block.categories):
-            continue
-        cat_totals, scores = ahp.compose_full_scores(
-            block.total, block.categories, cat_w,
-            {c: [i for i, _ in block.indicators[c]] for c in block.categories}, ind_w, step)
-        totals[block.id] = cat_totals
+        scores = block_full_scores(scheme, block, weights[0], weights[1], step)
+        totals[block.id] = {c: sum(scores[i] for i, _ in block.indicators[c])
+                            for c in block.categories}
         proposal.update(scores)
     return AhpOutcome(experts, results, combined, proposal, totals, blocks, issues, aggregation)
+
+
+def _block_weights(block: Block, combined: dict[str, MatrixResult]
+                   ) -> tuple[dict[str, float], dict[str, dict[str, float]]] | None:
+    """(category weights, indicator weights by category), None while a matrix is missing."""
+    cats = combined.get(f"{block.id}/categories")
+    if cats is None and len(block.categories) > 1:
+        return None
+    cat_w = dict(zip(block.categories, cats.weights if cats else (1.0,), strict=True))
+    ind_w: dict[str, dict[str, float]] = {}
+    for c in block.categories:
+        ids = [i for i, _ in block.indicators[c]]
+        found = combined.get(f"{block.id}/{c}")
+        if found is None and len(ids) > 1:
+            return None
+        ind_w[c] = dict(zip(ids, found.weights if found else (1.0,), strict=True))
+    return cat_w, ind_w
 
 
 def _cell(row: int, col: int) -> str:
     from xlsxwriter.utility import xl_rowcol_to_cell
 
     return str(xl_rowcol_to_cell(row, col))
-
-
-def proposed_scheme(document: dict[str, Any], proposal: dict[str, float]) -> dict[str, Any]:
-    """A copy of the scheme document with the proposed full scores (other fields unchanged)."""
-    doc = copy.deepcopy(document)
-    for ind in doc["indicators"]:
-        if ind["id"] in proposal:
-            ind["full_score"] = proposal[ind["id"]]
-    return doc

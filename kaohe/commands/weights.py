@@ -66,7 +66,8 @@ def ahp_cmd(folder: Path, scheme_path: Path | None, out: Path, apply_to: Path | 
     Example: kaohe weights ahp 专家判断/ --scheme scheme.json --out 权重测算.xlsx
     --apply scheme-proposed.json
     """
-    from kaohe.analysis.ahp_run import proposed_scheme, run_ahp
+    from kaohe.analysis.ahp_apply import proposed_scheme
+    from kaohe.analysis.ahp_run import run_ahp
     from kaohe.analysis.books import write_weights_report
     from kaohe.pipeline.documents import load_scheme
     from kaohe.pipeline.io import check_writable, write_json

@@ -82,7 +82,7 @@ def layout(scheme: Scheme, lang: str = "zh") -> list[Matrix]:
     calc = 0
     for block in hierarchy(scheme):
         sheet = _sheet_name(scheme, block, lang)
-        row = 6
+        row = 8
         items: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
             ("", block.categories, block.categories)]
         items += [(c, tuple(i for i, _ in block.indicators[c]),
@@ -180,7 +180,7 @@ def _write(wb: Any, scheme: Scheme, matrices: Sequence[Matrix], number: int,
             ws.write_string(1, 1, "专家姓名" if zh else "Expert", fmt["label"])
             ws.write_string(1, 2, f"专家{number}" if zh else f"Expert {number}",
                             fmt["name_input"])
-            ws.merge_range(2, 1, 4, 9, (
+            ws.merge_range(2, 1, 4, 12, (
                 "请在黄色单元格中选择：行中的项目与列中的项目相比的重要程度"
                 "（1 同等重要 … 9 极端重要；1/3 稍微不重要即列比行稍微重要）。"
                 "下三角自动填入倒数，勿改动。每个矩阵下方实时显示一致性比率 CR，"
@@ -190,7 +190,11 @@ def _write(wb: Any, scheme: Scheme, matrices: Sequence[Matrix], number: int,
                 "important: the column is slightly more important). The lower triangle fills "
                 "in the reciprocals: leave it. Each matrix shows its consistency ratio CR "
                 "live; CR ≤ 0.10 is acceptable."), fmt["note"])
+            ws.set_row(2, 48)
             ws.protect("", {"select_locked_cells": True, "select_unlocked_cells": True})
+            ws.set_landscape()
+            ws.set_paper(9)
+            ws.fit_to_pages(1, 0)
     calc = wb.add_worksheet(CALC_SHEET)
     for m in matrices:
         _matrix(sheets[m.sheet], calc, m, fmt, zh)
@@ -214,6 +218,7 @@ def _matrix(ws: Any, calc: Any, m: Matrix, fmt: dict[str, Any], zh: bool) -> Non
              (f"“{m.category}”类指标之间两两比较" if zh else f"Indicators of {m.category}"))
     ws.write_string(r0 - 2, 1, title, fmt["label"])
     ws.write_string(r0 - 1, 1, "行 比 列" if zh else "row vs column", fmt["head"])
+    ws.set_row(r0 - 1, 30)
     labels = [f"{e} {nm}" if m.category else nm for e, nm in zip(m.elements, m.names,
                                                                   strict=True)]
     for k, label in enumerate(labels):

@@ -23,8 +23,8 @@ from kaohe.analysis.hierarchy import hierarchy
 from kaohe.cli import main
 from kaohe.engine import Scheme
 from kaohe.pipeline.documents import default_scheme_document
-from validators.schema import validate_document
-from validators.scheme_checks import check_scheme
+from validators.rules.json_schema import validate_document
+from validators.scheme.checks import check_scheme
 
 SCALE_VALUES = [v for _, _, v, _, _ in SCALE]
 

@@ -24,7 +24,7 @@ from kaohe.engine import Documents, Scheme, score
 from kaohe.engine.ranking import rank_and_grade
 from kaohe.pipeline.documents import default_scheme_document
 from kaohe.synth import scale_scheme, synthesize
-from validators.schema import validate_document
+from validators.rules.json_schema import validate_document
 
 _CACHE: dict[Any, tuple[Scheme, dict[str, Any]]] = {}
 
@@ -177,7 +177,7 @@ def test_phrases_and_group_sentence() -> None:
 def test_results_workbook_has_a_stability_column_and_a_sentence_per_group(tmp_path: Any) -> None:
     import openpyxl
 
-    from workbook_templates.results_book import write_results_workbook
+    from outputs.results_book import write_results_workbook
 
     scheme, results = scored()
     attach_stability(results, scheme)

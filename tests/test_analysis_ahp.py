@@ -16,15 +16,15 @@ from hypothesis import strategies as st
 
 from kaohe.analysis import ahp
 from kaohe.analysis.ahp_apply import block_full_scores, proposed_scheme
-from kaohe.analysis.ahp_book import SCALE, layout, write_expert_workbook
-from kaohe.analysis.ahp_read import read_expert_workbook, scale_value
-from kaohe.analysis.ahp_run import run_ahp
 from kaohe.analysis.hierarchy import hierarchy
 from kaohe.cli import main
 from kaohe.engine import Scheme
 from kaohe.pipeline.documents import default_scheme_document
+from kaohe.pipeline.weights import run_ahp
 from validators.rules.json_schema import validate_document
 from validators.scheme.checks import check_scheme
+from workbook_templates.ahp_book import SCALE, layout, write_expert_workbook
+from workbook_templates.ahp_read import read_expert_workbook, scale_value
 
 SCALE_VALUES = [v for _, _, v, _, _ in SCALE]
 

@@ -36,8 +36,8 @@ def template(scheme_path: Path | None, experts: int, out: Path) -> None:
 
     Example: kaohe weights template scheme.json --experts 5 --out 专家判断/
     """
-    from kaohe.analysis.ahp_book import expert_file_name, write_expert_workbook
     from kaohe.pipeline.documents import load_scheme
+    from workbook_templates.ahp_book import expert_file_name, write_expert_workbook
 
     scheme = load_scheme(scheme_path)
     out.mkdir(parents=True, exist_ok=True)
@@ -67,10 +67,10 @@ def ahp_cmd(folder: Path, scheme_path: Path | None, out: Path, apply_to: Path | 
     --apply scheme-proposed.json
     """
     from kaohe.analysis.ahp_apply import proposed_scheme
-    from kaohe.analysis.ahp_run import run_ahp
-    from kaohe.analysis.books import write_weights_report
     from kaohe.pipeline.documents import load_scheme
     from kaohe.pipeline.io import check_writable, write_json
+    from kaohe.pipeline.weights import run_ahp
+    from outputs.analysis_books import write_weights_report
 
     lang = current_lang()
     scheme = load_scheme(scheme_path)
@@ -120,11 +120,11 @@ def indicators(results_json: Path, scheme_path: Path | None, out: Path,
 
     Example: kaohe indicators results.json --scheme scheme.json --out 指标分析.xlsx
     """
-    from kaohe.analysis.books import write_indicator_report
     from kaohe.analysis.indicators import indicator_quality, reference_weights, suggestions
     from kaohe.commands.results import _read_results
     from kaohe.pipeline.documents import load_scheme
     from kaohe.pipeline.io import check_writable
+    from outputs.analysis_books import write_indicator_report
 
     results = _read_results(results_json)
     scheme = load_scheme(scheme_path)

@@ -1,4 +1,4 @@
-"""Messages of the AHP expert workbooks (kaohe.analysis.ahp_read): (message, message_en, hint,
+"""Messages of the AHP expert workbooks (workbook_templates.ahp_read): (message, message_en, hint,
 hint_en)."""
 
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 __all__ = ["AHP_MESSAGES"]
 
 AHP_MESSAGES: dict[str, tuple[str, str, str, str]] = {
-    # ---------------------------------------------- AHP expert workbooks (analysis/ahp_read)
+    # ------------------------------- AHP expert workbooks (workbook_templates/ahp_read)
     "ahp-not-a-template": (
         "不是 kaohe 生成的专家判断表（{reason}）", "not an AHP judgement workbook made by kaohe "
         "({reason})",

@@ -18,12 +18,12 @@ from pathlib import Path
 
 from kaohe.analysis import ahp
 from kaohe.analysis.ahp_apply import block_full_scores
-from kaohe.analysis.ahp_read import ExpertJudgements, read_expert_workbook
 from kaohe.analysis.hierarchy import Block, hierarchy
 from kaohe.engine.model import Scheme
 from kaohe.engine.numbers import fmt
 from validators.messages import finding
 from validators.report import WARNING, Issue
+from workbook_templates.ahp_read import ExpertJudgements, read_expert_workbook
 
 __all__ = ["MatrixResult", "AhpOutcome", "run_ahp"]
 
@@ -118,10 +118,10 @@ def run_ahp(folder: Path, scheme: Scheme) -> AhpOutcome:
     proposal: dict[str, float] = {}
     totals: dict[str, dict[str, float]] = {}
     for block in blocks:
-        weights = _block_weights(block, combined)
-        if weights is None:
+        found = _block_weights(block, combined)
+        if found is None:
             continue
-        scores = block_full_scores(scheme, block, weights[0], weights[1], step)
+        scores = block_full_scores(scheme, block, found[0], found[1], step)
         totals[block.id] = {c: sum(scores[i] for i, _ in block.indicators[c])
                             for c in block.categories}
         proposal.update(scores)

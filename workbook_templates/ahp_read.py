@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kaohe.analysis.ahp_book import META_SHEET, SCALE, Matrix, reciprocal_formula
 from validators.messages import finding
 from validators.report import Issue
+from workbook_templates.ahp_book import META_SHEET, SCALE, Matrix, reciprocal_formula
 
 __all__ = ["ExpertJudgements", "read_expert_workbook", "scale_value"]
 

@@ -1,7 +1,5 @@
 """Report workbooks of the analyses: AHP weights (权重测算.xlsx) and indicator quality
 (指标分析.xlsx). Plain tables written with xlsxwriter, atomically; text is never a formula.
-
-(To move beside the results workbook in the outputs package once it exists on main.)
 """
 
 from __future__ import annotations

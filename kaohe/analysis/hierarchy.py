@@ -1,9 +1,9 @@
 """The AHP hierarchy of a scheme: per block of groups that share indicators, its categories
 and each category's indicators (the indicators' `category` field, in scheme order).
 
-Groups that share an indicator are weighed together (in the embedded scheme: the counties;
-the four kinds of departments), so each indicator gets one full score. A block's total is
-its indicators' present full scores added up: the proposal redistributes it.
+Groups that share an indicator are judged together (in the embedded scheme: the counties;
+the four kinds of departments), so experts compare each pair once; `ahp_apply` composes
+full scores that every group of the block can keep.
 """
 
 from __future__ import annotations

@@ -86,6 +86,17 @@ def write_weights_report(outcome: Any, scheme: Any, path: Path, lang: str = "zh"
             "名称" if zh else "Name", "现分值" if zh else "Present", "建议分值" if zh else
             "Proposed", "变化" if zh else "Change"], rows, [10, 12, 10, 8, 28, 9, 9, 9], fmt)
         rows = []
+        for group in scheme.groups:
+            ids = [i.id for i in scheme.indicators_for(group.id) if i.id in outcome.proposal]
+            if ids:
+                rows.append([group.name if zh else (group.name_en or group.id), len(ids),
+                             sum(scheme.indicator(i).full_score for i in ids),
+                             sum(outcome.proposal[i] for i in ids)])
+        _sheet(wb, "组别合计" if zh else "Group totals", [
+            "组别" if zh else "Group", "指标数" if zh else "Indicators",
+            "现分值合计" if zh else "Present total", "建议分值合计" if zh else "Proposed total"],
+               rows, [16, 8, 12, 12], fmt)
+        rows = []
         for r in [*outcome.results, *outcome.combined.values()]:
             m = names[r.matrix_id]
             who = r.expert or ("专家综合" if zh else "combined")

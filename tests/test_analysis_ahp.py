@@ -275,4 +275,7 @@ def test_weights_command_proposes_a_valid_scheme(scheme: Scheme, tmp_path: Path)
     combined = outcome.combined["county/categories"]
     given = [read_expert_workbook(f).matrices["county/categories"] for f in files]
     assert list(combined.weights) == pytest.approx(ahp.eigen(ahp.combine_judgements(given))[0])
-    assert set(openpyxl.load_workbook(out).sheetnames) == {"建议分值", "一致性", "问题", "说明"}
+    report = openpyxl.load_workbook(out)
+    assert report.sheetnames == ["建议分值", "组别合计", "一致性", "问题", "说明"]
+    totals = list(report["组别合计"].iter_rows(min_row=2, values_only=True))
+    assert len(totals) == len(scheme.groups) and all(r[2] == r[3] == 100 for r in totals)

@@ -218,3 +218,22 @@ def test_consolidating_imports_numpy_only_for_the_stability_draws(clean_folder: 
                           timeout=300)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "[(False, False, False), (True, False, True)]"
+
+
+def test_score_command_adds_stability_and_can_leave_it_out(tmp_path: Any) -> None:
+    from click.testing import CliRunner
+
+    from kaohe.cli import main
+    from kaohe.pipeline.demo import write_documents
+
+    scheme = Scheme.from_document(default_scheme_document())
+    write_documents(synthesize(scheme, seed=5), tmp_path / "data")
+    for flag, has in (("--stability", True), ("--no-stability", False)):
+        out = tmp_path / f"r{has}.json"
+        done = CliRunner().invoke(main, ["score", "--data", str(tmp_path / "data"), "--out",
+                                         str(out), flag])
+        assert done.exit_code == 0, done.output
+        assert ("名次稳定性：" in done.output) == has
+        import json
+
+        assert ("stability" in json.loads(out.read_text(encoding="utf-8"))) == has

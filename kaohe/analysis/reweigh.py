@@ -133,10 +133,12 @@ def outcomes(g: GroupArrays, comp_factors: Any, ind_factors: Any) -> tuple[Any, 
     """
     import numpy as np
 
-    draws = comp_factors.shape[0]
-    comps = np.broadcast_to(g.rounded, (draws,) + g.rounded.shape).copy()
-    scores = np.broadcast_to(g.scores, (draws,) + g.scores.shape).copy()
+    draws, n = comp_factors.shape[0], len(g.unit_ids)
+    weights = g.weights * comp_factors
+    weights /= weights.sum(axis=1, keepdims=True)
+    total = weights @ g.scores.T  # (draws, n), each component's score as scored …
     changed = ~np.all(comp_factors == 1.0, axis=1)
+    keyed: dict[int, Any] = {}
     for c in range(len(g.component_ids)):
         own = g.indicator_component == c
         if not own.any():
@@ -148,14 +150,16 @@ def outcomes(g: GroupArrays, comp_factors: Any, ind_factors: Any) -> tuple[Any, 
         num = factors[moved] @ g.points[:, own].T
         den = factors[moved] @ g.possible[:, own].T
         value = np.divide(num * 100.0, den, out=np.zeros_like(num), where=den > 0)
-        scores[moved, :, c] = value
-        comps[moved, :, c] = _round(value, g.scale, g.mode)
+        # … then the indicator components re-totalled under their changed full scores
+        total[moved] += weights[moved, c:c + 1] * (value - g.scores[None, :, c])
+        if c in g.tie_breakers:
+            keyed[c] = np.broadcast_to(g.rounded[:, c], (draws, n)).copy()
+            keyed[c][moved] = _round(value, g.scale, g.mode)
         changed |= moved
-    weights = g.weights * comp_factors
-    weights /= weights.sum(axis=1, keepdims=True)
-    total = np.maximum(np.einsum("dnk,dk->dn", scores, weights) + g.extra, 0.0)
+    total = np.maximum(total + g.extra, 0.0)
     totals = np.where(changed[:, None], _round(total, g.scale, g.mode), g.totals[None, :])
-    keys = [totals] + [comps[:, :, c] for c in g.tie_breakers]
+    keys = [totals] + [keyed.get(c, np.broadcast_to(g.rounded[:, c], (draws, n)))
+                       for c in g.tie_breakers]
     ranks = _ranks(keys)
     grades = _grades(g, totals, ranks)
     return ranks, grades

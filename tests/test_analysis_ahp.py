@@ -275,6 +275,16 @@ def test_weights_command_proposes_a_valid_scheme(scheme: Scheme, tmp_path: Path)
     combined = outcome.combined["county/categories"]
     given = [read_expert_workbook(f).matrices["county/categories"] for f in files]
     assert list(combined.weights) == pytest.approx(ahp.eigen(ahp.combine_judgements(given))[0])
+    book = tmp_path / "考核方案.xlsx"
+    done = runner.invoke(main, ["weights", "ahp", str(folder), "--out", str(out),
+                                "--apply", str(book)])
+    assert done.exit_code == 1, done.output
+    from workbook_templates.scheme_book import import_scheme_workbook
+
+    imported, problems = import_scheme_workbook(book)
+    assert [p for p in problems if p.severity == "error"] == []
+    assert {i["id"]: i["full_score"] for i in imported["indicators"]} == \
+        {i["id"]: i["full_score"] for i in doc["indicators"]}
     report = openpyxl.load_workbook(out)
     assert report.sheetnames == ["建议分值", "组别合计", "一致性", "问题", "说明"]
     totals = list(report["组别合计"].iter_rows(min_row=2, values_only=True))

@@ -74,6 +74,15 @@ def test_random_index_is_saatys_published_table() -> None:
         0, 0, 0.52, 0.89, 1.11, 1.25, 1.35, 1.40, 1.45, 1.49, 1.52, 1.54, 1.56, 1.58, 1.59]
 
 
+def test_the_published_leader_example() -> None:
+    # "Analytic hierarchy process – leader example" (Wikipedia), criteria of choosing a leader:
+    # experience, education, charisma, age; published priorities .547 .127 .270 .056, CR .044
+    matrix = [[1, 4, 3, 7], [1 / 4, 1, 1 / 3, 3], [1 / 3, 3, 1, 5], [1 / 7, 1 / 3, 1 / 5, 1]]
+    weights, cr = ahp.priorities(matrix)
+    assert weights == pytest.approx([0.547, 0.127, 0.270, 0.056], abs=1.5e-3)
+    assert round(cr, 3) == 0.044
+
+
 def test_saatys_consistent_example_and_an_inconsistent_judgement_named() -> None:
     matrix = [[1, 2, 4], [1 / 2, 1, 2], [1 / 4, 1 / 2, 1]]
     weights, cr = ahp.priorities(matrix)

@@ -237,3 +237,22 @@ def test_score_command_adds_stability_and_can_leave_it_out(tmp_path: Any) -> Non
         import json
 
         assert ("stability" in json.loads(out.read_text(encoding="utf-8"))) == has
+
+
+def test_each_feedback_workbook_says_the_units_stability(tmp_path: Any) -> None:
+    import openpyxl
+
+    from outputs.feedback_book import write_feedback_workbooks
+
+    scheme, results = scored()
+    attach_stability(results, scheme)
+    write_feedback_workbooks(results, tmp_path)
+    entries = {e["unit_id"]: e for g in results["stability"]["groups"] for e in g["units"]}
+    books = sorted(tmp_path.glob("*.xlsx"))
+    assert len(books) == len(results["units"])
+    for book in books:
+        unit_id = book.stem.split("_", 1)[1]
+        cells = [c.value for ws in openpyxl.load_workbook(book).worksheets
+                 for row in ws.iter_rows() for c in row]
+        at = cells.index("名次稳定性")
+        assert unit_phrase(entries[unit_id]) in cells[at + 1:at + 4]

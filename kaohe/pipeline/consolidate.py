@@ -307,7 +307,12 @@ def run_consolidation(folder: Path, *, scheme_path: Path | None = None,
         from kaohe.analysis.stability import attach_stability
 
         with _timed(timings, "stability"):
-            attach_stability(results, scheme)
+            try:
+                attach_stability(results, scheme)
+            except Exception as exc:  # noqa: BLE001 - an analysis never costs the results
+                why = f"{type(exc).__name__}: {exc}"
+                echo(f"名次稳定性未能计算（{why}），其余结果照常写出" if lang == "zh" else
+                     f"rank stability not computed ({why}); the results are written as usual")
     if db:
         from kaohe.store import open_store
 

@@ -256,3 +256,19 @@ def test_each_feedback_workbook_says_the_units_stability(tmp_path: Any) -> None:
                  for row in ws.iter_rows() for c in row]
         at = cells.index("名次稳定性")
         assert unit_phrase(entries[unit_id]) in cells[at + 1:at + 4]
+
+
+def test_a_failed_stability_analysis_never_costs_the_results(clean_folder: Any, tmp_path: Any,
+                                                             monkeypatch: Any) -> None:
+    import kaohe.analysis.stability as module
+    from kaohe.pipeline.consolidate import run_consolidation
+
+    def broken(results: Any, scheme: Any) -> None:
+        raise MemoryError("no room")
+
+    monkeypatch.setattr(module, "attach_stability", broken)
+    said: list[str] = []
+    code, results = run_consolidation(clean_folder, json_out=tmp_path / "r.json", workers=1,
+                                      echo=said.append)
+    assert code == 0 and "stability" not in results and (tmp_path / "r.json").exists()
+    assert "名次稳定性未能计算（MemoryError: no room），其余结果照常写出" in said

@@ -298,3 +298,21 @@ def test_weights_command_proposes_a_valid_scheme(scheme: Scheme, tmp_path: Path)
     assert report.sheetnames == ["建议分值", "组别合计", "一致性", "问题", "说明"]
     totals = list(report["组别合计"].iter_rows(min_row=2, values_only=True))
     assert len(totals) == len(scheme.groups) and all(r[2] == r[3] == 100 for r in totals)
+
+
+def test_expert_weights_and_aggregation_of_priorities_from_the_scheme(tmp_path: Path) -> None:
+    doc = default_scheme_document()
+    doc["weighting"] = {"aggregation": "priorities", "expert_weights": {"专家1": 3}}
+    validate_document(doc, "scheme")
+    scheme = Scheme.from_document(doc)
+    files = [write_expert_workbook(scheme, tmp_path / f"e{k}.xlsx", k) for k in (1, 2)]
+    for k, f in enumerate(files):
+        fill(f, 20 + k)
+    outcome = run_ahp(tmp_path, scheme)
+    mid = "county/categories"
+    own = [r for r in outcome.results if r.matrix_id == mid]
+    assert [r.expert for r in own] == ["专家1", "专家2"]
+    want = ahp.combine_priorities([own[0].weights, own[1].weights], [3, 1])
+    assert list(outcome.combined[mid].weights) == pytest.approx(want)
+    equal = ahp.combine_priorities([own[0].weights, own[1].weights])
+    assert list(outcome.combined[mid].weights) != pytest.approx(equal)

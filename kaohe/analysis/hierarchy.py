@@ -25,11 +25,6 @@ class Block:
     categories: tuple[str, ...]
     indicators: dict[str, tuple[tuple[str, str], ...]]
 
-    @property
-    def name(self) -> str:
-        """The block's id (its first group's id)."""
-        return self.id
-
 
 def hierarchy(scheme: Scheme) -> list[Block]:
     """The scheme's blocks in group order (indicators of a component of kind indicators)."""

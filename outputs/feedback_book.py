@@ -238,22 +238,13 @@ class _Page:
             ws.merge_range(row, 0, row, 1, "", self.st("key"))
             put(ws, row, 0, T("grade_note"), self.st, "key")
             row = self.wide(ws, row, "\n".join(notes), first=2)
-        if phrase := self.stability():
+        from kaohe.analysis.stability import stability_of
+
+        if phrase := stability_of(self.results, u["unit_id"], self.lang):
             ws.merge_range(row, 0, row, 1, "", self.st("key"))
             put(ws, row, 0, T("stability"), self.st, "key")
             row = self.wide(ws, row, phrase, first=2)
         return row
-
-    def stability(self) -> str:
-        """The unit's rank stability in a few words ("" when the results have none)."""
-        from kaohe.analysis.stability import unit_phrase
-
-        section = self.results.get("stability") or {}
-        for group in section.get("groups", []):
-            for entry in group["units"]:
-                if entry["unit_id"] == self.unit["unit_id"]:
-                    return unit_phrase(entry, self.lang, grade_label(entry["grade"], "en"))
-        return ""
 
     def components(self, ws: Worksheet, row: int) -> int:
         T, u = self.T, self.unit

@@ -19,8 +19,8 @@ from typing import Any
 
 from kaohe.engine.model import Scheme
 
-__all__ = ["DEFAULTS", "stability_settings", "rank_stability", "attach_stability", "unit_phrase",
-           "group_sentence", "group_sentences"]
+__all__ = ["DEFAULTS", "stability_settings", "rank_stability", "attach_stability",
+           "unit_phrase", "stability_of", "group_sentence", "group_sentences"]
 
 DEFAULTS: dict[str, Any] = {"enabled": True, "draws": 10_000, "band": 0.2,
                             "distribution": "uniform", "vary": ["components", "indicators"]}
@@ -122,6 +122,17 @@ def unit_phrase(entry: Mapping[str, Any], lang: str = "zh", grade_en: str = "") 
         return f"{ranks}, keeps '{grade_en or entry['grade']}' in {_percent(entry['p_grade'])} %"
     ranks = f"第 {rank} 名" + (f"（{span}）" if span else "（不变）")
     return f"{ranks}，{_percent(entry['p_grade'])} % 保持'{entry['grade']}'"
+
+
+def stability_of(results: Mapping[str, Any], unit_id: str, lang: str = "zh") -> str:
+    """One unit's phrase from a results document ("" when it has no stability section)."""
+    from kaohe.labels import grade_label
+
+    for group in (results.get("stability") or {}).get("groups", []):
+        for entry in group["units"]:
+            if entry["unit_id"] == unit_id:
+                return unit_phrase(entry, lang, grade_label(entry["grade"], "en"))
+    return ""
 
 
 def _names(results: Mapping[str, Any]) -> dict[str, tuple[str, str]]:

@@ -73,7 +73,7 @@ def _sheet_name(scheme: Scheme, block: Block, lang: str) -> str:
     group = scheme.group(block.groups[0])
     name = group.name if lang == "zh" else (group.name_en or group.id)
     more = ("等" if lang == "zh" else " etc") if len(block.groups) > 1 else ""
-    return (name + more)[:31]
+    return name[:31 - len(more)] + more  # Excel's limit: 31 characters
 
 
 def layout(scheme: Scheme, lang: str = "zh") -> list[Matrix]:

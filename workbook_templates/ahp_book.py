@@ -22,6 +22,7 @@ from typing import Any
 from kaohe.analysis.ahp import SAATY_RI
 from kaohe.analysis.hierarchy import Block, hierarchy
 from kaohe.engine.model import Scheme
+from kaohe.labels import word_en
 
 __all__ = ["SCALE", "Matrix", "layout", "write_expert_workbook", "reciprocal_formula",
            "expert_file_name", "ITERATIONS", "META_SHEET", "CALC_SHEET", "SCALE_SHEET"]
@@ -83,10 +84,13 @@ def layout(scheme: Scheme, lang: str = "zh") -> list[Matrix]:
     for block in hierarchy(scheme):
         sheet = _sheet_name(scheme, block, lang)
         row = 8
+        en = lang == "en"
         items: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
-            ("", block.categories, block.categories)]
+            ("", block.categories, tuple(word_en(c, scheme.document) if en else c
+                                         for c in block.categories))]
         items += [(c, tuple(i for i, _ in block.indicators[c]),
-                   tuple(n for _, n in block.indicators[c]))
+                   tuple((scheme.indicator(i).name_en or n) if en else n
+                         for i, n in block.indicators[c]))
                   for c in block.categories if len(block.indicators[c]) > 1]
         for category, elements, names in items:
             if len(elements) < 2:
@@ -215,7 +219,8 @@ def _write(wb: Any, scheme: Scheme, matrices: Sequence[Matrix], number: int,
 def _matrix(ws: Any, calc: Any, m: Matrix, fmt: dict[str, Any], zh: bool) -> None:
     n, r0, c0 = len(m.elements), m.row, m.col
     title = (("类别之间两两比较" if zh else "Categories compared") if not m.category else
-             (f"“{m.category}”类指标之间两两比较" if zh else f"Indicators of {m.category}"))
+             (f"“{m.category}”类指标之间两两比较" if zh else
+              f"Indicators of {word_en(m.category)} compared"))
     ws.write_string(r0 - 2, 1, title, fmt["label"])
     ws.write_string(r0 - 1, 1, "行 比 列" if zh else "row vs column", fmt["head"])
     ws.set_row(r0 - 1, 30)

@@ -19,8 +19,8 @@ _KIND = {"full_marks": ("满分单位占比 {v:.0%}，区分度不足：考虑�
                        "dropping it or lowering its full score"),
          "no_rank_effect": ("去掉该指标后各单位名次不变：考虑降低分值",
                             "no rank changes without it: consider a lower full score"),
-         "redundant": ("与 {name} 高度相关（r = {v:.2f}）：考虑合并或只保留其一",
-                       "highly correlated with {name} (r = {v:.2f}): consider merging "
+         "redundant": ("与 {partner} 高度相关（r = {v:.2f}）：考虑合并或只保留其一",
+                       "highly correlated with {partner} (r = {v:.2f}): consider merging "
                        "them or keeping one")}
 
 
@@ -42,6 +42,10 @@ def _sheet(wb: Any, name: str, head: Sequence[str], rows: Sequence[Sequence[Any]
             else:
                 ws.write_string(r, c, str(value), fmt["cell"])
     ws.freeze_panes(1, 0)
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(0)
     if rows:
         ws.autofilter(0, 0, len(rows), len(head) - 1)
 
@@ -142,14 +146,17 @@ def write_indicator_report(quality: Any, pairs: Any, reference: Any,
     zh = lang == "zh"
 
     def fill(wb: Any, fmt: Mapping[str, Any]) -> None:
-        rows = []
-        for a in advice:
+        by_indicator: dict[str, list[Any]] = {}
+        for a in advice:  # one row per indicator, its reasons together
             zh_text, en_text = _KIND[a["kind"]]
-            rows.append([a["indicator_id"], a["name"] if a["kind"] != "redundant" else "",
-                         (zh_text if zh else en_text).format(v=a["value"], name=a["name"])])
+            why = (zh_text if zh else en_text).format(v=a["value"], partner=a.get("partner"))
+            row = by_indicator.setdefault(a["indicator_id"], [a["indicator_id"], a["name"], []])
+            row[2].append(why)
+        rows = [[i, name, ("；\n" if zh else ";\n").join(why)]
+                for i, name, why in by_indicator.values()]
         _sheet(wb, "建议调整" if zh else "To revise", [
             "指标" if zh else "Indicator", "名称" if zh else "Name",
-            "理由" if zh else "Why"], rows, [9, 28, 80], fmt)
+            "理由" if zh else "Why"], rows, [9, 28, 90], fmt)
         head = (["组块", "指标", "名称", "类别", "分值", "单位数", "平均得分率", "满分占比",
                  "离散系数", "最相关指标", "相关系数", "去掉后名次平均变动", "最大变动"] if zh else
                 ["Block", "Indicator", "Name", "Category", "Full score", "Units", "Mean rate",

@@ -100,5 +100,10 @@ def test_indicators_command_writes_the_analysis_workbook(tmp_path: Path) -> None
     wb = openpyxl.load_workbook(out)
     assert wb.sheetnames == ["建议调整", "区分度", "相关指标", "参考权重"]
     advice = [r for r in wb["建议调整"].iter_rows(min_row=2, values_only=True)]
-    assert ("A", "指标A", "满分单位占比 100%，区分度不足：考虑删除或改为扣分项") in advice
-    assert any(r[0] == "C" and "与 B 高度相关（r = 1.00）" in r[2] for r in advice)
+    rows = {r[0]: r for r in advice}
+    assert set(rows) == {"A", "B", "C"}  # not D: it decides the ranking
+    assert rows["A"][1] == "指标A" and rows["C"][1] == "指标C"
+    assert rows["B"][2] == "去掉该指标后各单位名次不变：考虑降低分值"
+    assert rows["A"][2] == ("满分单位占比 100%，区分度不足：考虑删除或改为扣分项；\n"
+                            "去掉该指标后各单位名次不变：考虑降低分值")
+    assert rows["C"][2].startswith("与 B 高度相关（r = 1.00）")

@@ -174,7 +174,9 @@ def _rank_moves(units: Mapping[str, Any], table: Any, indicator_id: str) -> tupl
 
 def suggestions(quality: Any, pairs: Any, full_marks: float = 0.8,
                 cv: float = 0.05) -> list[dict[str, Any]]:
-    """What the office might drop or reweight next year, with the reason."""
+    """What the office might drop or reweight next year: one entry per indicator and reason
+    (kind full_marks, no_spread, no_rank_effect or redundant — then `partner` names the
+    indicator it duplicates)."""
     out = []
     for row in quality.itertuples():
         if row.full_marks >= full_marks:
@@ -186,7 +188,9 @@ def suggestions(quality: Any, pairs: Any, full_marks: float = 0.8,
         if row.rank_change_max == 0:
             out.append({"indicator_id": row.indicator_id, "name": row.name,
                         "kind": "no_rank_effect", "value": 0})
+    names = dict(zip(quality["indicator_id"], quality["name"], strict=True)) \
+        if len(quality) else {}
     for pair in pairs.itertuples():
-        out.append({"indicator_id": pair.b, "name": pair.a, "kind": "redundant",
-                    "value": pair.r})
+        out.append({"indicator_id": pair.b, "name": names.get(pair.b, pair.b),
+                    "kind": "redundant", "value": pair.r, "partner": pair.a})
     return out

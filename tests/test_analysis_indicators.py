@@ -106,4 +106,4 @@ def test_indicators_command_writes_the_analysis_workbook(tmp_path: Path) -> None
     assert rows["B"][2] == "去掉该指标后各单位名次不变：考虑降低分值"
     assert rows["A"][2] == ("满分单位占比 100%，区分度不足：考虑删除或改为扣分项；\n"
                             "去掉该指标后各单位名次不变：考虑降低分值")
-    assert rows["C"][2].startswith("与 B 高度相关（r = 1.00）")
+    assert rows["C"][2].endswith("；\n与 B 高度相关（r = 1.00）：考虑合并或只保留其一")

@@ -107,3 +107,12 @@ def test_indicators_command_writes_the_analysis_workbook(tmp_path: Path) -> None
     assert rows["A"][2] == ("满分单位占比 100%，区分度不足：考虑删除或改为扣分项；\n"
                             "去掉该指标后各单位名次不变：考虑降低分值")
     assert rows["C"][2].endswith("；\n与 B 高度相关（r = 1.00）：考虑合并或只保留其一")
+
+
+def test_indicators_command_wants_the_results_scheme(tmp_path: Path) -> None:
+    _, results = year()
+    (tmp_path / "results.json").write_text(json.dumps(results), encoding="utf-8")
+    done = CliRunner().invoke(main, ["indicators", str(tmp_path / "results.json"), "--out",
+                                     str(tmp_path / "x.xlsx")])
+    assert done.exit_code != 0 and "Traceback" not in done.output
+    assert "是方案 “test-2020” 的结果，请用 --scheme 指定该方案" in done.output

@@ -122,12 +122,18 @@ def indicators(results_json: Path, scheme_path: Path | None, out: Path,
     """
     from kaohe.analysis.indicators import indicator_quality, reference_weights, suggestions
     from kaohe.commands.results import _read_results
+    from kaohe.errors import KaoheError
     from kaohe.pipeline.documents import load_scheme
     from kaohe.pipeline.io import check_writable
     from outputs.analysis_books import write_indicator_report
 
     results = _read_results(results_json)
     scheme = load_scheme(scheme_path)
+    if results.get("scheme_id") != scheme.scheme_id:
+        raise KaoheError(f"{results_json} 是方案 “{results.get('scheme_id')}” 的结果，"
+                         f"请用 --scheme 指定该方案（当前为 “{scheme.scheme_id}”）",
+                         f"{results_json} holds results of scheme {results.get('scheme_id')!r}: "
+                         f"give that scheme with --scheme (not {scheme.scheme_id!r})")
     check_writable(out)
     quality, pairs = indicator_quality(results, scheme, threshold)
     advice = suggestions(quality, pairs)

@@ -42,6 +42,7 @@ class GroupArrays:
     points: Any  # (n, m) points of applicable indicators, else 0
     possible: Any  # (n, m) full score of applicable indicators, else 0
     tie_breakers: tuple[int, ...]  # component indexes, in the scheme's order
+    fixed_keys: dict[int, Any]  # a tie-breaker the group does not weigh: its (n,) keys
     eligible: Any  # (n,) bool: may hold the top grade
     veto: Any  # (n,) bool
     scale: int  # 10 ** rounding digits
@@ -87,9 +88,15 @@ def group_arrays(scheme: Scheme, group_id: str,
                 points[i, j] = float(row["points"])
                 possible[i, j] = float(row["full_score"])
     grades = list(scheme.grades)
-    tie = tuple(comp_ids.index(name) for kind, _, name in
-                (b.partition(":") for b in scheme.tie_breakers)
-                if kind == "component" and name in comp_ids)
+    names = [name for kind, _, name in (b.partition(":") for b in scheme.tie_breakers)
+             if kind == "component"]
+    # a tie-breaker component the group does not weigh still orders ties, as the engine's
+    # sort key has it; its value does not move with the weights (index k + position)
+    fixed = {k + p: np.array([_scaled(u["components"].get(name, 0.0), scale) for u in units],
+                             dtype=np.int64)
+             for p, name in enumerate(names) if name not in comp_ids}
+    tie = tuple(comp_ids.index(name) if name in comp_ids else k + p
+                for p, name in enumerate(names))
     return GroupArrays(
         unit_ids=tuple(u["unit_id"] for u in units), component_ids=comp_ids,
         weights=np.array([float(weights[c]) for c in comp_ids]), scores=scores,
@@ -98,7 +105,7 @@ def group_arrays(scheme: Scheme, group_id: str,
         extra=np.array([float(u.get("bonus", 0.0)) - float(u.get("deduction", 0.0))
                         for u in units]),
         indicator_ids=tuple(indicators), indicator_component=ind_comp, points=points,
-        possible=possible, tie_breakers=tie,
+        possible=possible, tie_breakers=tie, fixed_keys=fixed,
         eligible=np.array([bool(u.get("top_grade_eligible", True)) for u in units]),
         veto=np.array([any(g.get("gate") == "veto" for g in u.get("gates", []))
                        for u in units]),
@@ -158,7 +165,9 @@ def outcomes(g: GroupArrays, comp_factors: Any, ind_factors: Any) -> tuple[Any, 
         changed |= moved
     total = np.maximum(total + g.extra, 0.0)
     totals = np.where(changed[:, None], _round(total, g.scale, g.mode), g.totals[None, :])
-    keys = [totals] + [keyed.get(c, np.broadcast_to(g.rounded[:, c], (draws, n)))
+    keys = [totals] + [keyed[c] if c in keyed else
+                       np.broadcast_to(g.fixed_keys[c] if c in g.fixed_keys else
+                                       g.rounded[:, c], (draws, n))
                        for c in g.tie_breakers]
     ranks = _ranks(keys)
     grades = _grades(g, totals, ranks)
@@ -207,6 +216,32 @@ def _ranks(keys: list[Any]) -> Any:
     return ranks
 
 
+def _over_quota(candidate: Any, order: Any, start: Any, end: Any, places: int) -> Any:
+    """Per draw, in rank order: whether each position's block of tied candidates is refused
+    a place. As the engine: a tied block that does not fit is refused whole and the places
+    pass down to the next block that fits (so count only the blocks given places)."""
+    import numpy as np
+
+    counted = np.cumsum(np.take_along_axis(candidate, order, axis=1), axis=1)
+    through = np.take_along_axis(counted, end, axis=1)
+    before = np.where(start > 0, np.take_along_axis(counted, np.maximum(start - 1, 0), axis=1),
+                      0)
+    block = through - before  # candidates in the position's block of tied ranks
+    over = through > places  # right while no candidate block is tied
+    tied = np.flatnonzero(np.any((block > 1) & (through > places), axis=1))
+    if tied.size:  # places pass a refused tie: give them block by block
+        given = np.zeros(tied.size, dtype=np.int64)
+        refused = np.zeros((tied.size, order.shape[1]), dtype=bool)
+        rows = np.arange(tied.size)
+        for j in range(order.shape[1]):
+            opens = start[tied, j] == j
+            fits = given + block[tied, j] <= places
+            refused[:, j] = np.where(opens, ~fits, refused[rows, start[tied, j]])
+            given += np.where(opens & fits, block[tied, j], 0)
+        over[tied] = refused
+    return over
+
+
 def _grades(g: GroupArrays, totals: Any, ranks: Any) -> Any:
     """Bands, quotas in rank order, the eligibility gate and the veto cap, per draw."""
     import numpy as np
@@ -223,15 +258,17 @@ def _grades(g: GroupArrays, totals: Any, ranks: Any) -> Any:
         last[:, :-1] = sorted_ranks[:, 1:] != sorted_ranks[:, :-1]
         end = np.where(last, np.arange(n)[None, :], n)
         end = np.minimum.accumulate(end[:, ::-1], axis=1)[:, ::-1]
+        first = np.ones(sorted_ranks.shape, dtype=bool)  # the first of a block
+        first[:, 1:] = last[:, :-1]
+        start = np.maximum.accumulate(np.where(first, np.arange(n)[None, :], 0), axis=1)
         for index, places in g.quotas:
             lower = min(index + 1, g.grade_count - 1)
             candidate = grade == index
             if index == 0:
                 candidate &= g.eligible[None, :]
-            counted = np.cumsum(np.take_along_axis(candidate, order, axis=1), axis=1)
-            through_tie = np.take_along_axis(counted, end, axis=1)
             over = np.empty_like(candidate)
-            np.put_along_axis(over, order, through_tie > places, axis=1)
+            np.put_along_axis(over, order, _over_quota(candidate, order, start, end, places),
+                              axis=1)
             grade[candidate & over] = lower
     top = (grade == 0) & ~g.eligible[None, :]
     grade[top] = min(1, g.grade_count - 1)

@@ -154,14 +154,15 @@ def outcomes(g: GroupArrays, comp_factors: Any, ind_factors: Any) -> tuple[Any, 
         moved = ~np.all(factors == 1.0, axis=1)
         if not moved.any():
             continue
-        num = factors[moved] @ g.points[:, own].T
-        den = factors[moved] @ g.possible[:, own].T
+        rows = slice(None) if moved.all() else moved  # a view when every draw moved
+        num = factors[rows] @ g.points[:, own].T
+        den = factors[rows] @ g.possible[:, own].T
         value = np.divide(num * 100.0, den, out=np.zeros_like(num), where=den > 0)
         # … then the indicator components re-totalled under their changed full scores
-        total[moved] += weights[moved, c:c + 1] * (value - g.scores[None, :, c])
+        total[rows] += weights[rows, c:c + 1] * (value - g.scores[None, :, c])
         if c in g.tie_breakers:
             keyed[c] = np.broadcast_to(g.rounded[:, c], (draws, n)).copy()
-            keyed[c][moved] = _round(value, g.scale, g.mode)
+            keyed[c][rows] = _round(value, g.scale, g.mode)
         changed |= moved
     total = np.maximum(total + g.extra, 0.0)
     totals = np.where(changed[:, None], _round(total, g.scale, g.mode), g.totals[None, :])
@@ -169,8 +170,8 @@ def outcomes(g: GroupArrays, comp_factors: Any, ind_factors: Any) -> tuple[Any, 
                        np.broadcast_to(g.fixed_keys[c] if c in g.fixed_keys else
                                        g.rounded[:, c], (draws, n))
                        for c in g.tie_breakers]
-    ranks = _ranks(keys)
-    grades = _grades(g, totals, ranks)
+    ranks, order, ordered = _ranks(keys)
+    grades = _grades(g, totals, order, ordered)
     return ranks, grades
 
 
@@ -191,8 +192,9 @@ def _composite(keys: list[Any]) -> Any | None:
     return out
 
 
-def _ranks(keys: list[Any]) -> Any:
-    """1 + the number of units with a better key tuple, per draw (ties share the best)."""
+def _ranks(keys: list[Any]) -> tuple[Any, Any, Any]:
+    """(ranks, order, ranks in that order): rank = 1 + the number of units with a better key
+    tuple, per draw (ties share the best); order lists the units best first."""
     import numpy as np
 
     key = _composite(keys)
@@ -211,9 +213,10 @@ def _ranks(keys: list[Any]) -> Any:
         new[:, 1:] = np.any([o[:, 1:] != o[:, :-1] for o in ordered], axis=0)
     start = np.where(new, np.arange(n)[None, :], 0)
     np.maximum.accumulate(start, axis=1, out=start)
+    start += 1
     ranks = np.empty_like(start)
-    np.put_along_axis(ranks, order, start + 1, axis=1)
-    return ranks
+    np.put_along_axis(ranks, order, start, axis=1)
+    return ranks, order, start
 
 
 def _over_quota(candidate: Any, order: Any, start: Any, end: Any, places: int) -> Any:
@@ -242,8 +245,9 @@ def _over_quota(candidate: Any, order: Any, start: Any, end: Any, places: int) -
     return over
 
 
-def _grades(g: GroupArrays, totals: Any, ranks: Any) -> Any:
-    """Bands, quotas in rank order, the eligibility gate and the veto cap, per draw."""
+def _grades(g: GroupArrays, totals: Any, order: Any, sorted_ranks: Any) -> Any:
+    """Bands, quotas in rank order, the eligibility gate and the veto cap, per draw
+    (`order`: the units best first, `sorted_ranks` their ranks)."""
     import numpy as np
 
     values = totals / g.scale
@@ -251,9 +255,7 @@ def _grades(g: GroupArrays, totals: Any, ranks: Any) -> Any:
     for minimum, index in reversed(g.bands):  # the highest band reached wins: set it last
         grade[values >= minimum] = index
     if g.quotas:
-        order = np.argsort(ranks, axis=1, kind="stable")
-        sorted_ranks = np.take_along_axis(ranks, order, axis=1)
-        n = ranks.shape[1]
+        n = order.shape[1]
         last = np.ones(sorted_ranks.shape, dtype=bool)  # the last of a block of equal ranks
         last[:, :-1] = sorted_ranks[:, 1:] != sorted_ranks[:, :-1]
         end = np.where(last, np.arange(n)[None, :], n)

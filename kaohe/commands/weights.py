@@ -84,9 +84,13 @@ def ahp_cmd(folder: Path, scheme_path: Path | None, out: Path, apply_to: Path | 
     zh = lang == "zh"
     for block in outcome.blocks:
         if block.id in outcome.category_totals:
-            scores = "、".join(f"{i} {outcome.proposal[i]:g}" for c in block.categories
-                              for i, _ in block.indicators[c])
-            click.echo(f"{block.id}: {scores}")
+            scores = ("、" if zh else ", ").join(f"{i} {outcome.proposal[i]:g}"
+                                               for c in block.categories
+                                               for i, _ in block.indicators[c])
+            groups = [scheme.group(g) for g in block.groups]
+            names = ("、" if zh else ", ").join(g.name if zh else (g.name_en or g.id)
+                                               for g in groups)
+            click.echo(f"{names}{'：' if zh else ': '}{scores}")
     if apply_to and outcome.proposal:
         doc = proposed_scheme(dict(scheme.document), outcome.proposal)
         if apply_to.suffix.lower() == ".json":

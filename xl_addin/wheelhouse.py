@@ -18,10 +18,12 @@ import sys
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from email.message import Message
 from email.parser import HeaderParser
 from pathlib import Path
 
 from packaging.requirements import InvalidRequirement, Requirement
+from packaging.specifiers import SpecifierSet
 from packaging.tags import Tag, compatible_tags, cpython_tags
 from packaging.utils import canonicalize_name, parse_wheel_filename
 
@@ -46,15 +48,22 @@ class Wheel:
     tags: frozenset[Tag]
 
     def fits(self, python: str) -> bool:
-        """Installable on Windows x64 by CPython `python` ("3.12")."""
-        return bool(self.tags & _supported(python))
+        """Installable on Windows x64 by CPython `python` ("3.12"): its tags and its
+        Requires-Python."""
+        if not self.tags & _supported(python):
+            return False
+        wanted = self._metadata().get("Requires-Python")
+        return wanted is None or SpecifierSet(wanted).contains(f"{python}.0", True)
 
-    def requires(self) -> list[Requirement]:
-        """The wheel's Requires-Dist, each parsed (an unreadable one is skipped)."""
+    def _metadata(self) -> Message:
         with zipfile.ZipFile(self.path) as whl:
             meta = next(n for n in whl.namelist()
                         if n.endswith(".dist-info/METADATA") and n.count("/") == 1)
-            headers = HeaderParser().parsestr(whl.read(meta).decode("utf-8", "replace"))
+            return HeaderParser().parsestr(whl.read(meta).decode("utf-8", "replace"))
+
+    def requires(self) -> list[Requirement]:
+        """The wheel's Requires-Dist, each parsed (an unreadable one is skipped)."""
+        headers = self._metadata()
         found = []
         for text in headers.get_all("Requires-Dist") or []:
             try:
@@ -168,6 +177,9 @@ def collect(root: Path, dest: Path, pythons: Sequence[str] = PYTHONS,
 def resolve_offline(folder: Path, python: str, scratch: Path,
                     requirement: str = "kaohe") -> subprocess.CompletedProcess[str]:
     """pip's own dry-run install of `requirement` from the folder alone (no index) for
-    Windows x64 and `python` (pip evaluates markers for this machine: see the module doc)."""
-    return _pip(["install", "--dry-run", "--ignore-installed", "--no-index", "--find-links",
-                 str(folder), *_target(python), "--target", str(scratch), requirement])
+    Windows x64 and `python`. pip evaluates markers for this machine (see the module doc),
+    and its install command checks Requires-Python against this interpreter, not the target:
+    so it is told to ignore Requires-Python, which `missing_for_windows` checks instead."""
+    return _pip(["install", "--dry-run", "--ignore-installed", "--no-index",
+                 "--ignore-requires-python", "--find-links", str(folder), *_target(python),
+                 "--target", str(scratch), requirement])

@@ -152,8 +152,11 @@ def _examine(path: Path, name: str, scheme: Scheme, report: Report, limits: Limi
     document, cell_map = read.document, read.cell_map
     # A deleted row is reported once, as such, not again as a missing entry.
     deleted = {(i.indicator_id, i.unit_id) for i in tampering if i.rule == "row-deleted"}
+    # A fraction in a % row: the cell's number format said how it was typed (a typed 85%
+    # was read as 85 by the reader), so the guess from the target's size is not made.
     report.extend(i.located(file=name) for i in run_checks(document, cell_map, scheme)
-                  if not (i.rule in ("missing-indicator", "missing-entry") and (
+                  if i.rule != "percent-as-fraction"
+                  and not (i.rule in ("missing-indicator", "missing-entry") and (
                       (i.indicator_id, "") in deleted or ("", i.unit_id) in deleted)))
     # After the checks: where both speak of one cell, the check's words are the clearer.
     report.extend(issues_from_schema(document, cell_map, name))

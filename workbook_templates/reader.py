@@ -152,7 +152,8 @@ def read_workbook(source: Path | str | IO[bytes], *, name: str = "",
         return WorkbookRead(kind, {}, {}, missing, meta)  # a data sheet renamed or deleted
 
     # An open WorkbookFile also knows the formulas (a formula typed into an input cell).
-    ctx = Context(file=file, meta=meta, load=values.rows, formulas=formulas)
+    ctx = Context(file=file, meta=meta, load=values.rows, formulas=formulas,
+                  percent=getattr(values, "percent_cells", None))
     try:
         document = READERS[kind](ctx)
         if check_fingerprint:

@@ -79,6 +79,14 @@ def at(sheet: str, cell: str, value: Any) -> Plant:
     return plant
 
 
+def typed_percent(sheet: str, cell: str, value: float) -> Plant:
+    """What Excel, WPS and LibreOffice store for a typed percent: the hundredth, formatted 0%."""
+    def plant(wb: openpyxl.Workbook) -> None:
+        wb[sheet][cell].value = value
+        wb[sheet][cell].number_format = "0%"
+    return plant
+
+
 def meta(key: str, value: Any) -> Plant:
     def plant(wb: openpyxl.Workbook) -> None:
         ws = wb["_meta"]
@@ -138,10 +146,15 @@ CASES: list[tuple[str, str, Plant, list[list[str]], str]] = [
      [[U, "J11", "evidence-required"]], "完成率 127.0% 超过 120%，必须填写佐证材料"),
     ("negative money", "unit_report", at(U, "I12", -5),
      [[U, "I12", "negative-value"]], "-5 是负数"),
+    ("negative people", "unit_report", at(U, "I16", -5),
+     [[U, "I16", "negative-value"]], "-5 是负数"),
     ("implausible actual", "unit_report", both(at(U, "I12", 600000), at(U, "J12", "年报")),
      [[U, "I12", "implausible-value"]], "是目标值 30000 的 20 倍"),
-    ("85% typed in a column measured in %", "unit_report", at(U, "I19", 0.85),
-     [[U, "I19", "percent-as-fraction"]], "是否输入了“85%”"),
+    # Excel stores a typed 85% as 0.85 and formats the cell 0%: read as 85, said
+    ("85% typed in a column measured in %", "unit_report", typed_percent(U, "I19", 0.85),
+     [[U, "I19", "percent-typed"]], "输入的是“85%”（单元格存为 0.85）；本栏单位已是 %，已按 85 读取"),
+    ("85% typed in a column of people", "unit_report", typed_percent(U, "I16", 0.85),
+     [[U, "I16", "percent-not-allowed"]], "“85%” 带有 % 号"),
     ("N/A without a reason", "unit_report", both(at(U, "L11", "是"), at(U, "I11", None)),
      [[U, "K11", "na-without-reason"]], "备注中没有说明理由"),
     ("N/A with a value", "unit_report", both(at(U, "L11", "是"), at(U, "K11", "不承担")),

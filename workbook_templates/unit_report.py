@@ -15,7 +15,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kaohe.engine.model import Indicator, Scheme
+from kaohe.engine.model import COUNT_UNITS, Indicator, Scheme
 from workbook_templates.describe import describe
 from workbook_templates.formulas import Refs, points_formula
 from workbook_templates.grid import Context
@@ -29,9 +29,6 @@ if TYPE_CHECKING:  # the builders import openpyxl when they run; readers never d
 __all__ = ["build_unit_report", "read_unit_report", "unit_report_cells", "name_of",
            "printed_labels", "COUNT_UNITS"]
 
-#: Measure units that cannot be negative (people, items, money …).
-COUNT_UNITS = frozenset({"人", "项", "个", "万元", "元", "亿元", "起", "次", "家", "户", "件",
-                         "天"})
 _COLUMNS = ("no", "category", "name", "method", "measure_unit", "target", "full_score",
             "actual", "evidence", "remarks", "not_applicable", "points")
 _HEADERS = ("col.no", "col.category", "col.indicator", "col.method", "col.measure",
@@ -54,7 +51,7 @@ def _actual_rule(sheet: SheetWriter, ind: Indicator, year: int, lang: str) -> An
     from workbook_templates.styles import number_rule
 
     unit = ind.measure_unit or ""
-    count = unit in COUNT_UNITS
+    count = not ind.negative_allowed  # the scheme's bounds (Indicator.negative_allowed)
     low = 0.0 if count else -1e9
     if lang == "en":
         prompt = ("Actual", f"The value achieved in {year}{f' ({unit})' if unit else ''}. "

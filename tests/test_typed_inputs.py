@@ -190,3 +190,46 @@ def test_typed_in_excel(row: Typed, clean: dict[str, Path], scheme: Scheme,
     shutil.copy(clean[row.sheet], path)
     store_as_excel(path, row)
     check_row(row, path, scheme)
+
+
+def _type_c04(path: Path, stored: float, number_format: str = "") -> None:
+    """GDP growth (C04) typed into a submitted unit report, as Excel stores it."""
+    wb = openpyxl.load_workbook(path)
+    ws = wb[U]
+    column = next(c.column for c in ws[1] if c.value == "actual")
+    row = next(c.row for c in ws["A"] if c.value == "C04")
+    ws.cell(row, column).value = stored
+    if number_format:
+        ws.cell(row, column).number_format = number_format
+    wb.save(path)
+
+
+def _ranking(results: dict[str, Any]) -> list[tuple[str, Any, Any]]:
+    return sorted((u["unit_id"], u["rank"], u["total"]) for u in results["units"])
+
+
+def test_typed_percent_and_negative_growth_rank_as_meant(clean_folder: Path,
+                                                        tmp_path: Path) -> None:
+    """End to end: Fuyun types 7.5% (stored 0.075), Jeminay's GDP fell 1.5 % — the ranking
+    is the one of the plain numbers 7.5 and −1.5, nobody is refused, and both are said or
+    scored as meant."""
+    from kaohe.pipeline.consolidate import consolidate_folder
+    from kaohe.pipeline.documents import load_scheme
+
+    runs = {}
+    for how, percent in (("typed", (0.075, "0.0%")), ("plain", (7.5, ""))):
+        folder = tmp_path / how
+        shutil.copytree(clean_folder, folder)
+        _type_c04(folder / "单位自评表_fuyun.xlsx", *percent)
+        _type_c04(folder / "单位自评表_jeminay.xlsx", -1.5)
+        runs[how] = consolidate_folder(folder, load_scheme(), workers=1)
+    typed, plain = runs["typed"], runs["plain"]
+    assert typed.exit_code == plain.exit_code == 0
+    assert typed.rejected == [] and typed.results["not_scored"] == []
+    assert _ranking(typed.results) == _ranking(plain.results)
+    fuyun = next(u for u in typed.results["units"] if u["unit_id"] == "fuyun")
+    c04 = next(i for i in fuyun["indicators"] if i["indicator_id"] == "C04")
+    assert c04["inputs"]["actual"] == 7.5
+    jeminay = next(u for u in typed.results["units"] if u["unit_id"] == "jeminay")
+    c04 = next(i for i in jeminay["indicators"] if i["indicator_id"] == "C04")
+    assert c04["inputs"]["actual"] == -1.5 and c04["points"] == 0

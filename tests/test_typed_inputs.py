@@ -95,7 +95,9 @@ TABLE = [
           "date-as-text", None),
     Typed("date", "full-width", U, "K4", "'２０１７－０１－１０", "２０１７－０１－１０", "",
           "2017-01-10", None, None),
-    Typed("date", "as a number", U, "K4", "42745", 42745, "General", "2017-01-10",
+    # typed into the date-formatted cell, a serial number shows as the date it is
+    Typed("date", "as a number", U, "K4", "42745", 42745, "", "2017-01-10", None, None),
+    Typed("date", "pasted as a number", U, "K4", None, 42745, "General", "2017-01-10",
           "date-as-number", None),
     Typed("date", "with %", U, "K4", "10%", 0.1, "0%", None, "not-a-date", None),
     Typed("date", "blank", U, "K4", None, None, "", None, "blank-date", None),

@@ -18,6 +18,7 @@ import pytest
 from kaohe.engine import Scheme
 from kaohe.pipeline.documents import default_scheme_document
 from kaohe.synth import synthesize
+from tests.templates_helpers import filled_workbooks
 from validators.report import WARNING
 from validators.workbook import validate_workbook
 
@@ -33,34 +34,7 @@ def scheme() -> Scheme:
 @pytest.fixture(scope="module")
 def filled(scheme: Scheme, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """One filled workbook of each kind (clean: validated without findings)."""
-    from workbook_templates import fill_workbook
-    from workbook_templates.adjustments import build_adjustments
-    from workbook_templates.lead_scores import build_lead_scores
-    from workbook_templates.tallies import build_ballots, build_routine
-    from workbook_templates.unit_report import build_unit_report
-
-    folder = tmp_path_factory.mktemp("filled")
-    docs = synthesize(scheme)
-    # The synthetic tallies leave one rater group's row blank (to show the reweighting), which
-    # is a warning (blank-conduct-rater): filled in here, so the clean files have no finding.
-    conduct = docs["ballots"]["conduct"]
-    given = {(c["unit_id"], c["rater_group"]) for c in conduct}
-    conduct += [{"unit_id": u.id, "rater_group": r.id, "invalid": 0, "raters": 9,
-                 "counts": {g: 2 for g in scheme.ballot_grades}}
-                for u in scheme.units for r in scheme.rater_groups if (u.id, r.id) not in given]
-    lead = next(d for d in docs["lead_scores"] if d["lead_department"] == DEPT)
-    made = {
-        "unit_report": (build_unit_report(scheme, UNIT, folder / "t_unit.xlsx"),
-                        docs["unit_reports"][UNIT]),
-        "lead_scores": (build_lead_scores(scheme, DEPT, folder / "t_lead.xlsx"), lead),
-        "adjustments": (build_adjustments(scheme, folder / "t_adj.xlsx"), docs["adjustments"]),
-        "routine": (build_routine(scheme, folder / "t_routine.xlsx"), docs["routine"]),
-        "ballots": (build_ballots(scheme, folder / "t_ballots.xlsx"), docs["ballots"]),
-    }
-    out = {}
-    for kind, (template, doc) in made.items():
-        out[kind] = fill_workbook(template, doc, folder / f"{kind}.xlsx")
-    return out
+    return filled_workbooks(scheme, tmp_path_factory.mktemp("filled"), UNIT, DEPT)
 
 
 def keyed_cell(ws: Any, row_key: str, col_key: str) -> str:
@@ -152,7 +126,7 @@ CASES: list[tuple[str, str, Plant, list[list[str]], str]] = [
      [[U, "I12", "implausible-value"]], "是目标值 30000 的 20 倍"),
     # Excel stores a typed 85% as 0.85 and formats the cell 0%: read as 85, said
     ("85% typed in a column measured in %", "unit_report", typed_percent(U, "I19", 0.85),
-     [[U, "I19", "percent-typed"]], "输入的是“85%”（单元格存为 0.85）；本栏单位已是 %，已按 85 读取"),
+     [[U, "I19", "percent-typed"]], "输入的是“85%”（单元格存为 0.85）；本栏单位已是 %"),
     ("85% typed in a column of people", "unit_report", typed_percent(U, "I16", 0.85),
      [[U, "I16", "percent-not-allowed"]], "“85%” 带有 % 号"),
     ("N/A without a reason", "unit_report", both(at(U, "L11", "是"), at(U, "I11", None)),

@@ -24,9 +24,9 @@ from typing import Any
 from validators.messages.values import CONTROL_NOTE, has_controls, visible
 from validators.report import ERROR, WARNING
 
-__all__ = ["Finding", "Parsed", "TypedPercent", "explain_controls", "parse_number", "parse_text", "parse_date",
-           "parse_yes_no", "parse_choice", "show_number", "shown_raw", "parse_fill_date",
-           "FREE_TEXT_FIELDS"]
+__all__ = ["Finding", "Parsed", "TypedPercent", "explain_controls", "parse_number", "parse_text",
+           "parse_date", "parse_yes_no", "parse_choice", "show_number", "shown_raw",
+           "parse_fill_date", "FREE_TEXT_FIELDS"]
 
 #: Fields of free text a clerk types (remarks, evidence, reason, contact …): never scored,
 #: so a formula or an error value there is a warning — the rest of the file is still usable.
@@ -166,11 +166,13 @@ def _typed_percent(stored: float, percent: bool, integer: bool, low: float | Non
     typed = round(stored * 100, 10)
     shown = f"{show_number(typed)}%"
     if not percent:
-        return _error("percent-not-allowed", f"“{shown}” 带有 % 号（单元格存为 {show_number(stored)}"
-                      "），但本栏不是百分数，无法确定原意",
+        return _error("percent-not-allowed",
+                      f"“{shown}” 带有 % 号（单元格存为 {show_number(stored)}），"
+                      "但本栏不是百分数，无法确定原意",
                       f"{shown!r} has a % sign (the cell holds {show_number(stored)}) but this "
                       "column is not measured in %: what was meant is not certain",
-                      ("请按本栏计量单位直接输入数字，不要带 % 号（如需要，先把单元格格式改回“常规”）",
+                      ("请按本栏计量单位直接输入数字，不要带 % 号"
+                       "（如需要，先把单元格格式改回“常规”）",
                        "type the number in the column's unit without % (set the cell's format "
                        "back to General if needed)"))
     finding = Finding("percent-typed", WARNING,

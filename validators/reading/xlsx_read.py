@@ -41,6 +41,7 @@ _XF = re.compile(rb"<(?:\w++:)?xf\b([^>]*)")
 _NUM_FMT = re.compile(rb"<(?:\w++:)?numFmt\b([^>]*)")
 _ATTR = re.compile(rb"""([\w:]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _PERCENT_BUILTIN = {9, 10}  # 0% and 0.00%
+_PERCENT_ID = re.compile(rb"""numFmtId\s*=\s*["'](?:9|10)["']""")
 # In a format code, text in quotes, an escaped character or a [colour] is not a format.
 _NOT_FORMAT = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]')
 KEY_MARK = "kaohe:key"
@@ -237,6 +238,8 @@ def _attributes(text: bytes) -> dict[bytes, bytes]:
 
 def _percent_styles(styles: bytes) -> frozenset[bytes]:
     """The cell-format indexes (a cell's s="…") whose number format shows a percent."""
+    if b"%" not in styles and not _PERCENT_ID.search(styles):
+        return frozenset()  # (every template: no look at the formats at all)
     codes = {}
     for match in _NUM_FMT.finditer(styles):
         attrs = _attributes(match.group(1))

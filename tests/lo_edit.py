@@ -7,7 +7,9 @@ imported by the test suite: ``python3 tests/lo_edit.py JOBS.json``. JOBS.json is
 Enter: LibreOffice's own input recognition, as on the keyboard — "7.5%" becomes 0.075 with a
 percent format, "'5" text, "２４０００" text), ``{"op": "delete_row", "sheet": …, "row": 12}``,
 ``{"op": "insert_row", "sheet": …, "row": 12}``, ``{"op": "width", "sheet": …,
-"column": "J", "width": 40}`` (in characters, roughly). Structural edits lift the sheet's
+"column": "J", "width": 40}`` (in characters, roughly), ``{"op": "clear", "sheet": …, "cell": …}``
+(the Delete key), ``{"op": "paste", "sheet": …, "cell": …, "value": 5, "format": "#,##0.00"}``
+(a value pasted with its source's number format). Structural edits lift the sheet's
 protection (no password: the templates' default) and put it back, as a clerk who knows how
 would. One soffice process does every job (a private profile, a pipe, no display).
 """
@@ -67,6 +69,17 @@ def _edit(doc, frame, dispatcher, edit) -> None:
     if op == "clear":
         # VALUE, DATETIME, STRING, FORMULA: the Delete key
         sheet.getCellRangeByName(edit["cell"]).clearContents(1 | 2 | 4 | 16)
+        return
+    if op == "paste":  # a value pasted with its source's number format
+        cell = sheet.getCellRangeByName(edit["cell"])
+        if isinstance(edit["value"], str):
+            cell.setString(edit["value"])
+        else:
+            cell.setValue(edit["value"])
+        if edit.get("format"):
+            formats, locale = doc.NumberFormats, uno.createUnoStruct("com.sun.star.lang.Locale")
+            key = formats.queryKey(edit["format"], locale, False)
+            cell.NumberFormat = key if key != -1 else formats.addNew(edit["format"], locale)
         return
     protected = sheet.isProtected()
     if protected:

@@ -91,9 +91,9 @@ TABLE = [
     Typed("rating", "blank", L, "E9", None, None, "", None, "blank-score", 0),
     Typed("date", "plain", U, "K4", "2017-01-10", date(2017, 1, 10), "yyyy-mm-dd",
           "2017-01-10", None, None),
-    Typed("date", "as text", U, "K4", "'2017年1月10日", "2017年1月10日", "", "2017-01-10",
+    Typed("date", "as text", U, "K4", "2017年1月10日", "2017年1月10日", "", "2017-01-10",
           "date-as-text", None),
-    Typed("date", "full-width", U, "K4", "'２０１７－０１－１０", "２０１７－０１－１０", "",
+    Typed("date", "full-width", U, "K4", "２０１７－０１－１０", "２０１７－０１－１０", "",
           "2017-01-10", None, None),
     # typed into the date-formatted cell, a serial number shows as the date it is
     Typed("date", "as a number", U, "K4", "42745", 42745, "", "2017-01-10", None, None),
@@ -235,3 +235,36 @@ def test_typed_percent_and_negative_growth_rank_as_meant(clean_folder: Path,
     jeminay = next(u for u in typed.results["units"] if u["unit_id"] == "jeminay")
     c04 = next(i for i in jeminay["indicators"] if i["indicator_id"] == "C04")
     assert c04["inputs"]["actual"] == -1.5 and c04["points"] == 0
+
+
+def _job(row: Typed) -> dict[str, Any]:
+    """The LibreOffice edit of a row: the keys typed, the Delete key, or a paste."""
+    if row.typed is not None:
+        return {"op": "type", "sheet": row.sheet, "cell": row.cell, "text": row.typed}
+    if row.stored is None:
+        return {"op": "clear", "sheet": row.sheet, "cell": row.cell}
+    return {"op": "paste", "sheet": row.sheet, "cell": row.cell, "value": row.stored,
+            "format": row.number_format}
+
+
+@pytest.fixture(scope="module")
+def through_libreoffice(clean: dict[str, Path],
+                        tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Every row of the table typed in LibreOffice (one soffice for all), saved as .xlsx."""
+    from tests.libreoffice_edits import edit_in_libreoffice
+
+    folder = tmp_path_factory.mktemp("typed-lo")
+    jobs, out = [], {}
+    for number, row in enumerate(TABLE):
+        dst = folder / f"{number:02d}.xlsx"
+        jobs.append({"src": str(clean[row.sheet]), "dst": str(dst), "edits": [_job(row)]})
+        out[f"{row.kind}-{row.way}"] = dst
+    edit_in_libreoffice(jobs)
+    return out
+
+
+@pytest.mark.libreoffice
+@pytest.mark.parametrize("row", TABLE, ids=[f"{r.kind}-{r.way}" for r in TABLE])
+def test_typed_in_libreoffice(row: Typed, through_libreoffice: dict[str, Path],
+                              scheme: Scheme) -> None:
+    check_row(row, through_libreoffice[f"{row.kind}-{row.way}"], scheme)

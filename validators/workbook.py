@@ -42,6 +42,9 @@ __all__ = ["validate_workbook", "examine_workbook", "validate_document_file", "i
 TEMPLATE_KINDS = ("unit_report", "lead_scores", "adjustments", "routine", "ballots")
 META_SHEET = "_meta"
 _STRUCTURAL = {"column-deleted", "column-inserted"}
+# What a deleted row leaves missing: said once, as the deleted row.
+_SAID_BY_DELETED = {"missing-indicator", "missing-entry", "blank-routine-unit",
+                    "blank-conduct-unit", "blank-satisfaction-unit"}
 _MAX_JSON_BYTES = 20 * 1024 * 1024
 # The header label before the owner's name (workbook_templates.labels), and `_meta`'s field.
 _HEADER_LABELS = {"unit_report": ("hdr.unit", "unit_id"),
@@ -156,7 +159,7 @@ def _examine(path: Path, name: str, scheme: Scheme, report: Report, limits: Limi
     # was read as 85 by the reader), so the guess from the target's size is not made.
     report.extend(i.located(file=name) for i in run_checks(document, cell_map, scheme)
                   if i.rule != "percent-as-fraction"
-                  and not (i.rule in ("missing-indicator", "missing-entry") and (
+                  and not (i.rule in _SAID_BY_DELETED and (
                       (i.indicator_id, "") in deleted or ("", i.unit_id) in deleted)))
     # After the checks: where both speak of one cell, the check's words are the clearer.
     report.extend(issues_from_schema(document, cell_map, name))

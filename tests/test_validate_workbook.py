@@ -153,8 +153,11 @@ CASES: list[tuple[str, str, Plant, list[list[str]], str]] = [
      [["自评表", "", "sheet-renamed"]], "工作表“单位自评表”被改名为“自评表”"),
     ("column deleted", "unit_report", _delete_column,
      [[U, "J1", "column-deleted"]], "“佐证材料”一列被删除了"),
-    ("not our template", "unit_report", _drop_meta,
+    ("not our template", "unit_report", both(_drop_meta, at(U, "B2", "自评表")),
      [["", "", "not-our-template"]], "不是综考办下发的考核模板"),
+    # (the sheet copied into a new workbook, exactly: tests/test_validate_recover.py)
+    ("_meta removed, the rest intact", "unit_report", _drop_meta,
+     [["", "", "meta-missing-recovered"]], "与“阿勒泰市”的单位自评表模板完全一致"),
     ("another year", "unit_report", meta("year", 2015),
      [["", "", "wrong-year"]], "这是 2015 年度的模板，本次考核为 2016 年度"),
     ("another scheme", "unit_report", meta("scheme_id", "hami-2016"),

@@ -110,12 +110,13 @@ def _examine(path: Path, name: str, scheme: Scheme, report: Report, limits: Limi
         report.extend(refused)
         return None
     book = WorkbookFile(path, checked)
-    if META_SHEET not in book.names:
+    if META_SHEET in book.names:
+        from workbook_templates.meta import parse_meta
+
+        meta = parse_meta(book.rows(META_SHEET))
+    elif (meta := _recovered(book, scheme, name, report)) is None:
         report.add(finding("not-our-template", file=name))
         return None
-    from workbook_templates.meta import parse_meta
-
-    meta = parse_meta(book.rows(META_SHEET))
     report.kind = str(meta.get("kind") or "")
     report.unit_id = str(meta.get("unit_id") or meta.get("lead_department") or "")
     if report.kind == "scheme":
@@ -135,7 +136,8 @@ def _examine(path: Path, name: str, scheme: Scheme, report: Report, limits: Limi
     from workbook_templates import read_workbook
 
     # The reader's own fingerprint finding would be dropped below: tamper.py checks it.
-    read = read_workbook(path, check_schema=False, check_fingerprint=False, values=book)
+    read = read_workbook(path, check_schema=False, check_fingerprint=False, values=book,
+                         meta=None if META_SHEET in book.names else meta)
     tampering = tamper_issues(book, meta, scheme, name, formulas=formulas)
     # The reader's own fingerprint finding is replaced by the located ones of tamper.py.
     reader = [i.located(file=name) for i in read.issues if i.rule != "template-modified"]
@@ -164,6 +166,26 @@ def _examine(path: Path, name: str, scheme: Scheme, report: Report, limits: Limi
     # After the checks: where both speak of one cell, the check's words are the clearer.
     report.extend(issues_from_schema(document, cell_map, name))
     return read
+
+
+def _recovered(book: WorkbookFile, scheme: Scheme, name: str,
+               report: Report) -> dict[str, Any] | None:
+    """The `_meta` of the one template a workbook without one is an exact copy of (said as
+    `meta-missing-recovered`), else None."""
+    from validators.reading.recover import recover_meta
+
+    found = recover_meta(book, scheme)
+    if found is None:
+        return None
+    meta, owner, owner_en = found
+    kind = str(meta.get("kind") or "")
+    what, what_en = KIND_NAMES.get(kind, (kind, kind))
+    report.add(finding("meta-missing-recovered", severity=WARNING, file=name,
+                       unit_id=str(meta.get("unit_id") or ""), params={
+                           "whose": f"“{owner}”的" if owner else "", "what": what,
+                           "whose_en": f"{owner_en}'s " if owner else "the ",
+                           "what_en": what_en}))
+    return {**meta, "file": name}
 
 
 def _examine_scheme(path: Path, name: str, report: Report, book: WorkbookFile) -> Any:

@@ -216,6 +216,12 @@ def test_generated_rows_agree_with_the_engine(recalculated: dict[str, Any]) -> N
     assert numeric > CASES * 0.6
 
 
+def formula_column_estimates(ind: Any) -> bool:
+    """Whether the unit report estimates an indicator's points (a formula of its own)."""
+    return ind.input == "unit_report" and not (
+        ind.method in ("benchmark", "rank_points") or ind.params.get("use_group"))
+
+
 def test_demo_unit_reports_agree_with_the_engine(scheme: Scheme,
                                                  recalculated: dict[str, Any]) -> None:
     checked = 0
@@ -245,6 +251,13 @@ def test_demo_unit_reports_agree_with_the_engine(scheme: Scheme,
             checked += 1
         subtotal_row = next(r for r, values in enumerate(grid) if values[0] == "@subtotal")
         assert abs(grid[subtotal_row][points_col - 1] - total) <= TOLERANCE
+        # 预估 43.78 / 46.00: against the full score of the rows estimated (not N/A)
+        full = sum(scheme.indicator(item["indicator_id"]).full_score for item in doc["items"]
+                   if not item["not_applicable"] and formula_column_estimates(
+                       scheme.indicator(item["indicator_id"])))
+        full_col = grid[0].index("full_score") + 1
+        assert abs(grid[subtotal_row][full_col - 1] - full) <= TOLERANCE
+        assert grid[subtotal_row][full_col] == f"预估 {total:.2f} / {full:.2f}"
     assert checked >= 50
 
 

@@ -106,7 +106,6 @@ def build_unit_report(scheme: Scheme, unit_id: str, path: Path, lang: str = "zh"
         if _indicator_row(sheet, ind, row, number, ind.target_for(unit.id), scheme.year, lang):
             estimated.append(row)
         row += 1
-    last_row = row - 1
     _merge_categories(sheet, indicators)
     _subtotal(sheet, row, estimated, indicators, lang)
     sheet.span(row + 2, 2, last, tr("row.sign", lang), "plain")

@@ -21,6 +21,7 @@ from workbook_templates.formulas import Refs, points_formula
 from workbook_templates.grid import Context
 from workbook_templates.instructions import instruction_lines
 from workbook_templates.labels import NO, YES, tr
+from workbook_templates.self_check import guarded
 from workbook_templates.values import parse_fill_date, parse_number, parse_text, parse_yes_no
 
 if TYPE_CHECKING:  # the builders import openpyxl when they run; readers never do
@@ -108,6 +109,7 @@ def build_unit_report(scheme: Scheme, unit_id: str, path: Path, lang: str = "zh"
         row += 1
     _merge_categories(sheet, indicators)
     _subtotal(sheet, row, estimated, indicators, lang)
+    _self_check(sheet, indicators, lang)
     sheet.span(row + 2, 2, last, tr("row.sign", lang), "plain")
     sheet.widths(_WIDTHS)
     sheet.finish(freeze=f"E{_FIRST_ROW}", title_rows=f"{_HEADER_ROW}:{_HEADER_ROW}",
@@ -133,6 +135,19 @@ def _subtotal(sheet: SheetWriter, row: int, estimated: list[int],
     end = _FIRST_ROW + len(indicators) - 1
     sheet.formula(row, _C["points"], f"=SUM(M{_FIRST_ROW}:M{end})", "total")
     sheet.ws.row_dimensions[row].height = 45
+
+
+def _self_check(sheet: SheetWriter, indicators: tuple[Indicator, ...], lang: str) -> None:
+    """自查 at the top (J5:M5) and the actual cells flagged where validation would speak."""
+    from workbook_templates.self_check import highlight_actuals, self_check_formula
+
+    actuals = [(r, ind.negative_allowed) for r, ind in enumerate(indicators, start=_FIRST_ROW)
+               if ind.input == "unit_report"]
+    end, yes = _FIRST_ROW + len(indicators) - 1, YES[lang == "en"]
+    sheet.span(5, 10, _C["points"], None, "label")
+    sheet.formula(5, 10, self_check_formula(actuals, _FIRST_ROW, end, na_yes=yes, lang=lang),
+                  "label")
+    highlight_actuals(sheet.ws, actuals, _FIRST_ROW, end, na_yes=yes)
 
 
 def _header_block(book: Book, sheet: SheetWriter, unit_name: str, group_name: str) -> None:
@@ -219,7 +234,7 @@ def _indicator_row(sheet: SheetWriter, ind: Indicator, row: int, number: int,
     if formula is None:
         sheet.put(row, c["points"], tr("cell.by_office", lang), "muted")
         return False
-    sheet.formula(row, c["points"], formula)
+    sheet.formula(row, c["points"], guarded(formula, f"I{row}", lang))
     return True
 
 

@@ -18,11 +18,14 @@ FORBIDDEN = ("LET(", "XLOOKUP(", "FILTER(", "IFS(", "SWITCH(", "TEXTJOIN(", "CON
 
 def documents_by_file(scheme: Scheme, docs: dict[str, Any], lang: str = "zh") -> dict[str, Any]:
     """Template file name -> the synthetic document that fills it."""
+    from workbook_templates.build import template_names
+
+    names = template_names(scheme, lang)
     out: dict[str, Any] = {}
     for unit_id, doc in docs["unit_reports"].items():
-        out[template_name("unit_report", lang, unit_id)] = doc
+        out[names[("unit_report", unit_id)]] = doc
     for doc in docs["lead_scores"]:
-        out[template_name("lead_scores", lang, doc["lead_department"])] = doc
+        out[names[("lead_scores", doc["lead_department"])]] = doc
     for kind in ("adjustments", "routine", "ballots"):
         out[template_name(kind, lang)] = docs[kind]
     return out

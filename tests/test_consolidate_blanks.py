@@ -18,7 +18,7 @@ def test_a_blank_row_of_a_lead_sheet_is_said_and_makes_the_results_provisional(
         clean_folder: Path, tmp_path: Path) -> None:
     folder = tmp_path / "in"
     shutil.copytree(clean_folder, folder)
-    path = folder / "牵头部门评分表_zfw.xlsx"
+    path = folder / "牵头部门评分表_地委政法委.xlsx"
     wb = openpyxl.load_workbook(path)
     ws = wb[L]
     row = next(c.row for c in ws["A"] if c.value == "altay_city")

@@ -222,8 +222,8 @@ def test_typed_percent_and_negative_growth_rank_as_meant(clean_folder: Path,
     for how, percent in (("typed", (0.075, "0.0%")), ("plain", (7.5, ""))):
         folder = tmp_path / how
         shutil.copytree(clean_folder, folder)
-        _type_c04(folder / "单位自评表_fuyun.xlsx", *percent)
-        _type_c04(folder / "单位自评表_jeminay.xlsx", -1.5)
+        _type_c04(folder / "单位自评表_富蕴县.xlsx", *percent)
+        _type_c04(folder / "单位自评表_吉木乃县.xlsx", -1.5)
         runs[how] = consolidate_folder(folder, load_scheme(), workers=1)
     typed, plain = runs["typed"], runs["plain"]
     assert typed.exit_code == plain.exit_code == 0

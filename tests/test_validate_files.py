@@ -315,7 +315,7 @@ def test_a_file_the_clerk_may_not_read_is_said_in_plain_words(tmp_path: Path) ->
     from workbook_templates.reader import read_workbook
 
     tmp_path.chmod(0o755)
-    path = tmp_path / "单位自评表_fuhai.xlsx"
+    path = tmp_path / "单位自评表_福海县.xlsx"
     path.write_bytes(b"PK\x05\x06" + bytes(18))
     path.chmod(0o000)
     def job() -> list[tuple[str, str, str]]:

@@ -58,3 +58,20 @@ def test_located_at_the_cell_of_the_scheme_workbook(tmp_path: Path) -> None:
     _, issues = import_scheme_workbook(path)
     assert [(i.sheet, i.cell, i.rule) for i in issues] == [
         (ws.title, f"{column}{row}", "input-not-carried")]
+
+
+def test_kaohe_templates_writes_nothing_for_such_a_scheme(tmp_path: Path) -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from kaohe.cli import main
+
+    doc = copy.deepcopy(default_scheme_document())
+    doc["indicators"][0]["input"] = "unit_report"  # C01, a rating
+    path = tmp_path / "scheme.json"
+    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    result = CliRunner().invoke(main, ["templates", str(path), "--out", str(tmp_path / "t")])
+    assert result.exit_code != 0 and "Traceback" not in result.output
+    assert "$.indicators[0].input" in result.output and "无法填报评定等次" in result.output
+    assert not (tmp_path / "t").exists() or not list((tmp_path / "t").iterdir())

@@ -110,13 +110,14 @@ def _examine(path: Path, name: str, scheme: Scheme, report: Report, limits: Limi
         report.extend(refused)
         return None
     book = WorkbookFile(path, checked)
-    if META_SHEET in book.names:
-        from workbook_templates.meta import parse_meta
+    from workbook_templates.meta import parse_meta
 
-        meta = parse_meta(book.rows(META_SHEET))
-    elif (meta := _recovered(book, scheme, name, report)) is None:
+    found = (parse_meta(book.rows(META_SHEET)) if META_SHEET in book.names
+             else _recovered(book, scheme, name, report))
+    if found is None:
         report.add(finding("not-our-template", file=name))
         return None
+    meta = found
     report.kind = str(meta.get("kind") or "")
     report.unit_id = str(meta.get("unit_id") or meta.get("lead_department") or "")
     if report.kind == "scheme":

@@ -97,44 +97,71 @@ def _edit(doc, frame, dispatcher, edit) -> None:
         sheet.protect("")
 
 
+class _Office:
+    """One headless soffice with a private profile, reached through a pipe."""
+
+    def __init__(self, root: Path, number: int) -> None:
+        pipe = f"kaohe_edit_{os.getpid()}_{number}"
+        soffice = os.environ.get("KAOHE_SOFFICE") or shutil.which("soffice") or "soffice"
+        env = dict(os.environ, SAL_USE_VCLPLUGIN="svp")
+        self.proc = subprocess.Popen(
+            [soffice, f"-env:UserInstallation={(root / f'profile{number}').as_uri()}",
+             "--headless", "--invisible", "--norestore", "--nologo", "--nodefault",
+             f"--accept=pipe,name={pipe};urp;"],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            env=env, start_new_session=True)
+        ctx = _connect(pipe, time.time() + 60)
+        smgr = ctx.ServiceManager
+        self.desktop = smgr.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
+        self.dispatcher = smgr.createInstanceWithContext("com.sun.star.frame.DispatchHelper",
+                                                         ctx)
+
+    def run(self, job) -> None:
+        src = Path(job["src"]).resolve()
+        doc = self.desktop.loadComponentFromURL(src.as_uri(), "_blank", 0,
+                                                (_prop("Hidden", True),))
+        try:
+            frame = doc.CurrentController.Frame
+            for edit in job["edits"]:
+                _edit(doc, frame, self.dispatcher, edit)
+            doc.storeToURL(Path(job["dst"]).resolve().as_uri(),
+                           (_prop("FilterName", "Calc MS Excel 2007 XML"),))
+        finally:
+            doc.close(True)
+
+    def stop(self) -> None:
+        try:
+            self.desktop.terminate()
+            self.proc.wait(timeout=30)
+        except Exception:  # noqa: BLE001 - the bridge goes away with the process
+            pass
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, 9)
+            self.proc.wait()
+
+
 def main(jobs_file: str) -> int:
     jobs = json.loads(Path(jobs_file).read_text(encoding="utf-8"))
     root = Path(tempfile.mkdtemp(prefix="kaohe-lo-edit-"))
-    pipe = f"kaohe_edit_{os.getpid()}"
-    soffice = os.environ.get("KAOHE_SOFFICE") or shutil.which("soffice") or "soffice"
-    env = dict(os.environ, SAL_USE_VCLPLUGIN="svp")
-    proc = subprocess.Popen(
-        [soffice, f"-env:UserInstallation={(root / 'profile').as_uri()}", "--headless",
-         "--invisible", "--norestore", "--nologo", "--nodefault",
-         f"--accept=pipe,name={pipe};urp;"],
-        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        env=env, start_new_session=True)
+    starts = 0
+    office = None
     try:
-        ctx = _connect(pipe, time.time() + 60)
-        smgr = ctx.ServiceManager
-        desktop = smgr.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
-        dispatcher = smgr.createInstanceWithContext("com.sun.star.frame.DispatchHelper", ctx)
         for job in jobs:
-            src = Path(job["src"]).resolve()
-            doc = desktop.loadComponentFromURL(src.as_uri(), "_blank", 0,
-                                               (_prop("Hidden", True),))
-            try:
-                frame = doc.CurrentController.Frame
-                for edit in job["edits"]:
-                    _edit(doc, frame, dispatcher, edit)
-                doc.storeToURL(Path(job["dst"]).resolve().as_uri(),
-                               (_prop("FilterName", "Calc MS Excel 2007 XML"),))
-            finally:
-                doc.close(True)
-        try:
-            desktop.terminate()
-        except Exception:  # noqa: BLE001 - the bridge goes away with the process
-            pass
-        proc.wait(timeout=30)
+            for attempt in range(3):  # soffice may die under load: a fresh one, the job again
+                if office is None:
+                    starts += 1
+                    office = _Office(root, starts)
+                try:
+                    office.run(job)
+                    break
+                except Exception:  # noqa: BLE001
+                    office.stop()
+                    office = None
+                    if attempt == 2:
+                        raise
     finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, 9)
-            proc.wait()
+        if office is not None:
+            office.stop()
         shutil.rmtree(root, ignore_errors=True)
     return 0
 

@@ -28,6 +28,7 @@ from validators.container.files import Limits, open_checked
 from validators.messages import finding
 from validators.messages.wording import scheme_wording
 from validators.reading.locate import CellMap, locate
+from validators.reading.recover import recovered_meta
 from validators.reading.xlsx_read import DamagedSheet, WorkbookFile, damaged_issue
 from validators.report import ERROR, WARNING, Issue, Report
 from validators.rules.common import LABELS
@@ -113,7 +114,7 @@ def _examine(path: Path, name: str, scheme: Scheme, report: Report, limits: Limi
     from workbook_templates.meta import parse_meta
 
     found = (parse_meta(book.rows(META_SHEET)) if META_SHEET in book.names
-             else _recovered(book, scheme, name, report))
+             else recovered_meta(book, scheme, name, report))
     if found is None:
         report.add(finding("not-our-template", file=name))
         return None
@@ -167,26 +168,6 @@ def _examine(path: Path, name: str, scheme: Scheme, report: Report, limits: Limi
     # After the checks: where both speak of one cell, the check's words are the clearer.
     report.extend(issues_from_schema(document, cell_map, name))
     return read
-
-
-def _recovered(book: WorkbookFile, scheme: Scheme, name: str,
-               report: Report) -> dict[str, Any] | None:
-    """The `_meta` of the one template a workbook without one is an exact copy of (said as
-    `meta-missing-recovered`), else None."""
-    from validators.reading.recover import recover_meta
-
-    found = recover_meta(book, scheme)
-    if found is None:
-        return None
-    meta, owner, owner_en = found
-    kind = str(meta.get("kind") or "")
-    what, what_en = KIND_NAMES.get(kind, (kind, kind))
-    report.add(finding("meta-missing-recovered", severity=WARNING, file=name,
-                       unit_id=str(meta.get("unit_id") or ""), params={
-                           "whose": f"“{owner}”的" if owner else "", "what": what,
-                           "whose_en": f"{owner_en}'s " if owner else "the ",
-                           "what_en": what_en}))
-    return {**meta, "file": name}
 
 
 def _examine_scheme(path: Path, name: str, report: Report, book: WorkbookFile) -> Any:

@@ -18,9 +18,12 @@ from pathlib import Path
 from typing import Any
 
 from kaohe.engine.model import Scheme
+from kaohe.labels import KIND_NAMES
+from validators.messages import finding
 from validators.reading.xlsx_read import WorkbookFile
+from validators.report import WARNING, Report
 
-__all__ = ["recover_meta", "KIND_SHEETS"]
+__all__ = ["recover_meta", "recovered_meta", "KIND_SHEETS"]
 
 #: The data sheets of each template kind (label keys of workbook_templates.labels).
 KIND_SHEETS = {"unit_report": ("sheet.unit_report",), "lead_scores": ("sheet.lead_scores",),
@@ -56,6 +59,24 @@ def recover_meta(book: WorkbookFile, scheme: Scheme) -> tuple[dict[str, Any], st
 
     name, name_en = owner_names(scheme).get(owner or "", ("", ""))
     return meta, name, name_en
+
+
+def recovered_meta(book: WorkbookFile, scheme: Scheme, name: str,
+               report: Report) -> dict[str, Any] | None:
+    """The `_meta` of the one template a workbook without one is an exact copy of, said in
+    `report` as `meta-missing-recovered` naming whose; None when there is none."""
+    found = recover_meta(book, scheme)
+    if found is None:
+        return None
+    meta, owner, owner_en = found
+    kind = str(meta.get("kind") or "")
+    what, what_en = KIND_NAMES.get(kind, (kind, kind))
+    report.add(finding("meta-missing-recovered", severity=WARNING, file=name,
+                       unit_id=str(meta.get("unit_id") or ""), params={
+                           "whose": f"“{owner}”的" if owner else "", "what": what,
+                           "whose_en": f"{owner_en}'s " if owner else "the ",
+                           "what_en": what_en}))
+    return {**meta, "file": name}
 
 
 def _candidates(book: WorkbookFile, scheme: Scheme) -> Iterator[tuple[str, str, str,

@@ -175,9 +175,11 @@ def recalculated(scheme: Scheme, tmp_path_factory: pytest.TempPathFactory) -> di
     na = copy.deepcopy(docs["unit_reports"]["fuhai"])
     na["items"][0].update(actual=None, not_applicable=True)
     docs["unit_reports"]["fuhai"] = na
+    # every county's report, three departments', the scoring sheets and the tallies
     wanted = {name: doc for name, doc in documents_by_file(scheme, docs).items()
-              if not name.startswith(("单位自评表_d_", "加扣分")) or name.endswith(
-                  ("d_dwb.xlsx", "d_jyj.xlsx", "d_fgw.xlsx"))}
+              if doc["kind"] != "adjustments" and (
+                  doc["kind"] != "unit_report" or not doc["unit_id"].startswith("d_")
+                  or doc["unit_id"] in ("d_dwb", "d_jyj", "d_fgw"))}
     filled = [fill_workbook(templates / name, doc, root / "filled" / name)
               for name, doc in wanted.items()]
     book, rows = _case_book(_collect(CASES), root / "formula_cases.xlsx")

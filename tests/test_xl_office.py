@@ -42,17 +42,19 @@ def scheme() -> Scheme:
 def submissions(tmp_path_factory: pytest.TempPathFactory, scheme: Scheme) -> Path:
     from kaohe.pipeline.demo import fill_submissions
     from kaohe.synth import synthesize
-    from workbook_templates import build_templates, template_name
+    from workbook_templates import build_templates
+    from workbook_templates.build import template_names
 
+    names = template_names(scheme, "zh")
     root = tmp_path_factory.mktemp("office")
     build_templates(scheme, root / "templates", "zh")
     folder = root / "in"
     fill_submissions(synthesize(scheme, seed=2016), root / "templates", folder)
     (root / "good").mkdir()
     for unit in (MISSING_UNIT, SPOILED_UNIT):  # as they will be sent after the reminder
-        shutil.copy(folder / template_name("unit_report", "zh", unit), root / "good")
-    (folder / template_name("unit_report", "zh", MISSING_UNIT)).unlink()
-    spoiled = folder / template_name("unit_report", "zh", SPOILED_UNIT)
+        shutil.copy(folder / names[("unit_report", unit)], root / "good")
+    (folder / names[("unit_report", MISSING_UNIT)]).unlink()
+    spoiled = folder / names[("unit_report", SPOILED_UNIT)]
     wb = openpyxl.load_workbook(spoiled)
     ws = wb["单位自评表"]
     row = next(r for r in range(8, ws.max_row + 1) if isinstance(ws.cell(r, 9).value, int | float))
@@ -271,12 +273,13 @@ def test_check_and_score_a_workbook_from_the_console(office: dict[str, Any], sch
     """校验工作簿 and 计算暂估得分 act on another workbook, in the console's language."""
     from tests.test_xl_scripts import console_beside
     from tests.xlharness import alerts, apply_actions
-    from workbook_templates import template_name
+    from workbook_templates.build import template_names
     from xl_addin.findings import RESULT_SHEET
 
     lang = office["lang"]
     spoiled = office["root"] / "spoiled.xlsx"
-    shutil.copy(submissions / template_name("unit_report", "zh", SPOILED_UNIT), spoiled)
+    shutil.copy(submissions / template_names(scheme, "zh")[("unit_report", SPOILED_UNIT)],
+                spoiled)
     path = _filled(console.build_console(office["root"] / "c2", lang=lang)[0],
                    office["root"] / "c2.xlsm", {})
     _, target, excel = console_beside(path, spoiled)

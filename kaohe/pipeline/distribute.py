@@ -1,8 +1,7 @@
 """Templates handed out: one zip per unit and per scoring department, named by its name.
 
-Each zip holds the owner's own template, renamed after the owner (单位自评表_阿勒泰市.xlsx:
-the file name still identifies it, validators.reading.file_names reads names as well as
-ids), and the scheme workbook 考核方案.xlsx for reference. The full set is kept beside the
+Each zip holds the owner's own template, named after the owner (单位自评表_阿勒泰市.xlsx, as
+workbook_templates names them), and the scheme workbook 考核方案.xlsx for reference. The full set is kept beside the
 zips for the office (its registers: 加扣分登记表, 平时考核汇总表, 民主测评及满意度统计表).
 """
 
@@ -53,12 +52,17 @@ def distribute_templates(scheme: Scheme, out: Path, lang: str = "zh",
                          progress: Callable[[int, int], None] | None = None) -> list[Parcel]:
     """Build the template set into out/全部模板 and one zip per unit or department (by name)
     into out; returns them."""
-    from workbook_templates import build_templates, template_name  # type: ignore[attr-defined]
+    from workbook_templates import (  # type: ignore[attr-defined]
+        build_templates,
+        template_name,
+    )
+    from workbook_templates.build import template_names
 
     out = Path(out)
     every = out / ALL_FOLDER["en" if lang == "en" else "zh"]
     build_templates(scheme, every, lang, progress=progress)
     reference = every / template_name("scheme", lang)
+    files = template_names(scheme, lang)  # already named by the owner (made safe)
     owners = [("unit_report", u.id, u.name, u.name_en or u.id) for u in scheme.units]
     owners += [("lead_scores", d.id, d.name, d.name_en or d.id)
                for d in scheme.lead_departments if scheme.indicators_of(d.id)]
@@ -66,10 +70,9 @@ def distribute_templates(scheme: Scheme, out: Path, lang: str = "zh",
     grouped: dict[str, list[tuple[str, str, Path, str]]] = {}
     for kind, owner, name, name_en in owners:
         shown = file_safe(name_en if lang == "en" else name)
-        template = every / template_name(kind, lang, owner)
+        template = every / files.get((kind, owner), template_name(kind, lang, owner))
         if template.is_file():
-            grouped.setdefault(shown, []).append(
-                (kind, owner, template, template_name(kind, lang, shown)))
+            grouped.setdefault(shown, []).append((kind, owner, template, template.name))
     parcels = []
     for shown, forms in grouped.items():
         members = [(t, inside) for _, _, t, inside in forms] + [(reference, reference.name)]

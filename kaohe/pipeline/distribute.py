@@ -2,7 +2,8 @@
 
 Each zip holds the owner's own template, named after the owner (单位自评表_阿勒泰市.xlsx, as
 workbook_templates names them), and the scheme workbook 考核方案.xlsx for reference. The
-full set is kept beside the zips for the office (its registers: 加扣分登记表, 平时考核汇总表, 民主测评及满意度统计表).
+full set is kept beside the zips for the office (its registers: 加扣分登记表, 平时考核汇总表,
+民主测评及满意度统计表).
 """
 
 from __future__ import annotations

@@ -188,7 +188,7 @@ def bands(top, good, fair):
 
 
 def cadres():
-    """People rules (领导班子和领导干部): illustrative defaults from common practice, all editable."""
+    """People rules (领导班子和领导干部): illustrative defaults from practice, all editable."""
     return {
         "grades": ["优秀", "称职", "基本称职", "不称职"],
         "ballot_points": {"优秀": 100, "称职": 80, "基本称职": 60, "不称职": 0},

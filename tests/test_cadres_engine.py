@@ -50,7 +50,9 @@ RULES_DOC: dict[str, Any] = {
     "merit_ladder": [{"run": 1, "merit": "嘉奖"}, {"run": 3, "merit": "记三等功"}],
     "unsatisfactory_run": 2,
 }
-RULES = CadreRules.from_document({"cadres": RULES_DOC})
+_PARSED = CadreRules.from_document({"cadres": RULES_DOC})
+assert _PARSED is not None
+RULES: CadreRules = _PARSED
 
 
 def rules_with(**changes: Any) -> CadreRules:
@@ -158,7 +160,7 @@ def test_a_gated_units_principal_leader_passes_the_place_down() -> None:
     assert out["teams"][0]["top_grade_eligible"] is False
 
 
-def _cap(records: list[dict[str, Any]], year: int = 2016) -> dict[str, Any] | None:
+def _cap(records: list[dict[str, Any]], year: int = 2016) -> Any:
     return sanction_cap(records, year, RULES)
 
 

@@ -94,7 +94,7 @@ def team_grade(unit: Mapping[str, Any], ballot: float | None, unit_grades: Seque
 def quota_places(cadres: int, unit: Mapping[str, Any], rules: CadreRules) -> dict[str, Any]:
     """The unit's 优秀 places: share by the unit's grade (fewer or none when gated or vetoed)
     × its number of cadres, rounded by the scheme's rule."""
-    grade = unit.get("grade")
+    grade = str(unit.get("grade") or "")
     share, why, why_en = rules.quota_share, "一般比例", "general share"
     if grade in rules.quota_by_unit_grade:
         share = rules.quota_by_unit_grade[grade]

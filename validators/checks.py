@@ -23,6 +23,7 @@ from datetime import date
 from typing import Any
 
 from kaohe.engine.model import Indicator, Scheme, Unit
+from validators.checks_cadres import cadre_tallies, roster_people, sanction_records
 from validators.checks_common import (
     COUNT_UNITS,
     IMPLAUSIBLE_RATIO,
@@ -309,6 +310,9 @@ CHECKS: dict[str, Check] = {
     "conduct-tallies": conduct_tallies,
     "satisfaction-tallies": satisfaction_tallies,
     "text-values": text_values,
+    "roster-people": roster_people,
+    "cadre-tallies": cadre_tallies,
+    "sanction-records": sanction_records,
 }
 
 KIND_CHECKS: dict[str, tuple[str, ...]] = {
@@ -318,6 +322,9 @@ KIND_CHECKS: dict[str, tuple[str, ...]] = {
     "adjustments": ("adjustment-events", "adjustment-decisions"),
     "routine": ("routine-entries",),
     "ballots": ("conduct-tallies", "satisfaction-tallies"),
+    "roster": ("roster-people",),
+    "cadre_ballots": ("cadre-tallies",),
+    "sanctions": ("sanction-records",),
 }
 #: Checks of every kind of document, after its own.
 EVERY_KIND: tuple[str, ...] = ("text-values",)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from validators.messages_cadres import CADRE_MESSAGES
 from validators.messages_scheme import SCHEME_MESSAGES
 from validators.messages_values import CONTROL_NOTE, VALUE_MESSAGES, has_controls, visible
 from validators.report import ERROR, Issue
@@ -206,6 +207,7 @@ MESSAGES: dict[str, tuple[str, str, str, str]] = {
         "不影响计分，请恢复为原文字", "scoring is not affected; please restore the text"),
 }
 MESSAGES.update(SCHEME_MESSAGES)
+MESSAGES.update(CADRE_MESSAGES)
 MESSAGES.update(VALUE_MESSAGES)
 
 

@@ -1,0 +1,277 @@
+"""Value checks of the office's registers: adjustments (events, decisions), routine, ballots."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from datetime import date
+from typing import Any
+
+from kaohe.engine.model import Scheme
+from validators.reading.locate import CellMap, parse_json_path
+from validators.report import WARNING, Issue
+from validators.rules.common import (
+    EVIDENCE_EVENTS,
+    Where,
+    as_number,
+    counts_of,
+    finding_at,
+    indicators_by_id,
+    is_blank,
+    iso_date,
+    rows_of,
+    show,
+    units_by_id,
+    unknown_unit,
+)
+from validators.rules.json_schema import format_json_path
+
+__all__ = ["adjustment_events", "adjustment_decisions", "routine_entries", "conduct_tallies",
+           "satisfaction_tallies"]
+
+
+# ---------------------------------------------------------------- adjustments
+
+def adjustment_events(doc: Mapping[str, Any], cell_map: CellMap,
+                      scheme: Scheme) -> Iterator[Issue]:
+    """Events: unique ids, known units and indicators, dates in the assessment year,
+    evidence for every deduction, veto or notification, bonuses within their category's cap."""
+    units, indicators = units_by_id(scheme), indicators_by_id(scheme)
+    seen: dict[str, int] = {}
+    first, last = date(scheme.year, 1, 1), date(scheme.year, 12, 31)
+    for index, event in rows_of(doc, "events"):
+        unit_id = str(event.get("unit_id"))
+        where: Where = {"unit_id": unit_id, "name": str(event.get("id", ""))}
+        event_id = event.get("id")
+        if isinstance(event_id, str):
+            if event_id in seen:
+                yield finding_at("duplicate-id", ("events", index, "id"), cell_map, value=event_id,
+                                 id=event_id, first=seen[event_id] + 1, row=index + 1)
+            seen.setdefault(event_id, index)
+        if (issue := unknown_unit(event.get("unit_id"), units, ("events", index, "unit_id"),
+                                 cell_map)):
+            yield issue
+        ind_id = event.get("indicator_id")
+        if isinstance(ind_id, str) and ind_id not in indicators:
+            yield finding_at("unknown-indicator", ("events", index, "indicator_id"), cell_map,
+                             key="unknown-indicator-id", value=ind_id, indicator=ind_id, **where)
+        day = iso_date(event.get("date"))
+        if day is not None and not first <= day <= last:
+            yield finding_at("date-outside-year", ("events", index, "date"), cell_map,
+                             value=event.get("date"), day=day.isoformat(), year=scheme.year,
+                             **where)
+        kind = event.get("type")
+        if kind in EVIDENCE_EVENTS and is_blank(event.get("evidence")):
+            yield finding_at("evidence-required", ("events", index, "evidence"), cell_map,
+                             key="evidence-event", **where)
+        for name in ("reason", "approver"):
+            if is_blank(event.get(name)):
+                yield finding_at(f"blank-{name}", ("events", index, name), cell_map,
+                                 severity=WARNING, **where)
+        if kind == "bonus":
+            yield from _bonus_cap(event, index, scheme, cell_map, where)
+
+
+def _bonus_cap(event: Mapping[str, Any], index: int, scheme: Scheme, cell_map: CellMap,
+               where: Where) -> Iterator[Issue]:
+    category, points = event.get("category"), as_number(event.get("points"))
+    if not scheme.bonus_caps or not isinstance(category, str):
+        return
+    if category not in scheme.bonus_caps:
+        shown = list(scheme.bonus_caps)
+        yield finding_at("unknown-category", ("events", index, "category"), cell_map,
+                         severity=WARNING, value=category, shown=category, allowed="、".join(shown),
+                         allowed_en=", ".join(shown), **where)
+    elif points is not None and points > float(scheme.bonus_caps[category]):
+        yield finding_at("points-above-cap", ("events", index, "points"), cell_map,
+                         severity=WARNING,
+                         value=points, points=show(points), category=category,
+                         cap=show(float(scheme.bonus_caps[category])), **where)
+
+
+def adjustment_decisions(doc: Mapping[str, Any], cell_map: CellMap,
+                         scheme: Scheme) -> Iterator[Issue]:
+    """Decisions name an event of the register, carry points when adjusted, and are dated
+    after their event and before the end of the following year."""
+    events = {e.get("id"): e for _, e in rows_of(doc, "events")}
+    for index, decision in rows_of(doc, "decisions"):
+        event = events.get(decision.get("event_id"))
+        where: Where = {"name": str(decision.get("id", ""))}
+        if event is None:
+            yield finding_at("unknown-event", ("decisions", index, "event_id"), cell_map,
+                             value=decision.get("event_id"), event=decision.get("event_id"),
+                             **where)
+            continue
+        where["unit_id"] = str(event.get("unit_id", ""))
+        if decision.get("outcome") == "adjusted" and as_number(decision.get("points")) is None:
+            yield finding_at("adjusted-without-points", ("decisions", index, "points"), cell_map,
+                             **where)
+        day, event_day = iso_date(decision.get("date")), iso_date(event.get("date"))
+        if day is None:
+            continue
+        if not date(scheme.year, 1, 1) <= day <= date(scheme.year + 1, 12, 31):
+            yield finding_at("date-out-of-range", ("decisions", index, "date"), cell_map,
+                             value=decision.get("date"), day=day.isoformat(),
+                             first=f"{scheme.year}-01-01", last=f"{scheme.year + 1}-12-31", **where)
+        elif event_day is not None and day < event_day:
+            yield finding_at("date-order", ("decisions", index, "date"), cell_map, severity=WARNING,
+                             value=decision.get("date"), day=day.isoformat(),
+                             event_day=event_day.isoformat(), **where)
+
+
+# ---------------------------------------------------------------- routine and ballots
+
+def routine_entries(doc: Mapping[str, Any], cell_map: CellMap, scheme: Scheme) -> Iterator[Issue]:
+    """Scores 0–100 for known units and periods, one per unit and period."""
+    units, periods = units_by_id(scheme), list(scheme.routine_periods)
+    seen: dict[tuple[str, str], int] = {}
+    unsure: set[str] = set()
+    for index, entry in rows_of(doc, "entries"):
+        unit_id, period = str(entry.get("unit_id")), entry.get("period")
+        if (issue := unknown_unit(entry.get("unit_id"), units, ("entries", index, "unit_id"),
+                                 cell_map)):
+            yield issue
+            continue
+        if isinstance(period, str) and period not in periods:
+            yield finding_at("not-in-list", ("entries", index, "period"), cell_map, value=period,
+                             unit_id=unit_id, shown=period, allowed="、".join(periods),
+                             allowed_en=", ".join(periods))
+            unsure.add(unit_id)  # which period it meant is not known: no blank said for it
+            continue
+        score = as_number(entry.get("score"))
+        if score is not None and score > 100:
+            yield finding_at("out-of-range", ("entries", index, "score"), cell_map, value=score,
+                             unit_id=unit_id, shown=show(score), low="0", high="100")
+        if (unit_id, str(period)) in seen:
+            yield finding_at("duplicate-entry", ("entries", index), cell_map, unit_id=unit_id,
+                             what=f"{units[unit_id].name}·{period}",
+                             first=seen[(unit_id, str(period))] + 1, row=index + 1)
+        seen.setdefault((unit_id, str(period)), index)
+    if seen:
+        yield from _blank_routine(scheme, set(seen), periods, cell_map, unsure)
+    elif scheme.units and periods:  # nothing filled in: said once, for the sheet
+        yield finding_at("no-scores", ("blank", "routine", scheme.units[0].id, periods[0]),
+                         cell_map)
+
+
+def _blank_routine(scheme: Scheme, given: set[tuple[str, str]], periods: list[str],
+                   cell_map: CellMap, unsure: set[str]) -> Iterator[Issue]:
+    """Scores left blank change a unit's routine score without a word: a blank period is
+    left out of its mean, a unit with none counts 0. Each said at its cell, a period no unit
+    has once."""
+    from workbook_templates.labels import period_label
+
+    empty = [p for p in periods if not any(key[1] == p for key in given)]
+    for p in empty:
+        first = next((u.id for u in scheme.units), "")
+        yield finding_at("blank-routine-period", ("blank", "routine", first, p), cell_map,
+                         severity=WARNING, period=period_label(p, "zh"),
+                         period_en=period_label(p, "en"))
+    for unit in (u for u in scheme.units if u.id not in unsure):
+        have = [p for p in periods if (unit.id, p) in given]
+        names: dict[str, Any] = {"unit": unit.name, "unit_en": unit.name_en or unit.name}
+        if not have:
+            yield finding_at("blank-routine-unit", ("blank", "routine", unit.id, periods[0]),
+                             cell_map, severity=WARNING, unit_id=unit.id, **names)
+            continue
+        for p in periods:
+            if p not in have and p not in empty:
+                yield finding_at("blank-routine-score", ("blank", "routine", unit.id, p),
+                                 cell_map, severity=WARNING, unit_id=unit.id,
+                                 period=period_label(p, "zh"), period_en=period_label(p, "en"),
+                                 **names)
+
+
+def conduct_tallies(doc: Mapping[str, Any], cell_map: CellMap, scheme: Scheme) -> Iterator[Issue]:
+    """Conduct ballots: known units, rater groups and grades; votes within the raters."""
+    units = units_by_id(scheme)
+    raters = {r.id for r in scheme.rater_groups}
+    grades = list(scheme.ballot_grades)
+    for index, tally in rows_of(doc, "conduct"):
+        unit_id = str(tally.get("unit_id"))
+        if (issue := unknown_unit(tally.get("unit_id"), units, ("conduct", index, "unit_id"),
+                                 cell_map)):
+            yield issue
+        group = tally.get("rater_group")
+        if isinstance(group, str) and group not in raters:
+            yield finding_at("unknown-rater-group", ("conduct", index, "rater_group"), cell_map,
+                             value=group, unit_id=unit_id, shown=group,
+                             allowed="、".join(sorted(raters)),
+                             allowed_en=", ".join(sorted(raters)))
+        counts = counts_of(tally)
+        for label in counts:
+            if label not in grades:
+                yield finding_at("not-in-list", ("conduct", index, "counts", label), cell_map,
+                                 value=label, unit_id=unit_id, shown=label,
+                                 allowed="、".join(grades), allowed_en=", ".join(grades))
+        votes = sum(n for n in (as_number(v) for v in counts.values()) if n is not None) or 0.0
+        cast = votes + (as_number(tally.get("invalid")) or 0)
+        limit = as_number(tally.get("raters"))
+        if limit is not None and cast > limit:
+            yield finding_at("ballots-exceed-raters", ("conduct", index, "raters"), cell_map,
+                             value=limit, unit_id=unit_id, cast=show(cast), raters=show(limit))
+    if doc.get("conduct") or doc.get("satisfaction"):
+        yield from _blank_conduct(doc, cell_map, scheme)
+    else:  # nothing filled in on either sheet: said once
+        blank = _blank_rows(cell_map, "conduct") + _blank_rows(cell_map, "satisfaction")
+        yield finding_at("no-scores", blank[0] if blank else (), cell_map)
+
+
+def _blank_rows(cell_map: CellMap, kind: str) -> list[tuple[str | int, ...]]:
+    """Paths of the rows of `kind` the reader found blank (it notes where they are)."""
+    prefix = format_json_path(("blank", kind)) + "."
+    return [parse_json_path(key) for key in cell_map if key.startswith(prefix)]
+
+
+def _blank_conduct(doc: Mapping[str, Any], cell_map: CellMap,
+                   scheme: Scheme) -> Iterator[Issue]:
+    """A rater group's row left blank reweights the others; a unit with no row counts 0."""
+    units = units_by_id(scheme)
+    voted = {str(t.get("unit_id")) for _, t in rows_of(doc, "conduct")}
+    raters = {r.id: r for r in scheme.rater_groups}
+    said: set[str] = set()
+    for path in _blank_rows(cell_map, "conduct"):
+        unit_id, rater = str(path[2]), str(path[3]) if len(path) > 3 else ""
+        unit = units.get(unit_id)
+        if unit is None or unit_id in said:
+            continue
+        names: dict[str, Any] = {"unit": unit.name, "unit_en": unit.name_en or unit.name}
+        if unit_id not in voted:
+            said.add(unit_id)
+            yield finding_at("blank-conduct-unit", path, cell_map, severity=WARNING,
+                             unit_id=unit_id, **names)
+            continue
+        group = raters.get(rater)
+        yield finding_at("blank-conduct-rater", path, cell_map, severity=WARNING,
+                         unit_id=unit_id, rater=group.name if group else rater,
+                         rater_en=(group.name_en or group.name) if group else rater, **names)
+
+
+def satisfaction_tallies(doc: Mapping[str, Any], cell_map: CellMap,
+                         scheme: Scheme) -> Iterator[Issue]:
+    """Satisfaction: known units and options; answers summing to the sample when it is given."""
+    units = units_by_id(scheme)
+    options = [*scheme.satisfaction_options, *scheme.satisfaction_excluded]
+    for index, tally in rows_of(doc, "satisfaction"):
+        unit_id = str(tally.get("unit_id"))
+        if (issue := unknown_unit(tally.get("unit_id"), units,
+                                 ("satisfaction", index, "unit_id"), cell_map)):
+            yield issue
+        counts = counts_of(tally)
+        for label in counts:
+            if label not in options:
+                yield finding_at("not-in-list", ("satisfaction", index, "counts", label), cell_map,
+                                 value=label, unit_id=unit_id, shown=label,
+                                 allowed="、".join(options), allowed_en=", ".join(options))
+        answers = sum(n for n in (as_number(v) for v in counts.values()) if n is not None) or 0.0
+        sample = as_number(tally.get("sample"))
+        if sample is not None and answers != sample:
+            yield finding_at("sample-mismatch", ("satisfaction", index, "sample"), cell_map,
+                             value=sample, unit_id=unit_id, answers=show(answers),
+                             sample=show(sample))
+    if not doc.get("conduct") and not doc.get("satisfaction"):
+        return  # (no-scores, said by the conduct check)
+    for path in _blank_rows(cell_map, "satisfaction"):
+        unit = units.get(str(path[2]))
+        if unit is not None:
+            yield finding_at("blank-satisfaction-unit", path, cell_map, severity=WARNING,
+                             unit_id=unit.id, unit=unit.name, unit_en=unit.name_en or unit.name)

@@ -15,7 +15,7 @@ from workbook_templates.scheme_book import export_scheme_workbook
 from workbook_templates.tallies import build_ballots, build_routine
 from workbook_templates.unit_report import build_unit_report
 
-__all__ = ["build_templates", "template_name"]
+__all__ = ["build_templates", "build_cadre_templates", "template_name"]
 
 
 def template_name(kind: str, lang: str = "zh", subject: str = "") -> str:
@@ -57,4 +57,27 @@ def build_templates(scheme: Scheme, out_dir: Path | str, lang: str = "zh",
         paths.append(build(path, lang, generated_at))
         if progress is not None:
             progress(done, len(jobs))
+    return paths
+
+
+def build_cadre_templates(scheme: Scheme, out_dir: Path | str, lang: str = "zh",
+                          generated_at: datetime | None = None) -> list[Path]:
+    """The people's forms of every unit (领导班子成员名册_<unit>, 干部民主测评统计表_<unit>) into
+    out_dir; none when the scheme has no people rules.
+
+    Example: ``build_cadre_templates(load_scheme(), "templates/干部考核")``
+    """
+    from workbook_templates.cadre_forms import build_cadre_ballots, build_roster
+
+    if not scheme.document.get("cadres"):
+        return []
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for unit in scheme.units:
+        paths.append(build_roster(scheme, unit.id, out / template_name("roster", lang, unit.id),
+                                  lang, generated_at))
+        paths.append(build_cadre_ballots(scheme, unit.id,
+                                         out / template_name("cadre_ballots", lang, unit.id),
+                                         lang, generated_at))
     return paths

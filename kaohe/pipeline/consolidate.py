@@ -19,6 +19,7 @@ from typing import Any
 
 from kaohe.engine import Documents, Scheme, score
 from kaohe.pipeline.background import Background, can_fork
+from kaohe.pipeline.cadres import CADRE_KINDS, cadre_section
 from kaohe.pipeline.completeness import (
     blank_units,
     owner_names,
@@ -50,6 +51,9 @@ class Submission:
     stamp: str = ""  # the date the clerk gave, else the file's modification time
     superseded_by: str = ""
     filled: str = ""  # the date the clerk gave ("" when none)
+    #: document path -> (sheet, cell), kept for the people's forms only (their cross-file
+    #: findings point at cells); other kinds do not carry it back from the workers
+    cells: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     @property
     def accepted(self) -> bool:
@@ -116,13 +120,29 @@ def examine(path: Path, scheme: Scheme) -> Submission:
         return Submission(str(path), "", None, None, None, report)
     read, report = examine_workbook(path, scheme)
     if read is None:
-        return Submission(str(path), digest, report.kind or None, report.unit_id or None, None,
-                          report)
+        document = _cadre_json(path, report)
+        return Submission(str(path), digest, report.kind or None, report.unit_id or None,
+                          document, report)
     owner = read.meta.get("unit_id") or read.meta.get("department_id") or read.document.get(
         "unit_id") or read.document.get("lead_department")
     filled = str(read.document.get("date") or "")
+    cells = dict(read.cell_map) if read.kind in CADRE_KINDS else {}
     return Submission(str(path), digest, read.kind, owner, read.document, report,
-                      filled or _mtime(path), filled=filled)
+                      filled or _mtime(path), filled=filled, cells=cells)
+
+
+def _cadre_json(path: Path, report: Report) -> dict[str, Any] | None:
+    """A valid JSON document of the people's kinds (the sanctions register is kept as JSON);
+    other JSON documents are validated only, as before."""
+    if path.suffix.lower() != ".json" or not report.valid or report.kind not in CADRE_KINDS:
+        return None
+    import json
+
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return document if isinstance(document, dict) else None
 
 
 def _mtime(path: Path) -> str:
@@ -243,6 +263,11 @@ def _consolidate(scheme: Scheme, subs: list[Submission]) -> Consolidation:
     # what the 测算 sheet needs of the scheme, so `kaohe results-book` rebuilds it from the JSON
     results["tie_breakers"] = list(scheme.tie_breakers)
     results["rounding"] = {"digits": scheme.rounding.digits, "mode": scheme.rounding.mode}
+    section, people_issues = cadre_section(scheme, results, accepted)
+    if section is not None:
+        section["year"] = scheme.year
+        results["cadres"] = section
+        batch += people_issues
     results["inputs"] = [{"file": Path(s.path).name, "sha256": s.sha256, "kind": s.kind,
                           "owner": s.owner, "errors": len(s.report.errors),
                           "warnings": len(s.report.warnings), "used": s.accepted}

@@ -208,7 +208,8 @@ def follow_ups(cadres: Sequence[Mapping[str, Any]], rules: CadreRules) -> list[d
         m = c["merit"]
         if m["merit"]:
             out.append({**who, "kind": "merit", "action": m["merit"], "action_en": m["merit_en"],
-                        "reason": m["merit_reason"], "reason_en": m["merit_reason_en"]})
+                        "reason": m["merit_reason"], "reason_en": m["merit_reason_en"],
+                        "run": m["top_run"]})
         if m["unsatisfactory_flag"]:
             out.append({**who, "kind": "unsatisfactory-run", "action": "组织研究处理",
                         "action_en": "for the office to review",

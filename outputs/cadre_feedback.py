@@ -55,7 +55,7 @@ def write_cadre_feedback(page: Any, wb: Workbook) -> None:
     lines = []
     if team is not None:
         lines.append(_w("team", lang, grade=grade_label(team["grade"], lang), score=team["score"]))
-        lines.append("；".join([team["explanation_en" if en else "explanation"],
+        lines.append(("; " if en else "；").join([team["explanation_en" if en else "explanation"],
                                *(team.get("notes_en" if en else "notes") or ())]))
     if quota is not None:
         lines.append(_w("quota", lang, text=quota["explanation_en" if en else "explanation"]))

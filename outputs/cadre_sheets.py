@@ -63,6 +63,7 @@ def cadre_row(c: Mapping[str, Any], grades: Sequence[str], lang: str) -> list[An
     top2 = [shares.get(g) for g in grades[:2]]
     approval = sum(x for x in top2 if x is not None) if any(x is not None for x in top2) else None
     merit = c.get("merit") or {}
+    sep = "; " if en else "；"
     return [
         c["person_id"], c.get("name", ""), c.get("post", ""),
         _w(ROLE_WORDS, c.get("role"), lang), c.get("score"), (c.get("parts") or {}).get("ballot"),
@@ -70,11 +71,11 @@ def cadre_row(c: Mapping[str, Any], grades: Sequence[str], lang: str) -> list[An
         grade_label(c.get("grade"), lang) if c.get("grade") else _w(CADRE_WORDS, "no_grade", lang),
         _w(QUOTA_WORDS, c.get("quota"), lang),
         ((c.get("cap") or {}).get("reason_en" if en else "reason") or ""),
-        "；".join(a["reason_en" if en else "reason"] for a in c.get("alerts") or ()),
+        sep.join(a["reason_en" if en else "reason"] for a in c.get("alerts") or ()),
         (merit.get("merit_en" if en else "merit") or ""),
-        "；".join(f"{b['situation']} {b['name_en' if en else 'name']}"
+        sep.join(f"{b['situation']} {b['name_en' if en else 'name']}"
                  for b in c.get("bonus_cancelled") or ()),
-        "；".join(c.get("explanation_en" if en else "explanation") or ()),
+        sep.join(c.get("explanation_en" if en else "explanation") or ()),
     ]
 
 
@@ -114,7 +115,7 @@ def _teams_sheet(book: Any, wb: Workbook, group: Mapping[str, Any],
     book.header(ws, top, cols)
     en = lang == "en"
     for i, t in enumerate(teams):
-        notes = "；".join([t["explanation_en" if en else "explanation"],
+        notes = ("; " if en else "；").join([t["explanation_en" if en else "explanation"],
                           *(t.get("notes_en" if en else "notes") or ())])
         put_row(ws, top + 1 + i, 0, [
             t.get("unit_name", ""), t.get("unit_total"), grade_label(t.get("unit_grade"), lang),

@@ -212,7 +212,7 @@ def build_cadre_ballots(scheme: Scheme, unit_id: str, path: Path, lang: str = "z
         row = _FIRST + n - 1
         sheet.key_row(row, rid)
         sheet.put(row, 2, n, "center")
-        sheet.put(row, 3, f"{name_en if en else name}（{weight:g}）", "text")
+        sheet.put(row, 3, f"{name_en} ({weight:g})" if en else f"{name}（{weight:g}）", "text")
         _tally_row(sheet, row, 4, len(team_grades), dv, lang)
     end = _FIRST + len(raters) - 1
     sheet.widths([5, 22] + [8] * len(team_grades) + [8, 9, 8, 12])
@@ -247,7 +247,7 @@ def _cadre_sheet(book: Book, raters: list[tuple[str, str, str, float]], uname: s
             else:
                 for c in (2, 3, 4):
                     sheet.put(row, c, None, "muted")
-            sheet.put(row, 5, f"{name_en if en else name}（{weight:g}）", "text")
+            sheet.put(row, 5, f"{name_en} ({weight:g})" if en else f"{name}（{weight:g}）", "text")
             _tally_row(sheet, row, 6, len(grades), dv, lang)
             row += 1
     sheet.widths([5, 12, 10, 20] + [8] * len(grades) + [8, 9, 8, 12])

@@ -19,6 +19,7 @@ from kaohe.pipeline.demo_cadres import (
     cadre_report,
     earlier_cadre_section,
     fill_cadre_submissions,
+    write_cadre_documents,
 )
 from kaohe.pipeline.documents import default_scheme_document, documents_from, scheme_from_document
 from kaohe.pipeline.io import write_json
@@ -150,6 +151,7 @@ def run_demo(out: Path, units: int | None = None, seed: int = 2016, lang: str = 
     write_documents(generated, out / "data")
     filled = fill_submissions(generated, out / "templates", out / "submissions", lang)
     people = synthesize_cadres(scheme, seed=seed)
+    write_cadre_documents(people, out / "data")
     filled += fill_cadre_submissions(scheme, people, out / "templates" / _CADRE_DIR[lang == "en"],
                                      out / "submissions" / _CADRE_DIR[lang == "en"], lang, stamp)
     echo(_say(lang, f"模拟填报：{len(filled)} 个 → {out / 'submissions'}",

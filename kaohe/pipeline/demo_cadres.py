@@ -12,7 +12,8 @@ from typing import Any
 from kaohe.engine.model import Scheme
 from kaohe.pipeline.io import write_json
 
-__all__ = ["fill_cadre_submissions", "earlier_cadre_section", "cadre_report", "SANCTIONS_FILE"]
+__all__ = ["fill_cadre_submissions", "write_cadre_documents", "earlier_cadre_section",
+           "cadre_report", "SANCTIONS_FILE"]
 
 SANCTIONS_FILE = ("干部处分登记表.json", "cadre_sanctions.json")
 
@@ -41,6 +42,17 @@ def fill_cadre_submissions(scheme: Scheme, people: Mapping[str, Any], templates:
                                                       "_names": names, "_raters": raters},
                                    out / name))
     paths.append(write_json(out / SANCTIONS_FILE[lang == "en"], people["sanctions"]))
+    return paths
+
+
+def write_cadre_documents(people: Mapping[str, Any], data_dir: Path) -> list[Path]:
+    """The people's documents as JSON (data/cadres/…), beside the other generated ones."""
+    paths = []
+    for kind in ("rosters", "cadre_ballots"):
+        for unit_id, doc in sorted((people.get(kind) or {}).items()):
+            paths.append(write_json(data_dir / "cadres" / kind / f"{unit_id}.json", doc))
+    if people.get("sanctions"):
+        paths.append(write_json(data_dir / "cadres" / "sanctions.json", people["sanctions"]))
     return paths
 
 
@@ -84,8 +96,9 @@ def cadre_report(results: Mapping[str, Any], lang: str = "zh") -> str:
         flagged = [f for f in follow if f["unit_id"] in units
                    and (f["kind"] != "merit" or f.get("run", 1) > 1)]
         for f in flagged:
-            who = f"{f['unit_name'] if not en else f['unit_id']} {f['name']}（{f['person_id']}）"
-            lines.append(f"  {who}：{f['action_en' if en else 'action']} — "
+            who = (f"{f['unit_id']} {f['name']} ({f['person_id']}): " if en
+                   else f"{f['unit_name']} {f['name']}（{f['person_id']}）：")
+            lines.append(f"  {who}{f['action_en' if en else 'action']} — "
                          f"{f['reason_en' if en else 'reason']}")
         single = [f for f in follow if f["unit_id"] in units and f["kind"] == "merit"
                   and f.get("run", 1) == 1]
@@ -95,6 +108,10 @@ def cadre_report(results: Mapping[str, Any], lang: str = "zh") -> str:
                          f"this year): {len(single)}")
     missing = section.get("not_assessed") or []
     if missing:
-        lines.append(("干部未评价：" if not en else "cadres not assessed: ") + "；".join(
-            f"{m['unit_name']}（{m['reason_en' if en else 'reason']}）" for m in missing))
+        if en:
+            lines.append("cadres not assessed: " + "; ".join(
+                f"{m['unit_id']} ({m['reason_en']})" for m in missing))
+        else:
+            lines.append("干部未评价：" + "；".join(
+                f"{m['unit_name']}（{m['reason']}）" for m in missing))
     return "\n".join(lines)

@@ -204,7 +204,8 @@ def follow_ups(cadres: Sequence[Mapping[str, Any]], rules: CadreRules) -> list[d
             out.append({**who, "kind": "bonus-cancelled", "action": "取消年度绩效奖励",
                         "action_en": "performance bonus cancelled",
                         "reason": f"{item['situation']} {item['name']}：{item['evidence']}",
-                        "reason_en": f"{item['situation']} {item['name_en']}: {item['evidence']}"})
+                        "reason_en": f"{item['situation']} {item['name_en']}: "
+                                     f"{item['evidence_en']}"})
         m = c["merit"]
         if m["merit"]:
             out.append({**who, "kind": "merit", "action": m["merit"], "action_en": m["merit_en"],

@@ -28,11 +28,13 @@ def bonus_cancellations(person_id: str, grade: str | None, sanctions: Sequence[M
             found.append({"situation": item.id, "name": item.name, "name_en": item.name_en,
                           "source": "register", "record_id": fact.get("id"),
                           "document_no": fact.get("document_no"),
-                          "evidence": fact.get("evidence") or ""})
+                          "evidence": fact.get("evidence") or "",
+                          "evidence_en": fact.get("evidence") or ""})
         if not evidence and grade is not None and grade in item.when_grade:
             found.append({"situation": item.id, "name": item.name, "name_en": item.name_en,
                           "source": "grade", "record_id": None, "document_no": None,
-                          "evidence": f"{year}年度考核等次为{grade}"})
+                          "evidence": f"{year}年度考核等次为{grade}",
+                          "evidence_en": f"graded {grade} for {year}"})
         hit = [s for s in this_year if s.get("sanction") in item.when_sanction]
         if not evidence and hit:
             s = hit[0]
@@ -40,7 +42,10 @@ def bonus_cancellations(person_id: str, grade: str | None, sanctions: Sequence[M
                           "source": "sanction", "record_id": s.get("id"),
                           "document_no": s.get("document_no"),
                           "evidence": f"{s.get('date')} {rules.sanctions[s['sanction']].name}"
-                                      f"（{s.get('document_no') or s.get('id')}）"})
+                                      f"（{s.get('document_no') or s.get('id')}）",
+                          "evidence_en": f"{rules.sanctions[s['sanction']].name_en} of "
+                                         f"{s.get('date')} "
+                                         f"({s.get('document_no') or s.get('id')})"})
     return found
 
 

@@ -100,14 +100,16 @@ def publish_cmd(db: str, year: int, run_id: str | None, reason: str, reason_en: 
 @click.option("--db", required=True, metavar="PATH|URL", help=_DB_HELP)
 @_friendly
 def history_cmd(unit: str, db: str) -> None:
-    """A unit's results year by year: total, rank in its group, grade, published or not.
+    """A unit's (or a cadre's) results year by year: total, rank, grade, published or not.
 
-    UNIT is the unit's id or its name (Chinese or English). Each year comes from its latest
-    publication, else its latest run that is not provisional; a year with a revision newer
+    UNIT is the unit's id or its name (Chinese or English), or a cadre's person id or
+    name: then the cadre's unit, score, grade, team grade, merit and alerts by year.
+    Each year comes from its latest publication, else its latest run that is not provisional; a year with a revision newer
     than that is marked. A year with only provisional (暂定) results is shown as such and
     not counted. Three consecutive top-grade years are flagged (建议记三等功).
 
     Example: kaohe history 阿勒泰市 --db history.db
+    (a cadre: kaohe history P000101 --db history.db)
     """
     from kaohe.errors import KaoheError
     from kaohe.labels import grade_label
@@ -115,7 +117,16 @@ def history_cmd(unit: str, db: str) -> None:
     from kaohe.textable import table
 
     with open_store(db, create=False) as store:
-        unit_id = store.find_unit(unit)
+        try:
+            unit_id = store.find_unit(unit)
+        except KaoheError:
+            if years := store.person_history(unit):  # a cadre, by person id or name
+                from kaohe.commands.person_history import person_table
+
+                scheme = store.scheme(years[-1].run_id)
+                click.echo(person_table(years, scheme, _lang()))
+                return
+            raise
         rows = store.unit_history(unit_id)
         if not rows:  # only in revisions that no longer count
             raise KaoheError(f"历史数据库中没有单位 {unit} 的有效结果",

@@ -19,7 +19,7 @@ from typing import Any
 
 from kaohe.engine import Documents, Scheme, score
 from kaohe.pipeline.background import Background, can_fork
-from kaohe.pipeline.cadres import CADRE_KINDS, cadre_section
+from kaohe.pipeline.cadres import CADRE_KINDS, apply_history, cadre_section
 from kaohe.pipeline.completeness import (
     blank_units,
     owner_names,
@@ -330,6 +330,11 @@ def run_consolidation(folder: Path, *, scheme_path: Path | None = None,
 
         with _timed(timings, "store"), open_store(db) as store:
             results = run.results = store.annotate(results)
+            if results.get("cadres"):  # merits and runs read the persons' earlier years
+                section = results["cadres"]
+                earlier = store.person_grades([c["person_id"] for c in section["cadres"]],
+                                              scheme.year)
+                apply_history(section, scheme.document, earlier)
             # without --reason the store records what is new since the year's previous run
             record = store.record_run(dict(scheme.document), results,
                                       inputs=[_input_row(s) for s in run.submissions],

@@ -93,15 +93,16 @@ def cadre_report(results: Mapping[str, Any], lang: str = "zh") -> str:
         lines.append(table(["单位", "单位等次", "班子得分", "班子等次", "说明"] if not en
                            else ["unit", "unit grade", "team score", "team grade", "notes"], rows))
         units = {t["unit_id"] for t in teams}
+        base = {f["action"] for f in follow if f["kind"] == "merit" and f.get("run") == 1}
         flagged = [f for f in follow if f["unit_id"] in units
-                   and (f["kind"] != "merit" or f.get("run", 1) > 1)]
+                   and (f["kind"] != "merit" or f["action"] not in base)]
         for f in flagged:
             who = (f"{f['unit_id']} {f['name']} ({f['person_id']}): " if en
                    else f"{f['unit_name']} {f['name']}（{f['person_id']}）：")
             lines.append(f"  {who}{f['action_en' if en else 'action']} — "
                          f"{f['reason_en' if en else 'reason']}")
         single = [f for f in follow if f["unit_id"] in units and f["kind"] == "merit"
-                  and f.get("run", 1) == 1]
+                  and f["action"] in base]
         if single:
             lines.append(f"  {single[0]['action']}（当年{section['grades'][0]}）：{len(single)} 人"
                          if not en else f"  {single[0]['action_en']} ({section['grades'][0]} "

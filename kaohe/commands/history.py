@@ -106,7 +106,8 @@ def history_cmd(unit: str, db: str) -> None:
     name: then the cadre's unit, score, grade, team grade, merit and alerts by year.
     Each year comes from its latest publication, else its latest run that is not
     provisional; a year with a revision newer than that is marked. A year with only
-    provisional (暂定) results is shown as such and not counted. Three consecutive top-grade years are flagged (建议记三等功).
+    provisional (暂定) results is shown as such and not counted. Three consecutive
+    top-grade years are flagged (建议记三等功).
 
     Example: kaohe history 阿勒泰市 --db history.db
     (a cadre: kaohe history P000101 --db history.db)

@@ -199,6 +199,8 @@ def revisions_cmd(db: str, year: int) -> None:
                              f"no runs for {year} in the history database")
         publications = store.publications(year)
         diffs = {r.run_id: store.diff(r.base_run_id, r.run_id) for r in runs if r.base_run_id}
+        people = {r.run_id: store.person_diff(r.base_run_id, r.run_id)
+                  for r in runs if r.base_run_id}
         scheme = store.scheme(runs[-1].run_id)
     lang = _lang()
     en = lang == "en"
@@ -217,6 +219,10 @@ def revisions_cmd(db: str, year: int) -> None:
             click.echo(_changes_table(changes, lang, scheme))
         else:
             _say("名次、等次、总分均无变化", "no rank, grade or total changed")
+        if people[run.run_id]:
+            from kaohe.commands.person_history import person_changes_table
+
+            click.echo(person_changes_table(people[run.run_id], lang))
 
 
 def _runs_table(runs: Sequence[Any], en: bool) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-__all__ = ["person_table"]
+__all__ = ["person_table", "person_changes_table"]
 
 
 def person_table(years: Sequence[Any], scheme: dict[str, Any], lang: str) -> str:
@@ -42,3 +42,23 @@ def person_table(years: Sequence[Any], scheme: dict[str, Any], lang: str) -> str
         if flags["unsatisfactory_flag"]:
             say(flags["unsatisfactory_reason"], flags["unsatisfactory_reason_en"])
     return "\n".join(lines)
+
+
+def person_changes_table(changes: Sequence[dict[str, Any]], lang: str) -> str:
+    """Cadres whose results changed between two runs (an appeal carried over to people)."""
+    from kaohe.textable import table
+
+    en = lang == "en"
+
+    def arrow(old: Any, new: Any) -> str:
+        show = ["—" if v is None else str(v) for v in (old, new)]
+        return show[0] if old == new else f"{show[0]} → {show[1]}"
+
+    head = (["person", "unit", "score", "grade", "team", "merit"] if en
+            else ["干部编号", "单位", "得分", "等次", "班子等次", "奖励"])
+    body = [[c["person_id"], arrow(c["old_unit_id"], c["new_unit_id"]),
+             arrow(c["old_score"], c["new_score"]), arrow(c["old_grade"], c["new_grade"]),
+             arrow(c["old_team_grade"], c["new_team_grade"]),
+             arrow(c["old_merit"], c["new_merit"])] for c in changes]
+    title = "cadres changed:" if en else "干部结果变化："
+    return title + "\n" + table(head, body)

@@ -19,9 +19,11 @@ from kaohe.store.people import (
     PersonYear,
     find_person,
     insert_person_rows,
+    person_changes,
     person_grades,
     person_rows,
     person_years,
+    same_people,
 )
 from kaohe.store.queries import (
     RUN_COLUMNS,
@@ -141,8 +143,10 @@ class Store:
         try:
             with self.transaction() as conn:
                 latest = latest_run_id(conn, year)
-                if only_if_changed and latest and same_run(conn, latest, scheme_hash, units,
-                                                           input_rows, provisional):
+                people = person_rows(results_doc)
+                if only_if_changed and latest and same_run(
+                        conn, latest, scheme_hash, units, input_rows, provisional) and same_people(
+                        conn, latest, people):
                     info = self._run_info(latest)
                     published = published_run_id(conn, year)
                     return RunRecord(run_id=latest, year=year, revision=info.revision,
@@ -181,7 +185,7 @@ class Store:
                     " VALUES (?, ?, ?, ?, ?, ?, ?)", [(run_id, *row) for row in input_rows])
                 if provisional:
                     conn.execute("INSERT INTO provisional_runs (run_id) VALUES (?)", (run_id,))
-                insert_person_rows(conn, run_id, person_rows(results_doc))
+                insert_person_rows(conn, run_id, people)
                 diff = rank_changes(unit_map(conn, base), unit_map(conn, run_id)) if base else []
         except self._conn.errors as exc:
             raise _db_error(self.where, exc) from exc
@@ -333,6 +337,11 @@ class Store:
         """A person's years (by person id or name), each from its year's effective run."""
         person_id = find_person(self._conn, text)
         return person_years(self._conn, person_id) if person_id else []
+
+    @_reading
+    def person_diff(self, run_a: str, run_b: str) -> list[dict[str, Any]]:
+        """Cadres whose results differ from run_a to run_b (old_* and new_* of each)."""
+        return person_changes(self._conn, run_a, run_b)
 
     @_reading
     def person_grades(self, person_ids: Iterable[str], before: int) -> dict[str, dict[int, Any]]:

@@ -12,7 +12,8 @@ from typing import Any
 
 from kaohe.store.backends import Connection
 
-__all__ = ["PERSON_RESULTS", "PersonYear", "person_rows", "insert_person_rows",
+__all__ = ["PERSON_RESULTS", "PersonYear", "person_rows", "insert_person_rows", "same_people",
+           "person_changes",
            "person_years", "person_grades", "find_person", "to_version_4"]
 
 PERSON_RESULTS = """CREATE TABLE person_results (
@@ -114,3 +115,26 @@ def find_person(conn: Connection, text: str) -> str | None:
         return text
     named = {r[0] for r in rows if r[1] == text}
     return named.pop() if len(named) == 1 else None
+
+
+def _people_of(conn: Connection, run_id: str) -> dict[str, tuple[Any, ...]]:
+    rows = conn.execute("SELECT person_id, unit_id, score, grade, team_grade, merit, alerts"
+                        " FROM person_results WHERE run_id = ?", (run_id,)).fetchall()
+    return {r[0]: (r[1], float(r[2]), r[3], r[4], r[5], r[6]) for r in rows}
+
+
+def same_people(conn: Connection, run_id: str, rows: Sequence[Sequence[Any]]) -> bool:
+    """Whether a run's stored cadre results equal `rows` (a cadre-only appeal is a change)."""
+    new = {r[0]: (r[2], float(r[6]), r[7], r[8], r[9], r[10]) for r in rows}
+    return _people_of(conn, run_id) == new
+
+
+def person_changes(conn: Connection, run_a: str, run_b: str) -> list[dict[str, Any]]:
+    """Cadres whose unit, score, grade, team grade or merit differ from run_a to run_b."""
+    old, new = _people_of(conn, run_a), _people_of(conn, run_b)
+    keys = ("unit_id", "score", "grade", "team_grade", "merit")
+    return [{"person_id": pid, **{f"old_{k}": (old.get(pid) or (None,) * 6)[i] for i, k in
+                                  enumerate(keys)},
+             **{f"new_{k}": (new.get(pid) or (None,) * 6)[i] for i, k in enumerate(keys)}}
+            for pid in sorted(set(old) | set(new))
+            if (old.get(pid) or ())[:5] != (new.get(pid) or ())[:5]]

@@ -144,9 +144,9 @@ def _record(store: Any, year: int, grade: str | None, publish: bool = True) -> s
 
 
 def _merit(store: Any, grade: str = "优秀") -> dict[str, Any]:
-    section: dict[str, Any] = {"year": 2016, "cadres": [{"person_id": "P1", "grade": grade, "alerts": [],
-                                         "bonus_cancelled": [], "unit_id": "fuyun",
-                                         "unit_name": "富蕴县", "name": "赵一"}]}
+    cadre = {"person_id": "P1", "grade": grade, "alerts": [], "bonus_cancelled": [],
+             "unit_id": "fuyun", "unit_name": "富蕴县", "name": "赵一"}
+    section: dict[str, Any] = {"year": 2016, "cadres": [cadre]}
     apply_history(section, default_scheme_document(),
                   store.person_grades(["P1"], 2016))
     return dict(section["cadres"][0]["merit"])

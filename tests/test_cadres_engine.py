@@ -285,3 +285,22 @@ def test_a_unit_without_roster_is_listed_not_assessed() -> None:
     out = assess_cadres(RULES, [unit()], {}, {}, [], 2016, UNIT_GRADES)
     assert out["cadres"] == [] and out["not_assessed"][0]["unit_id"] == "u1"
     assert out["teams"][0]["grade"] == "较好"  # 85 from the unit alone, not above 较好
+
+
+def test_the_results_eligibility_decides_whom_a_gate_affects() -> None:
+    # a gate that (by the scheme's gates.disqualifies) takes eligibility from the team only
+    gated = unit("好", 95, gates=[{"gate": "region-loss", "reason": "C04", "affects": ["team"]}])
+    gated["eligibility"] = {"unit": False, "team": False, "principal_leader": True}
+    out = assess_cadres(rules_with(excellent_quota={"grade": "优秀", "share": 1.0}), [gated],
+                        {"u1": {"people": _people(2, principal=True)}},
+                        _all_excellent_ballots(2), [], 2016, UNIT_GRADES)
+    assert out["teams"][0]["grade"] == "较好" and out["teams"][0]["top_grade_eligible"] is False
+    assert out["cadres"][0]["role"] == "principal" and out["cadres"][0]["grade"] == "优秀"
+
+
+def test_a_waived_gate_takes_nothing() -> None:
+    waived = unit("好", 95, gates=[{"gate": "veto", "status": "waived", "reason": "复核撤销"}])
+    waived["top_grade_eligible"] = True
+    team = team_grade(waived, 95, UNIT_GRADES, RULES)
+    assert team["grade"] == "好" and team["top_grade_eligible"] is True
+    assert quota_places(7, waived, RULES)["places"] == 2

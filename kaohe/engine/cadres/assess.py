@@ -16,10 +16,10 @@ from kaohe.engine.cadres.followups import bonus_cancellations, merit
 from kaohe.engine.cadres.grading import (
     allocate_top,
     band,
+    eligible,
     quota_places,
     sanction_cap,
     team_grade,
-    unit_gated,
 )
 from kaohe.engine.cadres.rules import CadreRules
 from kaohe.engine.numbers import fmt, round_score
@@ -75,7 +75,8 @@ def _cadre(person: Mapping[str, Any], unit: Mapping[str, Any], tallies: list[Map
         blocked.append((cap["reason"], cap["reason_en"]))
     role = person.get("role", "member")
     gate_applies = ("principal" if role == "principal" else "members") in rules.gates_apply_to
-    if gate_applies and unit_gated(unit):
+    if gate_applies and not eligible(unit, "principal_leader" if role == "principal"
+                                     else "team"):
         blocked.append(("单位被取消评优资格，主要负责人不得评为" + rules.top,
                         f"the unit lost eligibility: its principal leader cannot be {rules.top}"))
     shares = {label: round(v / ballot.valid, 6) if ballot.valid else None

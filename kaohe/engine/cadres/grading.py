@@ -14,7 +14,7 @@ from kaohe.engine.cadres.rules import CadreRules, Sanction
 from kaohe.engine.numbers import fmt, round_count
 
 __all__ = ["band", "team_grade", "quota_places", "sanction_cap", "allocate_top", "unit_gated",
-           "unit_vetoed"]
+           "unit_vetoed", "eligible"]
 
 
 def band(score: float, bands: Sequence[tuple[str, float]]) -> str:
@@ -27,16 +27,30 @@ def band(score: float, bands: Sequence[tuple[str, float]]) -> str:
 
 def unit_vetoed(unit: Mapping[str, Any]) -> bool:
     """The unit was vetoed (一票否决)."""
-    return any(g.get("gate") == "veto" for g in unit.get("gates") or ())
+    return any(g.get("gate") == "veto" for g in _in_force(unit))
+
+
+def _in_force(unit: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    return [g for g in unit.get("gates") or () if g.get("status") != "waived"]
 
 
 def unit_gated(unit: Mapping[str, Any]) -> bool:
     """The unit lost its top-grade eligibility (20 % rule, region-wide notification, veto)."""
-    return not unit.get("top_grade_eligible", True) or bool(unit.get("gates"))
+    return not unit.get("top_grade_eligible", True) or bool(_in_force(unit))
+
+
+def eligible(unit: Mapping[str, Any], who: str) -> bool:
+    """Whether the unit's gates leave `who` (team or principal_leader) eligible for the top
+    grade: the results' `eligibility` when the engine gives it (the scheme's gates say whom
+    each gate affects), else any gate in force removes it."""
+    given = unit.get("eligibility")
+    if isinstance(given, Mapping) and who in given:
+        return bool(given[who])
+    return not unit_gated(unit)
 
 
 def _gate_reasons(unit: Mapping[str, Any]) -> tuple[str, str]:
-    gates = unit.get("gates") or ()
+    gates = _in_force(unit)
     return ("；".join(g.get("reason", "") for g in gates) or "单位被取消评优资格",
             "; ".join(g.get("reason_en", "") for g in gates) or "the unit lost eligibility")
 
@@ -77,8 +91,8 @@ def team_grade(unit: Mapping[str, Any], ballot: float | None, unit_grades: Seque
         index = min(unit_grades.index(unit_grade), len(grades) - 1)
         cap(grades[index], f"不高于单位等次 {unit_grade}",
             f"not above the unit's grade {unit_grade}")
-    eligible = "team" not in rules.gates_apply_to or not unit_gated(unit)
-    if not eligible and rules.team_gated_best:
+    may = "team" not in rules.gates_apply_to or eligible(unit, "team")
+    if not may and rules.team_gated_best:
         zh, en = _gate_reasons(unit)
         cap(rules.team_gated_best, f"单位被取消评优资格（{zh}），班子最高 {rules.team_gated_best}",
             f"the unit lost eligibility ({en}): team at best {rules.team_gated_best}")
@@ -87,7 +101,7 @@ def team_grade(unit: Mapping[str, Any], ballot: float | None, unit_grades: Seque
             f"the unit was vetoed: team graded {rules.team_vetoed_grade}")
         grade = rules.team_vetoed_grade
     return {"score": score, "ballot_score": ballot, "band_grade": band_grade, "grade": grade,
-            "top_grade_eligible": eligible, "notes": notes, "notes_en": notes_en,
+            "top_grade_eligible": may, "notes": notes, "notes_en": notes_en,
             "explanation": text, "explanation_en": text_en}
 
 

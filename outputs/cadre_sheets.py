@@ -104,7 +104,9 @@ def write_cadre_sheets(book: Any, wb: Workbook) -> None:
 def _teams_sheet(book: Any, wb: Workbook, group: Mapping[str, Any],
                  teams: list[Mapping[str, Any]]) -> None:
     lang = book.lang
-    name = f"{_w(CADRE_WORDS, 'teams', lang)}·{group_label(group, lang)}"
+    # English sheet names use the group's id, as the points sheets do (31 characters at most)
+    name = (f"Teams {group['id']}" if lang == "en"
+            else f"{_w(CADRE_WORDS, 'teams', lang)}·{group_label(group, lang)}")
     ws = book.sheet(wb, name, "#548235")
     cols = [(_w(CADRE_WORDS, k, lang), w) for k, w in (
         ("unit", 22), ("unit_total", 9), ("unit_grade", 8), ("ballot", 9), ("score", 8),

@@ -98,13 +98,15 @@ def _mismatch(rosters: Mapping[str, Any], tallies: Mapping[str, Any]
 def cadre_section(scheme: Scheme, results: Mapping[str, Any],
                   accepted: Sequence[Any]) -> tuple[dict[str, Any] | None, list[Issue]]:
     """The results' `cadres` section from the accepted submissions, and the cross-file
-    findings; None when the scheme has no people rules."""
+    findings; None when the scheme has no people rules or no people's file was accepted."""
     rules = CadreRules.from_document(scheme.document)
     if rules is None:
         return None, []
     rosters = {s.owner: s for s in accepted if s.kind == "roster" and s.document}
     tallies = {s.owner: s for s in accepted if s.kind == "cadre_ballots" and s.document}
     registers = [s for s in accepted if s.kind == "sanctions" and s.document]
+    if not (rosters or tallies or registers):  # no people's files this year: nothing to say
+        return None, []
     issues, two = _two_units(scheme, rosters)
     more, mismatched = _mismatch(rosters, tallies)
     issues += more

@@ -20,7 +20,7 @@ from kaohe.engine.model import Scheme
 from validators.messages import finding
 from validators.report import WARNING, Issue
 
-__all__ = ["CADRE_KINDS", "cadre_section", "apply_history"]
+__all__ = ["CADRE_KINDS", "cadre_section", "apply_history", "cadre_report"]
 
 CADRE_KINDS = ("roster", "cadre_ballots", "sanctions")
 
@@ -155,3 +155,50 @@ def apply_history(section: dict[str, Any], scheme_document: Mapping[str, Any],
         cadre["merit"] = merit(grades, year, rules)
     section["follow_ups"] = follow_ups(section["cadres"], rules)
     return section
+
+
+def cadre_report(results: Mapping[str, Any], lang: str = "zh") -> str:
+    """Per group: the team grades, then the cadres flagged for merit, alerts and bonus."""
+    from kaohe.labels import grade_label
+    from kaohe.textable import table
+
+    section = results.get("cadres")
+    if not section:
+        return ""
+    en = lang == "en"
+    lines = ["\n领导班子和领导干部" if not en else "\nLeadership teams and cadres"]
+    follow = section.get("follow_ups", [])
+    for group in results.get("groups", []):
+        teams = [t for t in section["teams"] if t["group"] == group["id"]]
+        if not teams:
+            continue
+        lines.append(str(group.get("name_en") if en else group.get("name")) or group["id"])
+        rows = [[t["unit_name"] if not en else t["unit_id"], grade_label(t["unit_grade"], lang),
+                 f"{t['score']:.2f}", grade_label(t["grade"], lang),
+                 "；".join(t.get("notes_en" if en else "notes") or ()) or "—"] for t in teams]
+        lines.append(table(["单位", "单位等次", "班子得分", "班子等次", "说明"] if not en
+                           else ["unit", "unit grade", "team score", "team grade", "notes"], rows))
+        units = {t["unit_id"] for t in teams}
+        base = {f["action"] for f in follow if f["kind"] == "merit" and f.get("run") == 1}
+        flagged = [f for f in follow if f["unit_id"] in units
+                   and (f["kind"] != "merit" or f["action"] not in base)]
+        for f in flagged:
+            who = (f"{f['unit_id']} {f['name']} ({f['person_id']}): " if en
+                   else f"{f['unit_name']} {f['name']}（{f['person_id']}）：")
+            lines.append(f"  {who}{f['action_en' if en else 'action']} — "
+                         f"{f['reason_en' if en else 'reason']}")
+        single = [f for f in follow if f["unit_id"] in units and f["kind"] == "merit"
+                  and f["action"] in base]
+        if single:
+            lines.append(f"  {single[0]['action']}（当年{section['grades'][0]}）：{len(single)} 人"
+                         if not en else f"  {single[0]['action_en']} ({section['grades'][0]} "
+                         f"this year): {len(single)}")
+    missing = section.get("not_assessed") or []
+    if missing:
+        if en:
+            lines.append("cadres not assessed: " + "; ".join(
+                f"{m['unit_id']} ({m['reason_en']})" for m in missing))
+        else:
+            lines.append("干部未评价：" + "；".join(
+                f"{m['unit_name']}（{m['reason']}）" for m in missing))
+    return "\n".join(lines)

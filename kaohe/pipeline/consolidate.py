@@ -393,6 +393,10 @@ def run_consolidation(folder: Path, *, scheme_path: Path | None = None,
 
         run.removed_feedback = [p.name for p in remove_stale_feedback(results, feedback, lang)]
     echo(consolidation_summary(run, lang=lang))
+    if results.get("cadres"):  # per group: team grades, cadres flagged for merit, alerts, bonus
+        from kaohe.pipeline.cadres import cadre_report
+
+        echo(cadre_report(results, lang))
     for path in (json_out, out, feedback):
         if path:
             echo(f"→ {path}")

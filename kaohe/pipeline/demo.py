@@ -16,7 +16,6 @@ from typing import Any
 
 from kaohe.engine import score
 from kaohe.pipeline.demo_cadres import (
-    cadre_report,
     earlier_cadre_section,
     fill_cadre_submissions,
     write_cadre_documents,
@@ -163,8 +162,6 @@ def run_demo(out: Path, units: int | None = None, seed: int = 2016, lang: str = 
         out / "submissions", scheme_path=out / "scheme.json", out=out / "results.xlsx",
         json_out=out / "results.json", db=str(db), feedback=out / "feedback", lang=lang,
         echo=echo, progress=progress)
-    if report := cadre_report(results, lang):
-        echo(report)
     with open_store(db) as store:
         store.publish(scheme.year)
         official = store.published_run(scheme.year)

@@ -18,9 +18,10 @@ from typing import Any
 from kaohe.engine.cadres import CadreRules, assess_cadres
 from kaohe.engine.model import Scheme
 from validators.messages import finding
-from validators.report import WARNING, Issue
+from validators.report import WARNING, Issue, Report
 
-__all__ = ["CADRE_KINDS", "cadre_section", "apply_history", "cadre_report"]
+__all__ = ["CADRE_KINDS", "cadre_section", "apply_history", "cadre_report", "cadre_json",
+           "with_history"]
 
 CADRE_KINDS = ("roster", "cadre_ballots", "sanctions")
 
@@ -137,6 +138,28 @@ def cadre_section(scheme: Scheme, results: Mapping[str, Any],
     section["grades"] = list(rules.grades)
     section["team_grades"] = list(rules.team_grades)
     return section, issues
+
+
+def cadre_json(path: Path, report: Report) -> dict[str, Any] | None:
+    """A valid JSON document of the people's kinds (the sanctions register is kept as JSON);
+    other JSON documents are validated only, as before."""
+    if path.suffix.lower() != ".json" or not report.valid or report.kind not in CADRE_KINDS:
+        return None
+    import json
+
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return document if isinstance(document, dict) else None
+
+
+def with_history(store: Any, results: dict[str, Any], scheme: Scheme) -> None:
+    """The results' cadres' merits and runs again, with their earlier years from `store`."""
+    section = results.get("cadres")
+    if section:
+        earlier = store.person_grades([c["person_id"] for c in section["cadres"]], scheme.year)
+        apply_history(section, scheme.document, earlier)
 
 
 def apply_history(section: dict[str, Any], scheme_document: Mapping[str, Any],

@@ -19,7 +19,7 @@ from typing import Any
 
 from kaohe.engine import Documents, Scheme, score
 from kaohe.pipeline.background import Background, can_fork
-from kaohe.pipeline.cadres import CADRE_KINDS, apply_history, cadre_section
+from kaohe.pipeline.cadres import CADRE_KINDS, cadre_json, cadre_section, with_history
 from kaohe.pipeline.completeness import (
     blank_units,
     owner_names,
@@ -120,7 +120,7 @@ def examine(path: Path, scheme: Scheme) -> Submission:
         return Submission(str(path), "", None, None, None, report)
     read, report = examine_workbook(path, scheme)
     if read is None:
-        document = _cadre_json(path, report)
+        document = cadre_json(path, report)
         return Submission(str(path), digest, report.kind or None, report.unit_id or None,
                           document, report)
     owner = read.meta.get("unit_id") or read.meta.get("department_id") or read.document.get(
@@ -129,20 +129,6 @@ def examine(path: Path, scheme: Scheme) -> Submission:
     cells = dict(read.cell_map) if read.kind in CADRE_KINDS else {}
     return Submission(str(path), digest, read.kind, owner, read.document, report,
                       filled or _mtime(path), filled=filled, cells=cells)
-
-
-def _cadre_json(path: Path, report: Report) -> dict[str, Any] | None:
-    """A valid JSON document of the people's kinds (the sanctions register is kept as JSON);
-    other JSON documents are validated only, as before."""
-    if path.suffix.lower() != ".json" or not report.valid or report.kind not in CADRE_KINDS:
-        return None
-    import json
-
-    try:
-        document = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return document if isinstance(document, dict) else None
 
 
 def _mtime(path: Path) -> str:
@@ -343,11 +329,7 @@ def run_consolidation(folder: Path, *, scheme_path: Path | None = None,
 
         with _timed(timings, "store"), open_store(db) as store:
             results = run.results = store.annotate(results)
-            if results.get("cadres"):  # merits and runs read the persons' earlier years
-                section = results["cadres"]
-                earlier = store.person_grades([c["person_id"] for c in section["cadres"]],
-                                              scheme.year)
-                apply_history(section, scheme.document, earlier)
+            with_history(store, results, scheme)  # the cadres' merits over the years
             # without --reason the store records what is new since the year's previous run
             record = store.record_run(dict(scheme.document), results,
                                       inputs=[_input_row(s) for s in run.submissions],

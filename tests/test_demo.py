@@ -232,10 +232,13 @@ def test_a_units_feedback_holds_only_its_own_people(demo_dir: Path) -> None:
 
     results = json.loads((demo_dir / "results.json").read_text(encoding="utf-8"))
     cadres = results["cadres"]["cadres"]
+    from outputs.feedback_folder import feedback_names
+
     books = sorted((demo_dir / "feedback").glob("*.xlsx"))
     assert len(books) == len(results["units"])
+    owner = {name: unit_id for unit_id, name in feedback_names(results).items()}
     for path in books:
-        unit_id = path.stem.split("_", 1)[1]
+        unit_id = owner[path.name]
         wb = CalamineWorkbook.from_path(str(path))
         text = "\n".join(str(v) for name in wb.sheet_names
                          for row in wb.get_sheet_by_name(name).to_python() for v in row)

@@ -23,8 +23,8 @@ def fill_cadre_submissions(scheme: Scheme, people: Mapping[str, Any], templates:
                            generated_at: datetime | None = None) -> list[Path]:
     """Build the people's forms into `templates`, fill each unit's into `out`, and write the
     sanctions register there; returns the files written to `out`."""
-    from workbook_templates import fill_workbook, template_name
-    from workbook_templates.build import build_cadre_templates
+    from workbook_templates import fill_workbook
+    from workbook_templates.build import build_cadre_templates, cadre_template_name
 
     if not people:
         return []
@@ -34,10 +34,10 @@ def fill_cadre_submissions(scheme: Scheme, people: Mapping[str, Any], templates:
     paths = []
     for unit in scheme.units:
         roster = people["rosters"][unit.id]
-        name = template_name("roster", lang, unit.id)
+        name = cadre_template_name("roster", unit, lang)
         paths.append(fill_workbook(templates / name, roster, out / name))
         names = {p["person_id"]: p["name"] for p in roster["people"]}
-        name = template_name("cadre_ballots", lang, unit.id)
+        name = cadre_template_name("cadre_ballots", unit, lang)
         paths.append(fill_workbook(templates / name, {**people["cadre_ballots"][unit.id],
                                                       "_names": names, "_raters": raters},
                                    out / name))

@@ -7,13 +7,15 @@ no longer in the results.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import zipfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-__all__ = ["feedback_filename", "check_feedback_folder", "remove_stale_feedback"]
+__all__ = ["feedback_filename", "feedback_path", "check_feedback_folder", "stale_feedback",
+           "remove_stale_feedback"]
 
 
 #: The file name's prefix by language: the English workbooks are called feedback_<unit>.xlsx.
@@ -21,8 +23,44 @@ _PREFIX = {"zh": "结果反馈", "en": "feedback"}
 
 
 def feedback_filename(unit_id: str, lang: str = "zh") -> str:
-    """结果反馈_<unit_id>.xlsx (feedback_<unit_id>.xlsx in English)."""
-    return f"{_PREFIX['en' if lang == 'en' else 'zh']}_{unit_id}.xlsx"
+    """结果反馈_<unit_id>.xlsx (feedback_<unit_id>.xlsx in English), from a safe form of the id.
+
+    The id comes from a results document read back from disk: anything but letters, digits,
+    "_", "." and "-" becomes "_" (no "/" or "\\", no NUL, no leading dot), and a long id is
+    cut with a digest of the whole, so that no name can leave the folder or be too long.
+
+    >>> feedback_filename("../../results"), feedback_filename("fuyun", "en")
+    ('结果反馈_results.xlsx', 'feedback_fuyun.xlsx')
+    """
+    return f"{_PREFIX['en' if lang == 'en' else 'zh']}_{_safe_id(unit_id)}.xlsx"
+
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
+_LONGEST = 80  # characters of an id kept in a file name (the rest is a digest)
+
+
+def _safe_id(unit_id: str) -> str:
+    text = str(unit_id)
+    safe = _UNSAFE.sub("_", text).lstrip(".") or "_"
+    if safe != text and safe.strip("_.") == "":
+        safe = "_"
+    if len(safe) > _LONGEST:
+        digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+        safe = f"{safe[:_LONGEST - 13]}-{digest}"
+    return safe
+
+
+def feedback_path(out_dir: Path, unit_id: str, lang: str = "zh") -> Path:
+    """The feedback workbook's path in out_dir; refused (KaoheError) if it would leave it."""
+    from kaohe.errors import KaoheError
+
+    folder = Path(out_dir)
+    name = feedback_filename(unit_id, lang)
+    path = folder / name
+    if path.parent != folder or path.name != name or any(c in name for c in "/\\\0:"):
+        raise KaoheError(f"单位编号 {unit_id!r} 不能用作文件名，未写入",
+                         f"unit id {unit_id!r} cannot be used as a file name; nothing written")
+    return path
 
 
 # Either language's name: a run in one language replaces the other's workbooks too.
@@ -65,14 +103,18 @@ def remove_stale_feedback(results: Mapping[str, Any], out_dir: Path,
 
     Example: remove_stale_feedback(results, Path("反馈"))  # [Path("反馈/结果反馈_fuyun.xlsx")]
     """
+    removed = stale_feedback(results, out_dir, lang)
+    for path in removed:
+        path.unlink()
+    return removed
+
+
+def stale_feedback(results: Mapping[str, Any], out_dir: Path, lang: str = "zh") -> list[Path]:
+    """The workbooks remove_stale_feedback would remove (nothing is touched)."""
     keep = {feedback_filename(u["unit_id"], lang) for u in results.get("units") or []}
-    removed = []
     folder = Path(out_dir)
     if not folder.is_dir():
         return []
-    for path in sorted(folder.iterdir()):
-        if (_OWN_NAME.match(path.name) and path.name not in keep and path.is_file()
-                and _written_by_kaohe(path)):
-            path.unlink()
-            removed.append(path)
-    return removed
+    return [path for path in sorted(folder.iterdir())
+            if _OWN_NAME.match(path.name) and path.name not in keep and path.is_file()
+            and not path.is_symlink() and _written_by_kaohe(path)]

@@ -24,7 +24,27 @@ def _read_results(path: Path) -> dict[str, Any]:
     if not isinstance(document, dict) or document.get("kind") != "results":
         raise KaoheError(f"{path} 不是考核结果文件（kind 应为 results）",
                          f"{path} is not a results document (kind should be 'results')")
+    check_results_document(document, path)
     return document
+
+
+def check_results_document(document: Any, path: Path) -> None:
+    """Refuse a results document that breaks results.schema.json: it is read back from a
+    file anyone could have edited, and its unit ids become file names."""
+    from kaohe.errors import KaoheError
+    from validators.schema import schema_problems
+
+    problems = schema_problems(document, "results")
+    if problems:
+        shown = problems[:5]
+        more = len(problems) - len(shown)
+        raise KaoheError(
+            f"{path.name} 不符合考核结果的格式，未写入任何文件："
+            + "；".join(f"{p.json_path}：{p.message}" for p in shown)
+            + (f"（另有 {more} 处）" if more else ""),
+            f"{path.name} is not a valid results document; nothing was written: "
+            + "; ".join(f"{p.json_path}: {p.message_en}" for p in shown)
+            + (f" (and {more} more)" if more else ""))
 
 
 @click.command("results-book")

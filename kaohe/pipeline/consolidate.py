@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any
 
 from kaohe.engine import Documents, Scheme, score
-from kaohe.pipeline.background import Background, can_fork
 from kaohe.pipeline.completeness import (
     blank_units,
     owner_names,
@@ -264,8 +263,12 @@ def run_consolidation(folder: Path, *, scheme_path: Path | None = None,
                       year: int | None = None, reason: str = "", lang: str = "zh",
                       workers: int = 2, echo: Callable[[str], Any] = print,
                       progress: Callable[[int, int], None] = lambda n, total: None,
-                      timings: dict[str, float] | None = None) -> tuple[int, dict[str, Any]]:
+                      timings: dict[str, float] | None = None,
+                      lock_wait: float = 60.0) -> tuple[int, dict[str, Any]]:
     """The whole consolidation as the command runs it; returns (exit code, results).
+
+    The outputs are written as one unit of work (kaohe.pipeline.staging): a second run on
+    the same output folder waits for the first up to `lock_wait` seconds, then refuses.
 
     `timings`, when given, receives the wall time of each phase in seconds: load (the
     scheme), examine, score, store, write_json, write_xlsx, feedback. The results workbook
@@ -274,8 +277,7 @@ def run_consolidation(folder: Path, *, scheme_path: Path | None = None,
     """
     from kaohe.errors import KaoheError
     from kaohe.pipeline.documents import load_scheme
-    from kaohe.pipeline.io import write_json
-    from kaohe.pipeline.summary import consolidation_summary, recorded_note
+    from kaohe.pipeline.summary import consolidation_summary
 
     with _timed(timings, "load"):
         scheme = load_scheme(scheme_path)
@@ -295,61 +297,59 @@ def run_consolidation(folder: Path, *, scheme_path: Path | None = None,
         check_feedback_folder(feedback, lang)
     run = consolidate_folder(folder, scheme, workers=workers, progress=progress,
                              timings=timings)
-    results = run.results
-    if db:
-        from kaohe.store import open_store
-
-        with _timed(timings, "store"), open_store(db) as store:
-            results = run.results = store.annotate(results)
-            # without --reason the store records what is new since the year's previous run
-            record = store.record_run(dict(scheme.document), results,
-                                      inputs=[_input_row(s) for s in run.submissions],
-                                      reason=reason, reason_en=reason)
-            results["run"] = record.summary()
-            if not record.recorded:  # the same as the year's latest run: say so plainly
-                echo(record.unchanged_message()[lang == "en"])
-            else:
-                echo(recorded_note(results["run"], lang))
-    # The second core writes the results workbook (the longest single write) and every
-    # other feedback workbook, forked with the results as they are; this process writes the
-    # JSON and the other feedback workbooks meanwhile. Without fork, all is written here.
-    split = 2 if feedback and can_fork() else 1
-
-    def second() -> None:
-        if out:
-            from workbook_templates.results_book import write_results_workbook
-
-            write_results_workbook(results, out, lang=lang, scheme=dict(scheme.document))
-        if feedback and split == 2:
-            from workbook_templates.feedback_book import write_feedback_workbooks
-
-            write_feedback_workbooks(results, feedback, lang=lang, share=(1, 2))
-
-    started = time.perf_counter()
-    other = Background(second) if out or split == 2 else None
-    try:
-        if json_out:
-            with _timed(timings, "write_json"):
-                write_json(json_out, results)
-        if feedback:
-            from workbook_templates.feedback_book import write_feedback_workbooks
-
-            with _timed(timings, "feedback"):
-                write_feedback_workbooks(results, feedback, lang=lang, share=(0, split))
-    finally:
-        if other is not None:
-            other.wait()
-            if timings is not None:
-                timings["write_xlsx" if out else "feedback"] = time.perf_counter() - started
-    if feedback:
-        from workbook_templates.feedback_book import remove_stale_feedback
-
-        run.removed_feedback = [p.name for p in remove_stale_feedback(results, feedback, lang)]
+    _write_run(run, scheme, json_out=json_out, out=out, feedback=feedback, db=db,
+               reason=reason, lang=lang, echo=echo, timings=timings, lock_wait=lock_wait)
     echo(consolidation_summary(run, lang=lang))
     for path in (json_out, out, feedback):
         if path:
             echo(f"→ {path}")
-    return run.exit_code, results
+    return run.exit_code, run.results
+
+
+def _write_run(run: Consolidation, scheme: Scheme, *, json_out: Path | None, out: Path | None,
+               feedback: Path | None, db: str | None, reason: str, lang: str,
+               echo: Callable[[str], Any], timings: dict[str, float] | None,
+               lock_wait: float) -> None:
+    """The outputs and the history record of a run, as one unit of work: written into
+    staging folders under a lock on their folders, moved into place inside the database
+    transaction that records the run (kaohe.pipeline.run_outputs)."""
+    from contextlib import ExitStack
+
+    from kaohe.pipeline.run_outputs import committed_in, output_set, write_outputs
+    from kaohe.pipeline.summary import recorded_note
+
+    def place(record: Any = None) -> None:
+        token = {}
+        if record is not None:
+            run.results["run"] = record.summary()
+            if record.recorded:
+                token = {"run_id": record.run_id, "results_hash": record.results_hash}
+        run.removed_feedback = write_outputs(
+            run.results, outputs, json_out=json_out, out=out, feedback=feedback, lang=lang,
+            scheme=scheme.document, timings=timings)
+        outputs.commit(token)
+
+    with ExitStack() as stack:
+        store = None
+        if db:
+            from kaohe.store import open_store
+
+            store = stack.enter_context(open_store(db))
+        outputs = stack.enter_context(output_set(json_out, out, feedback, wait=lock_wait,
+                                                 decide=committed_in(store)))
+        if store is None:
+            place()
+            return
+        with _timed(timings, "store"):
+            run.results = store.annotate(run.results)
+        # without --reason the store records what is new since the year's previous run
+        record = store.record_run(dict(scheme.document), run.results,
+                                  inputs=[_input_row(s) for s in run.submissions],
+                                  reason=reason, reason_en=reason, before_commit=place)
+    if not record.recorded:  # the same as the year's latest run: say so plainly
+        echo(record.unchanged_message()[lang == "en"])
+    else:
+        echo(recorded_note(run.results["run"], lang))
 
 
 def _input_row(sub: Any) -> dict[str, Any]:

@@ -106,7 +106,8 @@ class Store:
     def record_run(self, scheme_doc: Mapping[str, Any], results_doc: Mapping[str, Any],
                    inputs: Sequence[Mapping[str, Any]] = (), reason: str = "",
                    reason_en: str = "", now: datetime | None = None,
-                   only_if_changed: bool = True) -> RunRecord:
+                   only_if_changed: bool = True,
+                   before_commit: Callable[[RunRecord], None] | None = None) -> RunRecord:
         """Store one scoring run as the year's next revision, in one transaction.
 
         If the year is published, the run is a new revision beside the frozen one and its
@@ -116,6 +117,9 @@ class Store:
         run, with recorded=False (unless only_if_changed=False). Without a reason, the run
         records what is new since the run before it (rules.run_reason): "首次汇总", the new
         appeal decisions, the input files added, removed or changed, or "重新汇总".
+        `before_commit(record)`, when given, runs inside the transaction once the run is
+        written (consolidation moves its outputs into place there): if it raises, nothing
+        is recorded.
         A provisional run (results["provisional"] not empty) never speaks for its year
         unless published: history and next year's comparison pass it over.
 
@@ -137,10 +141,13 @@ class Store:
                                                            input_rows, provisional):
                     info = self._run_info(latest)
                     published = published_run_id(conn, year)
-                    return RunRecord(run_id=latest, year=year, revision=info.revision,
+                    same = RunRecord(run_id=latest, year=year, revision=info.revision,
                                      published_year_frozen=published is not None,
                                      diff=[], base_run_id=info.base_run_id, recorded=False,
                                      published_run_id=published, provisional=info.provisional)
+                    if before_commit is not None:
+                        before_commit(same)
+                    return same
                 if not (reason or reason_en):
                     reason, reason_en = run_reason(
                         previous_run(conn, latest, results_doc), results_doc, input_rows)
@@ -174,11 +181,24 @@ class Store:
                 if provisional:
                     conn.execute("INSERT INTO provisional_runs (run_id) VALUES (?)", (run_id,))
                 diff = rank_changes(unit_map(conn, base), unit_map(conn, run_id)) if base else []
+                record = RunRecord(run_id=run_id, year=year, revision=revision,
+                                   published_year_frozen=published is not None, diff=diff,
+                                   base_run_id=base, published_run_id=published,
+                                   provisional=provisional,
+                                   results_hash=_sha256(results_text))
+                if before_commit is not None:
+                    before_commit(record)
         except self._conn.errors as exc:
             raise _db_error(self.where, exc) from exc
-        return RunRecord(run_id=run_id, year=year, revision=revision,
-                         published_year_frozen=published is not None, diff=diff,
-                         base_run_id=base, published_run_id=published, provisional=provisional)
+        return record
+
+    @_reading
+    def has_run(self, run_id: str, results_hash: str) -> bool:
+        """Whether the database holds run_id with these results (content_hash of the document
+        recorded): how a killed run's outputs learn whether its record was committed."""
+        row = self._conn.execute("SELECT results_hash FROM runs WHERE run_id = ?",
+                                 (run_id,)).fetchone()
+        return row is not None and row[0] == results_hash
 
     def publish(self, year: int, run_id: str | None = None, reason: str = "",
                 reason_en: str = "", allow_provisional: bool = False,

@@ -100,7 +100,8 @@ def _distinct_names(units: list[Mapping[str, Any]], lang: str) -> None:
         name = feedback_filename(str(unit["unit_id"]), lang)
         if name in seen:
             raise KaoheError(
-                f"结果中单位 {seen[name]!r} 与 {unit['unit_id']!r} 的反馈文件同名（{name}），未写入",
+                f"结果中单位 {seen[name]!r} 与 {unit['unit_id']!r} 的反馈文件同名"
+                f"（{name}），未写入",
                 f"units {seen[name]!r} and {unit['unit_id']!r} would share the feedback file "
                 f"{name}; nothing written")
         seen[name] = str(unit["unit_id"])

@@ -85,7 +85,7 @@ def check_feedback_folder(out_dir: Path, lang: str = "zh") -> None:
 
     folder = Path(out_dir)
     check_writable(folder, folder=True)
-    prefix = feedback_filename("", lang).removesuffix(".xlsx")
+    prefix = _PREFIX["en" if lang == "en" else "zh"] + "_"
     if folder.is_dir():
         for path in sorted(folder.iterdir()):
             if _OWN_NAME.match(path.name) and path.name.startswith(prefix):

@@ -28,6 +28,7 @@ after a power cut, a renamed output whose content never reached the disk.
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
 import re
@@ -91,7 +92,7 @@ def _try_lock(fd: int) -> bool:
         import msvcrt
 
         try:
-            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)  # type: ignore[attr-defined]
         except OSError:
             return False
         return True
@@ -262,6 +263,10 @@ class OutputSet:
         self._moves = [m for m in self._moves if not m["staged"] or os.path.exists(m["staged"])]
         for number, move in enumerate(self._moves):
             target = Path(move["target"])
+            if target.is_dir() and not target.is_symlink():  # never moved aside with the old
+                from kaohe.pipeline.io import OutputError
+
+                raise OutputError(target, IsADirectoryError(errno.EISDIR, "Is a directory"))
             move["backup"] = str(self.staging[self._place(target)] / f"old{number}")
             move["existed"] = os.path.lexists(target)
         _sync_files([Path(m["staged"]) for m in self._moves if m["staged"]])

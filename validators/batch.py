@@ -133,11 +133,20 @@ def discover(paths: Iterable[str | Path]) -> list[Path]:
     seen: set[Path] = set()
     unique = []
     for path in found:
-        key = path.resolve()
+        key = _real(path)
         if key not in seen:
             seen.add(key)
             unique.append(path)
     return unique
+
+
+def _real(path: Path) -> Path:
+    """The file a path names; a symlink loop (which path.resolve() refuses with a
+    RuntimeError) is kept as it is, for its examination to say what it is."""
+    try:
+        return path.resolve()
+    except (RuntimeError, OSError):
+        return Path(os.path.abspath(path))
 
 
 def validate_one(path: str | Path, scheme: Scheme) -> FileResult:

@@ -27,6 +27,7 @@ from kaohe.pipeline.completeness import (
 )
 from kaohe.pipeline.documents import documents_from
 from validators.file_names import owner_names as _names
+from validators.file_names import shown_path
 from validators.pool import PARALLEL_THRESHOLD, map_files  # (a name tests may lower)
 from validators.report import ERROR, Issue, Report
 
@@ -105,29 +106,39 @@ def examine(path: Path, scheme: Scheme) -> Submission:
     from validators.workbook import examine_workbook
 
     path = Path(path)
-    try:
-        digest = _sha256(path)
-    except OSError as exc:
-        report = Report(file=str(path))
-        report.add(Issue("unreadable", f"无法读取文件：{exc}", f"cannot read the file: {exc}",
-                         file=str(path), hint="请检查文件是否存在、是否被占用",
-                         hint_en="check that the file exists and is not locked"))
-        return Submission(str(path), "", None, None, None, report)
     read, report = examine_workbook(path, scheme)
+    # The hash recorded is the hash of the bytes scored: the examination reads the file
+    # once and hashes those bytes. A file refused before its bytes were read is hashed here.
+    digest = report.sha256
+    if not digest:
+        try:
+            digest = _sha256(path)
+        except OSError:
+            digest = ""
+    # A name that is not UTF-8 (GBK from a Windows zip) is shown with replacement
+    # characters in every output and in the database; the file itself was read by its bytes.
+    shown = shown_path(path)
+    if shown != str(path):
+        report.file = shown
+        report.issues = [i.located(file=shown) if i.file == str(path) else i
+                         for i in report.issues]
     if read is None:
-        return Submission(str(path), digest, report.kind or None, report.unit_id or None, None,
+        return Submission(shown, digest, report.kind or None, report.unit_id or None, None,
                           report)
     owner = read.meta.get("unit_id") or read.meta.get("department_id") or read.document.get(
         "unit_id") or read.document.get("lead_department")
     filled = str(read.document.get("date") or "")
-    return Submission(str(path), digest, read.kind, owner, read.document, report,
+    return Submission(shown, digest, read.kind, owner, read.document, report,
                       filled or _mtime(path), filled=filled)
 
 
 def _mtime(path: Path) -> str:
     from datetime import UTC, datetime
 
-    return datetime.fromtimestamp(os.stat(path).st_mtime, tz=UTC).isoformat()
+    try:
+        return datetime.fromtimestamp(os.stat(path).st_mtime, tz=UTC).isoformat()
+    except OSError:  # gone since it was read
+        return ""
 
 
 def _mp_context() -> Any:
@@ -302,7 +313,7 @@ def run_consolidation(folder: Path, *, scheme_path: Path | None = None,
     echo(consolidation_summary(run, lang=lang))
     for path in (json_out, out, feedback):
         if path:
-            echo(f"→ {path}")
+            echo(f"→ {shown_path(path)}")
     return run.exit_code, run.results
 
 

@@ -29,6 +29,7 @@ from validators.file_names import (
     expected_submissions,
     owner_from_file_name,
     owner_names,
+    shown_report,
     unidentified_files,
 )
 from validators.messages import finding
@@ -60,6 +61,7 @@ class FileResult:
     mtime: str = ""     # the file's modification time (ISO, UTC)
     readable: bool = False  # a document could be read from it
     owner_name: tuple[str, str] = ("", "")  # the owner's name (Chinese, English), if known
+    source: str = ""    # the path on disk, when `path` (as shown) differs: a name not UTF-8
 
     @property
     def identified(self) -> bool:
@@ -152,8 +154,10 @@ def _real(path: Path) -> Path:
 def validate_one(path: str | Path, scheme: Scheme) -> FileResult:
     """Validate one file and keep what the batch needs; never raises."""
     read, report = examine_workbook(path, scheme)
-    result = FileResult(str(path), report, kind=report.kind, owner=report.unit_id,
-                        readable=read is not None)
+    shown = shown_report(path, report)
+    result = FileResult(shown, report, kind=report.kind, owner=report.unit_id,
+                        readable=read is not None,
+                        source=str(path) if shown != str(path) else "")
     try:
         result.mtime = datetime.fromtimestamp(os.stat(path).st_mtime, UTC).isoformat(
             timespec="seconds")

@@ -31,7 +31,7 @@ from validators.messages import finding
 from validators.report import WARNING, Issue, Report
 
 __all__ = ["NamedOwner", "owner_from_file_name", "owner_names", "REGISTERS", "arrived_unusable",
-           "unidentified_files", "expected_submissions", "shown_path"]
+           "unidentified_files", "expected_submissions", "shown_path", "shown_report"]
 
 
 def shown_path(path: str | Path) -> str:
@@ -48,6 +48,16 @@ def shown_path(path: str | Path) -> str:
     except UnicodeEncodeError:
         return os.fsencode(text).decode("utf-8", "replace")
     return text
+
+
+def shown_report(path: str | Path, report: Report) -> str:
+    """shown_path(path), and the report's findings located by it (in place)."""
+    shown = shown_path(path)
+    if shown != str(path):
+        report.file = shown
+        report.issues = [i.located(file=shown) if i.file == str(path) else i
+                         for i in report.issues]
+    return shown
 
 #: The office's registers: one file each, owned by no unit.
 REGISTERS = ("adjustments", "routine", "ballots")

@@ -27,7 +27,7 @@ from kaohe.pipeline.completeness import (
 )
 from kaohe.pipeline.documents import documents_from
 from validators.file_names import owner_names as _names
-from validators.file_names import shown_path
+from validators.file_names import shown_path, shown_report
 from validators.pool import PARALLEL_THRESHOLD, map_files  # (a name tests may lower)
 from validators.report import ERROR, Issue, Report
 
@@ -117,11 +117,7 @@ def examine(path: Path, scheme: Scheme) -> Submission:
             digest = ""
     # A name that is not UTF-8 (GBK from a Windows zip) is shown with replacement
     # characters in every output and in the database; the file itself was read by its bytes.
-    shown = shown_path(path)
-    if shown != str(path):
-        report.file = shown
-        report.issues = [i.located(file=shown) if i.file == str(path) else i
-                         for i in report.issues]
+    shown = shown_report(path, report)
     if read is None:
         return Submission(shown, digest, report.kind or None, report.unit_id or None, None,
                           report)

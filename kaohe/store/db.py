@@ -7,7 +7,6 @@ import contextlib
 import copy
 import functools
 import hashlib
-import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, Concatenate, ParamSpec, TypeVar
@@ -46,6 +45,7 @@ from kaohe.store.rules import (
     unit_history,
     unit_rows,
 )
+from kaohe.store.trust import check_integrity, damaged_row, json_of, number_of
 
 __all__ = ["Store", "content_hash"]
 
@@ -69,6 +69,12 @@ def _reading(method: Callable[Concatenate[Store, _P], _R]) -> Callable[Concatena
         except self._conn.errors as exc:
             raise KaoheError(f"读取历史数据库 {self.where} 失败：{exc}",
                              f"reading the history database {self.where} failed: {exc}") from exc
+        except (ValueError, TypeError, KeyError, AttributeError, IndexError) as exc:
+            # rows read back that do not hold what kaohe wrote (trust.py names the run where
+            # it can): a clear refusal, never a traceback
+            raise KaoheError(f"历史数据库 {self.where} 中有损坏的记录，无法读取：{exc}",
+                             f"the history database {self.where} holds damaged records: "
+                             f"{exc}") from exc
 
     return wrapper
 
@@ -214,6 +220,8 @@ class Store:
         >>> store.publish(2016)  # doctest: +SKIP
         >>> store.publish(2016, "2016-r2", reason="申诉复核：撤销扣分")  # doctest: +SKIP
         """
+        if self.kind == "sqlite":  # a damaged file is not published from
+            check_integrity(self._conn.raw, self.where)  # type: ignore[attr-defined]
         try:
             with self.transaction() as conn:
                 target = run_id or latest_run_id(conn, year)
@@ -261,7 +269,7 @@ class Store:
                                  " r.scheme_hash WHERE r.run_id = ?", (run_id,)).fetchone()
         if row is None:
             raise _unknown_run(run_id)
-        return dict(json.loads(row[0]))
+        return dict(json_of(row[0], run_id, "schemes.content"))
 
     @_reading
     def find_unit(self, text: str) -> str:
@@ -295,7 +303,10 @@ class Store:
                                  (run_id,)).fetchone()
         if row is None:
             raise _unknown_run(run_id)
-        return dict(json.loads(row[0]))
+        document = json_of(row[0], run_id, "results_docs.content")
+        if not isinstance(document, dict):
+            raise damaged_row(run_id, "results_docs.content", "不是考核结果文档")
+        return document
 
     @_reading
     def inputs(self, run_id: str) -> list[dict[str, Any]]:
@@ -305,7 +316,8 @@ class Store:
         rows = sorted(self._conn.execute(f"SELECT {', '.join(INPUT_KEYS)} FROM run_inputs "
                                          "WHERE run_id = ?", (run_id,)).fetchall(),
                       key=lambda row: str(row[0]))
-        return [{**dict(zip(INPUT_KEYS, row, strict=True)), "findings": json.loads(row[5])}
+        return [{**dict(zip(INPUT_KEYS, row, strict=True)), "findings": json_of(row[5], run_id,
+                                                                          "run_inputs.findings")}
                 for row in rows]
 
     @_reading
@@ -332,6 +344,9 @@ class Store:
             " WHERE u.unit_id = ? AND r.year NOT IN (SELECT e.year FROM effective_runs e)"
             " AND r.revision = (SELECT MAX(r2.revision) FROM runs r2 WHERE r2.year = r.year)",
             (unit_id,)).fetchall()
+        for r in rows:  # read back: numbers that are not numbers are damage, named by run
+            for column, value in (("total", r[6]), ("rank", r[7]), ("group_size", r[8])):
+                number_of(value, r[1], f"unit_results.{column}")
         return [YearRow(year=r[0], run_id=r[1], revision=r[2], unit_name=r[3], unit_name_en=r[4],
                         group=r[5], total=r[6], rank=r[7], group_size=r[8], grade=r[9],
                         top_grade=bool(r[10]), published=bool(r[11]),
@@ -354,8 +369,11 @@ class Store:
         years: dict[int, bool] = {}
         for row in self._conn.execute(
                 "SELECT e.year, e.published, u.unit_id, u.group_id, u.total, u.rank, u.grade,"
-                " u.grade = e.top_grade FROM effective_runs e JOIN unit_results u"
+                " u.grade = e.top_grade, e.run_id FROM effective_runs e JOIN unit_results u"
                 " ON u.run_id = e.run_id WHERE e.year < ? ORDER BY e.year", (year,)):
+            number_of(row[4], row[8], "unit_results.total")
+            number_of(row[5], row[8], "unit_results.rank")
+            row = tuple(row[:8])
             past.setdefault(row[2], []).append(row)
             years[row[0]] = bool(row[1])
         for unit in doc["units"]:

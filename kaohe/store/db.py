@@ -239,6 +239,7 @@ class Store:
                 if earlier:
                     check_republish(earlier[-1], info, reason)
                 provisional = self._provisional(target)
+                unit_map(conn, target)  # its rows read back whole: damage is refused here
                 if provisional and not allow_provisional:
                     raise provisional_error(target, provisional)
                 conn.execute(

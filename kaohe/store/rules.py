@@ -273,8 +273,8 @@ def storable(value: Any) -> Any:
     PostgreSQL refuses, written as _x0000_ in a cell) becomes visible \\xNN, a lone
     surrogate U+FFFD; anything else is returned as it is.
 
-    >>> storable("altay\x00"), storable(None)
-    ('altay\\x00', None)
+    >>> storable("altay" + chr(0)), storable(None)
+    ('altay\\\\x00', None)
     """
     if not isinstance(value, str) or not _UNSTORABLE.search(value):
         return value

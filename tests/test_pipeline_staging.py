@@ -71,7 +71,7 @@ def _killed_while_moving(tmp_path: Path, token: dict[str, Any]) -> None:
                 if count[0] == 2:  # the first old file aside, the first new one in
                     os._exit(0)
 
-            staging.os.replace = dying  # type: ignore[attr-defined]
+            staging.os.replace = dying  # type: ignore[assignment]
             with OutputSet([tmp_path / "a.json", tmp_path / "b.xlsx"],
                            [tmp_path / "fb"]) as outputs:
                 outputs.stage(tmp_path / "a.json").write_text("new a", encoding="utf-8")

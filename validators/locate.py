@@ -50,9 +50,9 @@ _INDEXES: list[tuple[CellMap, dict[str, tuple[str, str]]]] = []
 def _first_parts(cell_map: CellMap) -> dict[str, tuple[str, str]]:
     """Every path that has located parts -> its first located part's (sheet, cell), in the
     map's order: what `key.startswith(path + "." or path + "[")` finds first."""
-    for seen, index in _INDEXES:
-        if seen is cell_map and _same_size(seen, index):
-            return index
+    for seen, made in _INDEXES:
+        if seen is cell_map and _same_size(seen, made):
+            return made
     index: dict[str, tuple[str, str]] = {}
     for key, spot in cell_map.items():
         for cut in range(1, len(key)):

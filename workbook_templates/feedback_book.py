@@ -25,6 +25,7 @@ from kaohe.labels import decision_label, word_en
 from kaohe.pipeline.io import write_atomic
 from workbook_templates.feedback_folder import (
     check_feedback_folder,
+    distinct_names,
     feedback_filename,
     feedback_path,
     remove_stale_feedback,
@@ -79,7 +80,7 @@ def write_feedback_workbooks(results: Mapping[str, Any], out_dir: Path, *, lang:
     out = Path(out_dir)
     first, step = share
     every = list(results.get("units", []))
-    _distinct_names(every, lang)
+    distinct_names(every, lang)
     units = every[first::step]
     paths = []
     for n, unit in enumerate(units, 1):
@@ -88,23 +89,6 @@ def write_feedback_workbooks(results: Mapping[str, Any], out_dir: Path, *, lang:
         if progress is not None:
             progress(n, len(units))
     return paths
-
-
-def _distinct_names(units: list[Mapping[str, Any]], lang: str) -> None:
-    """Refuse (before anything is written) two units whose workbooks would share a name: one
-    would silently replace the other's feedback."""
-    from kaohe.errors import KaoheError
-
-    seen: dict[str, str] = {}
-    for unit in units:
-        name = feedback_filename(str(unit["unit_id"]), lang)
-        if name in seen:
-            raise KaoheError(
-                f"结果中单位 {seen[name]!r} 与 {unit['unit_id']!r} 的反馈文件同名"
-                f"（{name}），未写入",
-                f"units {seen[name]!r} and {unit['unit_id']!r} would share the feedback file "
-                f"{name}; nothing written")
-        seen[name] = str(unit["unit_id"])
 
 
 def write_feedback_workbook(results: Mapping[str, Any], unit_id: str, path: Path, *,

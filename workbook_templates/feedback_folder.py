@@ -10,12 +10,12 @@ from __future__ import annotations
 import hashlib
 import re
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-__all__ = ["feedback_filename", "feedback_path", "check_feedback_folder", "stale_feedback",
-           "remove_stale_feedback"]
+__all__ = ["feedback_filename", "feedback_path", "distinct_names", "check_feedback_folder",
+           "stale_feedback", "remove_stale_feedback"]
 
 
 #: The file name's prefix by language: the English workbooks are called feedback_<unit>.xlsx.
@@ -61,6 +61,23 @@ def feedback_path(out_dir: Path, unit_id: str, lang: str = "zh") -> Path:
         raise KaoheError(f"单位编号 {unit_id!r} 不能用作文件名，未写入",
                          f"unit id {unit_id!r} cannot be used as a file name; nothing written")
     return path
+
+
+def distinct_names(units: Sequence[Mapping[str, Any]], lang: str = "zh") -> None:
+    """Refuse (KaoheError, before anything is written) two units whose workbooks would share
+    a name: one would silently replace the other's feedback."""
+    from kaohe.errors import KaoheError
+
+    seen: dict[str, str] = {}
+    for unit in units:
+        name = feedback_filename(str(unit["unit_id"]), lang)
+        if name in seen:
+            raise KaoheError(
+                f"结果中单位 {seen[name]!r} 与 {unit['unit_id']!r} 的反馈文件同名"
+                f"（{name}），未写入",
+                f"units {seen[name]!r} and {unit['unit_id']!r} would share the feedback file "
+                f"{name}; nothing written")
+        seen[name] = str(unit["unit_id"])
 
 
 # Either language's name: a run in one language replaces the other's workbooks too.

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import contextlib
 import copy
-import functools
 import hashlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
-from typing import Any, Concatenate, ParamSpec, TypeVar
+from typing import Any
 
 from kaohe.errors import KaoheError
 from kaohe.pipeline.io import dump_json
@@ -45,7 +44,7 @@ from kaohe.store.rules import (
     unit_history,
     unit_rows,
 )
-from kaohe.store.trust import check_integrity, damaged_row, json_of, number_of
+from kaohe.store.trust import check_integrity, guarded_read, json_of, numbers_in
 
 __all__ = ["Store", "content_hash"]
 
@@ -53,30 +52,6 @@ __all__ = ["Store", "content_hash"]
 def content_hash(document: Any) -> str:
     """sha256 (hex) of a document's canonical JSON text."""
     return hashlib.sha256(_canonical(document).encode("utf-8")).hexdigest()
-
-
-_P = ParamSpec("_P")
-_R = TypeVar("_R")
-
-
-def _reading(method: Callable[Concatenate[Store, _P], _R]) -> Callable[Concatenate[Store, _P], _R]:
-    """A read whose database error (a server gone away, say) becomes a clean KaoheError."""
-
-    @functools.wraps(method)
-    def wrapper(self: Store, *args: _P.args, **kwargs: _P.kwargs) -> _R:
-        try:
-            return method(self, *args, **kwargs)
-        except self._conn.errors as exc:
-            raise KaoheError(f"读取历史数据库 {self.where} 失败：{exc}",
-                             f"reading the history database {self.where} failed: {exc}") from exc
-        except (ValueError, TypeError, KeyError, AttributeError, IndexError) as exc:
-            # rows read back that do not hold what kaohe wrote (trust.py names the run where
-            # it can): a clear refusal, never a traceback
-            raise KaoheError(f"历史数据库 {self.where} 中有损坏的记录，无法读取：{exc}",
-                             f"the history database {self.where} holds damaged records: "
-                             f"{exc}") from exc
-
-    return wrapper
 
 
 class Store:
@@ -123,9 +98,8 @@ class Store:
         run, with recorded=False (unless only_if_changed=False). Without a reason, the run
         records what is new since the run before it (rules.run_reason): "首次汇总", the new
         appeal decisions, the input files added, removed or changed, or "重新汇总".
-        `before_commit(record)`, when given, runs inside the transaction once the run is
-        written (consolidation moves its outputs into place there): if it raises, nothing
-        is recorded.
+        `before_commit(record)` runs inside the transaction once the run is written (the
+        outputs are moved into place there): if it raises, nothing is recorded.
         A provisional run (results["provisional"] not empty) never speaks for its year
         unless published: history and next year's comparison pass it over.
 
@@ -198,13 +172,11 @@ class Store:
             raise _db_error(self.where, exc) from exc
         return record
 
-    @_reading
+    @guarded_read
     def has_run(self, run_id: str, results_hash: str) -> bool:
-        """Whether the database holds run_id with these results (content_hash of the document
-        recorded): how a killed run's outputs learn whether its record was committed."""
-        row = self._conn.execute("SELECT results_hash FROM runs WHERE run_id = ?",
-                                 (run_id,)).fetchone()
-        return row is not None and row[0] == results_hash
+        """Whether run_id was committed with these results (a killed run's outputs ask)."""
+        found = self._conn.execute("SELECT results_hash FROM runs WHERE run_id = ?", (run_id,))
+        return (found.fetchone() or (None,))[0] == results_hash
 
     def publish(self, year: int, run_id: str | None = None, reason: str = "",
                 reason_en: str = "", allow_provisional: bool = False,
@@ -253,17 +225,17 @@ class Store:
 
     # -- reading -------------------------------------------------------------------------
 
-    @_reading
+    @guarded_read
     def published_run(self, year: int) -> str | None:
         """The run_id a year was published on, or None."""
         return published_run_id(self._conn, year)
 
-    @_reading
+    @guarded_read
     def publications(self, year: int) -> list[Publication]:
         """A year's publications, first to latest (the latest is the official result)."""
         return publications_of(self._conn, year)
 
-    @_reading
+    @guarded_read
     def scheme(self, run_id: str) -> dict[str, Any]:
         """The scheme document a run was scored with (group names, grades …)."""
         row = self._conn.execute("SELECT s.content FROM runs r JOIN schemes s ON s.hash ="
@@ -272,7 +244,7 @@ class Store:
             raise _unknown_run(run_id)
         return dict(json_of(row[0], run_id, "schemes.content"))
 
-    @_reading
+    @guarded_read
     def find_unit(self, text: str) -> str:
         """The unit_id of a unit named by its id or its name (Chinese or English).
 
@@ -288,7 +260,7 @@ class Store:
             names[unit_id] = (name, name_en)  # the latest name of each unit
         return find_unit(text, names)
 
-    @_reading
+    @guarded_read
     def runs(self, year: int | None = None) -> list[RunInfo]:
         """Every run (of one year if given), by year then revision."""
         where, args = ("WHERE r.year = ?", (year,)) if year is not None else ("", ())
@@ -297,19 +269,16 @@ class Store:
             f"{where} ORDER BY r.year, r.revision", args).fetchall()
         return [run_info_of(row) for row in rows]
 
-    @_reading
+    @guarded_read
     def results(self, run_id: str) -> dict[str, Any]:
         """The results document stored with a run."""
         row = self._conn.execute("SELECT content FROM results_docs WHERE run_id = ?",
                                  (run_id,)).fetchone()
         if row is None:
             raise _unknown_run(run_id)
-        document = json_of(row[0], run_id, "results_docs.content")
-        if not isinstance(document, dict):
-            raise damaged_row(run_id, "results_docs.content", "不是考核结果文档")
-        return document
+        return dict(json_of(row[0], run_id, "results_docs.content", want=dict))
 
-    @_reading
+    @guarded_read
     def inputs(self, run_id: str) -> list[dict[str, Any]]:
         """The input files recorded with a run (path, sha256, kind, unit_id, status, findings)."""
         self._run_info(run_id)
@@ -321,14 +290,14 @@ class Store:
                                                                           "run_inputs.findings")}
                 for row in rows]
 
-    @_reading
+    @guarded_read
     def diff(self, run_a: str, run_b: str) -> list[RankChange]:
         """Units whose rank, grade or total differ from run_a to run_b (or that came or went)."""
         for run_id in (run_a, run_b):
             self._run_info(run_id)
         return rank_changes(unit_map(self._conn, run_a), unit_map(self._conn, run_b))
 
-    @_reading
+    @guarded_read
     def unit_history(self, unit_id: str) -> list[YearRow]:
         """A unit's years, each from the year's latest publication, else its latest run that
         is not provisional; a year with only provisional runs from its latest, not counted."""
@@ -345,9 +314,7 @@ class Store:
             " WHERE u.unit_id = ? AND r.year NOT IN (SELECT e.year FROM effective_runs e)"
             " AND r.revision = (SELECT MAX(r2.revision) FROM runs r2 WHERE r2.year = r.year)",
             (unit_id,)).fetchall()
-        for r in rows:  # read back: numbers that are not numbers are damage, named by run
-            for column, value in (("total", r[6]), ("rank", r[7]), ("group_size", r[8])):
-                number_of(value, r[1], f"unit_results.{column}")
+        numbers_in(rows, 1, {6: "total", 7: "rank", 8: "group_size"})  # read back: damage?
         return [YearRow(year=r[0], run_id=r[1], revision=r[2], unit_name=r[3], unit_name_en=r[4],
                         group=r[5], total=r[6], rank=r[7], group_size=r[8], grade=r[9],
                         top_grade=bool(r[10]), published=bool(r[11]),
@@ -355,7 +322,7 @@ class Store:
                         provisional=bool(r[12]), counted=bool(r[14]))
                 for r in sorted(rows, key=lambda r: int(r[0]))]
 
-    @_reading
+    @guarded_read
     def annotate(self, results_doc: Mapping[str, Any]) -> dict[str, Any]:
         """A copy of a results document with each unit's "history" from earlier years.
 
@@ -372,10 +339,8 @@ class Store:
                 "SELECT e.year, e.published, u.unit_id, u.group_id, u.total, u.rank, u.grade,"
                 " u.grade = e.top_grade, e.run_id FROM effective_runs e JOIN unit_results u"
                 " ON u.run_id = e.run_id WHERE e.year < ? ORDER BY e.year", (year,)):
-            number_of(row[4], row[8], "unit_results.total")
-            number_of(row[5], row[8], "unit_results.rank")
-            row = tuple(row[:8])
-            past.setdefault(row[2], []).append(row)
+            numbers_in([row], 8, {4: "total", 5: "rank"})
+            past.setdefault(row[2], []).append(tuple(row[:8]))
             years[row[0]] = bool(row[1])
         for unit in doc["units"]:
             rows = past.get(unit["unit_id"], [])

@@ -11,15 +11,17 @@ KaoheError: 历史数据库中运行 2016-r2 的记录已损坏：total 应为�
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import sqlite3
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from kaohe.errors import KaoheError
 
 __all__ = ["KAOHE_TABLES", "check_ours", "check_integrity", "json_of", "number_of",
-           "damaged_row"]
+           "numbers_in", "damaged_row", "guarded_read"]
 
 #: Tables every kaohe history database has (besides schema_version).
 KAOHE_TABLES = frozenset({"schemes", "runs", "results_docs", "unit_results", "run_inputs"})
@@ -67,12 +69,22 @@ def damaged_row(run_id: Any, what: str, detail: str) -> KaoheError:
         "the database from a backup or consolidate the year again")
 
 
-def json_of(text: Any, run_id: Any, what: str) -> Any:
-    """A JSON column's document, or damaged_row naming the run."""
+def json_of(text: Any, run_id: Any, what: str, want: type | None = None) -> Any:
+    """A JSON column's document (of type `want` when given), or damaged_row naming the run."""
     try:
-        return json.loads(text)
+        document = json.loads(text)
     except (TypeError, ValueError) as exc:
         raise damaged_row(run_id, what, f"不是有效的 JSON（{type(exc).__name__}）") from None
+    if want is not None and not isinstance(document, want):
+        raise damaged_row(run_id, what, f"应为 {want.__name__}，实为 {type(document).__name__}")
+    return document
+
+
+def numbers_in(rows: Any, run_column: int, columns: dict[int, str]) -> None:
+    """Every unit_results row's numeric columns are numbers (number_of), else damaged_row."""
+    for row in rows:
+        for index, name in columns.items():
+            number_of(row[index], row[run_column], f"unit_results.{name}")
 
 
 def number_of(value: Any, run_id: Any, what: str) -> float:
@@ -86,3 +98,27 @@ def number_of(value: Any, run_id: Any, what: str) -> float:
     if not math.isfinite(number):
         raise damaged_row(run_id, what, f"应为数字，实为 {value!r}")
     return number
+
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def guarded_read(method: Callable[Concatenate[Any, _P], _R]) -> Callable[Concatenate[Any, _P], _R]:
+    """A Store read whose database error (a server gone away, say) or damaged row (not what
+    kaohe wrote, where json_of/number_of did not already name the run) becomes a clean
+    KaoheError, never a traceback."""
+
+    @functools.wraps(method)
+    def wrapper(self: Any, *args: _P.args, **kwargs: _P.kwargs) -> _R:
+        try:
+            return method(self, *args, **kwargs)
+        except self._conn.errors as exc:
+            raise KaoheError(f"读取历史数据库 {self.where} 失败：{exc}",
+                             f"reading the history database {self.where} failed: {exc}") from exc
+        except (ValueError, TypeError, KeyError, AttributeError, IndexError) as exc:
+            raise KaoheError(f"历史数据库 {self.where} 中有损坏的记录，无法读取：{exc}",
+                             f"the history database {self.where} holds damaged records: "
+                             f"{exc}") from exc
+
+    return wrapper

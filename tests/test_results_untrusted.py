@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from kaohe.cli import main
 from kaohe.pipeline.consolidate import run_consolidation
-from workbook_templates.feedback_folder import feedback_filename, feedback_path
+from outputs.feedback_folder import feedback_filename, feedback_path
 
 
 @pytest.fixture(scope="module")
@@ -89,7 +89,7 @@ def test_feedback_names_are_safe_whatever_the_id(tmp_path: Path) -> None:
 def test_two_units_that_would_share_a_feedback_file_are_refused(results_doc: dict[str, Any],
                                                                 tmp_path: Path) -> None:
     from kaohe.errors import KaoheError
-    from workbook_templates.feedback_book import write_feedback_workbooks
+    from outputs.feedback_book import write_feedback_workbooks
 
     doc = json.loads(json.dumps(results_doc))
     doc["units"][1]["unit_id"] = doc["units"][0]["unit_id"]

@@ -1,4 +1,4 @@
-"""Locating findings (validators.locate) is linear in the size of the sheet, whatever the
+"""Locating findings (validators.reading.locate) is linear in the size of the sheet, whatever the
 number of findings: a register of 1,000 units checked against the wrong scheme gave 4,999
 findings and took 82 s, each finding scanning every cell (bench/wrong_scheme.py: ~2 s now)."""
 
@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
-from validators.locate import locate
+from validators.reading.locate import locate
 
 
 class CountingMap(Mapping[str, tuple[str, str]]):

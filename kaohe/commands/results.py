@@ -32,7 +32,7 @@ def check_results_document(document: Any, path: Path) -> None:
     """Refuse a results document that breaks results.schema.json: it is read back from a
     file anyone could have edited, and its unit ids become file names."""
     from kaohe.errors import KaoheError
-    from validators.schema import schema_problems
+    from validators.rules.json_schema import schema_problems
 
     problems = schema_problems(document, "results")
     if problems:
@@ -63,7 +63,7 @@ def results_book(results_json: Path, out: Path, scheme_path: Path | None) -> Non
     """
     from kaohe.pipeline.io import check_writable, read_json
     from kaohe.pipeline.staging import OutputSet
-    from workbook_templates.results_book import write_results_workbook
+    from outputs.results_book import write_results_workbook
 
     results = _read_results(results_json)
     check_writable(out)
@@ -90,7 +90,7 @@ def feedback(results_json: Path, out: Path) -> None:
     Example: kaohe feedback demo-out/results.json --out demo-out/feedback
     """
     from kaohe.pipeline.summary import stale_feedback_note
-    from workbook_templates.feedback_book import check_feedback_folder, write_feedback_workbooks
+    from outputs.feedback_book import check_feedback_folder, write_feedback_workbooks
 
     results = _read_results(results_json)
     lang = current_lang()
@@ -106,7 +106,7 @@ def feedback(results_json: Path, out: Path) -> None:
     # (kaohe.pipeline.staging): never half this run's and half an earlier one's.
     from kaohe.pipeline.background import Background, can_fork
     from kaohe.pipeline.staging import OutputSet
-    from workbook_templates.feedback_folder import stale_feedback
+    from outputs.feedback_folder import stale_feedback
 
     count = len(results.get("units") or [])
     split = 2 if can_fork() and count >= 8 else 1

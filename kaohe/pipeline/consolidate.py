@@ -26,9 +26,9 @@ from kaohe.pipeline.completeness import (
     submissions_record,
 )
 from kaohe.pipeline.documents import documents_from
-from validators.file_names import owner_names as _names
-from validators.file_names import shown_path, shown_report
 from validators.pool import PARALLEL_THRESHOLD, map_files  # (a name tests may lower)
+from validators.reading.file_names import owner_names as _names
+from validators.reading.file_names import shown_path, shown_report
 from validators.report import ERROR, Issue, Report
 
 __all__ = ["Submission", "Consolidation", "examine", "discover", "consolidate_folder",
@@ -154,7 +154,11 @@ def _missing(scheme: Scheme, accepted: Iterable[Submission],
              subs: Sequence[Submission] = ()) -> list[dict[str, Any]]:
     """What no accepted file provides; where a file named for it arrived but cannot be used
     (unreadable, refused, another unit's content), the entry says so in `reason`."""
-    from validators.file_names import arrived_unusable, expected_submissions, owner_from_file_name
+    from validators.reading.file_names import (
+        arrived_unusable,
+        expected_submissions,
+        owner_from_file_name,
+    )
 
     have = {(s.kind, s.owner or "") for s in accepted}
     missing: list[dict[str, Any]] = [
@@ -177,7 +181,7 @@ def _missing(scheme: Scheme, accepted: Iterable[Submission],
 
 def _unidentified(scheme: Scheme, subs: Sequence[Submission]) -> list[Issue]:
     """One line for refused files that neither their content nor their name says whose."""
-    from validators.file_names import owner_from_file_name, unidentified_files
+    from validators.reading.file_names import owner_from_file_name, unidentified_files
 
     strays = [s.path for s in subs if not s.report.valid and not s.owner
               and owner_from_file_name(s.path, scheme) is None]
@@ -299,7 +303,7 @@ def run_consolidation(folder: Path, *, scheme_path: Path | None = None,
         if target:
             check_writable(target)
     if feedback:
-        from workbook_templates.feedback_book import check_feedback_folder
+        from outputs.feedback_book import check_feedback_folder
 
         check_feedback_folder(feedback, lang)
     run = consolidate_folder(folder, scheme, workers=workers, progress=progress,

@@ -62,12 +62,12 @@ def write_outputs(results: Mapping[str, Any], outputs: OutputSet, *, json_out: P
 
     def second() -> None:
         if staged_out is not None:
-            from workbook_templates.results_book import write_results_workbook
+            from outputs.results_book import write_results_workbook
 
             write_results_workbook(results, staged_out, lang=lang,
                                    scheme=dict(scheme) if scheme is not None else None)
         if staged_feedback is not None and split == 2:
-            from workbook_templates.feedback_book import write_feedback_workbooks
+            from outputs.feedback_book import write_feedback_workbooks
 
             write_feedback_workbooks(results, staged_feedback, lang=lang, share=(1, 2))
 
@@ -79,7 +79,7 @@ def write_outputs(results: Mapping[str, Any], outputs: OutputSet, *, json_out: P
             write_json(staged_json, results)
             _add(timings, "write_json", start)
         if staged_feedback is not None:
-            from workbook_templates.feedback_book import write_feedback_workbooks
+            from outputs.feedback_book import write_feedback_workbooks
 
             start = time.perf_counter()
             write_feedback_workbooks(results, staged_feedback, lang=lang, share=(0, split))
@@ -91,7 +91,7 @@ def write_outputs(results: Mapping[str, Any], outputs: OutputSet, *, json_out: P
                 timings["write_xlsx" if out else "feedback"] = time.perf_counter() - started
     removed: list[str] = []
     if feedback:
-        from workbook_templates.feedback_folder import stale_feedback
+        from outputs.feedback_folder import stale_feedback
 
         for path in stale_feedback(results, feedback, lang):
             outputs.remove(path)

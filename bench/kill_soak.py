@@ -78,16 +78,15 @@ def check_agree(out: Path) -> str:
         return f"results.json differs from the database's {run.get('run_id')}"
     if latest is None or latest[0] != run.get("run_id"):
         return f"results.json names {run.get('run_id')}, the database's latest is {latest}"
-    expected = {u["unit_id"]: u["total"] for u in results["units"]}
+    from outputs.feedback_folder import feedback_names
+
+    expected = set(feedback_names(results).values())
     books = sorted((out / "fb").glob("结果反馈_*.xlsx"))
-    if len(books) != len(expected):
-        return f"{len(books)} feedback workbooks for {len(expected)} units"
+    if {b.name for b in books} != expected:
+        return f"{len(books)} feedback workbooks, not those of the {len(expected)} units"
     for book in books:
-        unit = book.stem.partition("_")[2]
         if not _names_run(book, run.get("run_id")):
             return f"{book.name} is not of {run.get('run_id')}"
-        if unit not in expected:
-            return f"{book.name}: no such unit in results.json"
     if not _names_run(out / "results.xlsx", run.get("run_id")):
         return f"results.xlsx is not of {run.get('run_id')}"
     left = [p.name for p in out.iterdir() if p.name.startswith(".kaohe-staging-")

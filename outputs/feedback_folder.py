@@ -10,78 +10,100 @@ from __future__ import annotations
 import hashlib
 import re
 import zipfile
-from collections.abc import Mapping, Sequence
+from collections import Counter
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-__all__ = ["feedback_filename", "feedback_path", "distinct_names", "check_feedback_folder",
-           "stale_feedback", "remove_stale_feedback"]
+__all__ = ["feedback_filename", "feedback_names", "feedback_path", "distinct_names",
+           "check_feedback_folder", "stale_feedback", "remove_stale_feedback"]
 
 
 #: The file name's prefix by language: the English workbooks are called feedback_<unit>.xlsx.
 _PREFIX = {"zh": "结果反馈", "en": "feedback"}
 
 
-def feedback_filename(unit_id: str, lang: str = "zh") -> str:
-    """结果反馈_<unit_id>.xlsx (feedback_<unit_id>.xlsx in English), from a safe form of the id.
+def feedback_filename(unit_id: str, lang: str = "zh", name: str = "") -> str:
+    """结果反馈_<unit name>.xlsx by the unit's `name` (made safe), 结果反馈_<unit_id>.xlsx
+    without one (feedback_… in English)."""
+    from workbook_templates.build import safe_file_name
 
-    The id comes from a results document read back from disk: anything but letters, digits,
-    "_", "." and "-" becomes "_" (no "/" or "\\", no NUL, no leading dot), and a long id is
-    cut with a digest of the whole, so that no name can leave the folder or be too long.
-
-    >>> feedback_filename("../../results"), feedback_filename("fuyun", "en")
-    ('结果反馈_results.xlsx', 'feedback_fuyun.xlsx')
-    """
-    return f"{_PREFIX['en' if lang == 'en' else 'zh']}_{_safe_id(unit_id)}.xlsx"
+    return (f"{_PREFIX['en' if lang == 'en' else 'zh']}_"
+            f"{safe_file_name(name) or _safe_id(unit_id)}.xlsx")
 
 
-_UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
+_UNSAFE_ID = re.compile(r"[^A-Za-z0-9_.-]+")
 _LONGEST = 80  # characters of an id kept in a file name (the rest is a digest)
 
 
 def _safe_id(unit_id: str) -> str:
+    """A unit id read back from a results document, made a plain file name part: anything
+    but letters, digits, "_", "." and "-" becomes "_" (no "/" or "\\", no NUL, no leading
+    dot), and a long id is cut with a digest of the whole, so that two ids never collide.
+
+    >>> _safe_id("../../results"), _safe_id("fuyun")
+    ('_.._results', 'fuyun')
+    """
     text = str(unit_id)
-    safe = _UNSAFE.sub("_", text).lstrip(".") or "_"
-    if safe != text and safe.strip("_.") == "":
-        safe = "_"
+    safe = _UNSAFE_ID.sub("_", text).lstrip(".") or "_"
     if len(safe) > _LONGEST:
         digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:12]
         safe = f"{safe[:_LONGEST - 13]}-{digest}"
     return safe
 
 
-def feedback_path(out_dir: Path, unit_id: str, lang: str = "zh") -> Path:
-    """The feedback workbook's path in out_dir; refused (KaoheError) if it would leave it."""
+def feedback_names(results: Mapping[str, Any], lang: str = "zh") -> dict[str, str]:
+    """unit id -> its feedback workbook's name: by the unit's name in `lang` (name and id
+    where two units share a name); the id stays inside the workbook."""
+    from workbook_templates.build import safe_file_name
+
+    units = list(results.get("units") or [])
+    shown = {u["unit_id"]: (u.get("unit_name_en") if lang == "en" else None)
+             or u.get("unit_name") or "" for u in units}
+    taken = Counter(safe_file_name(n).casefold() for n in shown.values())
+    return {uid: feedback_filename(uid, lang, n if n and taken[safe_file_name(n).casefold()] == 1
+                                   else f"{n}_{uid}" if n else "")
+            for uid, n in shown.items()}
+
+
+def feedback_path(out_dir: Path, name: str) -> Path:
+    """The workbook `name` (of feedback_names) in out_dir; refused (KaoheError) if it would
+    be anywhere else."""
     from kaohe.errors import KaoheError
 
     folder = Path(out_dir)
-    name = feedback_filename(unit_id, lang)
     path = folder / name
     if path.parent != folder or path.name != name or any(c in name for c in "/\\\0:"):
-        raise KaoheError(f"单位编号 {unit_id!r} 不能用作文件名，未写入",
-                         f"unit id {unit_id!r} cannot be used as a file name; nothing written")
+        raise KaoheError(f"{name!r} 不能用作反馈文件名，未写入",
+                         f"{name!r} cannot be a feedback file's name; nothing written")
     return path
 
 
-def distinct_names(units: Sequence[Mapping[str, Any]], lang: str = "zh") -> None:
+def distinct_names(results: Mapping[str, Any], names: Mapping[str, str]) -> None:
     """Refuse (KaoheError, before anything is written) two units whose workbooks would share
-    a name: one would silently replace the other's feedback."""
+    a name (feedback_names: unit id -> name), or one unit id twice in the results: one
+    workbook would silently replace the other's."""
     from kaohe.errors import KaoheError
 
+    ids = [str(u.get("unit_id")) for u in results.get("units") or []]
+    if len(set(ids)) != len(ids):
+        twice = sorted({i for i in ids if ids.count(i) > 1})[:3]
+        raise KaoheError(f"结果中单位编号重复（{'、'.join(twice)}），未写入",
+                         f"unit ids appear twice in the results ({', '.join(twice)}); "
+                         "nothing written")
     seen: dict[str, str] = {}
-    for unit in units:
-        name = feedback_filename(str(unit["unit_id"]), lang)
-        if name in seen:
+    for unit_id, name in names.items():
+        key = name.casefold()  # (Windows and macOS do not tell case apart)
+        if key in seen:
             raise KaoheError(
-                f"结果中单位 {seen[name]!r} 与 {unit['unit_id']!r} 的反馈文件同名"
-                f"（{name}），未写入",
-                f"units {seen[name]!r} and {unit['unit_id']!r} would share the feedback file "
-                f"{name}; nothing written")
-        seen[name] = str(unit["unit_id"])
+                f"结果中单位 {seen[key]!r} 与 {unit_id!r} 的反馈文件同名（{name}），未写入",
+                f"units {seen[key]!r} and {unit_id!r} would share the feedback file {name}; "
+                "nothing written")
+        seen[key] = unit_id
 
 
 # Either language's name: a run in one language replaces the other's workbooks too.
-_OWN_NAME = re.compile(r"^(?:结果反馈|feedback)_(?P<unit_id>[A-Za-z][A-Za-z0-9_.-]*)\.xlsx$")
+_OWN_NAME = re.compile(r"^(?:结果反馈|feedback)_(?P<unit_id>[^/\\]+)\.xlsx$")
 
 
 def _written_by_kaohe(path: Path) -> bool:
@@ -118,7 +140,7 @@ def remove_stale_feedback(results: Mapping[str, Any], out_dir: Path,
     Only files named as kaohe names them whose creator property is kaohe are removed;
     anything else in the folder is left alone. Returns what was removed.
 
-    Example: remove_stale_feedback(results, Path("反馈"))  # [Path("反馈/结果反馈_fuyun.xlsx")]
+    Example: remove_stale_feedback(results, Path("反馈"))  # [Path("反馈/结果反馈_富蕴县.xlsx")]
     """
     removed = stale_feedback(results, out_dir, lang)
     for path in removed:
@@ -128,7 +150,7 @@ def remove_stale_feedback(results: Mapping[str, Any], out_dir: Path,
 
 def stale_feedback(results: Mapping[str, Any], out_dir: Path, lang: str = "zh") -> list[Path]:
     """The workbooks remove_stale_feedback would remove (nothing is touched)."""
-    keep = {feedback_filename(u["unit_id"], lang) for u in results.get("units") or []}
+    keep = set(feedback_names(results, lang).values())
     folder = Path(out_dir)
     if not folder.is_dir():
         return []

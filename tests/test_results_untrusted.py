@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from kaohe.cli import main
 from kaohe.pipeline.consolidate import run_consolidation
-from outputs.feedback_folder import feedback_filename, feedback_path
+from outputs.feedback_folder import feedback_names, feedback_path
 
 
 @pytest.fixture(scope="module")
@@ -57,13 +57,14 @@ def test_an_id_the_schema_lets_through_is_written_under_a_safe_name(
     # a 300-character id failed after 17 workbooks (the name too long for the disk)
     doc = json.loads(json.dumps(results_doc))
     doc["units"][0]["unit_id"] = unit_id
+    doc["units"][0]["unit_name"] = ""  # (named by its id)
     (tmp_path / "r.json").write_text(json.dumps(doc), encoding="utf-8")
     result = CliRunner().invoke(main, ["feedback", str(tmp_path / "r.json"), "--out",
                                        str(tmp_path / "fb")])
     assert result.exit_code == 0, result.output
     names = sorted(p.name for p in (tmp_path / "fb").iterdir())
-    assert len(names) == len(doc["units"]) and feedback_filename(unit_id) in names
-    assert all(len(n.encode()) < 120 and "\n" not in n for n in names)
+    assert len(names) == len(doc["units"]) and feedback_names(doc)[unit_id] in names
+    assert all(len(n.encode()) < 250 and "\n" not in n for n in names)
 
 
 def test_a_results_document_missing_its_units_is_refused(results_doc: dict[str, Any],
@@ -76,14 +77,20 @@ def test_a_results_document_missing_its_units_is_refused(results_doc: dict[str, 
     assert not (tmp_path / "fb").exists()
 
 
-def test_feedback_names_are_safe_whatever_the_id(tmp_path: Path) -> None:
+def test_feedback_names_are_safe_whatever_the_id_or_name(tmp_path: Path) -> None:
     # the writer's own guard, for documents that never passed the schema (the library API)
-    for unit_id in ["../../../results", "/x", "a/x", "a\x00b", "..", "x" * 300, "a\\b", "c:d"]:
-        path = feedback_path(tmp_path, unit_id)
-        assert path.parent == tmp_path and len(path.name.encode()) < 120
-        assert "/" not in path.name and "\x00" not in path.name and not path.name.startswith(".")
-    assert feedback_filename("x" * 300) != feedback_filename("x" * 299)  # no two ids collide
-    assert feedback_filename("fuyun", "en") == "feedback_fuyun.xlsx"
+    bad = ["../../../results", "/x", "a/x", "a\x00b", "..", "x" * 300, "a\\b", "c:d", ""]
+    for unit_id in bad:
+        for name in ("", unit_id):
+            doc = {"units": [{"unit_id": unit_id, "unit_name": name}]}
+            path = feedback_path(tmp_path, feedback_names(doc)[unit_id])
+            assert path.parent == tmp_path and len(path.name.encode()) < 250
+            assert "/" not in path.name and "\x00" not in path.name
+    long = {"units": [{"unit_id": "x" * 300, "unit_name": ""},
+                      {"unit_id": "x" * 299, "unit_name": ""}]}
+    assert len(set(feedback_names(long).values())) == 2  # no two ids collide
+    with pytest.raises(Exception, match="不能用作反馈文件名"):
+        feedback_path(tmp_path, "../结果反馈_x.xlsx")
 
 
 def test_two_units_that_would_share_a_feedback_file_are_refused(results_doc: dict[str, Any],
@@ -93,6 +100,11 @@ def test_two_units_that_would_share_a_feedback_file_are_refused(results_doc: dic
 
     doc = json.loads(json.dumps(results_doc))
     doc["units"][1]["unit_id"] = doc["units"][0]["unit_id"]
+    with pytest.raises(KaoheError, match="单位编号重复"):
+        write_feedback_workbooks(doc, tmp_path / "fb")
+    doc = json.loads(json.dumps(results_doc))
+    doc["units"][1]["unit_name"] = doc["units"][0]["unit_name"] + "x" * 90
+    doc["units"][2]["unit_name"] = doc["units"][0]["unit_name"] + "x" * 91
     with pytest.raises(KaoheError, match="同名"):
         write_feedback_workbooks(doc, tmp_path / "fb")
     assert not (tmp_path / "fb").exists()

@@ -24,7 +24,6 @@ def _read_results(path: Path) -> dict[str, Any]:
     if not isinstance(document, dict) or document.get("kind") != "results":
         raise KaoheError(f"{path} 不是考核结果文件（kind 应为 results）",
                          f"{path} is not a results document (kind should be 'results')")
-    check_results_document(document, path)
     return document
 
 
@@ -66,6 +65,7 @@ def results_book(results_json: Path, out: Path, scheme_path: Path | None) -> Non
     from outputs.results_book import write_results_workbook
 
     results = _read_results(results_json)
+    check_results_document(results, results_json)  # its ids and names make the outputs
     check_writable(out)
     scheme = read_json(scheme_path) if scheme_path else None
     with OutputSet([out]) as outputs:
@@ -93,6 +93,7 @@ def feedback(results_json: Path, out: Path) -> None:
     from outputs.feedback_book import check_feedback_folder, write_feedback_workbooks
 
     results = _read_results(results_json)
+    check_results_document(results, results_json)  # its ids and names make the outputs
     lang = current_lang()
     check_feedback_folder(out, lang)  # before any workbook is replaced
     word = "反馈" if lang == "zh" else "feedback"

@@ -17,6 +17,7 @@ unexpected failure becomes a file-level `read-failed` finding.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -109,6 +110,8 @@ def _reason(exc: BaseException) -> dict[str, str]:
 def _examine(path: Path, name: str, scheme: Scheme, report: Report, limits: Limits,
              formulas: bool = True) -> Any:
     refused, checked = open_checked(path, limits)
+    if checked is not None:  # the hash of exactly the bytes every check below reads
+        report.sha256 = hashlib.sha256(checked.data).hexdigest()
     if refused or checked is None:
         report.extend(refused)
         return None

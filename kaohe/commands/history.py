@@ -117,7 +117,7 @@ def history_cmd(unit: str, db: str) -> None:
     from kaohe.store import merit_streaks, open_store
     from kaohe.textable import table
 
-    with open_store(db, create=False) as store:
+    with open_store(db, read_only=True) as store:
         try:
             unit_id = store.find_unit(unit)
         except KaoheError:
@@ -192,7 +192,7 @@ def revisions_cmd(db: str, year: int) -> None:
     from kaohe.errors import KaoheError
     from kaohe.store import open_store
 
-    with open_store(db, create=False) as store:
+    with open_store(db, read_only=True) as store:
         runs = store.runs(year)
         if not runs:
             raise KaoheError(f"历史数据库中没有 {year} 年的计算结果",

@@ -15,7 +15,7 @@ from kaohe.errors import KaoheError
 from kaohe.store.backends import Connection
 from kaohe.store.people import PERSON_INDEX, PERSON_RESULTS, to_version_4
 
-__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "TABLES", "create_schema"]
+__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "TABLES", "check_version", "create_schema"]
 
 SCHEMA_VERSION = 4
 
@@ -185,3 +185,22 @@ def create_schema(conn: Connection) -> None:
             f"历史数据库的结构版本为 {found}，本程序只支持到 {SCHEMA_VERSION}，请升级 kaohe",
             f"the history database has schema version {found}; this kaohe supports up to "
             f"{SCHEMA_VERSION}: upgrade kaohe")
+
+
+def check_version(conn: Connection) -> bool:
+    """For a read-only open: True when the tables are this version's; False when they are an
+    older kaohe's (to be migrated); a database without kaohe's tables or written by a newer
+    kaohe is refused."""
+    try:
+        found = conn.execute("SELECT MAX(version) FROM schema_version").fetchone()[0]
+    except conn.errors:
+        found = None
+    if found is None:
+        raise KaoheError(f"{conn.where} 中没有 kaohe 的历史记录",
+                         f"{conn.where} holds no kaohe history")
+    if found > SCHEMA_VERSION:
+        raise KaoheError(
+            f"历史数据库的结构版本为 {found}，本程序只支持到 {SCHEMA_VERSION}，请升级 kaohe",
+            f"the history database has schema version {found}; this kaohe supports up to "
+            f"{SCHEMA_VERSION}: upgrade kaohe")
+    return bool(found == SCHEMA_VERSION)

@@ -32,7 +32,7 @@ from validators.pool import PARALLEL_THRESHOLD, map_files  # (a name tests may l
 from validators.report import ERROR, Issue, Report
 
 __all__ = ["Submission", "Consolidation", "examine", "discover", "consolidate_folder",
-           "run_consolidation"]
+           "file_time", "run_consolidation"]
 
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".et", ".ods", ".csv"}
 
@@ -122,10 +122,11 @@ def examine(path: Path, scheme: Scheme) -> Submission:
         "unit_id") or read.document.get("lead_department")
     filled = str(read.document.get("date") or "")
     return Submission(str(path), digest, read.kind, owner, read.document, report,
-                      filled or _mtime(path), filled=filled)
+                      filled or file_time(path), filled=filled)
 
 
-def _mtime(path: Path) -> str:
+def file_time(path: Path) -> str:
+    """A file's modification time (ISO, UTC): the stamp of a submission without a date."""
     from datetime import UTC, datetime
 
     return datetime.fromtimestamp(os.stat(path).st_mtime, tz=UTC).isoformat()
@@ -137,7 +138,10 @@ def _mp_context() -> Any:
 
 
 def _examine_all(paths: Sequence[Path], scheme: Scheme, workers: int,
-                 progress: Callable[[int, int], None]) -> list[Submission]:
+                 progress: Callable[[int, int], None], cache: Any = None) -> list[Submission]:
+    if cache is not None:  # a kaohe.pipeline.exam_cache.ExamCache: examines what changed
+        return list(cache.examine(paths, scheme, workers=workers, progress=progress,
+                                  threshold=PARALLEL_THRESHOLD, context=_mp_context()))
     return map_files(examine, paths, scheme, workers=workers, progress=progress,
                      threshold=PARALLEL_THRESHOLD, context=_mp_context())
 
@@ -191,14 +195,16 @@ def _timed(timings: dict[str, float] | None, phase: str) -> Iterator[None]:
 
 def consolidate_folder(folder: Path, scheme: Scheme, *, workers: int = 2,
                        progress: Callable[[int, int], None] = lambda n, total: None,
-                       timings: dict[str, float] | None = None) -> Consolidation:
+                       timings: dict[str, float] | None = None,
+                       cache: Any = None) -> Consolidation:
     """Examine every file under folder, score the units whose submissions are usable.
 
-    `timings`, when given, receives the wall time of each phase (examine, score) in seconds.
+    `timings`, when given, receives the wall time of each phase (examine, score) in seconds;
+    `cache` (kaohe.pipeline.exam_cache.ExamCache) gives the examinations of unchanged files.
     """
     with _timed(timings, "examine"):
         paths = discover(folder)
-        subs = _examine_all(paths, scheme, workers, progress)
+        subs = _examine_all(paths, scheme, workers, progress, cache)
     with _timed(timings, "score"):
         run = _consolidate(scheme, subs)
     run.folder = str(folder)
@@ -264,8 +270,13 @@ def run_consolidation(folder: Path, *, scheme_path: Path | None = None,
                       year: int | None = None, reason: str = "", lang: str = "zh",
                       workers: int = 2, echo: Callable[[str], Any] = print,
                       progress: Callable[[int, int], None] = lambda n, total: None,
-                      timings: dict[str, float] | None = None) -> tuple[int, dict[str, Any]]:
+                      timings: dict[str, float] | None = None,
+                      cache: bool = True) -> tuple[int, dict[str, Any]]:
     """The whole consolidation as the command runs it; returns (exit code, results).
+
+    With `cache`, each file's examination is kept (in the history database `db`, else in a
+    file beside the outputs: kaohe.pipeline.exam_cache) and a re-run examines only the new
+    or changed files; the results are the same either way.
 
     `timings`, when given, receives the wall time of each phase in seconds: load (the
     scheme), examine, score, store, write_json, write_xlsx, feedback. The results workbook
@@ -293,8 +304,14 @@ def run_consolidation(folder: Path, *, scheme_path: Path | None = None,
         from workbook_templates.feedback_book import check_feedback_folder
 
         check_feedback_folder(feedback, lang)
-    run = consolidate_folder(folder, scheme, workers=workers, progress=progress,
-                             timings=timings)
+    kept, notes = _open_cache(scheme, db, json_out or out) if cache else (None, [])
+    try:
+        run = consolidate_folder(folder, scheme, workers=workers, progress=progress,
+                                 timings=timings, cache=kept)
+    finally:
+        if kept is not None:
+            kept.close()
+            notes += [kept.summary(), *kept.notes]
     results = run.results
     if db:
         from kaohe.store import open_store
@@ -346,10 +363,20 @@ def run_consolidation(folder: Path, *, scheme_path: Path | None = None,
 
         run.removed_feedback = [p.name for p in remove_stale_feedback(results, feedback, lang)]
     echo(consolidation_summary(run, lang=lang))
+    for note in notes:  # what the examination cache did (after the results, said plainly)
+        echo(note[lang == "en"])
     for path in (json_out, out, feedback):
         if path:
             echo(f"→ {path}")
     return run.exit_code, results
+
+
+def _open_cache(scheme: Scheme, db: str | None, beside: Path | None
+                ) -> tuple[Any, list[tuple[str, str]]]:
+    """The examination cache (None without a place for it) and notes (zh, en) to say."""
+    from kaohe.pipeline.exam_cache import open_exam_cache
+
+    return open_exam_cache(scheme, db=db, beside=beside)
 
 
 def _input_row(sub: Any) -> dict[str, Any]:

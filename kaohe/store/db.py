@@ -4,7 +4,6 @@ PostgreSQL: see kaohe.store.backends)."""
 from __future__ import annotations
 
 import contextlib
-import copy
 import functools
 import hashlib
 import json
@@ -47,12 +46,17 @@ from kaohe.store.rules import (
     unit_rows,
 )
 
-__all__ = ["Store", "content_hash"]
+__all__ = ["Store", "content_hash", "results_hash"]
 
 
 def content_hash(document: Any) -> str:
     """sha256 (hex) of a document's canonical JSON text."""
     return hashlib.sha256(_canonical(document).encode("utf-8")).hexdigest()
+
+
+def results_hash(document: Any) -> str:
+    """sha256 (hex) of a results document as the store keeps it: compact JSON text."""
+    return hashlib.sha256(_compact(document).encode("utf-8")).hexdigest()
 
 
 _P = ParamSpec("_P")
@@ -125,7 +129,9 @@ class Store:
         year = check_documents(scheme_doc, results_doc)
         units = unit_rows(results_doc)
         input_rows = [input_row(i, item) for i, item in enumerate(inputs, 1)]
-        scheme_text, results_text = _canonical(scheme_doc), _canonical(results_doc)
+        # the scheme as canonical text (its hash says "the same scheme" across versions);
+        # the results, megabytes at a thousand units, as compact JSON (json's C encoder)
+        scheme_text, results_text = _canonical(scheme_doc), _compact(results_doc)
         scheme_hash = _sha256(scheme_text)
         grades = results_doc.get("grades") or [None]
         provisional = bool(results_doc.get("provisional"))
@@ -327,7 +333,10 @@ class Store:
         provisional; a year with only provisional runs is not compared with (the note says
         so). rank_change is positive when the unit moved up, None when it changed group.
         """
-        doc = copy.deepcopy(dict(results_doc))
+        # a copy of the document and of each unit, which gains "history"; what they hold is
+        # shared with results_doc, never changed (a deep copy took 0.15 s at 1,000 units)
+        doc = dict(results_doc)
+        doc["units"] = [dict(unit) for unit in doc["units"]]
         year = int(doc["year"])
         top = (doc.get("grades") or [None])[0]
         past: dict[str, list[tuple[Any, ...]]] = {}
@@ -370,6 +379,13 @@ def _canonical(document: Any) -> str:
     try:
         return dump_json(document)
     except (TypeError, ValueError) as exc:
+        raise KaoheError(f"文档无法写成 JSON：{exc}", f"document is not valid JSON: {exc}") from exc
+
+
+def _compact(document: Any) -> str:
+    try:
+        return json.dumps(document, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    except (TypeError, ValueError, RecursionError) as exc:
         raise KaoheError(f"文档无法写成 JSON：{exc}", f"document is not valid JSON: {exc}") from exc
 
 

@@ -195,3 +195,56 @@ def test_a_template_built_twice_is_the_same_bytes_and_written_atomically(
     for first, second in zip(built, again, strict=True):
         assert first.read_bytes() == second.read_bytes(), first.name
     assert not [p for p in (tmp_path / "again").iterdir() if p.name.startswith(".")]
+
+
+def _same_files(first: list[Path], second: list[Path]) -> None:
+    assert [p.name for p in first] == [p.name for p in second]
+    for a, b in zip(first, second, strict=True):
+        assert a.read_bytes() == b.read_bytes(), a.name
+
+
+def test_templates_built_in_two_processes_are_the_files_one_builds(
+        scheme: Scheme, built: list[Path], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import multiprocessing
+
+    import workbook_templates.build_pool as pool
+
+    calls: list[tuple[int, int]] = []
+    two = build_templates(scheme, tmp_path / "two", generated_at=GENERATED, workers=2,
+                          progress=lambda done, total: calls.append((done, total)))
+    _same_files(built, two)
+    assert calls[-1] == (len(built), len(built)) and len(calls) == len(built)
+    # workers that are spawned (Windows, macOS) build the scheme from its document
+    monkeypatch.setattr(pool, "PARALLEL_THRESHOLD", 1)
+    spawned = pool.build_jobs([("unit_report", scheme.units[0].id,
+                                tmp_path / "s" / built[1].name),
+                               ("routine", "", tmp_path / "s" / built[-2].name)],
+                              scheme, "zh", GENERATED, workers=2,
+                              context=multiprocessing.get_context("spawn"))
+    _same_files([built[1], built[-2]], spawned)
+
+
+def test_where_processes_cannot_start_one_process_builds_them_all(
+        scheme: Scheme, built: list[Path], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pyodide (xlwings Lite) has no processes: the same templates, built here."""
+    import concurrent.futures
+
+    def refuse(*args: Any, **kwargs: Any) -> None:
+        raise NotImplementedError("no processes here")
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", refuse)
+    _same_files(built, build_templates(scheme, tmp_path / "one", generated_at=GENERATED,
+                                       workers=2))
+
+
+def test_a_style_given_by_its_indices_is_the_style_given_object_by_object(
+        scheme: Scheme, built: list[Path], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """CellStyle.apply copies the indices the first fresh cell of a workbook was given:
+    the files are those of styling every cell through openpyxl's descriptors."""
+    from workbook_templates.styles import CellStyle
+
+    monkeypatch.setattr(CellStyle, "apply", CellStyle._apply)
+    _same_files(built, build_templates(scheme, tmp_path / "slow", generated_at=GENERATED))

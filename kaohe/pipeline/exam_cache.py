@@ -145,6 +145,7 @@ class ExamCache:
     where: str
     scheme: str
     examiner: str
+    in_database: bool = False  # the history database's table, not a file of its own
     reused: int = 0
     examined: int = 0
     notes: list[tuple[str, str]] = field(default_factory=list)
@@ -225,16 +226,21 @@ class ExamCache:
 
     def summary(self) -> tuple[str, str]:
         """What the run says of the cache (zh, en)."""
+        if self.in_database:  # the history itself is not to be deleted: only the table
+            kept = (f"缓存：{self.where} 中的 exam_cache 表，可随时清空",
+                    f"cache: the exam_cache table of {self.where}, safe to empty")
+        else:
+            kept = (f"缓存：{self.where}，可随时删除", f"cache: {self.where}, safe to delete")
         if self.reused:
             zh = (f"复用了 {self.reused} 个未改动文件的检查结果，检查了 {self.examined} 个"
-                  f"新的或改动的文件（缓存：{self.where}，可随时删除）")
+                  f"新的或改动的文件（{kept[0]}）")
             en = (f"reused the examination of {self.reused} unchanged files, examined "
-                  f"{self.examined} new or changed (cache: {self.where}, safe to delete)")
+                  f"{self.examined} new or changed ({kept[1]})")
         else:
             zh = (f"检查了 {self.examined} 个文件，检查结果已保存，下次只检查新的或改动的文件"
-                  f"（缓存：{self.where}，可随时删除）")
+                  f"（{kept[0]}）")
             en = (f"examined {self.examined} files and kept their examination: the next run "
-                  f"examines only new or changed files (cache: {self.where}, safe to delete)")
+                  f"examines only new or changed files ({kept[1]})")
         if self._damaged:
             zh += f"；缓存中有 {len(self._damaged)} 条记录已损坏，已忽略并重新检查"
             en += (f"; {len(self._damaged)} damaged cache entries were ignored and examined "
@@ -293,7 +299,7 @@ def open_exam_cache(scheme: Scheme, *, db: str | None = None,
         return None, notes
     conn, where, errors = opened
     cache_ = ExamCache(conn, where, scheme_fingerprint(scheme), examiner_fingerprint(),
-                       _errors=errors)
+                       in_database=bool(db), _errors=errors)
     try:
         rows = conn.execute("SELECT path, sha256, digest, entry FROM exam_cache WHERE scheme = ?"
                             " AND examiner = ?", (cache_.scheme, cache_.examiner)).fetchall()

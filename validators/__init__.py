@@ -10,16 +10,6 @@ Validation of files (imported lazily, so ``import validators`` stays light):
 import importlib
 from typing import Any
 
-from validators.schema import (
-    KINDS,
-    SchemaProblem,
-    UnknownKind,
-    format_json_path,
-    load_schema,
-    schema_problems,
-    validate_document,
-)
-
 __all__ = [
     "KINDS",
     "SchemaProblem",
@@ -43,6 +33,9 @@ __all__ = [
 ]
 
 _WHERE = {
+    "KINDS": "schema", "SchemaProblem": "schema", "UnknownKind": "schema",
+    "format_json_path": "schema", "load_schema": "schema", "schema_problems": "schema",
+    "validate_document": "schema",
     "Issue": "report", "Report": "report", "Limits": "files", "inspect_file": "files",
     "validate_workbook": "workbook", "examine_workbook": "workbook",
     "validate_batch": "batch", "BatchReport": "batch", "check_scheme": "scheme_checks",

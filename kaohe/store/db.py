@@ -5,14 +5,12 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import hashlib
 import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from kaohe.errors import KaoheError
-from kaohe.pipeline.io import dump_json
 from kaohe.store.backends import Connection
 from kaohe.store.queries import (
     RUN_COLUMNS,
@@ -45,18 +43,12 @@ from kaohe.store.rules import (
     unit_history,
     unit_rows,
 )
+from kaohe.store.texts import canonical as _canonical
+from kaohe.store.texts import compact as _compact
+from kaohe.store.texts import content_hash, results_hash
+from kaohe.store.texts import sha256_text as _sha256
 
 __all__ = ["Store", "content_hash", "results_hash"]
-
-
-def content_hash(document: Any) -> str:
-    """sha256 (hex) of a document's canonical JSON text."""
-    return hashlib.sha256(_canonical(document).encode("utf-8")).hexdigest()
-
-
-def results_hash(document: Any) -> str:
-    """sha256 (hex) of a results document as the store keeps it: compact JSON text."""
-    return hashlib.sha256(_compact(document).encode("utf-8")).hexdigest()
 
 
 _P = ParamSpec("_P")
@@ -374,24 +366,6 @@ class Store:
 
 
 # -- helpers ------------------------------------------------------------------------------
-
-def _canonical(document: Any) -> str:
-    try:
-        return dump_json(document)
-    except (TypeError, ValueError) as exc:
-        raise KaoheError(f"文档无法写成 JSON：{exc}", f"document is not valid JSON: {exc}") from exc
-
-
-def _compact(document: Any) -> str:
-    try:
-        return json.dumps(document, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    except (TypeError, ValueError, RecursionError) as exc:
-        raise KaoheError(f"文档无法写成 JSON：{exc}", f"document is not valid JSON: {exc}") from exc
-
-
-def _sha256(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
 
 def _timestamp(now: datetime | None) -> str:
     now = now or datetime.now(UTC)

@@ -12,8 +12,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from validators.schema import KINDS, _schema, _validator, schema_problems
-from validators.schema_fast import compile_check
+from validators.rules.json_schema import KINDS, _schema, _validator, schema_problems
+from validators.rules.quick_check import compile_check
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "validators" / "examples"
 VALUES = [None, "", "abc", "2016-02-30", "2016-02-28", "2016-13-01", "２０１６-01-01", -1, 0, 1,
@@ -136,7 +136,7 @@ def test_the_pieces_of_jsonschema_it_carries_are_the_installed_ones() -> None:
     """The check imports no jsonschema; what it carries of it is the installed version's."""
     from jsonschema import Draft202012Validator
 
-    from validators import schema_fast
+    from validators.rules import quick_check as schema_fast
 
     assert schema_fast._KEYWORDS == frozenset(Draft202012Validator.VALIDATORS)
     assert set(schema_fast._FORMATS) <= set(Draft202012Validator.FORMAT_CHECKER.checkers)
@@ -156,7 +156,7 @@ def test_equal_uniq_and_date_agree_with_jsonschema(items: list[Any], other: Any)
     from jsonschema import Draft202012Validator
     from jsonschema._utils import equal, uniq
 
-    from validators import schema_fast
+    from validators.rules import quick_check as schema_fast
 
     assert schema_fast.uniq(items) == uniq(items)
     for item in items:

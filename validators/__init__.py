@@ -33,13 +33,15 @@ __all__ = [
 ]
 
 _WHERE = {
-    "KINDS": "schema", "SchemaProblem": "schema", "UnknownKind": "schema",
-    "format_json_path": "schema", "load_schema": "schema", "schema_problems": "schema",
-    "validate_document": "schema",
-    "Issue": "report", "Report": "report", "Limits": "files", "inspect_file": "files",
+    "KINDS": "rules.json_schema", "SchemaProblem": "rules.json_schema",
+    "UnknownKind": "rules.json_schema", "format_json_path": "rules.json_schema",
+    "load_schema": "rules.json_schema", "schema_problems": "rules.json_schema",
+    "validate_document": "rules.json_schema",
+    "Issue": "report", "Report": "report",
+    "Limits": "container.files", "inspect_file": "container.files",
     "validate_workbook": "workbook", "examine_workbook": "workbook",
-    "validate_batch": "batch", "BatchReport": "batch", "check_scheme": "scheme_checks",
-    "annotate_workbook": "annotate", "CHECKS": "checks", "SCHEME_CHECKS": "scheme_checks",
+    "validate_batch": "batch", "BatchReport": "batch", "check_scheme": "scheme.checks",
+    "annotate_workbook": "annotate", "CHECKS": "rules.values", "SCHEME_CHECKS": "scheme.checks",
 }
 
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from kaohe.engine.model import Scheme
 from kaohe.errors import KaoheError
 from kaohe.pipeline.io import read_json
-from validators.schema import validate_document
+from validators.rules.json_schema import validate_document
 
 if TYPE_CHECKING:
     from kaohe.engine.scoring import Documents

@@ -11,7 +11,7 @@ from typing import Any
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-from workbook_templates.xlsx_style import (
+from outputs.style import (
     fit_row,
     grade_label,
     group_label,

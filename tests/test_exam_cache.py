@@ -175,7 +175,7 @@ def test_an_entry_comes_back_exactly_or_is_not_kept() -> None:
     sub = _sub({"unit_id": "u1", "items": [{"actual": 1.0, "n": 1, "ok": True, "x": None}]},
                value=12.5)
     text = encode_entry(sub)
-    assert text and decode_entry(text, sub.path, sub.sha256, sub.stamp) == sub
+    assert text and decode_entry(text, sub.sha256, sub.stamp) == sub
     # values JSON would change (a tuple becomes a list, a number key a string) are not kept
     assert encode_entry(_sub({"pair": (1, 2)})) == ""
     assert encode_entry(_sub({1: "a"})) == ""
@@ -184,4 +184,4 @@ def test_an_entry_comes_back_exactly_or_is_not_kept() -> None:
 
     assert encode_entry(_sub({}, value=date(2026, 1, 2))) == ""
     with pytest.raises(ValueError):
-        decode_entry('{"kind": "unit_report"}', "a.xlsx", "", "")
+        decode_entry('{"kind": "unit_report"}', "", "")

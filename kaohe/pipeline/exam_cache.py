@@ -93,7 +93,7 @@ def encode_entry(sub: Submission) -> str:
     if not sub.sha256:
         return ""
     report = sub.report
-    entry = {"kind": sub.kind, "owner": sub.owner, "filled": sub.filled,
+    entry = {"path": sub.path, "kind": sub.kind, "owner": sub.owner, "filled": sub.filled,
              "document": sub.document, "file": report.file, "report_kind": report.kind,
              "report_unit": report.unit_id,
              "issues": [{k: v for k, v in vars(i).items() if v != _ISSUE_DEFAULTS[k]
@@ -101,24 +101,25 @@ def encode_entry(sub: Submission) -> str:
                         for i in report.issues]}
     try:
         text = json.dumps(entry, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-        again = decode_entry(text, sub.path, sub.sha256, sub.stamp)
+        again = decode_entry(text, sub.sha256, sub.stamp)
     except (TypeError, ValueError):
         return ""
     return text if again == sub and _same_types(again, sub) else ""
 
 
-def decode_entry(text: str, path: str, sha256: str, stamp: str) -> Submission:
+def decode_entry(text: str, sha256: str, stamp: str) -> Submission:
     """A Submission from an entry's JSON text; ValueError when the entry is not one."""
     entry = json.loads(text)
     try:
         issues = [Issue(**item) for item in entry["issues"]]
         report = Report(file=entry["file"], issues=issues, kind=entry["report_kind"],
                         unit_id=entry["report_unit"])
-        sub = Submission(path, sha256, entry["kind"], entry["owner"], entry["document"],
-                         report, stamp, filled=entry["filled"])
+        sub = Submission(entry["path"], sha256, entry["kind"], entry["owner"],
+                         entry["document"], report, stamp, filled=entry["filled"])
     except (KeyError, TypeError) as exc:
         raise ValueError(f"not an examination entry: {exc}") from exc
     if not (isinstance(sub.document, dict | None) and isinstance(sub.filled, str)
+            and isinstance(sub.path, str)
             and isinstance(report.file, str) and all(isinstance(i.rule, str) for i in issues)):
         raise ValueError("not an examination entry")
     return sub
@@ -172,7 +173,11 @@ class ExamCache:
         self.examined = len(todo)
         for index, (sub, _) in zip(todo, fresh, strict=True):
             found[index] = sub
-        self._keep([entry for entry in fresh if entry[1]], found)
+        # each entry under the path as found and the hash of the bytes examined
+        self._keep([(str(paths[i]), sub.sha256, text)
+                    for i, (sub, text) in zip(todo, fresh, strict=True) if text],
+                   {(str(path), sub.sha256) for path, sub in zip(paths, found, strict=True)
+                    if sub is not None})
         return [sub for sub in found if sub is not None]
 
     def _lookup(self, path: Path) -> Submission | None:
@@ -188,7 +193,7 @@ class ExamCache:
         try:
             if hashlib.sha256(text.encode("utf-8")).hexdigest() != digest:
                 raise ValueError("digest")
-            sub = decode_entry(text, str(path), sha, "")
+            sub = decode_entry(text, sha, "")
             sub.stamp = sub.filled or file_time(path)
         except (ValueError, OSError):
             self._rows.pop((str(path), sha))
@@ -197,14 +202,13 @@ class ExamCache:
         self._rows[(str(path), sha)] = ("", "")  # used: kept
         return sub
 
-    def _keep(self, fresh: Sequence[tuple[Submission, str]],
-              subs: Sequence[Submission | None]) -> None:
-        """Store the new entries; drop those of files gone, changed or renamed."""
-        used = {(s.path, s.sha256) for s in subs if s is not None}
+    def _keep(self, fresh: Sequence[tuple[str, str, str]],
+              used: set[tuple[str, str]]) -> None:
+        """Store the new (path, sha256, entry)s; drop those of files gone, changed or renamed."""
         stale = [key for key in self._rows if key not in used] + self._damaged
-        rows = [(sub.path, sub.sha256, self.scheme, self.examiner,
+        rows = [(path, sha, self.scheme, self.examiner,
                  hashlib.sha256(text.encode("utf-8")).hexdigest(), text)
-                for sub, text in fresh if (sub.path, sub.sha256) not in self._rows]
+                for path, sha, text in fresh if (path, sha) not in self._rows]
         if not (rows or stale):
             return
         try:

@@ -239,12 +239,21 @@ def test_where_processes_cannot_start_one_process_builds_them_all(
                                        workers=2))
 
 
-def test_a_style_given_by_its_indices_is_the_style_given_object_by_object(
+def test_the_short_ways_to_style_and_merge_write_openpyxl_s_files(
         scheme: Scheme, built: list[Path], tmp_path: Path,
         monkeypatch: pytest.MonkeyPatch) -> None:
-    """CellStyle.apply copies the indices the first fresh cell of a workbook was given:
-    the files are those of styling every cell through openpyxl's descriptors."""
+    """CellStyle.apply copies the indices the first fresh cell of a workbook was given, and
+    SheetWriter.merge skips openpyxl's search of earlier merges for a range below them all:
+    the files are those of styling every cell through openpyxl's descriptors and merging
+    with ws.merge_cells."""
+    from workbook_templates.sheetkit import SheetWriter
     from workbook_templates.styles import CellStyle
 
+    def merge_cells(self: SheetWriter, first_row: int, first_col: int, last_row: int,
+                    last_col: int) -> None:
+        self.ws.merge_cells(start_row=first_row, start_column=first_col, end_row=last_row,
+                            end_column=last_col)
+
     monkeypatch.setattr(CellStyle, "apply", CellStyle._apply)
+    monkeypatch.setattr(SheetWriter, "merge", merge_cells)
     _same_files(built, build_templates(scheme, tmp_path / "slow", generated_at=GENERATED))

@@ -250,6 +250,17 @@ def _clear_cache(out: Path, db: Path | None) -> None:
             Path(f"{db}{suffix}").unlink(missing_ok=True)
 
 
+def _coverage(results: Path, files: int, units: int) -> str:
+    """How many files the run used and units it scored: none left out, or which."""
+    import json
+
+    doc = json.loads(results.read_text(encoding="utf-8"))
+    used = sum(1 for item in doc["inputs"] if item["used"])
+    left = [item["file"] for item in doc["inputs"] if not item["used"]][:3]
+    return (f"used {used} of {files} files, scored {len(doc['units'])} of {units} units"
+            + (f"; not used: {', '.join(left)}" if left else " (none left out)"))
+
+
 def _load() -> str:
     return "load average " + " ".join(f"{x:.2f}" for x in os.getloadavg())
 
@@ -291,6 +302,8 @@ def bench(n: int, rounds: int, naive_rounds: int) -> None:
             phases["first" + label], phases["re-run" + label] = first["phases"], again["phases"]
             if not label:
                 peaks.append((first["rss"], first["pss"]))
+                if round_ == 1:
+                    print("  " + _coverage(out / "results.json", len(files), n))
         if round_ <= naive_rounds:
             note("openpyxl naive", read_naive(files))
         print(f"  round {round_}: " + ", ".join(f"{k} {v[-1]:.2f} s" for k, v in seen.items()

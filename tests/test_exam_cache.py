@@ -119,7 +119,7 @@ def test_a_damaged_entry_is_ignored_with_a_note(folder: Path, tmp_path: Path) ->
         # a truncated entry, and one whose digest matches but is not an examination
         conn.execute("UPDATE exam_cache SET entry = substr(entry, 1, 50) WHERE path LIKE ?",
                      ("%burqin%",))
-        bogus = json.dumps({"kind": 1})
+        bogus = exam_cache._pack(json.dumps({"kind": 1}))
         import hashlib
 
         conn.execute("UPDATE exam_cache SET entry = ?, digest = ? WHERE path LIKE ?",
@@ -183,5 +183,8 @@ def test_an_entry_comes_back_exactly_or_is_not_kept() -> None:
     from datetime import date
 
     assert encode_entry(_sub({}, value=date(2026, 1, 2))) == ""
-    with pytest.raises(ValueError):
-        decode_entry('{"kind": "unit_report"}', "", "")
+    flipped = text[:30] + ("B" if text[30] == "A" else "A") + text[31:]
+    for damaged in ['{"kind": "unit_report"}', exam_cache._pack('{"kind": "unit_report"}'),
+                    exam_cache._pack("[1, 2]"), text[:-8], flipped]:
+        with pytest.raises(ValueError):
+            decode_entry(damaged, "", "")

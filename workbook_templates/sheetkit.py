@@ -118,7 +118,7 @@ class SheetWriter:
 
     def merge(self, first_row: int, first_col: int, last_row: int, last_col: int) -> None:
         """Merge a range, as ws.merge_cells does. openpyxl first looks through every merged
-        range for one holding the new one (quadratic: 12 s of a 5,000-unit ballots register);
+        range for one holding the new one (quadratic: half of a 5,000-unit ballots register);
         a range that starts below every earlier one cannot be held by any, and is added
         without that search — the same workbook."""
         from openpyxl.worksheet.merge import MergedCellRange

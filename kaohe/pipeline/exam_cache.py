@@ -95,13 +95,13 @@ def encode_entry(sub: Submission) -> str:
     """The examination of a file as JSON text, or "" when it would not come back exactly."""
     if not sub.sha256:
         return ""
-    report = sub.report
-    entry = {"path": sub.path, "kind": sub.kind, "owner": sub.owner, "filled": sub.filled,
-             "document": sub.document, "file": report.file, "report_kind": report.kind,
-             "report_unit": report.unit_id,
-             "issues": [{k: v for k, v in vars(i).items() if v != _ISSUE_DEFAULTS[k]
-                         or type(v) is not type(_ISSUE_DEFAULTS[k])}
-                        for i in report.issues]}
+    # every field of the Submission and its Report (a field added later is kept too; one
+    # JSON cannot carry makes the examination not kept), but the run's own: sha256, stamp
+    entry = {k: v for k, v in vars(sub).items() if k not in ("sha256", "stamp", "report")}
+    entry["report"] = {k: v for k, v in vars(sub.report).items() if k != "issues"}
+    entry["issues"] = [{k: v for k, v in vars(i).items() if v != _ISSUE_DEFAULTS[k]
+                        or type(v) is not type(_ISSUE_DEFAULTS[k])}
+                       for i in sub.report.issues]
     try:
         text = _pack(json.dumps(entry, ensure_ascii=False, separators=(",", ":"),
                                 allow_nan=False))
@@ -124,11 +124,9 @@ def decode_entry(text: str, sha256: str, stamp: str) -> Submission:
     except zlib.error as exc:
         raise ValueError(f"not an examination entry: {exc}") from exc
     try:
-        issues = [Issue(**item) for item in entry["issues"]]
-        report = Report(file=entry["file"], issues=issues, kind=entry["report_kind"],
-                        unit_id=entry["report_unit"])
-        sub = Submission(entry["path"], sha256, entry["kind"], entry["owner"],
-                         entry["document"], report, stamp, filled=entry["filled"])
+        issues = [Issue(**item) for item in entry.pop("issues")]
+        report = Report(**entry.pop("report"), issues=issues)
+        sub = Submission(**entry, sha256=sha256, stamp=stamp, report=report)
     except (KeyError, TypeError, AttributeError) as exc:
         raise ValueError(f"not an examination entry: {exc}") from exc
     if not (isinstance(sub.document, dict | None) and isinstance(sub.filled, str)
@@ -355,10 +353,10 @@ def _open_file(path: Path, notes: list[tuple[str, str]]
 def _open_db(db: str, notes: list[tuple[str, str]]
              ) -> tuple[Any, str, tuple[type[Exception], ...]] | None:
     from kaohe.errors import KaoheError
-    from kaohe.store.backends import connect
+    from kaohe.store import open_store
 
-    try:
-        conn = connect(db)
+    try:  # the history's own checks first: a file not kaohe's is refused, never written
+        conn = open_store(db).connection
     except KaoheError as exc:
         notes.append(_unusable(db, exc))
         return None

@@ -82,6 +82,12 @@ class Store:
         """Close the connection."""
         self._conn.close()
 
+    @property
+    def connection(self) -> Connection:
+        """The open connection, for kaohe's own table beside the history (the examination
+        cache, kaohe.pipeline.exam_cache)."""
+        return self._conn
+
     def __enter__(self) -> Store:
         return self
 

@@ -165,7 +165,7 @@ def test_the_command_says_what_it_reused_and_no_cache_examines_all(folder: Path,
 
 
 def _sub(document: Any, value: Any = None) -> Submission:
-    report = Report(file="a.xlsx", kind="unit_report", unit_id="u1", sha256="ab" * 32)
+    report = Report(file="a.xlsx", kind="unit_report", unit_id="u1")
     report.add(Issue("bad-value", "坏", "bad", value=value, row_number=3))
     return Submission("a.xlsx", "ab" * 32, "unit_report", "u1", document, report, "2026-01-02",
                       filled="2026-01-02")

@@ -156,7 +156,7 @@ _COMMAND_MODULES = [
 _COMMAND_INDEX = {"addin": "addin", "history": "history", "publish": "history",
                   "revisions": "history", "consolidate": "consolidate", "feedback": "results",
                   "results-book": "results", "validate": "validate", "scheme": "templates",
-                  "templates": "templates"}
+                  "templates": "templates", "indicators": "weights", "weights": "weights"}
 _LOADED: set[str] = set()
 
 

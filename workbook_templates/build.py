@@ -9,12 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from kaohe.engine.model import Scheme
-from workbook_templates.adjustments import build_adjustments
 from workbook_templates.labels import KIND_FILES
-from workbook_templates.lead_scores import build_lead_scores
-from workbook_templates.scheme_book import export_scheme_workbook
-from workbook_templates.tallies import build_ballots, build_routine
-from workbook_templates.unit_report import build_unit_report
 
 __all__ = ["build_one", "build_templates", "template_name", "template_names", "safe_file_name"]
 
@@ -96,6 +91,13 @@ def build_one(kind: str, subject: str, path: Path, scheme: Scheme, lang: str,
               generated_at: datetime | None, event_rows: int = 0,
               decision_rows: int = 0) -> Path:
     """Write one template of the scheme (kind as in template_name); returns its path."""
+    # the builders are imported here: a template's name (validation asks for it) needs none
+    from workbook_templates.adjustments import build_adjustments
+    from workbook_templates.lead_scores import build_lead_scores
+    from workbook_templates.scheme_book import export_scheme_workbook
+    from workbook_templates.tallies import build_ballots, build_routine
+    from workbook_templates.unit_report import build_unit_report
+
     if kind == "scheme":
         return export_scheme_workbook(scheme.document, path, lang, generated_at)
     if kind == "unit_report":

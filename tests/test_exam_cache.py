@@ -78,20 +78,20 @@ def test_changed_added_removed_and_renamed_files(folder: Path, tmp_path: Path) -
     out = tmp_path / "out"
     _run(folder, out)
     # changed: another unit's bytes under this unit's name (a file named for another unit)
-    shutil.copy(folder / "单位自评表_burqin.xlsx", folder / "单位自评表_fuhai.xlsx")
+    shutil.copy(folder / "单位自评表_布尔津县.xlsx", folder / "单位自评表_福海县.xlsx")
     assert _reuse(_same_as_without_cache(folder, out, tmp_path)) == (N - 1, 1)
     # added: a second copy of one report
-    shutil.copy(folder / "单位自评表_qinggil.xlsx", folder / "单位自评表_qinggil（修改版）.xlsx")
+    shutil.copy(folder / "单位自评表_青河县.xlsx", folder / "单位自评表_青河县（修改版）.xlsx")
     assert _reuse(_same_as_without_cache(folder, out, tmp_path)) == (N, 1)
     # removed: gone from the results and from the cache
-    (folder / "单位自评表_habahe.xlsx").unlink()
+    (folder / "单位自评表_哈巴河县.xlsx").unlink()
     assert _reuse(_same_as_without_cache(folder, out, tmp_path)) == (N, 0)
-    assert "单位自评表_habahe.xlsx" not in _rows(out)
+    assert "单位自评表_哈巴河县.xlsx" not in _rows(out)
     # renamed: examined again under its new name (findings name the file), the old dropped
-    (folder / "单位自评表_jeminay.xlsx").rename(folder / "吉木乃县.xlsx")
+    (folder / "单位自评表_吉木乃县.xlsx").rename(folder / "吉木乃县.xlsx")
     assert _reuse(_same_as_without_cache(folder, out, tmp_path)) == (N - 1, 1)
     names = _rows(out)
-    assert "吉木乃县.xlsx" in names and "单位自评表_jeminay.xlsx" not in names
+    assert "吉木乃县.xlsx" in names and "单位自评表_吉木乃县.xlsx" not in names
     assert len(names) == N
 
 
@@ -118,12 +118,12 @@ def test_a_damaged_entry_is_ignored_with_a_note(folder: Path, tmp_path: Path) ->
     with sqlite3.connect(out / CACHE_NAME) as conn:
         # a truncated entry, and one whose digest matches but is not an examination
         conn.execute("UPDATE exam_cache SET entry = substr(entry, 1, 50) WHERE path LIKE ?",
-                     ("%burqin%",))
+                     ("%布尔津县%",))
         bogus = exam_cache._pack(json.dumps({"kind": 1}))
         import hashlib
 
         conn.execute("UPDATE exam_cache SET entry = ?, digest = ? WHERE path LIKE ?",
-                     (bogus, hashlib.sha256(bogus.encode()).hexdigest(), "%fuhai%"))
+                     (bogus, hashlib.sha256(bogus.encode()).hexdigest(), "%福海县%"))
     said = _same_as_without_cache(folder, out, tmp_path)
     assert _reuse(said) == (N - 2, 2)
     assert any("2 条记录已损坏" in s for s in said)

@@ -212,10 +212,13 @@ class OneChange:
 
         from kaohe.pipeline.documents import scheme_from_document
         from workbook_templates import fill_workbook, template_name
+        from workbook_templates.build import template_names
 
         scheme = scheme_from_document(json.loads(scheme_path.read_text(encoding="utf-8")))
         unit = scheme.units[len(scheme.units) // 2].id
-        name = template_name("unit_report", "zh", unit)
+        name = template_names(scheme)[("unit_report", unit)]  # by the unit's name
+        if not (folder / name).exists():  # inputs generated before the readable names
+            name = template_name("unit_report", "zh", unit)
         self.target = work / name
         document = synthesize(scheme, seed=7)["unit_reports"][unit]
         for item in document.get("items") or []:

@@ -311,7 +311,9 @@ def run_consolidation(folder: Path, *, scheme_path: Path | None = None,
         from outputs.feedback_book import check_feedback_folder
 
         check_feedback_folder(feedback, lang)
-    kept, notes = _open_cache(scheme, db, json_out or out) if cache else (None, [])
+    from kaohe.pipeline.exam_cache import open_exam_cache
+
+    kept, notes = open_exam_cache(scheme, db=db, beside=json_out or out) if cache else (None, [])
     try:
         run = consolidate_folder(folder, scheme, workers=workers, progress=progress,
                                  timings=timings, cache=kept)
@@ -386,14 +388,6 @@ def run_consolidation(folder: Path, *, scheme_path: Path | None = None,
         if path:
             echo(f"→ {path}")
     return run.exit_code, results
-
-
-def _open_cache(scheme: Scheme, db: str | None, beside: Path | None
-                ) -> tuple[Any, list[tuple[str, str]]]:
-    """The examination cache (None without a place for it) and notes (zh, en) to say."""
-    from kaohe.pipeline.exam_cache import open_exam_cache
-
-    return open_exam_cache(scheme, db=db, beside=beside)
 
 
 def _input_row(sub: Any) -> dict[str, Any]:

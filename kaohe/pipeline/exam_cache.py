@@ -25,6 +25,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import os
 import sqlite3
 import zlib
 from collections.abc import Callable, Sequence
@@ -185,9 +186,9 @@ class ExamCache:
         for index, (sub, _) in zip(todo, fresh, strict=True):
             found[index] = sub
         # each entry under the path as found and the hash of the bytes examined
-        self._keep([(str(paths[i]), sub.sha256, text)
+        self._keep([(_key(paths[i]), sub.sha256, text)
                     for i, (sub, text) in zip(todo, fresh, strict=True) if text],
-                   {(str(path), sub.sha256) for path, sub in zip(paths, found, strict=True)
+                   {(_key(path), sub.sha256) for path, sub in zip(paths, found, strict=True)
                     if sub is not None})
         return [sub for sub in found if sub is not None]
 
@@ -197,7 +198,7 @@ class ExamCache:
                 sha = hashlib.file_digest(handle, "sha256").hexdigest()
         except OSError:
             return None
-        row = self._rows.get((str(path), sha))
+        row = self._rows.get((_key(path), sha))
         if row is None:
             return None
         digest, text = row
@@ -207,10 +208,10 @@ class ExamCache:
             sub = decode_entry(text, sha, "")
             sub.stamp = sub.filled or file_time(path)
         except (ValueError, OSError):
-            self._rows.pop((str(path), sha))
-            self._damaged.append((str(path), sha))
+            self._rows.pop((_key(path), sha))
+            self._damaged.append((_key(path), sha))
             return None
-        self._rows[(str(path), sha)] = ("", "")  # used: kept
+        self._rows[(_key(path), sha)] = ("", "")  # used: kept
         return sub
 
     def _keep(self, fresh: Sequence[tuple[str, str, str]],
@@ -268,6 +269,17 @@ class ExamCache:
             self.conn.close()
         except self._errors:
             pass
+
+
+def _key(path: Path) -> str:
+    """The path as the cache keeps it: its text, or for a name that is not UTF-8 (GBK from a
+    Windows zip) its bytes in hex — a database's text cannot hold the raw bytes."""
+    text = str(path)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return "bytes:" + os.fsencode(path).hex()
+    return text
 
 
 def examine_entry(path: Path, scheme: Scheme) -> tuple[Submission, str]:

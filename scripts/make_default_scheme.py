@@ -241,8 +241,14 @@ def scheme():
         "routine": {"periods": ["Q1", "Q2", "Q3", "Q4"]},
         "adjustments": {"bonus_caps": {"荣誉表彰": 2, "创新工作": 1, "察访核验": 1},
                         "bonus_cap_total": 3, "deduction_cap_total": None},
+        # "凡自治区下达的指标失分超过责任分值20%、察访核验受到全疆通报，对地区考核结果造成较大
+        # 影响的，取消部门单位领导班子和主要领导评优资格，并由组织部长进行约谈": the office
+        # judges the "较大影响", so every gate waits for a recorded confirmation (review).
         "gates": {"region_loss_share": 0.2, "notification_disqualifies": True,
-                  "veto_grade": "较差"},
+                  "veto_grade": "较差", "disqualifies": ["unit", "team", "principal_leader"],
+                  "follow_up": {"action": "interview", "label": "约谈", "label_en": "interview",
+                                "by": "组织部长"},
+                  "review": "confirm"},
         "grading": {
             "grades": ["好", "较好", "一般", "较差"],
             "bands": {"county": bands(90, 80, 65), **{g: bands(90, 80, 65) for g in DEPARTMENTS}},

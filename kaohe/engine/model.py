@@ -12,7 +12,7 @@ from kaohe.errors import SchemeError
 
 __all__ = [
     "Group", "Unit", "LeadDepartment", "Component", "Indicator", "RaterGroup",
-    "Band", "Quota", "Gates", "Rounding", "Scheme",
+    "Band", "Quota", "FollowUp", "Gates", "Rounding", "Scheme",
 ]
 
 
@@ -104,10 +104,23 @@ class Quota:
 
 
 @dataclass(frozen=True)
+class FollowUp:
+    """What a gate calls for, e.g. an interview (约谈) by the head of the organisation dept."""
+
+    action: str
+    label: str = ""
+    label_en: str = ""
+    by: str = ""
+
+
+@dataclass(frozen=True)
 class Gates:
     region_loss_share: float = 0.2
     notification_disqualifies: bool = True
     veto_grade: str | None = None
+    disqualifies: tuple[str, ...] = ("unit", "team", "principal_leader")
+    follow_up: FollowUp | None = None
+    review: str = "automatic"  # automatic | confirm (gates pending until a decision)
 
 
 @dataclass(frozen=True)
@@ -251,9 +264,7 @@ class Scheme:
             bonus_caps=_frozen(adjustments.get("bonus_caps", {})),
             bonus_cap_total=adjustments.get("bonus_cap_total"),
             deduction_cap_total=adjustments.get("deduction_cap_total"),
-            gates=Gates(float(gates.get("region_loss_share", 0.2)),
-                        bool(gates.get("notification_disqualifies", True)),
-                        gates.get("veto_grade")),
+            gates=_gates(gates),
             grades=tuple(grading["grades"]),
             bands=_frozen({g: tuple(Band(b["grade"], float(b["min"]))
                                     for b in sorted(bands, key=lambda b: -b["min"]))
@@ -269,6 +280,16 @@ class Scheme:
         )
         _check_references(scheme)
         return scheme
+
+
+def _gates(gates: Mapping[str, Any]) -> Gates:
+    follow = gates.get("follow_up")
+    return Gates(float(gates.get("region_loss_share", 0.2)),
+                 bool(gates.get("notification_disqualifies", True)), gates.get("veto_grade"),
+                 tuple(gates.get("disqualifies", Gates.disqualifies)),
+                 FollowUp(follow["action"], follow.get("label", ""), follow.get("label_en", ""),
+                          follow.get("by", "")) if follow else None,
+                 gates.get("review", "automatic"))
 
 
 def _indicator(i: Mapping[str, Any]) -> Indicator:

@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from kaohe.engine.adjusting import adjust, decide_indicator, events_by_unit, split_decisions
 from kaohe.engine.methods import SCORERS, Inputs, Scored
 from kaohe.engine.model import Indicator, Scheme, Unit
 from kaohe.engine.numbers import fmt
@@ -65,7 +66,8 @@ def collect_inputs(scheme: Scheme, docs: Documents) -> dict[tuple[str, str], Raw
 def score_units(scheme: Scheme, docs: Documents) -> list[dict[str, Any]]:
     """Score every unit of the scheme (before gates, rounding, ranking and grading)."""
     raw = collect_inputs(scheme, docs)
-    events = _events_by_unit(docs.adjustments)
+    decisions = split_decisions(docs.adjustments)
+    events = events_by_unit(docs.adjustments, decisions)
     routine = _routine_by_unit(docs.routine)
     conduct, satisfaction = _ballots_by_unit(docs.ballots)
     results = []
@@ -73,9 +75,13 @@ def score_units(scheme: Scheme, docs: Documents) -> list[dict[str, Any]]:
         units = scheme.units_in(group.id)
         indicator_rows = _score_indicators(scheme, group.id, units, raw)
         for unit in units:
-            results.append(_score_unit(scheme, unit, indicator_rows[unit.id],
-                                       routine.get(unit.id, {}), conduct.get(unit.id, {}),
-                                       satisfaction.get(unit.id), events.get(unit.id, [])))
+            for row in indicator_rows[unit.id]:
+                decide_indicator(row, decisions.on_indicators.get((unit.id, row["indicator_id"])))
+            scored = _score_unit(scheme, unit, indicator_rows[unit.id],
+                                 routine.get(unit.id, {}), conduct.get(unit.id, {}),
+                                 satisfaction.get(unit.id), events.get(unit.id, []))
+            scored["gate_decisions"] = decisions.on_gates.get(unit.id, [])
+            results.append(scored)
     return results
 
 
@@ -106,7 +112,7 @@ def _score_one(ind: Indicator, unit: Unit, cell: RawInput, peers: tuple[float, .
         "applicable": not cell.not_applicable, "missing": False,
     }
     if cell.not_applicable:
-        row.update(points=0.0, lost=0.0, explanation="不适用（单位申报，计算得分率时不计满分）",
+        row.update(points=None, lost=None, explanation="不适用（单位申报，计算得分率时不计满分）",
                    explanation_en="not applicable (excluded from the score rate)")
         return row
     inputs = Inputs(actual=_num(cell.actual), target=_num(target), rating=cell.rating,
@@ -162,7 +168,7 @@ def _score_unit(scheme: Scheme, unit: Unit, indicator_rows: list[dict[str, Any]]
     weights = scheme.component_weights[unit.group]
     weight_sum = sum(weights.values()) or 1.0
     weighted = sum(components.get(c, 0.0) * w / weight_sum for c, w in weights.items())
-    adjustments, bonus, deduction, adj_notes = _adjust(scheme, events)
+    adjustments, bonus, deduction, adj_notes = adjust(scheme, events)
     notes += adj_notes[0]
     notes_en += adj_notes[1]
     return {
@@ -264,76 +270,7 @@ def _conduct_component(scheme: Scheme,
     return score, detail
 
 
-# -- adjustments ----------------------------------------------------------------------------
-
-def _adjust(scheme: Scheme, events: list[dict[str, Any]]
-            ) -> tuple[list[dict[str, Any]], float, float, tuple[list[str], list[str]]]:
-    """Apply decisions, then per-category and total caps; every event keeps its reason."""
-    notes: list[str] = []
-    notes_en: list[str] = []
-    rows = []
-    by_category: dict[str, float] = defaultdict(float)
-    deduction = 0.0
-    for event in events:
-        points = float(event.get("points") or 0.0)
-        row = {"event_id": event["id"], "type": event["type"],
-               "category": event.get("category", ""),
-               "date": event.get("date"), "reason": event.get("reason", ""),
-               "evidence": event.get("evidence", ""), "approver": event.get("approver", ""),
-               "region_wide": bool(event.get("region_wide")), "points": points,
-               "decision": event.get("decision")}
-        if not event.get("counted", True):
-            row["counted"] = 0.0
-        elif event["type"] == "bonus":
-            by_category[row["category"]] += points
-            row["counted"] = points  # capped below
-        else:
-            deduction += points
-            row["counted"] = -points
-        rows.append(row)
-    bonus = 0.0
-    for category, claimed in by_category.items():
-        cap = scheme.bonus_caps.get(category)
-        allowed = min(claimed, cap) if cap is not None else claimed
-        if allowed < claimed:
-            notes.append(f"“{category}”加分 {fmt(claimed)} 超过上限 {fmt(cap)}，按上限计")
-            notes_en.append(f"bonus {category!r} {fmt(claimed)} over its cap {fmt(cap)}: capped")
-        bonus += allowed
-    if scheme.bonus_cap_total is not None and bonus > scheme.bonus_cap_total:
-        notes.append(f"加分合计 {fmt(bonus)} 超过总上限 {fmt(scheme.bonus_cap_total)}，按上限计")
-        notes_en.append(f"bonus total {fmt(bonus)} over the cap {fmt(scheme.bonus_cap_total)}")
-        bonus = float(scheme.bonus_cap_total)
-    if scheme.deduction_cap_total is not None and deduction > scheme.deduction_cap_total:
-        notes.append(f"扣分合计 {fmt(deduction)} 超过上限 "
-                     f"{fmt(scheme.deduction_cap_total)}，按上限计")
-        notes_en.append(f"deductions {fmt(deduction)} over the cap "
-                        f"{fmt(scheme.deduction_cap_total)}")
-        deduction = float(scheme.deduction_cap_total)
-    return rows, bonus, deduction, (notes, notes_en)
-
-
-def _events_by_unit(doc: Mapping[str, Any] | None) -> dict[str, list[dict[str, Any]]]:
-    """Events per unit with their appeal / fault-tolerance decisions applied."""
-    if not doc:
-        return {}
-    decisions: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
-    for d in doc.get("decisions", []):
-        decisions[d["event_id"]].append(d)
-    out: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for raw in doc.get("events", []):
-        event = dict(raw)
-        for d in decisions.get(event["id"], []):
-            label = "申诉" if d["kind"] == "appeal" else "容错纠错"
-            event["decision"] = {"id": d["id"], "kind": d["kind"], "outcome": d["outcome"],
-                                 "reason": d.get("reason", ""), "approver": d.get("approver", ""),
-                                 "label": label, "original_points": raw.get("points")}
-            if d["outcome"] == "overturned":
-                event["counted"] = False
-            elif d["outcome"] == "adjusted":
-                event["points"] = d.get("points") or 0.0
-        out[event["unit_id"]].append(event)
-    return out
-
+# -- registers ------------------------------------------------------------------------------
 
 def _routine_by_unit(doc: Mapping[str, Any] | None) -> dict[str, dict[str, float]]:
     out: dict[str, dict[str, float]] = defaultdict(dict)

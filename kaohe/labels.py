@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-__all__ = ["GRADE_EN", "OPTION_EN", "CATEGORY_EN", "KIND_NAMES", "DECISION_KINDS", "OUTCOMES",
+__all__ = ["GRADE_EN", "OPTION_EN", "CATEGORY_EN", "KIND_NAMES", "DECISION_KINDS", "OUTCOMES", "GATE_NAMES",
            "EVENT_TYPES", "decision_label", "grade_label", "group_label", "word_en"]
 
 #: The name of each kind of submission as the office's files call it: (中文, English).
@@ -23,10 +23,19 @@ KIND_NAMES: dict[str, tuple[str, str]] = {
 #: show — one table, so a decision reads the same everywhere.
 DECISION_KINDS: dict[str, tuple[str, str]] = {
     "appeal": ("申诉", "Appeal"), "fault_tolerance": ("容错纠错", "Fault tolerance"),
+    "gate_review": ("评优限制认定", "Gate review"),
 }
 OUTCOMES: dict[str, tuple[str, str]] = {
     "upheld": ("维持", "Upheld"), "overturned": ("撤销", "Overturned"),
     "adjusted": ("调整分值", "Points adjusted"),
+    "restored": ("恢复满分", "Full points restored"),
+    "confirmed": ("认定", "Confirmed"), "waived": ("免除", "Waived"),
+}
+#: Gates (评优限制), by their slug in results (kaohe.engine.gates.GATE_SLUGS).
+GATE_NAMES: dict[str, tuple[str, str]] = {
+    "region-loss": ("自治区指标失分超限", "Region-assigned indicator loss"),
+    "region-notification": ("全疆通报", "Region-wide notification"),
+    "veto": ("一票否决", "Veto"),
 }
 #: Kinds of bonus/deduction events: the register's choice words, also in results and feedback.
 EVENT_TYPES: dict[str, tuple[str, str]] = {

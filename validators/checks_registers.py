@@ -90,32 +90,101 @@ def _bonus_cap(event: Mapping[str, Any], index: int, scheme: Scheme, cell_map: C
 
 def adjustment_decisions(doc: Mapping[str, Any], cell_map: CellMap,
                          scheme: Scheme) -> Iterator[Issue]:
-    """Decisions name an event of the register, carry points when adjusted, and are dated
-    after their event and before the end of the following year."""
+    """Decisions name what they decide on (an event of the register, a unit's indicator, or a
+    unit's gate) with an outcome that fits it, carry points when adjusted, and are dated after
+    their event and before the end of the following year."""
     events = {e.get("id"): e for _, e in rows_of(doc, "events")}
+    units, indicators = units_by_id(scheme), indicators_by_id(scheme)
     for index, decision in rows_of(doc, "decisions"):
-        event = events.get(decision.get("event_id"))
         where: Where = {"name": str(decision.get("id", ""))}
+        target = ("gate" if decision.get("kind") == "gate_review" else
+                  "event" if decision.get("event_id") else
+                  "indicator" if decision.get("unit_id") or decision.get("indicator_id") else
+                  None)
+        if target is None:
+            yield finding_at("decision-without-target", ("decisions", index, "event_id"),
+                             cell_map, field="event_id", target=_TARGETS["event"][0],
+                             target_en=_TARGETS["event"][1], **where)
+            continue
+        if target != "event":
+            yield from _decision_on_unit(decision, index, target, units, indicators, cell_map,
+                                         where)
+            yield from _decision_date(decision, index, None, scheme, cell_map, where)
+            continue
+        event = events.get(decision.get("event_id"))
         if event is None:
             yield finding_at("unknown-event", ("decisions", index, "event_id"), cell_map,
                              value=decision.get("event_id"), event=decision.get("event_id"),
                              **where)
             continue
         where["unit_id"] = str(event.get("unit_id", ""))
+        yield from _outcome_fits(decision, index, "event", cell_map, where)
         if decision.get("outcome") == "adjusted" and as_number(decision.get("points")) is None:
             yield finding_at("adjusted-without-points", ("decisions", index, "points"), cell_map,
                              **where)
-        day, event_day = iso_date(decision.get("date")), iso_date(event.get("date"))
-        if day is None:
-            continue
-        if not date(scheme.year, 1, 1) <= day <= date(scheme.year + 1, 12, 31):
-            yield finding_at("date-out-of-range", ("decisions", index, "date"), cell_map,
-                             value=decision.get("date"), day=day.isoformat(),
-                             first=f"{scheme.year}-01-01", last=f"{scheme.year + 1}-12-31", **where)
-        elif event_day is not None and day < event_day:
-            yield finding_at("date-order", ("decisions", index, "date"), cell_map, severity=WARNING,
-                             value=decision.get("date"), day=day.isoformat(),
-                             event_day=event_day.isoformat(), **where)
+        yield from _decision_date(decision, index, iso_date(event.get("date")), scheme,
+                                  cell_map, where)
+
+
+_OUTCOMES = {"event": ("upheld", "overturned", "adjusted"),
+             "indicator": ("restored", "adjusted", "upheld"),
+             "gate": ("confirmed", "waived")}
+_TARGETS = {"event": ("加扣分事项", "an event"), "indicator": ("指标得分", "an indicator's points"),
+            "gate": ("评优限制", "a gate")}
+
+
+def _outcome_fits(decision: Mapping[str, Any], index: int, target: str, cell_map: CellMap,
+                  where: Where) -> Iterator[Issue]:
+    outcome = decision.get("outcome")
+    if isinstance(outcome, str) and outcome not in _OUTCOMES[target]:
+        yield finding_at("decision-outcome-mismatch", ("decisions", index, "outcome"), cell_map,
+                         value=outcome, outcome=outcome, target=_TARGETS[target][0],
+                         target_en=_TARGETS[target][1], allowed="、".join(_OUTCOMES[target]),
+                         allowed_en=", ".join(_OUTCOMES[target]), **where)
+
+
+def _decision_on_unit(decision: Mapping[str, Any], index: int, target: str,
+                      units: Mapping[str, Any], indicators: Mapping[str, Any],
+                      cell_map: CellMap, where: Where) -> Iterator[Issue]:
+    """A decision on a unit's indicator or gate: the unit, the indicator (applying to the
+    unit's group) and the gate are named, the outcome fits, adjusted points are given."""
+    unit_id, ind_id = decision.get("unit_id"), decision.get("indicator_id")
+    where["unit_id"] = str(unit_id or "")
+    needed = ["unit_id"] + (["gate"] if target == "gate" else ["indicator_id"])
+    for name in needed:
+        if is_blank(decision.get(name)):
+            yield finding_at("decision-without-target", ("decisions", index, name), cell_map,
+                             field=name, target=_TARGETS[target][0],
+                             target_en=_TARGETS[target][1], **where)
+    if (issue := unknown_unit(unit_id, units, ("decisions", index, "unit_id"), cell_map)):
+        yield issue
+    elif isinstance(ind_id, str) and ind_id not in indicators:
+        yield finding_at("unknown-indicator", ("decisions", index, "indicator_id"), cell_map,
+                         key="unknown-indicator-id", value=ind_id, indicator=ind_id, **where)
+    elif isinstance(ind_id, str) and isinstance(unit_id, str) \
+            and not indicators[ind_id].applies_to(units[unit_id].group):
+        yield finding_at("unknown-indicator", ("decisions", index, "indicator_id"), cell_map,
+                         value=ind_id, indicator=ind_id, unit=units[unit_id].name, **where)
+    yield from _outcome_fits(decision, index, target, cell_map, where)
+    if (target == "indicator" and decision.get("outcome") == "adjusted"
+            and as_number(decision.get("points")) is None):
+        yield finding_at("adjusted-without-points", ("decisions", index, "points"), cell_map,
+                         **where)
+
+
+def _decision_date(decision: Mapping[str, Any], index: int, event_day: date | None,
+                   scheme: Scheme, cell_map: CellMap, where: Where) -> Iterator[Issue]:
+    day = iso_date(decision.get("date"))
+    if day is None:
+        return
+    if not date(scheme.year, 1, 1) <= day <= date(scheme.year + 1, 12, 31):
+        yield finding_at("date-out-of-range", ("decisions", index, "date"), cell_map,
+                         value=decision.get("date"), day=day.isoformat(),
+                         first=f"{scheme.year}-01-01", last=f"{scheme.year + 1}-12-31", **where)
+    elif event_day is not None and day < event_day:
+        yield finding_at("date-order", ("decisions", index, "date"), cell_map, severity=WARNING,
+                         value=decision.get("date"), day=day.isoformat(),
+                         event_day=event_day.isoformat(), **where)
 
 
 # ---------------------------------------------------------------- routine and ballots

@@ -37,6 +37,8 @@ class RawInput:
     actual: float | None = None
     rating: str | None = None
     count: float | None = None
+    counts: Mapping[str, float] | None = None
+    invalid: float = 0.0
     not_applicable: bool = False
     source: str = ""
 
@@ -59,6 +61,9 @@ def collect_inputs(scheme: Scheme, docs: Documents) -> dict[tuple[str, str], Raw
                 slot.rating = entry["rating"]
             if entry.get("count") is not None:
                 slot.count = entry["count"]
+            if entry.get("counts") is not None:  # an indicator scored by ballot/satisfaction
+                slot.counts = dict(entry["counts"])
+                slot.invalid = float(entry.get("invalid") or 0)
             slot.source = f"lead_scores:{sheet.get('lead_department', '')}"
     return raw
 
@@ -94,12 +99,25 @@ def _score_indicators(scheme: Scheme, group_id: str, units: Sequence[Unit],
         cells = {u.id: raw.get((u.id, ind.id), RawInput()) for u in units}
         peers = tuple(float(c.actual) for c in cells.values()
                       if c.actual is not None and not c.not_applicable)
+        params = _default_params(scheme, ind)
         for unit in units:
-            rows[unit.id].append(_score_one(ind, unit, cells[unit.id], peers))
+            rows[unit.id].append(_score_one(ind, unit, cells[unit.id], peers, dict(params)))
     return rows
 
 
-def _score_one(ind: Indicator, unit: Unit, cell: RawInput, peers: tuple[float, ...]) -> dict:
+def _default_params(scheme: Scheme, ind: Indicator) -> dict[str, Any]:
+    """The indicator's params; ballot and satisfaction default to the scheme's own tables."""
+    params = dict(ind.params)
+    if ind.method == "ballot" and not params.get("grades"):
+        params["grades"] = dict(scheme.ballot_grades)
+    if ind.method == "satisfaction" and not params.get("options"):
+        params["options"] = dict(scheme.satisfaction_options)
+        params.setdefault("excluded", list(scheme.satisfaction_excluded))
+    return params
+
+
+def _score_one(ind: Indicator, unit: Unit, cell: RawInput, peers: tuple[float, ...],
+               params: dict[str, Any]) -> dict:
     target = ind.target_for(unit.id)
     row: dict[str, Any] = {
         "indicator_id": ind.id, "name": ind.name, "name_en": ind.name_en or None,
@@ -116,8 +134,8 @@ def _score_one(ind: Indicator, unit: Unit, cell: RawInput, peers: tuple[float, .
                    explanation_en="not applicable (excluded from the score rate)")
         return row
     inputs = Inputs(actual=_num(cell.actual), target=_num(target), rating=cell.rating,
-                    count=_num(cell.count), peers=peers)
-    params = dict(ind.params)
+                    count=_num(cell.count), counts=cell.counts, invalid=cell.invalid,
+                    peers=peers)
     try:
         scored: Scored = SCORERS[ind.method](inputs, params, ind.full_score, ind.direction)
     except SchemeError:

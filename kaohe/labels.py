@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-__all__ = ["GRADE_EN", "OPTION_EN", "CATEGORY_EN", "KIND_NAMES", "DECISION_KINDS", "OUTCOMES", "GATE_NAMES",
-           "EVENT_TYPES", "decision_label", "grade_label", "group_label", "word_en"]
+__all__ = ["GRADE_EN", "OPTION_EN", "CATEGORY_EN", "KIND_NAMES", "DECISION_KINDS", "OUTCOMES",
+           "GATE_NAMES", "EVENT_TYPES", "decision_label", "follow_up_text", "eligibility_text",
+           "grade_label", "group_label", "word_en"]
 
 #: The name of each kind of submission as the office's files call it: (中文, English).
 KIND_NAMES: dict[str, tuple[str, str]] = {
@@ -121,3 +122,25 @@ def group_label(group_id: str, lang: str, scheme: Mapping[str, Any] | None = Non
             name = group.get("name_en") if lang == "en" else None
             return str(name or group.get("name") or group_id)
     return group_id
+
+
+def follow_up_text(follow_up: Mapping[str, Any], en: bool = False) -> str:
+    """What a unit's gates call for, e.g. '后续处理：由组织部长约谈（自治区指标失分超限）'."""
+    gates = [GATE_NAMES.get(g, (g, g))[1 if en else 0] for g in follow_up.get("gates") or []]
+    by = follow_up.get("by") or ""
+    if en:
+        what = follow_up.get("label_en") or follow_up.get("action") or ""
+        return f"follow-up: {what}{f' by {by}' if by else ''} ({', '.join(gates)})"
+    what = follow_up.get("label") or follow_up.get("action") or ""
+    return f"后续处理：{f'由{by}' if by else ''}{what}（{'、'.join(gates)}）"
+
+
+def eligibility_text(eligibility: Mapping[str, Any], en: bool = False) -> str:
+    """Who keeps and who lost eligibility for excellence, e.g. '评优资格：单位 保留；领导班子 取消'."""
+    names = {"unit": ("单位", "unit"), "team": ("领导班子", "leadership team"),
+             "principal_leader": ("主要领导", "principal leader")}
+    if en:
+        return "eligibility for excellence: " + "; ".join(
+            f"{names[k][1]} {'kept' if eligibility.get(k, True) else 'removed'}" for k in names)
+    return "评优资格：" + "；".join(
+        f"{names[k][0]} {'保留' if eligibility.get(k, True) else '取消'}" for k in names)

@@ -256,7 +256,17 @@ def lead_entries(doc: Mapping[str, Any], cell_map: CellMap, scheme: Scheme) -> I
                              value=ind_id, unit_id=unit_id, indicator_id=ind_id, indicator=ind_id,
                              unit=units[unit_id].name)
             continue
-        if (unit_id, ind_id) in seen:
+        bodies = [b.id for b in ind.raters]
+        if (entry.get("rater") or bodies) and entry.get("rater") not in bodies:
+            yield finding_at("unknown-rater", ("entries", index, "rater"), cell_map,
+                             value=entry.get("rater"), rater=entry.get("rater") or "",
+                             indicator=ind_id, allowed="、".join(bodies) or "—",
+                             allowed_en=", ".join(bodies) or "—", unit_id=unit_id,
+                             indicator_id=ind_id)
+            continue
+        if bodies:  # several ratings of one body are averaged: no duplicates to find
+            seen.setdefault((unit_id, ind_id), index)
+        elif (unit_id, ind_id) in seen:
             yield finding_at("duplicate-entry", ("entries", index), cell_map, unit_id=unit_id,
                              indicator_id=ind_id, what=f"{units[unit_id].name}·{ind_id}",
                              first=seen[(unit_id, ind_id)] + 1, row=index + 1)

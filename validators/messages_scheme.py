@@ -50,6 +50,10 @@ SCHEME_MESSAGES: dict[str, tuple[str, str, str, str]] = {
         "各测评主体的权重合计为 {total}，应为 1",
         "the rater-group weights sum to {total}, not 1",
         "请调整测评主体权重使合计等于 1", "adjust the rater weights to sum to 1"),
+    "indicator-rater-weights-sum": (
+        "指标 {indicator} 各评价主体的权重合计为 {total}，应为 1",
+        "the rater bodies of indicator {indicator} weigh {total} in all, not 1",
+        "请调整该指标各评价主体的权重使合计等于 1", "adjust the bodies' weights to sum to 1"),
     "full-scores-sum": (
         "“{group}”组别的 {count} 项“{component}”指标满分合计为 {total}，应等于该构成的满分 {full}",
         "the {count} indicators of {component!r} for group {group!r} have full scores summing "

@@ -130,6 +130,10 @@ VALUE_MESSAGES: dict[str, tuple[str, str, str, str]] = {
     "unknown-indicator": (
         "指标 “{indicator}” 不适用于“{unit}”", "indicator {indicator!r} does not apply to "
         "{unit}", *_TEMPLATE_HINT),
+    "unknown-rater": (
+        "评价主体 “{rater}” 不是指标 {indicator} 的评价主体（可选：{allowed}）",
+        "{rater!r} is not a rater body of indicator {indicator} (allowed: {allowed_en})",
+        "请填写方案为该指标规定的评价主体编号", "use a rater body the scheme gives the indicator"),
     "not-owned-indicator": (
         "指标 “{indicator}” 不由本部门评分", "indicator {indicator!r} is not scored by this "
         "department", "请只填写本部门牵头评分的指标", "score only the indicators your department "

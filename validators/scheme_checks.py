@@ -164,6 +164,15 @@ def rater_weights(doc: Mapping[str, Any]) -> Iterator[Issue]:
         if not close(total, 1.0):
             yield finding_at("weights-sum", ("rater_groups",), key="rater-weights-sum",
                              value=round(total, 6), total=show(total))
+    for index, ind in items_of(doc, "indicators"):
+        bodies = ind.get("raters") if isinstance(ind.get("raters"), list) else []
+        weights = [as_number(b.get("weight")) for b in bodies if isinstance(b, Mapping)]
+        if bodies and None not in weights and len(weights) == len(bodies):
+            total = sum(w for w in weights if w is not None)
+            if not close(total, 1.0):
+                yield finding_at("weights-sum", ("indicators", index, "raters"),
+                                 key="indicator-rater-weights-sum", value=round(total, 6),
+                                 total=show(total), indicator=str(ind.get("id", "")))
 
 
 def full_scores(doc: Mapping[str, Any]) -> Iterator[Issue]:

@@ -52,6 +52,14 @@ class Component:
 
 
 @dataclass(frozen=True)
+class RaterGroup:
+    id: str
+    name: str
+    weight: float
+    name_en: str = ""
+
+
+@dataclass(frozen=True)
 class Indicator:
     id: str
     name: str
@@ -72,6 +80,7 @@ class Indicator:
     targets: Mapping[str, float] = field(default_factory=dict)
     evidence_required_over: float | None = None
     name_en: str = ""
+    raters: tuple[RaterGroup, ...] = ()  # several rater bodies with weights (practice 3)
 
     def target_for(self, unit_id: str) -> float | None:
         """The unit's own target, else the indicator's default."""
@@ -80,14 +89,6 @@ class Indicator:
     def applies_to(self, group_id: str) -> bool:
         """Whether units of this group are assessed on the indicator."""
         return group_id in self.groups
-
-
-@dataclass(frozen=True)
-class RaterGroup:
-    id: str
-    name: str
-    weight: float
-    name_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -302,6 +303,8 @@ def _indicator(i: Mapping[str, Any]) -> Indicator:
         constraint=bool(i.get("constraint")), measure_unit=i.get("measure_unit", ""),
         target=i.get("target"), targets=_frozen(i.get("targets")),
         evidence_required_over=i.get("evidence_required_over"), name_en=i.get("name_en", ""),
+        raters=tuple(RaterGroup(r["id"], r["name"], float(r["weight"]), r.get("name_en") or "")
+                     for r in i.get("raters") or ()),
     )
 
 

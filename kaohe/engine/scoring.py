@@ -14,6 +14,7 @@ from kaohe.engine.adjusting import adjust, decide_indicator, events_by_unit, spl
 from kaohe.engine.methods import SCORERS, Inputs, Scored
 from kaohe.engine.model import Indicator, Scheme, Unit
 from kaohe.engine.numbers import fmt
+from kaohe.engine.raters import score_by_raters
 from kaohe.errors import KaoheError, SchemeError
 
 __all__ = ["Documents", "RawInput", "collect_inputs", "score_units"]
@@ -39,6 +40,7 @@ class RawInput:
     count: float | None = None
     counts: Mapping[str, float] | None = None
     invalid: float = 0.0
+    by_rater: dict[str, list[Mapping[str, Any]]] = field(default_factory=dict)
     not_applicable: bool = False
     source: str = ""
 
@@ -55,6 +57,10 @@ def collect_inputs(scheme: Scheme, docs: Documents) -> dict[tuple[str, str], Raw
         for entry in sheet.get("entries", []):
             key = (entry["unit_id"], entry["indicator_id"])
             slot = raw.setdefault(key, RawInput())
+            if entry.get("rater"):  # one of several rater bodies of the indicator
+                slot.by_rater.setdefault(entry["rater"], []).append(entry)
+                slot.source = f"lead_scores:{sheet.get('lead_department', '')}"
+                continue
             if entry.get("value") is not None:
                 slot.actual = entry["value"]
             if entry.get("rating") is not None:
@@ -137,7 +143,12 @@ def _score_one(ind: Indicator, unit: Unit, cell: RawInput, peers: tuple[float, .
                     count=_num(cell.count), counts=cell.counts, invalid=cell.invalid,
                     peers=peers)
     try:
-        scored: Scored = SCORERS[ind.method](inputs, params, ind.full_score, ind.direction)
+        scored: Scored = (
+            score_by_raters(ind, params, {body: [
+                Inputs(actual=_num(e.get("value")), target=_num(target), rating=e.get("rating"),
+                       count=_num(e.get("count")), peers=peers) for e in given]
+                for body, given in cell.by_rater.items()}) if ind.raters
+            else SCORERS[ind.method](inputs, params, ind.full_score, ind.direction))
     except SchemeError:
         raise  # a broken scheme stops the run; it is not a unit's missing data
     except KaoheError as exc:  # MissingInput, or an unknown rating label

@@ -154,10 +154,20 @@ def county_indicators():
     ]
 
 
+# "多元评价主体……赋予不同的权重系数" (the study's ask): a qualitative indicator rated by
+# several bodies, each with its weight; a body that gave no rating is renormalised away.
+RATER_BODIES = [
+    {"id": "leader", "name": "分管领导", "name_en": "Leader in charge", "weight": 0.2},
+    {"id": "team", "name": "考核组", "name_en": "Assessment team", "weight": 0.4},
+    {"id": "staff", "name": "干部职工", "name_en": "Cadres and staff", "weight": 0.4},
+]
+
+
 def department_indicators():
     return [
-        ind("D01", "党的建设", "Party building", "党的建设", 20, "rating", "zzb",
-            groups=DEPT_GROUPS, params={"ratings": RATINGS}, input_="lead_department"),
+        {**ind("D01", "党的建设", "Party building", "党的建设", 20, "rating", "zzb",
+               groups=DEPT_GROUPS, params={"ratings": RATINGS}, input_="lead_department"),
+         "raters": RATER_BODIES},
         ind("D02", "党风廉政建设", "Clean government", "党的建设", 15, "deduction", "jw",
             groups=DEPT_GROUPS, params={"per_incident": 3.0, "floor": 0},
             input_="lead_department", direction="lower", measure_unit="起"),

@@ -22,7 +22,9 @@ def score_by_raters(ind: Indicator, params: Mapping[str, Any],
     """Weighted mean over the bodies of the mean points of each body's ratings."""
     means: dict[str, tuple[float, int]] = {}
     for body in ind.raters:
-        given = ratings.get(body.id) or ()
+        given = [one for one in ratings.get(body.id) or ()  # a blank rating is no rating
+                 if one.rating not in (None, "") or one.actual is not None
+                 or one.count is not None]
         points = [SCORERS[ind.method](one, params, ind.full_score, ind.direction).points
                   for one in given]
         if points:

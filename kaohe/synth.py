@@ -196,6 +196,10 @@ def _routine(scheme: Scheme, quality: Mapping[str, float], rng: random.Random) -
     entries = [{"unit_id": u.id, "period": p,
                 "score": round(min(100.0, 80 + 18 * quality[u.id] + rng.uniform(-3, 3)), 1)}
                for u in scheme.units for p in scheme.routine_periods]
+    if scheme.routine_kinds:  # one score per kind and period (周记实, 月自查, 季考评)
+        entries = [{"unit_id": u.id, "kind": k.id, "period": p,
+                    "score": round(min(100.0, 80 + 18 * quality[u.id] + rng.uniform(-3, 3)), 1)}
+                   for u in scheme.units for k in scheme.routine_kinds for p in k.periods]
     doc = _header(scheme, "routine")
     doc["entries"] = entries
     return doc

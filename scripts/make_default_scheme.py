@@ -248,7 +248,15 @@ def scheme():
                                      {"label": "基本满意", "points": 70},
                                      {"label": "不满意", "points": 0},
                                      {"label": "不了解", "excluded": True}]},
-        "routine": {"periods": ["Q1", "Q2", "Q3", "Q4"]},
+        # "周记实、月自查、季考评": each kind of routine assessment with its own weight
+        # (illustrative weights), summarised per quarter.
+        "routine": {"periods": ["Q1", "Q2", "Q3", "Q4"], "kinds": [
+            {"id": "weekly", "name": "周记实", "name_en": "Weekly record", "weight": 0.2,
+             "periods": ["Q1", "Q2", "Q3", "Q4"]},
+            {"id": "monthly", "name": "月自查", "name_en": "Monthly self-check", "weight": 0.3,
+             "periods": ["Q1", "Q2", "Q3", "Q4"]},
+            {"id": "quarterly", "name": "季考评", "name_en": "Quarterly evaluation",
+             "weight": 0.5, "periods": ["Q1", "Q2", "Q3", "Q4"]}]},
         "adjustments": {"bonus_caps": {"荣誉表彰": 2, "创新工作": 1, "察访核验": 1},
                         "bonus_cap_total": 3, "deduction_cap_total": None},
         # "凡自治区下达的指标失分超过责任分值20%、察访核验受到全疆通报，对地区考核结果造成较大

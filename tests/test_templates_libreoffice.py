@@ -20,6 +20,7 @@ from python_calamine import CalamineWorkbook
 from kaohe.engine.methods import SCORERS, Inputs
 from kaohe.engine.model import Scheme
 from kaohe.engine.raters import score_by_raters
+from kaohe.engine.routine import routine_component
 from kaohe.errors import KaoheError
 from kaohe.pipeline.documents import load_scheme
 from kaohe.synth import synthesize
@@ -180,6 +181,10 @@ def recalculated(scheme: Scheme, tmp_path_factory: pytest.TempPathFactory) -> di
     # a rater body that gave no rating: the formula renormalises the others, as the engine
     zzb["entries"] = [e for e in zzb["entries"] if not (
         e.get("rater") == "staff" and e["unit_id"] in ("d_dwb", "d_jyj"))]
+    # a kind of routine assessment with no score for a unit, and a blank quarter of another
+    docs["routine"]["entries"] = [e for e in docs["routine"]["entries"] if not (
+        (e["unit_id"] == "fuyun" and e.get("kind") == "weekly")
+        or (e["unit_id"] == "burqin" and e.get("kind") == "monthly" and e["period"] == "Q2"))]
     wanted = {name: doc for name, doc in documents_by_file(scheme, docs).items()
               if not name.startswith(("单位自评表_d_", "加扣分")) or name.endswith(
                   ("d_dwb.xlsx", "d_jyj.xlsx", "d_fgw.xlsx"))}
@@ -305,9 +310,12 @@ def test_demo_lead_scores_and_tallies_agree_with_the_engine(
             grid = _grid(path, "平时考核")
             average_col = grid[0].index("average") + 1
             for values in grid[1:]:
-                scores = [e["score"] for e in doc["entries"] if e["unit_id"] == values[0]]
-                if scores:
-                    assert abs(values[average_col - 1] - sum(scores) / len(scores)) <= TOLERANCE
+                slots = {f"{e['kind']}:{e['period']}" if e.get("kind") else e["period"]:
+                         e["score"] for e in doc["entries"] if e["unit_id"] == values[0]}
+                if slots:  # the engine's routine component: kinds weighted, renormalised
+                    expected, detail = routine_component(scheme, slots)
+                    assert abs(values[average_col - 1] - expected) <= TOLERANCE
+                    renormalised += bool(detail.get("renormalised"))
                     checked += 1
     assert checked > 300
-    assert renormalised >= 4  # d_dwb's and d_jyj's two bodies each
+    assert renormalised >= 5  # d_dwb's and d_jyj's two bodies each, fuyun's routine kinds

@@ -190,8 +190,9 @@ def _decision_date(decision: Mapping[str, Any], index: int, event_day: date | No
 # ---------------------------------------------------------------- routine and ballots
 
 def routine_entries(doc: Mapping[str, Any], cell_map: CellMap, scheme: Scheme) -> Iterator[Issue]:
-    """Scores 0–100 for known units and periods, one per unit and period."""
-    units, periods = units_by_id(scheme), list(scheme.routine_periods)
+    """Scores 0–100 for known units and periods (of a known kind when the scheme has kinds),
+    one per unit and period; routine findings name a unit and an indicator that applies."""
+    units, periods = units_by_id(scheme), list(scheme.routine_slots())
     seen: dict[tuple[str, str], int] = {}
     unsure: set[str] = set()
     for index, entry in rows_of(doc, "entries"):
@@ -200,6 +201,8 @@ def routine_entries(doc: Mapping[str, Any], cell_map: CellMap, scheme: Scheme) -
                                  cell_map)):
             yield issue
             continue
+        if isinstance(period, str) and entry.get("kind"):
+            period = f"{entry['kind']}:{period}"
         if isinstance(period, str) and period not in periods:
             yield finding_at("not-in-list", ("entries", index, "period"), cell_map, value=period,
                              unit_id=unit_id, shown=period, allowed="、".join(periods),
@@ -215,6 +218,7 @@ def routine_entries(doc: Mapping[str, Any], cell_map: CellMap, scheme: Scheme) -
                              what=f"{units[unit_id].name}·{period}",
                              first=seen[(unit_id, str(period))] + 1, row=index + 1)
         seen.setdefault((unit_id, str(period)), index)
+    yield from _routine_findings(doc, cell_map, scheme)
     if seen:
         yield from _blank_routine(scheme, set(seen), periods, cell_map, unsure)
     elif scheme.units and periods:  # nothing filled in: said once, for the sheet
@@ -222,19 +226,47 @@ def routine_entries(doc: Mapping[str, Any], cell_map: CellMap, scheme: Scheme) -
                          cell_map)
 
 
+def _routine_findings(doc: Mapping[str, Any], cell_map: CellMap,
+                      scheme: Scheme) -> Iterator[Issue]:
+    units, indicators = units_by_id(scheme), indicators_by_id(scheme)
+    for index, entry in rows_of(doc, "deductions"):
+        unit_id, ind_id = entry.get("unit_id"), entry.get("indicator_id")
+        if (issue := unknown_unit(unit_id, units, ("deductions", index, "unit_id"), cell_map)):
+            yield issue
+        elif isinstance(ind_id, str) and ind_id not in indicators:
+            yield finding_at("unknown-indicator", ("deductions", index, "indicator_id"),
+                             cell_map, key="unknown-indicator-id", value=ind_id,
+                             indicator=ind_id, unit_id=str(unit_id))
+        elif isinstance(ind_id, str) and isinstance(unit_id, str) \
+                and not indicators[ind_id].applies_to(units[unit_id].group):
+            yield finding_at("unknown-indicator", ("deductions", index, "indicator_id"),
+                             cell_map, value=ind_id, indicator=ind_id,
+                             unit=units[unit_id].name, unit_id=unit_id)
+
+
+def _slot_label(scheme: Scheme, slot: str, lang: str) -> str:
+    """A routine column's name: 第一季度, or 周记实·第一季度 for a kind's period."""
+    from workbook_templates.labels import period_label
+
+    kind_id, _, period = slot.rpartition(":")
+    kind = next((k for k in scheme.routine_kinds if k.id == kind_id), None)
+    if kind is None:
+        return period_label(slot, lang)
+    name = (kind.name_en or kind.id) if lang == "en" else kind.name
+    return f"{name}·{period_label(period, lang)}"
+
+
 def _blank_routine(scheme: Scheme, given: set[tuple[str, str]], periods: list[str],
                    cell_map: CellMap, unsure: set[str]) -> Iterator[Issue]:
     """Scores left blank change a unit's routine score without a word: a blank period is
     left out of its mean, a unit with none counts 0. Each said at its cell, a period no unit
     has once."""
-    from workbook_templates.labels import period_label
-
     empty = [p for p in periods if not any(key[1] == p for key in given)]
     for p in empty:
         first = next((u.id for u in scheme.units), "")
         yield finding_at("blank-routine-period", ("blank", "routine", first, p), cell_map,
-                         severity=WARNING, period=period_label(p, "zh"),
-                         period_en=period_label(p, "en"))
+                         severity=WARNING, period=_slot_label(scheme, p, "zh"),
+                         period_en=_slot_label(scheme, p, "en"))
     for unit in (u for u in scheme.units if u.id not in unsure):
         have = [p for p in periods if (unit.id, p) in given]
         names: dict[str, Any] = {"unit": unit.name, "unit_en": unit.name_en or unit.name}
@@ -246,8 +278,8 @@ def _blank_routine(scheme: Scheme, given: set[tuple[str, str]], periods: list[st
             if p not in have and p not in empty:
                 yield finding_at("blank-routine-score", ("blank", "routine", unit.id, p),
                                  cell_map, severity=WARNING, unit_id=unit.id,
-                                 period=period_label(p, "zh"), period_en=period_label(p, "en"),
-                                 **names)
+                                 period=_slot_label(scheme, p, "zh"),
+                                 period_en=_slot_label(scheme, p, "en"), **names)
 
 
 def conduct_tallies(doc: Mapping[str, Any], cell_map: CellMap, scheme: Scheme) -> Iterator[Issue]:

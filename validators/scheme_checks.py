@@ -164,6 +164,13 @@ def rater_weights(doc: Mapping[str, Any]) -> Iterator[Issue]:
         if not close(total, 1.0):
             yield finding_at("weights-sum", ("rater_groups",), key="rater-weights-sum",
                              value=round(total, 6), total=show(total))
+    routine = doc.get("routine") if isinstance(doc.get("routine"), Mapping) else {}
+    kinds = [k for k in routine.get("kinds") or [] if isinstance(k, Mapping)]
+    weights = [as_number(k.get("weight")) for k in kinds]
+    if kinds and None not in weights and not close(sum(w or 0.0 for w in weights), 1.0):
+        total = sum(w or 0.0 for w in weights)
+        yield finding_at("weights-sum", ("routine", "kinds"), key="routine-kind-weights-sum",
+                         value=round(total, 6), total=show(total))
     for index, ind in items_of(doc, "indicators"):
         bodies = ind.get("raters") if isinstance(ind.get("raters"), list) else []
         weights = [as_number(b.get("weight")) for b in bodies if isinstance(b, Mapping)]

@@ -71,10 +71,10 @@ def build_routine(scheme: Scheme, path: Path, lang: str = "zh",
     book = Book(scheme, "routine", lang, generated_at)
     book.instructions(instruction_lines("routine", scheme, lang))
     sheet = book.sheet("routine", tr("sheet.routine", lang))
-    periods = list(scheme.routine_periods)
+    periods = list(scheme.routine_slots())
     columns = [("no", tr("col.no", lang)), ("group", tr("col.group", lang)),
                ("unit", tr("col.unit", lang))]
-    columns += [(p, period_label(p, lang)) for p in periods]
+    columns += [(p, _slot_heading(scheme, p, lang)) for p in periods]
     columns += [("average", tr("col.average", lang))]
     last = len(columns) + 1
     _top(book, sheet, tr("title.routine", lang, year=scheme.year), last)
@@ -93,7 +93,8 @@ def build_routine(scheme: Scheme, path: Path, lang: str = "zh",
         sheet.put(row, 4, name_of(unit, lang), "text")
         for i in range(len(periods)):
             sheet.input(row, 5 + i, dv)
-        sheet.formula(row, last, average_formula(f"{first_p}{row}:{last_p}{row}"))
+        sheet.formula(row, last, average_formula(f"{first_p}{row}:{last_p}{row}")
+                      if not scheme.routine_kinds else _by_kind_formula(scheme, row))
     end = _FIRST + len(scheme.units) - 1
     sheet.span(end + 2, 2, last, tr("row.sign_office", lang), "plain")
     sheet.widths([5, _group_width(scheme, lang), _unit_width(scheme, lang)]
@@ -101,6 +102,30 @@ def build_routine(scheme: Scheme, path: Path, lang: str = "zh",
     sheet.finish(freeze=f"E{_FIRST}", title_rows=f"{_HEADER}:{_HEADER}", last_row=end + 2,
                  last_col=last, landscape=len(periods) > 6)
     return book.save(path)
+
+
+def _slot_heading(scheme: Scheme, slot: str, lang: str) -> str:
+    """第一季度, or 周记实·第一季度 (weight 20 %) for a period of a kind of routine assessment."""
+    kind_id, _, period = slot.rpartition(":")
+    kind = next((k for k in scheme.routine_kinds if k.id == kind_id), None)
+    if kind is None:
+        return period_label(slot, lang)
+    return f"{name_of(kind, lang)}·{period_label(period, lang)}"
+
+
+def _by_kind_formula(scheme: Scheme, row: int) -> str:
+    """Each kind's mean weighted by its weight over the kinds that have a score (renormalised),
+    as the engine's routine component."""
+    from workbook_templates.formulas import lit
+    from workbook_templates.sheetkit import col
+
+    column, num, den = 5, [], []
+    for kind in scheme.routine_kinds:
+        cells = f"{col(column)}{row}:{col(column + len(kind.periods) - 1)}{row}"
+        column += len(kind.periods)
+        num.append(f"{lit(kind.weight)}*IF(COUNT({cells})>0,AVERAGE({cells}),0)")
+        den.append(f"{lit(kind.weight)}*(COUNT({cells})>0)")
+    return f'=IF(({"+".join(den)})=0,"",({"+".join(num)})/({"+".join(den)}))'
 
 
 def build_ballots(scheme: Scheme, path: Path, lang: str = "zh",
@@ -263,7 +288,9 @@ def read_routine(ctx: Context) -> dict[str, Any]:
             score = ctx.read(grid, row, column, lambda v: parse_number(v, low=0, high=100),
                              json_path=path, field_name="score", label=f"{name}·{period}",
                              unit_id=unit_id)
-            entries.append({"unit_id": unit_id, "period": period, "score": score})
+            kind, _, label = period.rpartition(":")
+            entries.append({"unit_id": unit_id, "period": label, "score": score}
+                           | ({"kind": kind} if kind else {}))
     return {"kind": "routine", "scheme_id": ctx.meta.get("scheme_id"),
             "year": ctx.meta.get("year"), "entries": entries}
 
@@ -343,7 +370,8 @@ def routine_cells(doc: dict[str, Any], meta: dict[str, Any]) -> Iterator[tuple[s
     """(role, row key, column key, value) of every input of a routine document."""
     for entry in doc.get("entries", []):
         if entry.get("score") is not None:
-            yield "routine", entry["unit_id"], entry["period"], entry["score"]
+            slot = f"{entry['kind']}:{entry['period']}" if entry.get("kind") else entry["period"]
+            yield "routine", entry["unit_id"], slot, entry["score"]
 
 
 def ballots_cells(doc: dict[str, Any], meta: dict[str, Any]) -> Iterator[tuple[str, str, str, Any]]:

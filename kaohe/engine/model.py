@@ -12,7 +12,7 @@ from kaohe.errors import SchemeError
 
 __all__ = [
     "Group", "Unit", "LeadDepartment", "Component", "Indicator", "RaterGroup",
-    "Band", "Quota", "FollowUp", "Gates", "Rounding", "Scheme",
+    "RoutineKind", "Band", "Quota", "FollowUp", "Gates", "Rounding", "Scheme",
 ]
 
 
@@ -92,6 +92,17 @@ class Indicator:
 
 
 @dataclass(frozen=True)
+class RoutineKind:
+    """A kind of routine assessment (周记实, 月自查, 季考评) with its weight and periods."""
+
+    id: str
+    name: str
+    weight: float
+    periods: tuple[str, ...]
+    name_en: str = ""
+
+
+@dataclass(frozen=True)
 class Band:
     grade: str
     min: float
@@ -160,6 +171,7 @@ class Scheme:
     rounding: Rounding
     illustrative: bool = False
     template_password: str | None = None
+    routine_kinds: tuple[RoutineKind, ...] = ()
     document: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     # -- look-ups (by dictionaries built on first use: a scheme may have thousands of units)
@@ -223,6 +235,12 @@ class Scheme:
         return known[1] if known else tuple(i for i in self.indicators
                                             if i.applies_to(group_id))
 
+    def routine_slots(self) -> tuple[str, ...]:
+        """The routine scores a unit may have: "<kind>:<period>" per kind, else the periods."""
+        if self.routine_kinds:
+            return tuple(f"{k.id}:{p}" for k in self.routine_kinds for p in k.periods)
+        return self.routine_periods
+
     def indicators_of(self, dept_id: str) -> tuple[Indicator, ...]:
         """Indicators a lead department scores from its own sheet."""
         return tuple(i for i in self.indicators
@@ -277,6 +295,9 @@ class Scheme:
                               doc.get("rounding", {}).get("mode", "half_up")),
             illustrative=bool(doc.get("illustrative", False)),
             template_password=doc.get("template_password"),
+            routine_kinds=tuple(RoutineKind(k["id"], k["name"], float(k["weight"]),
+                                            tuple(k["periods"]), k.get("name_en") or "")
+                                for k in doc.get("routine", {}).get("kinds") or ()),
             document=doc,
         )
         _check_references(scheme)

@@ -15,6 +15,12 @@ from kaohe.engine.methods import SCORERS, Inputs, Scored
 from kaohe.engine.model import Indicator, Scheme, Unit
 from kaohe.engine.numbers import fmt
 from kaohe.engine.raters import score_by_raters
+from kaohe.engine.routine import (
+    deduct_routine,
+    routine_by_unit,
+    routine_component,
+    routine_deductions,
+)
 from kaohe.errors import KaoheError, SchemeError
 
 __all__ = ["Documents", "RawInput", "collect_inputs", "score_units"]
@@ -79,7 +85,8 @@ def score_units(scheme: Scheme, docs: Documents) -> list[dict[str, Any]]:
     raw = collect_inputs(scheme, docs)
     decisions = split_decisions(docs.adjustments)
     events = events_by_unit(docs.adjustments, decisions)
-    routine = _routine_by_unit(docs.routine)
+    routine = routine_by_unit(docs.routine)
+    findings = routine_deductions(docs.routine)
     conduct, satisfaction = _ballots_by_unit(docs.ballots)
     results = []
     for group in scheme.groups:
@@ -87,6 +94,7 @@ def score_units(scheme: Scheme, docs: Documents) -> list[dict[str, Any]]:
         indicator_rows = _score_indicators(scheme, group.id, units, raw)
         for unit in units:
             for row in indicator_rows[unit.id]:
+                deduct_routine(row, findings.get((unit.id, row["indicator_id"]), ()))
                 decide_indicator(row, decisions.on_indicators.get((unit.id, row["indicator_id"])))
             scored = _score_unit(scheme, unit, indicator_rows[unit.id],
                                  routine.get(unit.id, {}), conduct.get(unit.id, {}),
@@ -142,6 +150,13 @@ def _score_one(ind: Indicator, unit: Unit, cell: RawInput, peers: tuple[float, .
     inputs = Inputs(actual=_num(cell.actual), target=_num(target), rating=cell.rating,
                     count=_num(cell.count), counts=cell.counts, invalid=cell.invalid,
                     peers=peers)
+    if ind.source == "routine" and cell.actual is None and cell.rating is None \
+            and cell.count is None and not cell.by_rater:
+        # "其余项目均以平时考核为扣分依据": full points, less the routine findings (below)
+        row.update(points=ind.full_score, lost=0.0,
+                   explanation=f"以平时考核为扣分依据，基础分为满分 {fmt(ind.full_score)}",
+                   explanation_en=f"scored by routine findings: from the full {fmt(ind.full_score)}")
+        return row
     try:
         scored: Scored = (
             score_by_raters(ind, params, {body: [
@@ -180,7 +195,7 @@ def _score_unit(scheme: Scheme, unit: Unit, indicator_rows: list[dict[str, Any]]
             own = [r for r in indicator_rows if r["component"] == comp.id]
             score, detail = _indicators_component(own, comp.full_score)
         elif comp.kind == "routine":
-            score, detail = _routine_component(scheme, routine)
+            score, detail = routine_component(scheme, routine)
         elif comp.kind == "satisfaction":
             score, detail = _satisfaction_component(scheme, satisfaction)
         else:
@@ -225,25 +240,6 @@ def _indicators_component(rows: list[dict[str, Any]], full: float) -> tuple[floa
         skipped = [r["indicator_id"] for r in rows if not r["applicable"]]
         detail["note"] = f"{'、'.join(skipped)} 不适用，按得分率计算"
         detail["note_en"] = f"{', '.join(skipped)} not applicable: scored as a score rate"
-    return score, detail
-
-
-def _routine_component(scheme: Scheme, scores: Mapping[str, float]) -> tuple[float, dict]:
-    present = [p for p in scheme.routine_periods if p in scores]
-    if not present:
-        return 0.0, {"explanation": "无平时考核成绩，按 0 分计",
-                     "explanation_en": "no routine scores: 0 points",
-                     "note": "无平时考核成绩，按 0 分计", "note_en": "no routine scores: 0"}
-    score = sum(scores[p] for p in present) / len(present)
-    parts = " + ".join(fmt(scores[p]) for p in present)
-    detail: dict[str, Any] = {
-        "periods": {p: scores[p] for p in present},
-        "explanation": f"({parts}) ÷ {len(present)} = {fmt(score)}",
-        "explanation_en": f"mean of {len(present)} periods ({parts}) = {fmt(score)}"}
-    absent = [p for p in scheme.routine_periods if p not in scores]
-    if absent:
-        detail["note"] = f"缺少 {'、'.join(absent)} 成绩，按已有期次平均"
-        detail["note_en"] = f"no score for {', '.join(absent)}: mean of the periods given"
     return score, detail
 
 
@@ -300,13 +296,6 @@ def _conduct_component(scheme: Scheme,
 
 
 # -- registers ------------------------------------------------------------------------------
-
-def _routine_by_unit(doc: Mapping[str, Any] | None) -> dict[str, dict[str, float]]:
-    out: dict[str, dict[str, float]] = defaultdict(dict)
-    for entry in (doc or {}).get("entries", []):
-        out[entry["unit_id"]][entry["period"]] = float(entry["score"])
-    return out
-
 
 def _ballots_by_unit(doc: Mapping[str, Any] | None
                      ) -> tuple[dict[str, dict[str, Mapping[str, Any]]],

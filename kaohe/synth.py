@@ -121,8 +121,8 @@ def _lead_scores(scheme: Scheme, quality: Mapping[str, float],
         if not owned:
             continue
         entries = []
-        for ind in owned:
-            for unit in scheme.units:
+        for ind, body in [(i, b) for i in owned for b in (i.raters or (None,))]:
+            for unit in scheme.units:  # (rated by several bodies: a body's column at a time)
                 if not ind.applies_to(unit.group):
                     continue
                 q = quality[unit.id]
@@ -132,11 +132,8 @@ def _lead_scores(scheme: Scheme, quality: Mapping[str, float],
                 if ind.method == "rating":
                     weights = [w * (q if g in {"好", "较好"} else 1 - q + 0.1)
                                for g, w in _RATING_WEIGHTS.items()]
-                    for body in ind.raters:  # one rating per rater body
-                        entries.append({**entry, "rater": body.id, "rating": rng.choices(
-                            list(_RATING_WEIGHTS), weights)[0]})
-                    if ind.raters:
-                        continue
+                    if body is not None:
+                        entry["rater"] = body.id
                     entry["rating"] = rng.choices(list(_RATING_WEIGHTS), weights)[0]
                 elif ind.method in {"deduction", "bonus"}:
                     entry["count"] = rng.choices([0, 1, 2, 3], [6 * q + 1, 2, 1 - q + 0.2, 0.3])[0]

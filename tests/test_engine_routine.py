@@ -136,3 +136,22 @@ def test_kind_weights_must_add_up_and_kinds_round_trip_the_scheme_workbook(
     found = check_scheme(doc).issues
     assert [(i.rule, i.json_path) for i in found] == [("weights-sum", "$.routine.kinds")]
     assert "平时考核各类别的权重合计为 1.3" in found[0].message
+
+
+def test_routine_findings_round_trip_through_the_summary(tmp_path: Path) -> None:
+    from workbook_templates.fill import fill_workbook
+    from workbook_templates.reader import read_workbook
+    from workbook_templates.tallies import build_routine
+
+    scheme = kinds_scheme()
+    findings = [{"unit_id": "u1", "indicator_id": "I1", "period": "Q2", "points": 1.5,
+                 "reason": "周记实未按时报送"},
+                {"unit_id": "d1", "indicator_id": "I2", "period": "Q1", "points": 0.5,
+                 "reason": "月自查流于形式"}]
+    doc = {"kind": "routine", "scheme_id": "test-2020", "year": 2020,
+           "entries": [entry("u1", "weekly", "Q1", 90)], "deductions": findings}
+    path = build_routine(scheme, tmp_path / "routine.xlsx")
+    read = read_workbook(fill_workbook(path, doc, tmp_path / "filled.xlsx"))
+    assert [i.rule for i in read.errors] == []
+    assert read.document["deductions"] == findings
+    assert read.cell_map["$.deductions[1].points"] == ("平时考核扣分", "F7")

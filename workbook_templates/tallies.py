@@ -20,6 +20,7 @@ from workbook_templates.formulas import average_formula, tally_formula
 from workbook_templates.grid import Context, Grid, a1
 from workbook_templates.instructions import instruction_lines
 from workbook_templates.labels import period_label, tr
+from workbook_templates.routine_findings import add_findings_sheet, findings_cells, read_findings
 from workbook_templates.unit_report import name_of
 from workbook_templates.values import parse_number
 
@@ -101,6 +102,7 @@ def build_routine(scheme: Scheme, path: Path, lang: str = "zh",
                  + [10] * len(periods) + [10])
     sheet.finish(freeze=f"E{_FIRST}", title_rows=f"{_HEADER}:{_HEADER}", last_row=end + 2,
                  last_col=last, landscape=len(periods) > 6)
+    add_findings_sheet(book, scheme, lang)
     return book.save(path)
 
 
@@ -291,8 +293,12 @@ def read_routine(ctx: Context) -> dict[str, Any]:
             kind, _, label = period.rpartition(":")
             entries.append({"unit_id": unit_id, "period": label, "score": score}
                            | ({"kind": kind} if kind else {}))
-    return {"kind": "routine", "scheme_id": ctx.meta.get("scheme_id"),
-            "year": ctx.meta.get("year"), "entries": entries}
+    doc = {"kind": "routine", "scheme_id": ctx.meta.get("scheme_id"),
+           "year": ctx.meta.get("year"), "entries": entries}
+    findings = read_findings(ctx)
+    if findings:
+        doc["deductions"] = findings
+    return doc
 
 
 def _counts(ctx: Context, role: str, path: str, row: int, label: str,
@@ -372,6 +378,7 @@ def routine_cells(doc: dict[str, Any], meta: dict[str, Any]) -> Iterator[tuple[s
         if entry.get("score") is not None:
             slot = f"{entry['kind']}:{entry['period']}" if entry.get("kind") else entry["period"]
             yield "routine", entry["unit_id"], slot, entry["score"]
+    yield from findings_cells(doc, meta)
 
 
 def ballots_cells(doc: dict[str, Any], meta: dict[str, Any]) -> Iterator[tuple[str, str, str, Any]]:

@@ -224,9 +224,13 @@ def _ballots(scheme: Scheme, quality: Mapping[str, float], rng: random.Random) -
     for unit in scheme.units:
         q = quality[unit.id]
         weights = [q + 0.3, 0.5, (1 - q) * 0.3 + 0.02] + [0.08] * len(scheme.satisfaction_excluded)
-        answers = rng.choices(options, weights[:len(options)], k=400)
-        satisfaction.append({"unit_id": unit.id, "counts": {o: answers.count(o) for o in options},
-                             "sample": len(answers)})
+        for channel in scheme.satisfaction_channels or (None,):  # each survey channel apart
+            answers = rng.choices(options, weights[:len(options)], k=400 if channel is None
+                                  else 200)
+            tally = {"unit_id": unit.id, "counts": {o: answers.count(o) for o in options},
+                     "sample": len(answers)}
+            satisfaction.append(tally if channel is None else
+                                {"unit_id": unit.id, "channel": channel.id, **tally})
     doc = _header(scheme, "ballots")
     doc.update(conduct=conduct, satisfaction=satisfaction)
     return doc

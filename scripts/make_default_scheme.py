@@ -247,7 +247,14 @@ def scheme():
         "satisfaction": {"options": [{"label": "满意", "points": 100},
                                      {"label": "基本满意", "points": 70},
                                      {"label": "不满意", "points": 0},
-                                     {"label": "不了解", "excluded": True}]},
+                                     {"label": "不了解", "excluded": True}],
+                         # "通过问卷调查、电话访问等方式……2015年共完成调查问卷1190份，电话调查
+                         # 1489个": two channels, tallied apart, weighted (illustrative weights)
+                         "channels": [
+                             {"id": "questionnaire", "name": "问卷调查",
+                              "name_en": "Questionnaires", "weight": 0.5},
+                             {"id": "phone", "name": "电话访问", "name_en": "Phone interviews",
+                              "weight": 0.5}]},
         # "周记实、月自查、季考评": each kind of routine assessment with its own weight
         # (illustrative weights), summarised per quarter.
         "routine": {"periods": ["Q1", "Q2", "Q3", "Q4"], "kinds": [

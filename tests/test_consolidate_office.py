@@ -144,7 +144,7 @@ def test_a_unit_left_blank_in_the_routine_summary_makes_the_results_provisional(
     # Its 平时考核 (30 % of the total) counted 0 and the unit was ranked last, with only a
     # note in its explanation: the office would have published it.
     folder = _copy(clean_folder, tmp_path)
-    _blank_row(folder / "平时考核汇总表.xlsx", "平时考核", "fuyun", "EFGH")
+    _blank_row(folder / "平时考核汇总表.xlsx", "平时考核", "fuyun", "EFGHIJKLMNOP")
     code, results, said = _run(folder, tmp_path / "out")
     assert code == 1
     assert [p["reason"] for p in results["provisional"]] == [

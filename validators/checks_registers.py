@@ -349,14 +349,22 @@ def _blank_conduct(doc: Mapping[str, Any], cell_map: CellMap,
 
 def satisfaction_tallies(doc: Mapping[str, Any], cell_map: CellMap,
                          scheme: Scheme) -> Iterator[Issue]:
-    """Satisfaction: known units and options; answers summing to the sample when it is given."""
+    """Satisfaction: known units, channels and options; answers summing to the sample when it
+    is given."""
     units = units_by_id(scheme)
     options = [*scheme.satisfaction_options, *scheme.satisfaction_excluded]
+    channels = [c.id for c in scheme.satisfaction_channels]
     for index, tally in rows_of(doc, "satisfaction"):
         unit_id = str(tally.get("unit_id"))
         if (issue := unknown_unit(tally.get("unit_id"), units,
                                  ("satisfaction", index, "unit_id"), cell_map)):
             yield issue
+        channel = tally.get("channel")
+        if (channel or channels) and channel not in channels:  # a survey channel of the scheme
+            yield finding_at("not-in-list", ("satisfaction", index, "channel"), cell_map,
+                             value=channel, unit_id=unit_id, shown=channel or "—",
+                             allowed="、".join(channels) or "—",
+                             allowed_en=", ".join(channels) or "—")
         counts = counts_of(tally)
         for label in counts:
             if label not in options:

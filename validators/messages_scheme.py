@@ -50,6 +50,11 @@ SCHEME_MESSAGES: dict[str, tuple[str, str, str, str]] = {
         "各测评主体的权重合计为 {total}，应为 1",
         "the rater-group weights sum to {total}, not 1",
         "请调整测评主体权重使合计等于 1", "adjust the rater weights to sum to 1"),
+    "channel-weights-sum": (
+        "满意度各调查渠道的权重合计为 {total}，应为 1",
+        "the survey channels' weights sum to {total}, not 1",
+        "请调整问卷调查、电话访问等渠道的权重使合计等于 1",
+        "adjust the channels' weights to sum to 1"),
     "routine-kind-weights-sum": (
         "平时考核各类别的权重合计为 {total}，应为 1",
         "the routine kinds' weights sum to {total}, not 1",

@@ -164,6 +164,13 @@ def rater_weights(doc: Mapping[str, Any]) -> Iterator[Issue]:
         if not close(total, 1.0):
             yield finding_at("weights-sum", ("rater_groups",), key="rater-weights-sum",
                              value=round(total, 6), total=show(total))
+    survey = doc.get("satisfaction") if isinstance(doc.get("satisfaction"), Mapping) else {}
+    channels = [c for c in survey.get("channels") or [] if isinstance(c, Mapping)]
+    weights = [as_number(c.get("weight")) for c in channels]
+    if channels and None not in weights and not close(sum(w or 0.0 for w in weights), 1.0):
+        total = sum(w or 0.0 for w in weights)
+        yield finding_at("weights-sum", ("satisfaction", "channels"),
+                         key="channel-weights-sum", value=round(total, 6), total=show(total))
     routine = doc.get("routine") if isinstance(doc.get("routine"), Mapping) else {}
     kinds = [k for k in routine.get("kinds") or [] if isinstance(k, Mapping)]
     weights = [as_number(k.get("weight")) for k in kinds]

@@ -223,8 +223,10 @@ def _satisfaction_sheet(book: Book) -> None:
     counted = list(scheme.satisfaction_options.items())
     excluded = list(scheme.satisfaction_excluded)
     not_counted = "不计入" if lang != "en" else "not counted"
-    columns = [("no", tr("col.no", lang)), ("group", tr("col.group", lang)),
-               ("unit", tr("col.unit", lang))]
+    channels = scheme.satisfaction_channels  # each survey channel a row of its own
+    columns = [("no", tr("col.no", lang)),
+               ("channel", "Channel" if lang == "en" else "调查渠道") if channels
+               else ("group", tr("col.group", lang)), ("unit", tr("col.unit", lang))]
     columns += [(f"count:{o}", _answer_heading(scheme, o, _points(p, lang), lang))
                 for o, p in counted]
     columns += [(f"count:{o}", _answer_heading(scheme, o, not_counted, lang)) for o in excluded]
@@ -235,11 +237,13 @@ def _satisfaction_sheet(book: Book) -> None:
     _top(book, sheet, tr("title.satisfaction", lang, year=scheme.year), last)
     _heads(sheet, lang, columns)
     dv = _count_rule(sheet, lang == "en")
-    for n, unit in enumerate(scheme.units, start=1):
+    rows = [(unit, channel) for unit in scheme.units for channel in (channels or (None,))]
+    for n, (unit, channel) in enumerate(rows, start=1):
         row = _FIRST + n - 1
-        sheet.key_row(row, unit.id)
+        sheet.key_row(row, f"{unit.id}|{channel.id}" if channel else unit.id)
         sheet.put(row, 2, n, "center")
-        sheet.put(row, 3, name_of(scheme.group(unit.group), lang), "center")
+        sheet.put(row, 3, _weighted(name_of(channel, lang), channel.weight, lang) if channel
+                  else name_of(scheme.group(unit.group), lang), "center")
         sheet.put(row, 4, name_of(unit, lang), "text")
         for i in range(len(counted) + len(excluded)):
             sheet.input(row, 5 + i, dv)
@@ -248,9 +252,9 @@ def _satisfaction_sheet(book: Book) -> None:
                                       f"SUM({cells[0]}:{cells[-1]}))", "center")
         sheet.formula(row, score, tally_formula(cells, [p for _, p in counted]))
         sheet.input(row, last, dv)
-    end = _FIRST + len(scheme.units) - 1
-    sheet.widths([5, _group_width(scheme, lang), _unit_width(scheme, lang)]
-                 + [9] * (len(counted) + len(excluded)) + [9, 10, 9])
+    end = _FIRST + len(rows) - 1
+    sheet.widths([5, _group_width(scheme, lang) + (6 if channels else 0),
+                  _unit_width(scheme, lang)] + [9] * (len(counted) + len(excluded)) + [9, 10, 9])
     sheet.finish(freeze=f"E{_FIRST}", title_rows=f"{_HEADER}:{_HEADER}", last_row=end,
                  last_col=last, landscape=False)
 
@@ -340,19 +344,26 @@ def read_ballots(ctx: Context) -> dict[str, Any]:
                                       f"{label}·参评人数", unit_id))
     satisfaction: list[dict[str, Any]] = []
     grid = ctx.grid("satisfaction")
-    for row, unit_id in grid.row_keys:
+    answered: set[str] = set()
+    for row, key in grid.row_keys:
+        unit_id, _, channel = key.partition("|")
         path = f"$.satisfaction[{len(satisfaction)}]"
         counts, filled = _counts(ctx, "satisfaction", path, row,
                                  str(grid.value(row, 4) or unit_id), unit_id=unit_id)
         if filled:
+            answered.add(unit_id)
+            entry = {"unit_id": unit_id, "counts": counts} | (
+                {"channel": channel} if channel else {})
             satisfaction.append(_with_optional(
-                ctx, grid, row, {"unit_id": unit_id, "counts": counts}, "sample",
+                ctx, grid, row, entry, "sample",
                 f"{path}.sample", f"{grid.value(row, 4) or unit_id}·调查人数", unit_id))
         else:  # an empty row leaves no trace in the cell map but where it is blank
             for option in counts:
                 ctx.cell_map.pop(f"{path}.counts.{option}", None)
-            ctx.cell_map[blank_path("satisfaction", unit_id)] = (
-                grid.sheet, a1(row, _first_count(grid)))
+            ctx.cell_map.setdefault(blank_path("satisfaction", unit_id), (
+                grid.sheet, a1(row, _first_count(grid))))
+    for unit_id in answered:  # a unit blank in one channel only is not a blank unit
+        ctx.cell_map.pop(blank_path("satisfaction", unit_id), None)
     return {"kind": "ballots", "scheme_id": ctx.meta.get("scheme_id"),
             "year": ctx.meta.get("year"), "conduct": conduct, "satisfaction": satisfaction}
 
@@ -392,7 +403,9 @@ def ballots_cells(doc: dict[str, Any], meta: dict[str, Any]) -> Iterator[tuple[s
         if entry.get("raters") is not None:
             yield "conduct", key, "raters", entry["raters"]
     for entry in doc.get("satisfaction", []):
+        key = (f"{entry['unit_id']}|{entry['channel']}" if entry.get("channel")
+               else entry["unit_id"])
         for option, count in (entry.get("counts") or {}).items():
-            yield "satisfaction", entry["unit_id"], f"count:{option}", count
+            yield "satisfaction", key, f"count:{option}", count
         if entry.get("sample") is not None:
-            yield "satisfaction", entry["unit_id"], "sample", entry["sample"]
+            yield "satisfaction", key, "sample", entry["sample"]

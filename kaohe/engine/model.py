@@ -172,6 +172,7 @@ class Scheme:
     illustrative: bool = False
     template_password: str | None = None
     routine_kinds: tuple[RoutineKind, ...] = ()
+    satisfaction_channels: tuple[RaterGroup, ...] = ()  # survey channels with weights
     document: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     # -- look-ups (by dictionaries built on first use: a scheme may have thousands of units)
@@ -298,6 +299,9 @@ class Scheme:
             routine_kinds=tuple(RoutineKind(k["id"], k["name"], float(k["weight"]),
                                             tuple(k["periods"]), k.get("name_en") or "")
                                 for k in doc.get("routine", {}).get("kinds") or ()),
+            satisfaction_channels=tuple(
+                RaterGroup(c["id"], c["name"], float(c["weight"]), c.get("name_en") or "")
+                for c in satisfaction.get("channels") or ()),
             document=doc,
         )
         _check_references(scheme)

@@ -98,7 +98,7 @@ def score_units(scheme: Scheme, docs: Documents) -> list[dict[str, Any]]:
                 decide_indicator(row, decisions.on_indicators.get((unit.id, row["indicator_id"])))
             scored = _score_unit(scheme, unit, indicator_rows[unit.id],
                                  routine.get(unit.id, {}), conduct.get(unit.id, {}),
-                                 satisfaction.get(unit.id), events.get(unit.id, []))
+                                 satisfaction.get(unit.id, {}), events.get(unit.id, []))
             scored["gate_decisions"] = decisions.on_gates.get(unit.id, [])
             results.append(scored)
     return results
@@ -185,7 +185,8 @@ def _num(value: Any) -> float | None:
 
 def _score_unit(scheme: Scheme, unit: Unit, indicator_rows: list[dict[str, Any]],
                 routine: Mapping[str, float], conduct: Mapping[str, Mapping[str, Any]],
-                satisfaction: Mapping[str, Any] | None, events: list[dict[str, Any]]) -> dict:
+                satisfaction: Mapping[str, Mapping[str, Any]],
+                events: list[dict[str, Any]]) -> dict:
     components: dict[str, float] = {}
     details: dict[str, dict[str, Any]] = {}
     notes: list[str] = []
@@ -243,9 +244,43 @@ def _indicators_component(rows: list[dict[str, Any]], full: float) -> tuple[floa
     return score, detail
 
 
-def _satisfaction_component(scheme: Scheme, tally: Mapping[str, Any] | None) -> tuple[float, dict]:
+def _satisfaction_component(scheme: Scheme, tallies: Mapping[str, Mapping[str, Any]]
+                            ) -> tuple[float, dict]:
+    """One tally, or each survey channel's weighted (a channel without answers renormalised)."""
     params = {"options": dict(scheme.satisfaction_options),
               "excluded": list(scheme.satisfaction_excluded)}
+    if not scheme.satisfaction_channels:
+        return _one_survey(params, tallies.get(""))
+    scores: dict[str, float] = {}
+    for channel in scheme.satisfaction_channels:
+        if channel.id in tallies:
+            score, detail = _one_survey(params, tallies[channel.id])
+            if "note" not in detail:
+                scores[channel.id] = score
+    present = [c for c in scheme.satisfaction_channels if c.id in scores]
+    weight = sum(c.weight for c in present)
+    if not present or weight <= 0:
+        return _one_survey(params, None)
+    score = sum(scores[c.id] * c.weight for c in present) / weight
+    zh = " + ".join(f"{c.name} {fmt(scores[c.id])}×{fmt(c.weight * 100)}%" for c in present)
+    en = " + ".join(f"{c.name_en or c.id} {fmt(scores[c.id])}×{fmt(c.weight * 100)}%"
+                    for c in present)
+    missing = [c for c in scheme.satisfaction_channels if c.id not in scores]
+    detail: dict[str, Any] = {
+        "channels": scores, "missing_channels": [c.id for c in missing],
+        "renormalised": bool(missing),
+        "explanation": f"({zh}) ÷ {fmt(weight * 100)}% = {fmt(score)}",
+        "explanation_en": f"({en}) / {fmt(weight * 100)}% = {fmt(score)}"}
+    if missing:
+        detail["note"] = (f"缺少{'、'.join(c.name for c in missing)}的调查结果，其余渠道权重按比例"
+                          "放大")
+        detail["note_en"] = (f"no answers from {', '.join(c.name_en or c.id for c in missing)}:"
+                             " the other channels' weights were renormalised")
+    return score, detail
+
+
+def _one_survey(params: Mapping[str, Any], tally: Mapping[str, Any] | None
+                ) -> tuple[float, dict]:
     try:
         scored = SCORERS["satisfaction"](Inputs(counts=(tally or {}).get("counts")),
                                          params, 100.0, "higher")
@@ -299,11 +334,11 @@ def _conduct_component(scheme: Scheme,
 
 def _ballots_by_unit(doc: Mapping[str, Any] | None
                      ) -> tuple[dict[str, dict[str, Mapping[str, Any]]],
-                                dict[str, Mapping[str, Any]]]:
+                                dict[str, dict[str, Mapping[str, Any]]]]:
     conduct: dict[str, dict[str, Mapping[str, Any]]] = defaultdict(dict)
-    satisfaction: dict[str, Mapping[str, Any]] = {}
+    satisfaction: dict[str, dict[str, Mapping[str, Any]]] = defaultdict(dict)
     for tally in (doc or {}).get("conduct", []):
         conduct[tally["unit_id"]][tally["rater_group"]] = tally
     for tally in (doc or {}).get("satisfaction", []):
-        satisfaction[tally["unit_id"]] = tally
+        satisfaction[tally["unit_id"]][tally.get("channel") or ""] = tally
     return conduct, satisfaction

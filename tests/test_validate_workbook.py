@@ -262,7 +262,7 @@ CASES += [
      [[CO, "E7", "blank-conduct-rater"]],
      "阿勒泰市·县级领导干部的测评票数未填写：计分时其余测评主体的权重按比例放大"),
     ("a unit's satisfaction left blank", "ballots",
-     both(*(at("群众满意度", f"{c}6", None) for c in "EFGHK")),
+     both(*(at("群众满意度", f"{c}{r}", None) for c in "EFGHK" for r in (6, 7))),
      [["群众满意度", "E6", "blank-satisfaction-unit"]],
      "阿勒泰市的满意度调查票数均未填写：计分时该单位群众满意度按 0 分计"),
     ("ballots left blank", "ballots", lambda wb: _blank_ballots(wb),
@@ -399,7 +399,8 @@ def test_ballots_check_votes_against_raters_and_answers_against_the_surveyed(
         conduct, satisfaction = wb["德和作风测评"], wb["群众满意度"]
         key = f"{tally['unit_id']}|{tally['rater_group']}"
         cells["raters"] = keyed_cell(conduct, key, "raters")
-        cells["sample"] = keyed_cell(satisfaction, survey["unit_id"], "sample")
+        cells["sample"] = keyed_cell(satisfaction, "|".join(
+            filter(None, (survey["unit_id"], survey.get("channel")))), "sample")
         conduct[cells["raters"]].value = cast - 1
         satisfaction[cells["sample"]].value = survey["sample"] + 5
 

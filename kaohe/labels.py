@@ -136,7 +136,7 @@ def follow_up_text(follow_up: Mapping[str, Any], en: bool = False) -> str:
 
 
 def eligibility_text(eligibility: Mapping[str, Any], en: bool = False) -> str:
-    """Who keeps and who lost eligibility for excellence, e.g. '评优资格：单位 保留；领导班子 取消'."""
+    """Who keeps and who lost eligibility for excellence, e.g. '评优资格：单位 保留；…'."""
     names = {"unit": ("单位", "unit"), "team": ("领导班子", "leadership team"),
              "principal_leader": ("主要领导", "principal leader")}
     if en:

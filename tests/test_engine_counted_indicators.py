@@ -88,3 +88,24 @@ def full_docs_for(scheme: Scheme, lead: dict[str, Any]) -> Any:
 
     report = json.loads((EXAMPLES / "unit_report.json").read_text("utf-8"))
     return Documents(unit_reports={report["unit_id"]: report}, lead_scores=[lead])
+
+
+def test_voted_indicators_round_trip_through_the_lead_department_sheet(tmp_path: Path) -> None:
+    from workbook_templates.fill import fill_workbook
+    from workbook_templates.lead_scores import build_lead_scores
+    from workbook_templates.reader import read_workbook
+
+    scheme = voted_scheme()
+    doc = {"kind": "lead_scores", "scheme_id": "test-2020", "year": 2020,
+           "lead_department": "lead", "entries": entries()}
+    path = build_lead_scores(scheme, "lead", tmp_path / "lead.xlsx")
+    read = read_workbook(fill_workbook(path, doc, tmp_path / "filled.xlsx"))
+    assert [i.rule for i in read.errors] == []
+    got = {(e["unit_id"], e["indicator_id"]): (e["counts"], e.get("invalid"))
+           for e in read.document["entries"]}
+    assert got[("u1", "I2")] == ({"好": 6, "较好": 3, "一般": 1, "差": 0}, 2)
+    assert got[("u1", "I3")] == ({"满意": 30, "不满意": 10, "不了解": 20}, None)
+    out = by_id(score(scheme, full_docs(lead_scores=[read.document])))
+    rows = {r["indicator_id"]: r for r in out["u1"]["indicators"]}
+    assert rows["I2"]["points"] == pytest.approx(18.0)
+    assert rows["I3"]["points"] == pytest.approx(15.0)

@@ -164,29 +164,26 @@ def rater_weights(doc: Mapping[str, Any]) -> Iterator[Issue]:
         if not close(total, 1.0):
             yield finding_at("weights-sum", ("rater_groups",), key="rater-weights-sum",
                              value=round(total, 6), total=show(total))
-    survey = doc.get("satisfaction") if isinstance(doc.get("satisfaction"), Mapping) else {}
-    channels = [c for c in survey.get("channels") or [] if isinstance(c, Mapping)]
-    weights = [as_number(c.get("weight")) for c in channels]
-    if channels and None not in weights and not close(sum(w or 0.0 for w in weights), 1.0):
-        total = sum(w or 0.0 for w in weights)
-        yield finding_at("weights-sum", ("satisfaction", "channels"),
-                         key="channel-weights-sum", value=round(total, 6), total=show(total))
-    routine = doc.get("routine") if isinstance(doc.get("routine"), Mapping) else {}
-    kinds = [k for k in routine.get("kinds") or [] if isinstance(k, Mapping)]
-    weights = [as_number(k.get("weight")) for k in kinds]
-    if kinds and None not in weights and not close(sum(w or 0.0 for w in weights), 1.0):
-        total = sum(w or 0.0 for w in weights)
-        yield finding_at("weights-sum", ("routine", "kinds"), key="routine-kind-weights-sum",
-                         value=round(total, 6), total=show(total))
+    survey, routine = doc.get("satisfaction"), doc.get("routine")
+    yield from _shares(survey.get("channels") if isinstance(survey, Mapping) else None,
+                       ("satisfaction", "channels"), "channel-weights-sum", {})
+    yield from _shares(routine.get("kinds") if isinstance(routine, Mapping) else None,
+                       ("routine", "kinds"), "routine-kind-weights-sum", {})
     for index, ind in items_of(doc, "indicators"):
-        bodies = ind.get("raters") if isinstance(ind.get("raters"), list) else []
-        weights = [as_number(b.get("weight")) for b in bodies if isinstance(b, Mapping)]
-        if bodies and None not in weights and len(weights) == len(bodies):
-            total = sum(w for w in weights if w is not None)
-            if not close(total, 1.0):
-                yield finding_at("weights-sum", ("indicators", index, "raters"),
-                                 key="indicator-rater-weights-sum", value=round(total, 6),
-                                 total=show(total), indicator=str(ind.get("id", "")))
+        yield from _shares(ind.get("raters"), ("indicators", index, "raters"),
+                           "indicator-rater-weights-sum", {"indicator": str(ind.get("id", ""))})
+
+
+def _shares(items: Any, path: tuple[str | int, ...], key: str,
+            facts: Mapping[str, str]) -> Iterator[Issue]:
+    """Weights of a list (survey channels, routine kinds, an indicator's rater bodies) sum to 1."""
+    rows = [r for r in items if isinstance(r, Mapping)] if isinstance(items, list) else []
+    weights = [as_number(r.get("weight")) for r in rows]
+    if rows and None not in weights:
+        total = sum(w or 0.0 for w in weights)
+        if not close(total, 1.0):
+            yield finding_at("weights-sum", path, key=key, value=round(total, 6),
+                             total=show(total), **facts)
 
 
 def full_scores(doc: Mapping[str, Any]) -> Iterator[Issue]:

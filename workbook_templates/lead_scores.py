@@ -3,8 +3,10 @@
 Sheet `scores`: one row per unit (keyed by unit id; group heading rows keyed ``#group:<id>``),
 three columns per indicator keyed ``<indicator>.<input>`` (input = rating, count or value,
 as the method needs), ``<indicator>.points`` (formula) and ``<indicator>.remarks``; an
-indicator rated by several bodies has one input column per body, ``<indicator>.<input>@<body>``. Cells of
-units an indicator does not apply to are locked and listed in the layout (``skip``).
+indicator rated by several bodies has one input column per body, ``<indicator>.<input>@<body>``,
+one scored by ballot or satisfaction a count column per answer (``<indicator>.counts:<label>``)
+and, for a ballot, ``<indicator>.invalid``. Cells of units an indicator does not apply to are
+locked and listed in the layout (``skip``).
 """
 
 from __future__ import annotations
@@ -16,10 +18,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kaohe.engine.model import Indicator, Scheme
-from workbook_templates.formulas import METHOD_INPUT, Refs, lit, points_formula, raters_formula
-from workbook_templates.grid import Context
+from workbook_templates.formulas import (
+    METHOD_INPUT,
+    Refs,
+    lit,
+    points_formula,
+    raters_formula,
+    tally_formula,
+)
+from workbook_templates.grid import Context, a1
 from workbook_templates.instructions import instruction_lines
 from workbook_templates.labels import tr
+from workbook_templates.lead_votes import VOTED, vote_inputs, vote_table, with_default_tables
 from workbook_templates.unit_report import name_of
 from workbook_templates.values import parse_choice, parse_number, parse_text
 
@@ -46,6 +56,8 @@ def _inputs(ind: Indicator) -> list[tuple[str, str]]:
     field = input_field(ind)
     if ind.raters:
         return [(f"{ind.id}.{field}@{b.id}", field) for b in ind.raters]
+    if ind.method in VOTED:
+        return vote_inputs(ind)
     return [(f"{ind.id}.{field}", field)]
 
 
@@ -62,6 +74,12 @@ def _rule(sheet: SheetWriter, ind: Indicator, field: str, lang: str) -> Any:
     from workbook_templates.styles import list_rule, number_rule
 
     en = lang == "en"
+    if field.startswith("counts:") or field == "invalid":
+        return sheet.rule("votes", lambda: number_rule(
+            ("Votes", "A whole number, 0 if none.") if en
+            else ("票数", "请填写票数（整数），没有填 0。"),
+            ("Whole numbers only", "Type a whole number such as 12.") if en
+            else ("请输入整数", "票数只能是 0 或正整数，如 12。"), 0, 1000000, integer=True))
     if field == "rating":
         labels = [str(k) for k in ind.params.get("ratings", {})]
         return sheet.rule(f"rating:{'|'.join(labels)}", lambda: list_rule(
@@ -90,7 +108,7 @@ def build_lead_scores(scheme: Scheme, dept_id: str, path: Path, lang: str = "zh"
     from workbook_templates.styles import width_for
 
     dept = scheme.lead_department(dept_id)
-    owned = scheme.indicators_of(dept.id)
+    owned = tuple(with_default_tables(scheme, i) for i in scheme.indicators_of(dept.id))
     if not owned:
         raise ValueError(f"lead department {dept.id!r} scores no indicators from its own sheet")
     book = Book(scheme, "lead_scores", lang, generated_at, lead_department=dept.id)
@@ -170,6 +188,9 @@ def _sub_headings(ind: Indicator, lang: str) -> tuple[tuple[str, str], ...]:
     if ind.raters:
         inputs = tuple((key, f"{name_of(b, lang)} {lit(b.weight * 100)}%")
                        for (key, _), b in zip(_inputs(ind), ind.raters, strict=True))
+    elif ind.method in VOTED:
+        inputs = tuple((key, tr("col.invalid", lang) if f == "invalid" else f.partition(":")[2])
+                       for key, f in _inputs(ind))
     else:
         inputs = ((f"{ind.id}.{field}", label),)
     return (*inputs, (f"{ind.id}.points", tr("col.entry_points", lang)),
@@ -184,7 +205,7 @@ def printed_labels(scheme: Scheme, dept_id: str,
     group's heading row ("#group:<id>") and each unit's name and group (row key the unit id,
     column key "unit" or "group"). The department's name in the header is checked as the
     file's owner (validators.workbook.owner_issues)."""
-    owned = scheme.indicators_of(dept_id)
+    owned = tuple(with_default_tables(scheme, i) for i in scheme.indicators_of(dept_id))
     yield "@title", "", tr("title.lead_scores", lang, year=scheme.year)
     for key, _, label in _FIXED:
         yield "@heading", key, tr(label, lang)
@@ -227,7 +248,12 @@ def _unit_row(sheet: SheetWriter, owned: tuple[Indicator, ...], unit_id: str, ro
             sheet.input(row, first + offset, _rule(sheet, ind, field, lang))
             cells.append(f"{col(first + offset)}{row}")
         first += width - 3  # the last input column: points and remarks follow it
-        if ind.raters:
+        formula: str | None
+        if ind.method in VOTED and not ind.raters:
+            counted, _ = vote_table(ind)
+            formula = tally_formula(cells[:len(counted)], [p for _, p in counted],
+                                    ind.full_score)
+        elif ind.raters:
             formula = (raters_formula(cells, [b.weight for b in ind.raters], ind.params,
                                       ind.full_score) if ind.method == "rating" else None)
         else:
@@ -260,9 +286,13 @@ def read_lead_scores(ctx: Context) -> dict[str, Any]:
     skip = {(u, i) for u, i in ctx.layout.get("skip", [])}
     units = [(row, key) for row, key in grid.row_keys if not key.startswith(("#", "@"))]
     entries: list[dict[str, Any]] = []
+    voted: dict[tuple[str, str], dict[str, Any]] = {}
     for key, column in grid.col_keys.items():
         ind_id, _, field = key.rpartition(".")
         field, _, rater = field.partition("@")
+        if field.startswith("counts:") or field == "invalid":
+            _read_votes(ctx, grid, column, ind_id, field, units, skip, entries, voted)
+            continue
         if field not in ("rating", "count", "value"):
             continue
         remarks_col = grid.column(f"{ind_id}.remarks")
@@ -304,8 +334,46 @@ def read_lead_scores(ctx: Context) -> dict[str, Any]:
                 entry["rater"] = rater
             entry[field] = value
             entries.append(entry)
+    for entry in voted.values():
+        entry.pop("_path", None)
+        if not entry["counts"]:
+            entry["counts"] = None
     return {"kind": "lead_scores", "scheme_id": meta.get("scheme_id"), "year": meta.get("year"),
             "lead_department": str(meta.get("lead_department") or ""), "entries": entries}
+
+
+def _read_votes(ctx: Context, grid: Any, column: int, ind_id: str, field: str,
+                units: list[tuple[int, str]], skip: set[tuple[str, str]],
+                entries: list[dict[str, Any]],
+                voted: dict[tuple[str, str], dict[str, Any]]) -> None:
+    """One count column of a voted indicator into its units' entries (`counts`, `invalid`)."""
+    label = field.partition(":")[2]
+    for row, unit_id in units:
+        if (unit_id, ind_id) in skip:
+            continue
+        entry = voted.get((unit_id, ind_id))
+        if entry is None:
+            path = f"$.entries[{len(entries)}]"
+            entry = voted[(unit_id, ind_id)] = {
+                "unit_id": unit_id, "indicator_id": ind_id, "value": None, "rating": None,
+                "count": None, "counts": {}, "invalid": None, "remarks": "", "_path": path}
+            entries.append(entry)
+            ctx.cell_map[f"{path}.counts"] = (grid.sheet, a1(row, column))
+            remarks_col = grid.column(f"{ind_id}.remarks")
+            if remarks_col:
+                entry["remarks"] = ctx.read(grid, row, remarks_col, parse_text,
+                                           json_path=f"{path}.remarks", field_name="remarks",
+                                           label=f"{grid.value(row, 4) or unit_id}·{ind_id}",
+                                           unit_id=unit_id, indicator_id=ind_id)
+        at = f"{entry['_path']}.counts.{label}" if label else f"{entry['_path']}.invalid"
+        value = ctx.read(grid, row, column, partial(parse_number, integer=True, low=0),
+                         json_path=at, field_name="counts" if label else "invalid",
+                         label=f"{grid.value(row, 4) or unit_id}·{ind_id}·{label or '无效票'}",
+                         unit_id=unit_id, indicator_id=ind_id)
+        if value is not None and label:
+            entry["counts"][label] = value
+        elif value is not None:
+            entry["invalid"] = value
 
 
 def _typed_over_dash(ctx: Context, grid: Any, row: int, columns: tuple[int, ...],
@@ -331,6 +399,10 @@ def lead_scores_cells(doc: dict[str, Any],
                       meta: dict[str, Any]) -> Iterator[tuple[str, str, str, Any]]:
     """(role, row key, column key, value) of every input of a lead_scores document."""
     for entry in doc.get("entries", []):
+        for label, count in (entry.get("counts") or {}).items():
+            yield "scores", entry["unit_id"], f"{entry['indicator_id']}.counts:{label}", count
+        if entry.get("invalid") is not None:
+            yield "scores", entry["unit_id"], f"{entry['indicator_id']}.invalid", entry["invalid"]
         body = f"@{entry['rater']}" if entry.get("rater") else ""
         for field in ("rating", "count", "value"):
             if entry.get(field) is not None:

@@ -45,7 +45,8 @@ def add_findings_sheet(book: Book, scheme: Scheme, lang: str) -> None:
                             "平时考核扣分登记（从指定指标中扣分），") + str(scheme.year), "title")
     sheet.span(4, 2, last, "Each row takes its points off the indicator's points (not below 0)."
                if en else "每行从所选指标的得分中扣除相应分值，扣完为止。", "note")
-    pick = ("Choose from the list", "Pick a value.") if en else ("请从列表选择", "请从下拉列表中选择。")
+    pick = (("Choose from the list", "Pick a value.") if en
+            else ("请从列表选择", "请从下拉列表中选择。"))
     periods = list(dict.fromkeys([*scheme.routine_periods,
                                   *(p for k in scheme.routine_kinds for p in k.periods)]))
     rules = {

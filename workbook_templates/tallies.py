@@ -352,10 +352,11 @@ def read_ballots(ctx: Context) -> dict[str, Any]:
                                  str(grid.value(row, 4) or unit_id), unit_id=unit_id)
         if filled:
             answered.add(unit_id)
-            entry = {"unit_id": unit_id, "counts": counts} | (
-                {"channel": channel} if channel else {})
+            tally: dict[str, Any] = {"unit_id": unit_id, "counts": counts}
+            if channel:
+                tally["channel"] = channel
             satisfaction.append(_with_optional(
-                ctx, grid, row, entry, "sample",
+                ctx, grid, row, tally, "sample",
                 f"{path}.sample", f"{grid.value(row, 4) or unit_id}·调查人数", unit_id))
         else:  # an empty row leaves no trace in the cell map but where it is blank
             for option in counts:

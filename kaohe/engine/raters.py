@@ -25,10 +25,10 @@ def score_by_raters(ind: Indicator, params: Mapping[str, Any],
         given = [one for one in ratings.get(body.id) or ()  # a blank rating is no rating
                  if one.rating not in (None, "") or one.actual is not None
                  or one.count is not None]
-        points = [SCORERS[ind.method](one, params, ind.full_score, ind.direction).points
+        scored = [SCORERS[ind.method](one, params, ind.full_score, ind.direction).points
                   for one in given]
-        if points:
-            means[body.id] = (sum(points) / len(points), len(points))
+        if scored:
+            means[body.id] = (sum(scored) / len(scored), len(scored))
     if not means:
         raise MissingInput("各评价主体的评价", "ratings of the rater bodies")
     present = [b for b in ind.raters if b.id in means]

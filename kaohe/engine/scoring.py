@@ -155,7 +155,8 @@ def _score_one(ind: Indicator, unit: Unit, cell: RawInput, peers: tuple[float, .
         # "其余项目均以平时考核为扣分依据": full points, less the routine findings (below)
         row.update(points=ind.full_score, lost=0.0,
                    explanation=f"以平时考核为扣分依据，基础分为满分 {fmt(ind.full_score)}",
-                   explanation_en=f"scored by routine findings: from the full {fmt(ind.full_score)}")
+                   explanation_en="scored by routine findings: from the full "
+                                  f"{fmt(ind.full_score)}")
         return row
     try:
         scored: Scored = (
@@ -261,22 +262,22 @@ def _satisfaction_component(scheme: Scheme, tallies: Mapping[str, Mapping[str, A
     weight = sum(c.weight for c in present)
     if not present or weight <= 0:
         return _one_survey(params, None)
-    score = sum(scores[c.id] * c.weight for c in present) / weight
+    total = sum(scores[c.id] * c.weight for c in present) / weight
     zh = " + ".join(f"{c.name} {fmt(scores[c.id])}×{fmt(c.weight * 100)}%" for c in present)
     en = " + ".join(f"{c.name_en or c.id} {fmt(scores[c.id])}×{fmt(c.weight * 100)}%"
                     for c in present)
     missing = [c for c in scheme.satisfaction_channels if c.id not in scores]
-    detail: dict[str, Any] = {
+    summary: dict[str, Any] = {
         "channels": scores, "missing_channels": [c.id for c in missing],
         "renormalised": bool(missing),
-        "explanation": f"({zh}) ÷ {fmt(weight * 100)}% = {fmt(score)}",
-        "explanation_en": f"({en}) / {fmt(weight * 100)}% = {fmt(score)}"}
+        "explanation": f"({zh}) ÷ {fmt(weight * 100)}% = {fmt(total)}",
+        "explanation_en": f"({en}) / {fmt(weight * 100)}% = {fmt(total)}"}
     if missing:
-        detail["note"] = (f"缺少{'、'.join(c.name for c in missing)}的调查结果，其余渠道权重按比例"
+        summary["note"] = (f"缺少{'、'.join(c.name for c in missing)}的调查结果，其余渠道权重按比例"
                           "放大")
-        detail["note_en"] = (f"no answers from {', '.join(c.name_en or c.id for c in missing)}:"
+        summary["note_en"] = (f"no answers from {', '.join(c.name_en or c.id for c in missing)}:"
                              " the other channels' weights were renormalised")
-    return score, detail
+    return total, summary
 
 
 def _one_survey(params: Mapping[str, Any], tally: Mapping[str, Any] | None

@@ -191,9 +191,27 @@ def recalculated(scheme: Scheme, tmp_path_factory: pytest.TempPathFactory) -> di
     filled = [fill_workbook(templates / name, doc, root / "filled" / name)
               for name, doc in wanted.items()]
     book, rows = _case_book(_collect(CASES), root / "formula_cases.xlsx")
-    outputs = recalculate_many([*filled, book], root / "calc")
-    files = dict(zip(wanted, outputs[:-1], strict=True))
-    return {"docs": wanted, "files": files, "cases": outputs[-1], "rows": rows}
+    voted = _voted_sheet(root)
+    outputs = recalculate_many([*filled, book, voted], root / "calc")
+    files = dict(zip(wanted, outputs[:-2], strict=True))
+    return {"docs": wanted, "files": files, "cases": outputs[-2], "rows": rows,
+            "voted": outputs[-1]}
+
+
+def _voted_sheet(root: Path) -> Path:
+    """A lead department's sheet with indicators scored by ballot and by satisfaction (the
+    scheme's tables as their params), filled: blank, invalid-only and excluded-only rows too."""
+    from tests.test_engine_counted_indicators import entries, voted_scheme
+    from workbook_templates.lead_scores import build_lead_scores
+
+    rows = entries()
+    rows[2]["counts"] = {"好": 0, "较好": 0, "一般": 0, "差": 0}  # u2's ballot: no valid vote
+    rows[5]["counts"] = {"满意": 0, "不满意": 0, "不了解": 9}   # u3's survey: only 不了解
+    rows[6]["counts"] = {"好": 1, "较好": 0, "一般": 0, "差": 3}
+    doc = {"kind": "lead_scores", "scheme_id": "test-2020", "year": 2020,
+           "lead_department": "lead", "entries": rows}
+    template = build_lead_scores(voted_scheme(), "lead", root / "voted_template.xlsx")
+    return fill_workbook(template, doc, root / "voted.xlsx")
 
 
 def _grid(path: Path, sheet: str) -> list[list[Any]]:
@@ -256,6 +274,32 @@ def test_demo_unit_reports_agree_with_the_engine(scheme: Scheme,
         subtotal_row = next(r for r, values in enumerate(grid) if values[0] == "@subtotal")
         assert abs(grid[subtotal_row][points_col - 1] - total) <= TOLERANCE
     assert checked >= 50
+
+
+def test_voted_indicator_formulas_agree_with_the_engine(recalculated: dict[str, Any]) -> None:
+    from tests.test_engine_counted_indicators import voted_scheme
+
+    scheme = voted_scheme()
+    read = read_workbook(recalculated["voted"])
+    grid = _grid(recalculated["voted"], read.meta["layout"]["sheets"]["scores"]["name"])
+    checked = 0
+    for i, entry in enumerate(read.document["entries"]):
+        ind = scheme.indicator(entry["indicator_id"])
+        column = grid[0].index(f"{ind.id}.points") + 1
+        shown = _at(grid, read.cell_map[f"$.entries[{i}].counts"][1], column)
+        params = ({"grades": dict(scheme.ballot_grades)} if ind.method == "ballot" else
+                  {"options": dict(scheme.satisfaction_options),
+                   "excluded": list(scheme.satisfaction_excluded)})
+        try:
+            expected = SCORERS[ind.method](
+                Inputs(counts=entry["counts"], invalid=float(entry.get("invalid") or 0)),
+                params, ind.full_score, ind.direction).points
+        except KaoheError:  # no valid vote: the engine scores it missing, the cell is blank
+            assert shown in ("", None)
+            continue
+        assert abs(shown - expected) <= TOLERANCE, (entry, shown, expected)
+        checked += 1
+    assert checked >= 10
 
 
 def test_demo_lead_scores_and_tallies_agree_with_the_engine(

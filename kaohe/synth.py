@@ -135,6 +135,15 @@ def _lead_scores(scheme: Scheme, quality: Mapping[str, float],
                     if body is not None:
                         entry["rater"] = body.id
                     entry["rating"] = rng.choices(list(_RATING_WEIGHTS), weights)[0]
+                elif ind.method in {"ballot", "satisfaction"}:  # the answers of a survey
+                    labels = ([*scheme.ballot_grades] if ind.method == "ballot" else
+                              [*scheme.satisfaction_options, *scheme.satisfaction_excluded])
+                    weights = [q + 0.3, 0.5, (1 - q) * 0.3 + 0.02, 0.08][:len(labels)]
+                    weights += [0.05] * (len(labels) - len(weights))
+                    answers = rng.choices(labels, weights, k=60)
+                    entry["counts"] = {label: answers.count(label) for label in labels}
+                    if ind.method == "ballot":
+                        entry["invalid"] = 0
                 elif ind.method in {"deduction", "bonus"}:
                     entry["count"] = rng.choices([0, 1, 2, 3], [6 * q + 1, 2, 1 - q + 0.2, 0.3])[0]
                 else:

@@ -186,9 +186,10 @@ def department_indicators():
             "fgw", groups=["economy"], params={"ratings": RATINGS}, input_="lead_department"),
         ind("D07", "维护稳定和平安建设", "Stability and public safety", "社会稳定", 10, "rating",
             "zfw", groups=["law"], params={"ratings": RATINGS}, input_="lead_department"),
+        # "通过问卷调查、电话访问等方式，对干部工作作风、服务质量、办事效率等情况进行察访核验":
+        # scored by satisfaction on the office's survey counts (the scheme's options).
         ind("D08", "服务基层和群众", "Service to grassroots and the public", "民生改善", 10,
-            "rating", "zkb", groups=["party", "government"], params={"ratings": RATINGS},
-            input_="lead_department"),
+            "satisfaction", "zkb", groups=["party", "government"], input_="lead_department"),
     ]
 
 

@@ -356,7 +356,7 @@ def _read_votes(ctx: Context, grid: Any, column: int, ind_id: str, field: str,
             path = f"$.entries[{len(entries)}]"
             entry = voted[(unit_id, ind_id)] = {
                 "unit_id": unit_id, "indicator_id": ind_id, "value": None, "rating": None,
-                "count": None, "counts": {}, "invalid": None, "remarks": "", "_path": path}
+                "count": None, "counts": {}, "remarks": "", "_path": path}
             entries.append(entry)
             ctx.cell_map[f"{path}.counts"] = (grid.sheet, a1(row, column))
             remarks_col = grid.column(f"{ind_id}.remarks")
@@ -370,9 +370,10 @@ def _read_votes(ctx: Context, grid: Any, column: int, ind_id: str, field: str,
                          json_path=at, field_name="counts" if label else "invalid",
                          label=f"{grid.value(row, 4) or unit_id}·{ind_id}·{label or '无效票'}",
                          unit_id=unit_id, indicator_id=ind_id)
-        if value is not None and label:
-            entry["counts"][label] = value
-        elif value is not None:
+        if label:
+            if value is not None:
+                entry["counts"][label] = value
+        else:
             entry["invalid"] = value
 
 

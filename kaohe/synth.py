@@ -184,8 +184,26 @@ def _adjustments(scheme: Scheme, quality: Mapping[str, float],
                 "察访核验发现工作落实不到位")
     if len(units) >= 3:
         ordered = sorted(units, key=lambda u: -quality[u.id])
-        add(ordered[0].id, "notification", "察访核验", 1.0, "察访核验问题受到全疆通报",
-            region_wide=True)
+        notified = add(ordered[0].id, "notification", "察访核验", 1.0, "察访核验问题受到全疆通报",
+                       region_wide=True)
+        # the office's judgement of "较大影响" on that gate, and fault tolerance (容错纠错) for
+        # a unit's region-assigned indicator: decisions the results show with who and why
+        decisions.append({"id": "D0002", "unit_id": ordered[0].id, "event_id": notified,
+                          "kind": "gate_review", "gate": "region-notification",
+                          "outcome": "confirmed", "points": None,
+                          "reason": "通报问题对地区考核结果造成较大影响",
+                          "approver": "地区综考办主任会议", "date": f"{year + 1}-01-15"})
+        assessed = [u for u in ordered[1:]
+                    if any(i.region_assigned for i in scheme.indicators_for(u.group))]
+        tolerated = assessed[-1] if assessed else None  # the weakest unit so assessed
+        assigned = tolerated and next(i for i in scheme.indicators_for(tolerated.group)
+                                      if i.region_assigned)
+        if tolerated and assigned:
+            decisions.append({"id": "D0003", "unit_id": tolerated.id,
+                              "indicator_id": assigned.id, "kind": "fault_tolerance",
+                              "outcome": "restored", "points": None,
+                              "reason": "改革创新未能实现预期目标，但勤勉尽责、未谋取私利",
+                              "approver": "地区综考办主任会议", "date": f"{year + 1}-01-20"})
         worst = ordered[-1]
         add(worst.id, "veto", "安全生产", 0.0, "发生重大安全生产责任事故（示例）")
         appealed = add(ordered[1].id, "deduction", "察访核验", 1.0, "暗访发现窗口服务不规范")

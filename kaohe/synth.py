@@ -226,6 +226,18 @@ def _routine(scheme: Scheme, quality: Mapping[str, float], rng: random.Random) -
                    for u in scheme.units for k in scheme.routine_kinds for p in k.periods]
     doc = _header(scheme, "routine")
     doc["entries"] = entries
+    # "其余项目均以平时考核为扣分依据": a few routine findings taken off named indicators
+    weakest = sorted(scheme.units, key=lambda u: quality[u.id])[:2]
+    findings = []
+    for unit in weakest:
+        ind = next((i for i in scheme.indicators_for(unit.group)
+                    if i.input == "lead_department" and i.method == "deduction"), None)
+        if ind is not None:
+            findings.append({"unit_id": unit.id, "indicator_id": ind.id,
+                             "period": scheme.routine_periods[1 % len(scheme.routine_periods)],
+                             "points": 0.5, "reason": "平时考核发现作风效能问题"})
+    if findings:
+        doc["deductions"] = findings
     return doc
 
 

@@ -304,7 +304,7 @@ def test_voted_indicator_formulas_agree_with_the_engine(recalculated: dict[str, 
 
 def test_demo_lead_scores_and_tallies_agree_with_the_engine(
         scheme: Scheme, recalculated: dict[str, Any]) -> None:
-    checked = renormalised = 0
+    checked = renormalised = voted = 0
     for name, path in recalculated["files"].items():
         doc = recalculated["docs"][name]
         read = read_workbook(path)
@@ -315,7 +315,8 @@ def test_demo_lead_scores_and_tallies_agree_with_the_engine(
             for entry in doc["entries"]:
                 ind = scheme.indicator(entry["indicator_id"])
                 column = grid[0].index(f"{ind.id}.points") + 1
-                field = "rating" if ind.method == "rating" else "count"
+                field = ("rating" if ind.method == "rating" else
+                         "counts" if ind.method in ("ballot", "satisfaction") else "count")
                 at = read_index[(entry["unit_id"], ind.id, entry.get("rater"))]
                 cell = read.cell_map[f"$.entries[{at}].{field}"][1]
                 if entry.get("rater"):  # several rater bodies: weighted, renormalised
@@ -324,6 +325,14 @@ def test_demo_lead_scores_and_tallies_agree_with_the_engine(
                               == (entry["unit_id"], ind.id)}
                     expected = score_by_raters(ind, dict(ind.params), bodies).points
                     renormalised += len(bodies) < len(ind.raters)
+                elif field == "counts":  # the scheme's tables as the params (D08)
+                    voted += 1
+                    expected = SCORERS[ind.method](
+                        Inputs(counts=entry["counts"], invalid=entry.get("invalid") or 0),
+                        {"options": dict(scheme.satisfaction_options),
+                         "excluded": list(scheme.satisfaction_excluded),
+                         "grades": dict(scheme.ballot_grades), **ind.params},
+                        ind.full_score, ind.direction).points
                 else:
                     expected = SCORERS[ind.method](
                         Inputs(rating=entry["rating"], count=entry["count"]),
@@ -363,3 +372,4 @@ def test_demo_lead_scores_and_tallies_agree_with_the_engine(
                     checked += 1
     assert checked > 300
     assert renormalised >= 5  # d_dwb's and d_jyj's two bodies each, fuyun's routine kinds
+    assert voted >= 10  # D08 by satisfaction, for every department

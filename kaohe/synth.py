@@ -186,6 +186,13 @@ def _adjustments(scheme: Scheme, quality: Mapping[str, float],
         ordered = sorted(units, key=lambda u: -quality[u.id])
         notified = add(ordered[0].id, "notification", "察访核验", 1.0, "察访核验问题受到全疆通报",
                        region_wide=True)
+        worst = ordered[-1]
+        add(worst.id, "veto", "安全生产", 0.0, "发生重大安全生产责任事故（示例）")
+        appealed = add(ordered[1].id, "deduction", "察访核验", 1.0, "暗访发现窗口服务不规范")
+        decisions.append({"id": "D0001", "event_id": appealed, "kind": "appeal",
+                          "outcome": "overturned", "points": None,
+                          "reason": "经复核，问题系上级系统故障所致，撤销扣分",
+                          "approver": "地区综考办主任会议", "date": f"{year + 1}-01-20"})
         # the office's judgement of "较大影响" on that gate, and fault tolerance (容错纠错) for
         # a unit's region-assigned indicator: decisions the results show with who and why
         decisions.append({"id": "D0002", "unit_id": ordered[0].id, "event_id": notified,
@@ -204,13 +211,6 @@ def _adjustments(scheme: Scheme, quality: Mapping[str, float],
                               "outcome": "restored", "points": None,
                               "reason": "改革创新未能实现预期目标，但勤勉尽责、未谋取私利",
                               "approver": "地区综考办主任会议", "date": f"{year + 1}-01-20"})
-        worst = ordered[-1]
-        add(worst.id, "veto", "安全生产", 0.0, "发生重大安全生产责任事故（示例）")
-        appealed = add(ordered[1].id, "deduction", "察访核验", 1.0, "暗访发现窗口服务不规范")
-        decisions.append({"id": "D0001", "event_id": appealed, "kind": "appeal",
-                          "outcome": "overturned", "points": None,
-                          "reason": "经复核，问题系上级系统故障所致，撤销扣分",
-                          "approver": "地区综考办主任会议", "date": f"{year + 1}-01-20"})
     doc = _header(scheme, "adjustments")
     doc.update(events=events, decisions=decisions)
     return doc

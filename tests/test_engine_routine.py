@@ -88,7 +88,7 @@ def test_checks_locate_a_wrong_kind_and_a_finding_on_a_foreign_indicator() -> No
     doc["entries"][0]["kind"] = "daily"
     found = [(i.rule, i.json_path) for i in run_checks(doc, {}, scheme)
              if i.severity == "error"]
-    assert found == [("not-in-list", "$.entries[0].period"),
+    assert found == [("not-in-list", "$.entries[0].kind"),
                      ("unknown-indicator", "$.deductions[0].indicator_id"),
                      ("unknown-unit", "$.deductions[1].unit_id")]
 

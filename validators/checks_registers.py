@@ -201,21 +201,30 @@ def routine_entries(doc: Mapping[str, Any], cell_map: CellMap, scheme: Scheme) -
                                  cell_map)):
             yield issue
             continue
-        if isinstance(period, str) and entry.get("kind"):
-            period = f"{entry['kind']}:{period}"
-        if isinstance(period, str) and period not in periods:
+        kinds = {k.id: k.periods for k in scheme.routine_kinds}
+        kind = entry.get("kind")
+        if (kind or kinds) and kind not in kinds:  # a kind of the scheme (周记实 …), or none
+            yield finding_at("not-in-list", ("entries", index, "kind"), cell_map, value=kind,
+                             unit_id=unit_id, shown=kind or "—", allowed="、".join(kinds) or "—",
+                             allowed_en=", ".join(kinds) or "—")
+            unsure.add(unit_id)
+            continue
+        allowed = list(kinds[kind]) if kind else periods
+        if isinstance(period, str) and period not in allowed:
             yield finding_at("not-in-list", ("entries", index, "period"), cell_map, value=period,
-                             unit_id=unit_id, shown=period, allowed="、".join(periods),
-                             allowed_en=", ".join(periods))
+                             unit_id=unit_id, shown=period, allowed="、".join(allowed),
+                             allowed_en=", ".join(allowed))
             unsure.add(unit_id)  # which period it meant is not known: no blank said for it
             continue
+        if isinstance(period, str) and kind:
+            period = f"{kind}:{period}"
         score = as_number(entry.get("score"))
         if score is not None and score > 100:
             yield finding_at("out-of-range", ("entries", index, "score"), cell_map, value=score,
                              unit_id=unit_id, shown=show(score), low="0", high="100")
         if (unit_id, str(period)) in seen:
             yield finding_at("duplicate-entry", ("entries", index), cell_map, unit_id=unit_id,
-                             what=f"{units[unit_id].name}·{period}",
+                             what=f"{units[unit_id].name}·{_slot_label(scheme, str(period), 'zh')}",
                              first=seen[(unit_id, str(period))] + 1, row=index + 1)
         seen.setdefault((unit_id, str(period)), index)
     yield from _routine_findings(doc, cell_map, scheme)

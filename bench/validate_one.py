@@ -45,7 +45,7 @@ def main() -> None:
     parser.add_argument("--unit", default="altay_city")
     args = parser.parse_args()
 
-    from validators.files import inspect_file
+    from validators.container.files import inspect_file
     from validators.workbook import validate_workbook
     from workbook_templates import fill_workbook, read_workbook
     from workbook_templates.unit_report import build_unit_report

@@ -18,7 +18,7 @@ HEAD = """# Validation rules
 Every finding that `kaohe validate`, `kaohe consolidate`, the add-in's 校验结果 sheet and
 `kaohe scheme import` report carries a stable rule slug, the file, sheet and cell, a message
 and a fix hint in Chinese and English. This page lists the validators' rules; it is generated
-from `validators/messages*.py` by `scripts/make_rules_doc.py` (a test keeps it current). The
+from `validators/messages/` by `scripts/make_rules_doc.py` (a test keeps it current). The
 template reader's own value findings (number-as-text, full-width-number, percent-sign,
 approximate-number …) come with their texts from `workbook_templates/values.py`.
 Braces such as `{value}` are filled in with the facts of each finding. Each finding also
@@ -59,9 +59,39 @@ reference far beyond any sheet (r="A99999999", however the attribute is spelled)
 a message, dates and times read as Excel shows them, and control characters (invisible in
 Excel) are shown as □, the message saying the cell holds them.
 
-| rule | 问题 | 修改建议 | message | hint |
-|---|---|---|---|---|
+The validators are grouped by concept: `validators/container/` (the untrusted-file gate: size,
+zip directory, XML parts), `validators/reading/` (reading a workbook, locating a document path
+at its cell, whose a file is), `validators/rules/` (the JSON Schemas, values of unit reports and
+lead sheets, registers, free text, error values, table edges, tampering), `validators/scheme/`
+(the scheme's own checks) and `validators/messages/` (these texts). The column *where* names the
+module that makes each finding, so a rule is one hop from its slug.
+
+| rule | where | 问题 | 修改建议 | message | hint |
+|---|---|---|---|---|---|
 """
+
+
+def _where_made() -> dict[str, str]:
+    """Slug -> the modules (outside the message tables) whose code names it as a string."""
+    import re
+
+    from validators.messages import MESSAGES
+
+    found: dict[str, list[str]] = {}
+    for package in ("validators", "workbook_templates", "kaohe"):
+        for path in sorted((ROOT / package).rglob("*.py")):
+            if "messages" in path.relative_to(ROOT).parts:
+                continue
+            text = path.read_text(encoding="utf-8")
+            name = path.relative_to(ROOT).with_suffix("").as_posix().replace("/", ".")
+            keys = set(re.findall(r"[\"']([a-z][a-z0-9-]+)[\"']", text)) & MESSAGES.keys()
+            # slugs made by formatting, f"blank-{name}": every slug with that prefix
+            for prefix in re.findall(r"f[\"']([a-z][a-z0-9]*-)\{", text):
+                keys |= {key for key in MESSAGES if key.startswith(prefix)}
+            for key in keys:
+                found.setdefault(key, []).append(name.removesuffix(".__init__"))
+    return {key: ", ".join(f"`{m}`" for m in mods[:3]) + (" …" if len(mods) > 3 else "")
+            for key, mods in found.items()}
 
 
 def render() -> str:
@@ -71,7 +101,9 @@ def render() -> str:
     def cell(text: str) -> str:
         return text.replace("|", "\\|").replace("\n", " ")
 
-    rows = [f"| `{key}` | {cell(zh)} | {cell(hint)} | {cell(en)} | {cell(hint_en)} |"
+    where = _where_made()
+    rows = [f"| `{key}` | {where.get(key, '')} | {cell(zh)} | {cell(hint)} | {cell(en)} "
+            f"| {cell(hint_en)} |"
             for key, (zh, en, hint, hint_en) in sorted(MESSAGES.items())]
     return HEAD + "\n".join(rows) + "\n"
 

@@ -14,7 +14,7 @@ import openpyxl
 import pytest
 
 from kaohe.cli import main
-from validators.schema import schema_problems
+from validators.rules.json_schema import schema_problems
 
 KAOHE = str(Path(sys.executable).with_name("kaohe"))
 

@@ -9,7 +9,7 @@ from typing import Any
 from kaohe.engine import Scheme, score
 from tests.conftest import small_scheme_doc
 from tests.test_engine import by_id, full_docs
-from validators.checks import run_checks
+from validators.rules.values import run_checks
 
 CHANNELS = [{"id": "questionnaire", "name": "问卷调查", "weight": 0.4},
             {"id": "phone", "name": "电话访问", "weight": 0.6}]
@@ -74,7 +74,7 @@ def test_channels_round_trip_through_the_tally_sheet(tmp_path: Path) -> None:
 
 def test_channel_weights_are_checked_and_round_trip_the_scheme_workbook(
         tmp_path: Path) -> None:
-    from validators.scheme_checks import check_scheme
+    from validators.scheme.checks import check_scheme
     from workbook_templates.scheme_book import export_scheme_workbook, import_scheme_workbook
 
     doc = small_scheme_doc()

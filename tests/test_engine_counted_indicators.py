@@ -13,7 +13,7 @@ import pytest
 from kaohe.engine import Scheme, score
 from tests.conftest import small_scheme_doc
 from tests.test_engine import by_id, full_docs
-from validators.checks import run_checks
+from validators.rules.values import run_checks
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "validators" / "examples"
 

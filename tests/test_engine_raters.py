@@ -11,8 +11,8 @@ import pytest
 from kaohe.engine import Scheme, score
 from tests.conftest import small_scheme_doc
 from tests.test_engine import by_id, full_docs
-from validators.checks import run_checks
-from validators.scheme_checks import check_scheme
+from validators.rules.values import run_checks
+from validators.scheme.checks import check_scheme
 
 BODIES = [{"id": "leader", "name": "分管领导", "weight": 0.2},
           {"id": "team", "name": "考核组", "weight": 0.4},

@@ -12,7 +12,7 @@ import pytest
 from kaohe.engine import Scheme, score
 from tests.conftest import small_scheme_doc
 from tests.test_engine import by_id, full_docs
-from validators.checks import run_checks
+from validators.rules.values import run_checks
 
 KINDS = [{"id": "weekly", "name": "周记实", "weight": 0.2, "periods": ["Q1", "Q2"]},
          {"id": "monthly", "name": "月自查", "weight": 0.3, "periods": ["Q1", "Q2"]},
@@ -125,7 +125,7 @@ def test_blank_kind_periods_are_named_by_kind(lang: str) -> None:
 
 def test_kind_weights_must_add_up_and_kinds_round_trip_the_scheme_workbook(
         tmp_path: Path) -> None:
-    from validators.scheme_checks import check_scheme
+    from validators.scheme.checks import check_scheme
     from workbook_templates.scheme_book import export_scheme_workbook, import_scheme_workbook
 
     doc = small_scheme_doc()

@@ -13,7 +13,7 @@ import openpyxl
 import pytest
 
 from kaohe.pipeline.demo import run_demo
-from workbook_templates.feedback_book import (
+from outputs.feedback_book import (
     feedback_filename,
     indicators_by_loss,
     write_feedback_workbook,

@@ -12,7 +12,7 @@ import pytest
 from kaohe.engine import Scheme, score
 from kaohe.pipeline.documents import default_scheme_document
 from tests.test_engine import by_id, full_docs
-from validators.checks import run_checks
+from validators.rules.values import run_checks
 from workbook_templates.adjustments import build_adjustments
 from workbook_templates.fill import fill_workbook
 from workbook_templates.reader import read_workbook

@@ -14,14 +14,14 @@ import pytest
 from kaohe.engine import Scheme
 from kaohe.engine.ranking import rank_and_grade
 from kaohe.pipeline.demo import run_demo
-from workbook_templates import recalc
-from workbook_templates.results_book import write_results_workbook
-from workbook_templates.whatif_sheet import (
+from outputs.results_book import write_results_workbook
+from outputs.style import STYLES
+from outputs.whatif_sheet import (
     exact_components,
     rank_formula,
     whatif_total,
 )
-from workbook_templates.xlsx_style import STYLES
+from workbook_templates import recalc
 
 MALICIOUS = ['=HYPERLINK("http://x","y")', "+1+1", "@SUM(A1)", "-2+3"]
 REJECTED = [{"file": "填报/富蕴县.xlsx", "unit_id": "fuyun", "unit_name": "富蕴县",
@@ -537,7 +537,7 @@ def test_whatif_new_weights_and_a_group_of_zero_weights_under_libreoffice(
     [True, 1.0],
 ])
 def test_what_if_ranks_count_the_greater_totals(totals: list[Any]) -> None:
-    from workbook_templates.whatif_sheet import _count_above
+    from outputs.whatif_sheet import _count_above
 
     above = _count_above(totals)
     for value in [t for t in totals if t is not None] + [85.5, 100.0, -1.0]:
@@ -551,7 +551,7 @@ def test_formulas_skip_only_substitutions_that_could_not_apply() -> None:
 
     from xlsxwriter.worksheet import Worksheet
 
-    from workbook_templates.xlsx_style import _NEWER_FUNCTIONS, _Worksheet
+    from outputs.style import _NEWER_FUNCTIONS, _Worksheet
 
     source = inspect.getsource(Worksheet._prepare_formula)
     head = source.split("if not self.use_future_functions")[0]

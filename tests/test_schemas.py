@@ -448,6 +448,6 @@ def test_validate_document_passes_valid_documents(kind: str) -> None:
 
 
 def test_module_doctest() -> None:
-    import validators.schema
+    import validators.rules.json_schema
 
-    assert doctest.testmod(validators.schema).failed == 0
+    assert doctest.testmod(validators.rules.json_schema).failed == 0

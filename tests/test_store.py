@@ -32,9 +32,9 @@ from kaohe.store import (
     sqlite_path,
 )
 from kaohe.synth import synthesize
-from validators.schema import schema_problems
-from workbook_templates.feedback_book import write_feedback_workbook
-from workbook_templates.results_book import write_results_workbook
+from outputs.feedback_book import write_feedback_workbook
+from outputs.results_book import write_results_workbook
+from validators.rules.json_schema import schema_problems
 
 KAOHE = str(Path(sys.executable).with_name("kaohe"))
 NOW = datetime(2017, 1, 15, 9, 30, tzinfo=UTC)

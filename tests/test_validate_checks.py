@@ -14,8 +14,8 @@ import pytest
 from kaohe.engine import Scheme
 from kaohe.pipeline.documents import default_scheme_document
 from kaohe.synth import synthesize
-from validators.checks import CHECKS, EVERY_KIND, KIND_CHECKS, run_checks
 from validators.messages import MESSAGES, finding
+from validators.rules.values import CHECKS, EVERY_KIND, KIND_CHECKS, run_checks
 from validators.workbook import issues_from_schema, validate_workbook
 
 Doc = dict[str, Any]
@@ -258,7 +258,8 @@ def test_every_message_reads_in_both_languages(key: str) -> None:
     assert "{" not in issue.message + issue.message_en + issue.hint + issue.hint_en
 
 
-@pytest.mark.parametrize("module", ["files", "messages", "locate", "scheme_checks", "checks",
+@pytest.mark.parametrize("module", ["container.files", "messages", "reading.locate",
+                                    "scheme.checks", "rules.values",
                                     "workbook", "batch"])
 def test_docstring_examples(module: str) -> None:
     import doctest
@@ -268,7 +269,7 @@ def test_docstring_examples(module: str) -> None:
 
 
 def test_locate_falls_back_to_the_row_then_to_the_parent() -> None:
-    from validators.locate import locate
+    from validators.reading.locate import locate
 
     cell_map = {"$.items[3].target": ("表", "G11"), "$.items[3].actual": ("表", "I11"),
                 "$.weights": ("权重", "B4"), "$.weights.county.a": ("权重", "D4"),

@@ -6,7 +6,7 @@ import pytest
 
 from kaohe.engine import Scheme
 from kaohe.pipeline.documents import default_scheme_document
-from validators.file_names import owner_from_file_name
+from validators.reading.file_names import owner_from_file_name
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +44,7 @@ def test_the_builders_own_names_are_looked_up_and_agree_with_the_search() -> Non
     # Nearly every submission keeps the builder's name: it is found by a dictionary look-up
     # (a search of every unit's id and names per file cost 1.4 ms at 1,000 units). The look-up
     # must say what the search says: a space before ".xlsx" sends a name to the search.
-    from validators.file_names import _builder_names
+    from validators.reading.file_names import _builder_names
 
     scheme = Scheme.from_document(default_scheme_document())
     names = _builder_names(scheme)

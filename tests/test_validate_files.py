@@ -15,7 +15,7 @@ import pytest
 from kaohe.engine import Scheme
 from kaohe.pipeline.documents import default_scheme_document
 from tests.conftest import as_nobody
-from validators.files import FILE_RULES, Limits, inspect_file, open_checked
+from validators.container.files import FILE_RULES, Limits, inspect_file, open_checked
 from validators.messages import MESSAGES
 from validators.workbook import validate_workbook
 
@@ -335,7 +335,7 @@ def test_a_file_the_clerk_may_not_read_is_said_in_plain_words(tmp_path: Path) ->
 
 
 def test_read_errors_in_plain_words() -> None:
-    from validators.files import read_error
+    from validators.container.files import read_error
 
     assert read_error(FileNotFoundError(2, "No such file"))["reason"].startswith("文件不存在")
     assert read_error(IsADirectoryError(21, "Is a directory"))["reason_en"] == (

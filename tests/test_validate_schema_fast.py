@@ -12,8 +12,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from validators.schema import KINDS, _schema, _validator, schema_problems
-from validators.schema_fast import compile_check
+from validators.rules.json_schema import KINDS, _schema, _validator, schema_problems
+from validators.rules.quick_check import compile_check
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "validators" / "examples"
 VALUES = [None, "", "abc", "2016-02-30", "2016-02-28", "2016-13-01", "２０１６-01-01", -1, 0, 1,

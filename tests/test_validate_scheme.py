@@ -11,7 +11,7 @@ import pytest
 from kaohe.pipeline.documents import default_scheme_document
 from validators.messages import MESSAGES
 from validators.report import WARNING
-from validators.scheme_checks import SCHEME_CHECKS, check_scheme
+from validators.scheme.checks import SCHEME_CHECKS, check_scheme
 
 Doc = dict[str, Any]
 
@@ -201,7 +201,7 @@ def test_a_scheme_workbook_is_checked_at_its_cells(tmp_path) -> None:
 
 
 def test_a_finding_keeps_the_offending_value_not_a_message_parameter() -> None:
-    from validators.scheme_common import finding_at
+    from validators.scheme.common import finding_at
 
     issue = finding_at("duplicate-id", ("units", 4, "id"), value="u1", id="u1", first=2, row=5)
     assert issue.value == "u1"

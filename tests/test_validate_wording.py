@@ -182,7 +182,7 @@ def test_a_cell_showing_an_error_value_is_named_not_taken_for_blank(
 
 
 def test_a_workbook_without_error_values_has_none(filled: dict[str, Path]) -> None:
-    from validators.xlsx_read import WorkbookFile
+    from validators.reading.xlsx_read import WorkbookFile
 
     assert WorkbookFile(filled["unit_report"]).error_cells(U) == {}
 
@@ -342,7 +342,7 @@ def test_one_filled_score_is_no_blank_sheet(filled: dict[str, Path], scheme: Sch
 ])
 def test_text_limits_are_the_templates_own(kind: str, sheet: str, cell: str, field: str,
                                            filled: dict[str, Path]) -> None:
-    from validators.checks_text import TEXT_LIMITS
+    from validators.rules.text import TEXT_LIMITS
 
     ws = openpyxl.load_workbook(filled[kind])[sheet]
     rules = [dv for dv in ws.data_validations.dataValidation

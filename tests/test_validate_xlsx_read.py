@@ -11,9 +11,9 @@ import pytest
 
 from kaohe.engine import Scheme
 from kaohe.pipeline.documents import default_scheme_document
-from validators.files import open_checked
+from validators.container.files import open_checked
+from validators.reading.xlsx_read import WorkbookFile, _formulas_cell_by_cell, _formulas_of
 from validators.workbook import validate_workbook
-from validators.xlsx_read import WorkbookFile, _formulas_cell_by_cell, _formulas_of
 
 SHEET = ('<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
          '<sheetData>{rows}</sheetData>{tail}</worksheet>')

@@ -1,4 +1,5 @@
-"""validators.zipdir reads plain archives straight from their bytes; anything else is zipfile's.
+"""validators.container.zipdir reads plain archives straight from their bytes; anything else is
+zipfile's.
 
 The contract: what zipdir returns is exactly what zipfile reads, and where zipdir declines
 (None), `open_checked` falls back to zipfile, so its findings are those of `inspect_file`
@@ -18,8 +19,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.test_validate_files import DATA, make_bad
-from validators import files, zipdir
-from validators.files import inspect_file, open_checked
+from validators.container import files, zipdir
+from validators.container.files import inspect_file, open_checked
 
 SOUND = make_bad.valid_xlsx()
 

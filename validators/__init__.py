@@ -10,7 +10,7 @@ Validation of files (imported lazily, so ``import validators`` stays light):
 import importlib
 from typing import Any
 
-from validators.schema import (
+from validators.rules.json_schema import (
     KINDS,
     SchemaProblem,
     UnknownKind,
@@ -43,10 +43,11 @@ __all__ = [
 ]
 
 _WHERE = {
-    "Issue": "report", "Report": "report", "Limits": "files", "inspect_file": "files",
+    "Issue": "report", "Report": "report",
+    "Limits": "container.files", "inspect_file": "container.files",
     "validate_workbook": "workbook", "examine_workbook": "workbook",
-    "validate_batch": "batch", "BatchReport": "batch", "check_scheme": "scheme_checks",
-    "annotate_workbook": "annotate", "CHECKS": "checks", "SCHEME_CHECKS": "scheme_checks",
+    "validate_batch": "batch", "BatchReport": "batch", "check_scheme": "scheme.checks",
+    "annotate_workbook": "annotate", "CHECKS": "rules.values", "SCHEME_CHECKS": "scheme.checks",
 }
 
 

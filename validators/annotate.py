@@ -96,7 +96,7 @@ def annotate_workbook(source: str | Path, report: Report, dest: str | Path,
 
 def _list_findings(ws: Worksheet, issues: Sequence[Issue], lang: str,
                    sheets: Sequence[str], file_name: str) -> None:
-    from workbook_templates.xlsx_style import text_lines
+    from outputs.style import text_lines
 
     ws.append(list(_HEADERS[lang]))
     for cell in ws[1]:
@@ -158,7 +158,7 @@ def _mark(sheet: Worksheet, issue: Issue, number: int, lang: str) -> CellRange |
     if cell.comment is not None and cell.comment.author == "kaohe":
         note = f"{cell.comment.text}\n\n{note}"
     comment = Comment(note, "kaohe")
-    from workbook_templates.xlsx_style import text_lines
+    from outputs.style import text_lines
 
     comment.width = 320
     comment.height = max(100, 16 * text_lines(note, 42) + 16)

@@ -23,7 +23,9 @@ from typing import Any
 
 from kaohe.engine.model import Scheme
 from kaohe.labels import KIND_NAMES
-from validators.file_names import (
+from validators.messages import finding
+from validators.pool import map_files
+from validators.reading.file_names import (
     REGISTERS,
     arrived_unusable,
     expected_submissions,
@@ -31,8 +33,6 @@ from validators.file_names import (
     owner_names,
     unidentified_files,
 )
-from validators.messages import finding
-from validators.pool import map_files
 from validators.report import ERROR, WARNING, Issue, Report
 from validators.workbook import examine_workbook
 

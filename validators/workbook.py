@@ -24,17 +24,17 @@ from typing import Any
 
 from kaohe.engine.model import Scheme
 from kaohe.labels import KIND_NAMES
-from validators.checks import run_checks
-from validators.checks_common import LABELS
-from validators.error_values import error_value_issues
-from validators.files import Limits, open_checked
-from validators.locate import CellMap, locate
+from validators.container.files import Limits, open_checked
 from validators.messages import finding
+from validators.messages.wording import scheme_wording
+from validators.reading.locate import CellMap, locate
+from validators.reading.xlsx_read import DamagedSheet, WorkbookFile, damaged_issue
 from validators.report import ERROR, WARNING, Issue, Report
-from validators.schema import KINDS, schema_problems
-from validators.tamper import sheet_issues, tamper_issues
-from validators.wording import scheme_wording
-from validators.xlsx_read import DamagedSheet, WorkbookFile, damaged_issue
+from validators.rules.common import LABELS
+from validators.rules.error_values import error_value_issues
+from validators.rules.json_schema import KINDS, schema_problems
+from validators.rules.tamper import sheet_issues, tamper_issues
+from validators.rules.values import run_checks
 
 __all__ = ["validate_workbook", "examine_workbook", "validate_document_file", "identity_issues",
            "owner_issues", "issues_from_schema", "TEMPLATE_KINDS"]
@@ -162,7 +162,7 @@ def _examine(path: Path, name: str, scheme: Scheme, report: Report, limits: Limi
 
 def _examine_scheme(path: Path, name: str, report: Report, book: WorkbookFile) -> Any:
     """A scheme workbook: its document's problems located at the scheme workbook's cells."""
-    from validators.scheme_checks import check_scheme
+    from validators.scheme.checks import check_scheme
     from workbook_templates import read_workbook
 
     read = read_workbook(path, check_schema=False, values=book)
@@ -231,7 +231,7 @@ def owner_issues(book: WorkbookFile, meta: Mapping[str, Any], scheme: Scheme,
     Example: fuhai's report with `_meta` edited to say burqin → ``header-owner-mismatch`` at
     单位自评表!D4; burqin's report saved as 单位自评表_fuhai.xlsx → ``file-name-mismatch``.
     """
-    from validators.file_names import owner_from_file_name, owner_names
+    from validators.reading.file_names import owner_from_file_name, owner_names
     from workbook_templates.labels import TEXT
 
     kind = str(meta.get("kind") or "")
@@ -261,7 +261,7 @@ def owner_issues(book: WorkbookFile, meta: Mapping[str, Any], scheme: Scheme,
 def _header_owner(book: WorkbookFile, meta: Mapping[str, Any],
                   kind: str) -> tuple[str, str, str] | None:
     """(sheet, cell, text) of the owner's name in the data sheet's header block, if found."""
-    from validators.part_scan import col_letters
+    from validators.container.part_scan import col_letters
     from workbook_templates.labels import TEXT
 
     labels = {text.strip() for text in TEXT[_HEADER_LABELS[kind][0]]}
@@ -340,7 +340,7 @@ def validate_document_file(path: Path, scheme: Scheme) -> Report:
                     "got": document.get("year"), "want": scheme.year}))
             report.extend(i.located(file=name) for i in run_checks(document, {}, scheme))
         else:
-            from validators.scheme_checks import check_scheme
+            from validators.scheme.checks import check_scheme
 
             report.extend(i for i in check_scheme(document, file=name)
                           if not any(i.json_path == j.json_path and i.rule == j.rule

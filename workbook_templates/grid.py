@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from validators.part_scan import col_letters
+from validators.container.part_scan import col_letters
 from validators.report import ERROR, WARNING, Issue
 from workbook_templates.table_shape import inserted_columns, keyed_columns, table_rows
 from workbook_templates.values import FREE_TEXT_FIELDS, Parsed, explain_controls, show_number

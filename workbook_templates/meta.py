@@ -21,7 +21,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from kaohe.errors import KaoheError
-from validators.part_scan import col_letters
+from validators.container.part_scan import col_letters
 from workbook_templates.table_shape import table_rows
 
 if TYPE_CHECKING:  # openpyxl is for writing; reading `_meta` does without it

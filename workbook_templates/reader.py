@@ -13,11 +13,11 @@ from pathlib import Path
 from typing import IO, Any, Protocol
 
 from kaohe.errors import KaoheError
-from validators.files import Checked
-from validators.locate import locate
+from validators.container.files import Checked
+from validators.reading.locate import locate
+from validators.reading.xlsx_read import DamagedSheet, WorkbookFile, damaged_issue
 from validators.report import ERROR, Issue, Report
-from validators.tamper import sheet_issues
-from validators.xlsx_read import DamagedSheet, WorkbookFile, damaged_issue
+from validators.rules.tamper import sheet_issues
 from workbook_templates.adjustments import read_adjustments
 from workbook_templates.grid import Context
 from workbook_templates.lead_scores import read_lead_scores
@@ -105,7 +105,7 @@ def read_workbook(source: Path | str | IO[bytes], *, name: str = "",
         try:
             values = _open(source, file)
         except OSError as exc:
-            from validators.files import read_error
+            from validators.container.files import read_error
 
             why = read_error(exc)
             return _failed(file, "unreadable-workbook", f"无法打开工作簿：{why['reason']}",
@@ -198,7 +198,7 @@ def _check_fingerprint(ctx: Context) -> None:
 
 def _schema_issues(ctx: Context, document: dict[str, Any], kind: str) -> None:
     """JSON Schema problems of the document, located through the cell map (once per cell)."""
-    from validators.schema import schema_problems
+    from validators.rules.json_schema import schema_problems
 
     taken = {(i.sheet, i.cell) for i in ctx.issues if i.severity == ERROR and i.cell}
     for problem in schema_problems(document, kind):

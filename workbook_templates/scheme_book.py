@@ -2,7 +2,7 @@
 
 `export_scheme_workbook` writes one sheet per table of scheme_spec (plus 方案信息 for the
 single values); `import_scheme_workbook` reads it back with python-calamine and checks it
-(JSON Schema, then validators.scheme_checks), every problem located at its sheet and cell.
+(JSON Schema, then validators.scheme.checks), every problem located at its sheet and cell.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from kaohe.engine.model import Scheme
 from validators.report import ERROR, Issue
-from validators.schema import format_json_path
+from validators.rules.json_schema import format_json_path
 from workbook_templates.grid import Context, Grid
 from workbook_templates.instructions import instruction_lines
 from workbook_templates.labels import NO, YES
@@ -348,7 +348,7 @@ def _target(ctx: Context, doc: dict[str, Any], grid: Grid, row: int, keys: list[
 
 def import_scheme_workbook(path: Path | str) -> tuple[dict[str, Any], list[Issue]]:
     """Read a scheme workbook back into a scheme document, with every problem located."""
-    from validators.scheme_checks import check_scheme
+    from validators.scheme.checks import check_scheme
     from workbook_templates.reader import read_workbook
 
     read = read_workbook(path, check_schema=False)

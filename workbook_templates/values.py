@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from validators.messages_values import CONTROL_NOTE, has_controls, visible
+from validators.messages.values import CONTROL_NOTE, has_controls, visible
 from validators.report import ERROR, WARNING
 
 __all__ = ["Finding", "Parsed", "explain_controls", "parse_number", "parse_text", "parse_date",

@@ -42,7 +42,7 @@ def results_book(results_json: Path, out: Path, scheme_path: Path | None) -> Non
     Example: kaohe results-book demo-out/results.json --scheme demo-out/scheme.json --out 结果.xlsx
     """
     from kaohe.pipeline.io import check_writable, read_json
-    from workbook_templates.results_book import write_results_workbook
+    from outputs.results_book import write_results_workbook
 
     results = _read_results(results_json)
     check_writable(out)
@@ -67,7 +67,7 @@ def feedback(results_json: Path, out: Path) -> None:
     Example: kaohe feedback demo-out/results.json --out demo-out/feedback
     """
     from kaohe.pipeline.summary import stale_feedback_note
-    from workbook_templates.feedback_book import (
+    from outputs.feedback_book import (
         check_feedback_folder,
         remove_stale_feedback,
         write_feedback_workbooks,

@@ -26,7 +26,7 @@ def load_scheme_checked(path: Path | None, lang: str) -> tuple[Any, str]:
     from kaohe.engine.model import Scheme
     from kaohe.errors import KaoheError
     from kaohe.pipeline.documents import default_scheme_document
-    from validators.scheme_checks import check_scheme
+    from validators.scheme.checks import check_scheme
 
     if path is None:
         return Scheme.from_document(default_scheme_document()), ""
@@ -107,7 +107,7 @@ def render_batch(batch: Any, lang: str) -> str:
 
 def _annotate(batch: Any, folder: Path, lang: str) -> list[str]:
     from validators.annotate import annotate_workbook
-    from validators.files import FILE_RULES
+    from validators.container.files import FILE_RULES
 
     written, used = [], set()
     for result in batch.files:

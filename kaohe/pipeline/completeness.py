@@ -21,9 +21,9 @@ from typing import Any
 
 from kaohe.engine import Scheme
 from kaohe.labels import KIND_NAMES
-from validators.file_names import REGISTERS as _REGISTERS
-from validators.file_names import owner_from_file_name
-from validators.file_names import owner_names as _names
+from validators.reading.file_names import REGISTERS as _REGISTERS
+from validators.reading.file_names import owner_from_file_name
+from validators.reading.file_names import owner_names as _names
 from validators.report import ERROR, WARNING, Issue
 
 __all__ = ["KIND_NAMES", "resolve_duplicates", "submissions_record", "provisional", "blank_units",

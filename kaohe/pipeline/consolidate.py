@@ -27,8 +27,8 @@ from kaohe.pipeline.completeness import (
     submissions_record,
 )
 from kaohe.pipeline.documents import documents_from
-from validators.file_names import owner_names as _names
 from validators.pool import PARALLEL_THRESHOLD, map_files  # (a name tests may lower)
+from validators.reading.file_names import owner_names as _names
 from validators.report import ERROR, Issue, Report
 
 __all__ = ["Submission", "Consolidation", "examine", "discover", "consolidate_folder",
@@ -148,7 +148,11 @@ def _missing(scheme: Scheme, accepted: Iterable[Submission],
              subs: Sequence[Submission] = ()) -> list[dict[str, Any]]:
     """What no accepted file provides; where a file named for it arrived but cannot be used
     (unreadable, refused, another unit's content), the entry says so in `reason`."""
-    from validators.file_names import arrived_unusable, expected_submissions, owner_from_file_name
+    from validators.reading.file_names import (
+        arrived_unusable,
+        expected_submissions,
+        owner_from_file_name,
+    )
 
     have = {(s.kind, s.owner or "") for s in accepted}
     missing: list[dict[str, Any]] = [
@@ -171,7 +175,7 @@ def _missing(scheme: Scheme, accepted: Iterable[Submission],
 
 def _unidentified(scheme: Scheme, subs: Sequence[Submission]) -> list[Issue]:
     """One line for refused files that neither their content nor their name says whose."""
-    from validators.file_names import owner_from_file_name, unidentified_files
+    from validators.reading.file_names import owner_from_file_name, unidentified_files
 
     strays = [s.path for s in subs if not s.report.valid and not s.owner
               and owner_from_file_name(s.path, scheme) is None]
@@ -312,7 +316,7 @@ def run_consolidation(folder: Path, *, scheme_path: Path | None = None,
         if target:
             check_writable(target)
     if feedback:
-        from workbook_templates.feedback_book import check_feedback_folder
+        from outputs.feedback_book import check_feedback_folder
 
         check_feedback_folder(feedback, lang)
     _json_only(folder, echo, lang)
@@ -340,11 +344,11 @@ def run_consolidation(folder: Path, *, scheme_path: Path | None = None,
 
     def second() -> None:
         if out:
-            from workbook_templates.results_book import write_results_workbook
+            from outputs.results_book import write_results_workbook
 
             write_results_workbook(results, out, lang=lang, scheme=dict(scheme.document))
         if feedback and split == 2:
-            from workbook_templates.feedback_book import write_feedback_workbooks
+            from outputs.feedback_book import write_feedback_workbooks
 
             write_feedback_workbooks(results, feedback, lang=lang, share=(1, 2))
 
@@ -355,7 +359,7 @@ def run_consolidation(folder: Path, *, scheme_path: Path | None = None,
             with _timed(timings, "write_json"):
                 write_json(json_out, results)
         if feedback:
-            from workbook_templates.feedback_book import write_feedback_workbooks
+            from outputs.feedback_book import write_feedback_workbooks
 
             with _timed(timings, "feedback"):
                 write_feedback_workbooks(results, feedback, lang=lang, share=(0, split))
@@ -365,7 +369,7 @@ def run_consolidation(folder: Path, *, scheme_path: Path | None = None,
             if timings is not None:
                 timings["write_xlsx" if out else "feedback"] = time.perf_counter() - started
     if feedback:
-        from workbook_templates.feedback_book import remove_stale_feedback
+        from outputs.feedback_book import remove_stale_feedback
 
         run.removed_feedback = [p.name for p in remove_stale_feedback(results, feedback, lang)]
     echo(consolidation_summary(run, lang=lang))

@@ -177,8 +177,8 @@ def run_demo(out: Path, units: int | None = None, seed: int = 2016, lang: str = 
 
 def _rewrite_outputs(results: dict[str, Any], out: Path, scheme_doc: dict[str, Any],
                      lang: str) -> None:
-    from workbook_templates.feedback_book import write_feedback_workbooks
-    from workbook_templates.results_book import write_results_workbook
+    from outputs.feedback_book import write_feedback_workbooks
+    from outputs.results_book import write_results_workbook
 
     write_json(out / "results.json", results)
     write_results_workbook(results, out / "results.xlsx", lang=lang, scheme=scheme_doc)

@@ -11,7 +11,7 @@ from typing import Any
 from kaohe.engine import Documents, Scheme
 from kaohe.errors import KaoheError
 from kaohe.pipeline.io import read_json
-from validators.schema import validate_document
+from validators.rules.json_schema import validate_document
 
 __all__ = ["DEFAULT_SCHEME", "default_scheme_document", "load_scheme", "scheme_from_document",
            "documents_from", "load_data_dir"]

@@ -34,7 +34,7 @@ def gate_label(gate: Mapping[str, Any], lang: str = "zh") -> str:
 
 def ranking_tables(results: Mapping[str, Any], lang: str = "zh") -> str:
     """Per group: rank, unit, total, grade and the gates hit."""
-    from workbook_templates.xlsx_style import grade_label
+    from outputs.style import grade_label
 
     blocks = []
     for group in results["groups"]:
@@ -68,7 +68,7 @@ def provisional_banner(results: Mapping[str, Any], lang: str = "zh") -> str:
 
 def recorded_note(run: Mapping[str, Any], lang: str = "zh") -> str:
     """What the history database made of the run: 记为 2016-r3（未发布；正式结果为 2016-r2）."""
-    from workbook_templates.results_labels import run_status
+    from outputs.labels import run_status
 
     run_id = str(run.get("run_id", ""))
     status = run_status(run, lang).removeprefix(run_id).lstrip("，, ")

@@ -11,8 +11,8 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from validators.messages import finding
+from validators.reading.xlsx_read import WorkbookFile, col_letter, column_number
 from validators.report import ERROR, WARNING, Issue
-from validators.xlsx_read import WorkbookFile, col_letter, column_number
 from workbook_templates.table_shape import (
     REGISTERS,
     SIGNATURE_GAP,
@@ -159,7 +159,7 @@ _Printed = tuple[tuple[str, str, str], ...]
 def _cached(scheme: Any, key: tuple[Any, ...], build: Callable[[], Iterator[tuple[str, str, str]]]
             ) -> _Printed:
     """What `build` yields, built once per scheme and key."""
-    from validators.checks_common import scheme_table
+    from validators.rules.common import scheme_table
 
     known = scheme_table(scheme, "printed labels", lambda: {"by_key": {}})["by_key"]
     if key not in known:

@@ -22,7 +22,7 @@ from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from kaohe.errors import DocumentError, KaoheError
-from validators.schema_fast import Check, compile_check
+from validators.rules.quick_check import Check, compile_check
 
 if TYPE_CHECKING:  # jsonschema is imported when a document is not surely valid (rarely)
     from jsonschema import Draft202012Validator

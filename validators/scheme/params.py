@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from validators.report import WARNING, Issue
-from validators.scheme_common import TOLERANCE, as_number, finding_at, items_of, show
+from validators.scheme.common import TOLERANCE, as_number, finding_at, items_of, show
 
 __all__ = ["method_params", "PARAM_CHECKS"]
 

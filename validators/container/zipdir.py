@@ -1,6 +1,6 @@
 """A zip archive's directory and members read straight from its bytes, for the common case.
 
-`validators.files` inspects every submitted workbook as untrusted input. Python's zipfile
+`validators.container.files` inspects every submitted workbook as untrusted input. Python's zipfile
 spends most of that time in its own bookkeeping (a ZipInfo per member, a file object per
 read); for the archives Excel, WPS, LibreOffice and openpyxl write — one disk, no comment,
 no zip64, no encryption, members stored or deflated — the same facts come from a few

@@ -1,4 +1,4 @@
-"""A submitted table's structure as the tamper checks read it (validators.tamper): its keyed
+"""A submitted table's structure as the tamper checks read it (validators.rules.tamper): its keyed
 rows and columns (the template's hidden key column A and key row 1), what a row key names
 in the scheme (an indicator, a unit), and how a clerk knows a cell (row label, printed
 column header).
@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from validators.xlsx_read import WorkbookFile, col_letter
+from validators.reading.xlsx_read import WorkbookFile, col_letter
 from workbook_templates.table_shape import keyed_columns, table_rows
 
 __all__ = ["Owners", "cell_label", "header_text", "keyed_columns", "keyed_rows"]
@@ -32,7 +32,7 @@ class Owners:
     """What a row key names: an indicator (unit reports), a unit (lead sheets, registers)."""
 
     def __init__(self, scheme: Any) -> None:
-        from validators.checks_common import scheme_table
+        from validators.rules.common import scheme_table
 
         self.indicators: Mapping[str, str] = scheme_table(scheme, "indicator names", lambda: {
             i.id: i.name for i in getattr(scheme, "indicators", ())})

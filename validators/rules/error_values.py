@@ -12,10 +12,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from kaohe.engine.model import Scheme
-from validators.checks_common import finding_at, row_where
-from validators.locate import CellMap, parse_json_path
+from validators.reading.locate import CellMap, parse_json_path
+from validators.reading.xlsx_read import WorkbookFile
 from validators.report import WARNING, Issue
-from validators.xlsx_read import WorkbookFile
+from validators.rules.common import finding_at, row_where
 from workbook_templates.values import FREE_TEXT_FIELDS
 
 __all__ = ["error_value_issues"]

@@ -14,8 +14,8 @@ from typing import Any
 
 from xlsxwriter.workbook import Workbook
 
-from workbook_templates.results_labels import DOC_KIND, pick
-from workbook_templates.xlsx_style import (
+from outputs.labels import DOC_KIND, pick
+from outputs.style import (
     fit_row,
     group_label,
     print_setup,

@@ -22,8 +22,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from kaohe.engine.model import Scheme
-from validators.checks_common import FIELD_NAMES, LABELS, indicators_by_id, scheme_table
 from validators.report import Issue
+from validators.rules.common import FIELD_NAMES, LABELS, indicators_by_id, scheme_table
 
 __all__ = ["FIELDS_EN", "english_label", "scheme_wording"]
 

@@ -64,7 +64,7 @@ class _Needle(NamedTuple):
 def owner_names(scheme: Scheme) -> Mapping[str, tuple[str, str]]:
     """Unit and lead department ids → (name, English name — the name when the scheme gives
     none), built once per scheme; a unit's id that is also a department's names the unit."""
-    from validators.checks_common import scheme_table
+    from validators.rules.common import scheme_table
 
     def build() -> dict[str, tuple[str, str]]:
         names = {d.id: (d.name, d.name_en or d.name) for d in scheme.lead_departments}
@@ -75,7 +75,7 @@ def owner_names(scheme: Scheme) -> Mapping[str, tuple[str, str]]:
 
 
 def _needles(scheme: Scheme) -> tuple[_Needle, ...]:
-    from validators.checks_common import scheme_table
+    from validators.rules.common import scheme_table
 
     def build() -> dict[str, Any]:
         needles = []
@@ -97,7 +97,7 @@ def _needles(scheme: Scheme) -> tuple[_Needle, ...]:
 def _builder_names(scheme: Scheme) -> Mapping[str, tuple[str, str]]:
     """The builder's own file names (case-folded stems, Chinese and English) → (kind, owner):
     what nearly every submission is still called, looked up without a search."""
-    from validators.checks_common import scheme_table
+    from validators.rules.common import scheme_table
     from workbook_templates.labels import KIND_FILES
 
     def build() -> dict[str, tuple[str, str]]:
@@ -187,7 +187,7 @@ def arrived_unusable(path: str, report: Report, kind: str, owner: str, name: str
 def _unreadable() -> set[str]:
     """The rules that say a file could not be read at all (imported only when needed: the
     file checks are the workers' business, not the consolidating process's)."""
-    from validators.files import FILE_RULES
+    from validators.container.files import FILE_RULES
 
     return {*FILE_RULES, "read-failed"}
 

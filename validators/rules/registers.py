@@ -7,7 +7,9 @@ from datetime import date
 from typing import Any
 
 from kaohe.engine.model import Scheme
-from validators.checks_common import (
+from validators.reading.locate import CellMap, parse_json_path
+from validators.report import WARNING, Issue
+from validators.rules.common import (
     EVIDENCE_EVENTS,
     Where,
     as_number,
@@ -21,9 +23,7 @@ from validators.checks_common import (
     units_by_id,
     unknown_unit,
 )
-from validators.locate import CellMap, parse_json_path
-from validators.report import WARNING, Issue
-from validators.schema import format_json_path
+from validators.rules.json_schema import format_json_path
 
 __all__ = ["adjustment_events", "adjustment_decisions", "routine_entries", "conduct_tallies",
            "satisfaction_tallies"]

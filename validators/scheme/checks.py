@@ -16,10 +16,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
-from validators.locate import CellMap, locate_issue
+from validators.reading.locate import CellMap, locate_issue
 from validators.report import WARNING, Issue, Report
-from validators.schema import schema_problems
-from validators.scheme_common import (
+from validators.rules.json_schema import schema_problems
+from validators.scheme.common import (
     as_number,
     close,
     finding_at,
@@ -29,7 +29,7 @@ from validators.scheme_common import (
     plain,
     show,
 )
-from validators.scheme_params import method_params
+from validators.scheme.params import method_params
 
 __all__ = ["SCHEME_CHECKS", "check_scheme"]
 

@@ -13,9 +13,9 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from kaohe.engine.model import Scheme
-from validators.checks_common import finding_at, row_where
-from validators.locate import CellMap
+from validators.reading.locate import CellMap
 from validators.report import WARNING, Issue
+from validators.rules.common import finding_at, row_where
 
 __all__ = ["TEXT_LIMITS", "EXCEL_CELL_LIMIT", "looks_like_formula", "text_values"]
 

@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from validators.report import Issue
-from validators.schema import format_json_path
+from validators.rules.json_schema import format_json_path
 
 __all__ = ["CellMap", "locate", "locate_issue", "parse_json_path"]
 

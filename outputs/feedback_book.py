@@ -23,18 +23,18 @@ from xlsxwriter.worksheet import Worksheet
 
 from kaohe.labels import decision_label, eligibility_text, follow_up_text, word_en
 from kaohe.pipeline.io import write_atomic
-from workbook_templates.feedback_folder import (
+from outputs.feedback_folder import (
     check_feedback_folder,
     feedback_filename,
     remove_stale_feedback,
 )
-from workbook_templates.results_labels import (
+from outputs.labels import (
     FEEDBACK_LABELS,
     TYPE,
     pick,
     run_status,
 )
-from workbook_templates.xlsx_style import (
+from outputs.style import (
     Labels,
     Styles,
     fit_row,

@@ -19,7 +19,7 @@ the prolog is searched; anything else in the first chunk (a DOCTYPE, text, a pro
 than the chunk) and the whole part is searched, as before.
 
 The zip-level refusals (path and size, first bytes, zip directory, a member's decompression
-errors) are `validators.zip_checks`; this module orders them and scans the XML parts.
+errors) are `validators.container.zip_checks`; this module orders them and scans the XML parts.
 
 >>> inspect_file("/nonexistent.xlsx")[0].rule
 'missing-file'
@@ -37,11 +37,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
-from validators import zipdir
-from validators.messages import finding
-from validators.part_scan import Limits, PartScan, Refused, refuse
-from validators.report import Issue
-from validators.zip_checks import (
+from validators.container import zipdir
+from validators.container.part_scan import Limits, PartScan, Refused, refuse
+from validators.container.zip_checks import (
     OLE_MAGIC,
     ZIP_MAGICS,
     check_directory,
@@ -53,6 +51,8 @@ from validators.zip_checks import (
     read_whole,
     seek_errors,
 )
+from validators.messages import finding
+from validators.report import Issue
 
 __all__ = ["Limits", "Checked", "inspect_file", "open_checked", "sheet_parts", "FILE_RULES",
            "read_error"]
@@ -153,7 +153,7 @@ def _inspect(handle: IO[bytes], size: int, name: str, limits: Limits,
              kept: dict[str, bytes] | None, data: bytes | None = None) -> dict[str, str]:
     """Every check after the path's; returns part -> sheet name. Sheet parts read whole go
     into `kept` when it is given. With the file's `data`, a plain archive is read straight
-    from it (`validators.zipdir`); anything unusual falls back to zipfile."""
+    from it (`validators.container.zipdir`); anything unusual falls back to zipfile."""
     head = handle.read(8)
     if head.startswith(OLE_MAGIC):
         handle.seek(0)

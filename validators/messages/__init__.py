@@ -12,8 +12,8 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from validators.messages_scheme import SCHEME_MESSAGES
-from validators.messages_values import CONTROL_NOTE, VALUE_MESSAGES, has_controls, visible
+from validators.messages.scheme import SCHEME_MESSAGES
+from validators.messages.values import CONTROL_NOTE, VALUE_MESSAGES, has_controls, visible
 from validators.report import ERROR, Issue
 
 __all__ = ["MESSAGES", "finding", "texts"]
@@ -143,7 +143,7 @@ MESSAGES: dict[str, tuple[str, str, str, str]] = {
         "has not sent files) was not checked",
         "如要核对，请加 --roster", "add --roster to check it"),
     # ---------------------------------------------------------- the template's table
-    # (workbook_templates/grid.py, validators/table_edges.py, validators/tamper.py)
+    # (workbook_templates/grid.py, validators/rules/table_edges.py, validators/rules/tamper.py)
     "formula-in-input": (
         "单元格 {cell} 中是公式（{formula}），已按其显示的值 {shown} 读取",
         "cell {cell} holds a formula ({formula}); its shown value {shown} was read",

@@ -12,7 +12,7 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from kaohe.labels import follow_up_text
-from workbook_templates.xlsx_style import (
+from outputs.style import (
     fit_row,
     grade_label,
     group_label,

@@ -1,7 +1,7 @@
 """The streaming scan of one XML part of an untrusted workbook, and the limits it enforces.
 
-`validators.files` feeds each part to a `PartScan`, whole or in chunks: every byte is decoded
-in the part's declared encoding (a byte it cannot read is refused), entity declarations are
+`validators.container.files` feeds each part to a `PartScan`, whole or in chunks: every byte is
+decoded in the part's declared encoding (a byte it cannot read is refused), entity declarations are
 looked for in the prolog (or everywhere, when the prolog is unusual), and a sheet part's used
 range and cell count are kept within `Limits.max_cells`. A problem raises `Refused`, carrying
 the one file-level finding.

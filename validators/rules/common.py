@@ -9,10 +9,10 @@ from types import MappingProxyType
 from typing import Any, TypedDict
 
 from kaohe.engine.model import Indicator, Scheme, Unit
-from validators.locate import CellMap, locate
 from validators.messages import finding
+from validators.reading.locate import CellMap, locate
 from validators.report import Issue
-from validators.schema import format_json_path
+from validators.rules.json_schema import format_json_path
 
 __all__ = ["Check", "Where", "COUNT_UNITS", "RATE_METHODS", "IMPLAUSIBLE_RATIO", "EVIDENCE_EVENTS",
            "LABELS", "FIELD_NAMES", "finding_at", "rows_of", "as_number", "counts_of", "is_blank",

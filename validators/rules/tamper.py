@@ -6,7 +6,7 @@ locked columns). It is recomputed here from the values read back; when it differ
 template is built again from the scheme and the two are compared cell by cell to say
 *where*. Formulas are seen in the sheet XML itself (a reader of values cannot tell a
 formula from a typed number). The table's keyed rows and columns, and the names a clerk
-knows a row and a cell by, are `validators.table_keys`.
+knows a row and a cell by, are `validators.reading.table_keys`.
 """
 
 from __future__ import annotations
@@ -17,10 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from validators.messages import finding
+from validators.reading.table_keys import Owners, cell_label, header_text, keyed_columns, keyed_rows
+from validators.reading.xlsx_read import KEY_MARK, WorkbookFile, col_letter, column_number
 from validators.report import WARNING, Issue
-from validators.table_edges import inserted_columns, label_issues, outside_issues
-from validators.table_keys import Owners, cell_label, header_text, keyed_columns, keyed_rows
-from validators.xlsx_read import KEY_MARK, WorkbookFile, col_letter, column_number
+from validators.rules.table_edges import inserted_columns, label_issues, outside_issues
 from workbook_templates.table_shape import heading_row
 
 __all__ = ["sheet_issues", "tamper_issues", "fingerprint_matches", "layout_diff"]

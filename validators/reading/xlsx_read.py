@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from kaohe.errors import KaoheError
-from validators.files import Checked, sheet_parts
+from validators.container.files import Checked, sheet_parts
+from validators.container.part_scan import col_letters as col_letter  # (one of them, for tamper.py)
 from validators.messages import finding
-from validators.part_scan import col_letters as col_letter  # (one of them, for tamper.py)
 from validators.report import Issue
 
 __all__ = ["WorkbookFile", "DamagedSheet", "damaged_issue", "KEY_MARK", "col_letter",

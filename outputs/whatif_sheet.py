@@ -44,7 +44,7 @@ from xlsxwriter.utility import xl_rowcol_to_cell as a1
 from xlsxwriter.workbook import Workbook
 
 from kaohe.engine.numbers import round_score
-from workbook_templates.xlsx_style import (
+from outputs.style import (
     fit_row,
     group_label,
     print_setup,

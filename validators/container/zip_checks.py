@@ -1,9 +1,9 @@
-"""Zip-level refusals of an untrusted file (see validators.files): the path and size, the
+"""Zip-level refusals of an untrusted file (see validators.container.files): the path and size, the
 first bytes (a legacy or encrypted compound file, not a zip), the end-of-central-directory
 record read before zipfile builds its member list, the sizes and ratios the directory
 declares, the kind of package, and zipfile's errors while decompressing one member.
 
-Each raises `Refused` (validators.part_scan) carrying the one file-level Issue.
+Each raises `Refused` (validators.container.part_scan) carrying the one file-level Issue.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
-from validators.part_scan import Limits, Refused, refuse
+from validators.container.part_scan import Limits, Refused, refuse
 
 __all__ = ["OLE_MAGIC", "ZIP_MAGICS", "check_directory", "check_kind", "check_path",
            "directory_entries", "has_encryption_streams", "member_chunks", "member_refusals",

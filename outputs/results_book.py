@@ -31,16 +31,15 @@ from xlsxwriter.worksheet import Worksheet
 
 from kaohe.labels import decision_label, word_en
 from kaohe.pipeline.io import write_atomic
-from workbook_templates.not_scored_sheet import write_not_scored_sheet
-from workbook_templates.ranking_sheet import write_ranking_sheet
-from workbook_templates.results_labels import (
+from outputs.labels import (
     RESULTS_LABELS,
     TYPE,
     pick,
     run_status,
 )
-from workbook_templates.whatif_sheet import write_whatif_sheet
-from workbook_templates.xlsx_style import (
+from outputs.not_scored_sheet import write_not_scored_sheet
+from outputs.ranking_sheet import write_ranking_sheet
+from outputs.style import (
     Labels,
     Styles,
     fit_row,
@@ -54,6 +53,7 @@ from workbook_templates.xlsx_style import (
     text_lines,
     unit_label,
 )
+from outputs.whatif_sheet import write_whatif_sheet
 
 __all__ = ["write_results_workbook"]
 

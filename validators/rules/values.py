@@ -23,7 +23,9 @@ from datetime import date
 from typing import Any
 
 from kaohe.engine.model import Indicator, Scheme, Unit
-from validators.checks_common import (
+from validators.reading.locate import CellMap, locate
+from validators.report import WARNING, Issue
+from validators.rules.common import (
     COUNT_UNITS,
     IMPLAUSIBLE_RATIO,
     RATE_METHODS,
@@ -40,16 +42,14 @@ from validators.checks_common import (
     units_by_id,
     unknown_unit,
 )
-from validators.checks_registers import (
+from validators.rules.registers import (
     adjustment_decisions,
     adjustment_events,
     conduct_tallies,
     routine_entries,
     satisfaction_tallies,
 )
-from validators.checks_text import text_values
-from validators.locate import CellMap, locate
-from validators.report import WARNING, Issue
+from validators.rules.text import text_values
 
 __all__ = ["CHECKS", "KIND_CHECKS", "EVERY_KIND", "run_checks", "COUNT_UNITS"]
 

@@ -1,0 +1,2 @@
+"""Checks of a scheme document beyond its JSON Schema: sums, references, coherent method
+parameters."""

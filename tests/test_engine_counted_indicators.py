@@ -109,3 +109,11 @@ def test_voted_indicators_round_trip_through_the_lead_department_sheet(tmp_path:
     rows = {r["indicator_id"]: r for r in out["u1"]["indicators"]}
     assert rows["I2"]["points"] == pytest.approx(18.0)
     assert rows["I3"]["points"] == pytest.approx(15.0)
+
+
+def test_the_add_in_scores_voted_entries_on_their_counts() -> None:
+    from xl_addin.tasks import provisional_points
+
+    doc = {"kind": "lead_scores", "lead_department": "lead", "entries": entries()[:2]}
+    shown = [value for _, _, value in provisional_points(doc, voted_scheme())]
+    assert shown == [pytest.approx(18.0), pytest.approx(15.0)]

@@ -74,3 +74,13 @@ def test_rater_bodies_round_trip_through_the_scheme_workbook(tmp_path: Path) -> 
     path = export_scheme_workbook(doc, tmp_path / "scheme.xlsx")
     back, issues = import_scheme_workbook(path)
     assert issues == [] and back["indicators"][1]["raters"] == BODIES
+
+
+def test_the_add_in_shows_the_weighted_points_on_every_body_row() -> None:
+    from xl_addin.tasks import provisional_points
+
+    scheme = Scheme.from_document(rated_doc())
+    doc = lead(("u1", "leader", "好"), ("u1", "team", "一般"))[0]
+    shown = {path: value for path, _, value in provisional_points(doc, scheme)}
+    # (40·0.2 + 28·0.4) / 0.6 = 32, on both rows (one points cell per unit)
+    assert shown["$.entries[0]"] == pytest.approx(32.0) == shown["$.entries[1]"]

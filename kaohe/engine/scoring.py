@@ -23,7 +23,7 @@ from kaohe.engine.routine import (
 )
 from kaohe.errors import KaoheError, SchemeError
 
-__all__ = ["Documents", "RawInput", "collect_inputs", "score_units"]
+__all__ = ["Documents", "RawInput", "collect_inputs", "default_params", "score_units"]
 
 
 @dataclass(frozen=True)
@@ -113,13 +113,13 @@ def _score_indicators(scheme: Scheme, group_id: str, units: Sequence[Unit],
         cells = {u.id: raw.get((u.id, ind.id), RawInput()) for u in units}
         peers = tuple(float(c.actual) for c in cells.values()
                       if c.actual is not None and not c.not_applicable)
-        params = _default_params(scheme, ind)
+        params = default_params(scheme, ind)
         for unit in units:
             rows[unit.id].append(_score_one(ind, unit, cells[unit.id], peers, dict(params)))
     return rows
 
 
-def _default_params(scheme: Scheme, ind: Indicator) -> dict[str, Any]:
+def default_params(scheme: Scheme, ind: Indicator) -> dict[str, Any]:
     """The indicator's params; ballot and satisfaction default to the scheme's own tables."""
     params = dict(ind.params)
     if ind.method == "ballot" and not params.get("grades"):

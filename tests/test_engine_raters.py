@@ -82,5 +82,5 @@ def test_the_add_in_shows_the_weighted_points_on_every_body_row() -> None:
     scheme = Scheme.from_document(rated_doc())
     doc = lead(("u1", "leader", "好"), ("u1", "team", "一般"))[0]
     shown = {path: value for path, _, value in provisional_points(doc, scheme)}
-    # (40·0.2 + 28·0.4) / 0.6 = 32, on both rows (one points cell per unit)
-    assert shown["$.entries[0]"] == pytest.approx(32.0) == shown["$.entries[1]"]
+    # (40·0.2 + 24·0.4) / 0.6 = 29.33, on both rows (one points cell per unit)
+    assert shown["$.entries[0]"] == pytest.approx(17.6 / 0.6) == shown["$.entries[1]"]

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs the Debian packages kaohe's tests need: headless LibreOffice (formula recalculation),
+# Installs the Debian packages kaohe's tests need: headless LibreOffice (formula recalculation,
+# and python3-uno to edit templates through it as a clerk would),
 # poppler-utils (pdftoppm, for pictures), CJK fonts, and PostgreSQL (the history store's tests
 # start a throwaway server of their own with initdb/pg_ctl: tests/pg_server.py). Idempotent;
 # skips what is already there.
@@ -7,6 +8,8 @@ set -euo pipefail
 need=()
 command -v soffice >/dev/null 2>&1 || need+=(libreoffice-calc-nogui)
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
+# the Python-UNO bridge: the tests type into templates through LibreOffice (tests/lo_edit.py)
+/usr/bin/python3 -c "import uno" >/dev/null 2>&1 || need+=(python3-uno)
 fc-list 2>/dev/null | grep -qi "noto sans cjk" || need+=(fonts-noto-cjk)
 # Debian keeps initdb off PATH, in /usr/lib/postgresql/<version>/bin
 if ! command -v initdb >/dev/null 2>&1 && ! compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null

@@ -285,7 +285,9 @@ def tie_breakers(doc: Mapping[str, Any]) -> Iterator[Issue]:
 
 
 #: What each kind of template lets its filler type for an indicator (METHOD_INPUT's names).
-_TEMPLATE_INPUTS = {"unit_report": ("actual",), "lead_department": ("actual", "count", "rating")}
+#: The lead department's sheet carries ballot/satisfaction counts too (a column per answer).
+_TEMPLATE_INPUTS = {"unit_report": ("actual",),
+                    "lead_department": ("actual", "count", "rating", "counts")}
 _INPUT_NAMES = {"actual": ("完成值", "an actual value"), "count": ("次数或项数", "a count"),
                 "rating": ("评定等次", "a rating"), "counts": ("各档票数", "ballot counts")}
 _FILLERS = {"unit_report": ("被考核单位的自评表", "the unit's own report"),

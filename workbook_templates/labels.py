@@ -19,6 +19,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "sheet.events": ("加扣分登记", "Events"),
     "sheet.decisions": ("申诉及容错纠错", "Decisions"),
     "sheet.routine": ("平时考核", "Routine"),
+    "sheet.findings": ("平时考核扣分", "Routine findings"),
     "sheet.conduct": ("德和作风测评", "Conduct ballot"),
     "sheet.satisfaction": ("群众满意度", "Satisfaction"),
     # titles

@@ -33,7 +33,7 @@ def add_findings_sheet(book: Book, scheme: Scheme, lang: str) -> None:
     from workbook_templates.styles import list_rule, number_rule, text_rule
 
     en = lang == "en"
-    sheet = book.sheet("findings", "平时考核扣分" if not en else "Routine findings")
+    sheet = book.sheet("findings", tr("sheet.findings", lang))
     units = {name_of(u, lang): u.id for u in scheme.units}
     inds = {f"{i.id} {name_of(i, lang)}": i.id for i in scheme.indicators}
     book.choices("finding_unit", units)

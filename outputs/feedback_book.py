@@ -23,6 +23,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from kaohe.labels import decision_label, eligibility_text, follow_up_text, word_en
 from kaohe.pipeline.io import write_atomic
+from outputs.cadre_feedback import write_cadre_feedback
 from outputs.feedback_folder import (
     check_feedback_folder,
     feedback_filename,
@@ -181,6 +182,7 @@ class _Page:
         footer = T("footer") + (f" {generated.isoformat()}" if generated else "")
         print_setup(ws, header_rows=None, landscape=False, last_col=LAST, last_row=row,
                     footer=footer)
+        write_cadre_feedback(self, wb)
         wb.close()
 
     def section(self, ws: Worksheet, row: int, key: str) -> int:

@@ -19,6 +19,7 @@ from typing import Any
 
 from kaohe.engine import Documents, Scheme, score
 from kaohe.pipeline.background import Background, can_fork
+from kaohe.pipeline.cadres import CADRE_KINDS, cadre_json, cadre_section, with_history
 from kaohe.pipeline.completeness import (
     blank_units,
     owner_names,
@@ -50,6 +51,9 @@ class Submission:
     stamp: str = ""  # the date the clerk gave, else the file's modification time
     superseded_by: str = ""
     filled: str = ""  # the date the clerk gave ("" when none)
+    #: document path -> (sheet, cell), kept for the people's forms only (their cross-file
+    #: findings point at cells); other kinds do not carry it back from the workers
+    cells: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     @property
     def accepted(self) -> bool:
@@ -116,13 +120,15 @@ def examine(path: Path, scheme: Scheme) -> Submission:
         return Submission(str(path), "", None, None, None, report)
     read, report = examine_workbook(path, scheme)
     if read is None:
-        return Submission(str(path), digest, report.kind or None, report.unit_id or None, None,
-                          report)
+        document = cadre_json(path, report)
+        return Submission(str(path), digest, report.kind or None, report.unit_id or None,
+                          document, report)
     owner = read.meta.get("unit_id") or read.meta.get("department_id") or read.document.get(
         "unit_id") or read.document.get("lead_department")
     filled = str(read.document.get("date") or "")
+    cells = dict(read.cell_map) if read.kind in CADRE_KINDS else {}
     return Submission(str(path), digest, read.kind, owner, read.document, report,
-                      filled or _mtime(path), filled=filled)
+                      filled or _mtime(path), filled=filled, cells=cells)
 
 
 def _mtime(path: Path) -> str:
@@ -243,6 +249,11 @@ def _consolidate(scheme: Scheme, subs: list[Submission]) -> Consolidation:
     # what the 测算 sheet needs of the scheme, so `kaohe results-book` rebuilds it from the JSON
     results["tie_breakers"] = list(scheme.tie_breakers)
     results["rounding"] = {"digits": scheme.rounding.digits, "mode": scheme.rounding.mode}
+    section, people_issues = cadre_section(scheme, results, accepted)
+    if section is not None:
+        section["year"] = scheme.year
+        results["cadres"] = section
+        batch += people_issues
     results["inputs"] = [{"file": Path(s.path).name, "sha256": s.sha256, "kind": s.kind,
                           "owner": s.owner, "errors": len(s.report.errors),
                           "warnings": len(s.report.warnings), "used": s.accepted}
@@ -341,6 +352,7 @@ def run_consolidation(folder: Path, *, scheme_path: Path | None = None,
 
         with _timed(timings, "store"), open_store(db) as store:
             results = run.results = store.annotate(results)
+            with_history(store, results, scheme)  # the cadres' merits over the years
             # without --reason the store records what is new since the year's previous run
             record = store.record_run(dict(scheme.document), results,
                                       inputs=[_input_row(s) for s in run.submissions],
@@ -386,6 +398,10 @@ def run_consolidation(folder: Path, *, scheme_path: Path | None = None,
 
         run.removed_feedback = [p.name for p in remove_stale_feedback(results, feedback, lang)]
     echo(consolidation_summary(run, lang=lang))
+    if results.get("cadres"):  # per group: team grades, cadres flagged for merit, alerts, bonus
+        from kaohe.pipeline.cadres import cadre_report
+
+        echo(cadre_report(results, lang))
     for path in (json_out, out, feedback):
         if path:
             echo(f"→ {path}")

@@ -8,13 +8,23 @@ import copy
 import functools
 import hashlib
 import json
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from kaohe.errors import KaoheError
 from kaohe.pipeline.io import dump_json
 from kaohe.store.backends import Connection
+from kaohe.store.people import (
+    PersonYear,
+    find_person,
+    insert_person_rows,
+    person_changes,
+    person_grades,
+    person_rows,
+    person_years,
+    same_people,
+)
 from kaohe.store.queries import (
     RUN_COLUMNS,
     latest_run_id,
@@ -133,8 +143,10 @@ class Store:
         try:
             with self.transaction() as conn:
                 latest = latest_run_id(conn, year)
-                if only_if_changed and latest and same_run(conn, latest, scheme_hash, units,
-                                                           input_rows, provisional):
+                people = person_rows(results_doc)
+                if only_if_changed and latest and same_run(
+                        conn, latest, scheme_hash, units, input_rows, provisional) and same_people(
+                        conn, latest, people):
                     info = self._run_info(latest)
                     published = published_run_id(conn, year)
                     return RunRecord(run_id=latest, year=year, revision=info.revision,
@@ -173,6 +185,7 @@ class Store:
                     " VALUES (?, ?, ?, ?, ?, ?, ?)", [(run_id, *row) for row in input_rows])
                 if provisional:
                     conn.execute("INSERT INTO provisional_runs (run_id) VALUES (?)", (run_id,))
+                insert_person_rows(conn, run_id, people)
                 diff = rank_changes(unit_map(conn, base), unit_map(conn, run_id)) if base else []
         except self._conn.errors as exc:
             raise _db_error(self.where, exc) from exc
@@ -318,6 +331,22 @@ class Store:
                         newer_run_id=f"{r[0]}-r{r[13]}" if r[13] > r[2] else None,
                         provisional=bool(r[12]), counted=bool(r[14]))
                 for r in sorted(rows, key=lambda r: int(r[0]))]
+
+    @_reading
+    def person_history(self, text: str) -> list[PersonYear]:
+        """A person's years (by person id or name), each from its year's effective run."""
+        person_id = find_person(self._conn, text)
+        return person_years(self._conn, person_id) if person_id else []
+
+    @_reading
+    def person_diff(self, run_a: str, run_b: str) -> list[dict[str, Any]]:
+        """Cadres whose results differ from run_a to run_b (old_* and new_* of each)."""
+        return person_changes(self._conn, run_a, run_b)
+
+    @_reading
+    def person_grades(self, person_ids: Iterable[str], before: int) -> dict[str, dict[int, Any]]:
+        """{person: {year: grade}} of the years before `before` (for the merit rules)."""
+        return person_grades(self._conn, person_ids, before)
 
     @_reading
     def annotate(self, results_doc: Mapping[str, Any]) -> dict[str, Any]:

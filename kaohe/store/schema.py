@@ -13,10 +13,11 @@ from datetime import UTC, datetime
 
 from kaohe.errors import KaoheError
 from kaohe.store.backends import Connection
+from kaohe.store.people import PERSON_INDEX, PERSON_RESULTS, to_version_4
 
 __all__ = ["MIGRATIONS", "SCHEMA_VERSION", "TABLES", "create_schema"]
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 # Since version 2 a year can be published again on a later revision (an upheld appeal),
 # with a reason: each publication is a row of its own, numbered within its year, never
@@ -111,6 +112,8 @@ TABLES: tuple[str, ...] = (
     PUBLICATIONS,
     PROVISIONAL_RUNS,
     EFFECTIVE_RUNS,
+    PERSON_RESULTS,
+    PERSON_INDEX,
 )
 
 def _to_version_2(conn: Connection) -> None:
@@ -153,7 +156,8 @@ _EFFECTIVE_RUNS_2 = """CREATE VIEW effective_runs AS
 
 
 #: version → the step that brings a database from the version before up to it
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {2: _to_version_2, 3: _to_version_3}
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {2: _to_version_2, 3: _to_version_3,
+                                                       4: to_version_4}
 
 
 def create_schema(conn: Connection) -> None:

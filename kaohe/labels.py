@@ -6,7 +6,8 @@ from collections.abc import Mapping
 from typing import Any
 
 __all__ = ["GRADE_EN", "OPTION_EN", "CATEGORY_EN", "KIND_NAMES", "DECISION_KINDS", "OUTCOMES",
-           "EVENT_TYPES", "decision_label", "grade_label", "group_label", "word_en"]
+           "GATE_NAMES", "EVENT_TYPES", "decision_label", "follow_up_text", "eligibility_text",
+           "grade_label", "group_label", "word_en"]
 
 #: The name of each kind of submission as the office's files call it: (中文, English).
 KIND_NAMES: dict[str, tuple[str, str]] = {
@@ -26,10 +27,19 @@ KIND_NAMES: dict[str, tuple[str, str]] = {
 #: show — one table, so a decision reads the same everywhere.
 DECISION_KINDS: dict[str, tuple[str, str]] = {
     "appeal": ("申诉", "Appeal"), "fault_tolerance": ("容错纠错", "Fault tolerance"),
+    "gate_review": ("评优限制认定", "Gate review"),
 }
 OUTCOMES: dict[str, tuple[str, str]] = {
     "upheld": ("维持", "Upheld"), "overturned": ("撤销", "Overturned"),
     "adjusted": ("调整分值", "Points adjusted"),
+    "restored": ("恢复满分", "Full points restored"),
+    "confirmed": ("认定", "Confirmed"), "waived": ("免除", "Waived"),
+}
+#: Gates (评优限制), by their slug in results (kaohe.engine.gates.GATE_SLUGS).
+GATE_NAMES: dict[str, tuple[str, str]] = {
+    "region-loss": ("自治区指标失分超限", "Region-assigned indicator loss"),
+    "region-notification": ("全疆通报", "Region-wide notification"),
+    "veto": ("一票否决", "Veto"),
 }
 #: Kinds of bonus/deduction events: the register's choice words, also in results and feedback.
 EVENT_TYPES: dict[str, tuple[str, str]] = {
@@ -115,3 +125,25 @@ def group_label(group_id: str, lang: str, scheme: Mapping[str, Any] | None = Non
             name = group.get("name_en") if lang == "en" else None
             return str(name or group.get("name") or group_id)
     return group_id
+
+
+def follow_up_text(follow_up: Mapping[str, Any], en: bool = False) -> str:
+    """What a unit's gates call for, e.g. '后续处理：由组织部长约谈（自治区指标失分超限）'."""
+    gates = [GATE_NAMES.get(g, (g, g))[1 if en else 0] for g in follow_up.get("gates") or []]
+    by = follow_up.get("by") or ""
+    if en:
+        what = follow_up.get("label_en") or follow_up.get("action") or ""
+        return f"follow-up: {what}{f' by {by}' if by else ''} ({', '.join(gates)})"
+    what = follow_up.get("label") or follow_up.get("action") or ""
+    return f"后续处理：{f'由{by}' if by else ''}{what}（{'、'.join(gates)}）"
+
+
+def eligibility_text(eligibility: Mapping[str, Any], en: bool = False) -> str:
+    """Who keeps and who lost eligibility for excellence, e.g. '评优资格：单位 保留；…'."""
+    names = {"unit": ("单位", "unit"), "team": ("领导班子", "leadership team"),
+             "principal_leader": ("主要领导", "principal leader")}
+    if en:
+        return "eligibility for excellence: " + "; ".join(
+            f"{names[k][1]} {'kept' if eligibility.get(k, True) else 'removed'}" for k in names)
+    return "评优资格：" + "；".join(
+        f"{names[k][0]} {'保留' if eligibility.get(k, True) else '取消'}" for k in names)

@@ -121,8 +121,8 @@ def _lead_scores(scheme: Scheme, quality: Mapping[str, float],
         if not owned:
             continue
         entries = []
-        for ind in owned:
-            for unit in scheme.units:
+        for ind, body in [(i, b) for i in owned for b in (i.raters or (None,))]:
+            for unit in scheme.units:  # (rated by several bodies: a body's column at a time)
                 if not ind.applies_to(unit.group):
                     continue
                 q = quality[unit.id]
@@ -132,7 +132,18 @@ def _lead_scores(scheme: Scheme, quality: Mapping[str, float],
                 if ind.method == "rating":
                     weights = [w * (q if g in {"好", "较好"} else 1 - q + 0.1)
                                for g, w in _RATING_WEIGHTS.items()]
+                    if body is not None:
+                        entry["rater"] = body.id
                     entry["rating"] = rng.choices(list(_RATING_WEIGHTS), weights)[0]
+                elif ind.method in {"ballot", "satisfaction"}:  # the answers of a survey
+                    labels = ([*scheme.ballot_grades] if ind.method == "ballot" else
+                              [*scheme.satisfaction_options, *scheme.satisfaction_excluded])
+                    weights = [q + 0.3, 0.5, (1 - q) * 0.3 + 0.02, 0.08][:len(labels)]
+                    weights += [0.05] * (len(labels) - len(weights))
+                    answers = rng.choices(labels, weights, k=60)
+                    entry["counts"] = {label: answers.count(label) for label in labels}
+                    if ind.method == "ballot":
+                        entry["invalid"] = 0
                 elif ind.method in {"deduction", "bonus"}:
                     entry["count"] = rng.choices([0, 1, 2, 3], [6 * q + 1, 2, 1 - q + 0.2, 0.3])[0]
                 else:
@@ -173,8 +184,8 @@ def _adjustments(scheme: Scheme, quality: Mapping[str, float],
                 "察访核验发现工作落实不到位")
     if len(units) >= 3:
         ordered = sorted(units, key=lambda u: -quality[u.id])
-        add(ordered[0].id, "notification", "察访核验", 1.0, "察访核验问题受到全疆通报",
-            region_wide=True)
+        notified = add(ordered[0].id, "notification", "察访核验", 1.0, "察访核验问题受到全疆通报",
+                       region_wide=True)
         worst = ordered[-1]
         add(worst.id, "veto", "安全生产", 0.0, "发生重大安全生产责任事故（示例）")
         appealed = add(ordered[1].id, "deduction", "察访核验", 1.0, "暗访发现窗口服务不规范")
@@ -182,6 +193,24 @@ def _adjustments(scheme: Scheme, quality: Mapping[str, float],
                           "outcome": "overturned", "points": None,
                           "reason": "经复核，问题系上级系统故障所致，撤销扣分",
                           "approver": "地区综考办主任会议", "date": f"{year + 1}-01-20"})
+        # the office's judgement of "较大影响" on that gate, and fault tolerance (容错纠错) for
+        # a unit's region-assigned indicator: decisions the results show with who and why
+        decisions.append({"id": "D0002", "unit_id": ordered[0].id, "event_id": notified,
+                          "kind": "gate_review", "gate": "region-notification",
+                          "outcome": "confirmed", "points": None,
+                          "reason": "通报问题对地区考核结果造成较大影响",
+                          "approver": "地区综考办主任会议", "date": f"{year + 1}-01-15"})
+        assessed = [u for u in ordered[1:]
+                    if any(i.region_assigned for i in scheme.indicators_for(u.group))]
+        tolerated = assessed[-1] if assessed else None  # the weakest unit so assessed
+        assigned = tolerated and next(i for i in scheme.indicators_for(tolerated.group)
+                                      if i.region_assigned)
+        if tolerated and assigned:
+            decisions.append({"id": "D0003", "unit_id": tolerated.id,
+                              "indicator_id": assigned.id, "kind": "fault_tolerance",
+                              "outcome": "restored", "points": None,
+                              "reason": "改革创新未能实现预期目标，但勤勉尽责、未谋取私利",
+                              "approver": "地区综考办主任会议", "date": f"{year + 1}-01-20"})
     doc = _header(scheme, "adjustments")
     doc.update(events=events, decisions=decisions)
     return doc
@@ -191,8 +220,24 @@ def _routine(scheme: Scheme, quality: Mapping[str, float], rng: random.Random) -
     entries = [{"unit_id": u.id, "period": p,
                 "score": round(min(100.0, 80 + 18 * quality[u.id] + rng.uniform(-3, 3)), 1)}
                for u in scheme.units for p in scheme.routine_periods]
+    if scheme.routine_kinds:  # one score per kind and period (周记实, 月自查, 季考评)
+        entries = [{"unit_id": u.id, "kind": k.id, "period": p,
+                    "score": round(min(100.0, 80 + 18 * quality[u.id] + rng.uniform(-3, 3)), 1)}
+                   for u in scheme.units for k in scheme.routine_kinds for p in k.periods]
     doc = _header(scheme, "routine")
     doc["entries"] = entries
+    # "其余项目均以平时考核为扣分依据": a few routine findings taken off named indicators
+    weakest = sorted(scheme.units, key=lambda u: quality[u.id])[:2]
+    findings = []
+    for unit in weakest:
+        ind = next((i for i in scheme.indicators_for(unit.group)
+                    if i.input == "lead_department" and i.method == "deduction"), None)
+        if ind is not None:
+            findings.append({"unit_id": unit.id, "indicator_id": ind.id,
+                             "period": scheme.routine_periods[1 % len(scheme.routine_periods)],
+                             "points": 0.5, "reason": "平时考核发现作风效能问题"})
+    if findings:
+        doc["deductions"] = findings
     return doc
 
 
@@ -218,9 +263,13 @@ def _ballots(scheme: Scheme, quality: Mapping[str, float], rng: random.Random) -
     for unit in scheme.units:
         q = quality[unit.id]
         weights = [q + 0.3, 0.5, (1 - q) * 0.3 + 0.02] + [0.08] * len(scheme.satisfaction_excluded)
-        answers = rng.choices(options, weights[:len(options)], k=400)
-        satisfaction.append({"unit_id": unit.id, "counts": {o: answers.count(o) for o in options},
-                             "sample": len(answers)})
+        for channel in scheme.satisfaction_channels or (None,):  # each survey channel apart
+            answers = rng.choices(options, weights[:len(options)], k=400 if channel is None
+                                  else 200)
+            tally = {"unit_id": unit.id, "counts": {o: answers.count(o) for o in options},
+                     "sample": len(answers)}
+            satisfaction.append(tally if channel is None else
+                                {"unit_id": unit.id, "channel": channel.id, **tally})
     doc = _header(scheme, "ballots")
     doc.update(conduct=conduct, satisfaction=satisfaction)
     return doc

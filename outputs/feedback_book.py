@@ -21,7 +21,7 @@ from typing import Any
 
 from xlsxwriter.worksheet import Worksheet
 
-from kaohe.labels import decision_label, word_en
+from kaohe.labels import decision_label, eligibility_text, follow_up_text, word_en
 from kaohe.pipeline.io import write_atomic
 from outputs.cadre_feedback import write_cadre_feedback
 from outputs.feedback_folder import (
@@ -366,10 +366,16 @@ class _Page:
     def gates(self, ws: Worksheet, row: int) -> int:
         row = self.section(ws, row, "s_gates")
         gates = self.unit.get("gates") or []
-        if not gates:
+        waived = self.unit.get("waived_gates") or []
+        if not gates and not waived:
             return self.wide(ws, row, self.T("no_gates"), "plain")
-        for g in gates:
+        for g in [*gates, *waived]:
             row = self.wide(ws, row, self.text(g, "reason"), "text_wrap")
+        if gates and self.unit.get("eligibility"):
+            row = self.wide(ws, row, eligibility_text(self.unit["eligibility"], self.en),
+                            "text_wrap")
+        for follow_up in self.unit.get("follow_ups") or []:
+            row = self.wide(ws, row, follow_up_text(follow_up, self.en), "text_wrap")
         return row
 
     def history(self, ws: Worksheet, row: int) -> int:

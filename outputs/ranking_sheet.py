@@ -11,6 +11,7 @@ from typing import Any
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
+from kaohe.labels import follow_up_text
 from outputs.style import (
     fit_row,
     grade_label,
@@ -120,7 +121,8 @@ def _remarks(book: Any, u: Mapping[str, Any]) -> str:
                why=n.get("reason_en") if en else n.get("reason"))
              for n in u.get("grade_notes") or []]
     lines += [str((g.get("reason_en") if en else None) or g.get("reason", ""))
-              for g in u.get("gates") or []]
+              for g in [*(u.get("gates") or []), *(u.get("waived_gates") or [])]]
+    lines += [follow_up_text(f, en) for f in u.get("follow_ups") or []]
     lines += list((u.get("notes_en") if en else u.get("notes")) or [])
     h = u.get("history") or {}
     if h.get("three_consecutive_top"):

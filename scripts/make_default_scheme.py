@@ -157,10 +157,20 @@ def county_indicators():
     ]
 
 
+# "多元评价主体……赋予不同的权重系数" (the study's ask): a qualitative indicator rated by
+# several bodies, each with its weight; a body that gave no rating is renormalised away.
+RATER_BODIES = [
+    {"id": "leader", "name": "分管领导", "name_en": "Leader in charge", "weight": 0.2},
+    {"id": "team", "name": "考核组", "name_en": "Assessment team", "weight": 0.4},
+    {"id": "staff", "name": "干部职工", "name_en": "Cadres and staff", "weight": 0.4},
+]
+
+
 def department_indicators():
     return [
-        ind("D01", "党的建设", "Party building", "党的建设", 20, "rating", "zzb",
-            groups=DEPT_GROUPS, params={"ratings": RATINGS}, input_="lead_department"),
+        {**ind("D01", "党的建设", "Party building", "党的建设", 20, "rating", "zzb",
+               groups=DEPT_GROUPS, params={"ratings": RATINGS}, input_="lead_department"),
+         "raters": RATER_BODIES},
         ind("D02", "党风廉政建设", "Clean government", "党的建设", 15, "deduction", "jw",
             groups=DEPT_GROUPS, params={"per_incident": 3.0, "floor": 0},
             input_="lead_department", direction="lower", measure_unit="起"),
@@ -179,9 +189,10 @@ def department_indicators():
             "fgw", groups=["economy"], params={"ratings": RATINGS}, input_="lead_department"),
         ind("D07", "维护稳定和平安建设", "Stability and public safety", "社会稳定", 10, "rating",
             "zfw", groups=["law"], params={"ratings": RATINGS}, input_="lead_department"),
+        # "通过问卷调查、电话访问等方式，对干部工作作风、服务质量、办事效率等情况进行察访核验":
+        # scored by satisfaction on the office's survey counts (the scheme's options).
         ind("D08", "服务基层和群众", "Service to grassroots and the public", "民生改善", 10,
-            "rating", "zkb", groups=["party", "government"], params={"ratings": RATINGS},
-            input_="lead_department"),
+            "satisfaction", "zkb", groups=["party", "government"], input_="lead_department"),
     ]
 
 
@@ -302,12 +313,33 @@ def scheme():
         "satisfaction": {"options": [{"label": "满意", "points": 100},
                                      {"label": "基本满意", "points": 70},
                                      {"label": "不满意", "points": 0},
-                                     {"label": "不了解", "excluded": True}]},
-        "routine": {"periods": ["Q1", "Q2", "Q3", "Q4"]},
+                                     {"label": "不了解", "excluded": True}],
+                         # "通过问卷调查、电话访问等方式……2015年共完成调查问卷1190份，电话调查
+                         # 1489个": two channels, tallied apart, weighted (illustrative weights)
+                         "channels": [
+                             {"id": "questionnaire", "name": "问卷调查",
+                              "name_en": "Questionnaires", "weight": 0.5},
+                             {"id": "phone", "name": "电话访问", "name_en": "Phone interviews",
+                              "weight": 0.5}]},
+        # "周记实、月自查、季考评": each kind of routine assessment with its own weight
+        # (illustrative weights), summarised per quarter.
+        "routine": {"periods": ["Q1", "Q2", "Q3", "Q4"], "kinds": [
+            {"id": "weekly", "name": "周记实", "name_en": "Weekly record", "weight": 0.2,
+             "periods": ["Q1", "Q2", "Q3", "Q4"]},
+            {"id": "monthly", "name": "月自查", "name_en": "Monthly self-check", "weight": 0.3,
+             "periods": ["Q1", "Q2", "Q3", "Q4"]},
+            {"id": "quarterly", "name": "季考评", "name_en": "Quarterly evaluation",
+             "weight": 0.5, "periods": ["Q1", "Q2", "Q3", "Q4"]}]},
         "adjustments": {"bonus_caps": {"荣誉表彰": 2, "创新工作": 1, "察访核验": 1},
                         "bonus_cap_total": 3, "deduction_cap_total": None},
+        # "凡自治区下达的指标失分超过责任分值20%、察访核验受到全疆通报，对地区考核结果造成较大
+        # 影响的，取消部门单位领导班子和主要领导评优资格，并由组织部长进行约谈": the office
+        # judges the "较大影响", so every gate waits for a recorded confirmation (review).
         "gates": {"region_loss_share": 0.2, "notification_disqualifies": True,
-                  "veto_grade": "较差"},
+                  "veto_grade": "较差", "disqualifies": ["unit", "team", "principal_leader"],
+                  "follow_up": {"action": "interview", "label": "约谈", "label_en": "interview",
+                                "by": "组织部长"},
+                  "review": "confirm"},
         "grading": {
             "grades": ["好", "较好", "一般", "较差"],
             "bands": {"county": bands(90, 80, 65), **{g: bands(90, 80, 65) for g in DEPARTMENTS}},

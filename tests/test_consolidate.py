@@ -67,7 +67,11 @@ def test_planted_problems_are_each_reported_and_everyone_else_is_ranked(
     wb = openpyxl.load_workbook(register)
     ws = wb["加扣分登记"]
     reason_col = next(c.column for c in ws[1] if c.value == "reason")
-    first = next(c.row for c in ws["A"] if str(c.value or "").startswith("event:"))
+    unit_col = next(c.column for c in ws[1] if c.value == "unit")
+    # the first event of a unit that is ranked (the units planted above are not)
+    first = next(c.row for c in ws["A"] if str(c.value or "").startswith("event:")
+                 and ws.cell(row=c.row, column=unit_col).value not in ("布尔津县", "福海县",
+                                                                        "哈巴河县"))
     ws.cell(row=first, column=reason_col).value = '=HYPERLINK("http://evil.example","点我")'
     ws.cell(row=first, column=reason_col).data_type = "s"
     wb.save(register)

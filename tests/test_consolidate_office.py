@@ -117,12 +117,14 @@ def test_a_rejected_register_is_said_to_be_rejected(clean_folder: Path, tmp_path
 
 
 def _blank_row(register: Path, sheet: str, key: str, letters: str) -> None:
-    """Clear the cells `letters` of the register's row keyed `key` (a clerk left it blank)."""
+    """Clear the cells `letters` of the register's rows keyed `key` (or `key|<channel>`, a
+    unit's row per survey channel): a clerk left them blank."""
     wb = openpyxl.load_workbook(register)
     ws = wb[sheet]
-    row = next(c.row for c in ws["A"] if c.value == key)
-    for letter in letters:
-        ws[f"{letter}{row}"].value = None
+    rows = [c.row for c in ws["A"] if c.value == key or str(c.value).startswith(f"{key}|")]
+    for row in rows:
+        for letter in letters:
+            ws[f"{letter}{row}"].value = None
     wb.save(register)
 
 
@@ -144,7 +146,7 @@ def test_a_unit_left_blank_in_the_routine_summary_makes_the_results_provisional(
     # Its 平时考核 (30 % of the total) counted 0 and the unit was ranked last, with only a
     # note in its explanation: the office would have published it.
     folder = _copy(clean_folder, tmp_path)
-    _blank_row(folder / "平时考核汇总表.xlsx", "平时考核", "fuyun", "EFGH")
+    _blank_row(folder / "平时考核汇总表.xlsx", "平时考核", "fuyun", "EFGHIJKLMNOP")
     code, results, said = _run(folder, tmp_path / "out")
     assert code == 1
     assert [p["reason"] for p in results["provisional"]] == [

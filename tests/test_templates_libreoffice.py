@@ -19,6 +19,8 @@ from python_calamine import CalamineWorkbook
 
 from kaohe.engine.methods import SCORERS, Inputs
 from kaohe.engine.model import Scheme
+from kaohe.engine.raters import score_by_raters
+from kaohe.engine.routine import routine_component
 from kaohe.errors import KaoheError
 from kaohe.pipeline.documents import load_scheme
 from kaohe.synth import synthesize
@@ -175,6 +177,14 @@ def recalculated(scheme: Scheme, tmp_path_factory: pytest.TempPathFactory) -> di
     na = copy.deepcopy(docs["unit_reports"]["fuhai"])
     na["items"][0].update(actual=None, not_applicable=True)
     docs["unit_reports"]["fuhai"] = na
+    zzb = next(d for d in docs["lead_scores"] if d["lead_department"] == "zzb")
+    # a rater body that gave no rating: the formula renormalises the others, as the engine
+    zzb["entries"] = [e for e in zzb["entries"] if not (
+        e.get("rater") == "staff" and e["unit_id"] in ("d_dwb", "d_jyj"))]
+    # a kind of routine assessment with no score for a unit, and a blank quarter of another
+    docs["routine"]["entries"] = [e for e in docs["routine"]["entries"] if not (
+        (e["unit_id"] == "fuyun" and e.get("kind") == "weekly")
+        or (e["unit_id"] == "burqin" and e.get("kind") == "monthly" and e["period"] == "Q2"))]
     # every county's report, three departments', the scoring sheets and the tallies
     wanted = {name: doc for name, doc in documents_by_file(scheme, docs).items()
               if doc["kind"] != "adjustments" and (
@@ -183,9 +193,27 @@ def recalculated(scheme: Scheme, tmp_path_factory: pytest.TempPathFactory) -> di
     filled = [fill_workbook(templates / name, doc, root / "filled" / name)
               for name, doc in wanted.items()]
     book, rows = _case_book(_collect(CASES), root / "formula_cases.xlsx")
-    outputs = recalculate_many([*filled, book], root / "calc")
-    files = dict(zip(wanted, outputs[:-1], strict=True))
-    return {"docs": wanted, "files": files, "cases": outputs[-1], "rows": rows}
+    voted = _voted_sheet(root)
+    outputs = recalculate_many([*filled, book, voted], root / "calc")
+    files = dict(zip(wanted, outputs[:-2], strict=True))
+    return {"docs": wanted, "files": files, "cases": outputs[-2], "rows": rows,
+            "voted": outputs[-1]}
+
+
+def _voted_sheet(root: Path) -> Path:
+    """A lead department's sheet with indicators scored by ballot and by satisfaction (the
+    scheme's tables as their params), filled: blank, invalid-only and excluded-only rows too."""
+    from tests.test_engine_counted_indicators import entries, voted_scheme
+    from workbook_templates.lead_scores import build_lead_scores
+
+    rows = entries()
+    rows[2]["counts"] = {"好": 0, "较好": 0, "一般": 0, "差": 0}  # u2's ballot: no valid vote
+    rows[5]["counts"] = {"满意": 0, "不满意": 0, "不了解": 9}   # u3's survey: only 不了解
+    rows[6]["counts"] = {"好": 1, "较好": 0, "一般": 0, "差": 3}
+    doc = {"kind": "lead_scores", "scheme_id": "test-2020", "year": 2020,
+           "lead_department": "lead", "entries": rows}
+    template = build_lead_scores(voted_scheme(), "lead", root / "voted_template.xlsx")
+    return fill_workbook(template, doc, root / "voted.xlsx")
 
 
 def _grid(path: Path, sheet: str) -> list[list[Any]]:
@@ -263,22 +291,67 @@ def test_demo_unit_reports_agree_with_the_engine(scheme: Scheme,
     assert checked >= 50
 
 
+def test_voted_indicator_formulas_agree_with_the_engine(recalculated: dict[str, Any]) -> None:
+    from tests.test_engine_counted_indicators import voted_scheme
+
+    scheme = voted_scheme()
+    read = read_workbook(recalculated["voted"])
+    grid = _grid(recalculated["voted"], read.meta["layout"]["sheets"]["scores"]["name"])
+    checked = 0
+    for i, entry in enumerate(read.document["entries"]):
+        ind = scheme.indicator(entry["indicator_id"])
+        column = grid[0].index(f"{ind.id}.points") + 1
+        shown = _at(grid, read.cell_map[f"$.entries[{i}].counts"][1], column)
+        params = ({"grades": dict(scheme.ballot_grades)} if ind.method == "ballot" else
+                  {"options": dict(scheme.satisfaction_options),
+                   "excluded": list(scheme.satisfaction_excluded)})
+        try:
+            expected = SCORERS[ind.method](
+                Inputs(counts=entry["counts"], invalid=float(entry.get("invalid") or 0)),
+                params, ind.full_score, ind.direction).points
+        except KaoheError:  # no valid vote: the engine scores it missing, the cell is blank
+            assert shown in ("", None)
+            continue
+        assert abs(shown - expected) <= TOLERANCE, (entry, shown, expected)
+        checked += 1
+    assert checked >= 10
+
+
 def test_demo_lead_scores_and_tallies_agree_with_the_engine(
         scheme: Scheme, recalculated: dict[str, Any]) -> None:
-    checked = 0
+    checked = renormalised = voted = 0
     for name, path in recalculated["files"].items():
         doc = recalculated["docs"][name]
         read = read_workbook(path)
         if doc["kind"] == "lead_scores":
             grid = _grid(path, read.meta["layout"]["sheets"]["scores"]["name"])
-            for i, entry in enumerate(doc["entries"]):
+            read_index = {(e["unit_id"], e["indicator_id"], e.get("rater")): i
+                          for i, e in enumerate(read.document["entries"])}
+            for entry in doc["entries"]:
                 ind = scheme.indicator(entry["indicator_id"])
                 column = grid[0].index(f"{ind.id}.points") + 1
-                field = "rating" if ind.method == "rating" else "count"
-                cell = read.cell_map[f"$.entries[{i}].{field}"][1]
-                expected = SCORERS[ind.method](
-                    Inputs(rating=entry["rating"], count=entry["count"]), dict(ind.params),
-                    ind.full_score, ind.direction).points
+                field = ("rating" if ind.method == "rating" else
+                         "counts" if ind.method in ("ballot", "satisfaction") else "count")
+                at = read_index[(entry["unit_id"], ind.id, entry.get("rater"))]
+                cell = read.cell_map[f"$.entries[{at}].{field}"][1]
+                if entry.get("rater"):  # several rater bodies: weighted, renormalised
+                    bodies = {e["rater"]: [Inputs(rating=e["rating"])] for e in doc["entries"]
+                              if (e["unit_id"], e["indicator_id"])
+                              == (entry["unit_id"], ind.id)}
+                    expected = score_by_raters(ind, dict(ind.params), bodies).points
+                    renormalised += len(bodies) < len(ind.raters)
+                elif field == "counts":  # the scheme's tables as the params (D08)
+                    voted += 1
+                    expected = SCORERS[ind.method](
+                        Inputs(counts=entry["counts"], invalid=entry.get("invalid") or 0),
+                        {"options": dict(scheme.satisfaction_options),
+                         "excluded": list(scheme.satisfaction_excluded),
+                         "grades": dict(scheme.ballot_grades), **ind.params},
+                        ind.full_score, ind.direction).points
+                else:
+                    expected = SCORERS[ind.method](
+                        Inputs(rating=entry["rating"], count=entry["count"]),
+                        dict(ind.params), ind.full_score, ind.direction).points
                 assert abs(_at(grid, cell, column) - expected) <= TOLERANCE
                 checked += 1
         elif doc["kind"] == "ballots":
@@ -305,8 +378,13 @@ def test_demo_lead_scores_and_tallies_agree_with_the_engine(
             grid = _grid(path, "平时考核")
             average_col = grid[0].index("average") + 1
             for values in grid[1:]:
-                scores = [e["score"] for e in doc["entries"] if e["unit_id"] == values[0]]
-                if scores:
-                    assert abs(values[average_col - 1] - sum(scores) / len(scores)) <= TOLERANCE
+                slots = {f"{e['kind']}:{e['period']}" if e.get("kind") else e["period"]:
+                         e["score"] for e in doc["entries"] if e["unit_id"] == values[0]}
+                if slots:  # the engine's routine component: kinds weighted, renormalised
+                    expected, detail = routine_component(scheme, slots)
+                    assert abs(values[average_col - 1] - expected) <= TOLERANCE
+                    renormalised += bool(detail.get("renormalised"))
                     checked += 1
     assert checked > 300
+    assert renormalised >= 5  # d_dwb's and d_jyj's two bodies each, fuyun's routine kinds
+    assert voted >= 10  # D08 by satisfaction, for every department

@@ -169,7 +169,7 @@ CASES: list[tuple[str, str, Callable[[Doc], None], list[list[str]], str]] = [
     ("routine: unknown period", "routine", _set("entries", 0, "period", value="Q5"),
      [["$.entries[0].period", "not-in-list"]], "“Q5” 不在可选项中（可选：Q1、Q2、Q3、Q4）"),
     ("routine: twice", "routine", _routine_twice,
-     [["$.entries[136]", "duplicate-entry"]], "阿勒泰市·Q1"),
+     [["$.entries[408]", "duplicate-entry"]], "阿勒泰市·周记实·第一季度"),
     ("ballots above the raters", "ballots", _raters,
      [["$.conduct[0].raters", "ballots-exceed-raters"]], "超过参评人数"),
     ("unknown rater group", "ballots", _set("conduct", 0, "rater_group", value="experts"),

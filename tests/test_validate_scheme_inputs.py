@@ -34,13 +34,15 @@ def test_a_method_the_unit_report_cannot_carry_is_refused_at_the_input(
 
 
 def test_every_pair_a_template_can_carry_passes() -> None:
-    """Each actual-valued method from either template, counts and ratings from the lead sheet."""
+    """Each actual-valued method from either template, counts, ratings and vote counts
+    (ballot, satisfaction) from the lead sheet."""
     from validators.scheme.checks import _TEMPLATE_INPUTS
 
     for source, carried in _TEMPLATE_INPUTS.items():
         for method, needs in METHOD_INPUT.items():
             assert (needs in carried) == (needs == "actual" or (
-                source == "lead_department" and needs in ("count", "rating"))), (source, method)
+                source == "lead_department" and needs in ("count", "rating", "counts"))), (
+                    source, method)
 
 
 def test_located_at_the_cell_of_the_scheme_workbook(tmp_path: Path) -> None:

@@ -232,26 +232,27 @@ CASES += [
      [[DE, "G7", "adjusted-without-points"]], "未填写调整后分值"),
     ("routine score above 100", "routine", at(RT, "E6", 120),
      [[RT, "E6", "out-of-range"]], "120"),
-    ("routine average typed over", "routine", at(RT, "I6", 95),
-     [[RT, "I6", "formula-replaced"]], "固定数值 95"),
+    ("routine average typed over", "routine", at(RT, "Q6", 95),
+     [[RT, "Q6", "formula-replaced"]], "固定数值 95"),
     # A blank routine score changes the unit's score without a word: said at its cell.
     ("routine score left blank", "routine", at(RT, "F6", None),
      [[RT, "F6", "blank-routine-score"]],
-     "阿勒泰市第二季度的平时考核成绩未填写：计分时按该单位已填各期的平均分计"),
+     "阿勒泰市周记实·第二季度的平时考核成绩未填写：计分时按该单位已填各期的平均分计"),
     ("routine row left blank", "routine",
-     both(*(at(RT, f"{c}6", None) for c in "EFGH")),
+     both(*(at(RT, f"{c}6", None) for c in "EFGHIJKLMNOP")),
      [[RT, "E6", "blank-routine-unit"]],
      "阿勒泰市各期平时考核成绩均未填写：计分时该单位平时考核按 0 分计"),
     ("routine period left blank", "routine", lambda wb: _blank_routine_columns(wb, "H"),
-     [[RT, "H6", "blank-routine-period"]], "第四季度的平时考核成绩全部未填写"),
-    ("routine register left blank", "routine", lambda wb: _blank_routine_columns(wb, "EFGH"),
+     [[RT, "H6", "blank-routine-period"]], "周记实·第四季度的平时考核成绩全部未填写"),
+    ("routine register left blank", "routine",
+     lambda wb: _blank_routine_columns(wb, "EFGHIJKLMNOP"),
      [[RT, "E6", "no-scores"]], "没有填写任何评分"),
     ("a rater group's ballots left blank", "ballots",
      both(*(at(CO, f"{c}7", None) for c in "EFGHI")),
      [[CO, "E7", "blank-conduct-rater"]],
      "阿勒泰市·县级领导干部的测评票数未填写：计分时其余测评主体的权重按比例放大"),
     ("a unit's satisfaction left blank", "ballots",
-     both(*(at("群众满意度", f"{c}6", None) for c in "EFGHK")),
+     both(*(at("群众满意度", f"{c}{r}", None) for c in "EFGHK" for r in (6, 7))),
      [["群众满意度", "E6", "blank-satisfaction-unit"]],
      "阿勒泰市的满意度调查票数均未填写：计分时该单位群众满意度按 0 分计"),
     ("ballots left blank", "ballots", lambda wb: _blank_ballots(wb),
@@ -388,7 +389,8 @@ def test_ballots_check_votes_against_raters_and_answers_against_the_surveyed(
         conduct, satisfaction = wb["德和作风测评"], wb["群众满意度"]
         key = f"{tally['unit_id']}|{tally['rater_group']}"
         cells["raters"] = keyed_cell(conduct, key, "raters")
-        cells["sample"] = keyed_cell(satisfaction, survey["unit_id"], "sample")
+        cells["sample"] = keyed_cell(satisfaction, "|".join(
+            filter(None, (survey["unit_id"], survey.get("channel")))), "sample")
         conduct[cells["raters"]].value = cast - 1
         satisfaction[cells["sample"]].value = survey["sample"] + 5
 

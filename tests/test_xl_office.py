@@ -303,7 +303,7 @@ def test_11_an_upheld_appeal_is_published_again_with_a_reason(office: dict[str, 
 
     lang = office["lang"]
     register = synthesize(scheme, seed=2016)["adjustments"]
-    decided = {d["event_id"] for d in register["decisions"]}
+    decided = {d.get("event_id") for d in register["decisions"]}
     event = next(e for e in register["events"] if e["type"] == "deduction"
                  and e["id"] not in decided)
     register["decisions"].append({"id": "D0099", "event_id": event["id"], "kind": "appeal",

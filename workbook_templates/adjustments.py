@@ -2,7 +2,8 @@
 
 Sheet `events`: pre-numbered rows keyed ``event:<n>``; column keys id, unit, date, type,
 category, points, region_wide, indicator_id, reason, evidence, approver. Sheet `decisions`:
-rows ``decision:<n>``; column keys id, event_id, kind, outcome, points, reason, approver, date.
+rows ``decision:<n>``; column keys id, event_id, kind, outcome, points, reason, approver, date,
+and for decisions on an indicator's points or on a gate: unit, indicator_id, gate, lifts_gate.
 A row counts when any input besides its pre-filled id is filled.
 """
 
@@ -19,6 +20,7 @@ from workbook_templates.instructions import instruction_lines
 from workbook_templates.labels import (
     DECISION_KINDS,
     EVENT_TYPES,
+    GATE_NAMES,
     NO,
     OUTCOMES,
     YES,
@@ -56,7 +58,9 @@ _DECISION_COLS = (("no", "col.no", 5), ("id", "col.event_id", 8),
                   ("event_id", "col.event_ref", 12), ("kind", "col.decision_kind", 11),
                   ("outcome", "col.outcome", 10), ("points", "col.decision_points", 10),
                   ("reason", "col.reason", 34), ("approver", "col.approver", 16),
-                  ("date", "col.decision_date", 12))
+                  ("date", "col.decision_date", 12), ("unit", "col.decision_unit", 16),
+                  ("indicator_id", "col.decision_indicator", 16),
+                  ("gate", "col.decision_gate", 14), ("lifts_gate", "col.lifts_gate", 9))
 
 
 #: Sheet role -> (its columns, its title's label key).
@@ -151,8 +155,9 @@ def build_adjustments(scheme: Scheme, path: Path, lang: str = "zh",
     book.wb.defined_names["kh_event_ids"] = DefinedName("kh_event_ids", attr_text=ids)
     de = book.sheet("decisions", tr("sheet.decisions", lang))
     columns, title = _SHEETS["decisions"]
-    last = _header(de, columns, tr(title, lang, year=year), lang, scheme)
-    rules = _decision_rules(de, en, year)
+    last = _header(de, columns, tr(title, lang, year=year), lang, scheme,
+                   {"unit": list(units), "indicator_id": list(indicators)})
+    rules = _decision_rules(de, en, year, units_ref, inds_ref)
     for n in range(1, decision_rows + 1):
         row = _FIRST + n - 1
         de.key_row(row, f"decision:{n}")
@@ -222,7 +227,8 @@ def _registered(sheet: SheetWriter, rules: dict[str, Any]) -> dict[str, Any]:
     return {key: sheet.rule(key, lambda dv=dv: dv) for key, dv in rules.items()}
 
 
-def _decision_rules(sheet: SheetWriter, en: bool, year: int) -> dict[str, Any]:
+def _decision_rules(sheet: SheetWriter, en: bool, year: int, units: str,
+                    inds: str) -> dict[str, Any]:
     from workbook_templates.styles import date_rule, list_rule, number_rule, text_rule
 
     pick, text = _msg(en, *_PICK), _msg(en, *_LONG)
@@ -235,11 +241,13 @@ def _decision_rules(sheet: SheetWriter, en: bool, year: int) -> dict[str, Any]:
         "event_id": list_rule(_msg(en, ("对应加扣分编号", "“加扣分登记”中的编号，如 E0003。"),
                                    ("Event ID", "The event's ID, e.g. E0003.")), pick,
                               source="kh_event_ids"),
-        "kind": list_rule(_msg(en, ("决定类别", "申诉或容错纠错。"),
-                               ("Kind", "Appeal or fault tolerance.")),
+        "kind": list_rule(_msg(en, ("决定类别", "申诉、容错纠错或评优限制认定。"),
+                               ("Kind", "Appeal, fault tolerance or gate review.")),
                           pick, choice_labels(DECISION_KINDS, lang)),
-        "outcome": list_rule(_msg(en, ("处理结果", "维持、撤销或调整分值。"),
-                                  ("Outcome", "Upheld, overturned or adjusted.")), pick,
+        "outcome": list_rule(_msg(en, ("处理结果", "加扣分：维持、撤销、调整分值；指标：恢复满分、"
+                                       "调整分值、维持；评优限制：认定、免除。"),
+                                  ("Outcome", "Event: upheld/overturned/adjusted; indicator: "
+                                   "restored/adjusted/upheld; gate: confirmed/waived.")), pick,
                              choice_labels(OUTCOMES, lang)),
         "points": number_rule(_msg(en, ("调整后分值", "结果为“调整分值”时填写调整后的分值。"),
                                    ("Adjusted points", "Only when the outcome is Adjusted.")),
@@ -251,6 +259,18 @@ def _decision_rules(sheet: SheetWriter, en: bool, year: int) -> dict[str, Any]:
         "date": date_rule(_msg(en, ("决定日期", "如 2017-01-20。"),
                                ("Date", "Date of the decision.")), bad_date,
                           date(year, 1, 1), date(year + 1, 12, 31)),
+        "unit": list_rule(_msg(en, ("被考核单位", "对指标得分或评优限制的决定：选择单位。"),
+                               ("Unit", "For a decision on an indicator or a gate.")), pick,
+                          source=units),
+        "indicator_id": list_rule(_msg(en, ("指标", "对指标失分的决定或失分限制的认定：选择指标。"),
+                                        ("Indicator", "The indicator decided on.")), pick,
+                                  source=inds),
+        "gate": list_rule(_msg(en, ("评优限制", "评优限制认定：选择限制类型。"),
+                               ("Gate", "For a gate review.")), pick,
+                          choice_labels(GATE_NAMES, lang)),
+        "lifts_gate": list_rule(_msg(en, ("免除评优限制", "同时免除该指标的失分限制时选“是”。"),
+                                      ("Lifts the gate", "Yes: the decision also lifts the "
+                                       "indicator's loss gate.")), pick, [YES[en], NO[en]]),
     }
     return _registered(sheet, rules)
 
@@ -301,6 +321,7 @@ def read_adjustments(ctx: Context) -> dict[str, Any]:
     unit_labels = [k for k in ctx.choices.get("unit", {})]
     types, kinds, outcomes = (choice_lookup(EVENT_TYPES), choice_lookup(DECISION_KINDS),
                               choice_lookup(OUTCOMES))
+    gates = choice_lookup(GATE_NAMES)
     in_year = (date(year, 1, 1), date(year, 12, 31))
     events = _read_rows(ctx, "events", "event:", [
         ("id", "id", parse_text, "编号", True),
@@ -317,7 +338,7 @@ def read_adjustments(ctx: Context) -> dict[str, Any]:
         ("approver", "approver", parse_text, "审批人", False)], "events")
     decisions = _read_rows(ctx, "decisions", "decision:", [
         ("id", "id", parse_text, "编号", True),
-        ("event_id", "event_id", parse_text, "对应加扣分编号", True),
+        ("event_id", "event_id", parse_text, "对应加扣分编号", False),
         ("kind", "kind", lambda v: parse_choice(v, kinds, *_offered(DECISION_KINDS)), "决定类别",
          True),
         ("outcome", "outcome", lambda v: parse_choice(v, outcomes, *_offered(OUTCOMES)),
@@ -326,10 +347,20 @@ def read_adjustments(ctx: Context) -> dict[str, Any]:
         ("reason", "reason", parse_text, "理由", False),
         ("approver", "approver", parse_text, "审批人", False),
         ("date", "date", lambda v: parse_date(v, start=in_year[0], end=date(year + 1, 12, 31)),
-         "决定日期", False)], "decisions")
+         "决定日期", False),
+        ("unit", "unit_id", lambda v: parse_choice(v, units, unit_labels), "被考核单位", False),
+        ("indicator_id", "indicator_id", lambda v: parse_choice(v, inds, list(inds)), "指标",
+         False),
+        ("gate", "gate", lambda v: parse_choice(v, gates, *_offered(GATE_NAMES)), "评优限制",
+         False),
+        ("lifts_gate", "lifts_gate", parse_yes_no, "免除评优限制", False)], "decisions")
+    for decision in decisions:  # a decision on an event names it; the other fields are blank
+        for name in ("event_id", "unit_id", "indicator_id", "gate", "lifts_gate"):
+            if decision.get(name) in (None, ""):
+                decision.pop(name, None)
     known = {e["id"] for e in events}
     for i, decision in enumerate(decisions):
-        if decision["event_id"] and decision["event_id"] not in known:
+        if decision.get("event_id") and decision["event_id"] not in known:
             sheet, cell = ctx.cell_map[f"$.decisions[{i}].event_id"]
             ctx.add("unknown-event", f"加扣分编号 {decision['event_id']} 在“加扣分登记”中不存在",
                     f"event {decision['event_id']!r} is not in the register", sheet=sheet,
@@ -374,5 +405,10 @@ def adjustments_cells(doc: dict[str, Any],
                  "outcome": OUTCOMES[decision["outcome"]][en] if decision.get("outcome") else None,
                  "points": decision.get("points"), "reason": decision.get("reason"),
                  "approver": decision.get("approver"),
-                 "date": date.fromisoformat(decision["date"]) if decision.get("date") else None}
+                 "date": date.fromisoformat(decision["date"]) if decision.get("date") else None,
+                 "unit": unit_label.get(decision.get("unit_id"), decision.get("unit_id")),
+                 "indicator_id": ind_label.get(decision.get("indicator_id"),
+                                               decision.get("indicator_id")),
+                 "gate": GATE_NAMES[decision["gate"]][en] if decision.get("gate") else None,
+                 "lifts_gate": YES[en] if decision.get("lifts_gate") else None}
         yield from (("decisions", key, k, v) for k, v in shown.items() if v not in (None, ""))

@@ -16,8 +16,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["Refs", "FORMULAS", "METHOD_INPUT", "lit", "points_formula", "tally_formula",
-           "average_formula", "tier_list"]
+__all__ = ["Refs", "FORMULAS", "METHOD_INPUT", "lit", "points_formula", "raters_formula",
+           "tally_formula", "average_formula", "tier_list"]
 
 
 @dataclass(frozen=True)
@@ -235,6 +235,25 @@ def points_formula(method: str, refs: Refs, params: Mapping[str, Any], full: flo
     if na_cell:
         body = f"IF({na_cell}={_text(na_yes)},{_text(na_text)},{body})"
     return "=" + body
+
+
+def raters_formula(cells: Sequence[str], weights: Sequence[float], params: Mapping[str, Any],
+                   full: float) -> str | None:
+    """A rating indicator rated by several bodies: full × Σ w·share ÷ Σ w over the bodies
+    whose cell is filled (a blank body renormalises the others, as the engine does)."""
+    ratings = params.get("ratings")
+    if not isinstance(ratings, Mapping) or not ratings:
+        return None
+    parts, present = [], []
+    for cell, weight in zip(cells, weights, strict=True):
+        share = "0"
+        for label, value in reversed(list(ratings.items())):
+            share = f"IF(TRIM({cell})={_text(str(label))},{lit(value)},{share})"
+        filled = f'(TRIM({cell})<>"")'
+        parts.append(f"{lit(weight)}*{filled}*{share}")
+        present.append(f"{lit(weight)}*{filled}")
+    den = "+".join(present)
+    return f'=IF(({den})=0,"",{lit(full)}*({"+".join(parts)})/({den}))'
 
 
 def tally_formula(cells: Sequence[str], points: Sequence[float], full: float = 100.0) -> str:

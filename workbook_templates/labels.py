@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 # the register's choices; results and feedback say the same
-from kaohe.labels import DECISION_KINDS, EVENT_TYPES, OUTCOMES
+from kaohe.labels import DECISION_KINDS, EVENT_TYPES, GATE_NAMES, OUTCOMES
 
-__all__ = ["TEXT", "tr", "YES", "NO", "EVENT_TYPES", "DECISION_KINDS", "OUTCOMES",
+__all__ = ["TEXT", "tr", "YES", "NO", "EVENT_TYPES", "DECISION_KINDS", "OUTCOMES", "GATE_NAMES",
            "choice_labels", "choice_lookup", "period_label", "KIND_FILES"]
 
 # key -> (中文, English); str.format placeholders allowed.
@@ -19,6 +19,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "sheet.events": ("加扣分登记", "Events"),
     "sheet.decisions": ("申诉及容错纠错", "Decisions"),
     "sheet.routine": ("平时考核", "Routine"),
+    "sheet.findings": ("平时考核扣分", "Routine findings"),
     "sheet.conduct": ("德和作风测评", "Conduct ballot"),
     "sheet.satisfaction": ("群众满意度", "Satisfaction"),
     # titles
@@ -89,6 +90,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "col.outcome": ("处理结果", "Outcome"),
     "col.decision_points": ("调整后分值", "Adjusted points"),
     "col.decision_date": ("决定日期", "Decision date"),
+    "col.decision_unit": ("被考核单位（指标/限制决定）", "Unit (indicator/gate decisions)"),
+    "col.decision_indicator": ("指标编号（指标/限制决定）", "Indicator (indicator/gate decisions)"),
+    "col.decision_gate": ("评优限制（认定决定）", "Gate (gate reviews)"),
+    "col.lifts_gate": ("免除评优限制", "Lifts the gate"),
     # cell texts
     "cell.by_lead": ("由牵头部门评分", "Scored by the lead department"),
     "cell.by_office": ("由考核办计算", "Computed by the office"),

@@ -2,8 +2,11 @@
 
 Sheet `scores`: one row per unit (keyed by unit id; group heading rows keyed ``#group:<id>``),
 three columns per indicator keyed ``<indicator>.<input>`` (input = rating, count or value,
-as the method needs), ``<indicator>.points`` (formula) and ``<indicator>.remarks``. Cells of
-units an indicator does not apply to are locked and listed in the layout (``skip``).
+as the method needs), ``<indicator>.points`` (formula) and ``<indicator>.remarks``; an
+indicator rated by several bodies has one input column per body, ``<indicator>.<input>@<body>``,
+one scored by ballot or satisfaction a count column per answer (``<indicator>.counts:<label>``)
+and, for a ballot, ``<indicator>.invalid``. Cells of units an indicator does not apply to are
+locked and listed in the layout (``skip``).
 """
 
 from __future__ import annotations
@@ -15,10 +18,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kaohe.engine.model import Indicator, Scheme
-from workbook_templates.formulas import METHOD_INPUT, Refs, lit, points_formula
-from workbook_templates.grid import Context
+from workbook_templates.formulas import (
+    METHOD_INPUT,
+    Refs,
+    lit,
+    points_formula,
+    raters_formula,
+    tally_formula,
+)
+from workbook_templates.grid import Context, a1
 from workbook_templates.instructions import instruction_lines
 from workbook_templates.labels import tr
+from workbook_templates.lead_votes import VOTED, vote_inputs, vote_table, with_default_tables
 from workbook_templates.unit_report import name_of
 from workbook_templates.values import parse_choice, parse_number, parse_text
 
@@ -40,10 +51,35 @@ def input_field(ind: Indicator) -> str:
     return needs if needs in ("rating", "count") else "value"
 
 
+def _inputs(ind: Indicator) -> list[tuple[str, str]]:
+    """(column key, field) of an indicator's input columns: one, or one per rater body."""
+    field = input_field(ind)
+    if ind.raters:
+        return [(f"{ind.id}.{field}@{b.id}", field) for b in ind.raters]
+    if ind.method in VOTED:
+        return vote_inputs(ind)
+    return [(f"{ind.id}.{field}", field)]
+
+
+def _starts(owned: tuple[Indicator, ...]) -> list[int]:
+    """The first column of each indicator's block (its inputs, points, remarks)."""
+    starts, column = [], _FIRST_IND_COL
+    for ind in owned:
+        starts.append(column)
+        column += len(_inputs(ind)) + 2
+    return starts
+
+
 def _rule(sheet: SheetWriter, ind: Indicator, field: str, lang: str) -> Any:
     from workbook_templates.styles import list_rule, number_rule
 
     en = lang == "en"
+    if field.startswith("counts:") or field == "invalid":
+        return sheet.rule("votes", lambda: number_rule(
+            ("Votes", "A whole number, 0 if none.") if en
+            else ("票数", "请填写票数（整数），没有填 0。"),
+            ("Whole numbers only", "Type a whole number such as 12.") if en
+            else ("请输入整数", "票数只能是 0 或正整数，如 12。"), 0, 1000000, integer=True))
     if field == "rating":
         labels = [str(k) for k in ind.params.get("ratings", {})]
         return sheet.rule(f"rating:{'|'.join(labels)}", lambda: list_rule(
@@ -74,13 +110,14 @@ def build_lead_scores(scheme: Scheme, dept_id: str, path: Path, lang: str = "zh"
     from workbook_templates.styles import width_for
 
     dept = scheme.lead_department(dept_id)
-    owned = scheme.indicators_of(dept.id)
+    owned = tuple(with_default_tables(scheme, i) for i in scheme.indicators_of(dept.id))
     if not owned:
         raise ValueError(f"lead department {dept.id!r} scores no indicators from its own sheet")
     book = Book(scheme, "lead_scores", lang, generated_at, lead_department=dept.id)
     book.instructions(instruction_lines("lead_scores", scheme, lang, name_of(dept, lang)))
     sheet = book.sheet("scores", tr("sheet.lead_scores", lang))
-    last = _FIRST_IND_COL + 3 * len(owned) - 1
+    starts = _starts(owned)
+    last = starts[-1] + len(_inputs(owned[-1])) + 1
     for key, column, _ in _FIXED:
         sheet.key_col(column, key)
     sheet.span(2, 2, last, tr("title.lead_scores", lang, year=scheme.year), "title")
@@ -96,17 +133,15 @@ def build_lead_scores(scheme: Scheme, dept_id: str, path: Path, lang: str = "zh"
         sheet.put(_HEAD2, column, None, "header")
         sheet.ws.merge_cells(start_row=_HEAD1, start_column=column, end_row=_HEAD2,
                              end_column=column)
-    for i, ind in enumerate(owned):
-        first = _FIRST_IND_COL + 3 * i
-        field = input_field(ind)
-        sheet.key_col(first, f"{ind.id}.{field}")
-        sheet.key_col(first + 1, f"{ind.id}.points")
-        sheet.key_col(first + 2, f"{ind.id}.remarks")
-        sheet.span(_HEAD1, first, first + 2, _heading(ind, lang), "header")
-        for offset, (_, key) in enumerate(_sub_headings(ind)):
-            sheet.put(_HEAD2, first + offset, tr(key, lang), "header")
-        if field == "rating":
-            book.choices(f"{ind.id}.rating", {str(k): str(k) for k in ind.params["ratings"]})
+    for first, ind in zip(starts, owned, strict=True):
+        heads = _sub_headings(ind, lang)
+        for offset, (key, text) in enumerate(heads):
+            sheet.key_col(first + offset, key)
+            sheet.put(_HEAD2, first + offset, text, "header")
+        sheet.span(_HEAD1, first, first + len(heads) - 1, _heading(ind, lang), "header")
+        for key, field in _inputs(ind):
+            if field == "rating":
+                book.choices(key, {str(k): str(k) for k in ind.params["ratings"]})
     sheet.ws.row_dimensions[_HEAD1].height = 34
     sheet.ws.row_dimensions[_HEAD2].height = 22
     row, number, skip = _FIRST, 0, []
@@ -127,7 +162,8 @@ def build_lead_scores(scheme: Scheme, dept_id: str, path: Path, lang: str = "zh"
     sheet.span(row + 1, 2, last, tr("row.sign_dept", lang), "plain")
     names = [name_of(u, lang) for u in scheme.units]
     groups = [name_of(g, lang) for g in scheme.groups]
-    sheet.widths([5, width_for(groups, 10), width_for(names, 18)] + [11, 8, 14] * len(owned))
+    sheet.widths([5, width_for(groups, 10), width_for(names, 18)]
+                 + [w for ind in owned for w in [11] * len(_inputs(ind)) + [8, 14]])
     sheet.finish(freeze=f"E{_FIRST}", title_rows=f"{_HEAD1}:{_HEAD2}", last_row=row + 1,
                  last_col=last, landscape=len(owned) > 2)
     return book.save(path)
@@ -147,12 +183,20 @@ def _group_heading(name: str, count: int, lang: str) -> str:
     return f"{name} ({count})" if lang == "en" else f"{name}（{count}）"
 
 
-def _sub_headings(ind: Indicator) -> tuple[tuple[str, str], ...]:
-    """(column key, label key) of an indicator's three columns."""
+def _sub_headings(ind: Indicator, lang: str) -> tuple[tuple[str, str], ...]:
+    """(column key, heading) of an indicator's columns: its input(s), points and remarks."""
     field = input_field(ind)
-    label = "col.count_bonus" if ind.method == "bonus" else _FIELD_LABEL[field]
-    return ((f"{ind.id}.{field}", label), (f"{ind.id}.points", "col.entry_points"),
-            (f"{ind.id}.remarks", "col.remarks"))
+    label = tr("col.count_bonus" if ind.method == "bonus" else _FIELD_LABEL[field], lang)
+    if ind.raters:
+        inputs = tuple((key, f"{name_of(b, lang)} {lit(b.weight * 100)}%")
+                       for (key, _), b in zip(_inputs(ind), ind.raters, strict=True))
+    elif ind.method in VOTED:
+        inputs = tuple((key, tr("col.invalid", lang) if f == "invalid" else f.partition(":")[2])
+                       for key, f in _inputs(ind))
+    else:
+        inputs = ((f"{ind.id}.{field}", label),)
+    return (*inputs, (f"{ind.id}.points", tr("col.entry_points", lang)),
+            (f"{ind.id}.remarks", tr("col.remarks", lang)))
 
 
 def printed_labels(scheme: Scheme, dept_id: str,
@@ -163,14 +207,14 @@ def printed_labels(scheme: Scheme, dept_id: str,
     group's heading row ("#group:<id>") and each unit's name and group (row key the unit id,
     column key "unit" or "group"). The department's name in the header is checked as the
     file's owner (validators.workbook.owner_issues)."""
-    owned = scheme.indicators_of(dept_id)
+    owned = tuple(with_default_tables(scheme, i) for i in scheme.indicators_of(dept_id))
     yield "@title", "", tr("title.lead_scores", lang, year=scheme.year)
     for key, _, label in _FIXED:
         yield "@heading", key, tr(label, lang)
     for ind in owned:
-        yield "@heading", f"{ind.id}.{input_field(ind)}", _heading(ind, lang)
-        for key, label in _sub_headings(ind):
-            yield "@columns", key, tr(label, lang)
+        yield "@heading", _inputs(ind)[0][0], _heading(ind, lang)
+        for key, text in _sub_headings(ind, lang):
+            yield "@columns", key, text
     for group in scheme.groups:
         units = scheme.units_in(group.id)
         if not units or not any(ind.applies_to(group.id) for ind in owned):
@@ -193,21 +237,34 @@ def _unit_row(sheet: SheetWriter, owned: tuple[Indicator, ...], unit_id: str, ro
     sheet.put(row, 3, group_name, "center")
     sheet.put(row, 4, unit_name, "text")
     skipped = []
-    for i, ind in enumerate(owned):
-        first = _FIRST_IND_COL + 3 * i
+    for first, ind in zip(_starts(owned), owned, strict=True):
+        width = len(_inputs(ind)) + 2
         if not ind.applies_to(group_id):
-            for offset in range(3):
+            for offset in range(width):
                 sheet.put(row, first + offset, "—", "muted")
             skipped.append([unit_id, ind.id])
             continue
         field = input_field(ind)
-        sheet.input(row, first, _rule(sheet, ind, field, lang))
-        ref = f"{col(first)}{row}"
-        target = ind.target_for(unit_id)
-        refs = Refs(actual=ref, rating=ref, count=ref, full=lit(ind.full_score),
-                    target=lit(target) if target is not None else "")
-        formula = points_formula(ind.method, refs, ind.params, ind.full_score, ind.direction,
-                                 target)
+        cells = []
+        for offset, _ in enumerate(_inputs(ind)):
+            sheet.input(row, first + offset, _rule(sheet, ind, field, lang))
+            cells.append(f"{col(first + offset)}{row}")
+        first += width - 3  # the last input column: points and remarks follow it
+        formula: str | None
+        if ind.method in VOTED and not ind.raters:
+            counted, _ = vote_table(ind)
+            formula = tally_formula(cells[:len(counted)], [p for _, p in counted],
+                                    ind.full_score)
+        elif ind.raters:
+            formula = (raters_formula(cells, [b.weight for b in ind.raters], ind.params,
+                                      ind.full_score) if ind.method == "rating" else None)
+        else:
+            ref = cells[0]
+            target = ind.target_for(unit_id)
+            refs = Refs(actual=ref, rating=ref, count=ref, full=lit(ind.full_score),
+                        target=lit(target) if target is not None else "")
+            formula = points_formula(ind.method, refs, ind.params, ind.full_score,
+                                     ind.direction, target)
         if formula is None:
             sheet.put(row, first + 1, tr("cell.by_office", lang), "muted")
         else:
@@ -231,8 +288,13 @@ def read_lead_scores(ctx: Context) -> dict[str, Any]:
     skip = {(u, i) for u, i in ctx.layout.get("skip", [])}
     units = [(row, key) for row, key in grid.row_keys if not key.startswith(("#", "@"))]
     entries: list[dict[str, Any]] = []
+    voted: dict[tuple[str, str], dict[str, Any]] = {}
     for key, column in grid.col_keys.items():
         ind_id, _, field = key.rpartition(".")
+        field, _, rater = field.partition("@")
+        if field.startswith("counts:") or field == "invalid":
+            _read_votes(ctx, grid, column, ind_id, field, units, skip, entries, voted)
+            continue
         if field not in ("rating", "count", "value"):
             continue
         remarks_col = grid.column(f"{ind_id}.remarks")
@@ -255,6 +317,8 @@ def read_lead_scores(ctx: Context) -> dict[str, Any]:
                                          low=0 if field == "count" else None),
                                  json_path=f"{path}.{field}", field_name=field, label=label,
                                  **where)
+            if rater and value is None and grid.value(row, column) is None:
+                continue  # a body that gave no rating: left out, the others renormalised
             remarks = ""
             if remarks_col:
                 remarks = ctx.read(grid, row, remarks_col, parse_text,
@@ -268,10 +332,51 @@ def read_lead_scores(ctx: Context) -> dict[str, Any]:
                         hint="请填写后再报送", hint_en="fill it in before returning", **where)
             entry = {"unit_id": unit_id, "indicator_id": ind_id, "value": None,
                      "rating": None, "count": None, "remarks": remarks}
+            if rater:
+                entry["rater"] = rater
             entry[field] = value
             entries.append(entry)
+    for entry in voted.values():
+        entry.pop("_path", None)
+        if not entry["counts"]:
+            entry["counts"] = None
     return {"kind": "lead_scores", "scheme_id": meta.get("scheme_id"), "year": meta.get("year"),
             "lead_department": str(meta.get("lead_department") or ""), "entries": entries}
+
+
+def _read_votes(ctx: Context, grid: Any, column: int, ind_id: str, field: str,
+                units: list[tuple[int, str]], skip: set[tuple[str, str]],
+                entries: list[dict[str, Any]],
+                voted: dict[tuple[str, str], dict[str, Any]]) -> None:
+    """One count column of a voted indicator into its units' entries (`counts`, `invalid`)."""
+    label = field.partition(":")[2]
+    for row, unit_id in units:
+        if (unit_id, ind_id) in skip:
+            continue
+        entry = voted.get((unit_id, ind_id))
+        if entry is None:
+            path = f"$.entries[{len(entries)}]"
+            entry = voted[(unit_id, ind_id)] = {
+                "unit_id": unit_id, "indicator_id": ind_id, "value": None, "rating": None,
+                "count": None, "counts": {}, "remarks": "", "_path": path}
+            entries.append(entry)
+            ctx.cell_map[f"{path}.counts"] = (grid.sheet, a1(row, column))
+            remarks_col = grid.column(f"{ind_id}.remarks")
+            if remarks_col:
+                entry["remarks"] = ctx.read(grid, row, remarks_col, parse_text,
+                                           json_path=f"{path}.remarks", field_name="remarks",
+                                           label=f"{grid.value(row, 4) or unit_id}·{ind_id}",
+                                           unit_id=unit_id, indicator_id=ind_id)
+        at = f"{entry['_path']}.counts.{label}" if label else f"{entry['_path']}.invalid"
+        value = ctx.read(grid, row, column, partial(parse_number, integer=True, low=0),
+                         json_path=at, field_name="counts" if label else "invalid",
+                         label=f"{grid.value(row, 4) or unit_id}·{ind_id}·{label or '无效票'}",
+                         unit_id=unit_id, indicator_id=ind_id)
+        if label:
+            if value is not None:
+                entry["counts"][label] = value
+        else:
+            entry["invalid"] = value
 
 
 def _typed_over_dash(ctx: Context, grid: Any, row: int, columns: tuple[int, ...],
@@ -297,8 +402,14 @@ def lead_scores_cells(doc: dict[str, Any],
                       meta: dict[str, Any]) -> Iterator[tuple[str, str, str, Any]]:
     """(role, row key, column key, value) of every input of a lead_scores document."""
     for entry in doc.get("entries", []):
+        for label, count in (entry.get("counts") or {}).items():
+            yield "scores", entry["unit_id"], f"{entry['indicator_id']}.counts:{label}", count
+        if entry.get("invalid") is not None:
+            yield "scores", entry["unit_id"], f"{entry['indicator_id']}.invalid", entry["invalid"]
+        body = f"@{entry['rater']}" if entry.get("rater") else ""
         for field in ("rating", "count", "value"):
             if entry.get(field) is not None:
-                yield "scores", entry["unit_id"], f"{entry['indicator_id']}.{field}", entry[field]
+                yield ("scores", entry["unit_id"], f"{entry['indicator_id']}.{field}{body}",
+                       entry[field])
         if entry.get("remarks"):
             yield "scores", entry["unit_id"], f"{entry['indicator_id']}.remarks", entry["remarks"]

@@ -20,6 +20,7 @@ from workbook_templates.formulas import average_formula, tally_formula
 from workbook_templates.grid import Context, Grid, a1
 from workbook_templates.instructions import instruction_lines
 from workbook_templates.labels import period_label, tr
+from workbook_templates.routine_findings import add_findings_sheet, findings_cells, read_findings
 from workbook_templates.unit_report import name_of
 from workbook_templates.values import parse_number
 
@@ -71,10 +72,10 @@ def build_routine(scheme: Scheme, path: Path, lang: str = "zh",
     book = Book(scheme, "routine", lang, generated_at)
     book.instructions(instruction_lines("routine", scheme, lang))
     sheet = book.sheet("routine", tr("sheet.routine", lang))
-    periods = list(scheme.routine_periods)
+    periods = list(scheme.routine_slots())
     columns = [("no", tr("col.no", lang)), ("group", tr("col.group", lang)),
                ("unit", tr("col.unit", lang))]
-    columns += [(p, period_label(p, lang)) for p in periods]
+    columns += [(p, _slot_heading(scheme, p, lang)) for p in periods]
     columns += [("average", tr("col.average", lang))]
     last = len(columns) + 1
     _top(book, sheet, tr("title.routine", lang, year=scheme.year), last)
@@ -93,14 +94,40 @@ def build_routine(scheme: Scheme, path: Path, lang: str = "zh",
         sheet.put(row, 4, name_of(unit, lang), "text")
         for i in range(len(periods)):
             sheet.input(row, 5 + i, dv)
-        sheet.formula(row, last, average_formula(f"{first_p}{row}:{last_p}{row}"))
+        sheet.formula(row, last, average_formula(f"{first_p}{row}:{last_p}{row}")
+                      if not scheme.routine_kinds else _by_kind_formula(scheme, row))
     end = _FIRST + len(scheme.units) - 1
     sheet.span(end + 2, 2, last, tr("row.sign_office", lang), "plain")
     sheet.widths([5, _group_width(scheme, lang), _unit_width(scheme, lang)]
                  + [10] * len(periods) + [10])
     sheet.finish(freeze=f"E{_FIRST}", title_rows=f"{_HEADER}:{_HEADER}", last_row=end + 2,
                  last_col=last, landscape=len(periods) > 6)
+    add_findings_sheet(book, scheme, lang)
     return book.save(path)
+
+
+def _slot_heading(scheme: Scheme, slot: str, lang: str) -> str:
+    """第一季度, or 周记实·第一季度 (weight 20 %) for a period of a kind of routine assessment."""
+    kind_id, _, period = slot.rpartition(":")
+    kind = next((k for k in scheme.routine_kinds if k.id == kind_id), None)
+    if kind is None:
+        return period_label(slot, lang)
+    return f"{name_of(kind, lang)}·{period_label(period, lang)}"
+
+
+def _by_kind_formula(scheme: Scheme, row: int) -> str:
+    """Each kind's mean weighted by its weight over the kinds that have a score (renormalised),
+    as the engine's routine component."""
+    from workbook_templates.formulas import lit
+    from workbook_templates.sheetkit import col
+
+    column, num, den = 5, [], []
+    for kind in scheme.routine_kinds:
+        cells = f"{col(column)}{row}:{col(column + len(kind.periods) - 1)}{row}"
+        column += len(kind.periods)
+        num.append(f"{lit(kind.weight)}*IF(COUNT({cells})>0,AVERAGE({cells}),0)")
+        den.append(f"{lit(kind.weight)}*(COUNT({cells})>0)")
+    return f'=IF(({"+".join(den)})=0,"",({"+".join(num)})/({"+".join(den)}))'
 
 
 def build_ballots(scheme: Scheme, path: Path, lang: str = "zh",
@@ -196,8 +223,10 @@ def _satisfaction_sheet(book: Book) -> None:
     counted = list(scheme.satisfaction_options.items())
     excluded = list(scheme.satisfaction_excluded)
     not_counted = "不计入" if lang != "en" else "not counted"
-    columns = [("no", tr("col.no", lang)), ("group", tr("col.group", lang)),
-               ("unit", tr("col.unit", lang))]
+    channels = scheme.satisfaction_channels  # each survey channel a row of its own
+    columns = [("no", tr("col.no", lang)),
+               ("channel", "Channel" if lang == "en" else "调查渠道") if channels
+               else ("group", tr("col.group", lang)), ("unit", tr("col.unit", lang))]
     columns += [(f"count:{o}", _answer_heading(scheme, o, _points(p, lang), lang))
                 for o, p in counted]
     columns += [(f"count:{o}", _answer_heading(scheme, o, not_counted, lang)) for o in excluded]
@@ -208,11 +237,13 @@ def _satisfaction_sheet(book: Book) -> None:
     _top(book, sheet, tr("title.satisfaction", lang, year=scheme.year), last)
     _heads(sheet, lang, columns)
     dv = _count_rule(sheet, lang == "en")
-    for n, unit in enumerate(scheme.units, start=1):
+    rows = [(unit, channel) for unit in scheme.units for channel in (channels or (None,))]
+    for n, (unit, channel) in enumerate(rows, start=1):
         row = _FIRST + n - 1
-        sheet.key_row(row, unit.id)
+        sheet.key_row(row, f"{unit.id}|{channel.id}" if channel else unit.id)
         sheet.put(row, 2, n, "center")
-        sheet.put(row, 3, name_of(scheme.group(unit.group), lang), "center")
+        sheet.put(row, 3, _weighted(name_of(channel, lang), channel.weight, lang) if channel
+                  else name_of(scheme.group(unit.group), lang), "center")
         sheet.put(row, 4, name_of(unit, lang), "text")
         for i in range(len(counted) + len(excluded)):
             sheet.input(row, 5 + i, dv)
@@ -221,9 +252,9 @@ def _satisfaction_sheet(book: Book) -> None:
                                       f"SUM({cells[0]}:{cells[-1]}))", "center")
         sheet.formula(row, score, tally_formula(cells, [p for _, p in counted]))
         sheet.input(row, last, dv)
-    end = _FIRST + len(scheme.units) - 1
-    sheet.widths([5, _group_width(scheme, lang), _unit_width(scheme, lang)]
-                 + [9] * (len(counted) + len(excluded)) + [9, 10, 9])
+    end = _FIRST + len(rows) - 1
+    sheet.widths([5, _group_width(scheme, lang) + (6 if channels else 0),
+                  _unit_width(scheme, lang)] + [9] * (len(counted) + len(excluded)) + [9, 10, 9])
     sheet.finish(freeze=f"E{_FIRST}", title_rows=f"{_HEADER}:{_HEADER}", last_row=end,
                  last_col=last, landscape=False)
 
@@ -263,9 +294,15 @@ def read_routine(ctx: Context) -> dict[str, Any]:
             score = ctx.read(grid, row, column, lambda v: parse_number(v, low=0, high=100),
                              json_path=path, field_name="score", label=f"{name}·{period}",
                              unit_id=unit_id)
-            entries.append({"unit_id": unit_id, "period": period, "score": score})
-    return {"kind": "routine", "scheme_id": ctx.meta.get("scheme_id"),
-            "year": ctx.meta.get("year"), "entries": entries}
+            kind, _, label = period.rpartition(":")
+            entries.append({"unit_id": unit_id, "period": label, "score": score}
+                           | ({"kind": kind} if kind else {}))
+    doc = {"kind": "routine", "scheme_id": ctx.meta.get("scheme_id"),
+           "year": ctx.meta.get("year"), "entries": entries}
+    findings = read_findings(ctx)
+    if findings:
+        doc["deductions"] = findings
+    return doc
 
 
 def _counts(ctx: Context, role: str, path: str, row: int, label: str,
@@ -307,19 +344,27 @@ def read_ballots(ctx: Context) -> dict[str, Any]:
                                       f"{label}·参评人数", unit_id))
     satisfaction: list[dict[str, Any]] = []
     grid = ctx.grid("satisfaction")
-    for row, unit_id in grid.row_keys:
+    answered: set[str] = set()
+    for row, key in grid.row_keys:
+        unit_id, _, channel = key.partition("|")
         path = f"$.satisfaction[{len(satisfaction)}]"
         counts, filled = _counts(ctx, "satisfaction", path, row,
                                  str(grid.value(row, 4) or unit_id), unit_id=unit_id)
         if filled:
+            answered.add(unit_id)
+            tally: dict[str, Any] = {"unit_id": unit_id, "counts": counts}
+            if channel:
+                tally["channel"] = channel
             satisfaction.append(_with_optional(
-                ctx, grid, row, {"unit_id": unit_id, "counts": counts}, "sample",
+                ctx, grid, row, tally, "sample",
                 f"{path}.sample", f"{grid.value(row, 4) or unit_id}·调查人数", unit_id))
         else:  # an empty row leaves no trace in the cell map but where it is blank
             for option in counts:
                 ctx.cell_map.pop(f"{path}.counts.{option}", None)
-            ctx.cell_map[blank_path("satisfaction", unit_id)] = (
-                grid.sheet, a1(row, _first_count(grid)))
+            ctx.cell_map.setdefault(blank_path("satisfaction", unit_id), (
+                grid.sheet, a1(row, _first_count(grid))))
+    for unit_id in answered:  # a unit blank in one channel only is not a blank unit
+        ctx.cell_map.pop(blank_path("satisfaction", unit_id), None)
     return {"kind": "ballots", "scheme_id": ctx.meta.get("scheme_id"),
             "year": ctx.meta.get("year"), "conduct": conduct, "satisfaction": satisfaction}
 
@@ -343,7 +388,9 @@ def routine_cells(doc: dict[str, Any], meta: dict[str, Any]) -> Iterator[tuple[s
     """(role, row key, column key, value) of every input of a routine document."""
     for entry in doc.get("entries", []):
         if entry.get("score") is not None:
-            yield "routine", entry["unit_id"], entry["period"], entry["score"]
+            slot = f"{entry['kind']}:{entry['period']}" if entry.get("kind") else entry["period"]
+            yield "routine", entry["unit_id"], slot, entry["score"]
+    yield from findings_cells(doc, meta)
 
 
 def ballots_cells(doc: dict[str, Any], meta: dict[str, Any]) -> Iterator[tuple[str, str, str, Any]]:
@@ -357,7 +404,9 @@ def ballots_cells(doc: dict[str, Any], meta: dict[str, Any]) -> Iterator[tuple[s
         if entry.get("raters") is not None:
             yield "conduct", key, "raters", entry["raters"]
     for entry in doc.get("satisfaction", []):
+        key = (f"{entry['unit_id']}|{entry['channel']}" if entry.get("channel")
+               else entry["unit_id"])
         for option, count in (entry.get("counts") or {}).items():
-            yield "satisfaction", entry["unit_id"], f"count:{option}", count
+            yield "satisfaction", key, f"count:{option}", count
         if entry.get("sample") is not None:
-            yield "satisfaction", entry["unit_id"], "sample", entry["sample"]
+            yield "satisfaction", key, "sample", entry["sample"]

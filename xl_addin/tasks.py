@@ -27,7 +27,7 @@ __all__ = ["Settings", "validate_values", "read_values", "provisional_points",
 
 KEY_MARK = "kaohe:key"  # A1 of every keyed sheet of our templates (workbook_templates.sheetkit)
 POINTS_KEY = "points"
-INPUT_FIELDS = (".actual", ".value", ".rating", ".count")  # where a row's input is
+INPUT_FIELDS = (".actual", ".value", ".rating", ".count", ".counts")  # where a row's input is
 NOT_APPLICABLE = "不适用"
 QUOTES = "\"'“”‘’"
 
@@ -101,6 +101,33 @@ def _points(scheme: Scheme, unit_id: str, indicator_id: str, actual: Any = None,
         return code_for(exc)
 
 
+def _entry_points(scheme: Scheme, entry: Mapping[str, Any],
+                  entries: Sequence[Mapping[str, Any]]) -> float | str:
+    """A lead department entry's points: its rater bodies' weighted ratings, its vote counts
+    (the scheme's tables by default), or its one input, as the engine scores them."""
+    from kaohe.engine.raters import score_by_raters
+    from kaohe.engine.scoring import default_params
+
+    try:
+        ind = scheme.indicator(entry["indicator_id"])
+        if not ind.raters and ind.method not in ("ballot", "satisfaction"):
+            return _points(scheme, entry["unit_id"], ind.id, entry.get("value"),
+                           entry.get("rating"), entry.get("count"))
+        params = default_params(scheme, ind)
+        if ind.raters:
+            bodies: dict[str, list[Inputs]] = {}
+            for e in entries:
+                if (e.get("unit_id"), e.get("indicator_id")) == (entry["unit_id"], ind.id):
+                    bodies.setdefault(str(e.get("rater")), []).append(Inputs(
+                        rating=e.get("rating"), count=e.get("count"),
+                        actual=None if e.get("value") is None else float(e["value"])))
+            return score_by_raters(ind, params, bodies).points
+        inputs = Inputs(counts=entry.get("counts"), invalid=float(entry.get("invalid") or 0))
+        return SCORERS[ind.method](inputs, params, ind.full_score, ind.direction).points
+    except KaoheError as exc:
+        return code_for(exc)
+
+
 def provisional_points(document: Mapping[str, Any] | None,
                        scheme: Scheme) -> list[tuple[str, str, Any]]:
     """(JSON path of the row, indicator id, points or error text) for each row of a document."""
@@ -112,10 +139,10 @@ def provisional_points(document: Mapping[str, Any] | None,
                  _points(scheme, unit, item["indicator_id"], item.get("actual")))
                 for i, item in enumerate(document.get("items", []))]
     if document and kind == "lead_scores":
+        entries = document.get("entries", [])
         return [(f"$.entries[{i}]", entry["indicator_id"],
-                 _points(scheme, entry["unit_id"], entry["indicator_id"], entry.get("value"),
-                         entry.get("rating"), entry.get("count")))
-                for i, entry in enumerate(document.get("entries", []))]
+                 _entry_points(scheme, entry, entries))
+                for i, entry in enumerate(entries)]
     raise KaoheError("这个工作簿不是单位自评表或牵头部门评分表，没有可计算的得分栏",
                      f"this workbook ({kind}) is not a unit report or lead department sheet")
 

@@ -44,6 +44,7 @@ def score(scheme: Scheme, docs: Documents) -> dict[str, Any]:
     for unit in ranked:
         unit.pop("events", None)
         unit.pop("veto", None)
+        unit.pop("gate_decisions", None)
     return {
         "kind": "results",
         "format": RESULTS_FORMAT,

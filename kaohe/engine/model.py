@@ -12,7 +12,7 @@ from kaohe.errors import SchemeError
 
 __all__ = [
     "Group", "Unit", "LeadDepartment", "Component", "Indicator", "RaterGroup",
-    "Band", "Quota", "Gates", "Rounding", "Scheme", "COUNT_UNITS",
+    "RoutineKind", "Band", "Quota", "FollowUp", "Gates", "Rounding", "Scheme", "COUNT_UNITS",
 ]
 
 
@@ -58,6 +58,14 @@ COUNT_UNITS = frozenset({"人", "项", "个", "万元", "元", "亿元", "起", 
 
 
 @dataclass(frozen=True)
+class RaterGroup:
+    id: str
+    name: str
+    weight: float
+    name_en: str = ""
+
+
+@dataclass(frozen=True)
 class Indicator:
     id: str
     name: str
@@ -78,6 +86,7 @@ class Indicator:
     targets: Mapping[str, float] = field(default_factory=dict)
     evidence_required_over: float | None = None
     name_en: str = ""
+    raters: tuple[RaterGroup, ...] = ()  # several rater bodies with weights (practice 3)
     #: The scheme's `may_be_negative` (None: not said, see `negative_allowed`).
     may_be_negative: bool | None = None
 
@@ -104,10 +113,13 @@ class Indicator:
 
 
 @dataclass(frozen=True)
-class RaterGroup:
+class RoutineKind:
+    """A kind of routine assessment (周记实, 月自查, 季考评) with its weight and periods."""
+
     id: str
     name: str
     weight: float
+    periods: tuple[str, ...]
     name_en: str = ""
 
 
@@ -125,10 +137,23 @@ class Quota:
 
 
 @dataclass(frozen=True)
+class FollowUp:
+    """What a gate calls for, e.g. an interview (约谈) by the head of the organisation dept."""
+
+    action: str
+    label: str = ""
+    label_en: str = ""
+    by: str = ""
+
+
+@dataclass(frozen=True)
 class Gates:
     region_loss_share: float = 0.2
     notification_disqualifies: bool = True
     veto_grade: str | None = None
+    disqualifies: tuple[str, ...] = ("unit", "team", "principal_leader")
+    follow_up: FollowUp | None = None
+    review: str = "automatic"  # automatic | confirm (gates pending until a decision)
 
 
 @dataclass(frozen=True)
@@ -167,6 +192,8 @@ class Scheme:
     rounding: Rounding
     illustrative: bool = False
     template_password: str | None = None
+    routine_kinds: tuple[RoutineKind, ...] = ()
+    satisfaction_channels: tuple[RaterGroup, ...] = ()  # survey channels with weights
     document: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     # -- look-ups (by dictionaries built on first use: a scheme may have thousands of units)
@@ -230,6 +257,12 @@ class Scheme:
         return known[1] if known else tuple(i for i in self.indicators
                                             if i.applies_to(group_id))
 
+    def routine_slots(self) -> tuple[str, ...]:
+        """The routine scores a unit may have: "<kind>:<period>" per kind, else the periods."""
+        if self.routine_kinds:
+            return tuple(f"{k.id}:{p}" for k in self.routine_kinds for p in k.periods)
+        return self.routine_periods
+
     def indicators_of(self, dept_id: str) -> tuple[Indicator, ...]:
         """Indicators a lead department scores from its own sheet."""
         return tuple(i for i in self.indicators
@@ -272,9 +305,7 @@ class Scheme:
             bonus_caps=_frozen(adjustments.get("bonus_caps", {})),
             bonus_cap_total=adjustments.get("bonus_cap_total"),
             deduction_cap_total=adjustments.get("deduction_cap_total"),
-            gates=Gates(float(gates.get("region_loss_share", 0.2)),
-                        bool(gates.get("notification_disqualifies", True)),
-                        gates.get("veto_grade")),
+            gates=_gates(gates),
             grades=tuple(grading["grades"]),
             bands=_frozen({g: tuple(Band(b["grade"], float(b["min"]))
                                     for b in sorted(bands, key=lambda b: -b["min"]))
@@ -286,10 +317,26 @@ class Scheme:
                               doc.get("rounding", {}).get("mode", "half_up")),
             illustrative=bool(doc.get("illustrative", False)),
             template_password=doc.get("template_password"),
+            routine_kinds=tuple(RoutineKind(k["id"], k["name"], float(k["weight"]),
+                                            tuple(k["periods"]), k.get("name_en") or "")
+                                for k in doc.get("routine", {}).get("kinds") or ()),
+            satisfaction_channels=tuple(
+                RaterGroup(c["id"], c["name"], float(c["weight"]), c.get("name_en") or "")
+                for c in satisfaction.get("channels") or ()),
             document=doc,
         )
         _check_references(scheme)
         return scheme
+
+
+def _gates(gates: Mapping[str, Any]) -> Gates:
+    follow = gates.get("follow_up")
+    return Gates(float(gates.get("region_loss_share", 0.2)),
+                 bool(gates.get("notification_disqualifies", True)), gates.get("veto_grade"),
+                 tuple(gates.get("disqualifies", Gates.disqualifies)),
+                 FollowUp(follow["action"], follow.get("label", ""), follow.get("label_en", ""),
+                          follow.get("by", "")) if follow else None,
+                 gates.get("review", "automatic"))
 
 
 def _indicator(i: Mapping[str, Any]) -> Indicator:
@@ -302,6 +349,8 @@ def _indicator(i: Mapping[str, Any]) -> Indicator:
         constraint=bool(i.get("constraint")), measure_unit=i.get("measure_unit", ""),
         target=i.get("target"), targets=_frozen(i.get("targets")),
         evidence_required_over=i.get("evidence_required_over"), name_en=i.get("name_en", ""),
+        raters=tuple(RaterGroup(r["id"], r["name"], float(r["weight"]), r.get("name_en") or "")
+                     for r in i.get("raters") or ()),
         may_be_negative=i.get("may_be_negative"),
     )
 

@@ -11,50 +11,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from kaohe.engine.gates import apply_gates
 from kaohe.engine.model import Scheme
-from kaohe.engine.numbers import fmt, round_count, round_score
+from kaohe.engine.numbers import round_count, round_score
 from kaohe.labels import word_en
 
 __all__ = ["apply_gates", "rank_and_grade", "sort_key", "band_grade"]
-
-
-def apply_gates(scheme: Scheme, unit: dict[str, Any]) -> None:
-    """Record every gate the unit hits, with its reason; set top_grade_eligible and veto."""
-    gates: list[dict[str, Any]] = []
-    share = scheme.gates.region_loss_share
-    for row in unit["indicators"]:
-        if (row["region_assigned"] and row["applicable"]
-                and row["lost"] > share * row["full_score"] + 1e-9):
-            lost_share = row["lost"] / row["full_score"]
-            gates.append({
-                "gate": "region-loss", "indicator_id": row["indicator_id"],
-                "reason": f"自治区下达指标“{row['name']}”失分 {fmt(row['lost'])}，占责任分值 "
-                          f"{fmt(row['full_score'])} 的 {fmt(lost_share * 100, 1)}%，超过 "
-                          f"{fmt(share * 100, 1)}%，取消评优资格",
-                "reason_en": f"region-assigned indicator {row['indicator_id']} lost "
-                             f"{fmt(row['lost'])} of {fmt(row['full_score'])} "
-                             f"({fmt(lost_share * 100, 1)}% > {fmt(share * 100, 1)}%): "
-                             "not eligible for the top grade"})
-    for event in unit["events"]:
-        if event["type"] == "notification" and event.get("region_wide") \
-                and scheme.gates.notification_disqualifies:
-            gates.append({
-                "gate": "region-notification", "event_id": event["id"],
-                "reason": f"察访核验受到全疆通报（{event.get('date', '')} "
-                          f"{event.get('reason', '')}），"
-                          "取消评优资格",
-                "reason_en": f"named in a region-wide notification ({event.get('date', '')}, "
-                             f"event {event['id']}): not eligible for the top grade"})
-        if event["type"] == "veto":
-            cap = scheme.gates.veto_grade or scheme.grades[-1]
-            gates.append({
-                "gate": "veto", "event_id": event["id"],
-                "reason": f"一票否决（{event.get('reason', '')}），等次不高于“{cap}”",
-                "reason_en": f"veto (event {event['id']}): grade capped at "
-                             f"{word_en(cap, scheme.document)!r}"})
-    unit["gates"] = gates
-    unit["top_grade_eligible"] = not gates
-    unit["veto"] = any(g["gate"] == "veto" for g in gates)
 
 
 def sort_key(scheme: Scheme, unit: dict[str, Any]) -> tuple[float, ...]:

@@ -10,12 +10,20 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from kaohe.engine.adjusting import adjust, decide_indicator, events_by_unit, split_decisions
 from kaohe.engine.methods import SCORERS, Inputs, Scored
 from kaohe.engine.model import Indicator, Scheme, Unit
 from kaohe.engine.numbers import fmt
+from kaohe.engine.raters import score_by_raters
+from kaohe.engine.routine import (
+    deduct_routine,
+    routine_by_unit,
+    routine_component,
+    routine_deductions,
+)
 from kaohe.errors import KaoheError, SchemeError
 
-__all__ = ["Documents", "RawInput", "collect_inputs", "score_units"]
+__all__ = ["Documents", "RawInput", "collect_inputs", "default_params", "score_units"]
 
 
 @dataclass(frozen=True)
@@ -36,6 +44,9 @@ class RawInput:
     actual: float | None = None
     rating: str | None = None
     count: float | None = None
+    counts: Mapping[str, float] | None = None
+    invalid: float = 0.0
+    by_rater: dict[str, list[Mapping[str, Any]]] = field(default_factory=dict)
     not_applicable: bool = False
     source: str = ""
 
@@ -52,12 +63,19 @@ def collect_inputs(scheme: Scheme, docs: Documents) -> dict[tuple[str, str], Raw
         for entry in sheet.get("entries", []):
             key = (entry["unit_id"], entry["indicator_id"])
             slot = raw.setdefault(key, RawInput())
+            if entry.get("rater"):  # one of several rater bodies of the indicator
+                slot.by_rater.setdefault(entry["rater"], []).append(entry)
+                slot.source = f"lead_scores:{sheet.get('lead_department', '')}"
+                continue
             if entry.get("value") is not None:
                 slot.actual = entry["value"]
             if entry.get("rating") is not None:
                 slot.rating = entry["rating"]
             if entry.get("count") is not None:
                 slot.count = entry["count"]
+            if entry.get("counts") is not None:  # an indicator scored by ballot/satisfaction
+                slot.counts = dict(entry["counts"])
+                slot.invalid = float(entry.get("invalid") or 0)
             slot.source = f"lead_scores:{sheet.get('lead_department', '')}"
     return raw
 
@@ -65,17 +83,24 @@ def collect_inputs(scheme: Scheme, docs: Documents) -> dict[tuple[str, str], Raw
 def score_units(scheme: Scheme, docs: Documents) -> list[dict[str, Any]]:
     """Score every unit of the scheme (before gates, rounding, ranking and grading)."""
     raw = collect_inputs(scheme, docs)
-    events = _events_by_unit(docs.adjustments)
-    routine = _routine_by_unit(docs.routine)
+    decisions = split_decisions(docs.adjustments)
+    events = events_by_unit(docs.adjustments, decisions)
+    routine = routine_by_unit(docs.routine)
+    findings = routine_deductions(docs.routine)
     conduct, satisfaction = _ballots_by_unit(docs.ballots)
     results = []
     for group in scheme.groups:
         units = scheme.units_in(group.id)
         indicator_rows = _score_indicators(scheme, group.id, units, raw)
         for unit in units:
-            results.append(_score_unit(scheme, unit, indicator_rows[unit.id],
-                                       routine.get(unit.id, {}), conduct.get(unit.id, {}),
-                                       satisfaction.get(unit.id), events.get(unit.id, [])))
+            for row in indicator_rows[unit.id]:
+                deduct_routine(row, findings.get((unit.id, row["indicator_id"]), ()))
+                decide_indicator(row, decisions.on_indicators.get((unit.id, row["indicator_id"])))
+            scored = _score_unit(scheme, unit, indicator_rows[unit.id],
+                                 routine.get(unit.id, {}), conduct.get(unit.id, {}),
+                                 satisfaction.get(unit.id, {}), events.get(unit.id, []))
+            scored["gate_decisions"] = decisions.on_gates.get(unit.id, [])
+            results.append(scored)
     return results
 
 
@@ -88,12 +113,25 @@ def _score_indicators(scheme: Scheme, group_id: str, units: Sequence[Unit],
         cells = {u.id: raw.get((u.id, ind.id), RawInput()) for u in units}
         peers = tuple(float(c.actual) for c in cells.values()
                       if c.actual is not None and not c.not_applicable)
+        params = default_params(scheme, ind)
         for unit in units:
-            rows[unit.id].append(_score_one(ind, unit, cells[unit.id], peers))
+            rows[unit.id].append(_score_one(ind, unit, cells[unit.id], peers, dict(params)))
     return rows
 
 
-def _score_one(ind: Indicator, unit: Unit, cell: RawInput, peers: tuple[float, ...]) -> dict:
+def default_params(scheme: Scheme, ind: Indicator) -> dict[str, Any]:
+    """The indicator's params; ballot and satisfaction default to the scheme's own tables."""
+    params = dict(ind.params)
+    if ind.method == "ballot" and not params.get("grades"):
+        params["grades"] = dict(scheme.ballot_grades)
+    if ind.method == "satisfaction" and not params.get("options"):
+        params["options"] = dict(scheme.satisfaction_options)
+        params.setdefault("excluded", list(scheme.satisfaction_excluded))
+    return params
+
+
+def _score_one(ind: Indicator, unit: Unit, cell: RawInput, peers: tuple[float, ...],
+               params: dict[str, Any]) -> dict:
     target = ind.target_for(unit.id)
     row: dict[str, Any] = {
         "indicator_id": ind.id, "name": ind.name, "name_en": ind.name_en or None,
@@ -106,14 +144,27 @@ def _score_one(ind: Indicator, unit: Unit, cell: RawInput, peers: tuple[float, .
         "applicable": not cell.not_applicable, "missing": False,
     }
     if cell.not_applicable:
-        row.update(points=0.0, lost=0.0, explanation="不适用（单位申报，计算得分率时不计满分）",
+        row.update(points=None, lost=None, explanation="不适用（单位申报，计算得分率时不计满分）",
                    explanation_en="not applicable (excluded from the score rate)")
         return row
     inputs = Inputs(actual=_num(cell.actual), target=_num(target), rating=cell.rating,
-                    count=_num(cell.count), peers=peers)
-    params = dict(ind.params)
+                    count=_num(cell.count), counts=cell.counts, invalid=cell.invalid,
+                    peers=peers)
+    if ind.source == "routine" and cell.actual is None and cell.rating is None \
+            and cell.count is None and not cell.by_rater:
+        # "其余项目均以平时考核为扣分依据": full points, less the routine findings (below)
+        row.update(points=ind.full_score, lost=0.0,
+                   explanation=f"以平时考核为扣分依据，基础分为满分 {fmt(ind.full_score)}",
+                   explanation_en="scored by routine findings: from the full "
+                                  f"{fmt(ind.full_score)}")
+        return row
     try:
-        scored: Scored = SCORERS[ind.method](inputs, params, ind.full_score, ind.direction)
+        scored: Scored = (
+            score_by_raters(ind, params, {body: [
+                Inputs(actual=_num(e.get("value")), target=_num(target), rating=e.get("rating"),
+                       count=_num(e.get("count")), peers=peers) for e in given]
+                for body, given in cell.by_rater.items()}) if ind.raters
+            else SCORERS[ind.method](inputs, params, ind.full_score, ind.direction))
     except SchemeError:
         raise  # a broken scheme stops the run; it is not a unit's missing data
     except KaoheError as exc:  # MissingInput, or an unknown rating label
@@ -135,7 +186,8 @@ def _num(value: Any) -> float | None:
 
 def _score_unit(scheme: Scheme, unit: Unit, indicator_rows: list[dict[str, Any]],
                 routine: Mapping[str, float], conduct: Mapping[str, Mapping[str, Any]],
-                satisfaction: Mapping[str, Any] | None, events: list[dict[str, Any]]) -> dict:
+                satisfaction: Mapping[str, Mapping[str, Any]],
+                events: list[dict[str, Any]]) -> dict:
     components: dict[str, float] = {}
     details: dict[str, dict[str, Any]] = {}
     notes: list[str] = []
@@ -145,7 +197,7 @@ def _score_unit(scheme: Scheme, unit: Unit, indicator_rows: list[dict[str, Any]]
             own = [r for r in indicator_rows if r["component"] == comp.id]
             score, detail = _indicators_component(own, comp.full_score)
         elif comp.kind == "routine":
-            score, detail = _routine_component(scheme, routine)
+            score, detail = routine_component(scheme, routine)
         elif comp.kind == "satisfaction":
             score, detail = _satisfaction_component(scheme, satisfaction)
         else:
@@ -162,7 +214,7 @@ def _score_unit(scheme: Scheme, unit: Unit, indicator_rows: list[dict[str, Any]]
     weights = scheme.component_weights[unit.group]
     weight_sum = sum(weights.values()) or 1.0
     weighted = sum(components.get(c, 0.0) * w / weight_sum for c, w in weights.items())
-    adjustments, bonus, deduction, adj_notes = _adjust(scheme, events)
+    adjustments, bonus, deduction, adj_notes = adjust(scheme, events)
     notes += adj_notes[0]
     notes_en += adj_notes[1]
     return {
@@ -193,28 +245,43 @@ def _indicators_component(rows: list[dict[str, Any]], full: float) -> tuple[floa
     return score, detail
 
 
-def _routine_component(scheme: Scheme, scores: Mapping[str, float]) -> tuple[float, dict]:
-    present = [p for p in scheme.routine_periods if p in scores]
-    if not present:
-        return 0.0, {"explanation": "无平时考核成绩，按 0 分计",
-                     "explanation_en": "no routine scores: 0 points",
-                     "note": "无平时考核成绩，按 0 分计", "note_en": "no routine scores: 0"}
-    score = sum(scores[p] for p in present) / len(present)
-    parts = " + ".join(fmt(scores[p]) for p in present)
-    detail: dict[str, Any] = {
-        "periods": {p: scores[p] for p in present},
-        "explanation": f"({parts}) ÷ {len(present)} = {fmt(score)}",
-        "explanation_en": f"mean of {len(present)} periods ({parts}) = {fmt(score)}"}
-    absent = [p for p in scheme.routine_periods if p not in scores]
-    if absent:
-        detail["note"] = f"缺少 {'、'.join(absent)} 成绩，按已有期次平均"
-        detail["note_en"] = f"no score for {', '.join(absent)}: mean of the periods given"
-    return score, detail
-
-
-def _satisfaction_component(scheme: Scheme, tally: Mapping[str, Any] | None) -> tuple[float, dict]:
+def _satisfaction_component(scheme: Scheme, tallies: Mapping[str, Mapping[str, Any]]
+                            ) -> tuple[float, dict]:
+    """One tally, or each survey channel's weighted (a channel without answers renormalised)."""
     params = {"options": dict(scheme.satisfaction_options),
               "excluded": list(scheme.satisfaction_excluded)}
+    if not scheme.satisfaction_channels:
+        return _one_survey(params, tallies.get(""))
+    scores: dict[str, float] = {}
+    for channel in scheme.satisfaction_channels:
+        if channel.id in tallies:
+            score, detail = _one_survey(params, tallies[channel.id])
+            if "note" not in detail:
+                scores[channel.id] = score
+    present = [c for c in scheme.satisfaction_channels if c.id in scores]
+    weight = sum(c.weight for c in present)
+    if not present or weight <= 0:
+        return _one_survey(params, None)
+    total = sum(scores[c.id] * c.weight for c in present) / weight
+    zh = " + ".join(f"{c.name} {fmt(scores[c.id])}×{fmt(c.weight * 100)}%" for c in present)
+    en = " + ".join(f"{c.name_en or c.id} {fmt(scores[c.id])}×{fmt(c.weight * 100)}%"
+                    for c in present)
+    missing = [c for c in scheme.satisfaction_channels if c.id not in scores]
+    summary: dict[str, Any] = {
+        "channels": scores, "missing_channels": [c.id for c in missing],
+        "renormalised": bool(missing),
+        "explanation": f"({zh}) ÷ {fmt(weight * 100)}% = {fmt(total)}",
+        "explanation_en": f"({en}) / {fmt(weight * 100)}% = {fmt(total)}"}
+    if missing:
+        summary["note"] = (f"缺少{'、'.join(c.name for c in missing)}的调查结果，其余渠道权重按比例"
+                          "放大")
+        summary["note_en"] = (f"no answers from {', '.join(c.name_en or c.id for c in missing)}:"
+                             " the other channels' weights were renormalised")
+    return total, summary
+
+
+def _one_survey(params: Mapping[str, Any], tally: Mapping[str, Any] | None
+                ) -> tuple[float, dict]:
     try:
         scored = SCORERS["satisfaction"](Inputs(counts=(tally or {}).get("counts")),
                                          params, 100.0, "higher")
@@ -264,91 +331,15 @@ def _conduct_component(scheme: Scheme,
     return score, detail
 
 
-# -- adjustments ----------------------------------------------------------------------------
-
-def _adjust(scheme: Scheme, events: list[dict[str, Any]]
-            ) -> tuple[list[dict[str, Any]], float, float, tuple[list[str], list[str]]]:
-    """Apply decisions, then per-category and total caps; every event keeps its reason."""
-    notes: list[str] = []
-    notes_en: list[str] = []
-    rows = []
-    by_category: dict[str, float] = defaultdict(float)
-    deduction = 0.0
-    for event in events:
-        points = float(event.get("points") or 0.0)
-        row = {"event_id": event["id"], "type": event["type"],
-               "category": event.get("category", ""),
-               "date": event.get("date"), "reason": event.get("reason", ""),
-               "evidence": event.get("evidence", ""), "approver": event.get("approver", ""),
-               "region_wide": bool(event.get("region_wide")), "points": points,
-               "decision": event.get("decision")}
-        if not event.get("counted", True):
-            row["counted"] = 0.0
-        elif event["type"] == "bonus":
-            by_category[row["category"]] += points
-            row["counted"] = points  # capped below
-        else:
-            deduction += points
-            row["counted"] = -points
-        rows.append(row)
-    bonus = 0.0
-    for category, claimed in by_category.items():
-        cap = scheme.bonus_caps.get(category)
-        allowed = min(claimed, cap) if cap is not None else claimed
-        if allowed < claimed:
-            notes.append(f"“{category}”加分 {fmt(claimed)} 超过上限 {fmt(cap)}，按上限计")
-            notes_en.append(f"bonus {category!r} {fmt(claimed)} over its cap {fmt(cap)}: capped")
-        bonus += allowed
-    if scheme.bonus_cap_total is not None and bonus > scheme.bonus_cap_total:
-        notes.append(f"加分合计 {fmt(bonus)} 超过总上限 {fmt(scheme.bonus_cap_total)}，按上限计")
-        notes_en.append(f"bonus total {fmt(bonus)} over the cap {fmt(scheme.bonus_cap_total)}")
-        bonus = float(scheme.bonus_cap_total)
-    if scheme.deduction_cap_total is not None and deduction > scheme.deduction_cap_total:
-        notes.append(f"扣分合计 {fmt(deduction)} 超过上限 "
-                     f"{fmt(scheme.deduction_cap_total)}，按上限计")
-        notes_en.append(f"deductions {fmt(deduction)} over the cap "
-                        f"{fmt(scheme.deduction_cap_total)}")
-        deduction = float(scheme.deduction_cap_total)
-    return rows, bonus, deduction, (notes, notes_en)
-
-
-def _events_by_unit(doc: Mapping[str, Any] | None) -> dict[str, list[dict[str, Any]]]:
-    """Events per unit with their appeal / fault-tolerance decisions applied."""
-    if not doc:
-        return {}
-    decisions: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
-    for d in doc.get("decisions", []):
-        decisions[d["event_id"]].append(d)
-    out: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for raw in doc.get("events", []):
-        event = dict(raw)
-        for d in decisions.get(event["id"], []):
-            label = "申诉" if d["kind"] == "appeal" else "容错纠错"
-            event["decision"] = {"id": d["id"], "kind": d["kind"], "outcome": d["outcome"],
-                                 "reason": d.get("reason", ""), "approver": d.get("approver", ""),
-                                 "label": label, "original_points": raw.get("points")}
-            if d["outcome"] == "overturned":
-                event["counted"] = False
-            elif d["outcome"] == "adjusted":
-                event["points"] = d.get("points") or 0.0
-        out[event["unit_id"]].append(event)
-    return out
-
-
-def _routine_by_unit(doc: Mapping[str, Any] | None) -> dict[str, dict[str, float]]:
-    out: dict[str, dict[str, float]] = defaultdict(dict)
-    for entry in (doc or {}).get("entries", []):
-        out[entry["unit_id"]][entry["period"]] = float(entry["score"])
-    return out
-
+# -- registers ------------------------------------------------------------------------------
 
 def _ballots_by_unit(doc: Mapping[str, Any] | None
                      ) -> tuple[dict[str, dict[str, Mapping[str, Any]]],
-                                dict[str, Mapping[str, Any]]]:
+                                dict[str, dict[str, Mapping[str, Any]]]]:
     conduct: dict[str, dict[str, Mapping[str, Any]]] = defaultdict(dict)
-    satisfaction: dict[str, Mapping[str, Any]] = {}
+    satisfaction: dict[str, dict[str, Mapping[str, Any]]] = defaultdict(dict)
     for tally in (doc or {}).get("conduct", []):
         conduct[tally["unit_id"]][tally["rater_group"]] = tally
     for tally in (doc or {}).get("satisfaction", []):
-        satisfaction[tally["unit_id"]] = tally
+        satisfaction[tally["unit_id"]][tally.get("channel") or ""] = tally
     return conduct, satisfaction

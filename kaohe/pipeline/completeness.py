@@ -252,7 +252,8 @@ def blank_units(scheme: Scheme, docs: Any) -> dict[str, list[Any]]:
     for sheet in docs.lead_scores or ():
         dept = str(sheet.get("lead_department") or "")
         given = {(e.get("unit_id"), e.get("indicator_id")) for e in sheet.get("entries") or []
-                 if any(e.get(f) is not None for f in ("rating", "count", "value"))}
+                 if any(e.get(f) is not None for f in ("rating", "count", "value"))
+                 or any(v for v in (e.get("counts") or {}).values())}  # ballot/satisfaction
         blank[f"lead_scores:{dept}"] = [
             (u, ind) for ind in scheme.indicators_of(dept) for u in scheme.units
             if ind.applies_to(u.group) and (u.id, ind.id) not in given]

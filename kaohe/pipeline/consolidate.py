@@ -285,6 +285,28 @@ def _owner_name(scheme: Scheme, owner: str | None) -> str:
     return _names(scheme).get(owner or "", ("", ""))[0]
 
 
+def _json_only(folder: Path, echo: Callable[[str], Any], lang: str) -> None:
+    """Consolidation reads the clerks' workbooks: a folder of JSON documents alone is refused
+    (they would be checked and silently dropped), JSON documents beside workbooks are named."""
+    from kaohe.errors import KaoheError
+
+    paths = discover(folder)
+    documents = [p for p in paths if p.suffix.lower() == ".json"]
+    if not documents:
+        return
+    where = f"kaohe score --data {folder}"
+    if not any(p.suffix.lower() in SPREADSHEET_SUFFIXES for p in paths):
+        raise KaoheError(
+            f"{folder} 中只有 JSON 文档（{len(documents)} 个），没有工作簿：kaohe consolidate "
+            f"汇总各单位报送的工作簿（.xlsx）；JSON 文档请用 {where} 计分",
+            f"{folder} holds JSON documents only ({len(documents)}), no workbooks: kaohe "
+            f"consolidate reads the submitted workbooks (.xlsx); score JSON documents with "
+            f"{where}")
+    echo(f"注意：{len(documents)} 个 JSON 文档未汇总（只汇总工作簿；JSON 文档请用 kaohe score）"
+         if lang != "en" else f"note: {len(documents)} JSON documents were not consolidated "
+         "(workbooks only; score JSON documents with kaohe score)")
+
+
 def run_consolidation(folder: Path, *, scheme_path: Path | None = None,
                       out: Path | None = None, json_out: Path | None = None,
                       db: str | None = None, feedback: Path | None = None,
@@ -330,6 +352,7 @@ def run_consolidation(folder: Path, *, scheme_path: Path | None = None,
         from outputs.feedback_book import check_feedback_folder
 
         check_feedback_folder(feedback, lang)
+    _json_only(folder, echo, lang)
     from kaohe.pipeline.exam_cache import open_exam_cache
 
     kept, notes = open_exam_cache(scheme, db=db, beside=json_out or out) if cache else (None, [])

@@ -116,7 +116,7 @@ def _appeal(generated: dict[str, Any], results: dict[str, Any],
     """An approved appeal against the largest counted deduction; returns (register, the unit's
     name in `lang`)."""
     register = copy.deepcopy(generated["adjustments"])
-    decided = {d["event_id"] for d in register.get("decisions", [])}
+    decided = {d.get("event_id") for d in register.get("decisions", [])}
     units = {u["unit_id"]: u for u in results["units"]}
     names = {uid: u["unit_name"] for uid, u in units.items()}
     candidates = [e for e in register["events"] if e["type"] == "deduction"

@@ -55,6 +55,20 @@ SCHEME_MESSAGES: dict[str, tuple[str, str, str, str]] = {
         "各测评主体的权重合计为 {total}，应为 1",
         "the rater-group weights sum to {total}, not 1",
         "请调整测评主体权重使合计等于 1", "adjust the rater weights to sum to 1"),
+    "channel-weights-sum": (
+        "满意度各调查渠道的权重合计为 {total}，应为 1",
+        "the survey channels' weights sum to {total}, not 1",
+        "请调整问卷调查、电话访问等渠道的权重使合计等于 1",
+        "adjust the channels' weights to sum to 1"),
+    "routine-kind-weights-sum": (
+        "平时考核各类别的权重合计为 {total}，应为 1",
+        "the routine kinds' weights sum to {total}, not 1",
+        "请调整周记实、月自查、季考评等类别的权重使合计等于 1",
+        "adjust the kinds' weights to sum to 1"),
+    "indicator-rater-weights-sum": (
+        "指标 {indicator} 各评价主体的权重合计为 {total}，应为 1",
+        "the rater bodies of indicator {indicator} weigh {total} in all, not 1",
+        "请调整该指标各评价主体的权重使合计等于 1", "adjust the bodies' weights to sum to 1"),
     "full-scores-sum": (
         "“{group}”组别的 {count} 项“{component}”指标满分合计为 {total}，应等于该构成的满分 {full}",
         "the {count} indicators of {component!r} for group {group!r} have full scores summing "

@@ -137,6 +137,10 @@ VALUE_MESSAGES: dict[str, tuple[str, str, str, str]] = {
     "unknown-indicator": (
         "指标 “{indicator}” 不适用于“{unit}”", "indicator {indicator!r} does not apply to "
         "{unit}", *_TEMPLATE_HINT),
+    "unknown-rater": (
+        "评价主体 “{rater}” 不是指标 {indicator} 的评价主体（可选：{allowed}）",
+        "{rater!r} is not a rater body of indicator {indicator} (allowed: {allowed_en})",
+        "请填写方案为该指标规定的评价主体编号", "use a rater body the scheme gives the indicator"),
     "not-owned-indicator": (
         "指标 “{indicator}” 不由本部门评分", "indicator {indicator!r} is not scored by this "
         "department", "请只填写本部门牵头评分的指标", "score only the indicators your department "
@@ -260,6 +264,16 @@ VALUE_MESSAGES: dict[str, tuple[str, str, str, str]] = {
     "unknown-event": (
         "对应的事项编号 “{event}” 不在加扣分登记表中", "event {event!r} is not in the register",
         "请填写登记表中已有的事项编号", "use an event id from the register"),
+    "decision-without-target": (
+        "决定未写明所决定的{target}：缺少 {field}",
+        "the decision does not name {target_en}: {field} is missing",
+        "请填写被考核单位和指标编号（评优限制认定另填限制类型）；对加扣分事项的决定请填写事项编号",
+        "give the unit and the indicator (and the gate for a gate review); for a decision on an "
+        "event give the event id"),
+    "decision-outcome-mismatch": (
+        "决定结果“{outcome}”不适用于{target}（可选：{allowed}）",
+        "outcome {outcome!r} does not fit a decision on {target_en} (allowed: {allowed_en})",
+        "请从可选结果中选择", "choose one of the allowed outcomes"),
     "adjusted-without-points": (
         "决定结果为“调整”，但未填写调整后分值", "the outcome is 'adjusted' but no points are given",
         "请填写调整后的分值", "give the adjusted points"),

@@ -28,7 +28,8 @@ __all__ = ["recover_meta", "recovered_meta", "KIND_SHEETS"]
 #: The data sheets of each template kind (label keys of workbook_templates.labels).
 KIND_SHEETS = {"unit_report": ("sheet.unit_report",), "lead_scores": ("sheet.lead_scores",),
                "adjustments": ("sheet.events", "sheet.decisions"),
-               "routine": ("sheet.routine",), "ballots": ("sheet.conduct", "sheet.satisfaction")}
+               "routine": ("sheet.routine", "sheet.findings"),
+               "ballots": ("sheet.conduct", "sheet.satisfaction")}
 _HEADER_ROWS = 6  # the title and the header block (where the owner is named)
 _TITLE_ROWS = 3  # the key row, the title and the subtitle (the header below holds inputs)
 

@@ -90,39 +90,109 @@ def _bonus_cap(event: Mapping[str, Any], index: int, scheme: Scheme, cell_map: C
 
 def adjustment_decisions(doc: Mapping[str, Any], cell_map: CellMap,
                          scheme: Scheme) -> Iterator[Issue]:
-    """Decisions name an event of the register, carry points when adjusted, and are dated
-    after their event and before the end of the following year."""
+    """Decisions name what they decide on (an event of the register, a unit's indicator, or a
+    unit's gate) with an outcome that fits it, carry points when adjusted, and are dated after
+    their event and before the end of the following year."""
     events = {e.get("id"): e for _, e in rows_of(doc, "events")}
+    units, indicators = units_by_id(scheme), indicators_by_id(scheme)
     for index, decision in rows_of(doc, "decisions"):
-        event = events.get(decision.get("event_id"))
         where: Where = {"name": str(decision.get("id", ""))}
+        target = ("gate" if decision.get("kind") == "gate_review" else
+                  "event" if decision.get("event_id") else
+                  "indicator" if decision.get("unit_id") or decision.get("indicator_id") else
+                  None)
+        if target is None:
+            yield finding_at("decision-without-target", ("decisions", index, "event_id"),
+                             cell_map, field="event_id", target=_TARGETS["event"][0],
+                             target_en=_TARGETS["event"][1], **where)
+            continue
+        if target != "event":
+            yield from _decision_on_unit(decision, index, target, units, indicators, cell_map,
+                                         where)
+            yield from _decision_date(decision, index, None, scheme, cell_map, where)
+            continue
+        event = events.get(decision.get("event_id"))
         if event is None:
             yield finding_at("unknown-event", ("decisions", index, "event_id"), cell_map,
                              value=decision.get("event_id"), event=decision.get("event_id"),
                              **where)
             continue
         where["unit_id"] = str(event.get("unit_id", ""))
+        yield from _outcome_fits(decision, index, "event", cell_map, where)
         if decision.get("outcome") == "adjusted" and as_number(decision.get("points")) is None:
             yield finding_at("adjusted-without-points", ("decisions", index, "points"), cell_map,
                              **where)
-        day, event_day = iso_date(decision.get("date")), iso_date(event.get("date"))
-        if day is None:
-            continue
-        if not date(scheme.year, 1, 1) <= day <= date(scheme.year + 1, 12, 31):
-            yield finding_at("date-out-of-range", ("decisions", index, "date"), cell_map,
-                             value=decision.get("date"), day=day.isoformat(),
-                             first=f"{scheme.year}-01-01", last=f"{scheme.year + 1}-12-31", **where)
-        elif event_day is not None and day < event_day:
-            yield finding_at("date-order", ("decisions", index, "date"), cell_map, severity=WARNING,
-                             value=decision.get("date"), day=day.isoformat(),
-                             event_day=event_day.isoformat(), **where)
+        yield from _decision_date(decision, index, iso_date(event.get("date")), scheme,
+                                  cell_map, where)
+
+
+_OUTCOMES = {"event": ("upheld", "overturned", "adjusted"),
+             "indicator": ("restored", "adjusted", "upheld"),
+             "gate": ("confirmed", "waived")}
+_TARGETS = {"event": ("加扣分事项", "an event"), "indicator": ("指标得分", "an indicator's points"),
+            "gate": ("评优限制", "a gate")}
+
+
+def _outcome_fits(decision: Mapping[str, Any], index: int, target: str, cell_map: CellMap,
+                  where: Where) -> Iterator[Issue]:
+    outcome = decision.get("outcome")
+    if isinstance(outcome, str) and outcome not in _OUTCOMES[target]:
+        yield finding_at("decision-outcome-mismatch", ("decisions", index, "outcome"), cell_map,
+                         value=outcome, outcome=outcome, target=_TARGETS[target][0],
+                         target_en=_TARGETS[target][1], allowed="、".join(_OUTCOMES[target]),
+                         allowed_en=", ".join(_OUTCOMES[target]), **where)
+
+
+def _decision_on_unit(decision: Mapping[str, Any], index: int, target: str,
+                      units: Mapping[str, Any], indicators: Mapping[str, Any],
+                      cell_map: CellMap, where: Where) -> Iterator[Issue]:
+    """A decision on a unit's indicator or gate: the unit, the indicator (applying to the
+    unit's group) and the gate are named, the outcome fits, adjusted points are given."""
+    unit_id, ind_id = decision.get("unit_id"), decision.get("indicator_id")
+    where["unit_id"] = str(unit_id or "")
+    needed = ["unit_id"] + (["gate"] if target == "gate" else ["indicator_id"])
+    for name in needed:
+        if is_blank(decision.get(name)):
+            yield finding_at("decision-without-target", ("decisions", index, name), cell_map,
+                             field=name, target=_TARGETS[target][0],
+                             target_en=_TARGETS[target][1], **where)
+    if (issue := unknown_unit(unit_id, units, ("decisions", index, "unit_id"), cell_map)):
+        yield issue
+    elif isinstance(ind_id, str) and ind_id not in indicators:
+        yield finding_at("unknown-indicator", ("decisions", index, "indicator_id"), cell_map,
+                         key="unknown-indicator-id", value=ind_id, indicator=ind_id, **where)
+    elif isinstance(ind_id, str) and isinstance(unit_id, str) \
+            and not indicators[ind_id].applies_to(units[unit_id].group):
+        yield finding_at("unknown-indicator", ("decisions", index, "indicator_id"), cell_map,
+                         value=ind_id, indicator=ind_id, unit=units[unit_id].name, **where)
+    yield from _outcome_fits(decision, index, target, cell_map, where)
+    if (target == "indicator" and decision.get("outcome") == "adjusted"
+            and as_number(decision.get("points")) is None):
+        yield finding_at("adjusted-without-points", ("decisions", index, "points"), cell_map,
+                         **where)
+
+
+def _decision_date(decision: Mapping[str, Any], index: int, event_day: date | None,
+                   scheme: Scheme, cell_map: CellMap, where: Where) -> Iterator[Issue]:
+    day = iso_date(decision.get("date"))
+    if day is None:
+        return
+    if not date(scheme.year, 1, 1) <= day <= date(scheme.year + 1, 12, 31):
+        yield finding_at("date-out-of-range", ("decisions", index, "date"), cell_map,
+                         value=decision.get("date"), day=day.isoformat(),
+                         first=f"{scheme.year}-01-01", last=f"{scheme.year + 1}-12-31", **where)
+    elif event_day is not None and day < event_day:
+        yield finding_at("date-order", ("decisions", index, "date"), cell_map, severity=WARNING,
+                         value=decision.get("date"), day=day.isoformat(),
+                         event_day=event_day.isoformat(), **where)
 
 
 # ---------------------------------------------------------------- routine and ballots
 
 def routine_entries(doc: Mapping[str, Any], cell_map: CellMap, scheme: Scheme) -> Iterator[Issue]:
-    """Scores 0–100 for known units and periods, one per unit and period."""
-    units, periods = units_by_id(scheme), list(scheme.routine_periods)
+    """Scores 0–100 for known units and periods (of a known kind when the scheme has kinds),
+    one per unit and period; routine findings name a unit and an indicator that applies."""
+    units, periods = units_by_id(scheme), list(scheme.routine_slots())
     seen: dict[tuple[str, str], int] = {}
     unsure: set[str] = set()
     for index, entry in rows_of(doc, "entries"):
@@ -131,21 +201,33 @@ def routine_entries(doc: Mapping[str, Any], cell_map: CellMap, scheme: Scheme) -
                                  cell_map)):
             yield issue
             continue
-        if isinstance(period, str) and period not in periods:
+        kinds = {k.id: k.periods for k in scheme.routine_kinds}
+        kind = entry.get("kind")
+        if (kind or kinds) and kind not in kinds:  # a kind of the scheme (周记实 …), or none
+            yield finding_at("not-in-list", ("entries", index, "kind"), cell_map, value=kind,
+                             unit_id=unit_id, shown=kind or "—", allowed="、".join(kinds) or "—",
+                             allowed_en=", ".join(kinds) or "—")
+            unsure.add(unit_id)
+            continue
+        allowed = list(kinds[kind]) if kind else periods
+        if isinstance(period, str) and period not in allowed:
             yield finding_at("not-in-list", ("entries", index, "period"), cell_map, value=period,
-                             unit_id=unit_id, shown=period, allowed="、".join(periods),
-                             allowed_en=", ".join(periods))
+                             unit_id=unit_id, shown=period, allowed="、".join(allowed),
+                             allowed_en=", ".join(allowed))
             unsure.add(unit_id)  # which period it meant is not known: no blank said for it
             continue
+        if isinstance(period, str) and kind:
+            period = f"{kind}:{period}"
         score = as_number(entry.get("score"))
         if score is not None and score > 100:
             yield finding_at("out-of-range", ("entries", index, "score"), cell_map, value=score,
                              unit_id=unit_id, shown=show(score), low="0", high="100")
         if (unit_id, str(period)) in seen:
             yield finding_at("duplicate-entry", ("entries", index), cell_map, unit_id=unit_id,
-                             what=f"{units[unit_id].name}·{period}",
+                             what=f"{units[unit_id].name}·{_slot_label(scheme, str(period), 'zh')}",
                              first=seen[(unit_id, str(period))] + 1, row=index + 1)
         seen.setdefault((unit_id, str(period)), index)
+    yield from _routine_findings(doc, cell_map, scheme)
     if seen:
         yield from _blank_routine(scheme, set(seen), periods, cell_map, unsure)
     elif scheme.units and periods:  # nothing filled in: said once, for the sheet
@@ -153,19 +235,47 @@ def routine_entries(doc: Mapping[str, Any], cell_map: CellMap, scheme: Scheme) -
                          cell_map)
 
 
+def _routine_findings(doc: Mapping[str, Any], cell_map: CellMap,
+                      scheme: Scheme) -> Iterator[Issue]:
+    units, indicators = units_by_id(scheme), indicators_by_id(scheme)
+    for index, entry in rows_of(doc, "deductions"):
+        unit_id, ind_id = entry.get("unit_id"), entry.get("indicator_id")
+        if (issue := unknown_unit(unit_id, units, ("deductions", index, "unit_id"), cell_map)):
+            yield issue
+        elif isinstance(ind_id, str) and ind_id not in indicators:
+            yield finding_at("unknown-indicator", ("deductions", index, "indicator_id"),
+                             cell_map, key="unknown-indicator-id", value=ind_id,
+                             indicator=ind_id, unit_id=str(unit_id))
+        elif isinstance(ind_id, str) and isinstance(unit_id, str) \
+                and not indicators[ind_id].applies_to(units[unit_id].group):
+            yield finding_at("unknown-indicator", ("deductions", index, "indicator_id"),
+                             cell_map, value=ind_id, indicator=ind_id,
+                             unit=units[unit_id].name, unit_id=unit_id)
+
+
+def _slot_label(scheme: Scheme, slot: str, lang: str) -> str:
+    """A routine column's name: 第一季度, or 周记实·第一季度 for a kind's period."""
+    from workbook_templates.labels import period_label
+
+    kind_id, _, period = slot.rpartition(":")
+    kind = next((k for k in scheme.routine_kinds if k.id == kind_id), None)
+    if kind is None:
+        return period_label(slot, lang)
+    name = (kind.name_en or kind.id) if lang == "en" else kind.name
+    return f"{name}·{period_label(period, lang)}"
+
+
 def _blank_routine(scheme: Scheme, given: set[tuple[str, str]], periods: list[str],
                    cell_map: CellMap, unsure: set[str]) -> Iterator[Issue]:
     """Scores left blank change a unit's routine score without a word: a blank period is
     left out of its mean, a unit with none counts 0. Each said at its cell, a period no unit
     has once."""
-    from workbook_templates.labels import period_label
-
     empty = [p for p in periods if not any(key[1] == p for key in given)]
     for p in empty:
         first = next((u.id for u in scheme.units), "")
         yield finding_at("blank-routine-period", ("blank", "routine", first, p), cell_map,
-                         severity=WARNING, period=period_label(p, "zh"),
-                         period_en=period_label(p, "en"))
+                         severity=WARNING, period=_slot_label(scheme, p, "zh"),
+                         period_en=_slot_label(scheme, p, "en"))
     for unit in (u for u in scheme.units if u.id not in unsure):
         have = [p for p in periods if (unit.id, p) in given]
         names: dict[str, Any] = {"unit": unit.name, "unit_en": unit.name_en or unit.name}
@@ -177,8 +287,8 @@ def _blank_routine(scheme: Scheme, given: set[tuple[str, str]], periods: list[st
             if p not in have and p not in empty:
                 yield finding_at("blank-routine-score", ("blank", "routine", unit.id, p),
                                  cell_map, severity=WARNING, unit_id=unit.id,
-                                 period=period_label(p, "zh"), period_en=period_label(p, "en"),
-                                 **names)
+                                 period=_slot_label(scheme, p, "zh"),
+                                 period_en=_slot_label(scheme, p, "en"), **names)
 
 
 def conduct_tallies(doc: Mapping[str, Any], cell_map: CellMap, scheme: Scheme) -> Iterator[Issue]:
@@ -248,14 +358,22 @@ def _blank_conduct(doc: Mapping[str, Any], cell_map: CellMap,
 
 def satisfaction_tallies(doc: Mapping[str, Any], cell_map: CellMap,
                          scheme: Scheme) -> Iterator[Issue]:
-    """Satisfaction: known units and options; answers summing to the sample when it is given."""
+    """Satisfaction: known units, channels and options; answers summing to the sample when it
+    is given."""
     units = units_by_id(scheme)
     options = [*scheme.satisfaction_options, *scheme.satisfaction_excluded]
+    channels = [c.id for c in scheme.satisfaction_channels]
     for index, tally in rows_of(doc, "satisfaction"):
         unit_id = str(tally.get("unit_id"))
         if (issue := unknown_unit(tally.get("unit_id"), units,
                                  ("satisfaction", index, "unit_id"), cell_map)):
             yield issue
+        channel = tally.get("channel")
+        if (channel or channels) and channel not in channels:  # a survey channel of the scheme
+            yield finding_at("not-in-list", ("satisfaction", index, "channel"), cell_map,
+                             value=channel, unit_id=unit_id, shown=channel or "—",
+                             allowed="、".join(channels) or "—",
+                             allowed_en=", ".join(channels) or "—")
         counts = counts_of(tally)
         for label in counts:
             if label not in options:

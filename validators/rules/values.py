@@ -230,9 +230,13 @@ def lead_entries(doc: Mapping[str, Any], cell_map: CellMap, scheme: Scheme) -> I
                          department=dept_id, known=[d.id for d in scheme.lead_departments])
         return
     units = units_by_id(scheme)
-    owned = {i.id: i for i in scheme.indicators_of(str(dept_id))}
+    # A department scores the indicators it enters (input lead_department) and may give the
+    # verified actual (value) of every other indicator it leads, replacing the unit's own.
+    owned = {i.id: i for i in scheme.indicators if i.lead_department == dept_id}
+    scored = {i.id for i in scheme.indicators_of(str(dept_id))}
     entries = [entry for _, entry in rows_of(doc, "entries")]
-    if entries and all(e.get(f) is None for e in entries for f in ("rating", "count", "value")):
+    if entries and all(e.get(f) is None for e in entries
+                       for f in ("rating", "count", "value", "counts")):
         yield _for_sheet("no-scores", ("entries", 0), cell_map, unit_id="")
     seen: dict[tuple[str, str], int] = {}
     for index, entry in rows_of(doc, "entries"):
@@ -252,14 +256,27 @@ def lead_entries(doc: Mapping[str, Any], cell_map: CellMap, scheme: Scheme) -> I
                              value=ind_id, unit_id=unit_id, indicator_id=ind_id, indicator=ind_id,
                              unit=units[unit_id].name)
             continue
-        if (unit_id, ind_id) in seen:
+        bodies = [b.id for b in ind.raters]
+        if (entry.get("rater") or bodies) and entry.get("rater") not in bodies:
+            yield finding_at("unknown-rater", ("entries", index, "rater"), cell_map,
+                             value=entry.get("rater"), rater=entry.get("rater") or "",
+                             indicator=ind_id, allowed="、".join(bodies) or "—",
+                             allowed_en=", ".join(bodies) or "—", unit_id=unit_id,
+                             indicator_id=ind_id)
+            continue
+        if bodies:  # several ratings of one body are averaged: no duplicates to find
+            seen.setdefault((unit_id, ind_id), index)
+        elif (unit_id, ind_id) in seen:
             yield finding_at("duplicate-entry", ("entries", index), cell_map, unit_id=unit_id,
                              indicator_id=ind_id, what=f"{units[unit_id].name}·{ind_id}",
                              first=seen[(unit_id, ind_id)] + 1, row=index + 1)
             continue
         seen[(unit_id, ind_id)] = index
-        yield from _lead_value(entry, index, ind, units[unit_id], cell_map)
+        yield from _lead_value(entry, index, ind, units[unit_id], cell_map,
+                               verified=ind_id not in scored, labels=_vote_labels(scheme, ind))
     for ind in owned.values():
+        if ind.id not in scored:
+            continue
         for unit in scheme.units:
             if ind.applies_to(unit.group) and (unit.id, ind.id) not in seen:
                 yield finding_at("missing-entry", ("entries",), cell_map, at=(), severity=WARNING,
@@ -267,11 +284,37 @@ def lead_entries(doc: Mapping[str, Any], cell_map: CellMap, scheme: Scheme) -> I
                                  what=f"{unit.name}·{ind.id} {ind.name}")
 
 
+def _vote_labels(scheme: Scheme, ind: Indicator) -> list[str]:
+    """The labels an indicator scored by ballot or satisfaction counts votes for."""
+    if ind.method == "ballot":
+        own = ind.params.get("grades")
+        return [str(k) for k in (own or scheme.ballot_grades)]
+    if ind.method == "satisfaction":
+        own = ind.params.get("options")
+        if isinstance(own, list):
+            return [str(o.get("label")) for o in own if isinstance(o, Mapping)]
+        return ([str(k) for k in own] if own else
+                [*scheme.satisfaction_options, *scheme.satisfaction_excluded])
+    return []
+
+
 def _lead_value(entry: Mapping[str, Any], index: int, ind: Indicator, unit: Unit,
-                cell_map: CellMap) -> Iterator[Issue]:
+                cell_map: CellMap, verified: bool = False,
+                labels: list[str] | None = None) -> Iterator[Issue]:
     where: Where = {"unit_id": unit.id, "indicator_id": ind.id,
                     "name": f"{unit.name}·{ind.name}"}
-    field = ("rating" if ind.method == "rating" else
+    if not verified and ind.method in ("ballot", "satisfaction"):
+        counts = entry.get("counts")
+        if not counts:
+            yield finding_at("blank-score", ("entries", index, "counts"), cell_map,
+                             severity=WARNING, **where)
+        for label in counts or {}:
+            if str(label) not in (labels or []):
+                yield finding_at("not-in-list", ("entries", index, "counts", label), cell_map,
+                                 value=label, shown=label, allowed="、".join(labels or []),
+                                 allowed_en=", ".join(labels or []), **where)
+        return
+    field = ("value" if verified else "rating" if ind.method == "rating" else
              "count" if ind.method in ("deduction", "bonus") else "value")
     value = entry.get(field)
     path = ("entries", index, field)

@@ -164,6 +164,26 @@ def rater_weights(doc: Mapping[str, Any]) -> Iterator[Issue]:
         if not close(total, 1.0):
             yield finding_at("weights-sum", ("rater_groups",), key="rater-weights-sum",
                              value=round(total, 6), total=show(total))
+    survey, routine = doc.get("satisfaction"), doc.get("routine")
+    yield from _shares(survey.get("channels") if isinstance(survey, Mapping) else None,
+                       ("satisfaction", "channels"), "channel-weights-sum", {})
+    yield from _shares(routine.get("kinds") if isinstance(routine, Mapping) else None,
+                       ("routine", "kinds"), "routine-kind-weights-sum", {})
+    for index, ind in items_of(doc, "indicators"):
+        yield from _shares(ind.get("raters"), ("indicators", index, "raters"),
+                           "indicator-rater-weights-sum", {"indicator": str(ind.get("id", ""))})
+
+
+def _shares(items: Any, path: tuple[str | int, ...], key: str,
+            facts: Mapping[str, str]) -> Iterator[Issue]:
+    """Weights of a list (survey channels, routine kinds, an indicator's rater bodies) sum to 1."""
+    rows = [r for r in items if isinstance(r, Mapping)] if isinstance(items, list) else []
+    weights = [as_number(r.get("weight")) for r in rows]
+    if rows and None not in weights:
+        total = sum(w or 0.0 for w in weights)
+        if not close(total, 1.0):
+            yield finding_at("weights-sum", path, key=key, value=round(total, 6),
+                             total=show(total), **facts)
 
 
 def full_scores(doc: Mapping[str, Any]) -> Iterator[Issue]:
@@ -265,7 +285,9 @@ def tie_breakers(doc: Mapping[str, Any]) -> Iterator[Issue]:
 
 
 #: What each kind of template lets its filler type for an indicator (METHOD_INPUT's names).
-_TEMPLATE_INPUTS = {"unit_report": ("actual",), "lead_department": ("actual", "count", "rating")}
+#: The lead department's sheet carries ballot/satisfaction counts too (a column per answer).
+_TEMPLATE_INPUTS = {"unit_report": ("actual",),
+                    "lead_department": ("actual", "count", "rating", "counts")}
 _INPUT_NAMES = {"actual": ("完成值", "an actual value"), "count": ("次数或项数", "a count"),
                 "rating": ("评定等次", "a rating"), "counts": ("各档票数", "ballot counts")}
 _FILLERS = {"unit_report": ("被考核单位的自评表", "the unit's own report"),

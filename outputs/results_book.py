@@ -3,6 +3,8 @@
 Sheets, in order (Chinese names; English with ``lang="en"``):
 
 - 说明: scheme, year, how to read the workbook, the scoring rule, the weights;
+- 结果汇总: the leaders' one-page summary (``summary_sheet``): grades per group, movers,
+  units barred from the top grade and why, the merit list, what is provisional;
 - one ranking sheet per group (named after the group): rank, unit, total, grade and why it
   moved, top-grade eligibility and the gates hit, component scores, bonus, deduction, change
   against last year; a bar chart of totals and a stacked chart of the weighted components;
@@ -53,6 +55,7 @@ from outputs.style import (
     text_lines,
     unit_label,
 )
+from outputs.summary_sheet import write_summary_sheet
 from outputs.whatif_sheet import write_whatif_sheet
 
 __all__ = ["write_results_workbook"]
@@ -185,6 +188,7 @@ class _Book:
         wb = open_workbook(tmp, title=self.title, created=self.generated)
         self.st = Styles(wb)
         self.about(wb)
+        write_summary_sheet(self, wb)
         for group in self.groups:
             write_ranking_sheet(self, wb, group, self.by_group[group["id"]])
         for group in self.groups:

@@ -126,6 +126,7 @@ _COMMAND_MODULES = [
     "history",
     "consolidate",
     "results",
+    "leaders",
     "validate",
     "templates",
 ]

@@ -126,7 +126,7 @@ def gate_text(gate: Mapping[str, Any], unit: Mapping[str, Any], lang: str = "zh"
     "城镇新增就业失分 28%（超过 20%）", "全疆通报（2016-06-19）", "一票否决"."""
     en, kind = _en(lang), gate.get("gate")
     if kind == "region-loss":
-        ind = next((i for i in unit.get("indicators") or []
+        ind: Mapping[str, Any] = next((i for i in unit.get("indicators") or []
                     if i.get("indicator_id") == gate.get("indicator_id")), {})
         name = str((ind.get("name_en") if en else None) or ind.get("name")
                    or gate.get("indicator_id") or "")

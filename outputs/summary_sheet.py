@@ -16,10 +16,13 @@ from xlsxwriter.worksheet import Worksheet
 from outputs.leaders_summary import LeadersSummary, join_names, leaders_summary
 from outputs.style import Labels, print_setup, put, text_lines
 
-__all__ = ["write_summary_sheet", "SUMMARY_LABELS", "ONE_PAGE_LINES"]
+__all__ = ["write_summary_sheet", "SUMMARY_LABELS", "ONE_PAGE_POINTS", "MIN_SCALE"]
 
-#: Lines of 10 pt text an A4 portrait page holds at 100 % (with the margins of print_setup).
-ONE_PAGE_LINES = 50
+#: Points of rows an A4 portrait page holds at 100 % (842 pt less print_setup's margins,
+#: header and footer).
+ONE_PAGE_POINTS = 740.0
+#: The least print scale allowed: 10 pt text prints at 8 pt or more.
+MIN_SCALE = 0.8
 
 SUMMARY_LABELS: dict[str, tuple[str, str]] = {
     "sheet": ("结果汇总", "Summary"),
@@ -77,30 +80,31 @@ def write_summary_sheet(book: Any, wb: Workbook) -> Worksheet:
     ws.merge_range(0, 0, 0, last, s.title, st("title", font_size=14))
     ws.set_row(0, 26)
     ws.merge_range(1, 0, 1, last, s.status, st("subtitle"))
-    row, lines = 2, 4
+    row, height = 2, 26.0 + 15 * 2
     if s.illustrative:
         ws.merge_range(row, 0, row, last, T("illustrative"), st("banner"))
-        row, lines = row + 1, lines + 1
+        row, height = row + 1, height + 15
     writer = _Writer(ws, st, grid, T)
     row = writer.grades(row + 1, s)
     row = writer.movers(row + 1, s)
     row = writer.lost(row + 1, s)
     row = writer.merit(row + 1, s)
     row = writer.status(row + 1, s)
-    lines += writer.lines
+    height += writer.height + 15 * 5   # the blank rows between sections
     print_setup(ws, header_rows=None, landscape=False, last_col=last, last_row=row - 1,
                 footer=s.title)
-    # One page when it fits at 100 %; a larger scheme takes more pages, never a smaller font.
-    ws.fit_to_pages(1, 1 if lines <= ONE_PAGE_LINES else 0)
+    # One page when it fits at 80 % or more (10 pt prints at 8 pt or more); a larger scheme
+    # takes more pages, never a smaller font.
+    ws.fit_to_pages(1, 1 if height * MIN_SCALE <= ONE_PAGE_POINTS else 0)
     return ws
 
 
 class _Writer:
-    """Writes the sections row by row, counting printed lines to decide the page fit."""
+    """Writes the sections row by row, counting the rows' height to decide the page fit."""
 
     def __init__(self, ws: Worksheet, st: Any, grid: _Grid, T: Labels) -> None:
         self.ws, self.st, self.grid, self.T = ws, st, grid, T
-        self.lines = 0
+        self.height = 0.0  # points of the rows written
 
     def cell(self, row: int, first: int, last: int, value: Any, style: str) -> None:
         if last > first:
@@ -110,12 +114,12 @@ class _Writer:
     def fit(self, row: int, cells: list[tuple[str, float]], minimum: float = 18) -> None:
         n = max((text_lines(t, w) for t, w in cells if t), default=1)
         self.ws.set_row(row, max(minimum, 13.5 * n + 4))
-        self.lines += n
+        self.height += max(minimum, 13.5 * n + 4)
 
     def section(self, row: int, text: str) -> int:
         self.cell(row, 0, self.grid.last, text, "section")
         self.ws.set_row(row, 20)
-        self.lines += 2
+        self.height += 20
         return row + 1
 
     def grades(self, row: int, s: LeadersSummary) -> int:
@@ -163,9 +167,10 @@ class _Writer:
         for m in s.movers:
             row += 1
             arrow = "↑" if m.rank_change > 0 else "↓"
-            values = [m.unit, m.group, f"{m.previous_rank} → {m.rank}（{arrow}{abs(m.rank_change)}）"
-                      if s.lang == "zh" else f"{m.previous_rank} → {m.rank} ({arrow}"
-                      f"{abs(m.rank_change)})", m.total_change,
+            moved = f"{arrow}{abs(m.rank_change)}"
+            values = [m.unit, m.group, f"{m.previous_rank} → {m.rank}（{moved}）"
+                      if s.lang == "zh" else f"{m.previous_rank} → {m.rank} ({moved})",
+                      m.total_change,
                       m.grade if m.grade == m.previous_grade else f"{m.previous_grade} → {m.grade}"]
             for (first, end, _), value in zip(cols, values, strict=True):
                 style = "delta" if isinstance(value, float) else "text_c" if first else "text"

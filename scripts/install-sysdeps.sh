@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# Installs the Debian packages kaohe's tests need: headless LibreOffice (formula recalculation),
+# Installs the Debian packages kaohe's tests need: headless LibreOffice (formula recalculation;
+# Writer for the .docx notice),
 # poppler-utils (pdftoppm, for pictures), CJK fonts, and PostgreSQL (the history store's tests
 # start a throwaway server of their own with initdb/pg_ctl: tests/pg_server.py). Idempotent;
 # skips what is already there.
 set -euo pipefail
 need=()
 command -v soffice >/dev/null 2>&1 || need+=(libreoffice-calc-nogui)
+# Writer prints the notice and the summary (.docx) to PDF
+compgen -G "/usr/lib/libreoffice/program/libswlo.so" >/dev/null || need+=(libreoffice-writer-nogui)
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
 fc-list 2>/dev/null | grep -qi "noto sans cjk" || need+=(fonts-noto-cjk)
 # Debian keeps initdb off PATH, in /usr/lib/postgresql/<version>/bin

@@ -19,7 +19,8 @@ from kaohe.pipeline.documents import default_scheme_document, documents_from, sc
 from kaohe.pipeline.io import write_json
 from kaohe.synth import scale_scheme, synthesize
 
-__all__ = ["run_demo", "write_documents", "fill_submissions", "flatten"]
+__all__ = ["run_demo", "write_documents", "fill_submissions", "flatten", "leaders_paths",
+           "write_leaders_documents"]
 
 
 def write_documents(docs: dict[str, Any], data_dir: Path) -> list[Path]:
@@ -171,7 +172,9 @@ def run_demo(out: Path, units: int | None = None, seed: int = 2016, lang: str = 
         lang=lang, echo=lambda *a, **k: None)
     with open_store(db) as store:
         echo(_revision_text(store, scheme.year, lang))
-    echo(f"\n→ {out / 'results.xlsx'}\n→ {out / 'results.json'}\n→ {out / 'feedback'}\n→ {db}")
+    notice, summary = leaders_paths(out, lang)
+    echo(f"\n→ {out / 'results.xlsx'}\n→ {out / 'results.json'}\n→ {out / 'feedback'}\n"
+         f"→ {summary}\n→ {notice}\n→ {db}")
     return results
 
 
@@ -183,6 +186,24 @@ def _rewrite_outputs(results: dict[str, Any], out: Path, scheme_doc: dict[str, A
     write_json(out / "results.json", results)
     write_results_workbook(results, out / "results.xlsx", lang=lang, scheme=scheme_doc)
     write_feedback_workbooks(results, out / "feedback", lang=lang)
+    write_leaders_documents(results, out, lang)
+
+
+def leaders_paths(out: Path, lang: str) -> tuple[Path, Path]:
+    """Where the demo writes the notice and the one-page summary."""
+    if lang == "en":
+        return out / "notice.docx", out / "summary.docx"
+    return out / "通报.docx", out / "综合考核结果汇总.docx"
+
+
+def write_leaders_documents(results: dict[str, Any], out: Path, lang: str) -> list[Path]:
+    """The notice and the one-page summary (.docx) of the results."""
+    from outputs.notice_doc import write_notice
+    from outputs.summary_doc import write_summary_document
+
+    notice, summary = leaders_paths(out, lang)
+    return [write_notice(results, notice, lang=lang),
+            write_summary_document(results, summary, lang=lang)]
 
 
 def _revision_text(store: Any, year: int, lang: str) -> str:

@@ -164,19 +164,27 @@ def _newer(row: Any, en: bool) -> str:
             else f"有暂定的修订 {run_id}，未计入")
 
 
+_TZ_HELP = ("Time zone to show times in, an IANA name (default: the scheme's time_zone, else "
+            "Asia/Shanghai). 显示时间所用时区（默认方案规定的时区，否则北京时间）")
+
+
 @click.command("revisions")
 @click.option("--db", required=True, metavar="PATH|URL", help=_DB_HELP)
 @click.option("--year", type=int, required=True, help="Year whose runs to list. 年度")
+@click.option("--tz", "zone", default=None, metavar="ZONE", help=_TZ_HELP)
 @_friendly
-def revisions_cmd(db: str, year: int) -> None:
+def revisions_cmd(db: str, year: int, zone: str | None) -> None:
     """A year's runs (revisions) and publications with their reasons, and what each moved.
 
     The base of a revision is the year's published run (its latest publication) if it was
     published, else the revision before it. Provisional runs (暂定: inputs missing or
     rejected, units not scored …) are marked; unpublished, they count for nothing.
 
+    Times are shown in the office's time zone (stored as UTC), the zone named.
+
     Example: kaohe revisions --db history.db --year 2016
     """
+    from kaohe.clock import check_zone, zone_of
     from kaohe.errors import KaoheError
     from kaohe.store import open_store
 
@@ -190,11 +198,13 @@ def revisions_cmd(db: str, year: int) -> None:
         scheme = store.scheme(runs[-1].run_id)
     lang = _lang()
     en = lang == "en"
-    click.echo(_runs_table(runs, en))
+    zone = zone_of(zone, scheme)
+    check_zone(zone)
+    click.echo(_runs_table(runs, en, zone))
     if publications:
         _say("\n发布记录（最新一次为正式结果）：",
              "\npublications (the latest is the official result):")
-        click.echo(_publications_table(publications, en))
+        click.echo(_publications_table(publications, en, zone))
     for run in runs:
         if run.base_run_id is None:
             continue
@@ -207,11 +217,13 @@ def revisions_cmd(db: str, year: int) -> None:
             _say("名次、等次、总分均无变化", "no rank, grade or total changed")
 
 
-def _runs_table(runs: Sequence[Any], en: bool) -> str:
+def _runs_table(runs: Sequence[Any], en: bool, zone: str) -> str:
+    from kaohe.clock import zone_label
     from kaohe.textable import table
 
-    head = (["revision", "run", "recorded (UTC)", "base", "status", "reason"] if en
-            else ["版本", "运行", "记录时间(UTC)", "对比基准", "状态", "原因"])
+    label = zone_label(zone, "en" if en else "zh")
+    head = (["revision", "run", f"recorded ({label})", "base", "status", "reason"] if en
+            else ["版本", "运行", f"记录时间（{label}）", "对比基准", "状态", "原因"])
     status = (("published", "published before, replaced", "revision after publication",
                "not published") if en
               else ("已发布", "曾发布，已被取代", "发布后修订", "未发布"))
@@ -222,26 +234,32 @@ def _runs_table(runs: Sequence[Any], en: bool) -> str:
         if r.provisional:
             state += " (provisional)" if en else "（暂定）"
         reason = (r.reason_en or r.reason) if en else (r.reason or r.reason_en)
-        rows.append([r.revision, r.run_id, _when(r.created_at), r.base_run_id or "—", state,
+        rows.append([r.revision, r.run_id, _when(r.created_at, zone), r.base_run_id or "—", state,
                      reason or "—"])
     return table(head, rows)
 
 
-def _publications_table(publications: Sequence[Any], en: bool) -> str:
+def _publications_table(publications: Sequence[Any], en: bool, zone: str) -> str:
+    from kaohe.clock import zone_label
     from kaohe.textable import table
 
-    head = (["#", "run", "published (UTC)", "replaces", "provisional", "reason"] if en
-            else ["次序", "运行", "发布时间(UTC)", "取代", "暂定", "原因"])
+    label = zone_label(zone, "en" if en else "zh")
+    head = (["#", "run", f"published ({label})", "replaces", "provisional", "reason"] if en
+            else ["次序", "运行", f"发布时间（{label}）", "取代", "暂定", "原因"])
     yes, no = ("yes", "no") if en else ("是", "否")
-    rows = [[p.number, p.run_id, _when(p.published_at), p.replaces or "—",
+    rows = [[p.number, p.run_id, _when(p.published_at, zone), p.replaces or "—",
              yes if p.provisional else no,
              ((p.reason_en or p.reason) if en else (p.reason or p.reason_en)) or "—"]
             for p in publications]
     return table(head, rows)
 
 
-def _when(timestamp: str) -> str:
-    return timestamp[:16].replace("T", " ")
+def _when(timestamp: str, zone: str) -> str:
+    """A stored UTC time in the office's zone, to the minute (the zone is in the header)."""
+    from kaohe.clock import local_time
+
+    text = local_time(timestamp, zone)
+    return text.split("（")[0] if "（" in text else text.split(" (")[0]
 
 
 def _changes_table(changes: Sequence[Any], lang: str, scheme: dict[str, Any]) -> str:

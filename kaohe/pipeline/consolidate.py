@@ -240,6 +240,8 @@ def _consolidate(scheme: Scheme, subs: list[Submission]) -> Consolidation:
     results["submissions"] = record
     results["scheme_name"] = str(scheme.document.get("name") or "")
     results["scheme_name_en"] = str(scheme.document.get("name_en") or "")
+    if scheme.document.get("time_zone"):   # the zone outputs show times in (else 北京时间)
+        results["time_zone"] = str(scheme.document["time_zone"])
     # what the 测算 sheet needs of the scheme, so `kaohe results-book` rebuilds it from the JSON
     results["tie_breakers"] = list(scheme.tie_breakers)
     results["rounding"] = {"digits": scheme.rounding.digits, "mode": scheme.rounding.mode}

@@ -16,6 +16,7 @@ from kaohe.engine.ranking import rank_and_grade
 from kaohe.pipeline.demo import run_demo
 from outputs.results_book import write_results_workbook
 from outputs.style import STYLES
+from kaohe.pipeline.documents import default_scheme_document
 from outputs.whatif_sheet import (
     exact_components,
     rank_formula,
@@ -77,7 +78,7 @@ def test_sheets_one_ranking_and_one_points_sheet_per_group(book: Path, demo: tup
     results, _ = demo
     names = openpyxl.load_workbook(book).sheetnames
     groups = [g["name"] for g in results["groups"]]
-    assert names == (["说明"] + groups + [f"{g}指标得分" for g in groups]
+    assert names == (["说明", "结果汇总"] + groups + [f"{g}指标得分" for g in groups]
                      + ["加扣分", "未计分", "测算"])
 
 
@@ -337,6 +338,10 @@ NEW_TIED_WEIGHTS: dict[str, dict[str, float]] = {
     "economy": {"year_end": 0, "routine": 0, "satisfaction": 0, "conduct": 0}}
 
 
+#: The embedded scheme's group names → ids (the 测算 sheet shows names only).
+GROUP_IDS = {g["name"]: g["id"] for g in default_scheme_document()["groups"]}
+
+
 def edit_weights(path: Path, changes: dict[str, dict[str, float]], out: Path,
                  comps: list[str]) -> dict[str, dict[str, float]]:
     """Type new weights into the 测算 sheet (openpyxl); returns every group's weights."""
@@ -345,9 +350,9 @@ def edit_weights(path: Path, changes: dict[str, dict[str, float]], out: Path,
     top = header_row(ws, "考核组别")
     rows = {}
     for r in range(top + 1, ws.max_row):
-        if not ws.cell(r, 2).value:  # the weights table ends at the first blank row
+        if not ws.cell(r, 1).value:  # the weights table ends at the first blank row
             break
-        rows[ws.cell(r, 2).value] = r
+        rows[GROUP_IDS[ws.cell(r, 1).value]] = r   # the sheet names groups, not their ids
     for g, new in changes.items():
         for c, w in new.items():
             ws.cell(rows[g], 3 + comps.index(c)).value = w
@@ -521,7 +526,8 @@ def test_whatif_new_weights_and_a_group_of_zero_weights_under_libreoffice(
     values = [v for row in rows_of(ws) for v in row]
     assert not [v for v in values if isinstance(v, str) and v.startswith(ERRORS)]
     top = header_row(ws, "考核组别")
-    notes = {ws.cell(r, 2).value: ws.cell(r, 8).value for r in range(top + 1, top + 6)}
+    notes = {GROUP_IDS[ws.cell(r, 1).value]: ws.cell(r, 8).value
+             for r in range(top + 1, top + 6)}
     assert notes.pop("economy") == "权重之和为 0，本组不计算测算总分和名次"
     assert set(notes.values()) <= {None, ""}
     economy = {u["unit_name"] for u in tied["units"] if u["group"] == "economy"}

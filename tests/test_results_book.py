@@ -14,9 +14,9 @@ import pytest
 from kaohe.engine import Scheme
 from kaohe.engine.ranking import rank_and_grade
 from kaohe.pipeline.demo import run_demo
+from kaohe.pipeline.documents import default_scheme_document
 from outputs.results_book import write_results_workbook
 from outputs.style import STYLES
-from kaohe.pipeline.documents import default_scheme_document
 from outputs.whatif_sheet import (
     exact_components,
     rank_formula,

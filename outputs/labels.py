@@ -108,6 +108,7 @@ RESULTS_LABELS: dict[str, tuple[str, str]] = {
                       "light green: full score   light orange: points lost   red: "
                       "region-assigned indicator lost beyond the limit (top grade barred)   "
                       "grey '—': not applicable"),
+    "ind_category": ("指标类别", "Category"),
     "points_sum": ("得分合计", "Points"), "lost_sum": ("失分合计", "Lost"),
     "sheet_adjustments": ("加扣分", "Adjustments"),
     "adjustments_title": ("{title} — 加扣分事项", "{title} — adjustments"),

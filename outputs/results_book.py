@@ -40,6 +40,7 @@ from outputs.labels import (
     run_status,
 )
 from outputs.not_scored_sheet import write_not_scored_sheet
+from outputs.points_sheet import write_points_sheet
 from outputs.ranking_sheet import write_ranking_sheet
 from outputs.style import (
     Labels,
@@ -156,20 +157,22 @@ class _Book:
         return ws
 
     def heading(self, ws: Worksheet, last_col: int, title: str, subtitle: str,
-                width: float) -> int:
-        """Title, subtitle (sized to fit `width`) and the illustrative banner; next free row."""
-        ws.merge_range(0, 0, 0, last_col, title,
+                width: float, first_col: int = 0) -> int:
+        """Title, subtitle (sized to fit `width`) and the illustrative banner, across
+        first_col..last_col; next free row."""
+        c = first_col
+        ws.merge_range(0, c, 0, last_col, title,
                        self.st("title", font_size=fitting_size(title, width)))
         ws.set_row(0, 30)
-        ws.merge_range(1, 0, 1, last_col, subtitle, self.st(
+        ws.merge_range(1, c, 1, last_col, subtitle, self.st(
             "subtitle", font_size=fitting_size(subtitle, width, (10, 9, 8))))
         row = 2
         if self.results.get("illustrative"):
-            ws.merge_range(row, 0, row, last_col, self.T("illustrative"), self.st("banner"))
+            ws.merge_range(row, c, row, last_col, self.T("illustrative"), self.st("banner"))
             row += 1
         if self.provisional:
             text = self.provisional_text()
-            ws.merge_range(row, 0, row, last_col, text, self.st("banner_wrap"))
+            ws.merge_range(row, c, row, last_col, text, self.st("banner_wrap"))
             ws.set_row(row, max(18, 14 * text_lines(text, width) + 4))
             row += 1
         return row + 1 if row > 2 else 3
@@ -192,7 +195,7 @@ class _Book:
         for group in self.groups:
             write_ranking_sheet(self, wb, group, self.by_group[group["id"]])
         for group in self.groups:
-            self.points(wb, group, self.by_group[group["id"]])
+            write_points_sheet(self, wb, group, self.by_group[group["id"]])
         self.adjustments(wb)
         write_not_scored_sheet(self, wb, rejected, missing)
         write_whatif_sheet(self, wb)
@@ -267,48 +270,7 @@ class _Book:
             return str(n)
         return self.T("units_scored", n=n, total=n + unscored, m=unscored)
 
-    # -- points matrix -------------------------------------------------------------------------
-
-    def points(self, wb: Workbook, group: Mapping[str, Any], units: list[dict[str, Any]]) -> None:
-        T = self.T
-        gname = group_label(group, self.lang)
-        # Sheet names are cut at 31 characters: English ones use the group's short id.
-        ws = self.sheet(wb, T("sheet_points", group=gname if self.lang == "zh" else group["id"]),
-                        "#C55A11")
-        indicators = list(units[0]["indicators"]) if units else []
-        cols = [(T("rank"), 5.5), (T("unit"), 20)]
-        width = 10.5 if self.lang == "en" else 8.5   # English words must not break mid-word
-        cols += [(f"{ind['indicator_id']}\n{self.indicator_name(ind)}", width)
-                 for ind in indicators]
-        cols += [(T("points_sum"), 8), (T("lost_sum"), 8)]
-        last = len(cols) - 1
-        top = self.heading(ws, last, T("points_title", group=gname), T("points_legend"),
-                           sum(w for _, w in cols))
-        self.header(ws, top, cols)
-        put_row(ws, top + 1, 0, ["", T("full_score")], self.st, "full")
-        put_row(ws, top + 1, 2, [ind["full_score"] for ind in indicators], self.st, "full")
-        put_row(ws, top + 1, 2 + len(indicators),
-                [sum(i["full_score"] for i in indicators), ""], self.st, "full")
-        for n, u in enumerate(units):
-            row = top + 2 + n
-            strong = {g.get("indicator_id") for g in u.get("gates") or []
-                      if g.get("gate") == "region-loss"}
-            put(ws, row, 0, u.get("rank"), self.st, "int")
-            put(ws, row, 1, unit_label(u, self.lang), self.st, "text")
-            got = lost = 0.0
-            for j, ind in enumerate(u["indicators"]):
-                if not ind.get("applicable", True):
-                    put(ws, row, 2 + j, "—", self.st, "na")
-                    continue
-                got, lost = got + ind["points"], lost + ind["lost"]
-                style = ("loss_strong" if ind["indicator_id"] in strong else
-                         "loss" if round(ind["lost"], 2) > 0 else "pts_full")
-                put(ws, row, 2 + j, round(ind["points"], 2), self.st, style)
-            put_row(ws, row, 2 + len(indicators), [round(got, 2), round(lost, 2)], self.st,
-                    ["pts", "loss" if round(lost, 2) > 0 else "pts"])
-        ws.freeze_panes(top + 2, 2)
-        print_setup(ws, header_rows=(top, top + 1), last_col=last,
-                    last_row=top + 1 + len(units), footer=self.title)
+    # -- points matrix (outputs.points_sheet) ---------------------------------------------
 
     def indicator_name(self, ind: Mapping[str, Any]) -> str:
         """An indicator's name in the workbook's language (Chinese when it has no English)."""

@@ -26,7 +26,7 @@ from workbook_templates.xlsx_save import FIXED_STAMP
 
 __all__ = ["FONT", "Styles", "Labels", "open_workbook", "put", "put_row", "safe_sheet_name",
            "print_setup", "unit_label", "group_label", "grade_label", "FORMULA_PREFIXES",
-           "fit_row", "fitting_size", "text_lines"]
+           "fit_row", "fitting_size", "text_lines", "LANDSCAPE_PIXELS", "column_pixels"]
 
 FONT = "宋体"            # body text of official documents; LibreOffice substitutes a CJK font
 TITLE_FONT = "黑体"
@@ -210,14 +210,18 @@ def safe_sheet_name(name: str, taken: set[str]) -> str:
 
 def print_setup(ws: Worksheet, *, header_rows: tuple[int, int] | None, landscape: bool = True,
                 last_col: int | None = None, last_row: int | None = None,
-                footer: str = "") -> None:
-    """A4, fit to one page wide, header rows repeated on every page, centred."""
+                footer: str = "", fit_width: bool = True) -> None:
+    """A4, fit to one page wide (unless not `fit_width`: then printed at 100 % on pages the
+    caller breaks), header rows repeated on every page, centred."""
     ws.set_paper(9)
     if landscape:
         ws.set_landscape()
     else:
         ws.set_portrait()
-    ws.fit_to_pages(1, 0)
+    if fit_width:
+        ws.fit_to_pages(1, 0)
+    else:
+        ws.set_print_scale(100)
     ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.6)
     ws.center_horizontally()
     if header_rows is not None:
@@ -246,6 +250,16 @@ def grade_label(grade: str | None, lang: str) -> str:
     if not grade:
         return ""
     return GRADE_EN.get(grade, grade) if lang == "en" else grade
+
+
+#: Pixels (96 dpi) across an A4 landscape page at 100 % within print_setup's margins:
+#: 297 mm less 0.8 in is 1,046 px; LibreOffice prints columns wider than Excel (measured): 820.
+LANDSCAPE_PIXELS = 820
+
+
+def column_pixels(width: float) -> int:
+    """Pixels of a column `width` characters wide (Excel's default font: 7 px a character)."""
+    return int(width * 7 + 5)
 
 
 def _visual(text: str) -> float:

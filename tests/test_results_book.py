@@ -168,16 +168,24 @@ def test_points_matrix_highlights_losses(book: Path, demo: tuple) -> None:
     ws = openpyxl.load_workbook(book)["县市指标得分"]
     top = header_row(ws, "名次")
     county = [u for u in results["units"] if u["group"] == "county"]
-    assert [ws.cell(top + 1, 3 + j).value for j in range(len(county[0]["indicators"]))] == \
-        [i["full_score"] for i in county[0]["indicators"]]
+    inds = county[0]["indicators"]
+    # columns by indicator name (no id shown), grouped under their categories
+    col = {ws.cell(top, c).value: c for c in range(3, 3 + len(inds))}
+    assert set(col) == {i["name"] for i in inds}
+    assert ws.cell(top - 1, 2).value == "指标类别"
+    cats = [ws.cell(top - 1, c).value for c in range(3, 3 + len(inds))]
+    firsts = list(dict.fromkeys(i["category"] for i in inds))
+    assert [c for c in cats if c] == firsts   # each category once, merged over its columns
+    assert [ws.cell(top + 1, col[i["name"]]).value for i in inds] == \
+        [i["full_score"] for i in inds]
     loss, strong = (STYLES[k]["bg_color"].lstrip("#") for k in ("loss", "loss_strong"))
     seen = {"loss": 0, "strong": 0, "full": 0}
     for n in range(len(county)):
         row = top + 2 + n
         unit = next(u for u in county if u["unit_name"] == ws.cell(row, 2).value)
         gated = {g["indicator_id"] for g in unit["gates"] if g["gate"] == "region-loss"}
-        for j, ind in enumerate(unit["indicators"]):
-            cell = ws.cell(row, 3 + j)
+        for ind in unit["indicators"]:
+            cell = ws.cell(row, col[ind["name"]])
             fill = (cell.fill.fgColor.rgb or "")[-6:]
             assert cell.value == round(ind["points"], 2)
             if ind["indicator_id"] in gated:
@@ -190,6 +198,19 @@ def test_points_matrix_highlights_losses(book: Path, demo: tuple) -> None:
                 assert fill not in (loss, strong)
                 seen["full"] += 1
     assert all(seen.values()), seen
+
+
+def test_points_matrix_prints_by_category_at_full_size(book: Path) -> None:
+    ws = openpyxl.load_workbook(book)["县市指标得分"]
+    top = header_row(ws, "名次")
+    breaks = [b.id for b in ws.col_breaks.brk]
+    assert breaks, "the county matrix is wider than a page: it is cut by category"
+    for b in breaks:   # a break falls between two categories (merged cells start there)
+        assert ws.cell(top - 1, b + 1).value, b
+    # printed at 100 % (the default scale: xlsxwriter leaves it out), not fitted to a page
+    assert ws.page_setup.scale in (None, 100)
+    assert not (ws.sheet_properties.pageSetUpPr and ws.sheet_properties.pageSetUpPr.fitToPage)
+    assert ws.print_title_cols == "$A:$B"
 
 
 # -- adjustments, not scored, safety ------------------------------------------------------------

@@ -281,7 +281,7 @@ class _Page:
             lost = float(ind.get("lost") or 0.0)
             style = ("loss_strong" if ind["indicator_id"] in strong else
                      "loss" if round(lost, 2) > 0 else "pts")
-            name = f"{ind['indicator_id']} {self.text(ind, 'name')}"
+            name = self.text(ind, "name")   # a reader sees names; ids stay in the JSON
             why = self.text(ind, "explanation")
             category = self.word(ind.get("category"))
             put_row(ws, row, 0, [i + 1, name, category, ind.get("full_score"),
@@ -292,7 +292,7 @@ class _Page:
         skipped = [r for r in u.get("indicators") or [] if not r.get("applicable", True)]
         for ind in skipped:
             row += 1
-            put_row(ws, row, 0, ["", f"{ind['indicator_id']} {self.text(ind, 'name')}",
+            put_row(ws, row, 0, ["", self.text(ind, "name"),
                                  self.word(ind.get("category")), ind.get("full_score"), T("na"), "",
                                  self.text(ind, "explanation")], self.st,
                     ["na", "text_wrap", "text_wrap", "na", "na", "na", "text_wrap"])
@@ -305,8 +305,7 @@ class _Page:
                 if r.get("applicable", True) and float(r.get("lost") or 0.0) <= 1e-9]
         if full:
             row = self.wide(ws, row, T("good_full", n=len(full)), "plain")
-            names = ("; " if self.en else "；").join(f"{r['indicator_id']} {self.text(r, 'name')}"
-                                                   for r in full)
+            names = ("; " if self.en else "；").join(self.text(r, "name") for r in full)
             row = self.wide(ws, row, names)
         else:
             row = self.wide(ws, row, T("good_none"), "plain")

@@ -12,6 +12,8 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from outputs.style import (
+    LANDSCAPE_PIXELS,
+    MIN_PRINT_SCALE,
     fit_row,
     grade_label,
     group_label,
@@ -73,7 +75,7 @@ def write_ranking_sheet(book: Any, wb: Workbook, group: Mapping[str, Any],
     _charts(book, wb, ws, units, top, cols, chart_row)
     rows_for_charts = max(16, len(units) + 6)
     print_setup(ws, header_rows=(top, top), last_col=last,
-                last_row=chart_row + rows_for_charts, footer=book.title)
+                last_row=chart_row + rows_for_charts, footer=book.title, repeat_cols=2)
 
 
 def _subtitle(book: Any, group: Mapping[str, Any], units: Sequence[Any]) -> str:
@@ -108,7 +110,8 @@ def _charts(book: Any, wb: Workbook, ws: Worksheet, units: list[dict[str, Any]],
         return
     T, name = book.T, ws.get_name()
     first, end = top + 1, top + len(units)
-    width = int(sum(w for _, w in cols) * 7.0)
+    # the two charts side by side fit the first printed page (at the least print scale)
+    width = min(int(sum(w for _, w in cols) * 7.0), int(LANDSCAPE_PIXELS * 100 / MIN_PRINT_SCALE))
     height = min(4000, max(300, 22 * len(units) + 110))
     bars = wb.add_chart({"type": "bar"})
     bars.add_series({"name": T("total"), "categories": [name, first, 1, end, 1],
@@ -139,12 +142,12 @@ def _charts(book: Any, wb: Workbook, ws: Worksheet, units: list[dict[str, Any]],
                           "values": [name, first, data_col + 1 + j, end, data_col + 1 + j],
                           "fill": {"color": palette[j % len(palette)]}, "gap": 60})
     _style_chart(stack, T("chart_parts"), width - width // 2 - 8, height, 100)
-    stack.set_legend({"position": "bottom", "font": {"name": "宋体", "size": 9}})
+    stack.set_legend({"position": "bottom", "font": {"name": "宋体", "size": 10}})
     ws.insert_chart(chart_row, 0, stack, {"x_offset": width // 2 + 6, "y_offset": 4})
 
 
 def _style_chart(chart: Any, title: str, width: int, height: int, x_max: float | None) -> None:
-    font = {"name": "宋体", "size": 9}
+    font = {"name": "宋体", "size": 10}
     chart.set_title({"name": title, "name_font": {"name": "黑体", "size": 11, "bold": True}})
     chart.set_y_axis({"reverse": True, "num_font": font})       # rank 1 at the top
     axis: dict[str, Any] = {"num_font": font, "min": 0,

@@ -61,6 +61,9 @@ from outputs.whatif_sheet import write_whatif_sheet
 
 __all__ = ["write_results_workbook"]
 
+#: The 说明 sheet's text column: with the key column it prints one A4 portrait page wide.
+_ABOUT_WIDTH = 62
+
 
 def write_results_workbook(results: Mapping[str, Any], path: Path, *, lang: str = "zh",
                            rejected: Sequence[Mapping[str, Any]] | None = None,
@@ -165,7 +168,7 @@ class _Book:
                        self.st("title", font_size=fitting_size(title, width)))
         ws.set_row(0, 30)
         ws.merge_range(1, c, 1, last_col, subtitle, self.st(
-            "subtitle", font_size=fitting_size(subtitle, width, (10, 9, 8))))
+            "subtitle", font_size=10))
         row = 2
         if self.results.get("illustrative"):
             ws.merge_range(row, c, row, last_col, self.T("illustrative"), self.st("banner"))
@@ -206,9 +209,9 @@ class _Book:
         ws = self.sheet(wb, T("sheet_about"), "#1F4E78")
         key_width = 30 if self.lang == "en" else 18   # "Party and mass organisations"
         ws.set_column(0, 0, key_width)
-        ws.set_column(1, 1, 90)
+        ws.set_column(1, 1, _ABOUT_WIDTH)
         row = self.heading(ws, 1, self.title, T("about_subtitle", year=r.get("year", "")),
-                           90 + key_width)
+                           _ABOUT_WIDTH + key_width)
         facts = [(T("scheme_name"), self.scheme_name or self.title),
                  (T("scheme_id"), r.get("scheme_id", "")),
                  (T("scheme_version"), r.get("scheme_version", "")), (T("year"), r.get("year")),
@@ -228,7 +231,7 @@ class _Book:
             text = str(value if value is not None else "")
             warn = key == T("status") and self.provisional
             put(ws, row, 1, text, self.st, "text_warn_wrap" if warn else "text_wrap")
-            fit_row(ws, row, [(text, 90)])
+            fit_row(ws, row, [(text, _ABOUT_WIDTH)])
             row += 1
         row += 1
         put(ws, row, 0, T("how_to_read"), self.st, "section")
@@ -237,7 +240,7 @@ class _Book:
                     "read_whatif", "read_rule"):
             put(ws, row, 0, T(key + "_k"), self.st, "key")
             put(ws, row, 1, T(key, digits=self.digits), self.st, "text_wrap")
-            fit_row(ws, row, [(T(key, digits=self.digits), 90)])
+            fit_row(ws, row, [(T(key, digits=self.digits), _ABOUT_WIDTH)])
             row += 1
         row += 1
         put(ws, row, 0, T("weights"), self.st, "section")
@@ -322,4 +325,5 @@ class _Book:
             ws.merge_range(row, 0, row, last, T("none"), self.st("text_c"))
         ws.freeze_panes(top + 1, 1)
         ws.autofilter(top, 0, row, last)
-        print_setup(ws, header_rows=(top, top), last_col=last, last_row=row, footer=self.title)
+        print_setup(ws, header_rows=(top, top), last_col=last, last_row=row, footer=self.title,
+                    repeat_cols=1)

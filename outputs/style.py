@@ -26,7 +26,8 @@ from workbook_templates.xlsx_save import FIXED_STAMP
 
 __all__ = ["FONT", "Styles", "Labels", "open_workbook", "put", "put_row", "safe_sheet_name",
            "print_setup", "unit_label", "group_label", "grade_label", "FORMULA_PREFIXES",
-           "fit_row", "fitting_size", "text_lines", "LANDSCAPE_PIXELS", "column_pixels"]
+           "fit_row", "fitting_size", "text_lines", "LANDSCAPE_PIXELS", "PORTRAIT_PIXELS",
+           "MIN_PRINT_SCALE", "column_pixels", "print_scale"]
 
 FONT = "宋体"            # body text of official documents; LibreOffice substitutes a CJK font
 TITLE_FONT = "黑体"
@@ -44,7 +45,7 @@ STYLES: dict[str, dict[str, Any]] = {
                "align": "center", "border": 1, "border_color": "#9C0006"},
     "banner_wrap": {**_BASE, "bold": True, "font_color": "#9C0006", "bg_color": "#FFC7CE",
                     "align": "left", "text_wrap": True, "border": 1, "border_color": "#9C0006"},
-    "note": {**_BASE, "font_size": 9, "font_color": "#404040", "text_wrap": True,
+    "note": {**_BASE, "font_size": 10, "font_color": "#404040", "text_wrap": True,
              "valign": "top"},
     "plain": {**_BASE},
     "wrap": {**_BASE, "text_wrap": True, "valign": "top"},
@@ -210,16 +211,21 @@ def safe_sheet_name(name: str, taken: set[str]) -> str:
 
 def print_setup(ws: Worksheet, *, header_rows: tuple[int, int] | None, landscape: bool = True,
                 last_col: int | None = None, last_row: int | None = None,
-                footer: str = "", fit_width: bool = True) -> None:
-    """A4, fit to one page wide (unless not `fit_width`: then printed at 100 % on pages the
-    caller breaks), header rows repeated on every page, centred."""
+                footer: str = "", fit_width: bool = True, repeat_cols: int = 0) -> None:
+    """A4, header rows repeated on every page, centred; printed one page wide where that
+    keeps the print scale at MIN_PRINT_SCALE or more (10 pt text prints at 8 pt or more),
+    else at that scale with the first `repeat_cols` columns repeated on the further pages.
+    Not `fit_width`: printed at 100 % on pages the caller breaks."""
     ws.set_paper(9)
     if landscape:
         ws.set_landscape()
     else:
         ws.set_portrait()
     if fit_width:
-        ws.fit_to_pages(1, 0)
+        scale = print_scale(ws, last_col, landscape)
+        ws.set_print_scale(scale)
+        if scale == MIN_PRINT_SCALE and repeat_cols:
+            ws.repeat_columns(0, repeat_cols - 1)
     else:
         ws.set_print_scale(100)
     ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.6)
@@ -229,6 +235,23 @@ def print_setup(ws: Worksheet, *, header_rows: tuple[int, int] | None, landscape
     if last_col is not None and last_row is not None:
         ws.print_area(0, 0, last_row, last_col)
     ws.set_footer(f"&L{footer}&R&P / &N" if footer else "&C&P / &N")
+
+
+def print_scale(ws: Worksheet, last_col: int | None, landscape: bool) -> int:
+    """The print scale (%) at which columns 0..last_col fit one page wide, kept between
+    MIN_PRINT_SCALE and 100."""
+    info = getattr(ws, "col_info", {}) or {}
+    cols = range((last_col if last_col is not None else max(info, default=0)) + 1)
+    pixels = sum(_col_pixels(info.get(c)) for c in cols)
+    room = LANDSCAPE_PIXELS if landscape else PORTRAIT_PIXELS
+    return max(MIN_PRINT_SCALE, min(100, int(room * 100 / max(pixels, 1))))
+
+
+def _col_pixels(col: Any) -> int:
+    width = getattr(col, "width", None) if col is not None else None
+    if width is None and isinstance(col, list | tuple) and col:
+        width = col[0]
+    return 64 if width is None else int(width)
 
 
 def unit_label(unit: Mapping[str, Any], lang: str) -> str:
@@ -255,6 +278,11 @@ def grade_label(grade: str | None, lang: str) -> str:
 #: Pixels (96 dpi) across an A4 landscape page at 100 % within print_setup's margins:
 #: 297 mm less 0.8 in is 1,046 px; LibreOffice prints columns wider than Excel (measured): 820.
 LANDSCAPE_PIXELS = 820
+#: The same across an A4 portrait page.
+PORTRAIT_PIXELS = 590
+#: The least print scale (%): the workbooks' text is 10 pt or more, so it prints at 8 pt or
+#: more (a render check asserts it).
+MIN_PRINT_SCALE = 80
 
 
 def column_pixels(width: float) -> int:

@@ -53,7 +53,7 @@ SUMMARY_LABELS: dict[str, tuple[str, str]] = {
     "stability": ("名次稳定性", "Rank stability"),
 }
 
-_WIDE = 100.0   # characters across an A4 portrait page at 10 pt (print_setup's margins)
+_WIDE = 80.0   # characters across an A4 portrait page at 10 pt (print_setup's margins)
 
 
 class _Grid:
@@ -61,7 +61,7 @@ class _Grid:
 
     def __init__(self, grades: int) -> None:
         self.n = max(4, grades)
-        self.widths = [12.0, 6.0] + [(_WIDE - 18.0) / self.n] * self.n
+        self.widths = [11.0, 5.0] + [(_WIDE - 16.0) / self.n] * self.n
         self.last = len(self.widths) - 1
 
     def span(self, first: int, last: int) -> float:
@@ -86,11 +86,11 @@ def write_summary_sheet(book: Any, wb: Workbook) -> Worksheet:
         row, height = row + 1, height + 15
     writer = _Writer(ws, st, grid, T)
     row = writer.grades(row + 1, s)
-    row = writer.movers(row + 1, s)
-    row = writer.lost(row + 1, s)
-    row = writer.merit(row + 1, s)
-    row = writer.status(row + 1, s)
-    height += writer.height + 15 * 5   # the blank rows between sections
+    row = writer.movers(row, s)
+    row = writer.lost(row, s)
+    row = writer.merit(row, s)
+    row = writer.status(row, s)
+    height += writer.height
     print_setup(ws, header_rows=None, landscape=False, last_col=last, last_row=row - 1,
                 footer=s.title)
     # One page when it fits at 80 % or more (10 pt prints at 8 pt or more); a larger scheme
@@ -117,9 +117,10 @@ class _Writer:
         self.height += max(minimum, 13.5 * n + 4)
 
     def section(self, row: int, text: str) -> int:
+        self.ws.set_row(row - 1, 8)   # a thin gap before the section
         self.cell(row, 0, self.grid.last, text, "section")
         self.ws.set_row(row, 20)
-        self.height += 20
+        self.height += 28
         return row + 1
 
     def grades(self, row: int, s: LeadersSummary) -> int:

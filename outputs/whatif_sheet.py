@@ -205,7 +205,8 @@ def write_whatif_sheet(book: Any, wb: Workbook) -> None:
                     "format_rows": True, "select_locked_cells": True,
                     "select_unlocked_cells": True})
     ws.autofilter(head, 0, end, last)
-    print_setup(ws, header_rows=(head, head), last_col=last, last_row=end, footer=book.title)
+    print_setup(ws, header_rows=(head, head), last_col=last, last_row=end, footer=book.title,
+                repeat_cols=1)
 
 
 def _label_width(labels: Sequence[str], least: float) -> float:

@@ -20,16 +20,13 @@ _HEAD = {"zh": ["名次", "单位", "总分", "等次", "评优限制"],
          "en": ["rank", "unit", "total", "grade", "gates"]}
 
 
-def gate_label(gate: Mapping[str, Any], lang: str = "zh") -> str:
-    """A short label for a gate hit: "C04 失分超限", "全疆通报", "一票否决"."""
-    kind = gate["gate"]
-    if kind == "region-loss":
-        return f"{gate.get('indicator_id', '')} 失分超限" if lang == "zh" \
-            else f"{gate.get('indicator_id', '')} loss over limit"
-    labels = {"region-notification": ("全疆通报", "region-wide notice"),
-              "veto": ("一票否决", "veto")}
-    zh, en = labels.get(kind, (kind, kind))
-    return zh if lang == "zh" else en
+def gate_label(gate: Mapping[str, Any], lang: str = "zh",
+               unit: Mapping[str, Any] | None = None) -> str:
+    """A short label for a gate hit, the indicator by its name: "“城镇新增就业”失分28%",
+    "受到全疆通报（2016-06-19）", "一票否决"."""
+    from outputs.leaders_summary import gate_text
+
+    return gate_text(gate, unit or {}, lang)
 
 
 def ranking_tables(results: Mapping[str, Any], lang: str = "zh") -> str:
@@ -42,7 +39,8 @@ def ranking_tables(results: Mapping[str, Any], lang: str = "zh") -> str:
         for unit in results["units"]:
             if unit["group"] != group["id"]:
                 continue
-            gates = "; ".join(gate_label(g, lang) for g in unit["gates"]) or "—"
+            gates = ("; " if lang == "en" else "；").join(
+                gate_label(g, lang, unit) for g in unit["gates"]) or "—"
             name = (unit["unit_name"] if lang == "zh"
                     else (unit.get("unit_name_en") or unit["unit_id"]))
             rows.append([unit["rank"], name, f"{unit['total']:.2f}",

@@ -160,7 +160,8 @@ class _Page:
                                         group=group_label(self.group, self.lang)),
                        self.st("subtitle"))
         row = 2
-        if status := run_status(self.results.get("run"), self.lang):
+        if status := run_status(self.results.get("run"), self.lang,
+                                self.results.get("time_zone")):
             ws.merge_range(row, 0, row, LAST, f"{T('run')}：{status}" if not self.en
                            else f"{T('run')}: {status}", self.st("subtitle"))
             row += 1

@@ -240,9 +240,11 @@ def pick(table: dict[str, tuple[str, str]], key: object, lang: str) -> str:
     return pair[1] if lang == "en" else pair[0]
 
 
-def run_status(run: Mapping[str, Any] | None, lang: str = "zh") -> str:
+def run_status(run: Mapping[str, Any] | None, lang: str = "zh",
+               zone: str | None = None) -> str:
     """Which recorded run results are and whether it was published when they were written:
-    "2016-r3，未发布；正式结果为 2016-r2", "2016-r2，已发布" ("" when not recorded)."""
+    "2016-r3，未发布；正式结果为 2016-r2", "2016-r2，已发布（2017-01-05 10:30（北京时间））"
+    ("" when not recorded). The publication time is shown in the office's zone."""
     if not run or not run.get("run_id"):
         return ""
     run_id, en = str(run["run_id"]), lang == "en"
@@ -250,7 +252,15 @@ def run_status(run: Mapping[str, Any] | None, lang: str = "zh") -> str:
         return run_id
     official = run.get("published_revision")
     if official == run_id:
-        return f"{run_id}, published" if en else f"{run_id}，已发布"
+        from kaohe.clock import DEFAULT_ZONE, local_time
+
+        when = local_time(run.get("published_at"), zone or DEFAULT_ZONE, lang)
+        revision = run.get("revision")
+        if en:
+            return f"{run_id}, published" + (f" (revision {revision})" if revision else "") + (
+                f", {when}" if when else "")
+        return f"{run_id}，已发布" + (f"（第 {revision} 版）" if revision else "") + (
+            f"，发布时间 {when}" if when else "")
     if official:
         return (f"{run_id}, not published; the official results are {official}" if en
                 else f"{run_id}，未发布；正式结果为 {official}")

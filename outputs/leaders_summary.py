@@ -153,12 +153,15 @@ def status_text(results: Mapping[str, Any], lang: str = "zh") -> str:
         return ("not recorded in a history database, not published" if en
                 else "未记入历史数据库，未发布")
     official = run.get("published_revision")
-    when = str(run.get("published_at_local") or "")
+    from kaohe.clock import local_time, zone_of
+
+    when = local_time(run.get("published_at"), zone_of(results), lang)
     if run.get("published") or (official and official == run_id):
         if en:
             return f"published: {run_id} (revision {run.get('revision')})" + (
                 f", {when}" if when else "")
-        return f"已发布：{run_id}（第 {run.get('revision')} 版）" + (f"，{when}" if when else "")
+        return f"已发布：{run_id}（第 {run.get('revision')} 版）" + (
+            f"，发布时间 {when}" if when else "")
     if official:
         return (f"not published: {run_id}; the official result is {official}" if en
                 else f"未发布：{run_id}；正式结果为 {official}")

@@ -134,6 +134,8 @@ def write_notice(results: Mapping[str, Any], path: Path, *, lang: str = "zh",
     paragraph(doc, _t("date", lang, year=next_year), size=body, lang=lang, align="right")
     page_number_footer(doc, lang)
     doc.core_properties.title = notice_title(results, lang)
+    # The issued text carries no status line; the file says which results it is from.
+    doc.core_properties.subject = s.status
     return save_docx(doc, path)
 
 

@@ -218,7 +218,7 @@ class _Book:
                  (T("groups_n"), self.groups_text()), (T("units_n"), self.units_text()),
                  (T("generated"), T("generated_note") + (f" {self.generated.isoformat()}"
                                                          if self.generated else ""))]
-        if status := run_status(r.get("run"), self.lang):
+        if status := run_status(r.get("run"), self.lang, r.get("time_zone")):
             facts.insert(4, (T("run"), status))
         history = (r.get("history_note_en") if self.lang == "en" else None) or r.get(
             "history_note")

@@ -92,6 +92,7 @@ def write_summary_document(results: Mapping[str, Any], path: Path, *,
     for text in s.stability:
         paragraph(doc, text, size=_SMALL, lang=lang, line_pt=14.5)
     doc.core_properties.title = s.title
+    doc.core_properties.subject = s.status
     return save_docx(doc, path)
 
 

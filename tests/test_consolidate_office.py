@@ -551,13 +551,20 @@ def test_the_workbooks_say_which_run_they_show_and_whether_it_is_published(
         "run_id": "2016-r1", "revision": 1, "published": False, "published_revision": None,
         "provisional": False}
     published = CliRunner().invoke(main, ["publish", "--db", db, "--year", "2016"])
-    assert published.exit_code == 0 and "再运行一次 kaohe consolidate" in published.output
-    consolidate(clean_folder, tmp_path / "b")  # the same: no new revision, status updated
-    assert about(tmp_path / "b") == "2016-r1，已发布"
+    assert published.exit_code == 0, published.output
+    # publishing rewrote what the consolidation wrote: it says so now, with when
+    assert f"→ {(tmp_path / 'a' / 'r.xlsx').resolve()}" in published.output
+    assert about(tmp_path / "a").startswith("2016-r1，已发布（第 1 版），发布时间 ")
+    assert about(tmp_path / "a").endswith("（北京时间）")
+    consolidate(clean_folder, tmp_path / "b")  # the same: no new revision, status written
+    assert about(tmp_path / "b").startswith("2016-r1，已发布（第 1 版）")
     folder = _copy(clean_folder, tmp_path)
     _change_actual(folder / "单位自评表_fuhai.xlsx", folder / "单位自评表_fuhai.xlsx", 7.0)
     said = consolidate(folder, tmp_path / "c")
     assert "记为 2016-r2（未发布；正式结果为 2016-r1）" in said
+    # a new revision of a published year says what it moves against the official result
+    assert "第 2 版（2016-r2）相对正式结果 2016-r1 的变化：" in said
+    assert "福海县" in said.split("相对正式结果")[1].split("\n\n")[0]
     assert about(tmp_path / "c") == "2016-r2，未发布；正式结果为 2016-r1"
     sheet = openpyxl.load_workbook(tmp_path / "c" / "fb" / "结果反馈_fuyun.xlsx")["结果反馈"]
     assert sheet["A3"].value == "运行/修订：2016-r2，未发布；正式结果为 2016-r1"

@@ -60,39 +60,45 @@ def publish_cmd(db: str, year: int, run_id: str | None, reason: str, reason_en: 
 
     After an upheld appeal, publish the year again on the later revision with a reason;
     the earlier publication stays on record and the latest one counts for history.
+    The year's results JSON and workbook, feedback, summary and notice (where a
+    consolidation with --db wrote them) are rewritten to say 已发布 and which revision;
+    any that cannot be (moved, open in Excel …) are named, and the exit code is 1.
 
     Example: kaohe publish --db history.db --year 2016
     (again: kaohe publish --db history.db --year 2016 --revision 2016-r2 --reason "申诉复核")
     """
+    import sys
+
+    from kaohe.pipeline.republish import rewrite_year_outputs
     from kaohe.store import open_store
 
     with open_store(db, create=False) as store:
         official = store.published_run(year)
         done = store.publish(year, run_id, reason=reason, reason_en=reason_en,
                              allow_provisional=allow_provisional)
+        # what was written for the year says so now (or is named, with why it could not)
+        rewritten = rewrite_year_outputs(store, year)
     if done.run_id == official:  # nothing recorded, the reason (if any) not kept
         _say(f"{done.run_id} 已是正式结果，未作更改",
              f"{done.run_id} is already the official result: nothing changed")
-        return
-    zh_note = "（暂定结果）" if done.provisional else ""
-    en_note = " (provisional results)" if done.provisional else ""
-    if done.replaces:
-        _say(f"已以 {done.run_id}（第 {done.revision} 版）重新发布 {year} 年结果，取代 "
-             f"{done.replaces}{zh_note}；原因：{done.reason}。原发布仍保留在记录中",
-             f"published {year} again: run {done.run_id} (revision {done.revision}) replaces "
-             f"{done.replaces}{en_note}; reason: {done.reason_en}. The earlier publication "
-             "stays on record")
     else:
-        _say(f"已发布 {year} 年结果：{done.run_id}（第 {done.revision} 版）{zh_note}，"
-             "此后的计算只记为修订版本",
-             f"published {year}: run {done.run_id} (revision {done.revision}){en_note}; later "
-             "runs are recorded as revisions")
-    # Workbooks written before this still say 未发布: the same consolidation again (no new
-    # revision is recorded for it) writes them with the published status.
-    _say("此前写出的结果工作簿和反馈注明“未发布”：用同样的输入再运行一次 kaohe consolidate "
-         "（不会新增修订）即可更新",
-         "results and feedback workbooks written before say 'not published': run the same "
-         "kaohe consolidate again (no new revision is recorded) to update them")
+        zh_note = "（暂定结果）" if done.provisional else ""
+        en_note = " (provisional results)" if done.provisional else ""
+        if done.replaces:
+            _say(f"已以 {done.run_id}（第 {done.revision} 版）重新发布 {year} 年结果，取代 "
+                 f"{done.replaces}{zh_note}；原因：{done.reason}。原发布仍保留在记录中",
+                 f"published {year} again: run {done.run_id} (revision {done.revision}) "
+                 f"replaces {done.replaces}{en_note}; reason: {done.reason_en}. The earlier "
+                 "publication stays on record")
+        else:
+            _say(f"已发布 {year} 年结果：{done.run_id}（第 {done.revision} 版）{zh_note}，"
+                 "此后的计算只记为修订版本",
+                 f"published {year}: run {done.run_id} (revision {done.revision}){en_note}; "
+                 "later runs are recorded as revisions")
+    if text := rewritten.text(_lang()):
+        click.echo(text)
+    if rewritten.failed:
+        sys.exit(1)
 
 
 @click.command("history")

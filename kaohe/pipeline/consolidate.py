@@ -267,6 +267,7 @@ def _owner_name(scheme: Scheme, owner: str | None) -> str:
 def run_consolidation(folder: Path, *, scheme_path: Path | None = None,
                       out: Path | None = None, json_out: Path | None = None,
                       db: str | None = None, feedback: Path | None = None,
+                      notice: Path | None = None, summary: Path | None = None,
                       year: int | None = None, reason: str = "", lang: str = "zh",
                       workers: int = 2, echo: Callable[[str], Any] = print,
                       progress: Callable[[int, int], None] = lambda n, total: None,
@@ -292,7 +293,7 @@ def run_consolidation(folder: Path, *, scheme_path: Path | None = None,
     # results.json (or any feedback workbook) has been replaced.
     from kaohe.pipeline.io import check_writable
 
-    for target in (json_out, out):
+    for target in (json_out, out, notice, summary):
         if target:
             check_writable(target)
     if feedback:
@@ -312,10 +313,19 @@ def run_consolidation(folder: Path, *, scheme_path: Path | None = None,
                                       inputs=[_input_row(s) for s in run.submissions],
                                       reason=reason, reason_en=reason)
             results["run"] = record.summary()
+            if record.published:   # written again for the official run: say when published
+                from kaohe.pipeline.republish import run_status_now
+
+                results["run"] = {**run_status_now(store, record.run_id),
+                                  "outputs_updated": False}
             if not record.recorded:  # the same as the year's latest run: say so plainly
                 echo(record.unchanged_message()[lang == "en"])
             else:
                 echo(recorded_note(results["run"], lang))
+                if record.published_run_id and not record.published:
+                    from kaohe.pipeline.summary import official_diff_text
+
+                    echo(official_diff_text(record, dict(scheme.document), lang))
     # The second core writes the results workbook (the longest single write) and every
     # other feedback workbook, forked with the results as they are; this process writes the
     # JSON and the other feedback workbooks meanwhile. Without fork, all is written here.
@@ -351,10 +361,26 @@ def run_consolidation(folder: Path, *, scheme_path: Path | None = None,
         from outputs.feedback_book import remove_stale_feedback
 
         run.removed_feedback = [p.name for p in remove_stale_feedback(results, feedback, lang)]
+    if notice:
+        from outputs.notice_doc import write_notice
+
+        write_notice(results, notice, lang=lang)
+    if summary:
+        from outputs.summary_doc import write_summary_document
+
+        write_summary_document(results, summary, lang=lang)
+    written = [(kind, path) for kind, path in (
+        ("results_json", json_out), ("results_book", out), ("feedback", feedback),
+        ("summary", summary), ("notice", notice)) if path]
+    if db and results.get("run"):  # so that publishing can rewrite them to say so
+        from kaohe.store import open_store
+
+        with open_store(db) as store:
+            store.record_outputs(results["run"]["run_id"],
+                                 [(kind, str(Path(p).resolve())) for kind, p in written], lang)
     echo(consolidation_summary(run, lang=lang))
-    for path in (json_out, out, feedback):
-        if path:
-            echo(f"→ {path}")
+    for _, path in written:
+        echo(f"→ {path}")
     return run.exit_code, results
 
 

@@ -19,8 +19,7 @@ from kaohe.pipeline.documents import default_scheme_document, documents_from, sc
 from kaohe.pipeline.io import write_json
 from kaohe.synth import scale_scheme, synthesize
 
-__all__ = ["run_demo", "write_documents", "fill_submissions", "flatten", "leaders_paths",
-           "write_leaders_documents"]
+__all__ = ["run_demo", "write_documents", "fill_submissions", "flatten", "leaders_paths"]
 
 
 def write_documents(docs: dict[str, Any], data_dir: Path) -> list[Path]:
@@ -143,20 +142,23 @@ def run_demo(out: Path, units: int | None = None, seed: int = 2016, lang: str = 
     db = out / "history.sqlite"
     _previous_years(scheme_doc, db, seed, 2, echo, lang)
     echo(_say(lang, "\n汇总 …", "\nconsolidating …"))
+    notice, summary = leaders_paths(out, lang)
     code, results = run_consolidation(
         out / "submissions", scheme_path=out / "scheme.json", out=out / "results.xlsx",
-        json_out=out / "results.json", db=str(db), feedback=out / "feedback", lang=lang,
-        echo=echo, progress=progress)
+        json_out=out / "results.json", db=str(db), feedback=out / "feedback", notice=notice,
+        summary=summary, lang=lang, echo=echo, progress=progress)
+    # Publishing rewrites what the consolidation wrote (it said 2016-r1，未发布) to say 已发布.
+    from kaohe.pipeline.republish import rewrite_year_outputs
+
     with open_store(db) as store:
         store.publish(scheme.year)
-        official = store.published_run(scheme.year)
+        rewritten = rewrite_year_outputs(store, scheme.year)
     echo(_say(lang, f"发布：{scheme.year}", f"published: {scheme.year}"))
-    # What is published says so: the outputs were written before the year was published
-    # (they said 2016-r1，未发布); written again from the same results, now marked published.
-    run = results["run"]
-    results["run"] = {**run, "published": official == run["run_id"],
-                      "published_revision": official}
-    _rewrite_outputs(results, out, scheme_doc, lang)
+    if rewritten.failed:
+        echo(rewritten.text(lang))
+    from kaohe.pipeline.io import read_json
+
+    results = read_json(out / "results.json")
     register, unit_name = _appeal(generated, results, lang)
     appeal_dir = out / "submissions-appeal"
     shutil.copytree(out / "submissions", appeal_dir)
@@ -172,21 +174,9 @@ def run_demo(out: Path, units: int | None = None, seed: int = 2016, lang: str = 
         lang=lang, echo=lambda *a, **k: None)
     with open_store(db) as store:
         echo(_revision_text(store, scheme.year, lang))
-    notice, summary = leaders_paths(out, lang)
     echo(f"\n→ {out / 'results.xlsx'}\n→ {out / 'results.json'}\n→ {out / 'feedback'}\n"
          f"→ {summary}\n→ {notice}\n→ {db}")
     return results
-
-
-def _rewrite_outputs(results: dict[str, Any], out: Path, scheme_doc: dict[str, Any],
-                     lang: str) -> None:
-    from outputs.feedback_book import write_feedback_workbooks
-    from outputs.results_book import write_results_workbook
-
-    write_json(out / "results.json", results)
-    write_results_workbook(results, out / "results.xlsx", lang=lang, scheme=scheme_doc)
-    write_feedback_workbooks(results, out / "feedback", lang=lang)
-    write_leaders_documents(results, out, lang)
 
 
 def leaders_paths(out: Path, lang: str) -> tuple[Path, Path]:
@@ -196,14 +186,6 @@ def leaders_paths(out: Path, lang: str) -> tuple[Path, Path]:
     return out / "通报.docx", out / "综合考核结果汇总.docx"
 
 
-def write_leaders_documents(results: dict[str, Any], out: Path, lang: str) -> list[Path]:
-    """The notice and the one-page summary (.docx) of the results."""
-    from outputs.notice_doc import write_notice
-    from outputs.summary_doc import write_summary_document
-
-    notice, summary = leaders_paths(out, lang)
-    return [write_notice(results, notice, lang=lang),
-            write_summary_document(results, summary, lang=lang)]
 
 
 def _revision_text(store: Any, year: int, lang: str) -> str:

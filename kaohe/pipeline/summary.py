@@ -10,6 +10,7 @@ from kaohe.textable import table
 from validators.report import ERROR, WARNING
 
 __all__ = ["ranking_tables", "gate_label", "consolidation_summary", "provisional_banner",
+           "official_diff_text",
            "stale_feedback_note", "recorded_note"]
 
 #: How a finding of the whole batch is labelled: a differing duplicate is an error (exit 1),
@@ -169,3 +170,33 @@ def _warnings_note(run: Any, zh: bool) -> str:
     return (f"{n} more warning{'s' if n > 1 else ''} ({files} file{'s' if files > 1 else ''}): "
             "the files are scored as they are, each warning says how; see them with "
             f"kaohe validate {folder}")
+
+
+def official_diff_text(record: Any, scheme: Mapping[str, Any], lang: str = "zh") -> str:
+    """What a new revision of a published year moves against the official result: one row
+    per unit whose rank, grade or total changed (record: a kaohe.store.RunRecord)."""
+    from kaohe.labels import grade_label, group_label
+
+    en = lang == "en"
+    official = record.published_run_id
+    title = (f"revision {record.revision} ({record.run_id}) against the official result "
+             f"{official}:" if en else
+             f"第 {record.revision} 版（{record.run_id}）相对正式结果 {official} 的变化：")
+    if not record.diff:
+        return title + ("\nno rank, grade or total changed" if en else "\n名次、等次、总分均无变化")
+
+    def arrow(old: Any, new: Any, fmt: str = "{}") -> str:
+        def show(v: Any) -> str:
+            return "—" if v is None or v == "" else fmt.format(v)
+
+        return show(old) if old == new else f"{show(old)} → {show(new)}"
+
+    head = (["unit", "group", "rank", "grade", "total"] if en
+            else ["单位", "组别", "名次", "等次", "总分"])
+    rows = [[(c.unit_name_en or c.unit_id) if en else c.unit_name,
+             group_label(c.group, lang, scheme), arrow(c.old_rank, c.new_rank),
+             arrow(grade_label(c.old_grade, lang, scheme), grade_label(c.new_grade, lang, scheme)),
+             arrow(c.old_total, c.new_total, "{:.2f}")] for c in record.diff]
+    note = ("\n(not published: the official result stays until this revision is published)"
+            if en else "\n（未发布：发布本修订前，正式结果不变）")
+    return title + "\n" + table(head, rows) + note

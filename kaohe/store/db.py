@@ -26,6 +26,7 @@ from kaohe.store.queries import (
     unit_map,
 )
 from kaohe.store.records import (
+    OutputRecord,
     Publication,
     RankChange,
     RunInfo,
@@ -222,6 +223,33 @@ class Store:
         except self._conn.errors as exc:
             raise _db_error(self.where, exc) from exc
 
+    def record_outputs(self, run_id: str, outputs: Sequence[tuple[str, str]], lang: str = "zh",
+                       now: datetime | None = None) -> None:
+        """Remember where a run's outputs were written: (kind, path) pairs, in `lang`."""
+        try:
+            with self.transaction() as conn:
+                self._run_info(run_id)
+                first = conn.execute("SELECT COALESCE(MAX(number), 0) FROM run_outputs"
+                                     ).fetchone()[0]
+                conn.executemany(
+                    "INSERT INTO run_outputs (number, run_id, kind, path, lang, written_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?)",
+                    [(first + i, run_id, kind, str(path), lang, _timestamp(now))
+                     for i, (kind, path) in enumerate(outputs, 1)])
+        except self._conn.errors as exc:
+            raise _db_error(self.where, exc) from exc
+
+    @_reading
+    def outputs(self, year: int) -> list[OutputRecord]:
+        """The outputs that hold a year's results now: each path's latest write, when that
+        was for one of the year's runs (a path written over for another year is not the
+        year's any more)."""
+        rows = self._conn.execute(
+            "SELECT o.run_id, o.kind, o.path, o.lang, o.written_at, r.year FROM run_outputs o"
+            " JOIN runs r ON r.run_id = o.run_id ORDER BY o.number").fetchall()
+        latest = {row[2]: row for row in rows}
+        return [OutputRecord(*row[:5]) for row in latest.values() if int(row[5]) == int(year)]
+
     # -- reading -------------------------------------------------------------------------
 
     @_reading
@@ -267,6 +295,11 @@ class Store:
             f"SELECT {RUN_COLUMNS} FROM runs r LEFT JOIN publications p ON p.run_id = r.run_id "
             f"{where} ORDER BY r.year, r.revision", args).fetchall()
         return [run_info_of(row) for row in rows]
+
+    @_reading
+    def run(self, run_id: str) -> RunInfo:
+        """One run: its year, revision, reason, whether published or provisional."""
+        return self._run_info(run_id)
 
     @_reading
     def results(self, run_id: str) -> dict[str, Any]:

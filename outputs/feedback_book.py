@@ -51,7 +51,7 @@ __all__ = ["write_feedback_workbooks", "write_feedback_workbook", "feedback_file
            "indicators_by_loss", "remove_stale_feedback", "check_feedback_folder"]
 
 #: Column widths of the one sheet's grid: No. | indicator | category | 3 numbers | text.
-WIDTHS = (5.0, 24.0, 10.0, 8.0, 8.0, 10.0, 44.0)
+WIDTHS = (5.0, 20.0, 10.0, 8.0, 8.0, 10.0, 26.0)   # one A4 portrait page wide at 80 %
 LAST = len(WIDTHS) - 1
 
 
@@ -376,7 +376,31 @@ class _Page:
             put(ws, row, 0, key, self.st, "key")
             put(ws, row, 2, value, self.st, style)
             row += 1
-        return row
+        return self.trends(ws, row)
+
+    def trends(self, ws: Worksheet, row: int) -> int:
+        """The unit's published years (from the history database): total, rank, grade; a
+        year published again on a later revision is marked *."""
+        from outputs.trends_sheet import trend_rows
+
+        points = trend_rows(self.results, self.unit["unit_id"])
+        if not points:
+            return row
+        T = self.T
+        row += 1
+        put_row(ws, row, 0, ["", T("trend_year"), T("sum_total"), T("rank_of"), T("grade_k"),
+                             "", ""], self.st, "header")
+        ws.merge_range(row, 5, row, LAST, T("trend_note"), self.st("header"))
+        for p in points:
+            row += 1
+            note = T("trend_revised", run=p.get("run_id", "")) if p.get("revised") else ""
+            put_row(ws, row, 0, ["", p["year"], p.get("total"),
+                                 f"{p.get('rank')} / {p.get('group_size')}",
+                                 grade_label(p.get("grade"), self.lang)], self.st,
+                    ["int", "int", "num", "text_c", "text_c"])
+            ws.merge_range(row, 5, row, LAST, "", self.st("text"))
+            put(ws, row, 5, note, self.st, "text")
+        return row + 1
 
     def notes(self, ws: Worksheet, row: int) -> int:
         notes = list((self.unit.get("notes_en") if self.en else self.unit.get("notes")) or [])

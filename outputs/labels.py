@@ -222,6 +222,9 @@ FEEDBACK_LABELS: dict[str, tuple[str, str]] = {
     "prev_grade_k": ("上年等次", "Last year's grade"),
     "streak": ("连续三年最高等次", "Top grade three years running"),
     "no_history": ("无上年考核记录。", "No record of last year."),
+    "trend_year": ("年度", "Year"), "grade_k": ("等次", "Grade"),
+    "trend_note": ("近年已发布结果（说明）", "Published results by year (note)"),
+    "trend_revised": ("经申诉复核后按修订结果 {run} 重新发布", "published again on revision {run}"),
     "sum_total": ("总分", "Total"),
     "footer": ("地区综合考核办公室", "Comprehensive assessment office"),
 }

@@ -36,12 +36,12 @@ def by_category(indicators: Sequence[Mapping[str, Any]]) -> list[tuple[str, list
     return list(order.items())
 
 
-def page_breaks(widths: Sequence[float], groups: Sequence[int], fixed: float,
+def page_breaks(widths: Sequence[float], groups: Sequence[int], fixed: Sequence[float],
                 room: int = LANDSCAPE_PIXELS) -> list[int]:
     """Columns (0-based, of `widths`) that start a new printed page: categories of
-    `groups` columns each are kept together while they fit beside the repeated `fixed`
-    columns' pixels; a category wider than a page is cut where the page ends."""
-    breaks, used, col = [], column_pixels(fixed), 0
+    `groups` columns each are kept together while they fit beside the repeated columns of
+    widths `fixed`; a category wider than a page is cut where the page ends."""
+    breaks, used, col = [], sum(column_pixels(w) for w in fixed), 0
     used0 = used
     for size in groups:
         need = sum(column_pixels(w) for w in widths[col:col + size])
@@ -74,7 +74,7 @@ def write_points_sheet(book: Any, wb: Workbook, group: Mapping[str, Any],
     cols += [(T("points_sum"), 8), (T("lost_sum"), 8)]
     last = len(cols) - 1
     sizes = [len(idx) for _, idx in cats] + [2]
-    breaks = [2 + b for b in page_breaks([w for _, w in cols[2:]], sizes, 5.5 + 20)]
+    breaks = [2 + b for b in page_breaks([w for _, w in cols[2:]], sizes, (5.5, 20.0))]
     # The title spans the first printed page's indicators (the rank and unit columns repeat
     # on every page: a title there would print cut on each); every page has it in its header.
     span, start = ((breaks[0] - 1), 2) if breaks else (last, 0)

@@ -8,6 +8,8 @@ Sheets, in order (Chinese names; English with ``lang="en"``):
 - one ranking sheet per group (named after the group): rank, unit, total, grade and why it
   moved, top-grade eligibility and the gates hit, component scores, bonus, deduction, change
   against last year; a bar chart of totals and a stacked chart of the weighted components;
+- 历年趋势: each unit's published total, rank and grade over the last years, a small chart
+  per group (``trends_sheet``; with a history database only);
 - <group>指标得分: units × indicators points with the full scores on top; lost points filled
   light orange, a region-assigned indicator that cost the top grade in red;
 - 加扣分: every adjustment event with its reason, evidence, approver and appeal decision;
@@ -57,6 +59,7 @@ from outputs.style import (
     unit_label,
 )
 from outputs.summary_sheet import write_summary_sheet
+from outputs.trends_sheet import write_trends_sheet
 from outputs.whatif_sheet import write_whatif_sheet
 
 __all__ = ["write_results_workbook"]
@@ -197,6 +200,7 @@ class _Book:
         write_summary_sheet(self, wb)
         for group in self.groups:
             write_ranking_sheet(self, wb, group, self.by_group[group["id"]])
+        write_trends_sheet(self, wb)
         for group in self.groups:
             write_points_sheet(self, wb, group, self.by_group[group["id"]])
         self.adjustments(wb)

@@ -27,7 +27,7 @@ from workbook_templates.xlsx_save import FIXED_STAMP
 __all__ = ["FONT", "Styles", "Labels", "open_workbook", "put", "put_row", "safe_sheet_name",
            "print_setup", "unit_label", "group_label", "grade_label", "FORMULA_PREFIXES",
            "fit_row", "fitting_size", "text_lines", "LANDSCAPE_PIXELS", "PORTRAIT_PIXELS",
-           "MIN_PRINT_SCALE", "column_pixels", "print_scale"]
+           "MIN_PRINT_SCALE", "column_pixels", "print_scale", "first_page_columns"]
 
 FONT = "宋体"            # body text of official documents; LibreOffice substitutes a CJK font
 TITLE_FONT = "黑体"
@@ -247,11 +247,24 @@ def print_scale(ws: Worksheet, last_col: int | None, landscape: bool) -> int:
     return max(MIN_PRINT_SCALE, min(100, int(room * 100 / max(pixels, 1))))
 
 
+def first_page_columns(widths: list[float], landscape: bool = True) -> int:
+    """How many columns (of these widths) a page holds at MIN_PRINT_SCALE."""
+    room = (LANDSCAPE_PIXELS if landscape else PORTRAIT_PIXELS) * 100 / MIN_PRINT_SCALE
+    used = 0
+    for n, width in enumerate(widths):
+        used += column_pixels(width)
+        if used > room:
+            return n
+    return len(widths)
+
+
 def _col_pixels(col: Any) -> int:
+    """The printed pixels of a column xlsxwriter keeps (its width in Excel pixels)."""
     width = getattr(col, "width", None) if col is not None else None
     if width is None and isinstance(col, list | tuple) and col:
         width = col[0]
-    return 64 if width is None else int(width)
+    chars = 8.43 if width is None else max(0.0, (int(width) - 5) / 7)
+    return column_pixels(chars)
 
 
 def unit_label(unit: Mapping[str, Any], lang: str) -> str:
@@ -275,19 +288,22 @@ def grade_label(grade: str | None, lang: str) -> str:
     return GRADE_EN.get(grade, grade) if lang == "en" else grade
 
 
-#: Pixels (96 dpi) across an A4 landscape page at 100 % within print_setup's margins:
-#: 297 mm less 0.8 in is 1,046 px; LibreOffice prints columns wider than Excel (measured): 820.
-LANDSCAPE_PIXELS = 820
-#: The same across an A4 portrait page.
-PORTRAIT_PIXELS = 590
+#: Pixels (96 dpi) across an A4 page within print_setup's margins (297 or 210 mm less 0.8 in),
+#: a little short for the printers' rounding.
+LANDSCAPE_PIXELS = 1015
+PORTRAIT_PIXELS = 695
+#: LibreOffice prints a column of Excel width w (characters) up to 9.6 × (w + 0.71) px wide,
+#: wider than Excel's 7 × w + 5 (measured: A4 pages of 10-character columns hold 7 portrait,
+#: 10 landscape; of the 指标得分 sheet, rank, unit and 10 indicators landscape).
+_LO_PX_PER_CHAR = 9.6
 #: The least print scale (%): the workbooks' text is 10 pt or more, so it prints at 8 pt or
 #: more (a render check asserts it).
 MIN_PRINT_SCALE = 80
 
 
 def column_pixels(width: float) -> int:
-    """Pixels of a column `width` characters wide (Excel's default font: 7 px a character)."""
-    return int(width * 7 + 5)
+    """Pixels a column `width` characters wide takes when LibreOffice prints it at 100 %."""
+    return int(_LO_PX_PER_CHAR * (width + 0.71) + 0.5)
 
 
 def _visual(text: str) -> float:

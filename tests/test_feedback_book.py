@@ -217,3 +217,16 @@ def test_english_feedback_has_no_chinese_punctuation(demo: tuple, tmp_path: Path
     assert "Last year's total (2015)" in text
     assert any(t.startswith("Components above the group average: ") and " (Group avg " in t
                for t in text)
+
+
+def test_feedback_shows_the_units_published_years(books: dict, demo: tuple) -> None:
+    results, _ = demo
+    u = unit(results, "burqin")
+    rows = section(cells(books["结果反馈_burqin.xlsx"]), "七、")
+    head = next(i for i, r in enumerate(rows) if r[1] == "年度")
+    years = [r for r in rows[head + 1:] if isinstance(r[1], int)]
+    points = results["trends"]["units"]["burqin"]
+    assert [(r[1], r[2], r[3], r[4]) for r in years] == [
+        (p["year"], p["total"], f"{p['rank']} / {p['group_size']}", p["grade"])
+        for p in points]
+    assert years[-1][2] == u["total"] and years[-1][1] == results["year"]

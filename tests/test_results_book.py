@@ -78,7 +78,7 @@ def test_sheets_one_ranking_and_one_points_sheet_per_group(book: Path, demo: tup
     results, _ = demo
     names = openpyxl.load_workbook(book).sheetnames
     groups = [g["name"] for g in results["groups"]]
-    assert names == (["说明", "结果汇总"] + groups + [f"{g}指标得分" for g in groups]
+    assert names == (["说明", "结果汇总"] + groups + ["历年趋势"] + [f"{g}指标得分" for g in groups]
                      + ["加扣分", "未计分", "测算"])
 
 
@@ -135,9 +135,10 @@ def test_ranking_sheets_have_native_charts(book: Path) -> None:
     with zipfile.ZipFile(book) as z:
         charts = [n for n in z.namelist() if n.startswith("xl/charts/chart")]
         xml = [z.read(n).decode() for n in charts]
-    assert len(charts) == 2 * 5
+    assert len(charts) == 2 * 5 + 5   # two a ranking sheet, one a group on 历年趋势
     assert sum('<c:grouping val="stacked"/>' in x for x in xml) == 5
-    assert all("<c:barChart>" in x for x in xml)
+    assert sum("<c:barChart>" in x for x in xml) == 10
+    assert sum("<c:lineChart>" in x for x in xml) == 5
     ws = openpyxl.load_workbook(book)["县市"]
     assert len(ws._charts) == 2
 
@@ -159,6 +160,39 @@ def test_history_columns_when_a_unit_has_history(demo: tuple, tmp_path: Path) ->
     assert "连续三年获得最高等次" in row[head.index("等次调整、评优限制及说明")]
     other = next(r for r in data if r[1] != first["unit_name"])
     assert [other[c] for c in cols] == [None] * 4
+
+
+# -- trends -------------------------------------------------------------------------------
+
+def test_trends_sheet_shows_each_units_published_years(book: Path, demo: tuple,
+                                                         tmp_path: Path) -> None:
+    results, scheme = demo
+    years = results["trends"]["years"]
+    assert years == [2014, 2015, 2016]   # the demo publishes two earlier years and 2016
+    ws = openpyxl.load_workbook(book)["历年趋势"]
+    rows = [[c.value for c in r] for r in ws.iter_rows()]
+    head = next(i for i, r in enumerate(rows) if r[0] == "单位")
+    assert [v for v in rows[head][1:10] if v] == [f"{y}年" for y in years]
+    for u in results["units"]:
+        row = next(r for r in rows if r[0] == u["unit_name"])
+        points = results["trends"]["units"][u["unit_id"]]
+        assert [row[1 + 3 * j] for j in range(len(years))] == [p["total"] for p in points]
+        assert row[2 + 3 * (len(years) - 1)] == f"{u['rank']}/{u['group_size']}"
+        assert row[3 + 3 * (len(years) - 1)] == u["grade"]
+    # a year published again on a revision is marked, in the header and at its grades
+    revised = copy.deepcopy(results)
+    for points in revised["trends"]["units"].values():
+        points[1]["revised"] = True
+    ws = openpyxl.load_workbook(write_results_workbook(revised, tmp_path / "r.xlsx",
+                                                       scheme=scheme))["历年趋势"]
+    cells = [c.value for r in ws.iter_rows() for c in r if c.value]
+    assert "2015年*" in cells and any(str(v).endswith("*") and str(v) != "2015年*"
+                                      for v in cells)
+    # without a history database there is no trends sheet
+    plain = {k: v for k, v in results.items() if k != "trends"}
+    names = openpyxl.load_workbook(write_results_workbook(plain, tmp_path / "p.xlsx",
+                                                          scheme=scheme)).sheetnames
+    assert "历年趋势" not in names
 
 
 # -- points matrix --------------------------------------------------------------------------

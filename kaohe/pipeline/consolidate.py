@@ -308,6 +308,7 @@ def run_consolidation(folder: Path, *, scheme_path: Path | None = None,
 
         with _timed(timings, "store"), open_store(db) as store:
             results = run.results = store.annotate(results)
+            results["trends"] = store.trends(scheme.year)   # published years only
             # without --reason the store records what is new since the year's previous run
             record = store.record_run(dict(scheme.document), results,
                                       inputs=[_input_row(s) for s in run.submissions],

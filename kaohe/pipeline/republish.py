@@ -75,6 +75,7 @@ def rewrite_year_outputs(store: Any, year: int) -> RewriteReport:
         if out.run_id not in cache:
             results = store.results(out.run_id)
             results["run"] = run_status_now(store, out.run_id)
+            results["trends"] = store.trends(year)   # now with the year just published
             cache[out.run_id] = (results, store.scheme(out.run_id))
         results, scheme = cache[out.run_id]
         path = Path(out.path)

@@ -21,6 +21,7 @@ from kaohe.store.queries import (
     previous_run,
     publications_of,
     published_run_id,
+    published_trends,
     run_info_of,
     same_run,
     unit_map,
@@ -295,6 +296,14 @@ class Store:
             f"SELECT {RUN_COLUMNS} FROM runs r LEFT JOIN publications p ON p.run_id = r.run_id "
             f"{where} ORDER BY r.year, r.revision", args).fetchall()
         return [run_info_of(row) for row in rows]
+
+    @_reading
+    def trends(self, year: int, years: int = 5) -> dict[str, Any]:
+        """Each unit's published total, rank and grade by year, for the `years` years up to
+        `year` (published years only; a year published again on a revision is `revised`):
+        {"years": [...], "units": {unit_id: [{"year", "total", "rank", "group_size",
+        "grade", "group", "run_id", "revision", "revised"}, ...]}}."""
+        return published_trends(self._conn, int(year), years)
 
     @_reading
     def run(self, run_id: str) -> RunInfo:

@@ -223,8 +223,7 @@ def leaders_summary(results: Mapping[str, Any], lang: str = "zh",
     run = results.get("run") or {}
     published = bool(run.get("published") or (run.get("run_id") and run.get("run_id") ==
                                                run.get("published_revision")))
-    stability = [str(s) for s in (results.get("stability_sentences_en" if en else
-                                              "stability_sentences") or [])]
+    stability = _stability_sentences(results, groups, lang)
     return LeadersSummary(lang=lang, title=summary_title(results, lang),
                           year=results.get("year", ""), grades=[grade_label(g, lang)
                                                                  for g in grades],
@@ -233,6 +232,24 @@ def leaders_summary(results: Mapping[str, Any], lang: str = "zh",
                           published=published, illustrative=bool(results.get("illustrative")),
                           previous_year=max(previous_years) if previous_years else None,
                           stability=stability)
+
+
+def _stability_sentences(results: Mapping[str, Any], groups: Sequence[GroupGrades],
+                         lang: str) -> list[str]:
+    """Per group, how sure its ranks are under other weightings (the results' "stability",
+    in the words of kaohe.analysis.stability), where the results have it."""
+    if not results.get("stability"):
+        return []
+    try:
+        from kaohe.analysis.stability import group_sentence
+    except ImportError:   # a kaohe without the stability analysis
+        return []
+    out = []
+    for g in groups:
+        sentence = group_sentence(results, g.group_id, lang)
+        if sentence:
+            out.append(f"{g.name}: {sentence}" if lang == "en" else f"{g.name}：{sentence}")
+    return out
 
 
 def join_names(names: Sequence[str], lang: str) -> str:

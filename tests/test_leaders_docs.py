@@ -203,3 +203,16 @@ def test_printed_documents_show_no_ids_and_the_summary_fits_one_page(
         for u in results["units"]:
             name = u["unit_name"] if doc != en_summary else u["unit_name_en"]
             assert name.replace(" ", "") in text.replace(" ", "").replace("\n", ""), name
+
+
+@pytest.mark.libreoffice
+@pytest.mark.skipif(not have_libreoffice(), reason="needs LibreOffice")
+def test_notice_command_prints_a_pdf_beside_the_docx(demo: tuple[Path, dict[str, Any]],
+                                                     tmp_path: Path) -> None:
+    out, _ = demo
+    got = CliRunner().invoke(main, ["notice", str(out / "results.json"), "--out",
+                                    str(tmp_path / "通报.docx")])
+    assert got.exit_code == 0, got.output
+    pdf = tmp_path / "通报.pdf"
+    assert f"→ {pdf}" in got.output and pdf.read_bytes().startswith(b"%PDF")
+    assert "关于2016年度县市和地直部门综合考核结果的通报" in _pdf_text(pdf).replace(" ", "")

@@ -215,4 +215,5 @@ def test_notice_command_prints_a_pdf_beside_the_docx(demo: tuple[Path, dict[str,
     assert got.exit_code == 0, got.output
     pdf = tmp_path / "通报.pdf"
     assert f"→ {pdf}" in got.output and pdf.read_bytes().startswith(b"%PDF")
-    assert "关于2016年度县市和地直部门综合考核结果的通报" in _pdf_text(pdf).replace(" ", "")
+    text = _pdf_text(pdf).replace(" ", "").replace("\n", "")
+    assert "关于2016年度县市和地直部门综合考核结果的通报" in text

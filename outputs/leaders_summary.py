@@ -122,12 +122,13 @@ def summary_title(results: Mapping[str, Any], lang: str = "zh") -> str:
 
 
 def gate_text(gate: Mapping[str, Any], unit: Mapping[str, Any], lang: str = "zh") -> str:
-    """Why a gate bars the top grade, naming the indicator by its name:
-    "城镇新增就业失分 28%（超过 20%）", "全疆通报（2016-06-19）", "一票否决"."""
+    """Why a gate bars the top grade, naming the indicator by its name (its share of points
+    lost): "“城镇新增就业”失分28%", "受到全疆通报（2016-06-19）", "一票否决"."""
     en, kind = _en(lang), gate.get("gate")
     if kind == "region-loss":
-        ind: Mapping[str, Any] = next((i for i in unit.get("indicators") or []
-                    if i.get("indicator_id") == gate.get("indicator_id")), {})
+        ind: Mapping[str, Any] = next(
+            (i for i in unit.get("indicators") or []
+             if i.get("indicator_id") == gate.get("indicator_id")), {})
         name = str((ind.get("name_en") if en else None) or ind.get("name")
                    or gate.get("indicator_id") or "")
         full, lost = float(ind.get("full_score") or 0), float(ind.get("lost") or 0)

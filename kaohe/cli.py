@@ -97,8 +97,10 @@ def demo(out: Path, units: int | None, seed: int) -> None:
               required=True, help="Folder of JSON documents (unit_report, lead_scores, …).")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
               default=Path("results.json"), show_default=True, help="Results JSON to write.")
+@click.option("--stability/--no-stability", default=True, show_default=True,
+              help="Rank stability under varied weights (the scheme's stability section).")
 @friendly
-def score_cmd(scheme_path: Path | None, data_dir: Path, out: Path) -> None:
+def score_cmd(scheme_path: Path | None, data_dir: Path, out: Path, stability: bool) -> None:
     """Score JSON documents without Excel and write results.json.
 
     Example: kaohe score --scheme scheme.json --data demo-out/data --out results.json
@@ -108,7 +110,12 @@ def score_cmd(scheme_path: Path | None, data_dir: Path, out: Path) -> None:
     from kaohe.pipeline.io import write_json
     from kaohe.pipeline.summary import ranking_tables
 
-    results = score(load_scheme(scheme_path), load_data_dir(data_dir))
+    scheme = load_scheme(scheme_path)
+    results = score(scheme, load_data_dir(data_dir))
+    if stability:
+        from kaohe.analysis.stability import attach_stability
+
+        attach_stability(results, scheme)
     write_json(out, results)
     click.echo(ranking_tables(results, lang=current_lang()))
     click.echo(f"→ {out}")
@@ -129,6 +136,7 @@ _COMMAND_MODULES = [
     "leaders",
     "validate",
     "templates",
+    "weights",
 ]
 
 

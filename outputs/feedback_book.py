@@ -239,6 +239,12 @@ class _Page:
             ws.merge_range(row, 0, row, 1, "", self.st("key"))
             put(ws, row, 0, T("grade_note"), self.st, "key")
             row = self.wide(ws, row, "\n".join(notes), first=2)
+        from kaohe.analysis.stability import stability_of
+
+        if phrase := stability_of(self.results, u["unit_id"], self.lang):
+            ws.merge_range(row, 0, row, 1, "", self.st("key"))
+            put(ws, row, 0, T("stability"), self.st, "key")
+            row = self.wide(ws, row, phrase, first=2)
         return row
 
     def components(self, ws: Worksheet, row: int) -> int:

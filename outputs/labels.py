@@ -21,6 +21,7 @@ _COMMON: dict[str, tuple[str, str]] = {
     "bonus": ("加分", "Bonus"), "deduction": ("扣分", "Deduction"),
     "yes": ("是", "yes"), "no": ("否", "no"), "none": ("无", "none"),
     "eligible": ("评优资格", "Top-grade eligible"),
+    "stability": ("名次稳定性", "Rank stability"),
     "grade_moved": ("等次由“{src}”调整为“{dst}”：{why}", "grade moved from {src} to {dst}: {why}"),
     "three_top": ("连续三年获得最高等次", "top grade three years running"),
     "prev_grade": ("{year}年等次：{grade}", "grade in {year}: {grade}"),

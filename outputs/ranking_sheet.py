@@ -40,6 +40,9 @@ def write_ranking_sheet(book: Any, wb: Workbook, group: Mapping[str, Any],
     if book.has_history:
         cols += [(T("prev_total"), 8), (T("total_change"), 8), (T("prev_rank"), 6.5),
                  (T("rank_change"), 6.5)]
+    stability = _stability(book, group)
+    if stability:
+        cols.append((T("stability"), 30 if en else 24))
     cols.append((T("remarks"), 40))
     last = len(cols) - 1
     # Printed at no less than MIN_PRINT_SCALE: columns that do not fit the first page go on
@@ -68,6 +71,10 @@ def write_ranking_sheet(book: Any, wb: Workbook, group: Mapping[str, Any],
             values += [h.get("previous_total"), h.get("total_change"), h.get("previous_rank"),
                        h.get("rank_change")]
             styles += ["num", "delta", "int", "delta_i"]
+        if stability:
+            entry = stability.get(str(u.get("unit_id")))
+            values.append(_phrase(book, entry) if entry else None)
+            styles.append("text_wrap")
         values.append(_remarks(book, u))
         styles.append("text_wrap")
         put_row(ws, row, 0, values, book.st, styles)
@@ -76,6 +83,16 @@ def write_ranking_sheet(book: Any, wb: Workbook, group: Mapping[str, Any],
     ws.freeze_panes(top + 1, 2)
     ws.autofilter(top, 0, max(end, top), last)
     chart_row = end + 2
+    if stability:  # the group's sentence, a blank row below the table (filters stop there)
+        from kaohe.analysis.stability import group_sentence
+
+        sentence = group_sentence(book.results, group["id"], book.lang)
+        # across the first printed page's columns, like the title
+        ws.merge_range(end + 2, 0, end + 2, span, "", book.st("text_wrap"))
+        colon = ": " if en else "："
+        put(ws, end + 2, 0, f"{T('stability')}{colon}{sentence}", book.st, "text_wrap")
+        fit_row(ws, end + 2, [(sentence, sum(w for _, w in cols[:span + 1]))])
+        chart_row = end + 4
     _charts(book, wb, ws, units, top, cols[:span + 1], chart_row, data_col=len(cols) + 1)
     rows_for_charts = max(16, len(units) + 6)
     print_setup(ws, header_rows=(top, top), last_col=last,
@@ -90,6 +107,19 @@ def _subtitle(book: Any, group: Mapping[str, Any], units: Sequence[Any]) -> str:
     if unscored:
         return book.T("ranking_subtitle_unscored", n=len(units), m=unscored)
     return book.T("ranking_subtitle", n=len(units))
+
+
+def _stability(book: Any, group: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
+    """The group's rank-stability entries by unit id ({} when the results have none)."""
+    section = book.results.get("stability") or {}
+    found = next((g for g in section.get("groups", []) if g["group"] == group["id"]), None)
+    return {e["unit_id"]: e for e in found["units"]} if found else {}
+
+
+def _phrase(book: Any, entry: Mapping[str, Any]) -> str:
+    from kaohe.analysis.stability import unit_phrase
+
+    return unit_phrase(entry, book.lang, grade_label(entry["grade"], "en"))
 
 
 def _remarks(book: Any, u: Mapping[str, Any]) -> str:

@@ -33,11 +33,14 @@ __all__ = ["COMMANDS"]
 @click.option("--reason", default="", help="Why this run (recorded with a revision).")
 @click.option("--workers", type=click.IntRange(1, 16), default=2, show_default=True,
               help="Worker processes for reading workbooks.")
+@click.option("--stability/--no-stability", default=True, show_default=True,
+              help="Rank stability under varied weights (the scheme's stability section: "
+              "band, draws, seed).")
 @friendly
 def consolidate_cmd(folder: Path, scheme_path: Path | None, out: Path | None,
                     json_out: Path | None, db: str | None, feedback: Path | None,
                     summary: Path | None, notice: Path | None, year: int | None, reason: str,
-                    workers: int) -> None:
+                    workers: int, stability: bool) -> None:
     """Validate and score every workbook under FOLDER; write rankings, feedback and history.
 
     Exit code 0: clean (warnings allowed); 1: some files rejected or missing; 2: nothing usable.
@@ -56,7 +59,7 @@ def consolidate_cmd(folder: Path, scheme_path: Path | None, out: Path | None,
                                 db=db, feedback=feedback, notice=notice, summary=summary,
                                 year=year, reason=reason,
                                 lang=current_lang(), workers=workers, echo=click.echo,
-                                progress=_progress)
+                                progress=_progress, stability=stability)
     sys.exit(code)
 
 

@@ -270,12 +270,15 @@ def run_consolidation(folder: Path, *, scheme_path: Path | None = None,
                       notice: Path | None = None, summary: Path | None = None,
                       year: int | None = None, reason: str = "", lang: str = "zh",
                       workers: int = 2, echo: Callable[[str], Any] = print,
+                      stability: bool = True,
                       progress: Callable[[int, int], None] = lambda n, total: None,
                       timings: dict[str, float] | None = None) -> tuple[int, dict[str, Any]]:
     """The whole consolidation as the command runs it; returns (exit code, results).
 
     `timings`, when given, receives the wall time of each phase in seconds: load (the
-    scheme), examine, score, store, write_json, write_xlsx, feedback. The results workbook
+    scheme), examine, score, stability, store, write_json, write_xlsx, feedback. `stability`
+    False leaves out the rank-stability draws (so does the scheme's stability.enabled false;
+    numpy is imported only when they run). The results workbook
     (and half the feedback workbooks) are written in a second process meanwhile (where
     processes fork): write_xlsx runs from its start to its end, alongside the others.
     """
@@ -303,6 +306,16 @@ def run_consolidation(folder: Path, *, scheme_path: Path | None = None,
     run = consolidate_folder(folder, scheme, workers=workers, progress=progress,
                              timings=timings)
     results = run.results
+    if stability:
+        from kaohe.analysis.stability import attach_stability
+
+        with _timed(timings, "stability"):
+            try:
+                attach_stability(results, scheme)
+            except Exception as exc:  # noqa: BLE001 - an analysis never costs the results
+                why = f"{type(exc).__name__}: {exc}"
+                echo(f"名次稳定性未能计算（{why}），其余结果照常写出" if lang == "zh" else
+                     f"rank stability not computed ({why}); the results are written as usual")
     if db:
         from kaohe.store import open_store
 

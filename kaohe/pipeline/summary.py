@@ -47,7 +47,14 @@ def ranking_tables(results: Mapping[str, Any], lang: str = "zh") -> str:
             rows.append([unit["rank"], name, f"{unit['total']:.2f}",
                          grade_label(unit["grade"], lang), gates])
         title = group["name"] if lang == "zh" else (group.get("name_en") or group["id"])
-        blocks.append(f"\n{title}\n" + table(_HEAD[lang], rows))
+        block = f"\n{title}\n" + table(_HEAD[lang], rows)
+        if results.get("stability"):
+            from kaohe.analysis.stability import group_sentence
+
+            sentence = group_sentence(results, group["id"], lang)
+            label = "名次稳定性：" if lang == "zh" else "rank stability: "
+            block += f"\n{label}{sentence}" if sentence else ""
+        blocks.append(block)
     return "\n".join(blocks)
 
 

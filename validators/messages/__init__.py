@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from validators.messages.ahp import AHP_MESSAGES
 from validators.messages.scheme import SCHEME_MESSAGES
 from validators.messages.values import CONTROL_NOTE, VALUE_MESSAGES, has_controls, visible
 from validators.report import ERROR, Issue
@@ -207,6 +208,7 @@ MESSAGES: dict[str, tuple[str, str, str, str]] = {
 }
 MESSAGES.update(SCHEME_MESSAGES)
 MESSAGES.update(VALUE_MESSAGES)
+MESSAGES.update(AHP_MESSAGES)
 
 
 def texts(key: str, **params: Any) -> tuple[str, str, str, str]:

@@ -81,6 +81,7 @@ class LeadersSummary:
     illustrative: bool
     previous_year: int | None = None
     stability: list[str] = field(default_factory=list)
+    stability_basis: str = ""   # how the weights were varied, said once for all groups
 
     @property
     def total_units(self) -> int:
@@ -134,7 +135,7 @@ def gate_text(gate: Mapping[str, Any], unit: Mapping[str, Any], lang: str = "zh"
         full, lost = float(ind.get("full_score") or 0), float(ind.get("lost") or 0)
         share = f"{lost / full:.0%}" if full else ""
         if en:
-            return f"{name}: {share or 'too many'} of its points lost"
+            return f"{name}: {share or 'too many points'} lost"
         return f"“{name}”失分{share}" if share else f"“{name}”失分超限"
     if kind == "region-notification":
         found = _DATE.search(str(gate.get("date") or gate.get("reason") or ""))
@@ -224,7 +225,7 @@ def leaders_summary(results: Mapping[str, Any], lang: str = "zh",
     run = results.get("run") or {}
     published = bool(run.get("published") or (run.get("run_id") and run.get("run_id") ==
                                                run.get("published_revision")))
-    stability = _stability_sentences(results, groups, lang)
+    basis, stability = _stability_sentences(results, groups, lang)
     return LeadersSummary(lang=lang, title=summary_title(results, lang),
                           year=results.get("year", ""), grades=[grade_label(g, lang)
                                                                  for g in grades],
@@ -232,25 +233,31 @@ def leaders_summary(results: Mapping[str, Any], lang: str = "zh",
                           provisional=provisional, status=status_text(results, lang),
                           published=published, illustrative=bool(results.get("illustrative")),
                           previous_year=max(previous_years) if previous_years else None,
-                          stability=stability)
+                          stability=stability, stability_basis=basis)
 
 
 def _stability_sentences(results: Mapping[str, Any], groups: Sequence[GroupGrades],
-                         lang: str) -> list[str]:
-    """Per group, how sure its ranks are under other weightings (the results' "stability",
-    in the words of kaohe.analysis.stability), where the results have it."""
+                         lang: str) -> tuple[str, list[str]]:
+    """How the weights were varied (said once), and per group how sure its ranks are under
+    those weightings (the results' "stability", in the words of kaohe.analysis.stability),
+    where the results have it."""
     if not results.get("stability"):
-        return []
+        return "", []
     try:
         from kaohe.analysis.stability import group_sentence
     except ImportError:   # a kaohe without the stability analysis
-        return []
-    out = []
+        return "", []
+    colon = ": " if lang == "en" else "："
+    basis, out = "", []
     for g in groups:
         sentence = group_sentence(results, g.group_id, lang)
-        if sentence:
-            out.append(f"{g.name}: {sentence}" if lang == "en" else f"{g.name}：{sentence}")
-    return out
+        if not sentence:
+            continue
+        head, sep, rest = sentence.partition(colon)
+        if sep and basis in ("", head):   # the same basis for every group: say it once
+            basis, sentence = head, rest
+        out.append(f"{g.name}{colon}{sentence}")
+    return basis, out
 
 
 def join_names(names: Sequence[str], lang: str) -> str:

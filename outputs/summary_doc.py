@@ -24,16 +24,18 @@ from outputs.summary_sheet import SUMMARY_LABELS
 __all__ = ["write_summary_document"]
 
 _SMALL = ZH_SIZES["五号"]
-_WIDTH_MM = 170.0   # 210 mm less 20 mm margins either side
+_WIDTH_MM = 180.0   # 210 mm less 15 mm margins either side
 
 
 def write_summary_document(results: Mapping[str, Any], path: Path, *,
                            lang: str = "zh") -> Path:
     """Write the one-page summary (.docx) of a results document atomically; returns `path`."""
     s = leaders_summary(results, lang)
+    if s.stability:   # a line a group more: three movers keep it on one page
+        s = leaders_summary(results, lang, movers=3)
     T = Labels(SUMMARY_LABELS, lang)
     en = lang == "en"
-    doc = new_document(lang, margins_mm=(15, 15, 20, 20))
+    doc = new_document(lang, margins_mm=(12, 12, 15, 15))
     paragraph(doc, s.title, role="title", size=16, lang=lang, align="center", line_pt=24)
     status = s.status + ("; " if en else "；") + (T("complete") if not s.provisional else "")
     paragraph(doc, status.rstrip("；; "), size=_SMALL, lang=lang, align="center", line_pt=14.5)
@@ -50,9 +52,9 @@ def write_summary_document(results: Mapping[str, Any], path: Path, *,
 
     def grid(head: list[str], rows: list[list[str]], widths: tuple[float, ...],
              center: tuple[bool, ...]) -> None:
-        # English runs longer than Chinese: a point smaller keeps it on one page
-        docx_table(doc, head, rows, lang=lang, widths_mm=widths, size=_SMALL - en,
-                   center=center, line=1.25)
+        # English runs longer than Chinese: 9 pt (still legible) keeps it on one page
+        docx_table(doc, head, rows, lang=lang, widths_mm=widths, size=9.0 if en else 10.0,
+                   center=center, line=1.2)
 
     heading(T("s_grades"))
     n = max(1, len(s.grades))
@@ -64,9 +66,9 @@ def write_summary_document(results: Mapping[str, Any], path: Path, *,
     totals = [str(sum(len(g.by_grade[j][1]) for g in s.groups if j < len(g.by_grade)))
               for j in range(n)]
     rows.append([T("total"), str(s.total_units)] + totals)
-    first = (32.0, 12.0) if en else (22.0, 14.0)
+    first = (26.0, 11.0) if en else (22.0, 14.0)
     grid([T("group"), T("units")] + s.grades, rows,
-         first + _grade_widths(rows, n, _WIDTH_MM - sum(first), 22.0 if en else 16.0),
+         first + _grade_widths(rows, n, _WIDTH_MM - sum(first), 18.0 if en else 16.0),
          (True, True) + (False,) * n)
     heading(T("s_movers", year=s.previous_year) if s.previous_year else T("s_movers_none"))
     if s.movers:
@@ -89,8 +91,11 @@ def write_summary_document(results: Mapping[str, Any], path: Path, *,
     heading(T("s_merit"))
     merit = join_names([f"{u} ({g})" if en else f"{u}（{g}）" for u, g in s.merit], lang)
     paragraph(doc, merit or T("no_merit"), size=_SMALL, lang=lang, line_pt=14.5)
-    for text in s.stability:
-        paragraph(doc, text, size=_SMALL, lang=lang, line_pt=14.5)
+    if s.stability:   # how sure the ranks are under other weightings
+        heading(T("s_stability", n="5" if en else "五", basis=s.stability_basis))
+        for text in s.stability:
+            paragraph(doc, text, size=9.0 if en else _SMALL, lang=lang,
+                      line_pt=11.5 if en else 13.5)
     doc.core_properties.title = s.title
     doc.core_properties.subject = s.status
     return save_docx(doc, path)

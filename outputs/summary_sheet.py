@@ -18,8 +18,8 @@ from outputs.style import Labels, print_setup, put, text_lines
 
 __all__ = ["write_summary_sheet", "SUMMARY_LABELS", "ONE_PAGE_POINTS", "MIN_SCALE"]
 
-#: Points of rows an A4 portrait page holds at 100 % (842 pt less print_setup's margins,
-#: header and footer).
+#: Points of rows an A4 portrait page holds at 100 % within print_setup's margins, header
+#: and footer (LibreOffice: about 760).
 ONE_PAGE_POINTS = 740.0
 #: The least print scale allowed: 10 pt text prints at 8 pt or more.
 MIN_SCALE = 0.8
@@ -50,7 +50,7 @@ SUMMARY_LABELS: dict[str, tuple[str, str]] = {
     "complete": ("材料齐全，结果完整。", "All inputs received: the results are complete."),
     "unscored": ("（另有 {m} 个未计分）", " ({m} more not scored)"),
     "illustrative": ("示例数据，不是真实考核结果", "ILLUSTRATIVE DATA, not real results"),
-    "stability": ("名次稳定性", "Rank stability"),
+    "s_stability": ("{n}、名次稳定性（{basis}）", "{n}. Rank stability ({basis})"),
 }
 
 _WIDE = 80.0   # characters across an A4 portrait page at 10 pt (print_setup's margins)
@@ -71,6 +71,8 @@ class _Grid:
 def write_summary_sheet(book: Any, wb: Workbook) -> Worksheet:
     """Add the summary sheet to the results workbook `book` (a results_book._Book)."""
     s = leaders_summary(book.results, book.lang)
+    if s.stability:   # a line a group more: three movers keep it on one page
+        s = leaders_summary(book.results, book.lang, movers=3)
     T = Labels(SUMMARY_LABELS, book.lang)
     ws = book.sheet(wb, T("sheet"), "#7030A0")
     grid = _Grid(len(s.grades))
@@ -79,11 +81,14 @@ def write_summary_sheet(book: Any, wb: Workbook) -> Worksheet:
     st, last = book.st, grid.last
     ws.merge_range(0, 0, 0, last, s.title, st("title", font_size=14))
     ws.set_row(0, 26)
-    ws.merge_range(1, 0, 1, last, s.status, st("subtitle"))
-    row, height = 2, 26.0 + 15 * 2
+    status = s.status + ("" if s.provisional else ("; " if s.lang == "en" else "；")
+                         + T("complete"))
+    ws.merge_range(1, 0, 1, last, status, st("subtitle"))
+    row, height = 2, 26.0 + 15   # the title and status rows
     if s.illustrative:
         ws.merge_range(row, 0, row, last, T("illustrative"), st("banner"))
         row, height = row + 1, height + 15
+    height += 15   # the blank row before the first section
     writer = _Writer(ws, st, grid, T)
     row = writer.grades(row + 1, s)
     row = writer.movers(row, s)
@@ -111,16 +116,16 @@ class _Writer:
             self.ws.merge_range(row, first, row, last, "", self.st(style))
         put(self.ws, row, first, value, self.st, style)
 
-    def fit(self, row: int, cells: list[tuple[str, float]], minimum: float = 18) -> None:
+    def fit(self, row: int, cells: list[tuple[str, float]], minimum: float = 15) -> None:
         n = max((text_lines(t, w) for t, w in cells if t), default=1)
-        self.ws.set_row(row, max(minimum, 13.5 * n + 4))
-        self.height += max(minimum, 13.5 * n + 4)
+        self.ws.set_row(row, max(minimum, 13 * n + 3))
+        self.height += max(minimum, 13 * n + 3)
 
     def section(self, row: int, text: str) -> int:
-        self.ws.set_row(row - 1, 8)   # a thin gap before the section
+        self.ws.set_row(row - 1, 5)   # a thin gap before the section
         self.cell(row, 0, self.grid.last, text, "section")
-        self.ws.set_row(row, 20)
-        self.height += 28
+        self.ws.set_row(row, 18)
+        self.height += 23
         return row + 1
 
     def grades(self, row: int, s: LeadersSummary) -> int:
@@ -208,15 +213,21 @@ class _Writer:
         return row + 2
 
     def status(self, row: int, s: LeadersSummary) -> int:
+        """What is provisional (complete results say so in the subtitle, under the title)."""
         T, last = self.T, self.grid.last
-        row = self.section(row, T("s_status"))
-        texts = [s.status]
-        texts.append(T("provisional", reasons=("; " if s.lang == "en" else "；").join(
-            s.provisional)) if s.provisional else T("complete"))
-        texts += s.stability
-        for text in texts:
-            warn = bool(s.provisional) and text == texts[1]
-            self.cell(row, 0, last, text, "text_warn_wrap" if warn else "text_wrap")
+        if s.provisional:
+            row = self.section(row, T("s_status"))
+            text = T("provisional", reasons=("; " if s.lang == "en" else "；").join(
+                s.provisional))
+            self.cell(row, 0, last, text, "text_warn_wrap")
             self.fit(row, [(text, _WIDE)])
             row += 1
+        if s.stability:
+            n = ("6" if s.lang == "en" else "六") if s.provisional else (
+                "5" if s.lang == "en" else "五")
+            row = self.section(row + 1, T("s_stability", n=n, basis=s.stability_basis))
+            for text in s.stability:
+                self.cell(row, 0, last, text, "text_wrap")
+                self.fit(row, [(text, _WIDE)])
+                row += 1
         return row

@@ -73,16 +73,9 @@ def prepare(n: int) -> tuple[Path, Path]:
 
 def _fill(generated: dict[str, Any], templates: Path, out: Path) -> None:
     """Every template filled with its synthetic document (fill_submissions, one process)."""
-    from workbook_templates import fill_workbook, template_name
+    from kaohe.pipeline.demo import fill_submissions
 
-    jobs: list[tuple[str, str, dict[str, Any]]] = [
-        ("unit_report", unit_id, doc) for unit_id, doc in sorted(generated["unit_reports"].items())]
-    jobs += [("lead_scores", doc["lead_department"], doc) for doc in generated["lead_scores"]]
-    jobs += [(kind, "", generated[kind]) for kind in ("adjustments", "routine", "ballots")]
-    out.mkdir(parents=True, exist_ok=True)
-    for kind, subject, doc in jobs:
-        name = template_name(kind, "zh", subject)
-        fill_workbook(templates / name, doc, out / name)
+    fill_submissions(generated, templates, out)
 
 
 def read_floor(files: list[Path]) -> float:

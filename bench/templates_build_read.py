@@ -96,8 +96,8 @@ def main() -> None:
         print(f"build_templates: {len(paths)} files in {built:.2f} s "
               f"({built / len(paths) * 1000:.0f} ms/file)")
         docs = documents_by_file(scheme, synthesize(scheme))
-        for name in ("单位自评表_altay_city.xlsx", "单位自评表_d_jyj.xlsx",
-                     "牵头部门评分表_zzb.xlsx", "民主测评及满意度统计表.xlsx"):
+        for name in ("单位自评表_阿勒泰市.xlsx", "单位自评表_地区教育局.xlsx",
+                     "牵头部门评分表_地委组织部.xlsx", "民主测评及满意度统计表.xlsx"):
             path = fill_workbook(out / "templates" / name, docs[name], out / "filled" / name)
             floor = _median_ms(lambda p=path: _floor(p), args.repeat)
             fast = _median_ms(lambda p=path: read_workbook(p, check_schema=False), args.repeat)

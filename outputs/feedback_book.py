@@ -26,6 +26,7 @@ from kaohe.pipeline.io import write_atomic
 from outputs.feedback_folder import (
     check_feedback_folder,
     feedback_filename,
+    feedback_names,
     remove_stale_feedback,
 )
 from outputs.labels import (
@@ -48,6 +49,7 @@ from outputs.style import (
 )
 
 __all__ = ["write_feedback_workbooks", "write_feedback_workbook", "feedback_filename",
+           "feedback_names",
            "indicators_by_loss", "remove_stale_feedback", "check_feedback_folder"]
 
 #: Column widths of the one sheet's grid: No. | indicator | category | 3 numbers | text.
@@ -71,17 +73,17 @@ def write_feedback_workbooks(results: Mapping[str, Any], out_dir: Path, *, lang:
     `progress(done, total)` is called after each workbook. `share=(k, n)` writes only every
     n-th unit from the k-th (k = 0 … n-1), so n processes can share the work.
 
-    Example: write_feedback_workbooks(results, Path("反馈"))  # 结果反馈_fuyun.xlsx, …
-    (feedback_fuyun.xlsx, … with lang="en")
+    Example: write_feedback_workbooks(results, Path("反馈"))  # 结果反馈_富蕴县.xlsx, …
+    (feedback_Fuyun County.xlsx, … with lang="en")
     """
     stats = _GroupStats(results)
     out = Path(out_dir)
     first, step = share
     units = list(results.get("units", []))[first::step]
+    names = feedback_names(results, lang)
     paths = []
     for n, unit in enumerate(units, 1):
-        paths.append(_write(results, unit, out / feedback_filename(unit["unit_id"], lang), lang,
-                            generated, stats))
+        paths.append(_write(results, unit, out / names[unit["unit_id"]], lang, generated, stats))
         if progress is not None:
             progress(n, len(units))
     return paths

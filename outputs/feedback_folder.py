@@ -9,24 +9,43 @@ from __future__ import annotations
 
 import re
 import zipfile
+from collections import Counter
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-__all__ = ["feedback_filename", "check_feedback_folder", "remove_stale_feedback"]
+__all__ = ["feedback_filename", "feedback_names", "check_feedback_folder",
+           "remove_stale_feedback"]
 
 
 #: The file name's prefix by language: the English workbooks are called feedback_<unit>.xlsx.
 _PREFIX = {"zh": "结果反馈", "en": "feedback"}
 
 
-def feedback_filename(unit_id: str, lang: str = "zh") -> str:
-    """结果反馈_<unit_id>.xlsx (feedback_<unit_id>.xlsx in English)."""
-    return f"{_PREFIX['en' if lang == 'en' else 'zh']}_{unit_id}.xlsx"
+def feedback_filename(unit_id: str, lang: str = "zh", name: str = "") -> str:
+    """结果反馈_<unit name>.xlsx by the unit's `name` (made safe), 结果反馈_<unit_id>.xlsx
+    without one (feedback_… in English)."""
+    from workbook_templates.build import safe_file_name
+
+    return f"{_PREFIX['en' if lang == 'en' else 'zh']}_{safe_file_name(name) or unit_id}.xlsx"
+
+
+def feedback_names(results: Mapping[str, Any], lang: str = "zh") -> dict[str, str]:
+    """unit id -> its feedback workbook's name: by the unit's name in `lang` (name and id
+    where two units share a name); the id stays inside the workbook."""
+    from workbook_templates.build import safe_file_name
+
+    units = list(results.get("units") or [])
+    shown = {u["unit_id"]: (u.get("unit_name_en") if lang == "en" else None)
+             or u.get("unit_name") or "" for u in units}
+    taken = Counter(safe_file_name(n).casefold() for n in shown.values())
+    return {uid: feedback_filename(uid, lang, n if n and taken[safe_file_name(n).casefold()] == 1
+                                   else f"{n}_{uid}" if n else "")
+            for uid, n in shown.items()}
 
 
 # Either language's name: a run in one language replaces the other's workbooks too.
-_OWN_NAME = re.compile(r"^(?:结果反馈|feedback)_(?P<unit_id>[A-Za-z][A-Za-z0-9_.-]*)\.xlsx$")
+_OWN_NAME = re.compile(r"^(?:结果反馈|feedback)_(?P<unit_id>[^/\\]+)\.xlsx$")
 
 
 def _written_by_kaohe(path: Path) -> bool:
@@ -63,9 +82,9 @@ def remove_stale_feedback(results: Mapping[str, Any], out_dir: Path,
     Only files named as kaohe names them whose creator property is kaohe are removed;
     anything else in the folder is left alone. Returns what was removed.
 
-    Example: remove_stale_feedback(results, Path("反馈"))  # [Path("反馈/结果反馈_fuyun.xlsx")]
+    Example: remove_stale_feedback(results, Path("反馈"))  # [Path("反馈/结果反馈_富蕴县.xlsx")]
     """
-    keep = {feedback_filename(u["unit_id"], lang) for u in results.get("units") or []}
+    keep = set(feedback_names(results, lang).values())
     removed = []
     folder = Path(out_dir)
     if not folder.is_dir():

@@ -73,7 +73,7 @@ DEPT_GROUPS = list(DEPARTMENTS)
 
 def ind(id_, name, name_en, category, full, method, lead, *, groups, params=None,
         direction="higher", input_="unit_report", region=False, constraint=False,
-        measure_unit="", target=None, targets=None, evidence_over=None):
+        measure_unit="", target=None, targets=None, evidence_over=None, negative=None):
     """One indicator document; keyword names mirror the schema."""
     doc = {
         "id": id_, "name": name, "name_en": name_en, "category": category,
@@ -88,6 +88,8 @@ def ind(id_, name, name_en, category, full, method, lead, *, groups, params=None
         doc["targets"] = targets
     if evidence_over is not None:
         doc["evidence_required_over"] = evidence_over
+    if negative is not None:  # a rate that can fall below 0 (or a share that cannot)
+        doc["may_be_negative"] = negative
     return doc
 
 
@@ -109,14 +111,15 @@ def county_indicators():
             direction="lower", measure_unit="起"),
         ind("C04", "地区生产总值增长", "GDP growth", "经济发展", 8, "completion", "tjj", groups=g,
             params={"cap": 1.0}, region=True, measure_unit="%", target=7.0,
-            targets=per_county(7.0, 0.1), evidence_over=1.2),
+            targets=per_county(7.0, 0.1), evidence_over=1.2, negative=True),
         ind("C05", "一般公共预算收入", "General budget revenue", "经济发展", 6, "completion", "czj",
             groups=g, params={"cap": 1.0}, region=True, measure_unit="万元", target=60000,
             targets=per_county(60000, 0.5), evidence_over=1.2),
         ind("C06", "固定资产投资增长", "Fixed-asset investment growth", "经济发展", 5, "efficacy",
-            "fgw", groups=g, params={"use_group": True, "base_share": 0.6}, measure_unit="%"),
+            "fgw", groups=g, params={"use_group": True, "base_share": 0.6}, measure_unit="%",
+            negative=True),
         ind("C07", "城乡居民人均可支配收入增长", "Per-capita disposable income growth", "民生改善",
-            6, "benchmark", "tjj", groups=g, measure_unit="%"),
+            6, "benchmark", "tjj", groups=g, measure_unit="%", negative=True),
         ind("C08", "重点民生项目完成率", "Key livelihood projects completed", "民生改善", 6,
             "tiered", "fgw", groups=g, measure_unit="项", target=20,
             params={"basis": "ratio", "interpolate": True,
@@ -131,9 +134,9 @@ def county_indicators():
             target=2500, targets=per_county(2500, 0.5), evidence_over=1.2),
         ind("C11", "单位GDP能耗降低", "Energy use per unit of GDP reduced", "生态环保", 4,
             "pass_fail", "fgw", groups=g, params={"fail_points": 0}, region=True,
-            constraint=True, measure_unit="%", target=3.0),
+            constraint=True, measure_unit="%", target=3.0, negative=True),
         ind("C12", "空气质量优良天数比例", "Days of good air quality", "生态环保", 5, "tiered",
-            "hbj", groups=g, constraint=True, measure_unit="%",
+            "hbj", groups=g, constraint=True, measure_unit="%", negative=False,
             params={"basis": "value", "interpolate": False,
                     "tiers": [{"min": 80, "points": 2}, {"min": 90, "points": 4},
                               {"min": 95, "points": 5}]}),
@@ -143,7 +146,7 @@ def county_indicators():
             measure_unit="起"),
         ind("C14", "政府债务率", "Government debt ratio", "债务风险", 4, "efficacy", "czj",
             groups=g, params={"worst": 120, "best": 60, "base_share": 0.6}, direction="lower",
-            constraint=True, measure_unit="%"),
+            constraint=True, measure_unit="%", negative=False),
         ind("C15", "法治建设", "Rule of law", "法治建设", 4, "rating", "sfj", groups=g,
             params={"ratings": RATINGS}, input_="lead_department"),
         ind("C16", "作风效能建设", "Work style and efficiency", "作风效能", 3, "deduction", "dcs",

@@ -254,7 +254,7 @@ def test_score_command_adds_stability_and_can_leave_it_out(tmp_path: Any) -> Non
 def test_each_feedback_workbook_says_the_units_stability(tmp_path: Any) -> None:
     import openpyxl
 
-    from outputs.feedback_book import write_feedback_workbooks
+    from outputs.feedback_book import feedback_names, write_feedback_workbooks
 
     scheme, results = scored()
     attach_stability(results, scheme)
@@ -262,8 +262,9 @@ def test_each_feedback_workbook_says_the_units_stability(tmp_path: Any) -> None:
     entries = {e["unit_id"]: e for g in results["stability"]["groups"] for e in g["units"]}
     books = sorted(tmp_path.glob("*.xlsx"))
     assert len(books) == len(results["units"])
+    whose = {name: unit_id for unit_id, name in feedback_names(results).items()}
     for book in books:
-        unit_id = book.stem.split("_", 1)[1]
+        unit_id = whose[book.name]  # (named by the unit's name)
         cells = [c.value for ws in openpyxl.load_workbook(book).worksheets
                  for row in ws.iter_rows() for c in row]
         at = cells.index("名次稳定性")

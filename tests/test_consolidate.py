@@ -43,17 +43,17 @@ def test_planted_problems_are_each_reported_and_everyone_else_is_ranked(
         clean_folder: Path, tmp_path: Path) -> None:
     folder = _copy(clean_folder, tmp_path)
     # 1. a corrupt file: a unit report cut in half
-    corrupt = folder / "单位自评表_burqin.xlsx"
+    corrupt = folder / "单位自评表_布尔津县.xlsx"
     corrupt.write_bytes(corrupt.read_bytes()[:3000])
     # 2. a missing unit
-    (folder / "单位自评表_fuhai.xlsx").unlink()
+    (folder / "单位自评表_福海县.xlsx").unlink()
     # 3. a duplicate submission, saved later
-    dup = folder / "单位自评表_qinggil（修改版）.xlsx"
-    shutil.copy(folder / "单位自评表_qinggil.xlsx", dup)
+    dup = folder / "单位自评表_青河县（修改版）.xlsx"
+    shutil.copy(folder / "单位自评表_青河县.xlsx", dup)
     later = time.time() + 60
     os.utime(dup, (later, later))
     # 4. a tampered target (a locked cell changed, as a clerk with a password cracker might)
-    tampered = folder / "单位自评表_habahe.xlsx"
+    tampered = folder / "单位自评表_哈巴河县.xlsx"
     wb = openpyxl.load_workbook(tampered)
     ws = next(ws for ws in wb.worksheets if ws.sheet_state == "visible" and ws.max_row > 10
               and any(c.value == "C05" for c in ws["A"]))
@@ -84,7 +84,7 @@ def test_planted_problems_are_each_reported_and_everyone_else_is_ranked(
     assert not_scored["fuhai"] == "未收到可用的单位自评表"
     # burqin's file is too damaged to name its unit: its name does, so burqin is told
     assert not_scored["burqin"].startswith(
-        "收到了 单位自评表_burqin.xlsx（疑似布尔津县的单位自评表），但无法读取：文件不完整")
+        "收到了 单位自评表_布尔津县.xlsx（疑似布尔津县的单位自评表），但无法读取：文件不完整")
     assert "C05" in not_scored["habahe"] or "目标" in not_scored["habahe"] \
         or "锁定" in not_scored["habahe"]
     ranked = {u["unit_id"] for u in results["units"]}
@@ -93,9 +93,9 @@ def test_planted_problems_are_each_reported_and_everyone_else_is_ranked(
     assert counties == [1, 2, 3, 4]
 
     rows = {Path(r["file"]).name: r for r in results["inputs"]}
-    assert rows["单位自评表_qinggil（修改版）.xlsx"]["used"] is True
-    assert rows["单位自评表_qinggil.xlsx"]["used"] is False
-    assert rows["单位自评表_burqin.xlsx"]["errors"] >= 1
+    assert rows["单位自评表_青河县（修改版）.xlsx"]["used"] is True
+    assert rows["单位自评表_青河县.xlsx"]["used"] is False
+    assert rows["单位自评表_布尔津县.xlsx"]["errors"] >= 1
 
     # the injected remark is kept as text in the results workbook, never a formula
     book = openpyxl.load_workbook(out / "results.xlsx")
@@ -109,18 +109,18 @@ def test_a_file_whose_unit_is_unknown_is_matched_by_its_name_or_named_once(
         clean_folder: Path, tmp_path: Path) -> None:
     folder = tmp_path / "in"
     folder.mkdir()
-    data = (clean_folder / "单位自评表_habahe.xlsx").read_bytes()
-    (folder / "单位自评表_habahe.xlsx").write_bytes(data[:len(data) // 2])
+    data = (clean_folder / "单位自评表_哈巴河县.xlsx").read_bytes()
+    (folder / "单位自评表_哈巴河县.xlsx").write_bytes(data[:len(data) // 2])
     (folder / "新建文件.xlsx").write_bytes(b"not a workbook")
     run = consolidate_folder(folder, load_scheme(), workers=1)
     reasons = {u["unit_id"]: u["reason"] for u in run.results["not_scored"]}
     assert len(reasons) == 34
     assert reasons.pop("habahe") == (
-        "收到了 单位自评表_habahe.xlsx（疑似哈巴河县的单位自评表），但无法读取：文件不完整"
+        "收到了 单位自评表_哈巴河县.xlsx（疑似哈巴河县的单位自评表），但无法读取：文件不完整"
         "（可能下载、复制或邮件传输中断） — 请按该文件的检查结果改正后重新提交")
     assert set(reasons.values()) == {"未收到可用的单位自评表"}  # not 33 times "另有 1 个…"
     english = {u["unit_id"]: u["reason_en"] for u in run.results["not_scored"]}
-    assert english["habahe"].startswith("单位自评表_habahe.xlsx arrived (apparently the unit "
+    assert english["habahe"].startswith("单位自评表_哈巴河县.xlsx arrived (apparently the unit "
                                         "report of Habahe County) but cannot be read")
     lines = [i for i in run.batch_issues if i.rule == "unidentified-file"]
     assert [i.message for i in lines] == ["1 个文件看不出是哪个单位所交：新建文件.xlsx"]
@@ -128,7 +128,7 @@ def test_a_file_whose_unit_is_unknown_is_matched_by_its_name_or_named_once(
 
 def test_the_command_reports_plainly(clean_folder: Path, tmp_path: Path) -> None:
     folder = _copy(clean_folder, tmp_path)
-    (folder / "单位自评表_jeminay.xlsx").unlink()
+    (folder / "单位自评表_吉木乃县.xlsx").unlink()
     (folder / "notes.txt").write_text("not a workbook", encoding="utf-8")
     proc = subprocess.run([KAOHE, "consolidate", str(folder), "--json",
                            str(tmp_path / "r.json")], capture_output=True, text=True, timeout=300)

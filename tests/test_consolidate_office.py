@@ -85,7 +85,7 @@ def test_a_missing_register_makes_everything_provisional(clean_folder: Path,
     for group in ("县市", "党群部门", "政府部门", "政法部门", "经济部门"):
         assert "（暂定）" in book[group]["A1"].value
         assert "未收到平时考核汇总表" in book[group]["A4"].value
-    feedback = openpyxl.load_workbook(tmp_path / "out" / "fb" / "结果反馈_fuhai.xlsx")
+    feedback = openpyxl.load_workbook(tmp_path / "out" / "fb" / "结果反馈_福海县.xlsx")
     sheet = feedback["结果反馈"]
     assert "（暂定）" in sheet["A1"].value
     assert "未收到平时考核汇总表" in "".join(str(sheet[f"A{r}"].value) for r in range(2, 6))
@@ -94,7 +94,7 @@ def test_a_missing_register_makes_everything_provisional(clean_folder: Path,
 def test_a_missing_lead_department_sheet_names_the_department_and_indicators(
         clean_folder: Path, tmp_path: Path) -> None:
     folder = _copy(clean_folder, tmp_path)
-    (folder / "牵头部门评分表_zfw.xlsx").unlink()
+    (folder / "牵头部门评分表_地委政法委.xlsx").unlink()
     code, results, said = _run(folder, tmp_path / "out", lang="en")
     assert code == 1
     (entry,) = results["provisional"]
@@ -168,11 +168,12 @@ def planted(clean_folder: Path, tmp_path_factory: pytest.TempPathFactory
     fuhai sent twice with the same date and one value changed."""
     root = tmp_path_factory.mktemp("planted")
     folder = _copy(clean_folder, root)
-    _tamper_target(folder / "单位自评表_fuyun.xlsx")
-    cut = folder / "单位自评表_habahe.xlsx"
+    _tamper_target(folder / "单位自评表_富蕴县.xlsx")
+    cut = folder / "单位自评表_哈巴河县.xlsx"
     cut.write_bytes(cut.read_bytes()[:3000])
-    (folder / "单位自评表_qinggil.xlsx").unlink()
-    _change_actual(folder / "单位自评表_fuhai.xlsx", folder / "单位自评表_fuhai（修改）.xlsx", 7.0)
+    (folder / "单位自评表_青河县.xlsx").unlink()
+    _change_actual(folder / "单位自评表_福海县.xlsx", folder / "单位自评表_福海县（修改）.xlsx",
+                   7.0)
     code, results, said = _run(folder, root / "out")
     return root / "out", code, results, said
 
@@ -187,10 +188,10 @@ def test_the_not_scored_sheet_says_who_sent_what(planted: tuple[Path, int, dict,
                         "未能计分的单位（3）"]
     status = {r[1]: r[2] for r in flat if len(r) == 3 and r[0] == "单位自评表"}
     assert status["富蕴县"] == "已报送但未通过校验（见上）"
-    assert status["哈巴河县"].startswith("可能已报送但未通过校验：文件 单位自评表_habahe.xlsx")
+    assert status["哈巴河县"].startswith("可能已报送但未通过校验：文件 单位自评表_哈巴河县.xlsx")
     assert status["青河县"] == "未报送"
-    (dup,) = [r for r in flat if r and r[0] == "单位自评表_fuhai.xlsx"]
-    assert dup[1] == "福海县" and "采用了 单位自评表_fuhai（修改）.xlsx" in dup[2]
+    (dup,) = [r for r in flat if r and r[0] == "单位自评表_福海县.xlsx"]
+    assert dup[1] == "福海县" and "采用了 单位自评表_福海县（修改）.xlsx" in dup[2]
     assert "内容不同" in dup[2]
     # no empty bordered columns: every row of a 3-column section stops at column C
     ws = openpyxl.load_workbook(out / "results.xlsx")["未计分"]
@@ -205,7 +206,7 @@ def test_results_book_rebuilds_the_workbook_from_the_json_alone(
     out, _, results, _ = planted
     data = json.loads((out / "results.json").read_text(encoding="utf-8"))
     assert [r["file"] for r in data["submissions"]["rejected"]] == [
-        "单位自评表_fuyun.xlsx", "单位自评表_habahe.xlsx"]
+        "单位自评表_哈巴河县.xlsx", "单位自评表_富蕴县.xlsx"]  # (in the order of file names)
     assert data["scheme_name"] == load_scheme().document["name"]
     proc = CliRunner().invoke(main, ["results-book", str(out / "results.json"), "--out",
                                      str(tmp_path / "x.xlsx")])
@@ -235,14 +236,15 @@ def test_differing_duplicates_with_the_same_date_are_an_error_that_says_why(
     assert "填报日期相同" in note and "内容不同（C04）" in note
     assert "请确认哪一份正确" in note
     used = {r["file"]: r["used"] for r in results["inputs"]}
-    assert used["单位自评表_fuhai（修改）.xlsx"] is True and used["单位自评表_fuhai.xlsx"] is False
+    assert used["单位自评表_福海县（修改）.xlsx"] is True
+    assert used["单位自评表_福海县.xlsx"] is False
     assert "重复未采用 1 个" in said
 
 
 def test_identical_duplicates_are_a_warning_in_plain_english(clean_folder: Path,
                                                              tmp_path: Path) -> None:
     folder = _copy(clean_folder, tmp_path)
-    shutil.copy2(folder / "单位自评表_fuhai.xlsx", folder / "单位自评表_fuhai - 副本.xlsx")
+    shutil.copy2(folder / "单位自评表_福海县.xlsx", folder / "单位自评表_福海县 - 副本.xlsx")
     code, results, said = _run(folder, tmp_path / "out", lang="en")
     assert code == 0
     note = next(line for line in said.splitlines() if line.startswith("note:"))
@@ -291,7 +293,9 @@ def test_english_summary_and_workbook_have_no_chinese_labels(
     ids = {i["indicator_id"] for i in results["units"][0]["indicators"]}
     assert not ids & {w for h in header for w in str(h).split()}
     texts = _texts(tmp_path / "results.xlsx", "Not scored")
-    assert "Fuyun County" in texts and "富蕴县" not in texts and "（" not in texts.split("\n")[3]
+    # (only the file names, as the offices named them, are Chinese)
+    plain = texts.replace("单位自评表_富蕴县.xlsx", "").replace("单位自评表_哈巴河县.xlsx", "")
+    assert "Fuyun County" in texts and "富蕴县" not in plain and "（" not in texts.split("\n")[3]
     assert results["units"][0]["indicators"][0]["name_en"]
 
 
@@ -328,17 +332,17 @@ def test_feedback_of_units_not_in_this_run_is_removed_and_named(
     wb = openpyxl.Workbook()
     wb.save(keep)
     folder = _copy(clean_folder, tmp_path)
-    for unit in ("fuyun", "habahe", "qinggil"):
+    for unit in ("富蕴县", "哈巴河县", "青河县"):
         (folder / f"单位自评表_{unit}.xlsx").unlink()
     _, results, said = _run(folder, out, feedback=True)
     names = sorted(p.name for p in (out / "fb").glob("*.xlsx"))
     assert len(names) == 32 and "结果反馈_someone.xlsx" in names
     assert not any(u in n for n in names for u in ("fuyun", "habahe", "qinggil"))
-    assert "已删除上次生成的 3 个反馈工作簿" in said and "结果反馈_fuyun.xlsx" in said
+    assert "已删除上次生成的 3 个反馈工作簿" in said and "结果反馈_富蕴县.xlsx" in said
     # `kaohe feedback` does the same
     (out / "results.json").write_text(json.dumps(dict(results, units=results["units"][1:]),
                                                  ensure_ascii=False), encoding="utf-8")
-    gone = f"结果反馈_{results['units'][0]['unit_id']}.xlsx"
+    gone = f"结果反馈_{results['units'][0]['unit_name']}.xlsx"
     proc = CliRunner().invoke(main, ["feedback", str(out / "results.json"), "--out",
                                      str(out / "fb")])
     assert proc.exit_code == 0, proc.output
@@ -393,25 +397,25 @@ def test_an_output_that_cannot_be_written_stops_the_run_before_anything_is_repla
     # A folder where one feedback workbook goes (or, on Windows, a workbook open in Excel):
     # results.json and results.xlsx had already been replaced when the feedback failed.
     out = tmp_path / "out"
-    (out / "fb" / "结果反馈_fuhai.xlsx").mkdir(parents=True)
+    (out / "fb" / "结果反馈_福海县.xlsx").mkdir(parents=True)
     (out / "results.json").write_text("earlier", encoding="utf-8")
     result = CliRunner().invoke(main, ["consolidate", str(clean_folder), "--json",
                                        str(out / "results.json"), "--out",
                                        str(out / "results.xlsx"), "--feedback", str(out / "fb")])
     assert result.exit_code == 2, result.output
-    assert "结果反馈_fuhai.xlsx" in result.output and "同名的文件夹已存在" in result.output
+    assert "结果反馈_福海县.xlsx" in result.output and "同名的文件夹已存在" in result.output
     assert "Traceback" not in result.output
     assert (out / "results.json").read_text(encoding="utf-8") == "earlier"
     assert not (out / "results.xlsx").exists()
-    assert [p.name for p in (out / "fb").iterdir()] == ["结果反馈_fuhai.xlsx"]
+    assert [p.name for p in (out / "fb").iterdir()] == ["结果反馈_福海县.xlsx"]
     done = CliRunner().invoke(main, ["consolidate", str(clean_folder), "--json",
                                      str(tmp_path / "results.json")])
     assert done.exit_code == 0, done.output
-    (out / "fb" / "feedback_fuhai.xlsx").mkdir()  # where the English workbook goes
+    (out / "fb" / "feedback_Fuhai County.xlsx").mkdir()  # where the English workbook goes
     result = CliRunner().invoke(main, ["--lang", "en", "feedback", str(tmp_path / "results.json"),
                                        "--out", str(out / "fb")])
     assert result.exit_code == 2 and "a folder of that name is in the way" in result.output
-    assert "feedback_fuhai.xlsx" in result.output
+    assert "feedback_Fuhai County.xlsx" in result.output
 
 
 def test_english_feedback_is_named_in_english_and_replaces_the_chinese(
@@ -423,10 +427,11 @@ def test_english_feedback_is_named_in_english_and_replaces_the_chinese(
     _, _, said = _run(clean_folder, out, lang="en", feedback=True)
     names = sorted(p.name for p in (out / "fb").iterdir())
     assert len(names) == 34 and all(n.startswith("feedback_") for n in names), names
-    assert "结果反馈_fuyun.xlsx" in said  # the removed ones are named
-    _run(clean_folder, out, feedback=True)  # and back
-    assert sorted(p.name for p in (out / "fb").iterdir()) == [
-        n.replace("feedback_", "结果反馈_") for n in names]
+    assert "结果反馈_富蕴县.xlsx" in said  # the removed ones are named
+    _run(clean_folder, out, feedback=True)  # and back: one per unit, by its Chinese name
+    back = sorted(p.name for p in (out / "fb").iterdir())
+    assert len(back) == 34 and all(n.startswith("结果反馈_") and n.isascii() is False
+                                   for n in back), back
 
 
 # -- 8. second office audit ------------------------------------------------------------------------
@@ -460,7 +465,7 @@ def test_units_not_scored_and_differing_duplicates_make_the_results_provisional(
 def test_an_identical_copy_does_not_make_the_results_provisional(clean_folder: Path,
                                                                  tmp_path: Path) -> None:
     folder = _copy(clean_folder, tmp_path)
-    shutil.copy2(folder / "单位自评表_fuhai.xlsx", folder / "单位自评表_fuhai - 副本.xlsx")
+    shutil.copy2(folder / "单位自评表_福海县.xlsx", folder / "单位自评表_福海县 - 副本.xlsx")
     code, results, said = _run(folder, tmp_path / "out")
     assert code == 0 and results["provisional"] == []
     assert next(line for line in said.splitlines() if "份单位自评表" in line).startswith("注意: ")
@@ -480,7 +485,7 @@ def test_reasons_name_the_file_not_the_collection_folder(
     out, _, results, said = planted
     folder = str(out.parent / "in")
     rejected = results["submissions"]["rejected"]
-    assert [r["reason"].split(",")[0] for r in rejected][0] == "单位自评表_fuyun.xlsx"
+    assert [r["reason"].split(",")[0] for r in rejected][1] == "单位自评表_富蕴县.xlsx"
     texts = [r["reason"] for r in rejected] + [r["reason_en"] for r in rejected] + [
         u["reason"] for u in results["not_scored"]]
     assert not any(folder in t or "/" in t.split(":")[0] for t in texts), texts
@@ -493,10 +498,10 @@ def test_a_file_named_for_a_unit_is_said_to_be_probably_that_units_everywhere(
     # habahe's report is cut short: its name, not its content, says whose it is
     out, _, results, said = planted
     (row,) = [r for r in results["submissions"]["rejected"] if r["file"] ==
-              "单位自评表_habahe.xlsx"]
+              "单位自评表_哈巴河县.xlsx"]
     assert row["unit_id"] == "" and row["probable_unit_id"] == "habahe"
     flat = [[v for v in r if v is not None] for r in _cells(out / "results.xlsx", "未计分")]
-    (listed,) = [r for r in flat if r and r[0] == "单位自评表_habahe.xlsx"]
+    (listed,) = [r for r in flat if r and r[0] == "单位自评表_哈巴河县.xlsx"]
     assert listed[1] == "疑似哈巴河县"
     status = {r[1]: r[2] for r in flat if len(r) == 3 and r[0] == "单位自评表"}
     assert "疑似本单位" in status["哈巴河县"] and "无法识别" not in status["哈巴河县"]
@@ -511,7 +516,7 @@ def test_a_file_named_for_a_unit_is_said_to_be_probably_that_units_everywhere(
 def test_the_summary_counts_the_warnings_of_the_files_used(clean_folder: Path,
                                                            tmp_path: Path) -> None:
     folder = _copy(clean_folder, tmp_path)
-    for unit, cells in (("fuyun", ("K11", "J12")), ("fuhai", ("K11",))):
+    for unit, cells in (("富蕴县", ("K11", "J12")), ("福海县", ("K11",))):
         wb = openpyxl.load_workbook(folder / f"单位自评表_{unit}.xlsx")
         for cell in cells:
             wb["单位自评表"][cell].value = "=见附件"
@@ -523,7 +528,7 @@ def test_the_summary_counts_the_warnings_of_the_files_used(clean_folder: Path,
     assert (f"另有 4 个警告（3 个文件）：这些文件照常计分，各警告写明了计分时如何处理；"
             f"用 kaohe validate {folder} 查看") in said
     warned = {r["file"]: r["warnings"] for r in results["inputs"] if r["warnings"]}
-    assert warned == {"单位自评表_fuyun.xlsx": 2, "单位自评表_fuhai.xlsx": 1,
+    assert warned == {"单位自评表_富蕴县.xlsx": 2, "单位自评表_福海县.xlsx": 1,
                       "民主测评及满意度统计表.xlsx": 1}
     _, _, said = _run(folder, tmp_path / "en", lang="en")
     assert ("4 more warnings (3 files): the files are scored as they are, each warning says "
@@ -562,26 +567,26 @@ def test_the_workbooks_say_which_run_they_show_and_whether_it_is_published(
     consolidate(clean_folder, tmp_path / "b")  # the same: no new revision, status written
     assert about(tmp_path / "b").startswith("2016-r1，已发布（第 1 版）")
     folder = _copy(clean_folder, tmp_path)
-    _change_actual(folder / "单位自评表_fuhai.xlsx", folder / "单位自评表_fuhai.xlsx", 7.0)
+    _change_actual(folder / "单位自评表_福海县.xlsx", folder / "单位自评表_福海县.xlsx", 7.0)
     said = consolidate(folder, tmp_path / "c")
     assert "记为 2016-r2（未发布；正式结果为 2016-r1）" in said
     # a new revision of a published year says what it moves against the official result
     assert "第 2 版（2016-r2）相对正式结果 2016-r1 的变化：" in said
     assert "福海县" in said.split("相对正式结果")[1].split("\n\n")[0]
     assert about(tmp_path / "c") == "2016-r2，未发布；正式结果为 2016-r1"
-    sheet = openpyxl.load_workbook(tmp_path / "c" / "fb" / "结果反馈_fuyun.xlsx")["结果反馈"]
+    sheet = openpyxl.load_workbook(tmp_path / "c" / "fb" / "结果反馈_富蕴县.xlsx")["结果反馈"]
     assert sheet["A3"].value == "运行/修订：2016-r2，未发布；正式结果为 2016-r1"
     said = consolidate(folder, tmp_path / "e", "--lang", "en")
     assert about(tmp_path / "e", "Run / revision") == (
         "2016-r2, not published; the official results are 2016-r1")
-    sheet = openpyxl.load_workbook(tmp_path / "e" / "fb" / "feedback_fuyun.xlsx")["Feedback"]
+    sheet = openpyxl.load_workbook(tmp_path / "e" / "fb" / "feedback_Fuyun County.xlsx")["Feedback"]
     assert sheet["A3"].value == "Run / revision: 2016-r2, not published; the official results " \
         "are 2016-r1"
     # without --db nothing is said about runs
     code, results, said = _run(clean_folder, tmp_path / "n", feedback=True)
     assert "run" not in results and "记为" not in said
     assert "运行/修订" not in _texts(tmp_path / "n" / "results.xlsx", "说明")
-    assert "运行/修订" not in _texts(tmp_path / "n" / "fb" / "结果反馈_fuyun.xlsx", "结果反馈")
+    assert "运行/修订" not in _texts(tmp_path / "n" / "fb" / "结果反馈_富蕴县.xlsx", "结果反馈")
 
 
 def test_incomplete_groups_say_how_many_of_their_units_were_scored(
@@ -594,11 +599,11 @@ def test_incomplete_groups_say_how_many_of_their_units_were_scored(
         proc = CliRunner().invoke(main, ["--lang", lang, "feedback", str(out / "results.json"),
                                          "--out", str(tmp_path / folder)])
         assert proc.exit_code == 0, proc.output
-    zh = _cells(tmp_path / "fz" / "结果反馈_altay_city.xlsx", "结果反馈")
+    zh = _cells(tmp_path / "fz" / "结果反馈_阿勒泰市.xlsx", "结果反馈")
     assert next(r[5] for r in zh if r[3] == "组内名次").endswith(" / 4（另有 3 个单位未能计分）")
-    assert next(r[5] for r in _cells(tmp_path / "fz" / "结果反馈_d_zzb.xlsx", "结果反馈")
+    assert next(r[5] for r in _cells(tmp_path / "fz" / "结果反馈_地委组织部.xlsx", "结果反馈")
                 if r[3] == "组内名次").endswith(" / 7")
-    en = _cells(tmp_path / "fe" / "feedback_altay_city.xlsx", "Feedback")
+    en = _cells(tmp_path / "fe" / "feedback_Altay City.xlsx", "Feedback")
     assert next(r[5] for r in en if r[3] == "Rank in group").endswith(
         " of 4 (3 more could not be scored)")
 

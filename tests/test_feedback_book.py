@@ -15,6 +15,7 @@ import pytest
 from kaohe.pipeline.demo import run_demo
 from outputs.feedback_book import (
     feedback_filename,
+    feedback_names,
     indicators_by_loss,
     write_feedback_workbook,
     write_feedback_workbooks,
@@ -58,14 +59,16 @@ def unit(results: dict, unit_id: str) -> dict:
 
 def test_one_workbook_per_unit(books: dict[str, Path], demo: tuple) -> None:
     results, _ = demo
-    assert sorted(books) == sorted(feedback_filename(u["unit_id"]) for u in results["units"])
-    assert feedback_filename("fuyun") == "结果反馈_fuyun.xlsx"
+    names = feedback_names(results)
+    assert sorted(books) == sorted(names.values())
+    assert names["fuyun"] == "结果反馈_富蕴县.xlsx" and feedback_filename("fuyun") == (
+        "结果反馈_fuyun.xlsx")  # named by the unit's name; the id without one
 
 
 def test_overview_total_rank_grade_rate_and_group_average(books: dict, demo: tuple) -> None:
     results, _ = demo
     u = next(v for v in results["units"] if not v["top_grade_eligible"])
-    rows = section(cells(books[feedback_filename(u["unit_id"])]), "一、")
+    rows = section(cells(books[feedback_names(results)[u["unit_id"]]]), "一、")
     facts = {r[0]: r[2] for r in rows if r[0]} | {r[3]: r[5] for r in rows if r[3]}
     group = [v["total"] for v in results["units"] if v["group"] == u["group"]]
     assert facts["总分"] == u["total"] and facts["等次"] == u["grade"]
@@ -79,7 +82,7 @@ def test_overview_total_rank_grade_rate_and_group_average(books: dict, demo: tup
 def test_indicators_biggest_loss_first_with_their_explanation(books: dict, demo: tuple) -> None:
     results, _ = demo
     u = unit(results, "burqin")
-    rows = section(cells(books["结果反馈_burqin.xlsx"]), "三、")
+    rows = section(cells(books["结果反馈_布尔津县.xlsx"]), "三、")
     assert rows[0][:7] == ["序号", "指标", "类别", "满分", "得分", "失分", "计分说明（失分原因）"]
     data = [r for r in rows[1:] if isinstance(r[0], int)]
     assert len(data) == len([i for i in u["indicators"] if i["applicable"]])
@@ -95,7 +98,7 @@ def test_indicators_biggest_loss_first_with_their_explanation(books: dict, demo:
 def test_what_was_good_lists_full_mark_indicators(books: dict, demo: tuple) -> None:
     results, _ = demo
     u = unit(results, "burqin")
-    text = " ".join(str(v) for r in section(cells(books["结果反馈_burqin.xlsx"]), "四、")
+    text = " ".join(str(v) for r in section(cells(books["结果反馈_布尔津县.xlsx"]), "四、")
                     for v in r if v)
     full = [i for i in u["indicators"] if i["applicable"] and i["lost"] == 0]
     assert f"以下 {len(full)} 项指标获得满分" in text
@@ -106,19 +109,20 @@ def test_what_was_good_lists_full_mark_indicators(books: dict, demo: tuple) -> N
 def test_adjustments_with_reasons_and_decisions_and_gates(books: dict, demo: tuple) -> None:
     results, _ = demo
     u = next(v for v in results["units"] if any(e["decision"] for e in v["adjustments"]))
-    rows = cells(books[feedback_filename(u["unit_id"])])
+    rows = cells(books[feedback_names(results)[u["unit_id"]]])
     text = " ".join(str(v) for r in section(rows, "五、") for v in r if v)
     for e in u["adjustments"]:
         assert e["reason"] in text
         if e["decision"]:
             assert f"申诉：撤销，{e['decision']['reason']}" in text
     gated = next(v for v in results["units"] if v["gates"])
-    text = " ".join(str(v) for r in section(cells(books[feedback_filename(gated["unit_id"])]),
-                                            "六、") for v in r if v)
+    names = feedback_names(results)
+    text = " ".join(str(v) for r in section(cells(books[names[gated["unit_id"]]]), "六、")
+                    for v in r if v)
     assert all(g["reason"] in text for g in gated["gates"])
     free = next(v for v in results["units"] if not v["gates"])
-    text = " ".join(str(v) for r in section(cells(books[feedback_filename(free["unit_id"])]),
-                                            "六、") for v in r if v)
+    text = " ".join(str(v) for r in section(cells(books[names[free["unit_id"]]]), "六、")
+                    for v in r if v)
     assert "未触发评优限制条件" in text
 
 

@@ -20,7 +20,7 @@ def test_templates_from_an_edited_scheme_workbook(tmp_path: Path) -> None:
     assert kaohe("scheme", "export", "--out", str(book)).returncode == 0
     proc = kaohe("templates", str(book), "--out", str(tmp_path / "t"))
     assert proc.returncode == 0, proc.stderr
-    assert (tmp_path / "t" / "单位自评表_altay_city.xlsx").exists()
+    assert (tmp_path / "t" / "单位自评表_阿勒泰市.xlsx").exists()
 
 
 def test_a_broken_scheme_workbook_is_refused_with_sheet_and_cell(tmp_path: Path) -> None:

@@ -39,7 +39,7 @@ from validators.rules.json_schema import schema_problems
 KAOHE = str(Path(sys.executable).with_name("kaohe"))
 NOW = datetime(2017, 1, 15, 9, 30, tzinfo=UTC)
 TOP = "好"
-FILE = {"path": "submissions/单位自评表_fuyun.xlsx", "sha256": "cd" * 32, "kind": "unit_report",
+FILE = {"path": "submissions/单位自评表_富蕴县.xlsx", "sha256": "cd" * 32, "kind": "unit_report",
         "unit_id": "fuyun", "status": "accepted"}
 DATA = Path(__file__).parent / "data"
 
@@ -997,7 +997,7 @@ def test_a_run_without_a_reason_records_what_is_new_since_the_run_before(
                              decisions=[dict(overturn(), id="D0001", outcome="upheld"),
                                         overturn("E9002")])
     routine = {"path": "in/平时考核汇总表.xlsx", "sha256": "01" * 32, "kind": "routine"}
-    fuyun = dict(FILE, path="in/单位自评表_fuyun.xlsx")
+    fuyun = dict(FILE, path="in/单位自评表_富蕴县.xlsx")
     with open_store(db) as store:
         store.record_run(scheme_doc, first, inputs=[fuyun])
         store.record_run(scheme_doc, first, inputs=[fuyun, routine], only_if_changed=False)
@@ -1011,14 +1011,14 @@ def test_a_run_without_a_reason_records_what_is_new_since_the_run_before(
     assert [r.reason for r in runs] == [
         "首次汇总",
         "输入变化：新增 平时考核汇总表.xlsx",
-        "输入变化：删除 平时考核汇总表.xlsx；更改 单位自评表_fuyun.xlsx",
+        "输入变化：删除 平时考核汇总表.xlsx；更改 单位自评表_富蕴县.xlsx",
         "新登记的决定：申诉 D9001（事项 E9002，撤销）：申诉成立，撤销扣分",  # not D0001 again
         "重新汇总",
         "申诉复核"]
     assert [r.reason_en for r in runs] == [
         "first consolidation",
         "inputs changed: added 平时考核汇总表.xlsx",
-        "inputs changed: removed 平时考核汇总表.xlsx; changed 单位自评表_fuyun.xlsx",
+        "inputs changed: removed 平时考核汇总表.xlsx; changed 单位自评表_富蕴县.xlsx",
         "new decisions: appeal D9001 on event E9002 (overturned)",
         "consolidated again",
         "appeal"]

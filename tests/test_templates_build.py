@@ -35,8 +35,9 @@ def _meta(path: Path) -> dict[str, Any]:
 def test_every_template_of_the_scheme_is_written(scheme: Scheme, built: list[Path]) -> None:
     names = [p.name for p in built]
     leads = [d.id for d in scheme.lead_departments if scheme.indicators_of(d.id)]
-    assert names == (["考核方案.xlsx"] + [f"单位自评表_{u.id}.xlsx" for u in scheme.units]
-                     + [f"牵头部门评分表_{d}.xlsx" for d in leads]
+    by_name = {d.id: d.name for d in scheme.lead_departments}
+    assert names == (["考核方案.xlsx"] + [f"单位自评表_{u.name}.xlsx" for u in scheme.units]
+                     + [f"牵头部门评分表_{by_name[d]}.xlsx" for d in leads]
                      + ["加扣分登记表.xlsx", "平时考核汇总表.xlsx", "民主测评及满意度统计表.xlsx"])
     assert len(names) == 1 + 34 + len(leads) + 3
 
@@ -53,7 +54,10 @@ def test_first_sheet_is_for_the_clerk_and_meta_is_hidden(built: list[Path]) -> N
         assert wb.active.title == "填表说明"
 
 
-def test_meta_names_kind_scheme_subject_and_time(built: list[Path]) -> None:
+def test_meta_names_kind_scheme_subject_and_time(scheme: Scheme, built: list[Path]) -> None:
+    from validators.reading.file_names import owner_names
+
+    names = owner_names(scheme)
     kinds = {}
     for path in built:
         meta = _meta(path)
@@ -63,10 +67,11 @@ def test_meta_names_kind_scheme_subject_and_time(built: list[Path]) -> None:
         assert meta["generated_at"] == GENERATED.isoformat()
         assert meta["format_version"] == FORMAT_VERSION and len(meta["fingerprint"]) == 64
         kinds[path.name] = meta["kind"]
+        # named by the owner's name; the id stays in `_meta`
         if meta["kind"] == "unit_report":
-            assert path.name == f"单位自评表_{meta['unit_id']}.xlsx"
+            assert path.name == f"单位自评表_{names[meta['unit_id']][0]}.xlsx"
         if meta["kind"] == "lead_scores":
-            assert path.name == f"牵头部门评分表_{meta['lead_department']}.xlsx"
+            assert path.name == f"牵头部门评分表_{names[meta['lead_department']][0]}.xlsx"
     assert set(kinds.values()) == {"scheme", "unit_report", "lead_scores", "adjustments",
                                    "routine", "ballots"}
 
@@ -108,7 +113,7 @@ def test_formulas_are_locked_and_use_no_modern_functions(built: list[Path]) -> N
 
 
 def test_unit_report_locks_targets_and_marks_lead_scored_rows(built: list[Path]) -> None:
-    _, sheets = data_sheets(built[1])  # 单位自评表_altay_city
+    _, sheets = data_sheets(built[1])  # 单位自评表_阿勒泰市
     ws = sheets["items"]
     keys = {c.value: c.column for c in ws[1] if c.value}
     rows = {c.value: c.row for c in ws["A"] if c.value}
@@ -173,7 +178,7 @@ def test_password_protects_when_the_scheme_sets_one(tmp_path: Path) -> None:
 
 def test_english_templates_have_english_labels(scheme: Scheme, tmp_path: Path) -> None:
     paths = build_templates(scheme, tmp_path, lang="en", generated_at=GENERATED)
-    assert paths[1].name == "unit_report_altay_city.xlsx"
+    assert paths[1].name == "unit_report_Altay City.xlsx"
     wb, sheets = data_sheets(paths[1])
     assert wb.sheetnames[0] == "Instructions"
     ws = sheets["items"]
@@ -195,3 +200,23 @@ def test_a_template_built_twice_is_the_same_bytes_and_written_atomically(
     for first, second in zip(built, again, strict=True):
         assert first.read_bytes() == second.read_bytes(), first.name
     assert not [p for p in (tmp_path / "again").iterdir() if p.name.startswith(".")]
+
+
+def test_names_that_are_no_safe_file_names_are_made_safe(tmp_path: Path) -> None:
+    """A name with characters no file name may hold, two units of one name, a reserved
+    device name: each template still gets a name of its own that every system accepts."""
+    from kaohe.pipeline.documents import default_scheme_document
+    from workbook_templates.build import template_names
+
+    doc = default_scheme_document()
+    doc["units"][0]["name"] = '阿勒泰市/"城区"'
+    doc["units"][1]["name"] = doc["units"][2]["name"] = "富蕴县"
+    doc["units"][3]["name"] = "CON"
+    names = template_names(Scheme.from_document(doc))
+    ids = [u["id"] for u in doc["units"]]
+    assert [names[("unit_report", i)] for i in ids[:4]] == [
+        "单位自评表_阿勒泰市__城区_.xlsx", "单位自评表_富蕴县_burqin.xlsx",
+        "单位自评表_富蕴县_fuyun.xlsx", "单位自评表_CON_.xlsx"]
+    assert len(set(names.values())) == len(names)
+    for name in names.values():
+        (tmp_path / name).write_bytes(b"")  # a name the file system takes

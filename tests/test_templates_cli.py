@@ -16,7 +16,7 @@ def test_templates_command_writes_the_whole_set(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["templates", "--out", str(tmp_path / "t")])
     assert result.exit_code == 0, result.output
     names = sorted(p.name for p in (tmp_path / "t").glob("*.xlsx"))
-    assert len(names) == 46 and "单位自评表_altay_city.xlsx" in names
+    assert len(names) == 46 and "单位自评表_阿勒泰市.xlsx" in names
     assert "46" in result.output
 
 

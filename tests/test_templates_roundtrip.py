@@ -55,7 +55,7 @@ def test_every_document_comes_back_exactly(filled: dict[str, tuple[Path, Any]]) 
 
 def test_cell_map_points_at_the_cells_that_hold_the_values(
         filled: dict[str, tuple[Path, Any]]) -> None:
-    path, doc = filled[template_name("unit_report", "zh", "fuyun")]
+    path, doc = filled[template_name("unit_report", "zh", name="富蕴县")]
     read = read_workbook(path)
     wb = openpyxl.load_workbook(path)
     for i, item in enumerate(doc["items"]):
@@ -70,7 +70,7 @@ def test_cell_map_points_at_the_cells_that_hold_the_values(
     wb = openpyxl.load_workbook(path)
     sheet, cell = read.cell_map["$.conduct[0].counts.好"]
     assert wb[sheet][cell].value == doc["conduct"][0]["counts"]["好"]
-    path, doc = filled[template_name("lead_scores", "zh", "zzb")]
+    path, doc = filled[template_name("lead_scores", "zh", name="地委组织部")]
     read = read_workbook(path)
     wb = openpyxl.load_workbook(path)
     sheet, cell = read.cell_map["$.entries[3].rating"]
@@ -79,8 +79,9 @@ def test_cell_map_points_at_the_cells_that_hold_the_values(
 
 def test_filling_never_touches_locked_cells(templates: Path,
                                             filled: dict[str, tuple[Path, Any]]) -> None:
-    for name in (template_name("unit_report", "zh", "d_jyj"), template_name("adjustments"),
-                 template_name("lead_scores", "zh", "dcs")):
+    for name in (template_name("unit_report", "zh", name="地区教育局"),
+                 template_name("adjustments"),
+                 template_name("lead_scores", "zh", name="两办督查室")):
         _, before = data_sheets(templates / name)
         _, after = data_sheets(filled[name][0])
         changed = 0
@@ -127,7 +128,7 @@ def _unprotect_and_edit(path: Path, dest: Path, role: str, row_key: str, col_key
 
 def test_changed_locked_content_is_reported(filled: dict[str, tuple[Path, Any]],
                                             tmp_path: Path) -> None:
-    path, doc = filled[template_name("unit_report", "zh", "altay_city")]
+    path, doc = filled[template_name("unit_report", "zh", name="阿勒泰市")]
     edited = _unprotect_and_edit(path, tmp_path / "t.xlsx", "items", "C04", "target", 1.0)
     read = read_workbook(edited)
     assert [i.rule for i in read.errors] == ["template-modified"]
@@ -175,7 +176,7 @@ def test_a_renamed_data_sheet_is_reported_not_raised(filled: dict[str, tuple[Pat
 
 
 def test_blank_inputs_are_warned_not_invented(templates: Path) -> None:
-    read = read_workbook(templates / template_name("unit_report", "zh", "qinggil"))
+    read = read_workbook(templates / template_name("unit_report", "zh", name="青河县"))
     assert read.valid
     assert {i.rule for i in read.issues} == {"blank-actual"}
     assert all(item["actual"] is None for item in read.document["items"])
@@ -187,7 +188,7 @@ def test_not_applicable_comes_back(scheme: Scheme, docs: dict[str, Any], templat
                                    tmp_path: Path) -> None:
     doc = copy.deepcopy(docs["unit_reports"]["habahe"])
     doc["items"][2].update(actual=None, not_applicable=True, remarks="本县不承担该项任务")
-    path = fill_workbook(templates / template_name("unit_report", "zh", "habahe"), doc,
+    path = fill_workbook(templates / template_name("unit_report", "zh", name="哈巴河县"), doc,
                          tmp_path / "na.xlsx")
     read = read_workbook(path)
     assert read.document == doc and read.issues == []

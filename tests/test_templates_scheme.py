@@ -89,7 +89,7 @@ def test_a_broken_scheme_workbook_gives_located_issues(exported: Path, tmp_path:
         ("info", "C4"): "2016 年方案",           # scheme_id: not an identifier
         ("indicators", "G5"): "十分",            # C02 full score: not a number
         ("indicators", "H6"): "magic",           # C03 method
-        ("indicators", "AB11"): "[{min: 0.6}]",  # C08 tiers: broken JSON
+        ("indicators", "AC11"): "[{min: 0.6}]",  # C08 tiers: broken JSON
         ("units", "E5"): "nowhere",              # burqin's group
         ("weights", "D4"): 150,                  # a weight above 100
     })
@@ -98,7 +98,7 @@ def test_a_broken_scheme_workbook_gives_located_issues(exported: Path, tmp_path:
     assert where[("方案信息", "C4")].json_path == "$.scheme_id"
     assert where[("考核指标", "G5")].rule == "not-a-number"
     assert where[("考核指标", "H6")].json_path == "$.indicators[2].method"
-    assert where[("考核指标", "AB11")].rule == "invalid-json"
+    assert where[("考核指标", "AC11")].rule == "invalid-json"
     assert ("被考核单位", "E5") in where
     assert ("部分权重", "D4") in where
     for issue in issues:

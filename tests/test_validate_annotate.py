@@ -41,7 +41,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("annotate")
     built = build_unit_report(scheme, "burqin", folder / "template.xlsx")
     doc = synthesize(scheme)["unit_reports"]["burqin"]
-    return fill_workbook(built, doc, folder / "单位自评表_burqin.xlsx")
+    return fill_workbook(built, doc, folder / "单位自评表_布尔津县.xlsx")
 
 
 def _damaged(template: Path, folder: Path, cells: dict[str, object] | None = None) -> Path:
@@ -149,7 +149,7 @@ def test_the_list_prints_one_page_wide_with_its_header_and_wrapped_rows(
     assert ws.sheet_properties.pageSetUpPr.fitToPage
     assert ws.print_title_rows == "$1:$1"
     assert [r.coord for r in _area(ws)] == [f"A1:H{ws.max_row}"]
-    assert ws.oddHeader.left.text == "单位自评表_burqin.xlsx"
+    assert ws.oddHeader.left.text == "单位自评表_布尔津县.xlsx"
     assert ws.oddFooter.center.text == "&P / &N" and ws.oddFooter.left.text
     row = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, 8).value == "formula-in-input")
     assert all(c.alignment.wrap_text for c in ws[row])
@@ -214,7 +214,7 @@ def test_a_macro_enabled_workbook_stays_one_excel_opens(template: Path, tmp_path
     refuses a file whose name and content disagree), and its macros are kept."""
     import zipfile
 
-    xlsm = tmp_path / "in" / "单位自评表_burqin.xlsm"
+    xlsm = tmp_path / "in" / "单位自评表_布尔津县.xlsm"
     xlsm.parent.mkdir()
     with zipfile.ZipFile(template) as src, zipfile.ZipFile(xlsm, "w") as dst:
         for item in src.infolist():

@@ -163,7 +163,7 @@ def test_a_clerks_folder_with_their_own_file_is_clean(books: dict[str, Path],
 
     own = tmp_path / "我的文件夹"
     own.mkdir()
-    shutil.copy(books["clean"], own / "单位自评表_altay_city.xlsx")
+    shutil.copy(books["clean"], own / "单位自评表_阿勒泰市.xlsx")
     code, out = run("validate", str(own))
     assert code == 0
     assert "（单位自评表 · 阿勒泰市）：未发现问题" in out  # the unit's name, not its id
@@ -185,11 +185,11 @@ def test_a_collection_is_checked_against_the_roster_unless_told_not_to(
 
     inbox = tmp_path / "收集"
     inbox.mkdir()
-    shutil.copy(books["clean"], inbox / "单位自评表_altay_city.xlsx")
-    shutil.copy(DATA / "bad" / "truncated.xlsx", inbox / "单位自评表_burqin.xlsx")
+    shutil.copy(books["clean"], inbox / "单位自评表_阿勒泰市.xlsx")
+    shutil.copy(DATA / "bad" / "truncated.xlsx", inbox / "单位自评表_布尔津县.xlsx")
     code, out = run("validate", str(inbox))
     assert code == 1
-    assert "收到了 单位自评表_burqin.xlsx（疑似布尔津县的单位自评表），但无法读取" in out
+    assert "收到了 单位自评表_布尔津县.xlsx（疑似布尔津县的单位自评表），但无法读取" in out
     assert "未收到“富蕴县”的单位自评表" in out
     code, out = run("validate", "--no-roster", str(inbox))
     assert code == 1 and "missing-submission" not in out and "未按名单" not in out

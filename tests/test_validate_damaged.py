@@ -46,7 +46,7 @@ def unit_report(scheme: Scheme, tmp_path_factory: pytest.TempPathFactory) -> Pat
     folder = tmp_path_factory.mktemp("damaged")
     template = build_unit_report(scheme, UNIT, folder / "t_unit.xlsx")
     return fill_workbook(template, synthesize(scheme)["unit_reports"][UNIT],
-                         folder / "单位自评表_altay_city.xlsx")
+                         folder / "单位自评表_阿勒泰市.xlsx")
 
 
 def _edited(source: Path, dest: Path, change: Callable[[openpyxl.Workbook], None]) -> Path:

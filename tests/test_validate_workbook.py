@@ -18,6 +18,7 @@ import pytest
 from kaohe.engine import Scheme
 from kaohe.pipeline.documents import default_scheme_document
 from kaohe.synth import synthesize
+from tests.templates_helpers import filled_workbooks
 from validators.report import WARNING
 from validators.workbook import validate_workbook
 
@@ -33,34 +34,7 @@ def scheme() -> Scheme:
 @pytest.fixture(scope="module")
 def filled(scheme: Scheme, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """One filled workbook of each kind (clean: validated without findings)."""
-    from workbook_templates import fill_workbook
-    from workbook_templates.adjustments import build_adjustments
-    from workbook_templates.lead_scores import build_lead_scores
-    from workbook_templates.tallies import build_ballots, build_routine
-    from workbook_templates.unit_report import build_unit_report
-
-    folder = tmp_path_factory.mktemp("filled")
-    docs = synthesize(scheme)
-    # The synthetic tallies leave one rater group's row blank (to show the reweighting), which
-    # is a warning (blank-conduct-rater): filled in here, so the clean files have no finding.
-    conduct = docs["ballots"]["conduct"]
-    given = {(c["unit_id"], c["rater_group"]) for c in conduct}
-    conduct += [{"unit_id": u.id, "rater_group": r.id, "invalid": 0, "raters": 9,
-                 "counts": {g: 2 for g in scheme.ballot_grades}}
-                for u in scheme.units for r in scheme.rater_groups if (u.id, r.id) not in given]
-    lead = next(d for d in docs["lead_scores"] if d["lead_department"] == DEPT)
-    made = {
-        "unit_report": (build_unit_report(scheme, UNIT, folder / "t_unit.xlsx"),
-                        docs["unit_reports"][UNIT]),
-        "lead_scores": (build_lead_scores(scheme, DEPT, folder / "t_lead.xlsx"), lead),
-        "adjustments": (build_adjustments(scheme, folder / "t_adj.xlsx"), docs["adjustments"]),
-        "routine": (build_routine(scheme, folder / "t_routine.xlsx"), docs["routine"]),
-        "ballots": (build_ballots(scheme, folder / "t_ballots.xlsx"), docs["ballots"]),
-    }
-    out = {}
-    for kind, (template, doc) in made.items():
-        out[kind] = fill_workbook(template, doc, folder / f"{kind}.xlsx")
-    return out
+    return filled_workbooks(scheme, tmp_path_factory.mktemp("filled"), UNIT, DEPT)
 
 
 def keyed_cell(ws: Any, row_key: str, col_key: str) -> str:
@@ -76,6 +50,14 @@ Plant = Callable[[openpyxl.Workbook], None]
 def at(sheet: str, cell: str, value: Any) -> Plant:
     def plant(wb: openpyxl.Workbook) -> None:
         wb[sheet][cell].value = value
+    return plant
+
+
+def typed_percent(sheet: str, cell: str, value: float) -> Plant:
+    """What Excel, WPS and LibreOffice store for a typed percent: the hundredth, formatted 0%."""
+    def plant(wb: openpyxl.Workbook) -> None:
+        wb[sheet][cell].value = value
+        wb[sheet][cell].number_format = "0%"
     return plant
 
 
@@ -138,10 +120,15 @@ CASES: list[tuple[str, str, Plant, list[list[str]], str]] = [
      [[U, "J11", "evidence-required"]], "完成率 127.0% 超过 120%，必须填写佐证材料"),
     ("negative money", "unit_report", at(U, "I12", -5),
      [[U, "I12", "negative-value"]], "-5 是负数"),
+    ("negative people", "unit_report", at(U, "I16", -5),
+     [[U, "I16", "negative-value"]], "-5 是负数"),
     ("implausible actual", "unit_report", both(at(U, "I12", 600000), at(U, "J12", "年报")),
      [[U, "I12", "implausible-value"]], "是目标值 30000 的 20 倍"),
-    ("85% typed in a column measured in %", "unit_report", at(U, "I19", 0.85),
-     [[U, "I19", "percent-as-fraction"]], "是否输入了“85%”"),
+    # Excel stores a typed 85% as 0.85 and formats the cell 0%: read as 85, said
+    ("85% typed in a column measured in %", "unit_report", typed_percent(U, "I19", 0.85),
+     [[U, "I19", "percent-typed"]], "输入的是“85%”（单元格存为 0.85）；本栏单位已是 %"),
+    ("85% typed in a column of people", "unit_report", typed_percent(U, "I16", 0.85),
+     [[U, "I16", "percent-not-allowed"]], "“85%” 带有 % 号"),
     ("N/A without a reason", "unit_report", both(at(U, "L11", "是"), at(U, "I11", None)),
      [[U, "K11", "na-without-reason"]], "备注中没有说明理由"),
     ("N/A with a value", "unit_report", both(at(U, "L11", "是"), at(U, "K11", "不承担")),
@@ -166,8 +153,11 @@ CASES: list[tuple[str, str, Plant, list[list[str]], str]] = [
      [["自评表", "", "sheet-renamed"]], "工作表“单位自评表”被改名为“自评表”"),
     ("column deleted", "unit_report", _delete_column,
      [[U, "J1", "column-deleted"]], "“佐证材料”一列被删除了"),
-    ("not our template", "unit_report", _drop_meta,
+    ("not our template", "unit_report", both(_drop_meta, at(U, "B2", "自评表")),
      [["", "", "not-our-template"]], "不是综考办下发的考核模板"),
+    # (the sheet copied into a new workbook, exactly: tests/test_validate_recover.py)
+    ("_meta removed, the rest intact", "unit_report", _drop_meta,
+     [["", "", "meta-missing-recovered"]], "与“阿勒泰市”的单位自评表模板完全一致"),
     ("another year", "unit_report", meta("year", 2015),
      [["", "", "wrong-year"]], "这是 2015 年度的模板，本次考核为 2016 年度"),
     ("another scheme", "unit_report", meta("scheme_id", "hami-2016"),
@@ -409,12 +399,16 @@ def test_ballots_check_votes_against_raters_and_answers_against_the_surveyed(
 
 
 @pytest.mark.parametrize(("kind", "name", "expected"), [
-    ("unit_report", "单位自评表_altay_city.xlsx", []),
+    ("unit_report", "单位自评表_阿勒泰市.xlsx", []),
     ("unit_report", "阿勒泰市自评表（修改版）.xlsx", []),
-    ("unit_report", "单位自评表_fuhai.xlsx", [["", "", "file-name-mismatch"]]),
+    ("unit_report", "单位自评表_福海县.xlsx", [["", "", "file-name-mismatch"]]),
     ("unit_report", "unit_report_burqin.xlsx", [["", "", "file-name-mismatch"]]),
-    ("unit_report", "牵头部门评分表_fgw.xlsx", []),  # another kind: not compared
-    ("lead_scores", "牵头部门评分表_zfw.xlsx", []),
+    ("unit_report", "牵头部门评分表_地区发改委.xlsx", []),  # another kind: not compared
+    ("lead_scores", "牵头部门评分表_地委政法委.xlsx", []),
+    ("lead_scores", "牵头部门评分表_地委组织部.xlsx", [["", "", "file-name-mismatch"]]),
+    # the names templates had before they were named by their owner's name
+    ("unit_report", "单位自评表_altay_city.xlsx", []),
+    ("unit_report", "单位自评表_fuhai.xlsx", [["", "", "file-name-mismatch"]]),
     ("lead_scores", "牵头部门评分表_zzb.xlsx", [["", "", "file-name-mismatch"]]),
 ])
 def test_a_file_named_for_another_unit_is_said_so(kind: str, name: str,
@@ -429,7 +423,8 @@ def test_a_file_named_for_another_unit_is_said_so(kind: str, name: str,
     if expected:
         issue = report.issues[0]
         assert issue.severity == WARNING
-        named, owner = (("福海县", "阿勒泰市") if "fuhai" in name else ("布尔津县", "阿勒泰市")
+        fuhai = "fuhai" in name or "福海县" in name
+        named, owner = (("福海县", "阿勒泰市") if fuhai else ("布尔津县", "阿勒泰市")
                         if "burqin" in name else ("地委组织部", "地委政法委"))
         assert issue.message.startswith(f"文件名是{named}的，内容却是{owner}的")
         assert "Burqin County" in issue.message_en or "burqin" not in name

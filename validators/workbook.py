@@ -28,6 +28,7 @@ from validators.container.files import Limits, open_checked
 from validators.messages import finding
 from validators.messages.wording import scheme_wording
 from validators.reading.locate import CellMap, locate
+from validators.reading.recover import recovered_meta
 from validators.reading.xlsx_read import DamagedSheet, WorkbookFile, damaged_issue
 from validators.report import ERROR, WARNING, Issue, Report
 from validators.rules.common import LABELS
@@ -42,6 +43,9 @@ __all__ = ["validate_workbook", "examine_workbook", "validate_document_file", "i
 TEMPLATE_KINDS = ("unit_report", "lead_scores", "adjustments", "routine", "ballots")
 META_SHEET = "_meta"
 _STRUCTURAL = {"column-deleted", "column-inserted"}
+# What a deleted row leaves missing: said once, as the deleted row.
+_SAID_BY_DELETED = {"missing-indicator", "missing-entry", "blank-routine-unit",
+                    "blank-conduct-unit", "blank-satisfaction-unit"}
 _MAX_JSON_BYTES = 20 * 1024 * 1024
 # The header label before the owner's name (workbook_templates.labels), and `_meta`'s field.
 _HEADER_LABELS = {"unit_report": ("hdr.unit", "unit_id"),
@@ -107,12 +111,14 @@ def _examine(path: Path, name: str, scheme: Scheme, report: Report, limits: Limi
         report.extend(refused)
         return None
     book = WorkbookFile(path, checked)
-    if META_SHEET not in book.names:
-        report.add(finding("not-our-template", file=name))
-        return None
     from workbook_templates.meta import parse_meta
 
-    meta = parse_meta(book.rows(META_SHEET))
+    found = (parse_meta(book.rows(META_SHEET)) if META_SHEET in book.names
+             else recovered_meta(book, scheme, name, report))
+    if found is None:
+        report.add(finding("not-our-template", file=name))
+        return None
+    meta = found
     report.kind = str(meta.get("kind") or "")
     report.unit_id = str(meta.get("unit_id") or meta.get("lead_department") or "")
     if report.kind == "scheme":
@@ -132,7 +138,8 @@ def _examine(path: Path, name: str, scheme: Scheme, report: Report, limits: Limi
     from workbook_templates import read_workbook
 
     # The reader's own fingerprint finding would be dropped below: tamper.py checks it.
-    read = read_workbook(path, check_schema=False, check_fingerprint=False, values=book)
+    read = read_workbook(path, check_schema=False, check_fingerprint=False, values=book,
+                         meta=None if META_SHEET in book.names else meta)
     tampering = tamper_issues(book, meta, scheme, name, formulas=formulas)
     # The reader's own fingerprint finding is replaced by the located ones of tamper.py.
     reader = [i.located(file=name) for i in read.issues if i.rule != "template-modified"]
@@ -152,8 +159,11 @@ def _examine(path: Path, name: str, scheme: Scheme, report: Report, limits: Limi
     document, cell_map = read.document, read.cell_map
     # A deleted row is reported once, as such, not again as a missing entry.
     deleted = {(i.indicator_id, i.unit_id) for i in tampering if i.rule == "row-deleted"}
+    # A fraction in a % row: the cell's number format said how it was typed (a typed 85%
+    # was read as 85 by the reader), so the guess from the target's size is not made.
     report.extend(i.located(file=name) for i in run_checks(document, cell_map, scheme)
-                  if not (i.rule in ("missing-indicator", "missing-entry") and (
+                  if i.rule != "percent-as-fraction"
+                  and not (i.rule in _SAID_BY_DELETED and (
                       (i.indicator_id, "") in deleted or ("", i.unit_id) in deleted)))
     # After the checks: where both speak of one cell, the check's words are the clearer.
     report.extend(issues_from_schema(document, cell_map, name))

@@ -12,14 +12,14 @@ import importlib
 from typing import Any
 
 __all__ = [
-    "build_templates", "template_name", "build_unit_report", "build_lead_scores",
+    "build_templates", "template_name", "template_names", "build_unit_report", "build_lead_scores",
     "build_adjustments", "build_routine", "build_ballots", "export_scheme_workbook",
     "import_scheme_workbook", "read_workbook", "WorkbookRead", "fill_workbook",
     "FORMULAS", "points_formula",
 ]
 
 _WHERE = {
-    "build_templates": "build", "template_name": "build",
+    "build_templates": "build", "template_name": "build", "template_names": "build",
     "build_unit_report": "unit_report", "build_lead_scores": "lead_scores",
     "build_adjustments": "adjustments", "build_routine": "tallies", "build_ballots": "tallies",
     "export_scheme_workbook": "scheme_book", "import_scheme_workbook": "scheme_book",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from collections.abc import Callable
 from datetime import datetime
 from functools import partial
@@ -15,13 +17,45 @@ from workbook_templates.scheme_book import export_scheme_workbook
 from workbook_templates.tallies import build_ballots, build_routine
 from workbook_templates.unit_report import build_unit_report
 
-__all__ = ["build_templates", "template_name"]
+__all__ = ["build_templates", "template_name", "template_names", "safe_file_name"]
+
+# Characters no file name may hold on Windows (and "/" anywhere), and names Windows reserves.
+_UNSAFE = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]')
+_RESERVED = re.compile(r"^(con|prn|aux|nul|com[1-9]|lpt[1-9])(\..*)?$", re.IGNORECASE)
+_MAX_NAME = 80  # characters of the owner's part: paths stay short on Windows
 
 
-def template_name(kind: str, lang: str = "zh", subject: str = "") -> str:
-    """The file name of a template, e.g. 单位自评表_altay_city.xlsx."""
+def safe_file_name(text: str) -> str:
+    """`text` made a safe part of a file name on Windows, macOS and Linux: forbidden and
+    control characters as _, no leading or trailing dots or spaces, not a reserved device
+    name, at most 80 characters.
+
+    >>> safe_file_name('地区"发改委"/财政局.')
+    '地区_发改委__财政局'
+    """
+    safe = _UNSAFE.sub("_", text).strip(" .")[:_MAX_NAME].strip(" .")
+    return f"{safe}_" if _RESERVED.match(safe) else safe
+
+
+def template_name(kind: str, lang: str = "zh", subject: str = "", name: str = "") -> str:
+    """The file name of a template: 单位自评表_阿勒泰市.xlsx by the owner's `name` (made safe),
+    单位自评表_altay_city.xlsx by its id when no name is given."""
     zh, en = KIND_FILES[kind]
-    return (en if lang == "en" else zh).format(id=subject)
+    return (en if lang == "en" else zh).format(id=safe_file_name(name) or subject)
+
+
+def template_names(scheme: Scheme, lang: str = "zh") -> dict[tuple[str, str], str]:
+    """(kind, owner id) -> the file name of every owned template: named by the unit's or
+    department's name in `lang`; by name and id where two owners of a kind share a name."""
+    owners = [("unit_report", u.id, u.name, u.name_en) for u in scheme.units]
+    owners += [("lead_scores", d.id, d.name, d.name_en) for d in scheme.lead_departments
+               if scheme.indicators_of(d.id)]
+    shown = {(kind, owner): (name_en or name) if lang == "en" else name
+             for kind, owner, name, name_en in owners}
+    taken = Counter((kind, safe_file_name(n).casefold()) for (kind, _), n in shown.items())
+    return {(kind, owner): template_name(
+        kind, lang, owner, name if taken[(kind, safe_file_name(name).casefold())] == 1 and name
+        else f"{name}_{owner}") for (kind, owner), name in shown.items()}
 
 
 def build_templates(scheme: Scheme, out_dir: Path | str, lang: str = "zh",
@@ -30,7 +64,7 @@ def build_templates(scheme: Scheme, out_dir: Path | str, lang: str = "zh",
                     event_rows: int = 0, decision_rows: int = 0) -> list[Path]:
     """Write every template of the scheme into out_dir; returns the paths in a fixed order.
 
-    Order: 考核方案.xlsx, 单位自评表_<unit>.xlsx (scheme order), 牵头部门评分表_<dept>.xlsx
+    Order: 考核方案.xlsx, 单位自评表_<unit name>.xlsx (scheme order), 牵头部门评分表_<name>.xlsx
     (departments that score from their own sheet), 加扣分登记表, 平时考核汇总表,
     民主测评及满意度统计表. `progress(done, total)` is called after each file; `event_rows`
     (`decision_rows`) asks for at least that many rows in the register's 加扣分登记
@@ -42,10 +76,11 @@ def build_templates(scheme: Scheme, out_dir: Path | str, lang: str = "zh",
     out.mkdir(parents=True, exist_ok=True)
     jobs: list[tuple[Callable[..., Path], Path]] = [
         (partial(export_scheme_workbook, scheme.document), out / template_name("scheme", lang))]
+    names = template_names(scheme, lang)
     jobs += [(partial(build_unit_report, scheme, unit.id),
-              out / template_name("unit_report", lang, unit.id)) for unit in scheme.units]
+              out / names[("unit_report", unit.id)]) for unit in scheme.units]
     jobs += [(partial(build_lead_scores, scheme, dept.id),
-              out / template_name("lead_scores", lang, dept.id))
+              out / names[("lead_scores", dept.id)])
              for dept in scheme.lead_departments if scheme.indicators_of(dept.id)]
     jobs += [(partial(build_adjustments, scheme, event_rows=event_rows,
                       decision_rows=decision_rows),

@@ -9,7 +9,13 @@ from typing import Any
 from validators.container.part_scan import col_letters
 from validators.report import ERROR, WARNING, Issue
 from workbook_templates.table_shape import inserted_columns, keyed_columns, table_rows
-from workbook_templates.values import FREE_TEXT_FIELDS, Parsed, explain_controls, show_number
+from workbook_templates.values import (
+    FREE_TEXT_FIELDS,
+    Parsed,
+    TypedPercent,
+    explain_controls,
+    show_number,
+)
 
 __all__ = ["Grid", "Context", "a1"]
 
@@ -30,10 +36,13 @@ class Grid:
     """
 
     def __init__(self, sheet: str, rows: list[list[Any]],
-                 formulas: Mapping[str, str] | None = None) -> None:
+                 formulas: Mapping[str, str] | None = None,
+                 percent: frozenset[str] = frozenset()) -> None:
         self.sheet = sheet
         self.rows = rows
         self.formulas: Mapping[str, str] = formulas or {}
+        #: Cells shown in a percent format (a typed "7.5%" is stored as 0.075 there).
+        self.percent = percent
         self.col_keys: dict[str, int] = keyed_columns(rows)
         self.row_keys: list[tuple[int, str]] = [
             (r + 1, values[0]) for r, values in enumerate(table_rows(rows))
@@ -87,6 +96,8 @@ class Context:
     load: Callable[[str], list[list[Any]]]
     #: A sheet's formula cells (A1 -> text), when the caller has the sheet XML.
     formulas: Callable[[str], Mapping[str, str]] | None = None
+    #: A sheet's cells shown in a percent format, when the caller has the file's styles.
+    percent: Callable[[str], frozenset[str]] | None = None
     issues: list[Issue] = field(default_factory=list)
     cell_map: dict[str, tuple[str, str]] = field(default_factory=dict)
     _grids: dict[str, Grid] = field(default_factory=dict)
@@ -106,7 +117,8 @@ class Context:
         if role not in self._grids:
             name = self.layout["sheets"][role]["name"]
             self._grids[role] = Grid(name, self.load(name),
-                                     self.formulas(name) if self.formulas else None)
+                                     self.formulas(name) if self.formulas else None,
+                                     self.percent(name) if self.percent else frozenset())
         return self._grids[role]
 
     def single(self, name: str) -> tuple[Grid, int, int] | None:
@@ -131,6 +143,8 @@ class Context:
         if cell in grid.formulas:
             return self._formula(grid, row, cell, raw, parse, json_path=json_path,
                                  field=field_name, label=label, **where)
+        if grid.percent and cell in grid.percent and type(raw) in (float, int):
+            raw = TypedPercent(raw)  # typed with a % sign: the parser reads what was meant
         parsed = parse(raw)
         finding = parsed.finding
         if finding is not None:

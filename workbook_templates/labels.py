@@ -93,8 +93,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "cell.by_lead": ("由牵头部门评分", "Scored by the lead department"),
     "cell.by_office": ("由考核办计算", "Computed by the office"),
     "cell.na_value": ("不适用", "N/A"),
-    "row.subtotal": ("预估得分合计（由考核办计算的指标不计入）",
-                     "Provisional total (items computed by the office not included)"),
+    "row.subtotal": ("预估得分小计：本表可测算的 {n} 项。另有 {k} 项（满分 {full}）由牵头部门评分"
+                     "或由考核办计算，汇总时计入",
+                     "Provisional subtotal: the {n} items this sheet estimates. {k} more items "
+                     "(full score {full}) are scored by lead departments or the office and "
+                     "added at consolidation"),
+    "cell.estimate": ("预估 ", "Estimate "),
     "row.sign": ("单位主要负责人（签字）：                    （单位盖章）",
                  "Head of unit (signature):                    (seal)"),
     "row.sign_dept": ("牵头部门负责人（签字）：                    （部门盖章）",

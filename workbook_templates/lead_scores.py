@@ -58,11 +58,13 @@ def _rule(sheet: SheetWriter, ind: Indicator, field: str, lang: str) -> Any:
             else (what, f"请填写{what}（整数），没有填 0。"),
             ("Whole numbers only", "Type a whole number such as 0, 1, 2.") if en
             else ("请输入整数", "只能填写 0 或正整数，如 2。"), 0, 10000, integer=True))
-    return sheet.rule("value", lambda: number_rule(
+    low = -1e9 if ind.negative_allowed else 0.0  # the scheme's bounds, as the validators'
+    return sheet.rule(f"value:{low}", lambda: number_rule(
         ("Verified value", "The verified actual value, numbers only.") if en
         else ("核定完成值", "请填写核定的完成值，只填数字，如 7.5。"),
         ("Numbers only", "Type a number such as 12.3.") if en
-        else ("请输入数字", "只能填写数字，如 12.3；不要输入文字、单位或 % 号。"), -1e9, 1e12))
+        else ("请输入数字", "只能填写数字，如 12.3；不要输入文字、单位或 % 号。"
+              + ("" if low else "不能为负数。")), low, 1e12))
 
 
 def build_lead_scores(scheme: Scheme, dept_id: str, path: Path, lang: str = "zh",

@@ -88,12 +88,15 @@ def _failed(file: str, rule: str, zh: str, en: str, hint: str, hint_en: str,
 
 def read_workbook(source: Path | str | IO[bytes], *, name: str = "",
                   check_schema: bool = True, check_fingerprint: bool = True,
-                  values: SheetValues | None = None) -> WorkbookRead:
+                  values: SheetValues | None = None,
+                  meta: dict[str, Any] | None = None) -> WorkbookRead:
     """Read a filled template (path or binary file object); never raises on a bad workbook.
 
     `values`, an already open workbook of the same file, is read instead of opening the
-    file again. `check_fingerprint=False` leaves the fingerprint to the caller (the
-    validators compare it cell by cell), but still reads every data sheet of the layout.
+    file again; `meta`, the `_meta` recovered for a copy that lost its own
+    (validators.reading.recover), is taken instead of the workbook's. `check_fingerprint=False`
+    leaves the fingerprint to the caller (the validators compare it cell by cell), but still
+    reads every data sheet of the layout.
 
     Example: ``read = read_workbook("单位自评表_altay_city.xlsx"); read.document["items"][0]``
     """
@@ -122,19 +125,23 @@ def read_workbook(source: Path | str | IO[bytes], *, name: str = "",
                            f"cannot open the workbook: {exc.message_en}",
                            "请确认文件是 .xlsx 格式且未损坏",
                            "check that the file is an undamaged .xlsx workbook")
-    if META_SHEET not in values.names:
+    if meta is not None:
+        meta = {**meta, "file": file}
+    elif META_SHEET not in values.names:
         return _failed(file, "not-a-template",
                        "这个工作簿不是考核办下发的模板（缺少隐藏的 _meta 工作表）",
                        "this workbook is not one of our templates (no hidden _meta sheet)",
                        "请在考核办下发的模板中填写", "fill in the template the office sent")
-    try:
-        meta = parse_meta(values.rows(META_SHEET))
-    except DamagedSheet as exc:
-        return _damaged(exc, file)
-    except KaoheError as exc:  # DamagedMeta: the layout rows were edited, cut or removed
-        return _failed(file, "template-damaged", exc.message, exc.message_en,
-                       "请使用考核办下发的原始模板重新填报", "fill in a fresh copy of the template")
-    meta["file"] = file
+    else:
+        try:
+            meta = parse_meta(values.rows(META_SHEET))
+        except DamagedSheet as exc:
+            return _damaged(exc, file)
+        except KaoheError as exc:  # DamagedMeta: the layout rows were edited, cut or removed
+            return _failed(file, "template-damaged", exc.message, exc.message_en,
+                           "请使用考核办下发的原始模板重新填报",
+                           "fill in a fresh copy of the template")
+        meta["file"] = file
     kind = str(meta.get("kind") or "")
     if kind not in READERS:
         return _failed(file, "unknown-template-kind", f"无法识别的模板类型 “{kind}”",
@@ -152,7 +159,8 @@ def read_workbook(source: Path | str | IO[bytes], *, name: str = "",
         return WorkbookRead(kind, {}, {}, missing, meta)  # a data sheet renamed or deleted
 
     # An open WorkbookFile also knows the formulas (a formula typed into an input cell).
-    ctx = Context(file=file, meta=meta, load=values.rows, formulas=formulas)
+    ctx = Context(file=file, meta=meta, load=values.rows, formulas=formulas,
+                  percent=getattr(values, "percent_cells", None))
     try:
         document = READERS[kind](ctx)
         if check_fingerprint:

@@ -38,7 +38,7 @@ _DOC_ORDER = ("kind", "scheme_id", "version", "year", "name", "name_en", "illust
 _IND_ORDER = ("id", "name", "name_en", "category", "component", "full_score", "method",
               "params", "direction", "groups", "lead_department", "source", "input",
               "region_assigned", "constraint", "measure_unit", "target", "targets",
-              "evidence_required_over")
+              "evidence_required_over", "may_be_negative")
 
 
 def _get(obj: Mapping[str, Any], key: str) -> Any:

@@ -15,12 +15,13 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kaohe.engine.model import Indicator, Scheme
+from kaohe.engine.model import COUNT_UNITS, Indicator, Scheme
 from workbook_templates.describe import describe
 from workbook_templates.formulas import Refs, points_formula
 from workbook_templates.grid import Context
 from workbook_templates.instructions import instruction_lines
 from workbook_templates.labels import NO, YES, tr
+from workbook_templates.self_check import guarded
 from workbook_templates.values import parse_fill_date, parse_number, parse_text, parse_yes_no
 
 if TYPE_CHECKING:  # the builders import openpyxl when they run; readers never do
@@ -29,9 +30,6 @@ if TYPE_CHECKING:  # the builders import openpyxl when they run; readers never d
 __all__ = ["build_unit_report", "read_unit_report", "unit_report_cells", "name_of",
            "printed_labels", "COUNT_UNITS"]
 
-#: Measure units that cannot be negative (people, items, money …).
-COUNT_UNITS = frozenset({"人", "项", "个", "万元", "元", "亿元", "起", "次", "家", "户", "件",
-                         "天"})
 _COLUMNS = ("no", "category", "name", "method", "measure_unit", "target", "full_score",
             "actual", "evidence", "remarks", "not_applicable", "points")
 _HEADERS = ("col.no", "col.category", "col.indicator", "col.method", "col.measure",
@@ -54,7 +52,7 @@ def _actual_rule(sheet: SheetWriter, ind: Indicator, year: int, lang: str) -> An
     from workbook_templates.styles import number_rule
 
     unit = ind.measure_unit or ""
-    count = unit in COUNT_UNITS
+    count = not ind.negative_allowed  # the scheme's bounds (Indicator.negative_allowed)
     low = 0.0 if count else -1e9
     if lang == "en":
         prompt = ("Actual", f"The value achieved in {year}{f' ({unit})' if unit else ''}. "
@@ -104,22 +102,52 @@ def build_unit_report(scheme: Scheme, unit_id: str, path: Path, lang: str = "zh"
     sheet.ws.row_dimensions[_HEADER_ROW].height = 30
     row = _FIRST_ROW
     indicators = scheme.indicators_for(unit.group)
+    estimated = []  # rows whose points the sheet estimates
     for number, ind in enumerate(indicators, start=1):
-        _indicator_row(sheet, ind, row, number, ind.target_for(unit.id), scheme.year, lang)
+        if _indicator_row(sheet, ind, row, number, ind.target_for(unit.id), scheme.year, lang):
+            estimated.append(row)
         row += 1
-    last_row = row - 1
     _merge_categories(sheet, indicators)
-    sheet.key_row(row, "@subtotal")
-    sheet.span(row, 2, _C["target"], tr("row.subtotal", lang), "header")
-    sheet.formula(row, _C["full_score"], f"=SUM(H{_FIRST_ROW}:H{last_row})", "total")
-    sheet.span(row, _C["actual"], _C["not_applicable"], None, "header")
-    sheet.formula(row, last, f"=SUM(M{_FIRST_ROW}:M{last_row})", "total")
-    sheet.ws.row_dimensions[row].height = 24
+    _subtotal(sheet, row, estimated, indicators, lang)
+    _self_check(sheet, indicators, lang)
     sheet.span(row + 2, 2, last, tr("row.sign", lang), "plain")
     sheet.widths(_WIDTHS)
     sheet.finish(freeze=f"E{_FIRST_ROW}", title_rows=f"{_HEADER_ROW}:{_HEADER_ROW}",
                  last_row=row + 2, last_col=last, one_page=len(indicators) <= 20)
     return book.save(path)
+
+
+def _subtotal(sheet: SheetWriter, row: int, estimated: list[int],
+              indicators: tuple[Indicator, ...], lang: str) -> None:
+    """预估 43.78 / 46.00: the points the sheet estimates against the full score of those
+    rows (less the ones marked N/A), and what the office adds (the other rows' full score)."""
+    yes = YES[lang == "en"]
+    others = [ind for r, ind in enumerate(indicators, start=_FIRST_ROW) if r not in estimated]
+    sheet.key_row(row, "@subtotal")
+    sheet.span(row, 2, _C["target"], tr("row.subtotal", lang, n=len(estimated), k=len(others),
+                                        full=f"{sum(i.full_score for i in others):.2f}"),
+               "header")
+    full = "+".join(f'(L{r}<>"{yes}")*H{r}' for r in estimated) or "0"
+    sheet.formula(row, _C["full_score"], f"={full}", "total")
+    sheet.span(row, _C["actual"], _C["not_applicable"], None, "header")
+    sheet.formula(row, _C["actual"], f'="{tr("cell.estimate", lang)}"&TEXT(M{row},"0.00")'
+                  f'&" / "&TEXT(H{row},"0.00")', "header")
+    end = _FIRST_ROW + len(indicators) - 1
+    sheet.formula(row, _C["points"], f"=SUM(M{_FIRST_ROW}:M{end})", "total")
+    sheet.ws.row_dimensions[row].height = 45
+
+
+def _self_check(sheet: SheetWriter, indicators: tuple[Indicator, ...], lang: str) -> None:
+    """自查 at the top (J5:M5) and the actual cells flagged where validation would speak."""
+    from workbook_templates.self_check import highlight_actuals, self_check_formula
+
+    actuals = [(r, ind.negative_allowed) for r, ind in enumerate(indicators, start=_FIRST_ROW)
+               if ind.input == "unit_report"]
+    end, yes = _FIRST_ROW + len(indicators) - 1, YES[lang == "en"]
+    sheet.span(5, 10, _C["points"], None, "label")
+    sheet.formula(5, 10, self_check_formula(actuals, _FIRST_ROW, end, na_yes=yes, lang=lang),
+                  "label")
+    highlight_actuals(sheet.ws, actuals, _FIRST_ROW, end, na_yes=yes)
 
 
 def _header_block(book: Book, sheet: SheetWriter, unit_name: str, group_name: str) -> None:
@@ -160,7 +188,8 @@ def _header_block(book: Book, sheet: SheetWriter, unit_name: str, group_name: st
 
 
 def _indicator_row(sheet: SheetWriter, ind: Indicator, row: int, number: int,
-                   target: float | None, year: int, lang: str) -> None:
+                   target: float | None, year: int, lang: str) -> bool:
+    """One indicator's row; whether the sheet estimates its points (a formula)."""
     from workbook_templates.styles import list_rule
 
     c = _C
@@ -179,7 +208,7 @@ def _indicator_row(sheet: SheetWriter, ind: Indicator, row: int, number: int,
     if not own:
         sheet.span(row, c["actual"], c["not_applicable"], tr("cell.by_lead", lang), "muted")
         sheet.put(row, c["points"], None, "muted")
-        return
+        return False
     sheet.input(row, c["actual"], _actual_rule(sheet, ind, year, lang))
     over = ind.evidence_required_over
     zh = "请填写佐证材料名称、文号或页码，如“统计公报第3页”。"
@@ -204,8 +233,9 @@ def _indicator_row(sheet: SheetWriter, ind: Indicator, row: int, number: int,
                              na_text=tr("cell.na_value", lang))
     if formula is None:
         sheet.put(row, c["points"], tr("cell.by_office", lang), "muted")
-    else:
-        sheet.formula(row, c["points"], formula)
+        return False
+    sheet.formula(row, c["points"], guarded(formula, f"I{row}", lang))
+    return True
 
 
 def _merge_categories(sheet: SheetWriter, indicators: tuple[Indicator, ...]) -> None:

@@ -24,9 +24,9 @@ from typing import Any
 from validators.messages.values import CONTROL_NOTE, has_controls, visible
 from validators.report import ERROR, WARNING
 
-__all__ = ["Finding", "Parsed", "explain_controls", "parse_number", "parse_text", "parse_date",
-           "parse_yes_no", "parse_choice", "show_number", "shown_raw", "parse_fill_date",
-           "FREE_TEXT_FIELDS"]
+__all__ = ["Finding", "Parsed", "TypedPercent", "explain_controls", "parse_number", "parse_text",
+           "parse_date", "parse_yes_no", "parse_choice", "show_number", "shown_raw",
+           "parse_fill_date", "FREE_TEXT_FIELDS"]
 
 #: Fields of free text a clerk types (remarks, evidence, reason, contact …): never scored,
 #: so a formula or an error value there is a warning — the rest of the file is still usable.
@@ -51,6 +51,14 @@ class Parsed:
 
     value: Any
     finding: Finding | None = None
+
+
+class TypedPercent(float):
+    """A number its cell shows in a percent format: Excel, WPS and LibreOffice store a typed
+    "7.5%" as 0.075 and format the cell 0.0% (the reader marks such values; `parse_number`
+    reads what was meant)."""
+
+    __slots__ = ()
 
 
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
@@ -136,6 +144,8 @@ def parse_number(raw: Any, *, percent: bool = False, integer: bool = False,
     if isinstance(raw, int | float):
         if not math.isfinite(raw):
             return _error("not-a-number", f"“{raw}” 不是有效数字", f"{raw!r} is not a valid number")
+        if isinstance(raw, TypedPercent):
+            return _typed_percent(float(raw), percent, integer, low, high)
         return _done(float(raw), integer, low, high, None)
     if isinstance(raw, datetime | date | timedelta):
         shown = raw.isoformat() if not isinstance(raw, timedelta) else str(raw)
@@ -146,6 +156,32 @@ def parse_number(raw: Any, *, percent: bool = False, integer: bool = False,
                                              "re-type the value as a number, e.g. 12.3"))
     text = str(raw)
     return _parse_text_number(text, percent, integer, low, high)
+
+
+def _typed_percent(stored: float, percent: bool, integer: bool, low: float | None,
+                   high: float | None) -> Parsed:
+    """A number typed with a % sign (the cell shows a percent format, it holds a hundredth):
+    in a column measured in % what was typed is meant (7.5% -> 7.5, said); elsewhere the
+    clerk is asked (85% in a row of items: 85 items, or 85 % of the target?)."""
+    typed = round(stored * 100, 10)
+    shown = f"{show_number(typed)}%"
+    if not percent:
+        return _error("percent-not-allowed",
+                      f"“{shown}” 带有 % 号（单元格存为 {show_number(stored)}），"
+                      "但本栏不是百分数，无法确定原意",
+                      f"{shown!r} has a % sign (the cell holds {show_number(stored)}) but this "
+                      "column is not measured in %: what was meant is not certain",
+                      ("请按本栏计量单位直接输入数字，不要带 % 号"
+                       "（如需要，先把单元格格式改回“常规”）",
+                       "type the number in the column's unit without % (set the cell's format "
+                       "back to General if needed)"))
+    finding = Finding("percent-typed", WARNING,
+                      f"输入的是“{shown}”（单元格存为 {show_number(stored)}）；本栏单位已是 %，"
+                      f"已按 {show_number(typed)} 读取",
+                      f"{shown!r} was typed (the cell holds {show_number(stored)}); the column "
+                      f"is already in %, so it is read as {show_number(typed)}",
+                      "本栏直接输入数字即可，不要带 % 号", "type the plain number, without %")
+    return _done(typed, integer, low, high, finding)
 
 
 def _parse_text_number(text: str, percent: bool, integer: bool, low: float | None,

@@ -55,8 +55,8 @@ def results_book(results_json: Path, out: Path, scheme_path: Path | None) -> Non
 @click.argument("results_json", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path),
               default=Path("feedback"), show_default=True,
-              help="Folder for the workbooks (结果反馈_<unit_id>.xlsx; English: "
-                   "feedback_<unit_id>.xlsx).")
+              help="Folder for the workbooks (结果反馈_<unit name>.xlsx; English: "
+                   "feedback_<unit name>.xlsx).")
 @friendly
 def feedback(results_json: Path, out: Path) -> None:
     """Write one feedback workbook per unit for its principal leader.

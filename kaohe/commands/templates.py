@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -43,6 +44,7 @@ def templates(scheme_file: Path | None, scheme_path: Path | None, out: Path,
     from workbook_templates.build import build_templates
 
     scheme = load_scheme(scheme_file or scheme_path)
+    _refuse_what_templates_cannot_carry(scheme.document)
 
     zh = current_lang() == "zh"
 
@@ -55,6 +57,21 @@ def templates(scheme_file: Path | None, scheme_path: Path | None, out: Path,
     for path in paths:
         click.echo(f"  {path.name}")
     click.echo(f"→ {out}（{len(paths)} 个模板）" if zh else f"→ {out} ({len(paths)} templates)")
+
+
+def _refuse_what_templates_cannot_carry(document: Any) -> None:
+    """A scheme the scheme check finds errors in (an indicator whose input its template
+    cannot carry …) gives no templates: they would hold broken formulas."""
+    from kaohe.errors import KaoheError
+    from validators.scheme.checks import check_scheme
+
+    errors = check_scheme(document).errors
+    if errors:
+        shown = errors[:5]
+        raise KaoheError("考核方案有误，未生成模板：" + "；".join(
+            f"{i.json_path} {i.text('zh')}" for i in shown),
+            "the scheme has problems; no templates were written: " + "; ".join(
+            f"{i.json_path} {i.text('en')}" for i in shown))
 
 
 @click.group("scheme")

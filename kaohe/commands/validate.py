@@ -105,7 +105,21 @@ def render_batch(batch: Any, lang: str) -> str:
     return "\n\n".join(parts)
 
 
-def _annotate(batch: Any, folder: Path, lang: str) -> list[str]:
+def _readable_name(path: Path, report: Any, scheme: Any) -> str:
+    """The annotated copy's name: the file's own, except a template still called by its
+    owner's id (单位自评表_d_wjw.xlsx), which is called by the owner's name instead."""
+    from workbook_templates.build import template_name, template_names
+
+    kind, owner = str(report.kind or ""), str(report.unit_id or "")
+    if scheme is None or not owner or kind not in ("unit_report", "lead_scores"):
+        return path.name
+    for lang in ("zh", "en"):
+        if path.name == template_name(kind, lang, owner):
+            return template_names(scheme, lang).get((kind, owner), path.name)
+    return path.name
+
+
+def _annotate(batch: Any, folder: Path, lang: str, scheme: Any = None) -> list[str]:
     from validators.annotate import annotate_workbook
     from validators.container.files import FILE_RULES
 
@@ -115,7 +129,7 @@ def _annotate(batch: Any, folder: Path, lang: str) -> list[str]:
         refused = any(i.rule in FILE_RULES or i.rule == "read-failed" for i in result.report)
         if refused or path.suffix.lower() not in (".xlsx", ".xlsm"):
             continue
-        name, n = path.name, 1
+        name, n = _readable_name(path, result.report, scheme), 1
         while name in used:
             n += 1
             name = f"{path.stem}_{n}{path.suffix}"
@@ -167,7 +181,7 @@ def validate_cmd(paths: tuple[Path, ...], scheme_path: Path | None, as_json: boo
                            nl=done == total, err=True)
     batch = validate_batch(paths, scheme, workers=workers, roster=roster,
                            progress=progress)
-    written = _annotate(batch, annotate_dir, lang) if annotate_dir else []
+    written = _annotate(batch, annotate_dir, lang, scheme) if annotate_dir else []
     if as_json:
         out = batch.to_dict()
         out["annotated"] = written

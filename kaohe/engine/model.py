@@ -12,7 +12,7 @@ from kaohe.errors import SchemeError
 
 __all__ = [
     "Group", "Unit", "LeadDepartment", "Component", "Indicator", "RaterGroup",
-    "Band", "Quota", "Gates", "Rounding", "Scheme",
+    "Band", "Quota", "Gates", "Rounding", "Scheme", "COUNT_UNITS",
 ]
 
 
@@ -51,6 +51,12 @@ class Component:
     name_en: str = ""
 
 
+#: Measure units of counts and amounts (people, items, money …): never negative unless the
+#: scheme says so (`may_be_negative`).
+COUNT_UNITS = frozenset({"人", "项", "个", "万元", "元", "亿元", "起", "次", "家", "户", "件",
+                         "天"})
+
+
 @dataclass(frozen=True)
 class Indicator:
     id: str
@@ -72,6 +78,21 @@ class Indicator:
     targets: Mapping[str, float] = field(default_factory=dict)
     evidence_required_over: float | None = None
     name_en: str = ""
+    #: The scheme's `may_be_negative` (None: not said, see `negative_allowed`).
+    may_be_negative: bool | None = None
+
+    @property
+    def negative_allowed(self) -> bool:
+        """Whether an actual below 0 is real (a growth rate can fall): the one source of the
+        bounds the template's validation, its formulas and the validators apply. Unless the
+        scheme says, a count or an amount (人, 项, 万元 …) cannot be negative, anything else
+        can; a negative target always can."""
+        if self.may_be_negative is not None:
+            return self.may_be_negative or any(t < 0 for t in self._targets())
+        return self.measure_unit not in COUNT_UNITS or any(t < 0 for t in self._targets())
+
+    def _targets(self) -> list[float]:
+        return [t for t in (self.target, *self.targets.values()) if t is not None]
 
     def target_for(self, unit_id: str) -> float | None:
         """The unit's own target, else the indicator's default."""
@@ -281,6 +302,7 @@ def _indicator(i: Mapping[str, Any]) -> Indicator:
         constraint=bool(i.get("constraint")), measure_unit=i.get("measure_unit", ""),
         target=i.get("target"), targets=_frozen(i.get("targets")),
         evidence_required_over=i.get("evidence_required_over"), name_en=i.get("name_en", ""),
+        may_be_negative=i.get("may_be_negative"),
     )
 
 

@@ -249,11 +249,20 @@ def blank_units(scheme: Scheme, docs: Any) -> dict[str, list[Any]]:
             given = {t.get("unit_id") for t in docs.ballots.get(kind) or []
                      if any(v for v in (t.get("counts") or {}).values())}
             blank[kind] = [u for u in scheme.units if u.id not in given]
+    for sheet in docs.lead_scores or ():
+        dept = str(sheet.get("lead_department") or "")
+        given = {(e.get("unit_id"), e.get("indicator_id")) for e in sheet.get("entries") or []
+                 if any(e.get(f) is not None for f in ("rating", "count", "value"))}
+        blank[f"lead_scores:{dept}"] = [
+            (u, ind) for ind in scheme.indicators_of(dept) for u in scheme.units
+            if ind.applies_to(u.group) and (u.id, ind.id) not in given]
     return blank
 
 
 def _blank_entry(scheme: Scheme, kind: str, units: Sequence[Any]) -> dict[str, str]:
     """The units a register used leaves blank for one component: it counts 0 for them."""
+    if kind.startswith("lead_scores:"):
+        return _blank_lead(scheme, kind.split(":", 1)[1], units)
     register, register_en = KIND_NAMES["routine" if kind == "routine" else "ballots"]
     comp = next((c for c in scheme.components if c.kind == kind), None)
     name = comp.name if comp else kind
@@ -265,6 +274,24 @@ def _blank_entry(scheme: Scheme, kind: str, units: Sequence[Any]) -> dict[str, s
             "reason_en": (f"the {register_en} gives nothing for the {name_en} of {n} unit"
                           f"{'s' if n > 1 else ''} ({names_en}): it counts 0 for "
                           f"{'them' if n > 1 else 'it'}")}
+
+
+def _blank_lead(scheme: Scheme, dept: str, pairs: Sequence[Any]) -> dict[str, str]:
+    """The (unit, indicator) cells a lead department's sheet that was used leaves blank: the
+    validator warned at each cell (blank-score); the indicator counts 0 for the unit."""
+    name, name_en = owner_names(scheme, dept)
+    sheet, sheet_en = KIND_NAMES["lead_scores"]
+    units = list(dict.fromkeys(u for u, _ in pairs))
+    cells = "、".join(f"{u.name}·{ind.id} {ind.name}" for u, ind in pairs[:8])
+    cells_en = ", ".join(f"{u.name_en or u.name} · {ind.id} {ind.name_en or ind.name}"
+                         for u, ind in pairs[:8])
+    more = f" 等 {len(pairs)} 处" if len(pairs) > 8 else ""
+    more_en = f" and {len(pairs) - 8} more" if len(pairs) > 8 else ""
+    n = len(units)
+    return {"reason": f"“{name}”的{sheet}中 {n} 个单位的评分未填写（{cells}{more}），"
+                      "这些指标按 0 分计",
+            "reason_en": (f"{name_en}'s {sheet_en} leaves {n} unit{'s' if n > 1 else ''} "
+                          f"unscored ({cells_en}{more_en}): those indicators count 0")}
 
 
 def _unresolved(duplicates: Iterable[Mapping[str, Any]]) -> list[dict[str, str]]:

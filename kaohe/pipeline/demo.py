@@ -43,19 +43,36 @@ def flatten(generated: dict[str, Any]) -> list[dict[str, Any]]:
 
 def fill_submissions(generated: dict[str, Any], templates: Path, out: Path,
                      lang: str = "zh") -> list[Path]:
-    """Fill each generated document into its template, as a clerk would, into `out`."""
-    from workbook_templates import fill_workbook, template_name
+    """Fill each generated document into its template, as a clerk would, into `out` (the
+    templates found by their `_meta`, whatever they are called)."""
+    from workbook_templates import fill_workbook
 
     jobs: list[tuple[str, str, dict[str, Any]]] = [
         ("unit_report", unit_id, doc) for unit_id, doc in sorted(generated["unit_reports"].items())]
     jobs += [("lead_scores", doc["lead_department"], doc) for doc in generated["lead_scores"]]
     jobs += [(kind, "", generated[kind]) for kind in ("adjustments", "routine", "ballots")]
     out.mkdir(parents=True, exist_ok=True)
+    found = _templates_by_owner(templates)
     paths = []
     for kind, subject, doc in jobs:
-        name = template_name(kind, lang, subject)
-        paths.append(fill_workbook(templates / name, doc, out / name))
+        template = found[(kind, subject)]
+        paths.append(fill_workbook(template, doc, out / template.name))
     return paths
+
+
+def _templates_by_owner(folder: Path) -> dict[tuple[str, str], Path]:
+    """(kind, owner id) -> the template file of a folder, by what its `_meta` says."""
+    from validators.reading.xlsx_read import WorkbookFile
+    from workbook_templates.meta import META_SHEET, parse_meta
+
+    found = {}
+    for path in sorted(folder.glob("*.xlsx")):
+        book = WorkbookFile(path)
+        if META_SHEET in book.names:
+            meta = parse_meta(book.rows(META_SHEET))
+            owner = meta.get("unit_id") or meta.get("lead_department") or ""
+            found[(str(meta.get("kind") or ""), str(owner))] = path
+    return found
 
 
 def _previous_years(scheme_doc: dict[str, Any], db: Path, seed: int, years: int,

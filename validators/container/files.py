@@ -65,6 +65,9 @@ FILE_RULES = (
 
 _XML_SUFFIXES = (".xml", ".rels", ".vml")
 _NAMING_PARTS = ("xl/workbook.xml", "xl/_rels/workbook.xml.rels")
+#: Kept too: the readers take the number formats of typed inputs from it (a typed 7.5%).
+STYLES_PART = "xl/styles.xml"
+_KEEP_PARTS = (*_NAMING_PARTS, STYLES_PART)
 _SHEET_TAG = re.compile(rb"<(?:\w+:)?sheet\b[^>]*>")
 _ATTRIBUTE = re.compile(rb"([\w:]+)=\"([^\"]*)\"")
 _RELATIONSHIP = re.compile(rb"<(?:\w+:)?Relationship\b[^>]*>")
@@ -77,7 +80,7 @@ class Checked:
     """A file that passed inspection: its bytes, and what the scan already decompressed."""
 
     data: bytes
-    sheet_xml: Mapping[str, bytes] = field(default_factory=dict)  # part name -> XML
+    sheet_xml: Mapping[str, bytes] = field(default_factory=dict)  # part name -> XML (+styles)
     sheet_names: Mapping[str, str] = field(default_factory=dict)  # part name -> sheet name
 
 
@@ -248,8 +251,7 @@ def _scan(part: str, chunks: Iterable[bytes], size: int, name: str, limits: Limi
     is_sheet = part.startswith("xl/worksheets/") and part.endswith(".xml")
     scan = PartScan(part, name, limits, is_sheet,
                     sheet_names.get(part, part.rsplit("/", 1)[-1].removesuffix(".xml")))
-    keep = kept is not None and (is_sheet or part in _NAMING_PARTS) and (
-        size <= _KEEP_SHEET_BYTES)
+    keep = kept is not None and (is_sheet or part in _KEEP_PARTS) and size <= _KEEP_SHEET_BYTES
     pieces: list[bytes] = []
     for chunk in chunks:
         if chunk:

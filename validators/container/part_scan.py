@@ -37,6 +37,12 @@ _ROW_REF = re.compile(rb" r=\"([0-9]{1,7})\"")
 # cell to blame); `header="0.3"` or `filter="1"` read as row 0 or 1, which changes nothing.
 _ANY_REF = re.compile(rb"""r\s*=\s*["']([A-Za-z]*)([0-9]+)""")
 _OVERLAP = 64  # longer than every pattern scanned for
+# A row that holds no cell (LibreOffice writes <row r="1048576" ht="12.8" …></row> after a row
+# is deleted; Excel writes <row r="30" ht="24" customHeight="1"/> for a row only resized) is
+# no content: no reader makes a row of it, so it does not widen the used range.
+_EMPTY_ROW = re.compile(rb"<(?:\w++:)?row\b[^>]*+(?:(?<=/)>|>\s*+</(?:\w++:)?row>)")
+# A row's start tag at the end of a piece: carried over, to see whether a cell follows.
+_ROW_START_AT_END = re.compile(rb"<(?:\w++:)?row\b[^>]*+(?<!/)>\s*+\Z")
 # What an attribute's name, "=", quotes and value may be made of: a piece is never cut
 # inside one (a cut r="A99999999" would count as two smaller numbers).
 _ATTRIBUTE_BYTES = frozenset(b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
@@ -124,6 +130,8 @@ class PartScan:
             while cut > stop and window[cut - 1] in _ATTRIBUTE_BYTES:
                 cut -= 1
         body, self.carry = window[:cut], window[cut:]
+        if self.is_sheet and (row := _ROW_START_AT_END.search(body, max(len(body) - 512, 0))):
+            body, self.carry = body[:row.start()], body[row.start():] + self.carry
         self._search(body)
 
     def finish(self) -> None:
@@ -145,6 +153,8 @@ class PartScan:
     def _measure(self, body: bytes) -> None:
         """Widen the used range by this piece of a sheet; refuse a range that is too large."""
         max_row, max_col, cells = before = self.used
+        if b"</row>" in body or b"/>" in body:
+            body = _EMPTY_ROW.sub(b"", body)
         refs = _ANY_REF.findall(body)  # cells (E7) and rows (7, letters b"")
         if refs:
             # zip/set/max run in C; only the few distinct columns and rows reach Python code.

@@ -8,6 +8,11 @@ _SCHEME_HINT = ("请修改考核方案后重新校验", "fix the scheme and vali
 
 SCHEME_MESSAGES: dict[str, tuple[str, str, str, str]] = {
     # ---------------------------------------------------------- scheme checks (scheme_checks.py)
+    "input-not-carried": (
+        "指标 {id} 的计分方法 {method} 需要{needs}，但{filler}无法填报{needs}",
+        "indicator {id}: method {method} needs {needs_en}, which {filler_en} cannot carry",
+        "请把该指标的数据填报方（input）改为 {fix}，或改用其他计分方法",
+        "set the indicator's input to {fix_en}, or choose another method"),
     "duplicate-id": (
         "编号 “{id}” 重复：第 {first} 项与第 {row} 项相同", "id {id!r} is used twice: items "
         "{first} and {row}",

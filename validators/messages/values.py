@@ -43,6 +43,13 @@ VALUE_MESSAGES: dict[str, tuple[str, str, str, str]] = {
         "请在综考办下发的模板中填写，不要新建工作簿或把内容复制到其他文件",
         "fill in the template the office issued; do not start a new workbook or copy the "
         "contents elsewhere"),
+    "meta-missing-recovered": (
+        "工作簿缺少隐藏的 _meta 工作表（工作表可能被复制到了新工作簿），但其内容与{whose}{what}"
+        "模板完全一致，已按该模板读取",
+        "the hidden _meta sheet is missing (the sheet was probably copied into a new workbook), "
+        "but it is exactly {whose_en}{what_en} template and was read as such",
+        "下次请直接填写并报送综考办下发的模板文件", "next time, fill in and send the template "
+        "file the office issued"),
     "unknown-kind": (
         "无法识别的模板类型 “{kind}”", "unknown template kind {kind!r}", *_TEMPLATE_HINT),
     "format-version": (

@@ -95,16 +95,23 @@ def _needles(scheme: Scheme) -> tuple[_Needle, ...]:
 
 
 def _builder_names(scheme: Scheme) -> Mapping[str, tuple[str, str]]:
-    """The builder's own file names (case-folded stems, Chinese and English) → (kind, owner):
-    what nearly every submission is still called, looked up without a search."""
+    """The builder's own file names (case-folded stems, Chinese and English, by the owner's
+    name and by its id as before) → (kind, owner): what nearly every submission is still
+    called, looked up without a search."""
     from validators.rules.common import scheme_table
     from workbook_templates.labels import KIND_FILES
 
     def build() -> dict[str, tuple[str, str]]:
+        from workbook_templates.build import template_names
+
         owners = [("unit_report", u.id) for u in scheme.units] + [
             ("lead_scores", d.id) for d in scheme.lead_departments if scheme.indicators_of(d.id)]
-        return {Path(pattern.format(id=owner)).stem.casefold(): (kind, owner)
-                for kind, owner in owners for pattern in KIND_FILES[kind]}
+        found = {Path(pattern.format(id=owner)).stem.casefold(): (kind, owner)
+                 for kind, owner in owners for pattern in KIND_FILES[kind]}
+        for lang in ("zh", "en"):  # as they are named now: by the owner's name
+            found.update({Path(name).stem.casefold(): key
+                          for key, name in template_names(scheme, lang).items()})
+        return found
 
     return scheme_table(scheme, "builder file names", build)  # type: ignore[no-any-return]
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from kaohe.errors import KaoheError
-from validators.container.files import Checked, sheet_parts
+from validators.container.files import STYLES_PART, Checked, sheet_parts
 from validators.container.part_scan import col_letters as col_letter  # (one of them, for tamper.py)
 from validators.messages import finding
 from validators.report import Issue
@@ -35,6 +35,15 @@ _SPACE = b" \t\n\r\x0b\x0c"
 _ERROR_CELL = re.compile(rb"""<(?:\w++:)?c\b([^>]*?\bt=["']e["'][^>/]*)>(.*?)</(?:\w++:)?c>""",
                          re.S)
 _VALUE = re.compile(rb"<(?:\w++:)?v>([^<]*)</(?:\w++:)?v>")
+# Number formats (xl/styles.xml): the cell formats (cellXfs, in order) and the format codes.
+_CELL_XFS = re.compile(rb"<(?:\w++:)?cellXfs\b[^>]*>(.*?)</(?:\w++:)?cellXfs>", re.S)
+_XF = re.compile(rb"<(?:\w++:)?xf\b([^>]*)")
+_NUM_FMT = re.compile(rb"<(?:\w++:)?numFmt\b([^>]*)")
+_ATTR = re.compile(rb"""([\w:]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_PERCENT_BUILTIN = {9, 10}  # 0% and 0.00%
+_PERCENT_ID = re.compile(rb"""numFmtId\s*=\s*["'](?:9|10)["']""")
+# In a format code, text in quotes, an escaped character or a [colour] is not a format.
+_NOT_FORMAT = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]')
 KEY_MARK = "kaohe:key"
 _BY_EXTENSION = {"xls", "xla", "xlsb", "ods"}
 
@@ -108,6 +117,8 @@ class WorkbookFile:
         self.names: list[str] = list(self._book.sheet_names)
         self._rows: dict[str, list[list[Any]]] = {}
         self._formulas: dict[str, dict[str, str]] | None = None
+        self._percent_styles: frozenset[bytes] | None = None
+        self._percent: dict[str, frozenset[str]] = {}
 
     def rows(self, name: str) -> list[list[Any]]:
         """The sheet's values, anchored at A1 ("" for empty cells)."""
@@ -141,6 +152,31 @@ class WorkbookFile:
         if name not in self._formulas:
             self._formulas[name] = _formulas_of(xml) if (xml := self._sheet_xml(name)) else {}
         return self._formulas[name]
+
+    def percent_cells(self, name: str) -> frozenset[str]:
+        """Cells of a sheet shown in a percent format (A1 references): where Excel, WPS or
+        LibreOffice stored a typed "7.5%" as 0.075. Our templates format no cell so, so this
+        costs one look at xl/styles.xml unless someone typed or pasted a percent."""
+        if self._percent_styles is None:
+            self._percent_styles = _percent_styles(self._part(STYLES_PART) or b"")
+        if not self._percent_styles:
+            return frozenset()
+        if name not in self._percent:
+            self._percent[name] = _cells_styled(self._sheet_xml(name) or b"",
+                                                self._percent_styles)
+        return self._percent[name]
+
+    def _part(self, part: str) -> bytes | None:
+        """A part of the package (from the inspection's copy when it kept one)."""
+        checked = self._checked
+        if checked is not None and part in checked.sheet_xml:
+            return checked.sheet_xml[part]
+        source = io.BytesIO(checked.data) if checked is not None else self.path
+        try:
+            with zipfile.ZipFile(source) as archive:
+                return archive.read(part) if part in archive.NameToInfo else None
+        except (OSError, zipfile.BadZipFile):
+            return None
 
     def error_cells(self, name: str) -> dict[str, str]:
         """Cells of a sheet that show an error value: A1 reference -> "#DIV/0!" (python-calamine
@@ -193,6 +229,41 @@ class WorkbookFile:
             if values[column - 1] in ("", None):
                 values[column - 1] = text
         return rows
+
+
+def _attributes(text: bytes) -> dict[bytes, bytes]:
+    return {m[1].rsplit(b":", 1)[-1]: m[2] if m[2] is not None else m[3]
+            for m in _ATTR.finditer(text)}
+
+
+def _percent_styles(styles: bytes) -> frozenset[bytes]:
+    """The cell-format indexes (a cell's s="…") whose number format shows a percent."""
+    if b"%" not in styles and not _PERCENT_ID.search(styles):
+        return frozenset()  # (every template: no look at the formats at all)
+    codes = {}
+    for match in _NUM_FMT.finditer(styles):
+        attrs = _attributes(match.group(1))
+        code = html.unescape(attrs.get(b"formatCode", b"").decode("utf-8", "replace"))
+        codes[attrs.get(b"numFmtId", b"")] = "%" in _NOT_FORMAT.sub("", code)
+    found = set()
+    block = _CELL_XFS.search(styles)
+    for index, xf in enumerate(_XF.finditer(block.group(1) if block else b"")):
+        fmt = _attributes(xf.group(1)).get(b"numFmtId", b"0")
+        if codes.get(fmt, fmt.isdigit() and int(fmt) in _PERCENT_BUILTIN):
+            found.add(str(index).encode())
+    return frozenset(found)
+
+
+def _cells_styled(xml: bytes, styles: frozenset[bytes]) -> frozenset[str]:
+    """A1 references of the cells whose s="…" is one of `styles`."""
+    pattern = re.compile(rb"""\bs\s*=\s*["'](""" + b"|".join(sorted(styles)) + rb""")["']""")
+    found = set()
+    for match in pattern.finditer(xml):
+        start = xml.rfind(b"<", 0, match.start())
+        tag = _CELL_START.match(xml, start)  # (an empty <c …/> too)
+        if tag is not None and tag.end() >= match.end() and (ref := _REF.search(tag.group(1))):
+            found.add(ref.group(1).decode())
+    return frozenset(found)
 
 
 def _formulas_of(xml: bytes) -> dict[str, str]:

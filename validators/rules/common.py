@@ -8,7 +8,7 @@ from datetime import date
 from types import MappingProxyType
 from typing import Any, TypedDict
 
-from kaohe.engine.model import Indicator, Scheme, Unit
+from kaohe.engine.model import COUNT_UNITS, Indicator, Scheme, Unit
 from validators.messages import finding
 from validators.reading.locate import CellMap, locate
 from validators.report import Issue
@@ -31,9 +31,6 @@ class Where(TypedDict, total=False):
     name: str
 
 
-#: Measure units that cannot be negative (people, items, money …).
-COUNT_UNITS = frozenset({"人", "项", "个", "万元", "元", "亿元", "起", "次", "家", "户", "件",
-                         "天"})
 RATE_METHODS = {"completion", "pass_fail", "base_step"}
 IMPLAUSIBLE_RATIO = 10.0
 EVIDENCE_EVENTS = {"deduction", "veto", "notification"}

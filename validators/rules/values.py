@@ -28,7 +28,6 @@ from validators.report import WARNING, Issue
 from validators.rules.common import (
     COUNT_UNITS,
     IMPLAUSIBLE_RATIO,
-    RATE_METHODS,
     Check,
     Where,
     as_number,
@@ -152,7 +151,7 @@ def report_actuals(doc: Mapping[str, Any], cell_map: CellMap, scheme: Scheme) ->
                 yield finding_at("blank-actual", ("items", index, "actual"), cell_map,
                                  severity=WARNING, **where)
             continue
-        if actual < 0 and (ind.method in RATE_METHODS or ind.measure_unit in COUNT_UNITS):
+        if actual < 0 and not ind.negative_allowed:
             yield finding_at("negative-value", ("items", index, "actual"), cell_map, value=actual,
                              shown=show(actual), **where)
             continue
@@ -283,7 +282,7 @@ def _lead_value(entry: Mapping[str, Any], index: int, ind: Indicator, unit: Unit
             yield finding_at("not-in-list", path, cell_map, value=value, shown=value,
                              allowed="、".join(allowed), allowed_en=", ".join(allowed), **where)
     elif field == "value" and (number := as_number(value)) is not None and number < 0 and (
-            ind.method in RATE_METHODS or ind.measure_unit in COUNT_UNITS):
+            not ind.negative_allowed):
         yield finding_at("negative-value", path, cell_map, value=number, shown=show(number),
                          **where)
 

@@ -264,6 +264,33 @@ def tie_breakers(doc: Mapping[str, Any]) -> Iterator[Issue]:
                              known=[f"component:{c}" for c in sorted(components)])
 
 
+#: What each kind of template lets its filler type for an indicator (METHOD_INPUT's names).
+_TEMPLATE_INPUTS = {"unit_report": ("actual",), "lead_department": ("actual", "count", "rating")}
+_INPUT_NAMES = {"actual": ("完成值", "an actual value"), "count": ("次数或项数", "a count"),
+                "rating": ("评定等次", "a rating"), "counts": ("各档票数", "ballot counts")}
+_FILLERS = {"unit_report": ("被考核单位的自评表", "the unit's own report"),
+            "lead_department": ("牵头部门评分表", "the lead department's sheet")}
+
+
+def indicator_inputs(doc: Mapping[str, Any]) -> Iterator[Issue]:
+    """Each indicator's method takes what its `input` template can carry (a unit report only
+    an actual value: a rating, a deduction count or a bonus there gives a broken template)."""
+    from workbook_templates.formulas import METHOD_INPUT  # (one table for both)
+
+    for index, ind in items_of(doc, "indicators"):
+        method, source = ind.get("method"), ind.get("input", "unit_report")
+        needs = METHOD_INPUT.get(str(method))
+        if needs is None or source not in _TEMPLATE_INPUTS or needs in _TEMPLATE_INPUTS[source]:
+            continue
+        can = [n for n, carried in _TEMPLATE_INPUTS.items() if needs in carried]
+        yield finding_at(
+            "input-not-carried", (("indicators", index, "input")), value=source,
+            indicator_id=str(ind.get("id") or ""), id=ind.get("id"), method=method,
+            needs=_INPUT_NAMES[needs][0], needs_en=_INPUT_NAMES[needs][1],
+            filler=_FILLERS[source][0], filler_en=_FILLERS[source][1],
+            fix="、".join(can) or "（无）", fix_en=", ".join(can) or "(none)")
+
+
 SCHEME_CHECKS: dict[str, Callable[[Mapping[str, Any]], Iterator[Issue]]] = {
     "unique-ids": unique_ids,
     "unit-groups": unit_groups,
@@ -275,4 +302,5 @@ SCHEME_CHECKS: dict[str, Callable[[Mapping[str, Any]], Iterator[Issue]]] = {
     "quotas-and-gates": quotas_and_gates,
     "tie-breakers": tie_breakers,
     "method-params": method_params,
+    "indicator-inputs": indicator_inputs,
 }

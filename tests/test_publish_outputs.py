@@ -77,7 +77,7 @@ def test_publish_names_the_outputs_it_could_not_update(clean_folder: Path,
     (out / "fb").write_text("not a folder")    # a file where the folder was
     proc = CliRunner().invoke(main, ["publish", "--db", db, "--year", "2016"])
     assert proc.exit_code == 1
-    assert "以下文件未能更新（仍注明“未发布”）" in proc.output
+    assert "以下文件未能更新（仍为原来的发布情况）" in proc.output
     assert f"✗ {(out / '通报.docx').resolve()}：文件不存在" in proc.output
     assert f"✗ {(out / 'fb').resolve()}：" in proc.output
     assert not (out / "通报.docx").exists()   # not written again where it was moved from

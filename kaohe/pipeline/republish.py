@@ -44,11 +44,12 @@ class RewriteReport:
         en = lang == "en"
         lines = []
         if self.updated:
-            lines.append("updated to say published:" if en else "已更新为“已发布”：")
+            lines.append("rewritten with the year's publication (已发布 or which run is official):"
+                         if en else "已按本年度的发布情况重写（已发布，或注明正式结果为哪一版）：")
             lines += [f"  → {p}" for p in self.updated]
         if self.failed:
-            lines.append("NOT updated (they still say 'not published'):" if en
-                         else "以下文件未能更新（仍注明“未发布”）：")
+            lines.append("NOT updated (they still say what they said before):" if en
+                         else "以下文件未能更新（仍为原来的发布情况）：")
             lines += [f"  ✗ {p}: {why_en}" if en else f"  ✗ {p}：{why}"
                       for p, why, why_en in self.failed]
         return "\n".join(lines)   # "" when no output of the year was recorded

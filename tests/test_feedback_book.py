@@ -226,7 +226,7 @@ def test_english_feedback_has_no_chinese_punctuation(demo: tuple, tmp_path: Path
 def test_feedback_shows_the_units_published_years(books: dict, demo: tuple) -> None:
     results, _ = demo
     u = unit(results, "burqin")
-    rows = section(cells(books["结果反馈_burqin.xlsx"]), "七、")
+    rows = section(cells(books["结果反馈_布尔津县.xlsx"]), "七、")
     head = next(i for i, r in enumerate(rows) if r[1] == "年度")
     years = [r for r in rows[head + 1:] if isinstance(r[1], int)]
     points = results["trends"]["units"]["burqin"]

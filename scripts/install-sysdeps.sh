@@ -3,8 +3,9 @@
 # Writer for the .docx notice and summary, and python3-uno to edit templates through it as a
 # clerk would),
 # poppler-utils (pdftoppm, for pictures), CJK fonts, and PostgreSQL (the history store's tests
-# start a throwaway server of their own with initdb/pg_ctl: tests/pg_server.py). Idempotent;
-# skips what is already there.
+# start a throwaway server of their own with initdb/pg_ctl: tests/pg_server.py), and node with
+# npm where there is none (tests/test_pyodide.py runs kaohe inside Pyodide under node).
+# Idempotent; skips what is already there.
 set -euo pipefail
 need=()
 command -v soffice >/dev/null 2>&1 || need+=(libreoffice-calc-nogui)
@@ -19,6 +20,8 @@ if ! command -v initdb >/dev/null 2>&1 && ! compgen -G "/usr/lib/postgresql/*/bi
 then
     need+=(postgresql)
 fi
+command -v node >/dev/null 2>&1 || need+=(nodejs)
+command -v npm >/dev/null 2>&1 || need+=(npm)
 if [ ${#need[@]} -eq 0 ]; then exit 0; fi
 if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
 echo "installing Debian packages: ${need[*]}"

@@ -196,3 +196,17 @@ def test_an_unwritable_output_is_a_clean_cli_error(tmp_path: Any) -> None:
         assert str(out) in result.output and ".tmp" not in result.output
         assert "Traceback" not in result.output
     assert _leftovers(tmp_path) == []
+
+
+@pytest.mark.parametrize(("umask", "mode"), [(0o022, 0o644), (0o077, 0o600), (0o777, 0o600)])
+def test_an_output_is_never_written_unreadable_to_its_owner(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, umask: int, mode: int) -> None:
+    """Pyodide 0.27 reads its umask back as 0o777: the output must still be 0o600, not 000."""
+    import stat
+
+    from kaohe.pipeline import io
+
+    monkeypatch.setattr(io, "_umask", lambda: umask)
+    out = io.write_atomic(tmp_path / "out.json", lambda tmp: tmp.write_text("{}"))
+    assert stat.S_IMODE(out.stat().st_mode) == mode
+    assert out.read_text() == "{}"

@@ -35,3 +35,22 @@ def test_workers_give_the_results_in_the_paths_order(tmp_path: Path, method: str
     assert all(r[2] == f"{scheme.scheme_id}!" for r in parallel)  # the scheme reached them
     assert {r[3] for r in parallel} - {os.getpid()}  # not run here
     assert ticks == [(n, 30) for n in range(1, 31)]
+
+
+def test_where_processes_cannot_start_the_files_are_done_here_in_order(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Under Pyodide (xlwings Lite) sys.platform is "emscripten": no pool, same results."""
+    import validators.pool as pool
+
+    scheme = Scheme.from_document(default_scheme_document())
+    paths = [tmp_path / f"{n:02d}.bin" for n in range(30)]
+    for n, path in enumerate(paths):
+        path.write_bytes(b"x" * n)
+    monkeypatch.setattr(pool.sys, "platform", "emscripten")
+    assert not pool.processes_available()
+    ticks: list[tuple[int, int]] = []
+    done = map_files(_describe, paths, scheme, workers=2, extra=("",), threshold=2,
+                     progress=lambda n, total: ticks.append((n, total)))
+    assert [r[0] for r in done] == [p.name for p in paths]
+    assert {r[3] for r in done} == {os.getpid()}
+    assert ticks == [(n, 30) for n in range(1, 31)]

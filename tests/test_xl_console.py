@@ -195,6 +195,8 @@ def test_cli_addin_build(tmp_path: Path) -> None:
     assert "请在装有 xlwings 加载项的 Excel 中打开 kaohe.xlsm" in result.output  # zh by default
     english = CliRunner().invoke(main, ["--lang", "en", "addin", "build", str(tmp_path / "e")])
     assert "Open kaohe.xlsm in Excel" in english.output and "请" not in english.output
+    sheet = openpyxl.load_workbook(tmp_path / "e" / "kaohe.xlsm", keep_vba=True).worksheets[0]
+    assert sheet.title == "Console" and sheet["C4"].value == "en"
     for args in (["addin", "--help"], ["addin", "build", "--help"]):
         assert "Example:" in CliRunner().invoke(main, args).output
 
@@ -205,7 +207,8 @@ def test_xlwings_is_imported_only_in_xl_addin() -> None:
                                                          "validators")
                  for p in (REPO / folder).rglob("*.py") if pattern.search(p.read_text("utf-8"))]
     assert offenders == []
-    pure = ["convert", "findings", "snapshot", "tasks", "console", "vba"]
+    pure = ["convert", "findings", "snapshot", "tasks", "console", "vba", "office", "bundle",
+            "wheelhouse"]
     assert [m for m in pure if pattern.search((REPO / "xl_addin" / f"{m}.py").read_text("utf-8"))
             ] == []
 
@@ -225,3 +228,42 @@ def test_our_readers_agree_with_olefile_and_oletools(standalone: bool) -> None:
     sources = vba.module_sources(project)
     assert "Sub SampleCall()" in sources["Module1"]
     assert ("Function RunPython" in sources["xlwings"]) if standalone else "xlwings" not in sources
+
+
+def _texts(path: Path) -> list[str]:
+    """Every text the office reads on the console sheet: cells and button captions."""
+    sheet = openpyxl.load_workbook(path, keep_vba=True).worksheets[0]
+    with zipfile.ZipFile(path) as xlsm:
+        vml = "".join(xlsm.read(n).decode() for n in xlsm.namelist() if n.endswith(".vml"))
+    captions = re.findall(r"<font[^>]*>([^<]+)</font>", vml)
+    cells = [str(c.value) for row in sheet.iter_rows() for c in row if c.value is not None]
+    return cells + captions
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_console_speaks_one_language(tmp_path: Path, lang: str) -> None:
+    path = console.build_console(tmp_path, lang=lang)[0]
+    texts = [t for t in _texts(path) if t not in ("zh", "en", "zh 中文 / en English")]
+    captions = [e.text(lang)[0] for e in console.ENTRIES]
+    assert set(captions) <= set(texts)  # every button, captioned in the language
+    cjk = [t for t in texts if any(ord(ch) > 0x2E80 for ch in t)]
+    if lang == "en":
+        assert cjk == []
+    else:  # Chinese labels; Latin only in file names and the like
+        assert not [t for t in texts if not any(ord(ch) > 0x2E80 for ch in t)
+                    and re.search(r"[A-Za-z]{4,}", t) and "history.sqlite" not in t]
+    wb = openpyxl.load_workbook(path, keep_vba=True)
+    assert wb.worksheets[0].title == console.CONSOLE_SHEETS[lang]
+    assert wb[console.CONF_SHEET].sheet_state == "hidden"
+    labels = {n: wb.worksheets[0].cell(4 + i, 2).value for i, (n, _, _) in
+              enumerate(console.INPUTS)}
+    assert labels["kaohe_scheme"] == ("Scheme file" if lang == "en" else "考核方案文件")
+
+
+def test_ten_buttons_in_the_order_of_the_year(built: list[Path]) -> None:
+    captions = [e.text("zh")[0] for e in console.ENTRIES]
+    assert captions == ["分发模板", "收集情况", "退回通知", "校验工作簿", "计算暂估得分", "汇总",
+                        "发布", "反馈", "申诉", "历史"]
+    assert [e.script for e in console.ENTRIES if not e.on_target] == [
+        "distribute_templates", "track_submissions", "return_notices", "consolidate_folder",
+        "publish_results", "write_feedback", "appeals", "unit_history"]

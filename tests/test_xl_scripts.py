@@ -323,7 +323,7 @@ def test_any_error_is_an_alert_with_its_message(tmp_path: Path,
     monkeypatch.setattr(tasks, "validate_values", boom)
     done = run_script(scripts.validate_workbook, console_xlsx(tmp_path), tmp_path / "o.xlsx")
     assert [a["prompt"] for a in done.alerts] == [
-        "出错了 error: ZeroDivisionError: division by zero"]
+        "出错了：ZeroDivisionError: division by zero"]
     assert done.alerts[0]["title"] == scripts.TITLE
 
 
@@ -434,7 +434,9 @@ def test_a_scheme_file_that_is_not_there_gets_a_plain_message(tmp_path: Path) ->
     assert not (tmp_path / "tpl").exists()
 
 
-def test_messages_follow_the_consoles_language(tmp_path: Path) -> None:
+def test_messages_follow_the_consoles_language(tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("xl_addin.sheets.sys.platform", "linux")  # not Lite: no /data default
     path = console_xlsx(tmp_path, output=str(tmp_path / "res"), lang="en")
     done = run_script(scripts.consolidate_folder, path, tmp_path / "out.xlsx")
     assert [a["prompt"] for a in done.alerts] == [

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -24,7 +25,7 @@ from typing import Any, TypeVar
 
 from kaohe.engine.model import Scheme
 
-__all__ = ["map_files", "PARALLEL_THRESHOLD"]
+__all__ = ["map_files", "PARALLEL_THRESHOLD", "processes_available"]
 
 #: Below this many files the start-up of worker processes costs more than it saves.
 PARALLEL_THRESHOLD = 24
@@ -43,7 +44,7 @@ def map_files(job: Callable[..., Result], paths: Sequence[Path], scheme: Scheme,
     (a spawned worker imports it); `progress(done, total)` follows the files as they end.
     """
     limit = PARALLEL_THRESHOLD if threshold is None else threshold
-    if workers <= 1 or len(paths) < limit:
+    if workers <= 1 or len(paths) < limit or not processes_available():
         out = []
         for n, path in enumerate(paths, 1):
             out.append(job(path, scheme, *extra))
@@ -70,6 +71,18 @@ def map_files(job: Callable[..., Result], paths: Sequence[Path], scheme: Scheme,
     finally:
         _WORKER = None
     return found
+
+
+def processes_available() -> bool:
+    """Whether worker processes can start here: not under Pyodide / xlwings Lite (WebAssembly
+    has no fork, and its Python lacks multiprocessing.synchronize), where work runs serially."""
+    if sys.platform in ("emscripten", "wasi"):
+        return False
+    try:
+        import multiprocessing.synchronize  # noqa: F401 - fails where there are no semaphores
+    except ImportError:
+        return False
+    return True
 
 
 def _init_worker(job: Callable[..., Any], document: dict[str, Any],

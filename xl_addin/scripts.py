@@ -17,7 +17,7 @@ from typing import Any
 import xlwings as xw
 
 from kaohe.errors import KaoheError
-from xl_addin import sheets, tasks
+from xl_addin import office, sheets, tasks
 from xl_addin.findings import (
     HEADER,
     RESULT_SHEET,
@@ -30,9 +30,15 @@ from xl_addin.findings import (
 from xl_addin.tasks import Settings
 
 __all__ = ["validate_workbook", "score_workbook", "consolidate_folder", "make_templates",
-           "alerting", "for_target", "clear_findings", "TITLE"]
+           "distribute_templates", "track_submissions", "return_notices", "publish_results",
+           "write_feedback", "appeals", "unit_history", "run_office_task", "alerting",
+           "for_target", "clear_findings", "TITLE"]
 
 TITLE = "kaohe 考核"
+WORKING = {"zh": "正在处理…", "en": "working…"}
+#: The sheet of the console a task's table goes to (tracker, history), by language.
+TABLE_SHEETS = {"track": {"zh": "收集情况", "en": "Submissions"},
+                "history": {"zh": "历史", "en": "History"}}
 
 
 def alerting(script: Callable[..., Any]) -> Callable[..., Any]:
@@ -48,8 +54,8 @@ def alerting(script: Callable[..., Any]) -> Callable[..., Any]:
             book.app.alert(exc.message_en if english else exc.message, title=TITLE,
                            mode="critical")
         except Exception as exc:  # noqa: BLE001 - whatever it is, Excel shows a message
-            book.app.alert(f"出错了 error: {type(exc).__name__}: {exc}", title=TITLE,
-                           mode="critical")
+            said = "error: " if _language(book, args) == "en" else "出错了："
+            book.app.alert(f"{said}{type(exc).__name__}: {exc}", title=TITLE, mode="critical")
         return None
 
     return run
@@ -127,8 +133,9 @@ def score_workbook(book: xw.Book, settings: Settings | None = None) -> None:
     cells = tasks.points_cells({g.name: g.values for g in grids}, read.cell_map, points)
     for sheet, row, column, value in cells:
         book.sheets[sheet].range((row, column)).value = value
-    book.app.alert(f"已填入 {len(cells)} 项暂估得分 ({len(cells)} provisional points filled)",
-                   title=TITLE, mode="info")
+    english = _settings(book, settings).lang == "en"
+    book.app.alert(f"{len(cells)} provisional points filled" if english else
+                   f"已填入 {len(cells)} 项暂估得分", title=TITLE, mode="info")
 
 
 @xw.script
@@ -137,7 +144,7 @@ def consolidate_folder(book: xw.Book) -> None:
     """汇总排名：读取控制台中的填报文件夹、方案和输出文件夹，汇总并写回摘要。
     Consolidate the console's folder with its scheme into its output folder; show the summary."""
     settings = sheets.settings(book)
-    sheets.write_lines(book, "kaohe_summary", ["正在汇总… consolidating…"])
+    sheets.write_lines(book, "kaohe_summary", [WORKING[settings.lang]])
     with _summary_on_failure(book, settings):
         lines = tasks.consolidate(settings)
     sheets.write_lines(book, "kaohe_summary", lines)
@@ -147,16 +154,17 @@ def consolidate_folder(book: xw.Book) -> None:
 def _summary_on_failure(book: xw.Book, settings: Settings) -> Iterator[None]:
     """When the work fails, the summary says so (not "consolidating…" for ever); the error
     goes on to `alerting`, which shows it."""
+    english = settings.lang == "en"
     try:
         yield
     except KaoheError as exc:
-        english = settings.lang == "en"
         sheets.write_lines(book, "kaohe_summary", [
             ("Not done: " if english else "未完成：") + (exc.message_en if english
                                                         else exc.message)])
         raise
     except Exception:
-        sheets.write_lines(book, "kaohe_summary", ["未完成 not done: 见提示框 see the message"])
+        sheets.write_lines(book, "kaohe_summary", ["Not done: see the message" if english
+                                                   else "未完成：见提示框"])
         raise
 
 
@@ -170,3 +178,71 @@ def make_templates(book: xw.Book) -> None:
         lines = tasks.make_templates(settings)
     sheets.write_lines(book, "kaohe_summary", lines)
 
+
+
+def run_office_task(book: xw.Book, key: str) -> None:
+    """Run one of xl_addin.office's tasks for the console: "working…", then its summary
+    lines (and its table on a sheet of its own), or 未完成 and an alert when it fails."""
+    settings = sheets.settings(book)
+    sheets.write_lines(book, "kaohe_summary", [WORKING[settings.lang]])
+    with _summary_on_failure(book, settings):
+        outcome = office.TASKS[key](settings)
+    sheets.write_lines(book, "kaohe_summary", outcome.lines)
+    if outcome.table:
+        sheets.write_table(book, TABLE_SHEETS[key][settings.lang], outcome.table)
+
+
+@xw.script
+@alerting
+def distribute_templates(book: xw.Book) -> None:
+    """分发模板：为每个单位和牵头部门生成模板，各打一个以单位命名的压缩包。
+    Templates for every unit and department, one zip each named by it."""
+    run_office_task(book, "distribute")
+
+
+@xw.script
+@alerting
+def track_submissions(book: xw.Book) -> None:
+    """收集情况：各单位未报送/已报送/已退回/已采用，联系人和电话，催报名单。
+    Who has sent what (with contact and phone), and whom to chase."""
+    run_office_task(book, "track")
+
+
+@xw.script
+@alerting
+def return_notices(book: xw.Book) -> None:
+    """退回通知：为每个有错误的文件写出退回通知（问题及所在单元格）和批注文件。
+    A notice with the located findings and an annotated copy for each file with errors."""
+    run_office_task(book, "returns")
+
+
+@xw.script
+@alerting
+def publish_results(book: xw.Book) -> None:
+    """发布：把本年度最新的汇总结果发布为正式结果。
+    Publish the year's latest consolidation as its official result."""
+    run_office_task(book, "publish")
+
+
+@xw.script
+@alerting
+def write_feedback(book: xw.Book) -> None:
+    """反馈：为每个单位写出结果反馈工作簿。
+    One feedback workbook per unit from the last results."""
+    run_office_task(book, "feedback")
+
+
+@xw.script
+@alerting
+def appeals(book: xw.Book) -> None:
+    """申诉：各单位的申诉表；已有复核决定的，写出复核结果告知书。
+    Appeal forms for the units; review notices for the decisions recorded."""
+    run_office_task(book, "appeals")
+
+
+@xw.script
+@alerting
+def unit_history(book: xw.Book) -> None:
+    """历史：控制台中所填单位的历年考核结果。
+    The results of the console's unit year by year."""
+    run_office_task(book, "history")

@@ -8,23 +8,28 @@ Every function works on any xlwings engine the scripts run under: the classic ad
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
 import xlwings as xw
 
 from kaohe.errors import KaoheError
+from xl_addin.convert import is_blank
 from xl_addin.findings import NO_FILL, NOTE_MARK, Mark
 from xl_addin.snapshot import SheetValues, as_grid
 from xl_addin.tasks import Settings
 
 __all__ = ["sheet_grid", "book_sheets", "saved_file", "settings", "restore_cell", "mark_cell",
-           "replace_sheet", "write_lines", "target_book"]
+           "replace_sheet", "write_lines", "write_table", "target_book", "LITE_FOLDERS"]
 
 # A cell's fill before highlighting when the engine cannot read it (xlwings Lite / Server):
 # the templates' input fill (workbook_templates.styles.INPUT_COLOR), as findings are on inputs.
 INPUT_FILL = "#FFF2CC"
 NOTE_LIMIT = 1000  # keep notes readable (Excel allows 32,767 characters)
+#: xlwings Lite keeps imported files under /data (menu Files → Import/Export); the console's
+#: blank folder cells mean these there.
+LITE_FOLDERS = {"folder": "/data/submissions", "output": "/data/output"}
 
 
 def sheet_grid(sheet: xw.Sheet) -> list[list[Any]]:
@@ -45,11 +50,16 @@ def saved_file(book: xw.Book) -> Path | None:
 
 
 def settings(book: xw.Book) -> Settings:
-    """Values of the book's names that start with kaohe_ (kaohe_folder → "folder")."""
+    """Values of the book's names that start with kaohe_ (kaohe_folder → "folder"); under
+    xlwings Lite (Pyodide) a blank folder is its /data folder (LITE_FOLDERS)."""
     found = Settings()
     for name in book.names:
         if name.name.lower().startswith("kaohe_"):
             found[name.name[6:].lower()] = name.refers_to_range.value
+    if sys.platform == "emscripten":  # Lite: files come in and go out through /data
+        for key, path in LITE_FOLDERS.items():
+            if is_blank(found.get(key)):
+                found[key] = path
     return found
 
 
@@ -98,6 +108,15 @@ def write_lines(book: xw.Book, name: str, lines: list[str]) -> None:
     if last >= start.row:
         start.sheet.range((start.row, start.column), (last, start.column)).clear_contents()
     start.options(transpose=True).value = lines or [""]
+
+
+def write_table(book: xw.Book, name: str, table: list[list[Any]]) -> xw.Sheet:
+    """A fresh sheet of this name holding the table from A1 (header bold), shown."""
+    sheet = replace_sheet(book, name)
+    sheet["A1"].value = table
+    sheet.range((1, 1), (1, len(table[0]))).font.bold = True
+    sheet.activate()
+    return sheet
 
 
 def target_book(console: xw.Book) -> xw.Book:

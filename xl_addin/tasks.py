@@ -153,9 +153,10 @@ def _points_column(grid: Sequence[Sequence[Any]], indicator_id: str) -> int | No
     return None
 
 
-def consolidate(settings: Settings) -> list[str]:
+def consolidate(settings: Settings, db: Path | None = None) -> list[str]:
     """Consolidate the console's folder into its output folder as `kaohe consolidate` does
-    (results.json and results.xlsx); returns the summary lines it printed."""
+    (results.json and results.xlsx), recorded as a run in the history database (the console's
+    kaohe_db, else history.sqlite in the output folder); returns the summary lines."""
     from kaohe.pipeline.consolidate import run_consolidation
 
     # the command line refuses a folder that is not there (click.Path(exists=True)); so must
@@ -166,8 +167,9 @@ def consolidate(settings: Settings) -> list[str]:
         Path(os.environ["KAOHE_SCHEME"]) if os.environ.get("KAOHE_SCHEME") else None)
     lines: list[str] = []
     output.mkdir(parents=True, exist_ok=True)
+    db = db or settings.path("db") or output / "history.sqlite"
     run_consolidation(folder, scheme_path=scheme, out=output / "results.xlsx",
-                      json_out=output / "results.json", lang=settings.lang,
+                      json_out=output / "results.json", db=str(db), lang=settings.lang,
                       echo=lambda text: lines.extend(str(text).splitlines()))
     return lines
 
@@ -215,7 +217,9 @@ def _output_folder(settings: Settings) -> Path:
 LABELS = {"folder": ("填报文件夹", "the folder of submissions"),
           "output": ("输出文件夹", "the output folder"),
           "scheme": ("考核方案文件", "the scheme file"),
-          "workbook": ("要校验的工作簿", "the workbook to check")}
+          "workbook": ("要校验的工作簿", "the workbook to check"),
+          "db": ("历史数据库", "the history database"),
+          "unit": ("单位", "the unit")}
 
 
 def issues_of(report: Report) -> list[Issue]:

@@ -39,18 +39,47 @@ def addin() -> None:
 @_friendly
 def build(directory: Path, standalone: bool) -> None:
     """Write kaohe.xlsm (buttons, named cells, xlwings.conf) and kaohe_console.py into DIRECTORY.
+    The console speaks the language of --lang (kaohe --lang en addin build DIR: English).
 
     Example: kaohe addin build console
     """
+    from kaohe.cli import current_lang
     from xl_addin.console import build_console
 
-    for path in build_console(directory, standalone=standalone):
+    for path in build_console(directory, standalone=standalone, lang=current_lang()):
         click.echo(f"→ {path}")
-    from kaohe.cli import current_lang
 
     click.echo("Open kaohe.xlsm in Excel with the xlwings add-in installed; see docs/excel.md."
                if current_lang() == "en" else
                "请在装有 xlwings 加载项的 Excel 中打开 kaohe.xlsm；使用说明见 docs/excel.md。")
+
+
+@addin.command("bundle")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--python", "pythons", multiple=True, metavar="3.X",
+              help="Python version(s) of the office PCs (default: 3.11 to 3.14).")
+@click.option("--cache", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="A folder of wheels downloaded before (reused, then added to).")
+@_friendly
+def bundle(directory: Path, pythons: tuple[str, ...], cache: Path | None) -> None:
+    """Write an offline install folder for Windows into DIRECTORY: wheelhouse, install.bat,
+    the console and 安装说明.txt (needs PyPI here, nothing on the office PC).
+
+    Example: kaohe addin bundle kaohe-offline --python 3.12
+    """
+    from kaohe.cli import current_lang
+    from xl_addin.bundle import build_bundle
+    from xl_addin.wheelhouse import PYTHONS, wheels_in
+
+    chosen = pythons or PYTHONS
+    written = build_bundle(directory, chosen, cache, echo=click.echo)
+    for path in written:
+        click.echo(f"→ {path}")
+    count = len(wheels_in(directory / "wheelhouse"))
+    click.echo(f"{count} wheels for Windows x64, Python {', '.join(chosen)}; copy the folder "
+               "to the office PC and run install.bat" if current_lang() == "en" else
+               f"共 {count} 个 Windows x64 安装包（Python {'、'.join(chosen)}）；把整个文件夹"
+               "复制到办公电脑，双击 install.bat")
 
 
 COMMANDS = [addin]

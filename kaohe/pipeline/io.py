@@ -14,7 +14,7 @@ from typing import Any
 
 from kaohe.errors import KaoheError
 
-__all__ = ["OutputError", "write_atomic", "write_json", "read_json", "dump_json",
+__all__ = ["OutputError", "write_atomic", "output_mode", "write_json", "read_json", "dump_json",
            "check_writable"]
 
 
@@ -35,7 +35,7 @@ def write_atomic(path: Path, write: Callable[[Path], object]) -> Path:
         os.close(fd)
         tmp = Path(tmp_name)
         write(tmp)
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; outputs are shared files
+        os.chmod(tmp, output_mode())  # mkstemp makes 0600; outputs are shared files
         os.replace(tmp, path)
     except KaoheError:
         raise
@@ -128,6 +128,12 @@ def _os_error(exc: BaseException) -> OSError | None:
         seen.add(id(current))
         current = current.__cause__ or current.__context__
     return None
+
+
+def output_mode() -> int:
+    """The mode of a written output: 0o666 less the umask, never below 0o600 (owner read and
+    write). Pyodide 0.27 reads its umask back as 0o777, which gave outputs mode 000."""
+    return (0o666 & ~_umask()) | 0o600
 
 
 def _umask() -> int:

@@ -12,7 +12,7 @@ Asia/Shanghai (北京时间). Pure: no clock is read here, only timestamps given
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -22,13 +22,18 @@ __all__ = ["DEFAULT_ZONE", "check_zone", "local_time", "zone_of", "zone_label"]
 
 DEFAULT_ZONE = "Asia/Shanghai"
 _NAMES = {"Asia/Shanghai": ("北京时间", "Beijing time, UTC+08:00")}
+#: Zones without daylight saving, for a Python without a time-zone database (Pyodide, the
+#: browser's xlwings Lite, ships none): their offset is fixed.
+_FIXED = {"Asia/Shanghai": 8, "Asia/Urumqi": 6, "UTC": 0, "Etc/UTC": 0}
 
 
-def check_zone(name: str) -> ZoneInfo:
+def check_zone(name: str) -> tzinfo:
     """The zone of an IANA name; a name the time-zone database lacks is refused plainly."""
     try:
         return ZoneInfo(str(name))
     except (ZoneInfoNotFoundError, ValueError) as exc:
+        if str(name) in _FIXED:   # no database here (Pyodide): the fixed offset is exact
+            return timezone(timedelta(hours=_FIXED[str(name)]), str(name))
         raise KaoheError(f"未知的时区：{name}（请用 IANA 时区名，如 Asia/Shanghai）",
                          f"unknown time zone {name!r} (use an IANA name such as "
                          "Asia/Shanghai)") from exc

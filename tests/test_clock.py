@@ -64,3 +64,20 @@ def test_revisions_show_times_in_the_office_zone(tmp_path: Path) -> None:
     assert "recorded (Asia/Urumqi, UTC+06:00)" in out and "2017-01-05 08:30" in out
     got = runner.invoke(main, ["revisions", "--db", str(db), "--year", "2016", "--tz", "X/Y"])
     assert got.exit_code != 0 and "未知的时区" in got.output and "Traceback" not in got.output
+
+
+def test_times_without_a_time_zone_database(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pyodide (xlwings Lite) ships no tz database: zones without daylight saving still work."""
+    import zoneinfo
+
+    import kaohe.clock as clock
+
+    def missing(name: str) -> None:
+        raise zoneinfo.ZoneInfoNotFoundError(name)
+
+    monkeypatch.setattr(clock, "ZoneInfo", missing)
+    assert local_time("2017-01-05T02:30:00+00:00") == "2017-01-05 10:30（北京时间）"
+    assert local_time("2017-01-05T02:30:00+00:00", "Asia/Urumqi", "en") == (
+        "2017-01-05 08:30 (Asia/Urumqi, UTC+06:00)")
+    with pytest.raises(KaoheError):
+        local_time("2017-01-05T02:30:00+00:00", "Europe/Berlin")

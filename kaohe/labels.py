@@ -16,6 +16,9 @@ KIND_NAMES: dict[str, tuple[str, str]] = {
     "routine": ("平时考核汇总表", "routine assessment summary"),
     "ballots": ("民主测评及满意度统计表", "ballot and satisfaction tally"),
     "scheme": ("考核方案", "scheme"),
+    "roster": ("领导班子成员名册", "leadership roster"),
+    "cadre_ballots": ("干部民主测评统计表", "cadre ballot tally"),
+    "sanctions": ("干部处分登记表", "cadre sanctions register"),
 }
 
 #: Appeal and fault-tolerance decisions, code -> (中文, English): the words a clerk picks in the

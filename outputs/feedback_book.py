@@ -23,10 +23,13 @@ from xlsxwriter.worksheet import Worksheet
 
 from kaohe.labels import decision_label, word_en
 from kaohe.pipeline.io import write_atomic
+from outputs.cadre_feedback import write_cadre_feedback
 from outputs.feedback_folder import (
     check_feedback_folder,
+    distinct_names,
     feedback_filename,
     feedback_names,
+    feedback_path,
     remove_stale_feedback,
 )
 from outputs.labels import (
@@ -81,9 +84,11 @@ def write_feedback_workbooks(results: Mapping[str, Any], out_dir: Path, *, lang:
     first, step = share
     units = list(results.get("units", []))[first::step]
     names = feedback_names(results, lang)
+    distinct_names(results, names)
     paths = []
     for n, unit in enumerate(units, 1):
-        paths.append(_write(results, unit, out / names[unit["unit_id"]], lang, generated, stats))
+        paths.append(_write(results, unit, feedback_path(out, names[unit["unit_id"]]), lang,
+                            generated, stats))
         if progress is not None:
             progress(n, len(units))
     return paths
@@ -182,6 +187,7 @@ class _Page:
         footer = T("footer") + (f" {generated.isoformat()}" if generated else "")
         print_setup(ws, header_rows=None, landscape=False, last_col=LAST, last_row=row,
                     footer=footer)
+        write_cadre_feedback(self, wb)
         wb.close()
 
     def section(self, ws: Worksheet, row: int, key: str) -> int:

@@ -35,6 +35,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from kaohe.labels import decision_label, word_en
 from kaohe.pipeline.io import write_atomic
+from outputs.cadre_sheets import write_cadre_sheets
 from outputs.labels import (
     RESULTS_LABELS,
     TYPE,
@@ -204,6 +205,7 @@ class _Book:
         for group in self.groups:
             write_points_sheet(self, wb, group, self.by_group[group["id"]])
         self.adjustments(wb)
+        write_cadre_sheets(self, wb)
         write_not_scored_sheet(self, wb, rejected, missing)
         write_whatif_sheet(self, wb)
         wb.close()

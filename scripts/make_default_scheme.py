@@ -190,6 +190,68 @@ def bands(top, good, fair):
             {"grade": "一般", "min": fair}, {"grade": "较差", "min": 0}]
 
 
+def cadres():
+    """People rules (领导班子和领导干部): illustrative defaults from practice, all editable."""
+    return {
+        "grades": ["优秀", "称职", "基本称职", "不称职"],
+        "ballot_points": {"优秀": 100, "称职": 80, "基本称职": 60, "不称职": 0},
+        "team_ballot_points": {"好": 100, "较好": 80, "一般": 60, "差": 0},
+        "rater_groups": [
+            {"id": "superiors", "name": "地委行署领导", "name_en": "Prefecture leaders",
+             "weight": 0.3},
+            {"id": "team", "name": "班子成员", "name_en": "Team members", "weight": 0.2},
+            {"id": "midlevel", "name": "中层干部", "name_en": "Middle-level cadres",
+             "weight": 0.3},
+            {"id": "staff", "name": "干部职工代表", "name_en": "Staff representatives",
+             "weight": 0.2},
+        ],
+        "score_weights": {"ballot": 0.5, "routine": 0.2, "unit": 0.3},
+        "grade_bands": [{"grade": "优秀", "min": 90}, {"grade": "称职", "min": 70},
+                        {"grade": "基本称职", "min": 60}, {"grade": "不称职", "min": 0}],
+        "team": {"unit_weight": 0.6, "ballot_weight": 0.4,
+                 "bands": [{"grade": "好", "min": 90}, {"grade": "较好", "min": 80},
+                           {"grade": "一般", "min": 65}, {"grade": "较差", "min": 0}],
+                 "not_above_unit_grade": True, "gated_best": "较好", "vetoed_grade": "较差"},
+        "excellent_quota": {"grade": "优秀", "share": 0.2,
+                            "by_unit_grade": {"好": 0.3, "较好": 0.2, "一般": 0.15, "较差": 0},
+                            "gated_share": 0.1, "vetoed_share": 0,
+                            "rounding": "round_half_up"},
+        "unit_gates_apply_to": ["team", "principal"],
+        "sanctions": [
+            {"id": "warning", "name": "警告", "name_en": "Warning", "severity": 1,
+             "best_grade": "称职", "years": 1},
+            {"id": "demerit", "name": "记过", "name_en": "Demerit", "severity": 2,
+             "best_grade": None, "years": 1},
+            {"id": "major_demerit", "name": "记大过", "name_en": "Major demerit", "severity": 3,
+             "best_grade": None, "years": 2},
+            {"id": "demotion", "name": "降级", "name_en": "Demotion", "severity": 4,
+             "best_grade": None, "years": 2},
+            {"id": "dismissal", "name": "撤职", "name_en": "Removal from post", "severity": 5,
+             "best_grade": None, "years": 2},
+        ],
+        "alerts": {"approval_min": "2/3", "approval_action": "诫勉谈话或组织调整",
+                   "approval_action_en": "admonishing talk or reassignment",
+                   "disapproval_max": "1/3", "disapproval_action": "免职或降职审查",
+                   "disapproval_action_en": "review for removal or demotion"},
+        "bonus_cancellation": [
+            {"id": "B01", "name": "年度考核确定为不称职等次", "when_grade": ["不称职"]},
+            {"id": "B02", "name": "受到记过以上处分", "when_sanction": [
+                "demerit", "major_demerit", "demotion", "dismissal"]},
+            {"id": "B03", "name": "被诫勉谈话或组织处理"},
+            {"id": "B04", "name": "违反中央八项规定精神受到通报"},
+            {"id": "B05", "name": "分管领域发生重大安全责任事故"},
+            {"id": "B06", "name": "无正当理由拒不执行上级决定"},
+            {"id": "B07", "name": "旷工或者因公外出、请假期满无正当理由逾期不归累计超过5天"},
+            {"id": "B08", "name": "在考核中弄虚作假"},
+            {"id": "B09", "name": "被区级以上通报批评"},
+            {"id": "B10", "name": "推诿扯皮、慢作为、不作为造成不良影响"},
+        ],
+        "merit_ladder": [{"run": 1, "merit": "嘉奖", "merit_en": "commendation"},
+                         {"run": 3, "merit": "记三等功", "merit_en": "third-class merit"}],
+        "unsatisfactory_run": 2,
+    }
+
+
 def scheme():
     groups = [{"id": "county", "name": "县市", "name_en": "Counties and city"}]
     units = [{"id": i, "name": n, "name_en": e, "group": "county"} for i, n, e in COUNTIES]
@@ -252,6 +314,7 @@ def scheme():
             "quotas": [{"grade": "好", "max_share": 0.3, "rounding": "floor"}],
         },
         "tie_breakers": ["component:year_end", "component:routine", "component:satisfaction"],
+        "cadres": cadres(),
     }
 
 

@@ -207,3 +207,45 @@ def test_english_workbooks_use_plain_punctuation(english_demo: Path) -> None:
                     if FULL_WIDTH.search(text):
                         found.append(f"{book.name}!{ws.title}!{cell.coordinate}: {cell.value}")
     assert found == []
+
+
+def test_the_demo_assesses_teams_and_cadres(demo_dir: Path) -> None:
+    results = json.loads((demo_dir / "results.json").read_text(encoding="utf-8"))
+    section = results["cadres"]
+    assert len(section["teams"]) == 34 and section["not_assessed"] == []
+    assert 200 <= len(section["cadres"]) <= 300
+    for unit in {c["unit_id"] for c in section["cadres"]}:
+        team = [c for c in section["cadres"] if c["unit_id"] == unit]
+        assert 5 <= len(team) <= 9 and sum(c["role"] == "principal" for c in team) == 1
+    kinds = {f["kind"] for f in section["follow_ups"]}
+    assert {"merit", "bonus-cancelled"} <= kinds
+    text = (demo_dir / "stdout.txt").read_text(encoding="utf-8")
+    assert "领导班子和领导干部" in text and "班子等次" in text
+    book = openpyxl.load_workbook(demo_dir / "results.xlsx", read_only=True)
+    assert {"班子等次·县市", "干部考核结果", "预警及后续事项"} <= set(book.sheetnames)
+
+
+def test_a_units_feedback_holds_only_its_own_people(demo_dir: Path) -> None:
+    """Privacy: every feedback workbook of the demo names its own unit's cadres (all of them)
+    and no person of another unit, by id or by a name no one of its own unit bears."""
+    from python_calamine import CalamineWorkbook
+
+    results = json.loads((demo_dir / "results.json").read_text(encoding="utf-8"))
+    cadres = results["cadres"]["cadres"]
+    from outputs.feedback_folder import feedback_names
+
+    books = sorted((demo_dir / "feedback").glob("*.xlsx"))
+    assert len(books) == len(results["units"])
+    owner = {name: unit_id for unit_id, name in feedback_names(results).items()}
+    for path in books:
+        unit_id = owner[path.name]
+        wb = CalamineWorkbook.from_path(str(path))
+        text = "\n".join(str(v) for name in wb.sheet_names
+                         for row in wb.get_sheet_by_name(name).to_python() for v in row)
+        own = [c for c in cadres if c["unit_id"] == unit_id]
+        own_names = {c["name"] for c in own}
+        assert own and all(c["person_id"] in text for c in own), path.name
+        found = set(re.findall(r"P\d{6}", text))
+        assert found == {c["person_id"] for c in own}, path.name
+        others = {c["name"] for c in cadres if c["unit_id"] != unit_id} - own_names
+        assert [n for n in others if len(n) == 3 and n in text] == [], path.name

@@ -159,7 +159,7 @@ def test_english_feedback(demo: tuple, tmp_path: Path) -> None:
     path = write_feedback_workbook(demo[0], "altay_city", tmp_path / "en.xlsx", lang="en")
     rows = cells(path)
     assert rows[0][0] == "Altay City: feedback on the 2016 assessment"
-    assert openpyxl.load_workbook(path).sheetnames == ["Feedback"]
+    assert openpyxl.load_workbook(path).sheetnames == ["Feedback", "Team and cadres"]
     assert any(str(r[0]).startswith("3. Indicators") for r in rows)
 
 

@@ -78,16 +78,18 @@ def test_sheets_one_ranking_and_one_points_sheet_per_group(book: Path, demo: tup
     results, _ = demo
     names = openpyxl.load_workbook(book).sheetnames
     groups = [g["name"] for g in results["groups"]]
+    people = [f"班子等次·{g}" for g in groups] + ["干部考核结果", "预警及后续事项"]
     assert names == (["说明", "结果汇总"] + groups + ["历年趋势"] + [f"{g}指标得分" for g in groups]
-                     + ["加扣分", "未计分", "测算"])
+                     + ["加扣分", *people, "未计分", "测算"])
 
 
 def test_english_sheet_names_and_headers(demo: tuple, tmp_path: Path) -> None:
     results, scheme = demo
     path = write_results_workbook(results, tmp_path / "en.xlsx", lang="en", scheme=scheme)
     wb = openpyxl.load_workbook(path)
-    assert wb.sheetnames[0] == "About" and wb.sheetnames[-3:] == ["Adjustments", "Not scored",
-                                                                  "What-if"]
+    assert wb.sheetnames[0] == "About" and wb.sheetnames[-3:] == ["Alerts and follow-ups",
+                                                                  "Not scored", "What-if"]
+    assert "Adjustments" in wb.sheetnames and "Teams county" in wb.sheetnames
     assert "Counties and city" in wb.sheetnames
     head, data = table(wb["Counties and city"], "Rank")
     assert head[:5] == ["Rank", "Unit", "Total", "Grade", "Top-grade eligible"]

@@ -32,6 +32,13 @@ def docs(scheme: Scheme) -> dict[str, Any]:
 
 
 def _doc(docs: dict[str, Any], kind: str) -> Doc:
+    if kind in ("roster", "cadre_ballots", "sanctions"):  # the people's documents
+        from kaohe.synth_cadres import synthesize_cadres
+
+        people = synthesize_cadres(Scheme.from_document(default_scheme_document()))
+        if kind == "sanctions":
+            return copy.deepcopy(people["sanctions"])
+        return copy.deepcopy(people["rosters" if kind == "roster" else kind]["altay_city"])
     if kind == "unit_report":
         return copy.deepcopy(docs["unit_reports"]["altay_city"])
     if kind == "lead_scores":

@@ -66,7 +66,8 @@ def annotate_workbook(source: str | Path, report: Report, dest: str | Path,
     Example: ``annotate_workbook("阿勒泰市.xlsx", report, "批注/阿勒泰市.xlsx")``.
     """
     source, dest = Path(source), Path(dest)
-    if dest.exists() and (dest.resolve() == source.resolve() or os.path.samefile(dest, source)):
+    if dest.exists() and (os.path.realpath(dest) == os.path.realpath(source)
+                          or os.path.samefile(dest, source)):
         raise KaoheError(f"批注副本不能覆盖原文件：{source}",
                          f"the annotated copy must not overwrite the original: {source}")
     # An .xlsm saved without its macro parts says "workbook" inside and "macro-enabled"

@@ -31,6 +31,7 @@ from validators.reading.file_names import (
     expected_submissions,
     owner_from_file_name,
     owner_names,
+    shown_report,
     unidentified_files,
 )
 from validators.report import ERROR, WARNING, Issue, Report
@@ -60,6 +61,7 @@ class FileResult:
     mtime: str = ""     # the file's modification time (ISO, UTC)
     readable: bool = False  # a document could be read from it
     owner_name: tuple[str, str] = ("", "")  # the owner's name (Chinese, English), if known
+    source: str = ""    # the path on disk, when `path` (as shown) differs: a name not UTF-8
 
     @property
     def identified(self) -> bool:
@@ -133,18 +135,29 @@ def discover(paths: Iterable[str | Path]) -> list[Path]:
     seen: set[Path] = set()
     unique = []
     for path in found:
-        key = path.resolve()
+        key = _real(path)
         if key not in seen:
             seen.add(key)
             unique.append(path)
     return unique
 
 
+def _real(path: Path) -> Path:
+    """The file a path names; a symlink loop (which path.resolve() refuses with a
+    RuntimeError) is kept as it is, for its examination to say what it is."""
+    try:
+        return path.resolve()
+    except (RuntimeError, OSError):
+        return Path(os.path.abspath(path))
+
+
 def validate_one(path: str | Path, scheme: Scheme) -> FileResult:
     """Validate one file and keep what the batch needs; never raises."""
     read, report = examine_workbook(path, scheme)
-    result = FileResult(str(path), report, kind=report.kind, owner=report.unit_id,
-                        readable=read is not None)
+    shown = shown_report(path, report)
+    result = FileResult(shown, report, kind=report.kind, owner=report.unit_id,
+                        readable=read is not None,
+                        source=str(path) if shown != str(path) else "")
     try:
         result.mtime = datetime.fromtimestamp(os.stat(path).st_mtime, UTC).isoformat(
             timespec="seconds")

@@ -15,6 +15,7 @@ scheme's document (the model holds read-only mappings that do not pickle).
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import sys
@@ -55,15 +56,14 @@ def map_files(job: Callable[..., Result], paths: Sequence[Path], scheme: Scheme,
     chunk = max(1, min(_CHUNK, len(paths) // (workers * 16)))
     found: list[Any] = [None] * len(paths)
     context = context or multiprocessing.get_context()
-    initializer: Callable[..., None] | None = None
-    initargs: tuple[Any, ...] = ()
+    initargs: tuple[Any, ...] = (os.getpid(), None)
     if context.get_start_method() == "fork":  # workers inherit the scheme itself
         _WORKER = (job, scheme, extra)
     else:
-        initializer, initargs = _init_worker, (job, dict(scheme.document), extra)
+        initargs = (os.getpid(), (job, dict(scheme.document), extra))
     try:
         with ProcessPoolExecutor(max_workers=workers, mp_context=context,
-                                 initializer=initializer, initargs=initargs) as pool:
+                                 initializer=_init_worker, initargs=initargs) as pool:
             results = pool.map(_run, [paths[i] for i in order], chunksize=chunk)
             for n, (index, result) in enumerate(zip(order, results, strict=True), 1):
                 found[index] = result
@@ -85,10 +85,49 @@ def processes_available() -> bool:
     return True
 
 
-def _init_worker(job: Callable[..., Any], document: dict[str, Any],
-                 extra: tuple[Any, ...]) -> None:
+def _init_worker(parent: int, payload: tuple[Callable[..., Any], dict[str, Any],
+                                             tuple[Any, ...]] | None) -> None:
     global _WORKER
-    _WORKER = (job, Scheme.from_document(document), extra)
+    _leave_with(parent)
+    if payload is not None:
+        job, document, extra = payload
+        _WORKER = (job, Scheme.from_document(document), extra)
+
+
+def _leave_with(parent: int) -> None:
+    """End this worker when the process that started it dies (killed, say): a pool's
+    workers otherwise wait on their queue forever. Linux is told to send SIGKILL at once;
+    everywhere a thread also checks every half second that the parent is still there."""
+    import threading
+    import time
+
+    with contextlib.suppress(Exception):  # Linux only: prctl(PR_SET_PDEATHSIG, SIGKILL)
+        import ctypes
+        import signal
+
+        ctypes.CDLL(None).prctl(1, int(signal.SIGKILL), 0, 0, 0)
+
+    def watch() -> None:
+        while True:
+            if os.getppid() != parent and not _alive(parent):
+                os._exit(1)
+            time.sleep(0.5)
+
+    threading.Thread(target=watch, name="kaohe-parent-watch", daemon=True).start()
+    if os.getppid() != parent and not _alive(parent):  # it died before the watch began
+        os._exit(1)
+
+
+def _alive(pid: int) -> bool:
+    if os.name == "nt":  # pragma: no cover - the parent's pid is not ours to signal there
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _run(path: Path) -> Any:

@@ -82,6 +82,7 @@ class Report:
     issues: list[Issue] = field(default_factory=list)
     kind: str = ""
     unit_id: str = ""
+    sha256: str = ""  # of the bytes examined (read once), "" when they were never read
 
     def add(self, issue: Issue) -> None:
         """Add a finding, filling in the report's file if the finding has none."""

@@ -17,6 +17,7 @@ unexpected failure becomes a file-level `read-failed` finding.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -40,7 +41,8 @@ from validators.rules.values import run_checks
 __all__ = ["validate_workbook", "examine_workbook", "validate_document_file", "identity_issues",
            "owner_issues", "issues_from_schema", "TEMPLATE_KINDS"]
 
-TEMPLATE_KINDS = ("unit_report", "lead_scores", "adjustments", "routine", "ballots")
+TEMPLATE_KINDS = ("unit_report", "lead_scores", "adjustments", "routine", "ballots", "roster",
+                  "cadre_ballots")
 META_SHEET = "_meta"
 _STRUCTURAL = {"column-deleted", "column-inserted"}
 # What a deleted row leaves missing: said once, as the deleted row.
@@ -88,7 +90,8 @@ def examine_workbook(path: str | Path, scheme: Scheme, *, limits: Limits | None 
         report.add(damaged_issue(exc, name) if isinstance(exc, DamagedSheet)
                    else finding("read-failed", file=name, params=_reason(exc)))
         read = None
-    if report.kind == "unit_report" and report.unit_id:  # every finding is about that unit
+    # every finding of a unit's own file is about that unit
+    if report.kind in ("unit_report", "roster", "cadre_ballots") and report.unit_id:
         report.issues = [i if i.unit_id else i.located(unit_id=report.unit_id)
                          for i in report.issues]
     report.issues = _tidy(scheme_wording(report.issues, scheme))
@@ -107,6 +110,8 @@ def _reason(exc: BaseException) -> dict[str, str]:
 def _examine(path: Path, name: str, scheme: Scheme, report: Report, limits: Limits,
              formulas: bool = True) -> Any:
     refused, checked = open_checked(path, limits)
+    if checked is not None:  # the hash of exactly the bytes every check below reads
+        report.sha256 = hashlib.sha256(checked.data).hexdigest()
     if refused or checked is None:
         report.extend(refused)
         return None
@@ -219,7 +224,8 @@ def identity_issues(meta: Mapping[str, Any], scheme: Scheme, file: str = "") -> 
                                      "want": scheme.version}))
     if not isinstance(meta.get("layout"), Mapping) or not meta["layout"].get("sheets"):
         return [finding("not-our-template", file=file)]
-    if kind == "unit_report" and not scheme.has_unit(meta.get("unit_id")):
+    if kind in ("unit_report", "roster", "cadre_ballots") and not scheme.has_unit(
+            meta.get("unit_id")):
         return [finding("unknown-owner", file=file, unit_id=str(meta.get("unit_id") or ""),
                         value=_plain(meta.get("unit_id")),
                         params={"owner": _given(meta.get("unit_id")), "what": "被考核单位",

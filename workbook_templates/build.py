@@ -8,6 +8,7 @@ from collections.abc import Callable
 from datetime import datetime
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from kaohe.engine.model import Scheme
 from workbook_templates.adjustments import build_adjustments
@@ -17,7 +18,8 @@ from workbook_templates.scheme_book import export_scheme_workbook
 from workbook_templates.tallies import build_ballots, build_routine
 from workbook_templates.unit_report import build_unit_report
 
-__all__ = ["build_templates", "template_name", "template_names", "safe_file_name"]
+__all__ = ["build_templates", "build_cadre_templates", "cadre_template_name", "template_name",
+           "template_names", "safe_file_name"]
 
 # Characters no file name may hold on Windows (and "/" anywhere), and names Windows reserves.
 _UNSAFE = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]')
@@ -92,4 +94,32 @@ def build_templates(scheme: Scheme, out_dir: Path | str, lang: str = "zh",
         paths.append(build(path, lang, generated_at))
         if progress is not None:
             progress(done, len(jobs))
+    return paths
+
+
+def cadre_template_name(kind: str, unit: Any, lang: str = "zh") -> str:
+    """The file name of a unit's people's form: 领导班子成员名册_阿勒泰市_altay_city.xlsx
+    (the unit's name for the clerk, its id so two units of one name never collide)."""
+    name = (unit.name_en or unit.name) if lang == "en" else unit.name
+    return template_name(kind, lang, unit.id, f"{name}_{unit.id}")
+
+
+def build_cadre_templates(scheme: Scheme, out_dir: Path | str, lang: str = "zh",
+                          generated_at: datetime | None = None) -> list[Path]:
+    """The people's forms of every unit (领导班子成员名册_<unit>, 干部民主测评统计表_<unit>) into
+    out_dir; none when the scheme has no people rules.
+
+    Example: ``build_cadre_templates(load_scheme(), "templates/干部考核")``
+    """
+    from workbook_templates.cadre_forms import build_cadre_ballots, build_roster
+
+    if not scheme.document.get("cadres"):
+        return []
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for unit in scheme.units:
+        for kind, build in (("roster", build_roster), ("cadre_ballots", build_cadre_ballots)):
+            paths.append(build(scheme, unit.id, out / cadre_template_name(kind, unit, lang),
+                               lang, generated_at))
     return paths

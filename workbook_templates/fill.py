@@ -14,6 +14,7 @@ import openpyxl
 
 from kaohe.errors import KaoheError
 from workbook_templates.adjustments import adjustments_cells
+from workbook_templates.cadre_read import cadre_ballots_cells, roster_cells
 from workbook_templates.lead_scores import lead_scores_cells
 from workbook_templates.meta import META_SHEET, cell_text, parse_meta
 from workbook_templates.tallies import ballots_cells, routine_cells
@@ -25,6 +26,7 @@ Cells = Callable[[dict[str, Any], dict[str, Any]], Iterator[tuple[str, str, str,
 FILLERS: dict[str, Cells] = {
     "unit_report": unit_report_cells, "lead_scores": lead_scores_cells,
     "adjustments": adjustments_cells, "routine": routine_cells, "ballots": ballots_cells,
+    "roster": roster_cells, "cadre_ballots": cadre_ballots_cells,
 }
 
 

@@ -59,6 +59,23 @@ _KIND_ZH: dict[str, list[str]] = {
         "2. “申诉及容错纠错”：每项决定一行，填写对应的加扣分编号、决定类别、处理结果；"
         "结果为“调整分值”时填写调整后分值。",
     ],
+    "roster": [
+        "本表由{subject}填写本单位{year}年度领导班子成员名册，依据《{scheme}》，报考核办审核。",
+        "#需要填写的内容",
+        "1. 每位班子成员一行：干部编号（组织部门分配，同一人历年和调动后不变，如 P0001）、姓名、"
+        "职务、班子角色（主要负责人只填一人）。",
+        "2. 同一干部编号不得重复，也不得出现在其他单位的名册中；多余的行留空。",
+    ],
+    "cadre_ballots": [
+        "本表统计{subject}{year}年度领导班子和领导干部民主测评票数，依据《{scheme}》，"
+        "按纸质测评票分类统计后填写。",
+        "#需要填写的内容",
+        "1. “班子测评”：每类测评主体一行，填写各档次票数、无效票数和参评人数（发放的测评票数）。",
+        "2. “干部测评”：每位干部一组，第一行填写干部编号和姓名（须与名册一致），"
+        "各测评主体分行填写票数、无效票和参评人数。",
+        "3. “有效票”和“核对”自动计算：票数与无效票之和超过参评人数时显示“超出参评人数”。",
+        "4. “干部平时考核”：各周期的平时考核成绩（0–100），未考评的周期留空。",
+    ],
     "routine": [
         "本表汇总{year}年度各单位平时考核（季度考评）成绩，依据《{scheme}》，由考核办填写。",
         "#需要填写的内容",
@@ -110,6 +127,22 @@ _KIND_EN: dict[str, list[str]] = {
         "#What to fill in",
         "Events: one per row (IDs are pre-filled); unit and type from the lists; the date within "
         "{year}; points as positive numbers. Decisions: appeals and fault-tolerance decisions.",
+    ],
+    "roster": [
+        "{subject}'s leadership roster for {year} under '{scheme}', checked by the office.",
+        "#What to fill in",
+        "One row per team member: person ID (given by the organisation department, the same "
+        "across years and units), name, post and role (one principal leader).",
+        "A person ID appears once, and in no other unit's roster; leave spare rows blank.",
+    ],
+    "cadre_ballots": [
+        "{subject}'s {year} ballot tally of its leadership team and cadres under '{scheme}', "
+        "counted from the paper ballots.",
+        "#What to fill in",
+        "Team ballot: votes per grade, invalid ballots and raters per rater group. Cadre "
+        "ballots: one block per cadre (person ID and name on its first row, as in the roster). "
+        "Valid and Check are computed: votes plus invalid ballots may not exceed the raters.",
+        "Cadre routine: routine-assessment scores (0-100) per period; blank if not assessed.",
     ],
     "routine": [
         "Routine (quarterly) assessment scores of {year} under '{scheme}', kept by the office.",

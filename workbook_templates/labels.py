@@ -128,6 +128,8 @@ KIND_FILES: dict[str, tuple[str, str]] = {
     "lead_scores": ("牵头部门评分表_{id}.xlsx", "lead_scores_{id}.xlsx"),
     "adjustments": ("加扣分登记表.xlsx", "adjustments.xlsx"),
     "routine": ("平时考核汇总表.xlsx", "routine.xlsx"),
+    "roster": ("领导班子成员名册_{id}.xlsx", "roster_{id}.xlsx"),
+    "cadre_ballots": ("干部民主测评统计表_{id}.xlsx", "cadre_ballots_{id}.xlsx"),
     "ballots": ("民主测评及满意度统计表.xlsx", "ballots.xlsx"),
 }
 

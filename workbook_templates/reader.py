@@ -19,6 +19,7 @@ from validators.reading.xlsx_read import DamagedSheet, WorkbookFile, damaged_iss
 from validators.report import ERROR, Issue, Report
 from validators.rules.tamper import sheet_issues
 from workbook_templates.adjustments import read_adjustments
+from workbook_templates.cadre_read import read_cadre_ballots, read_roster
 from workbook_templates.grid import Context
 from workbook_templates.lead_scores import read_lead_scores
 from workbook_templates.meta import (
@@ -37,6 +38,7 @@ __all__ = ["WorkbookRead", "READERS", "SheetValues", "read_workbook"]
 READERS: dict[str, Callable[[Context], dict[str, Any]]] = {
     "scheme": read_scheme, "unit_report": read_unit_report, "lead_scores": read_lead_scores,
     "adjustments": read_adjustments, "routine": read_routine, "ballots": read_ballots,
+    "roster": read_roster, "cadre_ballots": read_cadre_ballots,
 }
 
 

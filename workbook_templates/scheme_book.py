@@ -34,7 +34,7 @@ _DOC_ORDER = ("kind", "scheme_id", "version", "year", "name", "name_en", "illust
               "description", "template_password", "rounding", "groups", "units",
               "lead_departments", "components", "component_weights", "indicators", "ballot",
               "rater_groups", "satisfaction", "routine", "adjustments", "gates", "grading",
-              "tie_breakers")
+              "tie_breakers", "cadres")
 _IND_ORDER = ("id", "name", "name_en", "category", "component", "full_score", "method",
               "params", "direction", "groups", "lead_department", "source", "input",
               "region_assigned", "constraint", "measure_unit", "target", "targets",

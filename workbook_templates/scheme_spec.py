@@ -93,6 +93,10 @@ INFO: tuple[Col, ...] = (
         note="留空表示不设上限", note_en="blank: no cap"),
     Col("adjustments.deduction_cap_total", "扣分总上限", "Total deduction cap", "number",
         note="留空表示不设上限", note_en="blank: no cap"),
+    Col("cadres", "领导班子和领导干部考核规则（JSON）", "People rules (JSON)", "json",
+        note="班子等次、干部得分、优秀比例、处分限制、测评预警、取消绩效奖励情形、奖励阶梯；"
+             "格式见 docs/cadres.md", note_en="team grades, cadre scores, quota, caps, alerts, "
+                                           "bonus cancellation, merits; see docs/cadres.md"),
 )
 
 PARAM_KEYS = ("cap", "base", "step_size", "step_up", "step_down", "max", "min", "basis",

@@ -24,11 +24,14 @@ FORMULA_COLUMNS: Mapping[str, Mapping[str, tuple[str, ...]]] = {
     "routine": {"routine": ("average",)},
     "ballots": {"conduct": ("valid", "score"), "satisfaction": ("answers", "score")},
     "adjustments": {},
+    "roster": {},
+    "cadre_ballots": {"team": ("valid", "check"), "cadres": ("valid", "check"),
+                      "routine": ("person", "average")},
 }
 #: (kind, role) of the sheets that print a signature line in column B, SIGNATURE_GAP rows
 #: under the table's last row.
 SIGNED = frozenset({("unit_report", "items"), ("lead_scores", "scores"),
-                    ("adjustments", "events"), ("routine", "routine")})
+                    ("adjustments", "events"), ("routine", "routine"), ("roster", "people")})
 SIGNATURE_GAP = 2
 #: Kinds whose every row is an event: a row typed outside the table is lost data.
 REGISTERS = frozenset({"adjustments"})

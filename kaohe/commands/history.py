@@ -106,22 +106,34 @@ def publish_cmd(db: str, year: int, run_id: str | None, reason: str, reason_en: 
 @click.option("--db", required=True, metavar="PATH|URL", help=_DB_HELP)
 @_friendly
 def history_cmd(unit: str, db: str) -> None:
-    """A unit's results year by year: total, rank in its group, grade, published or not.
+    """A unit's (or a cadre's) results year by year: total, rank, grade, published or not.
 
-    UNIT is the unit's id or its name (Chinese or English). Each year comes from its latest
-    publication, else its latest run that is not provisional; a year with a revision newer
-    than that is marked. A year with only provisional (暂定) results is shown as such and
-    not counted. Three consecutive top-grade years are flagged (建议记三等功).
+    UNIT is the unit's id or its name (Chinese or English), or a cadre's person id or
+    name: then the cadre's unit, score, grade, team grade, merit and alerts by year.
+    Each year comes from its latest publication, else its latest run that is not
+    provisional; a year with a revision newer than that is marked. A year with only
+    provisional (暂定) results is shown as such and not counted. Three consecutive
+    top-grade years are flagged (建议记三等功).
 
     Example: kaohe history 阿勒泰市 --db history.db
+    (a cadre: kaohe history P000101 --db history.db)
     """
     from kaohe.errors import KaoheError
     from kaohe.labels import grade_label
     from kaohe.store import merit_streaks, open_store
     from kaohe.textable import table
 
-    with open_store(db, create=False) as store:
-        unit_id = store.find_unit(unit)
+    with open_store(db, read_only=True) as store:
+        try:
+            unit_id = store.find_unit(unit)
+        except KaoheError:
+            if years := store.person_history(unit):  # a cadre, by person id or name
+                from kaohe.commands.person_history import person_table
+
+                scheme = store.scheme(years[-1].run_id)
+                click.echo(person_table(years, scheme, _lang()))
+                return
+            raise
         rows = store.unit_history(unit_id)
         if not rows:  # only in revisions that no longer count
             raise KaoheError(f"历史数据库中没有单位 {unit} 的有效结果",
@@ -194,13 +206,15 @@ def revisions_cmd(db: str, year: int, zone: str | None) -> None:
     from kaohe.errors import KaoheError
     from kaohe.store import open_store
 
-    with open_store(db, create=False) as store:
+    with open_store(db, read_only=True) as store:
         runs = store.runs(year)
         if not runs:
             raise KaoheError(f"历史数据库中没有 {year} 年的计算结果",
                              f"no runs for {year} in the history database")
         publications = store.publications(year)
         diffs = {r.run_id: store.diff(r.base_run_id, r.run_id) for r in runs if r.base_run_id}
+        people = {r.run_id: store.person_diff(r.base_run_id, r.run_id)
+                  for r in runs if r.base_run_id}
         scheme = store.scheme(runs[-1].run_id)
     lang = _lang()
     en = lang == "en"
@@ -221,6 +235,10 @@ def revisions_cmd(db: str, year: int, zone: str | None) -> None:
             click.echo(_changes_table(changes, lang, scheme))
         else:
             _say("名次、等次、总分均无变化", "no rank, grade or total changed")
+        if people[run.run_id]:
+            from kaohe.commands.person_history import person_changes_table
+
+            click.echo(person_changes_table(people[run.run_id], lang))
 
 
 def _runs_table(runs: Sequence[Any], en: bool, zone: str) -> str:

@@ -34,7 +34,9 @@ def templates(scheme_file: Path | None, scheme_path: Path | None, out: Path,
     """Write every Excel template of a scheme for clerks to fill in.
 
     考核方案.xlsx, one 单位自评表 per unit, one 牵头部门评分表 per lead department,
-    加扣分登记表, 平时考核汇总表 and 民主测评及满意度统计表; Chinese by default, English
+    加扣分登记表, 平时考核汇总表 and 民主测评及满意度统计表; when the scheme has people rules,
+    each unit's 领导班子成员名册 and 干部民主测评统计表 in the subfolder 干部考核 (English:
+    cadres). Chinese by default, English
     with `kaohe --lang en templates`. SCHEME_FILE (or --scheme) is a scheme JSON or an
     edited scheme workbook (考核方案.xlsx); without it, the embedded illustrative scheme.
 
@@ -57,6 +59,13 @@ def templates(scheme_file: Path | None, scheme_path: Path | None, out: Path,
     for path in paths:
         click.echo(f"  {path.name}")
     click.echo(f"→ {out}（{len(paths)} 个模板）" if zh else f"→ {out} ({len(paths)} templates)")
+    from workbook_templates.build import build_cadre_templates
+
+    folder = out / ("干部考核" if zh else "cadres")
+    people = build_cadre_templates(scheme, folder, lang=current_lang())
+    if people:
+        click.echo(f"→ {folder}（{len(people)} 个干部考核模板）" if zh
+                   else f"→ {folder} ({len(people)} people's forms)")
 
 
 def _refuse_what_templates_cannot_carry(document: Any) -> None:

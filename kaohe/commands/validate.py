@@ -125,7 +125,7 @@ def _annotate(batch: Any, folder: Path, lang: str, scheme: Any = None) -> list[s
 
     written, used = [], set()
     for result in batch.files:
-        path = Path(result.path)
+        path = Path(result.source or result.path)
         refused = any(i.rule in FILE_RULES or i.rule == "read-failed" for i in result.report)
         if refused or path.suffix.lower() not in (".xlsx", ".xlsm"):
             continue

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from kaohe.engine import Documents, Scheme, score
-from kaohe.pipeline.background import Background, can_fork
+from kaohe.pipeline.cadres import CADRE_KINDS, cadre_json, cadre_section, with_history
 from kaohe.pipeline.completeness import (
     blank_units,
     owner_names,
@@ -29,6 +29,7 @@ from kaohe.pipeline.completeness import (
 from kaohe.pipeline.documents import documents_from
 from validators.pool import PARALLEL_THRESHOLD, map_files  # (a name tests may lower)
 from validators.reading.file_names import owner_names as _names
+from validators.reading.file_names import shown_path, shown_report
 from validators.report import ERROR, Issue, Report
 
 __all__ = ["Submission", "Consolidation", "examine", "discover", "consolidate_folder",
@@ -50,6 +51,9 @@ class Submission:
     stamp: str = ""  # the date the clerk gave, else the file's modification time
     superseded_by: str = ""
     filled: str = ""  # the date the clerk gave ("" when none)
+    #: document path -> (sheet, cell), kept for the people's forms only (their cross-file
+    #: findings point at cells); other kinds do not carry it back from the workers
+    cells: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     @property
     def accepted(self) -> bool:
@@ -106,29 +110,37 @@ def examine(path: Path, scheme: Scheme) -> Submission:
     from validators.workbook import examine_workbook
 
     path = Path(path)
-    try:
-        digest = _sha256(path)
-    except OSError as exc:
-        report = Report(file=str(path))
-        report.add(Issue("unreadable", f"无法读取文件：{exc}", f"cannot read the file: {exc}",
-                         file=str(path), hint="请检查文件是否存在、是否被占用",
-                         hint_en="check that the file exists and is not locked"))
-        return Submission(str(path), "", None, None, None, report)
     read, report = examine_workbook(path, scheme)
+    # The hash recorded is the hash of the bytes scored: the examination reads the file
+    # once and hashes those bytes. A file refused before its bytes were read is hashed here.
+    digest = report.sha256
+    if not digest:
+        try:
+            digest = _sha256(path)
+        except OSError:
+            digest = ""
+    # A name that is not UTF-8 (GBK from a Windows zip) is shown with replacement
+    # characters in every output and in the database; the file itself was read by its bytes.
+    shown = shown_report(path, report)
     if read is None:
-        return Submission(str(path), digest, report.kind or None, report.unit_id or None, None,
-                          report)
+        document = cadre_json(path, report)
+        return Submission(shown, digest, report.kind or None, report.unit_id or None,
+                          document, report)
     owner = read.meta.get("unit_id") or read.meta.get("department_id") or read.document.get(
         "unit_id") or read.document.get("lead_department")
     filled = str(read.document.get("date") or "")
-    return Submission(str(path), digest, read.kind, owner, read.document, report,
-                      filled or _mtime(path), filled=filled)
+    cells = dict(read.cell_map) if read.kind in CADRE_KINDS else {}
+    return Submission(shown, digest, read.kind, owner, read.document, report,
+                      filled or _mtime(path), filled=filled, cells=cells)
 
 
 def _mtime(path: Path) -> str:
     from datetime import UTC, datetime
 
-    return datetime.fromtimestamp(os.stat(path).st_mtime, tz=UTC).isoformat()
+    try:
+        return datetime.fromtimestamp(os.stat(path).st_mtime, tz=UTC).isoformat()
+    except OSError:  # gone since it was read
+        return ""
 
 
 def _mp_context() -> Any:
@@ -245,6 +257,11 @@ def _consolidate(scheme: Scheme, subs: list[Submission]) -> Consolidation:
     # what the 测算 sheet needs of the scheme, so `kaohe results-book` rebuilds it from the JSON
     results["tie_breakers"] = list(scheme.tie_breakers)
     results["rounding"] = {"digits": scheme.rounding.digits, "mode": scheme.rounding.mode}
+    section, people_issues = cadre_section(scheme, results, accepted)
+    if section is not None:
+        section["year"] = scheme.year
+        results["cadres"] = section
+        batch += people_issues
     results["inputs"] = [{"file": Path(s.path).name, "sha256": s.sha256, "kind": s.kind,
                           "owner": s.owner, "errors": len(s.report.errors),
                           "warnings": len(s.report.warnings), "used": s.accepted}
@@ -272,8 +289,12 @@ def run_consolidation(folder: Path, *, scheme_path: Path | None = None,
                       workers: int = 2, echo: Callable[[str], Any] = print,
                       stability: bool = True,
                       progress: Callable[[int, int], None] = lambda n, total: None,
-                      timings: dict[str, float] | None = None) -> tuple[int, dict[str, Any]]:
+                      timings: dict[str, float] | None = None,
+                      lock_wait: float = 60.0) -> tuple[int, dict[str, Any]]:
     """The whole consolidation as the command runs it; returns (exit code, results).
+
+    The outputs are written as one unit of work (kaohe.pipeline.staging): a second run on
+    the same output folder waits for the first up to `lock_wait` seconds, then refuses.
 
     `timings`, when given, receives the wall time of each phase in seconds: load (the
     scheme), examine, score, stability, store, write_json, write_xlsx, feedback. `stability`
@@ -284,8 +305,7 @@ def run_consolidation(folder: Path, *, scheme_path: Path | None = None,
     """
     from kaohe.errors import KaoheError
     from kaohe.pipeline.documents import load_scheme
-    from kaohe.pipeline.io import write_json
-    from kaohe.pipeline.summary import consolidation_summary, recorded_note
+    from kaohe.pipeline.summary import consolidation_summary
 
     with _timed(timings, "load"):
         scheme = load_scheme(scheme_path)
@@ -305,76 +325,19 @@ def run_consolidation(folder: Path, *, scheme_path: Path | None = None,
         check_feedback_folder(feedback, lang)
     run = consolidate_folder(folder, scheme, workers=workers, progress=progress,
                              timings=timings)
-    results = run.results
     if stability:
         from kaohe.analysis.stability import attach_stability
 
         with _timed(timings, "stability"):
             try:
-                attach_stability(results, scheme)
+                attach_stability(run.results, scheme)
             except Exception as exc:  # noqa: BLE001 - an analysis never costs the results
                 why = f"{type(exc).__name__}: {exc}"
                 echo(f"名次稳定性未能计算（{why}），其余结果照常写出" if lang == "zh" else
                      f"rank stability not computed ({why}); the results are written as usual")
-    if db:
-        from kaohe.store import open_store
-
-        with _timed(timings, "store"), open_store(db) as store:
-            results = run.results = store.annotate(results)
-            results["trends"] = store.trends(scheme.year)   # published years only
-            # without --reason the store records what is new since the year's previous run
-            record = store.record_run(dict(scheme.document), results,
-                                      inputs=[_input_row(s) for s in run.submissions],
-                                      reason=reason, reason_en=reason)
-            results["run"] = record.summary()
-            if record.published:   # written again for the official run: say when published
-                from kaohe.pipeline.republish import run_status_now
-
-                results["run"] = {**run_status_now(store, record.run_id),
-                                  "outputs_updated": False}
-            if not record.recorded:  # the same as the year's latest run: say so plainly
-                echo(record.unchanged_message()[lang == "en"])
-            else:
-                echo(recorded_note(results["run"], lang))
-                if record.published_run_id and not record.published:
-                    from kaohe.pipeline.summary import official_diff_text
-
-                    echo(official_diff_text(record, dict(scheme.document), lang))
-    # The second core writes the results workbook (the longest single write) and every
-    # other feedback workbook, forked with the results as they are; this process writes the
-    # JSON and the other feedback workbooks meanwhile. Without fork, all is written here.
-    split = 2 if feedback and can_fork() else 1
-
-    def second() -> None:
-        if out:
-            from outputs.results_book import write_results_workbook
-
-            write_results_workbook(results, out, lang=lang, scheme=dict(scheme.document))
-        if feedback and split == 2:
-            from outputs.feedback_book import write_feedback_workbooks
-
-            write_feedback_workbooks(results, feedback, lang=lang, share=(1, 2))
-
-    started = time.perf_counter()
-    other = Background(second) if out or split == 2 else None
-    try:
-        if json_out:
-            with _timed(timings, "write_json"):
-                write_json(json_out, results)
-        if feedback:
-            from outputs.feedback_book import write_feedback_workbooks
-
-            with _timed(timings, "feedback"):
-                write_feedback_workbooks(results, feedback, lang=lang, share=(0, split))
-    finally:
-        if other is not None:
-            other.wait()
-            if timings is not None:
-                timings["write_xlsx" if out else "feedback"] = time.perf_counter() - started
-    if feedback:
-        from outputs.feedback_book import remove_stale_feedback
-
-        run.removed_feedback = [p.name for p in remove_stale_feedback(results, feedback, lang)]
+    _write_run(run, scheme, json_out=json_out, out=out, feedback=feedback, db=db,
+               reason=reason, lang=lang, echo=echo, timings=timings, lock_wait=lock_wait)
+    results = run.results
     if notice:
         from outputs.notice_doc import write_notice
 
@@ -393,9 +356,70 @@ def run_consolidation(folder: Path, *, scheme_path: Path | None = None,
             store.record_outputs(results["run"]["run_id"],
                                  [(kind, str(Path(p).resolve())) for kind, p in written], lang)
     echo(consolidation_summary(run, lang=lang))
+    if run.results.get("cadres"):  # per group: team grades, cadres flagged for merit, alerts
+        from kaohe.pipeline.cadres import cadre_report
+
+        echo(cadre_report(run.results, lang))
     for _, path in written:
-        echo(f"→ {path}")
-    return run.exit_code, results
+        echo(f"→ {shown_path(path)}")
+    return run.exit_code, run.results
+
+
+def _write_run(run: Consolidation, scheme: Scheme, *, json_out: Path | None, out: Path | None,
+               feedback: Path | None, db: str | None, reason: str, lang: str,
+               echo: Callable[[str], Any], timings: dict[str, float] | None,
+               lock_wait: float) -> None:
+    """The outputs and the history record of a run, as one unit of work: written into
+    staging folders under a lock on their folders, moved into place inside the database
+    transaction that records the run (kaohe.pipeline.run_outputs)."""
+    from contextlib import ExitStack
+
+    from kaohe.pipeline.run_outputs import committed_in, output_set, write_outputs
+    from kaohe.pipeline.summary import recorded_note
+
+    def place(record: Any = None) -> None:
+        token = {}
+        if record is not None:
+            run.results["run"] = record.summary()
+            if record.published and store is not None:  # written again for the official run
+                from kaohe.pipeline.republish import run_status_now
+
+                run.results["run"] = {**run_status_now(store, record.run_id),
+                                      "outputs_updated": False}
+            if record.recorded:
+                token = {"run_id": record.run_id, "results_hash": record.results_hash}
+        run.removed_feedback = write_outputs(
+            run.results, outputs, json_out=json_out, out=out, feedback=feedback, lang=lang,
+            scheme=scheme.document, timings=timings)
+        outputs.commit(token)
+
+    with ExitStack() as stack:
+        store = None
+        if db:
+            from kaohe.store import open_store
+
+            store = stack.enter_context(open_store(db))
+        outputs = stack.enter_context(output_set(json_out, out, feedback, wait=lock_wait,
+                                                 decide=committed_in(store)))
+        if store is None:
+            place()
+            return
+        with _timed(timings, "store"):
+            run.results = store.annotate(run.results)
+            run.results["trends"] = store.trends(scheme.year)   # published years only
+            with_history(store, run.results, scheme)  # the cadres' merits over the years
+        # without --reason the store records what is new since the year's previous run
+        record = store.record_run(dict(scheme.document), run.results,
+                                  inputs=[_input_row(s) for s in run.submissions],
+                                  reason=reason, reason_en=reason, before_commit=place)
+    if not record.recorded:  # the same as the year's latest run: say so plainly
+        echo(record.unchanged_message()[lang == "en"])
+    else:
+        echo(recorded_note(run.results["run"], lang))
+        if record.published_run_id and not record.published:
+            from kaohe.pipeline.summary import official_diff_text
+
+            echo(official_diff_text(record, dict(scheme.document), lang))
 
 
 def _input_row(sub: Any) -> dict[str, Any]:

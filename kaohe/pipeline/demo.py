@@ -15,11 +15,19 @@ from pathlib import Path
 from typing import Any
 
 from kaohe.engine import score
+from kaohe.pipeline.demo_cadres import (
+    earlier_cadre_section,
+    fill_cadre_submissions,
+    write_cadre_documents,
+)
 from kaohe.pipeline.documents import default_scheme_document, documents_from, scheme_from_document
 from kaohe.pipeline.io import write_json
 from kaohe.synth import scale_scheme, synthesize
+from kaohe.synth_cadres import synthesize_cadres
 
 __all__ = ["run_demo", "write_documents", "fill_submissions", "flatten", "leaders_paths"]
+
+_CADRE_DIR = ("干部考核", "cadres")  # the people's forms, beside the others
 
 
 def write_documents(docs: dict[str, Any], data_dir: Path) -> list[Path]:
@@ -87,6 +95,10 @@ def _previous_years(scheme_doc: dict[str, Any], db: Path, seed: int, years: int,
             scheme = scheme_from_document(doc)
             results = score(scheme, documents_from(flatten(synthesize(scheme,
                                                                       seed=seed - back))))
+            section = earlier_cadre_section(scheme, results,
+                                            synthesize_cadres(scheme, seed=seed - back))
+            if section is not None:
+                results["cadres"] = section
             record = store.record_run(doc, store.annotate(results), reason="示例历史数据",
                                       reason_en="illustrative history")
             store.publish(doc["year"], record.run_id)
@@ -154,6 +166,10 @@ def run_demo(out: Path, units: int | None = None, seed: int = 2016, lang: str = 
     generated = synthesize(scheme, seed=seed)
     write_documents(generated, out / "data")
     filled = fill_submissions(generated, out / "templates", out / "submissions", lang)
+    people = synthesize_cadres(scheme, seed=seed)
+    write_cadre_documents(people, out / "data")
+    filled += fill_cadre_submissions(scheme, people, out / "templates" / _CADRE_DIR[lang == "en"],
+                                     out / "submissions" / _CADRE_DIR[lang == "en"], lang, stamp)
     echo(_say(lang, f"模拟填报：{len(filled)} 个 → {out / 'submissions'}",
                f"filled by the synthetic clerks: {len(filled)} → {out / 'submissions'}"))
     db = out / "history.sqlite"

@@ -43,7 +43,7 @@ from kaohe.store.records import (
     merit_streaks,
     rank_changes,
 )
-from kaohe.store.schema import SCHEMA_VERSION, create_schema
+from kaohe.store.schema import SCHEMA_VERSION, check_version, create_schema
 
 __all__ = ["MERIT_YEARS", "SCHEMA_VERSION", "OutputRecord", "Publication", "RankChange", "RunInfo",
            "RunRecord",
@@ -51,21 +51,29 @@ __all__ = ["MERIT_YEARS", "SCHEMA_VERSION", "OutputRecord", "Publication", "Rank
            "display_url", "merit_streaks", "open_store", "rank_changes", "sqlite_path"]
 
 
-def open_store(target: str | Path, create: bool = True) -> Store:
+def open_store(target: str | Path, create: bool = True, read_only: bool = False) -> Store:
     """Open the history database at a path, ``sqlite:///`` or PostgreSQL URL; create its tables.
 
-    SQLite: foreign keys on, WAL journal, the file created unless create=False. PostgreSQL:
+    SQLite: foreign keys on, WAL journal, the file created unless create=False; `read_only`
+    (the commands that only read: history, revisions) creates and changes nothing, and
+    works on read-only media. PostgreSQL:
     the database must exist; its tables are created on first open. The schema version is
     checked on every open. Connection problems become a KaoheError that says what is wrong.
 
     >>> store = open_store("sqlite:///history.db")  # doctest: +SKIP
     >>> store = open_store("postgresql://kaohe@localhost/kaohe")  # doctest: +SKIP
     """
-    conn = connect(target, create=create)
+    conn = connect(target, create=create, read_only=read_only)
     try:
         store = Store(conn)
-        with store.transaction():
-            create_schema(conn)
+        if read_only and check_version(conn):
+            pass  # kaohe's tables, of this version: read them as they are
+        elif read_only:  # an older kaohe database: brought up to date first (its data kept)
+            conn.close()
+            return open_store(target, create=False)
+        else:
+            with store.transaction():
+                create_schema(conn)
     except conn.errors as exc:
         conn.close()
         raise KaoheError(f"{conn.where} 不是可用的历史数据库：{exc}",

@@ -90,18 +90,41 @@ def _journal_wal(raw: sqlite3.Connection) -> None:
             time.sleep(0.005)
 
 
+def _open_sqlite(path: Path, read_only: bool) -> sqlite3.Connection:
+    """A connection; read-only ones never write (no journal switch, no table), and on
+    read-only media (where even a WAL file's shared memory cannot be made) open the file as
+    immutable."""
+    if not read_only:
+        return sqlite3.connect(path, timeout=_SQLITE_TIMEOUT, isolation_level=None)
+    uri = Path(path).resolve().as_uri()
+    raw = sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=_SQLITE_TIMEOUT,
+                          isolation_level=None)
+    try:
+        raw.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+    except sqlite3.OperationalError:
+        raw.close()
+        raw = sqlite3.connect(f"{uri}?immutable=1", uri=True, timeout=_SQLITE_TIMEOUT,
+                              isolation_level=None)
+    return raw
+
+
 class SqliteConnection(Connection):
     """A SQLite file: foreign keys on, WAL journal, BEGIN IMMEDIATE transactions."""
 
     kind = "sqlite"
     errors = (sqlite3.Error,)
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, read_only: bool = False) -> None:
         super().__init__(str(path), path)
-        self.raw = sqlite3.connect(path, timeout=_SQLITE_TIMEOUT, isolation_level=None)
+        self.read_only = read_only
+        self.raw = _open_sqlite(path, read_only)
         try:
+            from kaohe.store.trust import check_ours
+
+            check_ours(self.raw, self.where)  # before anything is written to a foreign file
             self.raw.execute("PRAGMA foreign_keys = ON")
-            _journal_wal(self.raw)
+            if not read_only:
+                _journal_wal(self.raw)
         except BaseException:
             self.raw.close()
             raise
@@ -230,21 +253,23 @@ def display_url(url: str) -> str:
         return url.partition("://")[0] + "://…"
 
 
-def connect(target: str | Path, create: bool = True) -> Connection:
+def connect(target: str | Path, create: bool = True, read_only: bool = False) -> Connection:
     """Open a path, ``sqlite:///`` URL or PostgreSQL URL; errors become clean KaoheErrors.
 
     A SQLite file (and its folder) is created unless create=False; a PostgreSQL database
-    must already exist (its tables are created by the store).
+    must already exist (its tables are created by the store). `read_only` opens a SQLite
+    file so that nothing can be written (read-only media work); a SQLite file that holds
+    another program's tables is refused untouched (kaohe.store.trust).
     """
     if database_kind(target) == "postgresql":
         return _connect_postgres(str(target))
     path = sqlite_path(target)
     if not path.exists():
-        if not create:
+        if not create or read_only:
             raise KaoheError(f"历史数据库不存在：{path}", f"no history database at {path}")
         path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        return SqliteConnection(path)
+        return SqliteConnection(path, read_only)
     except sqlite3.DatabaseError as exc:
         raise KaoheError(f"{path} 不是可用的历史数据库：{exc}",
                          f"{path} is not a usable history database: {exc}") from exc

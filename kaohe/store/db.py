@@ -5,16 +5,24 @@ from __future__ import annotations
 
 import contextlib
 import copy
-import functools
 import hashlib
-import json
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
-from typing import Any, Concatenate, ParamSpec, TypeVar
+from typing import Any
 
 from kaohe.errors import KaoheError
 from kaohe.pipeline.io import dump_json
 from kaohe.store.backends import Connection
+from kaohe.store.people import (
+    PersonYear,
+    find_person,
+    insert_person_rows,
+    person_changes,
+    person_grades,
+    person_rows,
+    person_years,
+    same_people,
+)
 from kaohe.store.queries import (
     RUN_COLUMNS,
     latest_run_id,
@@ -48,6 +56,7 @@ from kaohe.store.rules import (
     unit_history,
     unit_rows,
 )
+from kaohe.store.trust import check_integrity, guarded_read, json_of, numbers_in
 
 __all__ = ["Store", "content_hash"]
 
@@ -55,24 +64,6 @@ __all__ = ["Store", "content_hash"]
 def content_hash(document: Any) -> str:
     """sha256 (hex) of a document's canonical JSON text."""
     return hashlib.sha256(_canonical(document).encode("utf-8")).hexdigest()
-
-
-_P = ParamSpec("_P")
-_R = TypeVar("_R")
-
-
-def _reading(method: Callable[Concatenate[Store, _P], _R]) -> Callable[Concatenate[Store, _P], _R]:
-    """A read whose database error (a server gone away, say) becomes a clean KaoheError."""
-
-    @functools.wraps(method)
-    def wrapper(self: Store, *args: _P.args, **kwargs: _P.kwargs) -> _R:
-        try:
-            return method(self, *args, **kwargs)
-        except self._conn.errors as exc:
-            raise KaoheError(f"读取历史数据库 {self.where} 失败：{exc}",
-                             f"reading the history database {self.where} failed: {exc}") from exc
-
-    return wrapper
 
 
 class Store:
@@ -108,7 +99,8 @@ class Store:
     def record_run(self, scheme_doc: Mapping[str, Any], results_doc: Mapping[str, Any],
                    inputs: Sequence[Mapping[str, Any]] = (), reason: str = "",
                    reason_en: str = "", now: datetime | None = None,
-                   only_if_changed: bool = True) -> RunRecord:
+                   only_if_changed: bool = True,
+                   before_commit: Callable[[RunRecord], None] | None = None) -> RunRecord:
         """Store one scoring run as the year's next revision, in one transaction.
 
         If the year is published, the run is a new revision beside the frozen one and its
@@ -118,6 +110,8 @@ class Store:
         run, with recorded=False (unless only_if_changed=False). Without a reason, the run
         records what is new since the run before it (rules.run_reason): "首次汇总", the new
         appeal decisions, the input files added, removed or changed, or "重新汇总".
+        `before_commit(record)` runs inside the transaction once the run is written (the
+        outputs are moved into place there): if it raises, nothing is recorded.
         A provisional run (results["provisional"] not empty) never speaks for its year
         unless published: history and next year's comparison pass it over.
 
@@ -135,14 +129,19 @@ class Store:
         try:
             with self.transaction() as conn:
                 latest = latest_run_id(conn, year)
-                if only_if_changed and latest and same_run(conn, latest, scheme_hash, units,
-                                                           input_rows, provisional):
+                people = person_rows(results_doc)
+                if only_if_changed and latest and same_run(
+                        conn, latest, scheme_hash, units, input_rows, provisional) and same_people(
+                        conn, latest, people):
                     info = self._run_info(latest)
                     published = published_run_id(conn, year)
-                    return RunRecord(run_id=latest, year=year, revision=info.revision,
+                    same = RunRecord(run_id=latest, year=year, revision=info.revision,
                                      published_year_frozen=published is not None,
                                      diff=[], base_run_id=info.base_run_id, recorded=False,
                                      published_run_id=published, provisional=info.provisional)
+                    if before_commit is not None:
+                        before_commit(same)
+                    return same
                 if not (reason or reason_en):
                     reason, reason_en = run_reason(
                         previous_run(conn, latest, results_doc), results_doc, input_rows)
@@ -175,12 +174,24 @@ class Store:
                     " VALUES (?, ?, ?, ?, ?, ?, ?)", [(run_id, *row) for row in input_rows])
                 if provisional:
                     conn.execute("INSERT INTO provisional_runs (run_id) VALUES (?)", (run_id,))
+                insert_person_rows(conn, run_id, people)
                 diff = rank_changes(unit_map(conn, base), unit_map(conn, run_id)) if base else []
+                record = RunRecord(run_id=run_id, year=year, revision=revision,
+                                   published_year_frozen=published is not None, diff=diff,
+                                   base_run_id=base, published_run_id=published,
+                                   provisional=provisional,
+                                   results_hash=_sha256(results_text))
+                if before_commit is not None:
+                    before_commit(record)
         except self._conn.errors as exc:
             raise _db_error(self.where, exc) from exc
-        return RunRecord(run_id=run_id, year=year, revision=revision,
-                         published_year_frozen=published is not None, diff=diff,
-                         base_run_id=base, published_run_id=published, provisional=provisional)
+        return record
+
+    @guarded_read
+    def has_run(self, run_id: str, results_hash: str) -> bool:
+        """Whether run_id was committed with these results (a killed run's outputs ask)."""
+        found = self._conn.execute("SELECT results_hash FROM runs WHERE run_id = ?", (run_id,))
+        return (found.fetchone() or (None,))[0] == results_hash
 
     def publish(self, year: int, run_id: str | None = None, reason: str = "",
                 reason_en: str = "", allow_provisional: bool = False,
@@ -196,6 +207,8 @@ class Store:
         >>> store.publish(2016)  # doctest: +SKIP
         >>> store.publish(2016, "2016-r2", reason="申诉复核：撤销扣分")  # doctest: +SKIP
         """
+        if self.kind == "sqlite":  # a damaged file is not published from
+            check_integrity(self._conn.raw, self.where)  # type: ignore[attr-defined]
         try:
             with self.transaction() as conn:
                 target = run_id or latest_run_id(conn, year)
@@ -213,6 +226,7 @@ class Store:
                 if earlier:
                     check_republish(earlier[-1], info, reason)
                 provisional = self._provisional(target)
+                unit_map(conn, target)  # its rows read back whole: damage is refused here
                 if provisional and not allow_provisional:
                     raise provisional_error(target, provisional)
                 conn.execute(
@@ -240,7 +254,7 @@ class Store:
         except self._conn.errors as exc:
             raise _db_error(self.where, exc) from exc
 
-    @_reading
+    @guarded_read
     def outputs(self, year: int) -> list[OutputRecord]:
         """The outputs that hold a year's results now: each path's latest write, when that
         was for one of the year's runs (a path written over for another year is not the
@@ -253,26 +267,26 @@ class Store:
 
     # -- reading -------------------------------------------------------------------------
 
-    @_reading
+    @guarded_read
     def published_run(self, year: int) -> str | None:
         """The run_id a year was published on, or None."""
         return published_run_id(self._conn, year)
 
-    @_reading
+    @guarded_read
     def publications(self, year: int) -> list[Publication]:
         """A year's publications, first to latest (the latest is the official result)."""
         return publications_of(self._conn, year)
 
-    @_reading
+    @guarded_read
     def scheme(self, run_id: str) -> dict[str, Any]:
         """The scheme document a run was scored with (group names, grades …)."""
         row = self._conn.execute("SELECT s.content FROM runs r JOIN schemes s ON s.hash ="
                                  " r.scheme_hash WHERE r.run_id = ?", (run_id,)).fetchone()
         if row is None:
             raise _unknown_run(run_id)
-        return dict(json.loads(row[0]))
+        return dict(json_of(row[0], run_id, "schemes.content"))
 
-    @_reading
+    @guarded_read
     def find_unit(self, text: str) -> str:
         """The unit_id of a unit named by its id or its name (Chinese or English).
 
@@ -288,7 +302,7 @@ class Store:
             names[unit_id] = (name, name_en)  # the latest name of each unit
         return find_unit(text, names)
 
-    @_reading
+    @guarded_read
     def runs(self, year: int | None = None) -> list[RunInfo]:
         """Every run (of one year if given), by year then revision."""
         where, args = ("WHERE r.year = ?", (year,)) if year is not None else ("", ())
@@ -297,7 +311,7 @@ class Store:
             f"{where} ORDER BY r.year, r.revision", args).fetchall()
         return [run_info_of(row) for row in rows]
 
-    @_reading
+    @guarded_read
     def trends(self, year: int, years: int = 5) -> dict[str, Any]:
         """Each unit's published total, rank and grade by year, for the `years` years up to
         `year` (published years only; a year published again on a revision is `revised`):
@@ -305,21 +319,21 @@ class Store:
         "grade", "group", "run_id", "revision", "revised"}, ...]}}."""
         return published_trends(self._conn, int(year), years)
 
-    @_reading
+    @guarded_read
     def run(self, run_id: str) -> RunInfo:
         """One run: its year, revision, reason, whether published or provisional."""
         return self._run_info(run_id)
 
-    @_reading
+    @guarded_read
     def results(self, run_id: str) -> dict[str, Any]:
         """The results document stored with a run."""
         row = self._conn.execute("SELECT content FROM results_docs WHERE run_id = ?",
                                  (run_id,)).fetchone()
         if row is None:
             raise _unknown_run(run_id)
-        return dict(json.loads(row[0]))
+        return dict(json_of(row[0], run_id, "results_docs.content", want=dict))
 
-    @_reading
+    @guarded_read
     def inputs(self, run_id: str) -> list[dict[str, Any]]:
         """The input files recorded with a run (path, sha256, kind, unit_id, status, findings)."""
         self._run_info(run_id)
@@ -327,17 +341,18 @@ class Store:
         rows = sorted(self._conn.execute(f"SELECT {', '.join(INPUT_KEYS)} FROM run_inputs "
                                          "WHERE run_id = ?", (run_id,)).fetchall(),
                       key=lambda row: str(row[0]))
-        return [{**dict(zip(INPUT_KEYS, row, strict=True)), "findings": json.loads(row[5])}
+        return [{**dict(zip(INPUT_KEYS, row, strict=True)), "findings": json_of(row[5], run_id,
+                                                                          "run_inputs.findings")}
                 for row in rows]
 
-    @_reading
+    @guarded_read
     def diff(self, run_a: str, run_b: str) -> list[RankChange]:
         """Units whose rank, grade or total differ from run_a to run_b (or that came or went)."""
         for run_id in (run_a, run_b):
             self._run_info(run_id)
         return rank_changes(unit_map(self._conn, run_a), unit_map(self._conn, run_b))
 
-    @_reading
+    @guarded_read
     def unit_history(self, unit_id: str) -> list[YearRow]:
         """A unit's years, each from the year's latest publication, else its latest run that
         is not provisional; a year with only provisional runs from its latest, not counted."""
@@ -354,6 +369,7 @@ class Store:
             " WHERE u.unit_id = ? AND r.year NOT IN (SELECT e.year FROM effective_runs e)"
             " AND r.revision = (SELECT MAX(r2.revision) FROM runs r2 WHERE r2.year = r.year)",
             (unit_id,)).fetchall()
+        numbers_in(rows, 1, {6: "total", 7: "rank", 8: "group_size"})  # read back: damage?
         return [YearRow(year=r[0], run_id=r[1], revision=r[2], unit_name=r[3], unit_name_en=r[4],
                         group=r[5], total=r[6], rank=r[7], group_size=r[8], grade=r[9],
                         top_grade=bool(r[10]), published=bool(r[11]),
@@ -361,7 +377,23 @@ class Store:
                         provisional=bool(r[12]), counted=bool(r[14]))
                 for r in sorted(rows, key=lambda r: int(r[0]))]
 
-    @_reading
+    @guarded_read
+    def person_history(self, text: str) -> list[PersonYear]:
+        """A person's years (by person id or name), each from its year's effective run."""
+        person_id = find_person(self._conn, text)
+        return person_years(self._conn, person_id) if person_id else []
+
+    @guarded_read
+    def person_diff(self, run_a: str, run_b: str) -> list[dict[str, Any]]:
+        """Cadres whose results differ from run_a to run_b (old_* and new_* of each)."""
+        return person_changes(self._conn, run_a, run_b)
+
+    @guarded_read
+    def person_grades(self, person_ids: Iterable[str], before: int) -> dict[str, dict[int, Any]]:
+        """{person: {year: grade}} of the years before `before` (for the merit rules)."""
+        return person_grades(self._conn, person_ids, before)
+
+    @guarded_read
     def annotate(self, results_doc: Mapping[str, Any]) -> dict[str, Any]:
         """A copy of a results document with each unit's "history" from earlier years.
 
@@ -376,9 +408,10 @@ class Store:
         years: dict[int, bool] = {}
         for row in self._conn.execute(
                 "SELECT e.year, e.published, u.unit_id, u.group_id, u.total, u.rank, u.grade,"
-                " u.grade = e.top_grade FROM effective_runs e JOIN unit_results u"
+                " u.grade = e.top_grade, e.run_id FROM effective_runs e JOIN unit_results u"
                 " ON u.run_id = e.run_id WHERE e.year < ? ORDER BY e.year", (year,)):
-            past.setdefault(row[2], []).append(row)
+            numbers_in([row], 8, {4: "total", 5: "rank"})
+            past.setdefault(row[2], []).append(tuple(row[:8]))
             years[row[0]] = bool(row[1])
         for unit in doc["units"]:
             rows = past.get(unit["unit_id"], [])

@@ -4,12 +4,12 @@ kaohe.store.db's Store calls them; they raise nothing of their own."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from kaohe.store.backends import Connection
 from kaohe.store.records import Publication, RunInfo
+from kaohe.store.trust import json_of, number_of
 
 __all__ = ["RUN_COLUMNS", "latest_run_id", "previous_run", "publications_of", "published_run_id",
            "run_info_of", "same_run", "unit_map", "published_trends", "TREND_YEARS"]
@@ -66,7 +66,7 @@ def previous_run(conn: Connection, run_id: str | None, results_doc: Mapping[str,
            for a in u.get("adjustments") or [] if isinstance(a, Mapping)):
         row = conn.execute("SELECT content FROM results_docs WHERE run_id = ?",
                            (run_id,)).fetchone()
-        before = json.loads(row[0]) if row else {}
+        before = json_of(row[0], run_id, "results_docs.content") if row else {}
     files = conn.execute("SELECT path, sha256 FROM run_inputs WHERE run_id = ?",
                          (run_id,)).fetchall()
     return before, [tuple(f) for f in files]
@@ -77,7 +77,11 @@ def unit_map(conn: Connection, run_id: str) -> dict[str, dict[str, Any]]:
     rows = conn.execute("SELECT unit_id, unit_name, group_id, rank, grade, total, unit_name_en"
                         " FROM unit_results WHERE run_id = ?", (run_id,)).fetchall()
     keys = ("unit_name", "group", "rank", "grade", "total", "unit_name_en")
-    return {row[0]: dict(zip(keys, row[1:], strict=True)) for row in rows}
+    found = {row[0]: dict(zip(keys, row[1:], strict=True)) for row in rows}
+    for unit in found.values():  # read back: a total or rank that is not a number is damage
+        number_of(unit["total"], run_id, "unit_results.total")
+        number_of(unit["rank"], run_id, "unit_results.rank")
+    return found
 
 
 def run_info_of(row: Sequence[Any]) -> RunInfo:

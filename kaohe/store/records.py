@@ -55,6 +55,7 @@ class RunRecord:
     recorded: bool = True
     published_run_id: str | None = None
     provisional: bool = False
+    results_hash: str = ""  # content_hash of the results document recorded ("" when not)
 
     @property
     def published(self) -> bool:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import difflib
 import json
 import posixpath
+import re
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
@@ -16,7 +17,7 @@ from kaohe.store.records import Publication, RunInfo
 
 __all__ = ["INPUT_KEYS", "check_documents", "check_republish", "decisions", "find_unit",
            "history_note", "input_row", "provisional_error", "run_reason", "unit_history",
-           "unit_rows"]
+           "storable", "unit_rows"]
 
 #: what the store keeps of each input file
 INPUT_KEYS = ("path", "sha256", "kind", "unit_id", "status", "findings")
@@ -260,5 +261,22 @@ def input_row(number: int, item: Mapping[str, Any]) -> tuple[Any, ...]:
         what_en = f"unknown fields {unknown}" if unknown else "no path"
         raise KaoheError(f"第 {number} 个输入文件记录{what}（允许：{'、'.join(INPUT_KEYS)}）",
                          f"input #{number}: {what_en} (allowed: {', '.join(INPUT_KEYS)})")
-    return (item["path"], *(item.get(k) for k in INPUT_KEYS[1:5]),
+    return (storable(item["path"]), *(storable(item.get(k)) for k in INPUT_KEYS[1:5]),
             json.dumps(item.get("findings") or [], ensure_ascii=False))
+
+
+_UNSTORABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+
+
+def storable(value: Any) -> Any:
+    """Text every database can store: a control character from a workbook (a NUL, which
+    PostgreSQL refuses, written as _x0000_ in a cell) becomes visible \\xNN, a lone
+    surrogate U+FFFD; anything else is returned as it is.
+
+    >>> storable("altay" + chr(0)), storable(None)
+    ('altay\\\\x00', None)
+    """
+    if not isinstance(value, str) or not _UNSTORABLE.search(value):
+        return value
+    return _UNSTORABLE.sub(lambda m: "\ufffd" if "\ud800" <= m[0] <= "\udfff"
+                           else f"\\x{ord(m[0]):02x}", value)

@@ -13,10 +13,11 @@ from datetime import UTC, datetime
 
 from kaohe.errors import KaoheError
 from kaohe.store.backends import Connection
+from kaohe.store.people import PERSON_INDEX, PERSON_RESULTS, to_version_4
 
-__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "TABLES", "create_schema"]
+__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "TABLES", "check_version", "create_schema"]
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 # Since version 2 a year can be published again on a later revision (an upheld appeal),
 # with a reason: each publication is a row of its own, numbered within its year, never
@@ -53,7 +54,7 @@ EFFECTIVE_RUNS = """CREATE VIEW effective_runs AS
          (SELECT v2.run_id FROM provisional_runs v2) ORDER BY r2.revision DESC LIMIT 1))"""
 
 
-# Since version 4 the store knows where each run's outputs were written (results JSON and
+# Since version 5 the store knows where each run's outputs were written (results JSON and
 # workbook, feedback folder, summary, notice), so publishing can rewrite them to say so.
 # One row per path and run; `number` orders the writes (the latest write of a path counts).
 RUN_OUTPUTS = """CREATE TABLE run_outputs (
@@ -124,6 +125,8 @@ TABLES: tuple[str, ...] = (
     PUBLICATIONS,
     PROVISIONAL_RUNS,
     EFFECTIVE_RUNS,
+    PERSON_RESULTS,
+    PERSON_INDEX,
     RUN_OUTPUTS,
 )
 
@@ -154,8 +157,8 @@ def _to_version_3(conn: Connection) -> None:
             conn.execute("INSERT INTO provisional_runs (run_id) VALUES (?)", (run_id,))
 
 
-def _to_version_4(conn: Connection) -> None:
-    """Version 3 did not record where outputs were written: add the (empty) table."""
+def _to_version_5(conn: Connection) -> None:
+    """Version 4 did not record where outputs were written: add the (empty) table."""
     conn.execute(RUN_OUTPUTS)
 
 
@@ -173,7 +176,7 @@ _EFFECTIVE_RUNS_2 = """CREATE VIEW effective_runs AS
 
 #: version → the step that brings a database from the version before up to it
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {2: _to_version_2, 3: _to_version_3,
-                                                      4: _to_version_4}
+                                                      4: to_version_4, 5: _to_version_5}
 
 
 def create_schema(conn: Connection) -> None:
@@ -201,3 +204,22 @@ def create_schema(conn: Connection) -> None:
             f"历史数据库的结构版本为 {found}，本程序只支持到 {SCHEMA_VERSION}，请升级 kaohe",
             f"the history database has schema version {found}; this kaohe supports up to "
             f"{SCHEMA_VERSION}: upgrade kaohe")
+
+
+def check_version(conn: Connection) -> bool:
+    """For a read-only open: True when the tables are this version's; False when they are an
+    older kaohe's (to be migrated); a database without kaohe's tables or written by a newer
+    kaohe is refused."""
+    try:
+        found = conn.execute("SELECT MAX(version) FROM schema_version").fetchone()[0]
+    except conn.errors:
+        found = None
+    if found is None:
+        raise KaoheError(f"{conn.where} 中没有 kaohe 的历史记录",
+                         f"{conn.where} holds no kaohe history")
+    if found > SCHEMA_VERSION:
+        raise KaoheError(
+            f"历史数据库的结构版本为 {found}，本程序只支持到 {SCHEMA_VERSION}，请升级 kaohe",
+            f"the history database has schema version {found}; this kaohe supports up to "
+            f"{SCHEMA_VERSION}: upgrade kaohe")
+    return bool(found == SCHEMA_VERSION)

@@ -122,6 +122,9 @@ def read_error(exc: OSError) -> dict[str, str]:
     if isinstance(exc, FileNotFoundError) or code == errno.ENOENT:
         zh, en = ("文件不存在（可能已被移走、改名或删除）",
                   "the file is not there (moved, renamed or deleted?)")
+    elif code == errno.ELOOP:
+        zh, en = ("这是一个循环的快捷方式（符号链接指向自身），不是文件",
+                  "this is a shortcut (symbolic link) that loops back on itself, not a file")
     elif isinstance(exc, IsADirectoryError) or code == errno.EISDIR:
         zh, en = "这是一个文件夹，不是文件", "this is a folder, not a file"
     elif (isinstance(exc, PermissionError) or code in (errno.EACCES, errno.EPERM)

@@ -36,6 +36,10 @@ _ODS_MIMETYPES = (b"application/vnd.oasis.opendocument.spreadsheet",)
 def check_path(path: Path, name: str, limits: Limits) -> int:
     """The file's size, after refusing a missing file, a folder, an empty or too large file."""
     if not path.exists():
+        if path.is_symlink():  # a link to nothing, or to itself (a loop)
+            raise refuse("unreadable", name, reason="这是一个失效或循环的快捷方式（符号链接），"
+                         "指向的文件不存在", reason_en="this is a shortcut (symbolic link) "
+                         "that leads nowhere or loops back on itself")
         raise refuse("missing-file", name)
     if path.is_dir():
         raise refuse("unreadable", name, reason="这是一个文件夹", reason_en="it is a folder")

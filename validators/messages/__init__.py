@@ -13,6 +13,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from validators.messages.ahp import AHP_MESSAGES
+from validators.messages.cadres import CADRE_MESSAGES
 from validators.messages.scheme import SCHEME_MESSAGES
 from validators.messages.values import CONTROL_NOTE, VALUE_MESSAGES, has_controls, visible
 from validators.report import ERROR, Issue
@@ -207,6 +208,7 @@ MESSAGES: dict[str, tuple[str, str, str, str]] = {
         "不影响计分，请恢复为原文字", "scoring is not affected; please restore the text"),
 }
 MESSAGES.update(SCHEME_MESSAGES)
+MESSAGES.update(CADRE_MESSAGES)
 MESSAGES.update(VALUE_MESSAGES)
 MESSAGES.update(AHP_MESSAGES)
 

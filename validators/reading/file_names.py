@@ -19,6 +19,7 @@ identified may still tell, and what a readable file's content is compared with.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -30,7 +31,33 @@ from validators.messages import finding
 from validators.report import WARNING, Issue, Report
 
 __all__ = ["NamedOwner", "owner_from_file_name", "owner_names", "REGISTERS", "arrived_unusable",
-           "unidentified_files", "expected_submissions"]
+           "unidentified_files", "expected_submissions", "shown_path", "shown_report"]
+
+
+def shown_path(path: str | Path) -> str:
+    """The path as text every output can hold: a name that is not valid UTF-8 (what unzip
+    leaves of a Windows zip's GBK names) shown with replacement characters; the file on
+    disk keeps its bytes.
+
+    >>> shown_path("单位自评表.xlsx"), shown_path(os.fsdecode("单位".encode("gbk")))
+    ('单位自评表.xlsx', '\ufffd\ufffd\ufffd')
+    """
+    text = str(path)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return os.fsencode(text).decode("utf-8", "replace")
+    return text
+
+
+def shown_report(path: str | Path, report: Report) -> str:
+    """shown_path(path), and the report's findings located by it (in place)."""
+    shown = shown_path(path)
+    if shown != str(path):
+        report.file = shown
+        report.issues = [i.located(file=shown) if i.file == str(path) else i
+                         for i in report.issues]
+    return shown
 
 #: The office's registers: one file each, owned by no unit.
 REGISTERS = ("adjustments", "routine", "ballots")

@@ -35,10 +35,41 @@ def locate(path: Sequence[str | int], cell_map: CellMap | None) -> tuple[str, st
             return where[0], where[1]
         # The path itself, or a row (…[3]) of an ancestor: its first located part.
         if end and (end == len(path) or isinstance(path[end - 1], int)):
-            for key, spot in cell_map.items():
-                if key.startswith((f"{text}.", f"{text}[")):
-                    return spot[0], spot[1]
+            spot = _first_parts(cell_map).get(text)
+            if spot:
+                return spot[0], spot[1]
     return "", ""
+
+
+# The index of the last cell maps seen (a few, each with the map itself so that its id
+# stays its own): one pass over a map, then every finding is located in constant time
+# (a scan of the whole map per finding took 82 s for 4,999 findings of one register).
+_INDEXES: list[tuple[CellMap, dict[str, tuple[str, str]]]] = []
+
+
+def _first_parts(cell_map: CellMap) -> dict[str, tuple[str, str]]:
+    """Every path that has located parts -> its first located part's (sheet, cell), in the
+    map's order: what `key.startswith(path + "." or path + "[")` finds first."""
+    for seen, made in _INDEXES:
+        if seen is cell_map and _same_size(seen, made):
+            return made
+    index: dict[str, tuple[str, str]] = {}
+    for key, spot in cell_map.items():
+        for cut in range(1, len(key)):
+            if key[cut] in ".[":
+                index.setdefault(key[:cut], spot)
+    index[_SIZE] = ("", str(len(cell_map)))
+    _INDEXES.insert(0, (cell_map, index))
+    del _INDEXES[4:]
+    return index
+
+
+_SIZE = "\0size"  # (a key no JSON path has) the size of the map the index was made from
+
+
+def _same_size(cell_map: CellMap, index: dict[str, tuple[str, str]]) -> bool:
+    """A map added to since its index was made is indexed again."""
+    return index.get(_SIZE, ("", ""))[1] == str(len(cell_map))
 
 
 def parse_json_path(text: str) -> tuple[str | int, ...]:

@@ -40,6 +40,7 @@ __all__ = [
 
 KINDS: tuple[str, ...] = (
     "scheme", "unit_report", "lead_scores", "adjustments", "routine", "ballots", "results",
+    "roster", "cadre_ballots", "sanctions",
 )
 IDENTIFIER_PATTERN = r"^[A-Za-z][A-Za-z0-9_.-]*$"
 DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"

@@ -72,6 +72,7 @@ def fingerprint_matches(book: WorkbookFile, meta: Mapping[str, Any]) -> bool:
 
 def _builders() -> dict[str, Callable[..., Path]]:
     from workbook_templates.adjustments import build_adjustments
+    from workbook_templates.cadre_forms import build_cadre_ballots, build_roster
     from workbook_templates.lead_scores import build_lead_scores
     from workbook_templates.tallies import build_ballots, build_routine
     from workbook_templates.unit_report import build_unit_report
@@ -85,6 +86,8 @@ def _builders() -> dict[str, Callable[..., Path]]:
             decision_rows=int(m.get("decision_rows") or 0)),
         "routine": lambda s, m, p, lang: build_routine(s, p, lang),
         "ballots": lambda s, m, p, lang: build_ballots(s, p, lang),
+        "roster": lambda s, m, p, lang: build_roster(s, m["unit_id"], p, lang),
+        "cadre_ballots": lambda s, m, p, lang: build_cadre_ballots(s, m["unit_id"], p, lang),
     }
 
 

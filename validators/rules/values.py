@@ -25,6 +25,7 @@ from typing import Any
 from kaohe.engine.model import Indicator, Scheme, Unit
 from validators.reading.locate import CellMap, locate
 from validators.report import WARNING, Issue
+from validators.rules.cadres import cadre_tallies, roster_people, sanction_records
 from validators.rules.common import (
     COUNT_UNITS,
     IMPLAUSIBLE_RATIO,
@@ -308,6 +309,9 @@ CHECKS: dict[str, Check] = {
     "conduct-tallies": conduct_tallies,
     "satisfaction-tallies": satisfaction_tallies,
     "text-values": text_values,
+    "roster-people": roster_people,
+    "cadre-tallies": cadre_tallies,
+    "sanction-records": sanction_records,
 }
 
 KIND_CHECKS: dict[str, tuple[str, ...]] = {
@@ -317,6 +321,9 @@ KIND_CHECKS: dict[str, tuple[str, ...]] = {
     "adjustments": ("adjustment-events", "adjustment-decisions"),
     "routine": ("routine-entries",),
     "ballots": ("conduct-tallies", "satisfaction-tallies"),
+    "roster": ("roster-people",),
+    "cadre_ballots": ("cadre-tallies",),
+    "sanctions": ("sanction-records",),
 }
 #: Checks of every kind of document, after its own.
 EVERY_KIND: tuple[str, ...] = ("text-values",)

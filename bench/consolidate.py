@@ -1,28 +1,35 @@
 """Benchmark: consolidation of N filled workbooks against the read-only floor and a naive baseline.
 
-    python bench/consolidate.py --units 35 1000 5000
+    python bench/consolidate.py --units 1000 5000 --rounds 3 --templates
 
 For each N it generates (once, cached under bench/.cache/) a scheme scaled to N units, the
-templates, and every submission filled by the synthetic clerks; then it measures
+templates (built in two processes), and every submission filled by the synthetic clerks;
+then, in rounds, one after another (so a drift of the shared machine's speed touches all
+of them alike), it measures
   floor     reading every file with python-calamine (all sheets to Python values), nothing else,
-            in one process; and the same read split over two processes (this machine's two
-            cores; pool start-up included), a second, fairer floor for a two-process run;
+            in one process; and the same read split over two processes (pool start-up
+            included), a second, fairer floor for a two-process run;
+  first     the whole consolidation (`kaohe consolidate --json --out`, in a fresh process)
+            with no examination cache: discover, inspect, read, validate, score, rank,
+            write results.json and results.xlsx;
+  re-run    the same after one unit report changed, the cache of the run before it in place:
+            one file examined, the others' examinations reused;
   naive     reading every file with openpyxl (load_workbook, every cell's value) — the way a
-            straightforward script would;
-  kaohe     the whole consolidation: discover, inspect, read, validate, score, rank, write
-            results.json and results.xlsx;
-and prints the times, kaohe/floor and naive/kaohe, where kaohe's time goes (load, examine,
-score, write_json, write_xlsx — the results workbook is written alongside the JSON, in a
-second process), and the peak memory of the run, which runs in a fresh process: its peak
-RSS plus its largest child's, and the peak of the sum of its processes' PSS (a forked
-child's pages shared with its parent count once there).
-Not a test: numbers depend on the machine (this project's is 2 cores).
+            straightforward script would (skipped with --skip-naive);
+and the first run and the re-run again with a history database (--db: a new database for
+the first run; the re-run records a revision and diffs it). It prints each round, then the
+medians and the ratios to the round's floor, where the time of each run goes, and the peak
+memory of the first run: its peak RSS plus its largest child's, and the peak of the sum of
+its processes' PSS. With --templates it times building the N units' templates (two
+processes) into a temporary folder. Not a test: numbers depend on the machine (this
+project's is 2 cores, shared); the load average is printed with them.
 """
 
 from __future__ import annotations
 
 import argparse
 import gc
+import os
 import resource
 import shutil
 import sys
@@ -62,7 +69,7 @@ def prepare(n: int) -> tuple[Path, Path]:
         scheme = scheme_from_document(doc)
         write_json(folder / "scheme.json", doc)
         t = time.perf_counter()
-        build_templates(scheme, folder / "templates")
+        build_templates(scheme, folder / "templates", workers=2)
         built = time.perf_counter() - t
         _fill(synthesize(scheme, seed=7), folder / "templates", folder / "submissions")
         print(f"  generated {n} units' workbooks in {time.perf_counter() - t:.1f} s "
@@ -125,7 +132,8 @@ def read_naive(files: list[Path]) -> float:
     return time.perf_counter() - t
 
 
-def run_kaohe(scheme_path: Path, folder: Path, out: Path) -> dict[str, Any]:
+def run_kaohe(scheme_path: Path, folder: Path, out: Path, db: Path | None = None
+              ) -> dict[str, Any]:
     """The whole consolidation as `kaohe consolidate --json --out` runs it, in a fresh process
     (so nothing the floor or the baseline read is in its memory), and what it took.
 
@@ -137,7 +145,8 @@ def run_kaohe(scheme_path: Path, folder: Path, out: Path) -> dict[str, Any]:
     import json
     import subprocess
 
-    command = [sys.executable, __file__, "--run-one", str(scheme_path), str(folder), str(out)]
+    command = [sys.executable, __file__, "--run-one", str(scheme_path), str(folder), str(out),
+               str(db or "")]
     proc = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
     pss = 0.0
     while proc.poll() is None:
@@ -150,7 +159,7 @@ def run_kaohe(scheme_path: Path, folder: Path, out: Path) -> dict[str, Any]:
     return report
 
 
-def _run_one(scheme_path: Path, folder: Path, out: Path) -> None:
+def _run_one(scheme_path: Path, folder: Path, out: Path, db: str) -> None:
     """(In the fresh process) run the consolidation and print its times and peak RSS."""
     import json
 
@@ -160,7 +169,7 @@ def _run_one(scheme_path: Path, folder: Path, out: Path) -> None:
     t = time.perf_counter()
     run_consolidation(folder, scheme_path=scheme_path, out=out / "results.xlsx",
                       json_out=out / "results.json", echo=lambda *a, **k: None,
-                      timings=phases)
+                      timings=phases, db=db or None)
     total = time.perf_counter() - t
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
@@ -184,43 +193,176 @@ def _tree_pss(pid: int) -> float:
     return total
 
 
+def working_copy(folder: Path, work: Path) -> Path:
+    """The submissions as hard links in `work` (one of them is changed between runs)."""
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    for path in folder.iterdir():
+        if path.suffix == ".xlsx":
+            os.link(path, work / path.name)
+    return work
+
+
+class OneChange:
+    """Swaps one unit report of the working copy between two fillings (its actual values
+    differ), so that each re-run finds exactly one file changed since the run before."""
+
+    def __init__(self, scheme_path: Path, folder: Path, work: Path) -> None:
+        import json
+
+        from kaohe.pipeline.documents import scheme_from_document
+        from workbook_templates import fill_workbook, template_name
+        from workbook_templates.build import template_names
+
+        scheme = scheme_from_document(json.loads(scheme_path.read_text(encoding="utf-8")))
+        unit = scheme.units[len(scheme.units) // 2].id
+        name = template_names(scheme)[("unit_report", unit)]  # by the unit's name
+        if not (folder / name).exists():  # inputs generated before the readable names
+            name = template_name("unit_report", "zh", unit)
+        self.target = work / name
+        document = synthesize(scheme, seed=7)["unit_reports"][unit]
+        for item in document.get("items") or []:
+            if isinstance(item.get("actual"), int | float):
+                item["actual"] = item["actual"] + 1  # another filling of the same report
+                break
+        self.versions = [folder / name, fill_workbook(folder.parent / "templates" / name,
+                                                      document, work.parent / f"alt-{name}")]
+        self.turn = 0
+
+    def next(self) -> None:
+        """Put the other version in place (a new file: the links stay untouched)."""
+        self.turn = 1 - self.turn
+        tmp = self.target.with_suffix(".tmp")
+        shutil.copyfile(self.versions[self.turn], tmp)
+        os.replace(tmp, self.target)
+
+
+def _clear_cache(out: Path, db: Path | None) -> None:
+    from kaohe.pipeline.exam_cache import CACHE_NAME
+
+    (out / CACHE_NAME).unlink(missing_ok=True)
+    if db is not None:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{db}{suffix}").unlink(missing_ok=True)
+
+
+def _coverage(results: Path, files: int, units: int) -> str:
+    """How many files the run used and units it scored: none left out, or which."""
+    import json
+
+    doc = json.loads(results.read_text(encoding="utf-8"))
+    used = sum(1 for item in doc["inputs"] if item["used"])
+    left = [item["file"] for item in doc["inputs"] if not item["used"]][:3]
+    return (f"used {used} of {files} files, scored {len(doc['units'])} of {units} units"
+            + (f"; not used: {', '.join(left)}" if left else " (none left out)"))
+
+
+def _load() -> str:
+    return "load average " + " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def _median(values: list[float]) -> float:
+    import statistics
+
+    return statistics.median(values) if values else float("nan")
+
+
+def bench(n: int, rounds: int, naive_rounds: int) -> None:
+    """The rounds at n units, then their medians and ratios."""
+    print(f"N = {n}   ({_load()})")
+    scheme_path, folder = prepare(n)
+    files = sorted(p for p in folder.iterdir() if p.suffix == ".xlsx")
+    work = working_copy(folder, CACHE / f"work-{n}")
+    change = OneChange(scheme_path, folder, work)
+    out, db = CACHE / f"out-{n}", CACHE / f"out-{n}" / "history.sqlite"
+    seen: dict[str, list[float]] = {}
+    phases: dict[str, dict[str, float]] = {}
+    peaks: list[tuple[float, float]] = []
+
+    def note(name: str, seconds: float) -> None:
+        seen.setdefault(name, []).append(seconds)
+
+    for round_ in range(1, rounds + 1):
+        floor = read_floor(files)
+        note("floor", floor)
+        note("floor, 2 processes", read_floor_parallel(files))
+        for label, base in (("", None), (" --db", db)):
+            _clear_cache(out, base)
+            if label:
+                out.mkdir(parents=True, exist_ok=True)
+            first = run_kaohe(scheme_path, work, out, base)
+            note("first" + label, first["total"])
+            change.next()
+            again = run_kaohe(scheme_path, work, out, base)
+            note("re-run" + label, again["total"])
+            phases["first" + label], phases["re-run" + label] = first["phases"], again["phases"]
+            if not label:
+                peaks.append((first["rss"], first["pss"]))
+                if round_ == 1:
+                    print("  " + _coverage(out / "results.json", len(files), n))
+        if round_ <= naive_rounds:
+            note("openpyxl naive", read_naive(files))
+        print(f"  round {round_}: " + ", ".join(f"{k} {v[-1]:.2f} s" for k, v in seen.items()
+                                                if len(v) == round_ or k == "openpyxl naive")
+              + f"   ({_load()})")
+    floor = _median(seen["floor"])
+    print(f"  files {len(files)}; medians of {rounds} rounds (ratios: to the median floor)")
+    for name, values in seen.items():
+        median = _median(values)
+        ratio = f"{median / floor:6.2f} × floor" if name != "floor" else ""
+        print(f"    {name:<22} {median:7.2f} s  (min {min(values):.2f}, max {max(values):.2f})"
+              f"  {ratio}")
+    if "openpyxl naive" in seen:
+        naive = _median(seen["openpyxl naive"]) / _median(seen["first"])
+        print(f"    naive / first          {naive:7.2f} ×")
+    for name, spent in phases.items():
+        print(f"    where {name} went (last round): " + ", ".join(
+            f"{k} {v:.2f}" for k, v in spent.items()) + "  (write_xlsx alongside write_json)")
+    rss, pss = max(p[0] for p in peaks), max(p[1] for p in peaks)
+    print(f"  peak of the first run: RSS run + largest child {rss:.0f} MB, PSS all processes "
+          f"{pss:.0f} MB")
+
+
+def time_templates(n: int) -> None:
+    """Build the n units' templates in two processes into a temporary folder."""
+    import tempfile
+
+    from kaohe.pipeline.documents import scheme_from_document
+    from workbook_templates import build_templates
+
+    scheme = scheme_from_document(scale_scheme(default_scheme_document(), n))
+    def cpu() -> float:
+        own, kids = (resource.getrusage(who) for who in (resource.RUSAGE_SELF,
+                                                         resource.RUSAGE_CHILDREN))
+        return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+    with tempfile.TemporaryDirectory(dir=CACHE) as tmp:
+        started, used = time.perf_counter(), cpu()
+        paths = build_templates(scheme, Path(tmp), workers=2)
+        print(f"  templates: {len(paths)} for {n} units in {time.perf_counter() - started:.1f} s"
+              f" wall, {cpu() - used:.1f} s CPU in all (2 processes; {_load()})")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--units", type=int, nargs="+", default=[35, 1000])
-    parser.add_argument("--skip-naive", action="store_true", help="skip the openpyxl baseline")
-    parser.add_argument("--run-one", nargs=3, metavar=("SCHEME", "FOLDER", "OUT"),
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of measurements")
+    parser.add_argument("--naive-rounds", type=int, default=1,
+                        help="rounds that also read with openpyxl (0: none)")
+    parser.add_argument("--skip-naive", action="store_true", help="same as --naive-rounds 0")
+    parser.add_argument("--templates", action="store_true",
+                        help="also time building the templates")
+    parser.add_argument("--run-one", nargs=4, metavar=("SCHEME", "FOLDER", "OUT", "DB"),
                         help=argparse.SUPPRESS)  # the fresh process of run_kaohe
     args = parser.parse_args()
     if args.run_one:
-        _run_one(*(Path(a) for a in args.run_one))
+        _run_one(*(Path(a) for a in args.run_one[:3]), args.run_one[3])
         return
     for n in args.units:
-        print(f"N = {n}")
-        scheme_path, folder = prepare(n)
-        files = sorted(p for p in folder.iterdir() if p.suffix == ".xlsx")
-        floor = min(read_floor(files) for _ in range(2))
-        floor2 = min(read_floor_parallel(files) for _ in range(2))
-        naive = float("nan") if args.skip_naive else read_naive(files)
         gc.collect()
-        run = run_kaohe(scheme_path, folder, CACHE / f"out-{n}")
-        total, phases = run["total"], run["phases"]
-        print(f"  files                 {len(files)}")
-        print(f"  calamine read floor   {floor:8.2f} s  ({floor / len(files) * 1000:.2f} ms/file)")
-        print(f"  calamine, 2 processes {floor2:8.2f} s")
-        print(f"  openpyxl naive read   {naive:8.2f} s  ({naive / len(files) * 1000:.2f} ms/file)")
-        print(f"  kaohe consolidation   {total:8.2f} s  ({total / len(files) * 1000:.2f} ms/file)")
-        print(f"  kaohe / floor         {total / floor:8.2f} ×   (target ≤ 2)")
-        print(f"  kaohe / 2-process floor {total / floor2:6.2f} ×")
-        print(f"  naive / kaohe         {naive / total:8.2f} ×   (target ≥ 5)")
-        for phase, seconds in phases.items():
-            alongside = "  (alongside write_json)" if phase == "write_xlsx" else ""
-            print(f"    {phase:<19} {seconds:8.2f} s{alongside}")
-        serial = sum(v for k, v in phases.items() if k not in ("write_json", "write_xlsx"))
-        serial += max(phases.get("write_json", 0.0), phases.get("write_xlsx", 0.0))
-        print(f"    (imports, other)    {total - serial:8.2f} s")
-        print(f"  peak RSS, run + largest child {run['rss']:5.0f} MB"
-              "  (a forked child's shared pages counted twice)")
-        print(f"  peak PSS, all its processes   {run['pss']:5.0f} MB")
+        bench(n, args.rounds, 0 if args.skip_naive else args.naive_rounds)
+        if args.templates:
+            time_templates(n)
 
 
 if __name__ == "__main__":

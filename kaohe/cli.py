@@ -16,7 +16,7 @@ import click
 from kaohe.cli_usage import KaoheGroup
 from kaohe.errors import KaoheError
 
-__all__ = ["main", "friendly", "current_lang"]
+__all__ = ["main", "friendly", "current_lang", "load_commands"]
 
 
 def friendly(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -54,7 +54,21 @@ def _silence_stdout() -> None:
         pass
 
 
-@click.group(cls=KaoheGroup, context_settings={"help_option_names": ["-h", "--help"]})
+class _LazyGroup(KaoheGroup):
+    """The root group: a command's module is imported when that command is run (`kaohe
+    validate x.xlsx` loads no other command's module); listing them loads them all."""
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands:
+            load_commands(_COMMAND_INDEX.get(cmd_name))
+        return super().get_command(ctx, cmd_name)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        load_commands()
+        return super().list_commands(ctx)
+
+
+@click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
               help="Language of messages and workbooks (中文 zh / English en).")
 @click.version_option(package_name="kaohe")
@@ -138,18 +152,24 @@ _COMMAND_MODULES = [
     "templates",
     "weights",
 ]
+# Which module defines a command, so running it imports only that module (a test holds
+# this to the modules' COMMANDS); a command missing here is found by loading them all.
+_COMMAND_INDEX = {"addin": "addin", "history": "history", "publish": "history",
+                  "revisions": "history", "consolidate": "consolidate", "feedback": "results",
+                  "results-book": "results", "validate": "validate", "scheme": "templates",
+                  "templates": "templates", "indicators": "weights", "weights": "weights"}
+_LOADED: set[str] = set()
 
 
-def _register() -> None:
+def load_commands(module: str | None = None) -> None:
+    """Register the commands of one module under kaohe/commands/ (of every one by default)."""
     import importlib
 
-    for name in _COMMAND_MODULES:
-        module = importlib.import_module(f"kaohe.commands.{name}")
-        for command in module.COMMANDS:
-            main.add_command(command)
-
-
-_register()
+    for name in [module] if module else _COMMAND_MODULES:
+        if name not in _LOADED:
+            _LOADED.add(name)
+            for command in importlib.import_module(f"kaohe.commands.{name}").COMMANDS:
+                main.add_command(command)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -69,3 +69,15 @@ def test_the_console_script_says_it_in_chinese(tmp_path: Path) -> None:
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     assert f"错误：'--data' 的值有误：文件夹 '{tmp_path / '无'}' 不存在。" in proc.stderr
     assert "Usage:" not in proc.stderr and "Error:" not in proc.stderr
+
+
+def test_each_command_is_found_in_the_module_the_index_names() -> None:
+    """`kaohe validate …` imports only kaohe.commands.validate: the index must be right."""
+    import importlib
+
+    from kaohe import cli
+
+    cli.load_commands()
+    defined = {command.name: module for module in cli._COMMAND_MODULES
+               for command in importlib.import_module(f"kaohe.commands.{module}").COMMANDS}
+    assert cli._COMMAND_INDEX == defined

@@ -13,7 +13,7 @@ import click
 import openpyxl
 import pytest
 
-from kaohe.cli import main
+from kaohe.cli import load_commands, main
 from validators.rules.json_schema import schema_problems
 
 KAOHE = str(Path(sys.executable).with_name("kaohe"))
@@ -124,6 +124,9 @@ def _commands(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[st
         if isinstance(cmd, click.Group):
             out += _commands(cmd, (*prefix, name))
     return out
+
+
+load_commands()  # every command, not only those run so far (they are loaded when run)
 
 
 @pytest.mark.parametrize("path", _commands(main))

@@ -649,3 +649,22 @@ def test_whatif_unit_column_holds_the_longest_english_name(demo: tuple, tmp_path
     assert longest > 40  # "Human Resources and Social Security Bureau"
     width = openpyxl.load_workbook(path)["What-if"].column_dimensions["A"].width
     assert width >= 0.8 * longest + 1
+
+
+def test_our_cell_writer_writes_xlsxwriter_s_bytes(demo: tuple, tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """The short inner loop for formatted numbers, strings and blanks writes the XML
+    xlsxwriter's own loop writes, byte for byte, in both languages and with every cell kind
+    the workbook has (formulas, booleans and cells without a format go the long way)."""
+    from outputs.style import _Worksheet
+
+    results, scheme = demo
+    ours = [write_results_workbook(results, tmp_path / f"ours-{lang}.xlsx", lang=lang,
+                                   scheme=scheme, rejected=REJECTED, missing=MISSING)
+            for lang in ("zh", "en")]
+    monkeypatch.delattr(_Worksheet, "_write_cell")
+    theirs = [write_results_workbook(results, tmp_path / f"theirs-{lang}.xlsx", lang=lang,
+                                     scheme=scheme, rejected=REJECTED, missing=MISSING)
+              for lang in ("zh", "en")]
+    for a, b in zip(ours, theirs, strict=True):
+        assert a.read_bytes() == b.read_bytes()

@@ -29,6 +29,7 @@ from kaohe.store import (
     content_hash,
     database_kind,
     open_store,
+    results_hash,
     sqlite_path,
 )
 from kaohe.synth import synthesize
@@ -190,7 +191,7 @@ def test_record_and_read_back(db: str, scheme: Scheme, generated: dict[str, Any]
         assert info.created_at == "2017-01-15T09:30:00+00:00"
         assert (info.reason, info.reason_en, info.published) == ("年终考核", "year-end", False)
         assert info.scheme_hash == content_hash(scheme_doc)
-        assert info.results_hash == content_hash(results)
+        assert info.results_hash == results_hash(results)
         got = store.inputs("2016-r1")
         assert got[0]["path"] == "data/routine.json" and got[0]["findings"] == []
         assert got[1] == inputs[0]

@@ -202,6 +202,68 @@ def test_a_template_built_twice_is_the_same_bytes_and_written_atomically(
     assert not [p for p in (tmp_path / "again").iterdir() if p.name.startswith(".")]
 
 
+def _same_files(first: list[Path], second: list[Path]) -> None:
+    assert [p.name for p in first] == [p.name for p in second]
+    for a, b in zip(first, second, strict=True):
+        assert a.read_bytes() == b.read_bytes(), a.name
+
+
+def test_templates_built_in_two_processes_are_the_files_one_builds(
+        scheme: Scheme, built: list[Path], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import multiprocessing
+
+    import workbook_templates.build_pool as pool
+
+    calls: list[tuple[int, int]] = []
+    two = build_templates(scheme, tmp_path / "two", generated_at=GENERATED, workers=2,
+                          progress=lambda done, total: calls.append((done, total)))
+    _same_files(built, two)
+    assert calls[-1] == (len(built), len(built)) and len(calls) == len(built)
+    # workers that are spawned (Windows, macOS) build the scheme from its document
+    monkeypatch.setattr(pool, "PARALLEL_THRESHOLD", 1)
+    spawned = pool.build_jobs([("unit_report", scheme.units[0].id,
+                                tmp_path / "s" / built[1].name),
+                               ("routine", "", tmp_path / "s" / built[-2].name)],
+                              scheme, "zh", GENERATED, workers=2,
+                              context=multiprocessing.get_context("spawn"))
+    _same_files([built[1], built[-2]], spawned)
+
+
+def test_where_processes_cannot_start_one_process_builds_them_all(
+        scheme: Scheme, built: list[Path], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pyodide (xlwings Lite) has no processes: the same templates, built here."""
+    import concurrent.futures
+
+    def refuse(*args: Any, **kwargs: Any) -> None:
+        raise NotImplementedError("no processes here")
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", refuse)
+    _same_files(built, build_templates(scheme, tmp_path / "one", generated_at=GENERATED,
+                                       workers=2))
+
+
+def test_the_short_ways_to_style_and_merge_write_openpyxl_s_files(
+        scheme: Scheme, built: list[Path], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """CellStyle.apply copies the indices the first fresh cell of a workbook was given, and
+    SheetWriter.merge skips openpyxl's search of earlier merges for a range below them all:
+    the files are those of styling every cell through openpyxl's descriptors and merging
+    with ws.merge_cells."""
+    from workbook_templates.sheetkit import SheetWriter
+    from workbook_templates.styles import CellStyle
+
+    def merge_cells(self: SheetWriter, first_row: int, first_col: int, last_row: int,
+                    last_col: int) -> None:
+        self.ws.merge_cells(start_row=first_row, start_column=first_col, end_row=last_row,
+                            end_column=last_col)
+
+    monkeypatch.setattr(CellStyle, "apply", CellStyle._apply)
+    monkeypatch.setattr(SheetWriter, "merge", merge_cells)
+    _same_files(built, build_templates(scheme, tmp_path / "slow", generated_at=GENERATED))
+
+
 def test_names_that_are_no_safe_file_names_are_made_safe(tmp_path: Path) -> None:
     """A name with characters no file name may hold, two units of one name, a reserved
     device name: each template still gets a name of its own that every system accepts."""

@@ -130,3 +130,70 @@ def test_an_invalid_document_still_gets_every_located_problem() -> None:
     del document["year"]
     rules = sorted((p.json_path, p.rule) for p in schema_problems(document))
     assert rules == [("$.entries[0].score", "type"), ("$.year", "required")]
+
+
+def test_the_pieces_of_jsonschema_it_carries_are_the_installed_ones() -> None:
+    """The check imports no jsonschema; what it carries of it is the installed version's."""
+    from jsonschema import Draft202012Validator
+
+    from validators.rules import quick_check as schema_fast
+
+    assert schema_fast._KEYWORDS == frozenset(Draft202012Validator.VALIDATORS)
+    assert set(schema_fast._FORMATS) <= set(Draft202012Validator.FORMAT_CHECKER.checkers)
+    assert compile_check({"format": "email"}) is None  # a format it does not carry: full walk
+
+
+_JSON = st.recursive(st.none() | st.booleans() | st.integers(-3, 3) | st.floats(-3, 3)
+                     | st.sampled_from(["", "a", "1", "2016-02-29", "2016-02-30"]),
+                     lambda inner: st.lists(inner, max_size=4)
+                     | st.dictionaries(st.sampled_from("abc"), inner, max_size=3),
+                     max_leaves=8)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_JSON, max_size=5), _JSON)
+def test_equal_uniq_and_date_agree_with_jsonschema(items: list[Any], other: Any) -> None:
+    from jsonschema import Draft202012Validator
+    from jsonschema._utils import equal, uniq
+
+    from validators.rules import quick_check as schema_fast
+
+    assert schema_fast.uniq(items) == uniq(items)
+    for item in items:
+        assert schema_fast.equal(item, other) == equal(item, other)
+    for value in [other, *items, "2016-13-01", "２０１６-01-01", "2016-1-1"]:
+        assert (schema_fast._is_date(value)
+                == Draft202012Validator.FORMAT_CHECKER.conforms(value, "date"))
+
+
+def test_a_clean_workbook_is_validated_without_importing_jsonschema(tmp_path: Path) -> None:
+    """`kaohe validate ONE.xlsx` (cold start) loads jsonschema only to explain a problem."""
+    import subprocess
+    import sys
+
+    from kaohe.pipeline.documents import load_scheme
+    from kaohe.synth import synthesize
+    from workbook_templates import build_unit_report, fill_workbook
+
+    scheme = load_scheme()
+    unit = scheme.units[0].id
+    template = build_unit_report(scheme, unit, tmp_path / "t.xlsx")
+    filled = fill_workbook(template, synthesize(scheme, seed=3)["unit_reports"][unit],
+                           tmp_path / "filled.xlsx")
+    # nor, for one clean unit report, other commands, scoring, a process pool or builders
+    heavy = ["kaohe.commands.history", "kaohe.engine.methods", "concurrent.futures.process",
+             "workbook_templates.adjustments", "workbook_templates.tallies"]
+    code = ("import sys; from kaohe.cli import main\n"
+            "try:\n    main([sys.argv[1]], standalone_mode=False)\nfinally:\n"
+            f"    print([m for m in {heavy!r} if m in sys.modules])\n"
+            "    print('jsonschema' in sys.modules)")
+    probe = [sys.executable, "-c", code.replace("main([", "main(['validate', ")]
+    proc = subprocess.run([*probe, str(filled)], capture_output=True, text=True, timeout=120)
+    assert "未发现问题" in proc.stdout, proc.stdout + proc.stderr
+    assert proc.stdout.strip().endswith("[]\nFalse")
+    broken = tmp_path / "broken.json"
+    document = synthesize(scheme, seed=3)["unit_reports"][unit]
+    broken.write_text(json.dumps({**document, "year": "二〇一六"}, ensure_ascii=False),
+                      encoding="utf-8")
+    proc = subprocess.run([*probe, str(broken)], capture_output=True, text=True, timeout=120)
+    assert "year" in proc.stdout and proc.stdout.strip().endswith("True")

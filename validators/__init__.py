@@ -10,16 +10,6 @@ Validation of files (imported lazily, so ``import validators`` stays light):
 import importlib
 from typing import Any
 
-from validators.rules.json_schema import (
-    KINDS,
-    SchemaProblem,
-    UnknownKind,
-    format_json_path,
-    load_schema,
-    schema_problems,
-    validate_document,
-)
-
 __all__ = [
     "KINDS",
     "SchemaProblem",
@@ -43,6 +33,10 @@ __all__ = [
 ]
 
 _WHERE = {
+    "KINDS": "rules.json_schema", "SchemaProblem": "rules.json_schema",
+    "UnknownKind": "rules.json_schema", "format_json_path": "rules.json_schema",
+    "load_schema": "rules.json_schema", "schema_problems": "rules.json_schema",
+    "validate_document": "rules.json_schema",
     "Issue": "report", "Report": "report",
     "Limits": "container.files", "inspect_file": "container.files",
     "validate_workbook": "workbook", "examine_workbook": "workbook",

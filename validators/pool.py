@@ -16,11 +16,9 @@ scheme's document (the model holds read-only mappings that do not pickle).
 from __future__ import annotations
 
 import contextlib
-import multiprocessing
 import os
 import sys
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -52,6 +50,9 @@ def map_files(job: Callable[..., Result], paths: Sequence[Path], scheme: Scheme,
             progress(n, len(paths))
         return out
     global _WORKER
+    import multiprocessing  # (0.02 s: not for one file)
+    from concurrent.futures import ProcessPoolExecutor
+
     order = sorted(range(len(paths)), key=lambda i: (-_size(paths[i]), i))
     chunk = max(1, min(_CHUNK, len(paths) // (workers * 16)))
     found: list[Any] = [None] * len(paths)

@@ -5,21 +5,15 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable
-from datetime import datetime
-from functools import partial
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from kaohe.engine.model import Scheme
-from workbook_templates.adjustments import build_adjustments
 from workbook_templates.labels import KIND_FILES
-from workbook_templates.lead_scores import build_lead_scores
-from workbook_templates.scheme_book import export_scheme_workbook
-from workbook_templates.tallies import build_ballots, build_routine
-from workbook_templates.unit_report import build_unit_report
 
-__all__ = ["build_templates", "build_cadre_templates", "cadre_template_name", "template_name",
-           "template_names", "safe_file_name"]
+__all__ = ["build_one", "build_templates", "build_cadre_templates", "cadre_template_name",
+           "template_name", "template_names", "safe_file_name"]
 
 # Characters no file name may hold on Windows (and "/" anywhere), and names Windows reserves.
 _UNSAFE = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]')
@@ -63,38 +57,60 @@ def template_names(scheme: Scheme, lang: str = "zh") -> dict[tuple[str, str], st
 def build_templates(scheme: Scheme, out_dir: Path | str, lang: str = "zh",
                     generated_at: datetime | None = None,
                     progress: Callable[[int, int], None] | None = None,
-                    event_rows: int = 0, decision_rows: int = 0) -> list[Path]:
+                    event_rows: int = 0, decision_rows: int = 0,
+                    workers: int = 1) -> list[Path]:
     """Write every template of the scheme into out_dir; returns the paths in a fixed order.
 
     Order: 考核方案.xlsx, 单位自评表_<unit name>.xlsx (scheme order), 牵头部门评分表_<name>.xlsx
     (departments that score from their own sheet), 加扣分登记表, 平时考核汇总表,
     民主测评及满意度统计表. `progress(done, total)` is called after each file; `event_rows`
     (`decision_rows`) asks for at least that many rows in the register's 加扣分登记
-    (申诉及容错纠错) sheet.
+    (申诉及容错纠错) sheet. With `workers` > 1 and many templates, they are built in that
+    many processes (the same files); where processes cannot start (Pyodide), in this one.
+    Every template of a set carries the same generation time.
 
-    Example: ``build_templates(load_scheme(), "templates")``
+    Example: ``build_templates(load_scheme(), "templates", workers=2)``
     """
+    from workbook_templates.build_pool import build_jobs
+
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    jobs: list[tuple[Callable[..., Path], Path]] = [
-        (partial(export_scheme_workbook, scheme.document), out / template_name("scheme", lang))]
+    jobs: list[tuple[str, str, Path]] = [("scheme", "", out / template_name("scheme", lang))]
     names = template_names(scheme, lang)
-    jobs += [(partial(build_unit_report, scheme, unit.id),
-              out / names[("unit_report", unit.id)]) for unit in scheme.units]
-    jobs += [(partial(build_lead_scores, scheme, dept.id),
-              out / names[("lead_scores", dept.id)])
+    jobs += [("unit_report", unit.id, out / names[("unit_report", unit.id)])
+             for unit in scheme.units]
+    jobs += [("lead_scores", dept.id, out / names[("lead_scores", dept.id)])
              for dept in scheme.lead_departments if scheme.indicators_of(dept.id)]
-    jobs += [(partial(build_adjustments, scheme, event_rows=event_rows,
-                      decision_rows=decision_rows),
-              out / template_name("adjustments", lang))]
-    jobs += [(partial(build, scheme), out / template_name(kind, lang))
-             for build, kind in ((build_routine, "routine"), (build_ballots, "ballots"))]
-    paths = []
-    for done, (build, path) in enumerate(jobs, start=1):
-        paths.append(build(path, lang, generated_at))
-        if progress is not None:
-            progress(done, len(jobs))
-    return paths
+    jobs += [(kind, "", out / template_name(kind, lang))
+             for kind in ("adjustments", "routine", "ballots")]
+    when = generated_at or datetime.now(UTC).replace(microsecond=0)
+    return build_jobs(jobs, scheme, lang, when, event_rows=event_rows,
+                      decision_rows=decision_rows, workers=workers,
+                      progress=progress or (lambda done, total: None))
+
+
+def build_one(kind: str, subject: str, path: Path, scheme: Scheme, lang: str,
+              generated_at: datetime | None, event_rows: int = 0,
+              decision_rows: int = 0) -> Path:
+    """Write one template of the scheme (kind as in template_name); returns its path."""
+    # the builders are imported here: a template's name (validation asks for it) needs none
+    from workbook_templates.adjustments import build_adjustments
+    from workbook_templates.lead_scores import build_lead_scores
+    from workbook_templates.scheme_book import export_scheme_workbook
+    from workbook_templates.tallies import build_ballots, build_routine
+    from workbook_templates.unit_report import build_unit_report
+
+    if kind == "scheme":
+        return export_scheme_workbook(scheme.document, path, lang, generated_at)
+    if kind == "unit_report":
+        return build_unit_report(scheme, subject, path, lang, generated_at)
+    if kind == "lead_scores":
+        return build_lead_scores(scheme, subject, path, lang, generated_at)
+    if kind == "adjustments":
+        return build_adjustments(scheme, path, lang, generated_at, event_rows=event_rows,
+                                 decision_rows=decision_rows)
+    build = {"routine": build_routine, "ballots": build_ballots}[kind]
+    return build(scheme, path, lang, generated_at)
 
 
 def cadre_template_name(kind: str, unit: Any, lang: str = "zh") -> str:

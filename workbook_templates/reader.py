@@ -7,7 +7,7 @@ columns are outputs and are never read as inputs.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Protocol
@@ -18,10 +18,7 @@ from validators.reading.locate import locate
 from validators.reading.xlsx_read import DamagedSheet, WorkbookFile, damaged_issue
 from validators.report import ERROR, Issue, Report
 from validators.rules.tamper import sheet_issues
-from workbook_templates.adjustments import read_adjustments
-from workbook_templates.cadre_read import read_cadre_ballots, read_roster
 from workbook_templates.grid import Context
-from workbook_templates.lead_scores import read_lead_scores
 from workbook_templates.meta import (
     FORMAT_VERSION,
     META_SHEET,
@@ -29,17 +26,38 @@ from workbook_templates.meta import (
     locked_content,
     parse_meta,
 )
-from workbook_templates.scheme_book import read_scheme
-from workbook_templates.tallies import read_ballots, read_routine
-from workbook_templates.unit_report import read_unit_report
 
 __all__ = ["WorkbookRead", "READERS", "SheetValues", "read_workbook"]
 
-READERS: dict[str, Callable[[Context], dict[str, Any]]] = {
-    "scheme": read_scheme, "unit_report": read_unit_report, "lead_scores": read_lead_scores,
-    "adjustments": read_adjustments, "routine": read_routine, "ballots": read_ballots,
-    "roster": read_roster, "cadre_ballots": read_cadre_ballots,
-}
+
+class _Readers(Mapping[str, Callable[[Context], dict[str, Any]]]):
+    """kind -> its reader, each module imported when its kind is first read (validating one
+    unit report need not import the builders of the registers and the scheme workbook)."""
+
+    _WHERE = {"scheme": ("scheme_book", "read_scheme"),
+              "unit_report": ("unit_report", "read_unit_report"),
+              "lead_scores": ("lead_scores", "read_lead_scores"),
+              "adjustments": ("adjustments", "read_adjustments"),
+              "routine": ("tallies", "read_routine"), "ballots": ("tallies", "read_ballots"),
+              "roster": ("cadre_read", "read_roster"),
+              "cadre_ballots": ("cadre_read", "read_cadre_ballots")}
+
+    def __getitem__(self, kind: str) -> Callable[[Context], dict[str, Any]]:
+        import importlib
+
+        module, name = self._WHERE[kind]
+        reader: Callable[[Context], dict[str, Any]] = getattr(
+            importlib.import_module(f"workbook_templates.{module}"), name)
+        return reader
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._WHERE)
+
+    def __len__(self) -> int:
+        return len(self._WHERE)
+
+
+READERS: Mapping[str, Callable[[Context], dict[str, Any]]] = _Readers()
 
 
 class SheetValues(Protocol):

@@ -71,6 +71,7 @@ class SheetWriter:
         # Cells per validation (by id), given to it once when the book is saved: openpyxl's
         # DataValidation.add compares each new cell with every range already added.
         self._covered: dict[int, list[tuple[int, int]]] = {}
+        self._merged = (0, 0)  # (merged ranges seen, the lowest row any of them reaches)
         ws.sheet_view.showGridLines = False
         ws.cell(1, 1, KEY_MARK)
         ws.row_dimensions[1].hidden = True
@@ -113,7 +114,29 @@ class SheetWriter:
         for c in range(first, last + 1):
             self.put(row, c, value if c == first else None, style)
         if last > first:
-            self.ws.merge_cells(start_row=row, start_column=first, end_row=row, end_column=last)
+            self.merge(row, first, row, last)
+
+    def merge(self, first_row: int, first_col: int, last_row: int, last_col: int) -> None:
+        """Merge a range, as ws.merge_cells does. openpyxl first looks through every merged
+        range for one holding the new one (quadratic: half of a 5,000-unit ballots register);
+        a range that starts below every earlier one cannot be held by any, and is added
+        without that search — the same workbook."""
+        from openpyxl.worksheet.merge import MergedCellRange
+
+        ranges = self.ws.merged_cells.ranges
+        count, bottom = self._merged
+        if count != len(ranges):  # merged elsewhere too: look at them all once
+            bottom = max((r.max_row for r in ranges), default=0)
+        if first_row <= bottom:
+            self.ws.merge_cells(start_row=first_row, start_column=first_col, end_row=last_row,
+                                end_column=last_col)
+        else:
+            coord = CellRange(min_col=first_col, min_row=first_row, max_col=last_col,
+                              max_row=last_row).coord
+            merged = MergedCellRange(self.ws, coord)
+            ranges.add(merged)
+            self.ws._clean_merge_range(merged)
+        self._merged = (len(ranges), max(bottom, last_row))
 
     def rule(self, name: str, make: Any) -> DataValidation:
         """The sheet's validation `name`, created by `make()` the first time it is asked for."""

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from copy import copy
 from datetime import date
+from typing import Any
+from weakref import WeakKeyDictionary
 
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -21,6 +24,10 @@ _LOCKED = Protection(locked=True)
 _UNLOCKED = Protection(locked=False)
 
 
+#: workbook → CellStyle → the style indices a fresh cell of that workbook was given
+_APPLIED: WeakKeyDictionary[Any, dict[CellStyle, Any]] = WeakKeyDictionary()
+
+
 class CellStyle:
     """A named bundle of openpyxl style objects, shared by every cell that uses it."""
 
@@ -30,8 +37,25 @@ class CellStyle:
         self.font, self.fill, self.border, self.align = font, fill, border, align
         self.number_format, self.protection = number_format, _LOCKED if locked else _UNLOCKED
 
-    def apply(self, cell: object) -> None:
-        """Give one openpyxl cell this style."""
+    def apply(self, cell: Any) -> None:
+        """Give one openpyxl cell this style.
+
+        A cell without any style yet takes the style indices the first such cell of its
+        workbook was given: the same indices openpyxl would find again, without hashing
+        five style objects per cell (a third of a template's build time)."""
+        if getattr(cell, "_style", None) or not hasattr(cell, "parent"):
+            self._apply(cell)  # a cell styled before keeps what this style leaves alone
+            return
+        book = cell.parent.parent
+        known = _APPLIED.setdefault(book, {})
+        array = known.get(self)
+        if array is None:
+            self._apply(cell)
+            known[self] = copy(cell._style)
+        else:
+            cell._style = copy(array)
+
+    def _apply(self, cell: object) -> None:
         cell.font = self.font  # type: ignore[attr-defined]
         if self.fill is not None:
             cell.fill = self.fill  # type: ignore[attr-defined]

@@ -180,7 +180,7 @@ def _conduct_sheet(book: Book) -> None:
             sheet.input(row, last, dv)
             row += 1
         if row - start > 1:
-            sheet.ws.merge_cells(start_row=start, start_column=3, end_row=row - 1, end_column=3)
+            sheet.merge(start, 3, row - 1, 3)
     raters = [_weighted(name_of(r, lang), r.weight, lang) for r in scheme.rater_groups]
     sheet.widths([5, _unit_width(scheme, lang), width_for(raters, 18)] + [8] * len(grades)
                  + [8, 8, 10, 9])

@@ -31,6 +31,9 @@ __all__ = ["COMMANDS"]
               help="The notice (通报) to write (.docx).")
 @click.option("--year", type=int, default=None, help="Assessment year (must match the scheme).")
 @click.option("--reason", default="", help="Why this run (recorded with a revision).")
+@click.option("--no-cache", is_flag=True, default=False,
+              help="Examine every file again: neither use nor update the examination cache "
+              "(kept in the --db database, else as .kaohe-cache.sqlite beside the outputs).")
 @click.option("--workers", type=click.IntRange(1, 16), default=2, show_default=True,
               help="Worker processes for reading workbooks.")
 @click.option("--stability/--no-stability", default=True, show_default=True,
@@ -40,7 +43,7 @@ __all__ = ["COMMANDS"]
 def consolidate_cmd(folder: Path, scheme_path: Path | None, out: Path | None,
                     json_out: Path | None, db: str | None, feedback: Path | None,
                     summary: Path | None, notice: Path | None, year: int | None, reason: str,
-                    workers: int, stability: bool) -> None:
+                    no_cache: bool, workers: int, stability: bool) -> None:
     """Validate and score every workbook under FOLDER; write rankings, feedback and history.
 
     Exit code 0: clean (warnings allowed); 1: some files rejected or missing; 2: nothing usable.
@@ -59,7 +62,7 @@ def consolidate_cmd(folder: Path, scheme_path: Path | None, out: Path | None,
                                 db=db, feedback=feedback, notice=notice, summary=summary,
                                 year=year, reason=reason,
                                 lang=current_lang(), workers=workers, echo=click.echo,
-                                progress=_progress, stability=stability)
+                                progress=_progress, cache=not no_cache, stability=stability)
     sys.exit(code)
 
 

@@ -28,9 +28,11 @@ _SCHEME = click.option("--scheme", "scheme_path",
               help="Rows of the register's 加扣分登记 sheet (default: 200, or 4 per unit).")
 @click.option("--decision-rows", type=click.IntRange(min=1), default=None,
               help="Rows of the register's 申诉及容错纠错 sheet (default: 50, or 1 per unit).")
+@click.option("--workers", type=click.IntRange(1, 16), default=2, show_default=True,
+              help="Processes building templates (one where processes cannot start).")
 @friendly
 def templates(scheme_file: Path | None, scheme_path: Path | None, out: Path,
-              event_rows: int | None, decision_rows: int | None) -> None:
+              event_rows: int | None, decision_rows: int | None, workers: int) -> None:
     """Write every Excel template of a scheme for clerks to fill in.
 
     考核方案.xlsx, one 单位自评表 per unit, one 牵头部门评分表 per lead department,
@@ -55,7 +57,8 @@ def templates(scheme_file: Path | None, scheme_path: Path | None, out: Path,
                    err=True)
 
     paths = build_templates(scheme, out, lang=current_lang(), progress=progress,
-                            event_rows=event_rows or 0, decision_rows=decision_rows or 0)
+                            event_rows=event_rows or 0, decision_rows=decision_rows or 0,
+                            workers=workers)
     for path in paths:
         click.echo(f"  {path.name}")
     click.echo(f"→ {out}（{len(paths)} 个模板）" if zh else f"→ {out} ({len(paths)} templates)")

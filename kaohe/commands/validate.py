@@ -26,10 +26,11 @@ def load_scheme_checked(path: Path | None, lang: str) -> tuple[Any, str]:
     from kaohe.engine.model import Scheme
     from kaohe.errors import KaoheError
     from kaohe.pipeline.documents import default_scheme_document
-    from validators.scheme.checks import check_scheme
 
     if path is None:
         return Scheme.from_document(default_scheme_document()), ""
+    from validators.scheme.checks import check_scheme
+
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         from workbook_templates import import_scheme_workbook
 

@@ -33,7 +33,7 @@ from validators.reading.file_names import shown_path, shown_report
 from validators.report import ERROR, Issue, Report
 
 __all__ = ["Submission", "Consolidation", "examine", "discover", "consolidate_folder",
-           "run_consolidation"]
+           "file_time", "run_consolidation"]
 
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".et", ".ods", ".csv"}
 
@@ -131,10 +131,11 @@ def examine(path: Path, scheme: Scheme) -> Submission:
     filled = str(read.document.get("date") or "")
     cells = dict(read.cell_map) if read.kind in CADRE_KINDS else {}
     return Submission(shown, digest, read.kind, owner, read.document, report,
-                      filled or _mtime(path), filled=filled, cells=cells)
+                      filled or file_time(path), filled=filled, cells=cells)
 
 
-def _mtime(path: Path) -> str:
+def file_time(path: Path) -> str:
+    """A file's modification time (ISO, UTC): the stamp of a submission without a date."""
     from datetime import UTC, datetime
 
     try:
@@ -149,7 +150,10 @@ def _mp_context() -> Any:
 
 
 def _examine_all(paths: Sequence[Path], scheme: Scheme, workers: int,
-                 progress: Callable[[int, int], None]) -> list[Submission]:
+                 progress: Callable[[int, int], None], cache: Any = None) -> list[Submission]:
+    if cache is not None:  # a kaohe.pipeline.exam_cache.ExamCache: examines what changed
+        return list(cache.examine(paths, scheme, workers=workers, progress=progress,
+                                  threshold=PARALLEL_THRESHOLD, context=_mp_context()))
     return map_files(examine, paths, scheme, workers=workers, progress=progress,
                      threshold=PARALLEL_THRESHOLD, context=_mp_context())
 
@@ -207,14 +211,16 @@ def _timed(timings: dict[str, float] | None, phase: str) -> Iterator[None]:
 
 def consolidate_folder(folder: Path, scheme: Scheme, *, workers: int = 2,
                        progress: Callable[[int, int], None] = lambda n, total: None,
-                       timings: dict[str, float] | None = None) -> Consolidation:
+                       timings: dict[str, float] | None = None,
+                       cache: Any = None) -> Consolidation:
     """Examine every file under folder, score the units whose submissions are usable.
 
-    `timings`, when given, receives the wall time of each phase (examine, score) in seconds.
+    `timings`, when given, receives the wall time of each phase (examine, score) in seconds;
+    `cache` (kaohe.pipeline.exam_cache.ExamCache) gives the examinations of unchanged files.
     """
     with _timed(timings, "examine"):
         paths = discover(folder)
-        subs = _examine_all(paths, scheme, workers, progress)
+        subs = _examine_all(paths, scheme, workers, progress, cache)
     with _timed(timings, "score"):
         run = _consolidate(scheme, subs)
     run.folder = str(folder)
@@ -290,11 +296,15 @@ def run_consolidation(folder: Path, *, scheme_path: Path | None = None,
                       stability: bool = True,
                       progress: Callable[[int, int], None] = lambda n, total: None,
                       timings: dict[str, float] | None = None,
-                      lock_wait: float = 60.0) -> tuple[int, dict[str, Any]]:
+                      lock_wait: float = 60.0,
+                      cache: bool = True) -> tuple[int, dict[str, Any]]:
     """The whole consolidation as the command runs it; returns (exit code, results).
 
     The outputs are written as one unit of work (kaohe.pipeline.staging): a second run on
     the same output folder waits for the first up to `lock_wait` seconds, then refuses.
+    With `cache`, each file's examination is kept (in the history database `db`, else in a
+    file beside the outputs: kaohe.pipeline.exam_cache) and a re-run examines only the new
+    or changed files; the results are the same either way.
 
     `timings`, when given, receives the wall time of each phase in seconds: load (the
     scheme), examine, score, stability, store, write_json, write_xlsx, feedback. `stability`
@@ -323,8 +333,16 @@ def run_consolidation(folder: Path, *, scheme_path: Path | None = None,
         from outputs.feedback_book import check_feedback_folder
 
         check_feedback_folder(feedback, lang)
-    run = consolidate_folder(folder, scheme, workers=workers, progress=progress,
-                             timings=timings)
+    from kaohe.pipeline.exam_cache import open_exam_cache
+
+    kept, notes = open_exam_cache(scheme, db=db, beside=json_out or out) if cache else (None, [])
+    try:
+        run = consolidate_folder(folder, scheme, workers=workers, progress=progress,
+                                 timings=timings, cache=kept)
+    finally:
+        if kept is not None:
+            kept.close()
+            notes += [kept.summary(), *kept.notes]
     if stability:
         from kaohe.analysis.stability import attach_stability
 
@@ -360,6 +378,8 @@ def run_consolidation(folder: Path, *, scheme_path: Path | None = None,
         from kaohe.pipeline.cadres import cadre_report
 
         echo(cadre_report(run.results, lang))
+    for note in notes:  # what the examination cache did (after the results, said plainly)
+        echo(note[lang == "en"])
     for _, path in written:
         echo(f"→ {shown_path(path)}")
     return run.exit_code, run.results

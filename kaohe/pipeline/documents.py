@@ -6,12 +6,15 @@ import json
 from collections.abc import Iterable, Mapping
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from kaohe.engine import Documents, Scheme
+from kaohe.engine.model import Scheme
 from kaohe.errors import KaoheError
 from kaohe.pipeline.io import read_json
 from validators.rules.json_schema import validate_document
+
+if TYPE_CHECKING:
+    from kaohe.engine.scoring import Documents
 
 __all__ = ["DEFAULT_SCHEME", "default_scheme_document", "load_scheme", "scheme_from_document",
            "documents_from", "load_data_dir"]
@@ -58,6 +61,8 @@ def load_scheme(path: Path | None = None) -> Scheme:
 
 def documents_from(docs: Iterable[Mapping[str, Any]]) -> Documents:
     """Sort validated documents by kind into the engine's Documents."""
+    from kaohe.engine.scoring import Documents
+
     reports: dict[str, Mapping[str, Any]] = {}
     leads: list[Mapping[str, Any]] = []
     single: dict[str, Mapping[str, Any]] = {}

@@ -30,7 +30,7 @@ from pathlib import Path
 
 from kaohe.errors import KaoheError
 from kaohe.store.backends import connect, database_kind, display_url, sqlite_path
-from kaohe.store.db import Store, content_hash
+from kaohe.store.db import Store, content_hash, results_hash
 from kaohe.store.records import (
     MERIT_YEARS,
     OutputRecord,
@@ -48,7 +48,8 @@ from kaohe.store.schema import SCHEMA_VERSION, check_version, create_schema
 __all__ = ["MERIT_YEARS", "SCHEMA_VERSION", "OutputRecord", "Publication", "RankChange", "RunInfo",
            "RunRecord",
            "Store", "YearRow", "consecutive_top_years", "content_hash", "database_kind",
-           "display_url", "merit_streaks", "open_store", "rank_changes", "sqlite_path"]
+           "display_url", "merit_streaks", "open_store", "rank_changes", "results_hash",
+           "sqlite_path"]
 
 
 def open_store(target: str | Path, create: bool = True, read_only: bool = False) -> Store:

@@ -1,0 +1,190 @@
+"""The examination cache: a re-run examines only new or changed files, and its results are
+the same, byte for byte, as a run that examines everything."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import kaohe.pipeline.exam_cache as exam_cache
+from kaohe.pipeline.consolidate import Submission, run_consolidation
+from kaohe.pipeline.documents import default_scheme_document
+from kaohe.pipeline.exam_cache import CACHE_NAME, decode_entry, encode_entry
+from validators.report import Issue, Report
+
+KAOHE = str(Path(sys.executable).with_name("kaohe"))
+N = 45  # files in the clean folder
+
+
+@pytest.fixture
+def folder(clean_folder: Path, tmp_path: Path) -> Path:
+    assert len(list(clean_folder.iterdir())) == N
+    return Path(shutil.copytree(clean_folder, tmp_path / "in"))
+
+
+def _run(folder: Path, out: Path, **options: Any) -> tuple[bytes, bytes, list[str]]:
+    """(results.json, results.xlsx, what was said) of one consolidation into `out`."""
+    said: list[str] = []
+    run_consolidation(folder, out=out / "results.xlsx", json_out=out / "results.json",
+                      workers=1, echo=said.append, **options)
+    return ((out / "results.json").read_bytes(), (out / "results.xlsx").read_bytes(), said)
+
+
+def _same_as_without_cache(folder: Path, out: Path, tmp_path: Path,
+                           **options: Any) -> list[str]:
+    """Consolidate with the cache in `out`, and again without any cache elsewhere: the two
+    runs' outputs must be the same bytes. Returns what the cached run said."""
+    cached = _run(folder, out, **options)
+    plain = _run(folder, tmp_path / "plain", cache=False, **options)
+    assert cached[0] == plain[0]
+    assert cached[1] == plain[1]
+    assert not (tmp_path / "plain" / CACHE_NAME).exists()
+    return cached[2]
+
+
+def _reuse(said: list[str]) -> tuple[int, int]:
+    """(reused, examined) from the cache's line."""
+    import re
+
+    line = next(s for s in said if "缓存" in s)
+    if match := re.search(r"复用了 (\d+) 个.*检查了 (\d+) 个", line):
+        return int(match[1]), int(match[2])
+    return 0, int(re.search(r"检查了 (\d+) 个", line)[1])  # type: ignore[index]
+
+
+def _rows(out: Path) -> set[str]:
+    with sqlite3.connect(out / CACHE_NAME) as conn:
+        return {Path(p).name for (p,) in conn.execute("SELECT path FROM exam_cache")}
+
+
+def test_a_rerun_reuses_every_unchanged_file_and_writes_the_same_bytes(
+        folder: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    first = _same_as_without_cache(folder, out, tmp_path)
+    assert _reuse(first) == (0, N)
+    assert (out / CACHE_NAME).is_file() and len(_rows(out)) == N
+    again = _same_as_without_cache(folder, out, tmp_path)
+    assert _reuse(again) == (N, 0)
+
+
+def test_changed_added_removed_and_renamed_files(folder: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    _run(folder, out)
+    # changed: another unit's bytes under this unit's name (a file named for another unit)
+    shutil.copy(folder / "单位自评表_布尔津县.xlsx", folder / "单位自评表_福海县.xlsx")
+    assert _reuse(_same_as_without_cache(folder, out, tmp_path)) == (N - 1, 1)
+    # added: a second copy of one report
+    shutil.copy(folder / "单位自评表_青河县.xlsx", folder / "单位自评表_青河县（修改版）.xlsx")
+    assert _reuse(_same_as_without_cache(folder, out, tmp_path)) == (N, 1)
+    # removed: gone from the results and from the cache
+    (folder / "单位自评表_哈巴河县.xlsx").unlink()
+    assert _reuse(_same_as_without_cache(folder, out, tmp_path)) == (N, 0)
+    assert "单位自评表_哈巴河县.xlsx" not in _rows(out)
+    # renamed: examined again under its new name (findings name the file), the old dropped
+    (folder / "单位自评表_吉木乃县.xlsx").rename(folder / "吉木乃县.xlsx")
+    assert _reuse(_same_as_without_cache(folder, out, tmp_path)) == (N - 1, 1)
+    names = _rows(out)
+    assert "吉木乃县.xlsx" in names and "单位自评表_吉木乃县.xlsx" not in names
+    assert len(names) == N
+
+
+def test_a_changed_scheme_or_examiner_uses_nothing_kept(folder: Path, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "out"
+    _run(folder, out)
+    doc = default_scheme_document()
+    doc["name"] = str(doc.get("name") or "") + "（修订）"
+    changed = tmp_path / "scheme.json"
+    changed.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    assert _reuse(_same_as_without_cache(folder, out, tmp_path, scheme_path=changed)) == (0, N)
+    # another version of kaohe (or of its code): nothing kept is trusted, and it is dropped
+    monkeypatch.setattr(exam_cache, "examiner_fingerprint", lambda: "kaohe 99; code other")
+    assert _reuse(_same_as_without_cache(folder, out, tmp_path)) == (0, N)
+    with sqlite3.connect(out / CACHE_NAME) as conn:
+        assert {e for (e,) in conn.execute("SELECT DISTINCT examiner FROM exam_cache")} == {
+            "kaohe 99; code other"}
+
+
+def test_a_damaged_entry_is_ignored_with_a_note(folder: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    _run(folder, out)
+    with sqlite3.connect(out / CACHE_NAME) as conn:
+        # a truncated entry, and one whose digest matches but is not an examination
+        conn.execute("UPDATE exam_cache SET entry = substr(entry, 1, 50) WHERE path LIKE ?",
+                     ("%布尔津县%",))
+        bogus = exam_cache._pack(json.dumps({"kind": 1}))
+        import hashlib
+
+        conn.execute("UPDATE exam_cache SET entry = ?, digest = ? WHERE path LIKE ?",
+                     (bogus, hashlib.sha256(bogus.encode()).hexdigest(), "%福海县%"))
+    said = _same_as_without_cache(folder, out, tmp_path)
+    assert _reuse(said) == (N - 2, 2)
+    assert any("2 条记录已损坏" in s for s in said)
+    assert not any("已损坏" in s for s in _run(folder, out)[2])  # replaced by sound ones
+
+
+def test_a_cache_file_that_is_not_a_database_is_started_again(folder: Path,
+                                                               tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / CACHE_NAME).write_bytes(b"this is not a database" * 100)
+    said = _same_as_without_cache(folder, out, tmp_path)
+    assert any("已损坏" in s and "重新建立" in s for s in said)
+    assert _reuse(_run(folder, out)[2]) == (N, 0)
+
+
+def test_with_a_history_database_the_cache_lives_in_it(folder: Path, tmp_path: Path) -> None:
+    db = tmp_path / "history.sqlite"
+    out = tmp_path / "out"
+    assert _reuse(_run(folder, out, db=str(db))[2]) == (0, N)
+    said = _run(folder, out, db=str(db))[2]
+    assert _reuse(said) == (N, 0)
+    assert any("exam_cache 表，可随时清空" in s for s in said)  # not "delete the history"
+    assert not (out / CACHE_NAME).exists()
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM exam_cache").fetchone()[0] == N
+
+
+def test_the_command_says_what_it_reused_and_no_cache_examines_all(folder: Path,
+                                                                   tmp_path: Path) -> None:
+    args = [KAOHE, "--lang", "en", "consolidate", str(folder), "--json",
+            str(tmp_path / "r" / "results.json")]
+    subprocess.run(args, capture_output=True, text=True, timeout=300, check=False)
+    proc = subprocess.run(args, capture_output=True, text=True, timeout=300)
+    assert f"reused the examination of {N} unchanged files, examined 0" in proc.stdout
+    assert "Traceback" not in proc.stderr
+    proc = subprocess.run([*args, "--no-cache"], capture_output=True, text=True, timeout=300)
+    assert "examination" not in proc.stdout and "Traceback" not in proc.stderr
+
+
+def _sub(document: Any, value: Any = None) -> Submission:
+    report = Report(file="a.xlsx", kind="unit_report", unit_id="u1")
+    report.add(Issue("bad-value", "坏", "bad", value=value, row_number=3))
+    return Submission("a.xlsx", "ab" * 32, "unit_report", "u1", document, report, "2026-01-02",
+                      filled="2026-01-02")
+
+
+def test_an_entry_comes_back_exactly_or_is_not_kept() -> None:
+    sub = _sub({"unit_id": "u1", "items": [{"actual": 1.0, "n": 1, "ok": True, "x": None}]},
+               value=12.5)
+    text = encode_entry(sub)
+    assert text and decode_entry(text, sub.sha256, sub.stamp) == sub
+    # values JSON would change (a tuple becomes a list, a number key a string) are not kept
+    assert encode_entry(_sub({"pair": (1, 2)})) == ""
+    assert encode_entry(_sub({1: "a"})) == ""
+    assert encode_entry(_sub({}, value=float("nan"))) == ""
+    from datetime import date
+
+    assert encode_entry(_sub({}, value=date(2026, 1, 2))) == ""
+    flipped = text[:30] + ("B" if text[30] == "A" else "A") + text[31:]
+    for damaged in ['{"kind": "unit_report"}', exam_cache._pack('{"kind": "unit_report"}'),
+                    exam_cache._pack("[1, 2]"), text[:-8], flipped]:
+        with pytest.raises(ValueError):
+            decode_entry(damaged, "", "")

@@ -147,6 +147,7 @@ _COMMAND_MODULES = [
     "history",
     "consolidate",
     "results",
+    "leaders",
     "validate",
     "templates",
     "weights",
@@ -156,7 +157,8 @@ _COMMAND_MODULES = [
 _COMMAND_INDEX = {"addin": "addin", "history": "history", "publish": "history",
                   "revisions": "history", "consolidate": "consolidate", "feedback": "results",
                   "results-book": "results", "validate": "validate", "scheme": "templates",
-                  "templates": "templates", "indicators": "weights", "weights": "weights"}
+                  "templates": "templates", "indicators": "weights", "weights": "weights",
+                  "notice": "leaders", "summary": "leaders"}
 _LOADED: set[str] = set()
 
 

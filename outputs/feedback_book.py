@@ -56,7 +56,7 @@ __all__ = ["write_feedback_workbooks", "write_feedback_workbook", "feedback_file
            "indicators_by_loss", "remove_stale_feedback", "check_feedback_folder"]
 
 #: Column widths of the one sheet's grid: No. | indicator | category | 3 numbers | text.
-WIDTHS = (5.0, 24.0, 10.0, 8.0, 8.0, 10.0, 44.0)
+WIDTHS = (5.0, 20.0, 10.0, 8.0, 8.0, 10.0, 26.0)   # one A4 portrait page wide at 80 %
 LAST = len(WIDTHS) - 1
 
 
@@ -167,7 +167,8 @@ class _Page:
                                         group=group_label(self.group, self.lang)),
                        self.st("subtitle"))
         row = 2
-        if status := run_status(self.results.get("run"), self.lang):
+        if status := run_status(self.results.get("run"), self.lang,
+                                self.results.get("time_zone")):
             ws.merge_range(row, 0, row, LAST, f"{T('run')}：{status}" if not self.en
                            else f"{T('run')}: {status}", self.st("subtitle"))
             row += 1
@@ -295,7 +296,7 @@ class _Page:
             lost = float(ind.get("lost") or 0.0)
             style = ("loss_strong" if ind["indicator_id"] in strong else
                      "loss" if round(lost, 2) > 0 else "pts")
-            name = f"{ind['indicator_id']} {self.text(ind, 'name')}"
+            name = self.text(ind, "name")   # a reader sees names; ids stay in the JSON
             why = self.text(ind, "explanation")
             category = self.word(ind.get("category"))
             put_row(ws, row, 0, [i + 1, name, category, ind.get("full_score"),
@@ -306,7 +307,7 @@ class _Page:
         skipped = [r for r in u.get("indicators") or [] if not r.get("applicable", True)]
         for ind in skipped:
             row += 1
-            put_row(ws, row, 0, ["", f"{ind['indicator_id']} {self.text(ind, 'name')}",
+            put_row(ws, row, 0, ["", self.text(ind, "name"),
                                  self.word(ind.get("category")), ind.get("full_score"), T("na"), "",
                                  self.text(ind, "explanation")], self.st,
                     ["na", "text_wrap", "text_wrap", "na", "na", "na", "text_wrap"])
@@ -319,8 +320,7 @@ class _Page:
                 if r.get("applicable", True) and float(r.get("lost") or 0.0) <= 1e-9]
         if full:
             row = self.wide(ws, row, T("good_full", n=len(full)), "plain")
-            names = ("; " if self.en else "；").join(f"{r['indicator_id']} {self.text(r, 'name')}"
-                                                   for r in full)
+            names = ("; " if self.en else "；").join(self.text(r, "name") for r in full)
             row = self.wide(ws, row, names)
         else:
             row = self.wide(ws, row, T("good_none"), "plain")
@@ -396,7 +396,31 @@ class _Page:
             put(ws, row, 0, key, self.st, "key")
             put(ws, row, 2, value, self.st, style)
             row += 1
-        return row
+        return self.trends(ws, row)
+
+    def trends(self, ws: Worksheet, row: int) -> int:
+        """The unit's published years (from the history database): total, rank, grade; a
+        year published again on a later revision is marked *."""
+        from outputs.trends_sheet import trend_rows
+
+        points = trend_rows(self.results, self.unit["unit_id"])
+        if not points:
+            return row
+        T = self.T
+        row += 1
+        put_row(ws, row, 0, ["", T("trend_year"), T("sum_total"), T("rank_of"), T("grade_k"),
+                             "", ""], self.st, "header")
+        ws.merge_range(row, 5, row, LAST, T("trend_note"), self.st("header"))
+        for p in points:
+            row += 1
+            note = T("trend_revised", run=p.get("run_id", "")) if p.get("revised") else ""
+            put_row(ws, row, 0, ["", p["year"], p.get("total"),
+                                 f"{p.get('rank')} / {p.get('group_size')}",
+                                 grade_label(p.get("grade"), self.lang)], self.st,
+                    ["int", "int", "num", "text_c", "text_c"])
+            ws.merge_range(row, 5, row, LAST, "", self.st("text"))
+            put(ws, row, 5, note, self.st, "text")
+        return row + 1
 
     def notes(self, ws: Worksheet, row: int) -> int:
         notes = list((self.unit.get("notes_en") if self.en else self.unit.get("notes")) or [])

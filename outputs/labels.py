@@ -109,6 +109,7 @@ RESULTS_LABELS: dict[str, tuple[str, str]] = {
                       "light green: full score   light orange: points lost   red: "
                       "region-assigned indicator lost beyond the limit (top grade barred)   "
                       "grey '—': not applicable"),
+    "ind_category": ("指标类别", "Category"),
     "points_sum": ("得分合计", "Points"), "lost_sum": ("失分合计", "Lost"),
     "sheet_adjustments": ("加扣分", "Adjustments"),
     "adjustments_title": ("{title} — 加扣分事项", "{title} — adjustments"),
@@ -222,6 +223,9 @@ FEEDBACK_LABELS: dict[str, tuple[str, str]] = {
     "prev_grade_k": ("上年等次", "Last year's grade"),
     "streak": ("连续三年最高等次", "Top grade three years running"),
     "no_history": ("无上年考核记录。", "No record of last year."),
+    "trend_year": ("年度", "Year"), "grade_k": ("等次", "Grade"),
+    "trend_note": ("近年已发布结果（说明）", "Published results by year (note)"),
+    "trend_revised": ("经申诉复核后按修订结果 {run} 重新发布", "published again on revision {run}"),
     "sum_total": ("总分", "Total"),
     "footer": ("地区综合考核办公室", "Comprehensive assessment office"),
 }
@@ -240,9 +244,11 @@ def pick(table: dict[str, tuple[str, str]], key: object, lang: str) -> str:
     return pair[1] if lang == "en" else pair[0]
 
 
-def run_status(run: Mapping[str, Any] | None, lang: str = "zh") -> str:
+def run_status(run: Mapping[str, Any] | None, lang: str = "zh",
+               zone: str | None = None) -> str:
     """Which recorded run results are and whether it was published when they were written:
-    "2016-r3，未发布；正式结果为 2016-r2", "2016-r2，已发布" ("" when not recorded)."""
+    "2016-r3，未发布；正式结果为 2016-r2", "2016-r2，已发布（2017-01-05 10:30（北京时间））"
+    ("" when not recorded). The publication time is shown in the office's zone."""
     if not run or not run.get("run_id"):
         return ""
     run_id, en = str(run["run_id"]), lang == "en"
@@ -250,7 +256,15 @@ def run_status(run: Mapping[str, Any] | None, lang: str = "zh") -> str:
         return run_id
     official = run.get("published_revision")
     if official == run_id:
-        return f"{run_id}, published" if en else f"{run_id}，已发布"
+        from kaohe.clock import DEFAULT_ZONE, local_time
+
+        when = local_time(run.get("published_at"), zone or DEFAULT_ZONE, lang)
+        revision = run.get("revision")
+        if en:
+            return f"{run_id}, published" + (f" (revision {revision})" if revision else "") + (
+                f", {when}" if when else "")
+        return f"{run_id}，已发布" + (f"（第 {revision} 版）" if revision else "") + (
+            f"，发布时间 {when}" if when else "")
     if official:
         return (f"{run_id}, not published; the official results are {official}" if en
                 else f"{run_id}，未发布；正式结果为 {official}")

@@ -13,6 +13,8 @@ from xlsxwriter.worksheet import Worksheet
 
 from kaohe.labels import follow_up_text
 from outputs.style import (
+    column_pixels,
+    first_page_columns,
     fit_row,
     grade_label,
     group_label,
@@ -31,10 +33,10 @@ def write_ranking_sheet(book: Any, wb: Workbook, group: Mapping[str, Any],
     T = book.T
     ws = book.sheet(wb, group_label(group, book.lang), "#2E75B6")
     en = book.lang == "en"   # English words need wider columns than Chinese ones
-    cols: list[tuple[str, float]] = [(T("rank"), 5.5), (T("unit"), 24), (T("total"), 8),
+    cols: list[tuple[str, float]] = [(T("rank"), 5.5), (T("unit"), 20), (T("total"), 8),
                                      (T("grade"), 11 if en else 7),
                                      (T("eligible"), 10 if en else 7)]
-    cols += [(book.comp_name(c), 12 if en else 9) for c in book.comps]
+    cols += [(book.comp_name(c), 12 if en else 8) for c in book.comps]
     cols += [(T("bonus"), 9 if en else 6.5), (T("deduction"), 9 if en else 6.5)]
     if book.has_history:
         cols += [(T("prev_total"), 8), (T("total_change"), 8), (T("prev_rank"), 6.5),
@@ -42,10 +44,14 @@ def write_ranking_sheet(book: Any, wb: Workbook, group: Mapping[str, Any],
     stability = _stability(book, group)
     if stability:
         cols.append((T("stability"), 30 if en else 24))
-    cols.append((T("remarks"), 48))
+    cols.append((T("remarks"), 40))
     last = len(cols) - 1
-    top = book.heading(ws, last, T("ranking_title", title=book.title, group=group_label(
-        group, book.lang)), _subtitle(book, group, units), sum(w for _, w in cols))
+    # Printed at no less than MIN_PRINT_SCALE: columns that do not fit the first page go on
+    # the next (rank and unit repeated); the title and charts keep to the first page.
+    cut = first_page_columns([w for _, w in cols])
+    span = cut - 1 if cut <= last else last
+    top = book.heading(ws, span, T("ranking_title", title=book.title, group=group_label(
+        group, book.lang)), _subtitle(book, group, units), sum(w for _, w in cols[:span + 1]))
     book.header(ws, top, cols)
     grades = list(book.results.get("grades") or [])
     for i, u in enumerate(units):
@@ -82,15 +88,18 @@ def write_ranking_sheet(book: Any, wb: Workbook, group: Mapping[str, Any],
         from kaohe.analysis.stability import group_sentence
 
         sentence = group_sentence(book.results, group["id"], book.lang)
-        ws.merge_range(end + 2, 0, end + 2, last, "", book.st("text_wrap"))
+        # across the first printed page's columns, like the title
+        ws.merge_range(end + 2, 0, end + 2, span, "", book.st("text_wrap"))
         colon = ": " if en else "："
         put(ws, end + 2, 0, f"{T('stability')}{colon}{sentence}", book.st, "text_wrap")
-        fit_row(ws, end + 2, [(sentence, sum(w for _, w in cols))])
+        fit_row(ws, end + 2, [(sentence, sum(w for _, w in cols[:span + 1]))])
         chart_row = end + 4
-    _charts(book, wb, ws, units, top, cols, chart_row)
+    _charts(book, wb, ws, units, top, cols[:span + 1], chart_row, data_col=len(cols) + 1)
     rows_for_charts = max(16, len(units) + 6)
     print_setup(ws, header_rows=(top, top), last_col=last,
-                last_row=chart_row + rows_for_charts, footer=book.title)
+                last_row=chart_row + rows_for_charts, footer=book.title, repeat_cols=2)
+    if cut <= last:
+        ws.set_v_pagebreaks([cut])
 
 
 def _subtitle(book: Any, group: Mapping[str, Any], units: Sequence[Any]) -> str:
@@ -134,12 +143,13 @@ def _remarks(book: Any, u: Mapping[str, Any]) -> str:
 
 
 def _charts(book: Any, wb: Workbook, ws: Worksheet, units: list[dict[str, Any]], top: int,
-            cols: Sequence[tuple[str, float]], chart_row: int) -> None:
+            cols: Sequence[tuple[str, float]], chart_row: int, data_col: int) -> None:
     if not units:
         return
     T, name = book.T, ws.get_name()
     first, end = top + 1, top + len(units)
-    width = int(sum(w for _, w in cols) * 7.0)
+    # the two charts side by side across the first printed page's columns
+    width = int(sum(column_pixels(w) for _, w in cols) / 9.6 * 7.0)
     height = min(4000, max(300, 22 * len(units) + 110))
     bars = wb.add_chart({"type": "bar"})
     bars.add_series({"name": T("total"), "categories": [name, first, 1, end, 1],
@@ -150,7 +160,6 @@ def _charts(book: Any, wb: Workbook, ws: Worksheet, units: list[dict[str, Any]],
                      100 if top_total <= 100 else None)
     ws.insert_chart(chart_row, 0, bars, {"x_offset": 2, "y_offset": 4})
     # Weighted contributions (score × weight ÷ Σ weights) stack up to the weighted total.
-    data_col = len(cols) + 1
     put(ws, top - 1, data_col, T("chart_data"), book.st, "plain")
     put_row(ws, top, data_col, [T("unit")] + [book.comp_name(c) for c in book.comps],
             book.st, "header")
@@ -170,12 +179,12 @@ def _charts(book: Any, wb: Workbook, ws: Worksheet, units: list[dict[str, Any]],
                           "values": [name, first, data_col + 1 + j, end, data_col + 1 + j],
                           "fill": {"color": palette[j % len(palette)]}, "gap": 60})
     _style_chart(stack, T("chart_parts"), width - width // 2 - 8, height, 100)
-    stack.set_legend({"position": "bottom", "font": {"name": "宋体", "size": 9}})
+    stack.set_legend({"position": "bottom", "font": {"name": "宋体", "size": 10}})
     ws.insert_chart(chart_row, 0, stack, {"x_offset": width // 2 + 6, "y_offset": 4})
 
 
 def _style_chart(chart: Any, title: str, width: int, height: int, x_max: float | None) -> None:
-    font = {"name": "宋体", "size": 9}
+    font = {"name": "宋体", "size": 10}
     chart.set_title({"name": title, "name_font": {"name": "黑体", "size": 11, "bold": True}})
     chart.set_y_axis({"reverse": True, "num_font": font})       # rank 1 at the top
     axis: dict[str, Any] = {"num_font": font, "min": 0,

@@ -3,9 +3,13 @@
 Sheets, in order (Chinese names; English with ``lang="en"``):
 
 - 说明: scheme, year, how to read the workbook, the scoring rule, the weights;
+- 结果汇总: the leaders' one-page summary (``summary_sheet``): grades per group, movers,
+  units barred from the top grade and why, the merit list, what is provisional;
 - one ranking sheet per group (named after the group): rank, unit, total, grade and why it
   moved, top-grade eligibility and the gates hit, component scores, bonus, deduction, change
   against last year; a bar chart of totals and a stacked chart of the weighted components;
+- 历年趋势: each unit's published total, rank and grade over the last years, a small chart
+  per group (``trends_sheet``; with a history database only);
 - <group>指标得分: units × indicators points with the full scores on top; lost points filled
   light orange, a region-assigned indicator that cost the top grade in red;
 - 加扣分: every adjustment event with its reason, evidence, approver and appeal decision;
@@ -39,6 +43,7 @@ from outputs.labels import (
     run_status,
 )
 from outputs.not_scored_sheet import write_not_scored_sheet
+from outputs.points_sheet import write_points_sheet
 from outputs.ranking_sheet import write_ranking_sheet
 from outputs.style import (
     Labels,
@@ -54,9 +59,14 @@ from outputs.style import (
     text_lines,
     unit_label,
 )
+from outputs.summary_sheet import write_summary_sheet
+from outputs.trends_sheet import write_trends_sheet
 from outputs.whatif_sheet import write_whatif_sheet
 
 __all__ = ["write_results_workbook"]
+
+#: The 说明 sheet's text column: with the key column it prints one A4 portrait page wide.
+_ABOUT_WIDTH = 62
 
 
 def write_results_workbook(results: Mapping[str, Any], path: Path, *, lang: str = "zh",
@@ -154,20 +164,22 @@ class _Book:
         return ws
 
     def heading(self, ws: Worksheet, last_col: int, title: str, subtitle: str,
-                width: float) -> int:
-        """Title, subtitle (sized to fit `width`) and the illustrative banner; next free row."""
-        ws.merge_range(0, 0, 0, last_col, title,
+                width: float, first_col: int = 0) -> int:
+        """Title, subtitle (sized to fit `width`) and the illustrative banner, across
+        first_col..last_col; next free row."""
+        c = first_col
+        ws.merge_range(0, c, 0, last_col, title,
                        self.st("title", font_size=fitting_size(title, width)))
         ws.set_row(0, 30)
-        ws.merge_range(1, 0, 1, last_col, subtitle, self.st(
-            "subtitle", font_size=fitting_size(subtitle, width, (10, 9, 8))))
+        ws.merge_range(1, c, 1, last_col, subtitle, self.st(
+            "subtitle", font_size=10))
         row = 2
         if self.results.get("illustrative"):
-            ws.merge_range(row, 0, row, last_col, self.T("illustrative"), self.st("banner"))
+            ws.merge_range(row, c, row, last_col, self.T("illustrative"), self.st("banner"))
             row += 1
         if self.provisional:
             text = self.provisional_text()
-            ws.merge_range(row, 0, row, last_col, text, self.st("banner_wrap"))
+            ws.merge_range(row, c, row, last_col, text, self.st("banner_wrap"))
             ws.set_row(row, max(18, 14 * text_lines(text, width) + 4))
             row += 1
         return row + 1 if row > 2 else 3
@@ -186,10 +198,12 @@ class _Book:
         wb = open_workbook(tmp, title=self.title, created=self.generated)
         self.st = Styles(wb)
         self.about(wb)
+        write_summary_sheet(self, wb)
         for group in self.groups:
             write_ranking_sheet(self, wb, group, self.by_group[group["id"]])
+        write_trends_sheet(self, wb)
         for group in self.groups:
-            self.points(wb, group, self.by_group[group["id"]])
+            write_points_sheet(self, wb, group, self.by_group[group["id"]])
         self.adjustments(wb)
         write_cadre_sheets(self, wb)
         write_not_scored_sheet(self, wb, rejected, missing)
@@ -201,16 +215,16 @@ class _Book:
         ws = self.sheet(wb, T("sheet_about"), "#1F4E78")
         key_width = 30 if self.lang == "en" else 18   # "Party and mass organisations"
         ws.set_column(0, 0, key_width)
-        ws.set_column(1, 1, 90)
+        ws.set_column(1, 1, _ABOUT_WIDTH)
         row = self.heading(ws, 1, self.title, T("about_subtitle", year=r.get("year", "")),
-                           90 + key_width)
+                           _ABOUT_WIDTH + key_width)
         facts = [(T("scheme_name"), self.scheme_name or self.title),
                  (T("scheme_id"), r.get("scheme_id", "")),
                  (T("scheme_version"), r.get("scheme_version", "")), (T("year"), r.get("year")),
                  (T("groups_n"), self.groups_text()), (T("units_n"), self.units_text()),
                  (T("generated"), T("generated_note") + (f" {self.generated.isoformat()}"
                                                          if self.generated else ""))]
-        if status := run_status(r.get("run"), self.lang):
+        if status := run_status(r.get("run"), self.lang, r.get("time_zone")):
             facts.insert(4, (T("run"), status))
         history = (r.get("history_note_en") if self.lang == "en" else None) or r.get(
             "history_note")
@@ -223,7 +237,7 @@ class _Book:
             text = str(value if value is not None else "")
             warn = key == T("status") and self.provisional
             put(ws, row, 1, text, self.st, "text_warn_wrap" if warn else "text_wrap")
-            fit_row(ws, row, [(text, 90)])
+            fit_row(ws, row, [(text, _ABOUT_WIDTH)])
             row += 1
         row += 1
         put(ws, row, 0, T("how_to_read"), self.st, "section")
@@ -232,7 +246,7 @@ class _Book:
                     "read_whatif", "read_rule"):
             put(ws, row, 0, T(key + "_k"), self.st, "key")
             put(ws, row, 1, T(key, digits=self.digits), self.st, "text_wrap")
-            fit_row(ws, row, [(T(key, digits=self.digits), 90)])
+            fit_row(ws, row, [(T(key, digits=self.digits), _ABOUT_WIDTH)])
             row += 1
         row += 1
         put(ws, row, 0, T("weights"), self.st, "section")
@@ -265,48 +279,7 @@ class _Book:
             return str(n)
         return self.T("units_scored", n=n, total=n + unscored, m=unscored)
 
-    # -- points matrix -------------------------------------------------------------------------
-
-    def points(self, wb: Workbook, group: Mapping[str, Any], units: list[dict[str, Any]]) -> None:
-        T = self.T
-        gname = group_label(group, self.lang)
-        # Sheet names are cut at 31 characters: English ones use the group's short id.
-        ws = self.sheet(wb, T("sheet_points", group=gname if self.lang == "zh" else group["id"]),
-                        "#C55A11")
-        indicators = list(units[0]["indicators"]) if units else []
-        cols = [(T("rank"), 5.5), (T("unit"), 20)]
-        width = 10.5 if self.lang == "en" else 8.5   # English words must not break mid-word
-        cols += [(f"{ind['indicator_id']}\n{self.indicator_name(ind)}", width)
-                 for ind in indicators]
-        cols += [(T("points_sum"), 8), (T("lost_sum"), 8)]
-        last = len(cols) - 1
-        top = self.heading(ws, last, T("points_title", group=gname), T("points_legend"),
-                           sum(w for _, w in cols))
-        self.header(ws, top, cols)
-        put_row(ws, top + 1, 0, ["", T("full_score")], self.st, "full")
-        put_row(ws, top + 1, 2, [ind["full_score"] for ind in indicators], self.st, "full")
-        put_row(ws, top + 1, 2 + len(indicators),
-                [sum(i["full_score"] for i in indicators), ""], self.st, "full")
-        for n, u in enumerate(units):
-            row = top + 2 + n
-            strong = {g.get("indicator_id") for g in u.get("gates") or []
-                      if g.get("gate") == "region-loss"}
-            put(ws, row, 0, u.get("rank"), self.st, "int")
-            put(ws, row, 1, unit_label(u, self.lang), self.st, "text")
-            got = lost = 0.0
-            for j, ind in enumerate(u["indicators"]):
-                if not ind.get("applicable", True):
-                    put(ws, row, 2 + j, "—", self.st, "na")
-                    continue
-                got, lost = got + ind["points"], lost + ind["lost"]
-                style = ("loss_strong" if ind["indicator_id"] in strong else
-                         "loss" if round(ind["lost"], 2) > 0 else "pts_full")
-                put(ws, row, 2 + j, round(ind["points"], 2), self.st, style)
-            put_row(ws, row, 2 + len(indicators), [round(got, 2), round(lost, 2)], self.st,
-                    ["pts", "loss" if round(lost, 2) > 0 else "pts"])
-        ws.freeze_panes(top + 2, 2)
-        print_setup(ws, header_rows=(top, top + 1), last_col=last,
-                    last_row=top + 1 + len(units), footer=self.title)
+    # -- points matrix (outputs.points_sheet) ---------------------------------------------
 
     def indicator_name(self, ind: Mapping[str, Any]) -> str:
         """An indicator's name in the workbook's language (Chinese when it has no English)."""
@@ -358,4 +331,5 @@ class _Book:
             ws.merge_range(row, 0, row, last, T("none"), self.st("text_c"))
         ws.freeze_panes(top + 1, 1)
         ws.autofilter(top, 0, row, last)
-        print_setup(ws, header_rows=(top, top), last_col=last, last_row=row, footer=self.title)
+        print_setup(ws, header_rows=(top, top), last_col=last, last_row=row, footer=self.title,
+                    repeat_cols=1)

@@ -26,7 +26,8 @@ from workbook_templates.xlsx_save import FIXED_STAMP
 
 __all__ = ["FONT", "Styles", "Labels", "open_workbook", "put", "put_row", "safe_sheet_name",
            "print_setup", "unit_label", "group_label", "grade_label", "FORMULA_PREFIXES",
-           "fit_row", "fitting_size", "text_lines"]
+           "fit_row", "fitting_size", "text_lines", "LANDSCAPE_PIXELS", "PORTRAIT_PIXELS",
+           "MIN_PRINT_SCALE", "column_pixels", "print_scale", "first_page_columns"]
 
 FONT = "宋体"            # body text of official documents; LibreOffice substitutes a CJK font
 TITLE_FONT = "黑体"
@@ -44,7 +45,7 @@ STYLES: dict[str, dict[str, Any]] = {
                "align": "center", "border": 1, "border_color": "#9C0006"},
     "banner_wrap": {**_BASE, "bold": True, "font_color": "#9C0006", "bg_color": "#FFC7CE",
                     "align": "left", "text_wrap": True, "border": 1, "border_color": "#9C0006"},
-    "note": {**_BASE, "font_size": 9, "font_color": "#404040", "text_wrap": True,
+    "note": {**_BASE, "font_size": 10, "font_color": "#404040", "text_wrap": True,
              "valign": "top"},
     "plain": {**_BASE},
     "wrap": {**_BASE, "text_wrap": True, "valign": "top"},
@@ -238,14 +239,23 @@ def safe_sheet_name(name: str, taken: set[str]) -> str:
 
 def print_setup(ws: Worksheet, *, header_rows: tuple[int, int] | None, landscape: bool = True,
                 last_col: int | None = None, last_row: int | None = None,
-                footer: str = "") -> None:
-    """A4, fit to one page wide, header rows repeated on every page, centred."""
+                footer: str = "", fit_width: bool = True, repeat_cols: int = 0) -> None:
+    """A4, header rows repeated on every page, centred; printed one page wide where that
+    keeps the print scale at MIN_PRINT_SCALE or more (10 pt text prints at 8 pt or more),
+    else at that scale with the first `repeat_cols` columns repeated on the further pages.
+    Not `fit_width`: printed at 100 % on pages the caller breaks."""
     ws.set_paper(9)
     if landscape:
         ws.set_landscape()
     else:
         ws.set_portrait()
-    ws.fit_to_pages(1, 0)
+    if fit_width:
+        scale = print_scale(ws, last_col, landscape)
+        ws.set_print_scale(scale)
+        if scale == MIN_PRINT_SCALE and repeat_cols:
+            ws.repeat_columns(0, repeat_cols - 1)
+    else:
+        ws.set_print_scale(100)
     ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.6)
     ws.center_horizontally()
     if header_rows is not None:
@@ -253,6 +263,36 @@ def print_setup(ws: Worksheet, *, header_rows: tuple[int, int] | None, landscape
     if last_col is not None and last_row is not None:
         ws.print_area(0, 0, last_row, last_col)
     ws.set_footer(f"&L{footer}&R&P / &N" if footer else "&C&P / &N")
+
+
+def print_scale(ws: Worksheet, last_col: int | None, landscape: bool) -> int:
+    """The print scale (%) at which columns 0..last_col fit one page wide, kept between
+    MIN_PRINT_SCALE and 100."""
+    info = getattr(ws, "col_info", {}) or {}
+    cols = range((last_col if last_col is not None else max(info, default=0)) + 1)
+    pixels = sum(_col_pixels(info.get(c)) for c in cols)
+    room = LANDSCAPE_PIXELS if landscape else PORTRAIT_PIXELS
+    return max(MIN_PRINT_SCALE, min(100, int(room * 100 / max(pixels, 1))))
+
+
+def first_page_columns(widths: list[float], landscape: bool = True) -> int:
+    """How many columns (of these widths) a page holds at MIN_PRINT_SCALE."""
+    room = (LANDSCAPE_PIXELS if landscape else PORTRAIT_PIXELS) * 100 / MIN_PRINT_SCALE
+    used = 0
+    for n, width in enumerate(widths):
+        used += column_pixels(width)
+        if used > room:
+            return n
+    return len(widths)
+
+
+def _col_pixels(col: Any) -> int:
+    """The printed pixels of a column xlsxwriter keeps (its width in Excel pixels)."""
+    width = getattr(col, "width", None) if col is not None else None
+    if width is None and isinstance(col, list | tuple) and col:
+        width = col[0]
+    chars = 8.43 if width is None else max(0.0, (int(width) - 5) / 7)
+    return column_pixels(chars)
 
 
 def unit_label(unit: Mapping[str, Any], lang: str) -> str:
@@ -274,6 +314,24 @@ def grade_label(grade: str | None, lang: str) -> str:
     if not grade:
         return ""
     return GRADE_EN.get(grade, grade) if lang == "en" else grade
+
+
+#: Pixels (96 dpi) across an A4 page within print_setup's margins (297 or 210 mm less 0.8 in),
+#: a little short for the printers' rounding.
+LANDSCAPE_PIXELS = 1015
+PORTRAIT_PIXELS = 695
+#: LibreOffice prints a column of Excel width w (characters) up to 9.6 × (w + 0.71) px wide,
+#: wider than Excel's 7 × w + 5 (measured: A4 pages of 10-character columns hold 7 portrait,
+#: 10 landscape; of the 指标得分 sheet, rank, unit and 10 indicators landscape).
+_LO_PX_PER_CHAR = 9.6
+#: The least print scale (%): the workbooks' text is 10 pt or more, so it prints at 8 pt or
+#: more (a render check asserts it).
+MIN_PRINT_SCALE = 80
+
+
+def column_pixels(width: float) -> int:
+    """Pixels a column `width` characters wide takes when LibreOffice prints it at 100 %."""
+    return int(_LO_PX_PER_CHAR * (width + 0.71) + 0.5)
 
 
 def _visual(text: str) -> float:

@@ -48,6 +48,7 @@ from outputs.style import (
     fit_row,
     group_label,
     print_setup,
+    put,
     put_row,
     unit_label,
 )
@@ -193,7 +194,7 @@ def write_whatif_sheet(book: Any, wb: Workbook) -> None:
     fit_row(ws, note, [(rule, sum(widths) - 4)])
     head = note + 2
     names = {c["id"]: book.comp_name(c) for c in book.comps}
-    cols = ([T("unit"), T("group_id")] + [book.comp_name(c) for c in book.comps]
+    cols = ([T("unit"), T("group")] + [book.comp_name(c) for c in book.comps]
             + [T("bonus"), T("deduction"), T("whatif_total"), T("whatif_rank"),
                T("published_total"), T("published_rank"), T("total_diff"), T("rank_move")]
             + [T("tie_breaker", i=i + 1, name=names[b]) for i, b in enumerate(breakers)])
@@ -204,7 +205,8 @@ def write_whatif_sheet(book: Any, wb: Workbook) -> None:
                     "format_rows": True, "select_locked_cells": True,
                     "select_unlocked_cells": True})
     ws.autofilter(head, 0, end, last)
-    print_setup(ws, header_rows=(head, head), last_col=last, last_row=end, footer=book.title)
+    print_setup(ws, header_rows=(head, head), last_col=last, last_row=end, footer=book.title,
+                repeat_cols=1)
 
 
 def _label_width(labels: Sequence[str], least: float) -> float:
@@ -218,14 +220,17 @@ def _label_width(labels: Sequence[str], least: float) -> float:
 def _weights_table(book: Any, wb: Workbook, ws: Any, top: int, last: int) -> dict[str, int]:
     """Groups × weights (inputs), Σ weights, and a note when a group's weights sum to 0."""
     T, st, n = book.T, book.st, len(book.comps)
-    put_row(ws, top, 0, [T("group"), T("group_id")] + [book.comp_name(c) for c in book.comps]
-            + [T("weight_sum")], st, "header")
+    # The group's name across the first two columns: ids are for machines, not readers.
+    ws.merge_range(top, 0, top, 1, T("group"), st("header"))
+    put_row(ws, top, 2, [book.comp_name(c) for c in book.comps] + [T("weight_sum")], st,
+            "header")
     last = min(last, 9 + n)   # the note spans the main table, not the tie-break columns
     ws.merge_range(top, 3 + n, top, last, T("whatif_note_h"), st("header"))
     weight_row: dict[str, int] = {}
     for i, g in enumerate(book.groups):
         row = weight_row[g["id"]] = top + 1 + i
-        put_row(ws, row, 0, [group_label(g, book.lang), g["id"]], st, ["key", "text"])
+        ws.merge_range(row, 0, row, 1, "", st("key"))
+        put(ws, row, 0, group_label(g, book.lang), st, "key")
         weights = [float(c["weights"].get(g["id"], 0.0)) for c in book.comps]
         for j, w in enumerate(weights):
             ws.write_number(row, 2 + j, w, st("input"))
@@ -260,9 +265,10 @@ def _unit_rows(book: Any, ws: Any, first: int, weight_row: Mapping[str, int],
     group_rng, total_rng = column(1), column(c_total)
     tb_rngs = [column(c_tb + i) for i in range(len(breakers))]
     model = _Model(book, breakers)
+    shown = _group_keys(book)
     for i, u in enumerate(units):
         row = first + i
-        put_row(ws, row, 0, [unit_label(u, book.lang), u["group"]], st, "text")
+        put_row(ws, row, 0, [unit_label(u, book.lang), shown[u["group"]]], st, "text")
         scores = exact_components(u)
         for j, c in enumerate(book.comps):
             ws.write_number(row, 2 + j, scores.get(c["id"], 0.0), st("num"))
@@ -286,6 +292,13 @@ def _unit_rows(book: Any, ws: Any, first: int, weight_row: Mapping[str, int],
             ws.write_formula(row, c_tb + i, f"=ROUND({a1(row, col[b])},{book.digits})",
                              st("formula", bold=False), model.breakers[id(u)][i])
     return end
+
+
+def _group_keys(book: Any) -> dict[str, str]:
+    """What the group column shows (and the rank formulas compare): the groups' names, or
+    their ids if two groups share a name."""
+    names = {g["id"]: group_label(g, book.lang) for g in book.groups}
+    return names if len(set(names.values())) == len(names) else {g: g for g in names}
 
 
 def _differences(book: Any, ws: Any, row: int, c_total: int, u: Mapping[str, Any],

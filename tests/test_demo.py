@@ -52,12 +52,12 @@ def test_what_the_demo_publishes_says_it_is_published(demo_dir: Path) -> None:
     assert results["run"]["published"] is True
     assert results["run"]["published_revision"] == results["run"]["run_id"] == "2016-r1"
     about = openpyxl.load_workbook(demo_dir / "results.xlsx")["说明"]
-    assert ["2016-r1，已发布"] == [row[1].value for row in about.iter_rows()
-                                  if row[0].value == "运行/修订"]
+    [status] = [row[1].value for row in about.iter_rows() if row[0].value == "运行/修订"]
+    assert status.startswith("2016-r1，已发布（第 1 版），发布时间 ")
     for path in sorted((demo_dir / "feedback").glob("*.xlsx")):
         sheet = openpyxl.load_workbook(path).worksheets[0]
-        assert "运行/修订：2016-r1，已发布" in {c.value for row in sheet.iter_rows(max_row=4)
-                                             for c in row}, path.name
+        assert any(str(c.value).startswith("运行/修订：2016-r1，已发布（第 1 版）")
+                   for row in sheet.iter_rows(max_row=4) for c in row), path.name
 
 
 def test_demo_prints_a_ranked_table_per_group(demo_dir: Path) -> None:

@@ -89,10 +89,10 @@ def test_indicators_biggest_loss_first_with_their_explanation(books: dict, demo:
     lost = [r[5] for r in data]
     assert lost == sorted(lost, reverse=True) and lost[0] > 0
     biggest = max(u["indicators"], key=lambda i: i["lost"])
-    assert data[0][1] == f"{biggest['indicator_id']} {biggest['name']}"
+    assert data[0][1] == biggest["name"]   # the name a reader knows, not the id
     explanations = {i["explanation"] for i in u["indicators"]}
     assert all(r[6] in explanations for r in data)
-    assert [r[1].split()[0] for r in data] == [i["indicator_id"] for i in indicators_by_loss(u)]
+    assert [r[1] for r in data] == [i["name"] for i in indicators_by_loss(u)]
 
 
 def test_what_was_good_lists_full_mark_indicators(books: dict, demo: tuple) -> None:
@@ -102,7 +102,8 @@ def test_what_was_good_lists_full_mark_indicators(books: dict, demo: tuple) -> N
                     for v in r if v)
     full = [i for i in u["indicators"] if i["applicable"] and i["lost"] == 0]
     assert f"以下 {len(full)} 项指标获得满分" in text
-    assert all(f"{i['indicator_id']} {i['name']}" in text for i in full)
+    assert all(i["name"] in text for i in full)
+    assert not any(i["indicator_id"] in text for i in u["indicators"])
 
 
 def test_adjustments_with_reasons_and_decisions_and_gates(books: dict, demo: tuple) -> None:
@@ -220,3 +221,16 @@ def test_english_feedback_has_no_chinese_punctuation(demo: tuple, tmp_path: Path
     assert "Last year's total (2015)" in text
     assert any(t.startswith("Components above the group average: ") and " (Group avg " in t
                for t in text)
+
+
+def test_feedback_shows_the_units_published_years(books: dict, demo: tuple) -> None:
+    results, _ = demo
+    u = unit(results, "burqin")
+    rows = section(cells(books["结果反馈_布尔津县.xlsx"]), "七、")
+    head = next(i for i, r in enumerate(rows) if r[1] == "年度")
+    years = [r for r in rows[head + 1:] if isinstance(r[1], int)]
+    points = results["trends"]["units"]["burqin"]
+    assert [(r[1], r[2], r[3], r[4]) for r in years] == [
+        (p["year"], p["total"], f"{p['rank']} / {p['group_size']}", p["grade"])
+        for p in points]
+    assert years[-1][2] == u["total"] and years[-1][1] == results["year"]

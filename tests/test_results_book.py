@@ -14,6 +14,7 @@ import pytest
 from kaohe.engine import Scheme
 from kaohe.engine.ranking import rank_and_grade
 from kaohe.pipeline.demo import run_demo
+from kaohe.pipeline.documents import default_scheme_document
 from outputs.results_book import write_results_workbook
 from outputs.style import STYLES
 from outputs.whatif_sheet import (
@@ -78,7 +79,7 @@ def test_sheets_one_ranking_and_one_points_sheet_per_group(book: Path, demo: tup
     names = openpyxl.load_workbook(book).sheetnames
     groups = [g["name"] for g in results["groups"]]
     people = [f"班子等次·{g}" for g in groups] + ["干部考核结果", "预警及后续事项"]
-    assert names == (["说明"] + groups + [f"{g}指标得分" for g in groups]
+    assert names == (["说明", "结果汇总"] + groups + ["历年趋势"] + [f"{g}指标得分" for g in groups]
                      + ["加扣分", *people, "未计分", "测算"])
 
 
@@ -136,9 +137,10 @@ def test_ranking_sheets_have_native_charts(book: Path) -> None:
     with zipfile.ZipFile(book) as z:
         charts = [n for n in z.namelist() if n.startswith("xl/charts/chart")]
         xml = [z.read(n).decode() for n in charts]
-    assert len(charts) == 2 * 5
+    assert len(charts) == 2 * 5 + 5   # two a ranking sheet, one a group on 历年趋势
     assert sum('<c:grouping val="stacked"/>' in x for x in xml) == 5
-    assert all("<c:barChart>" in x for x in xml)
+    assert sum("<c:barChart>" in x for x in xml) == 10
+    assert sum("<c:lineChart>" in x for x in xml) == 5
     ws = openpyxl.load_workbook(book)["县市"]
     assert len(ws._charts) == 2
 
@@ -162,6 +164,39 @@ def test_history_columns_when_a_unit_has_history(demo: tuple, tmp_path: Path) ->
     assert [other[c] for c in cols] == [None] * 4
 
 
+# -- trends -------------------------------------------------------------------------------
+
+def test_trends_sheet_shows_each_units_published_years(book: Path, demo: tuple,
+                                                         tmp_path: Path) -> None:
+    results, scheme = demo
+    years = results["trends"]["years"]
+    assert years == [2014, 2015, 2016]   # the demo publishes two earlier years and 2016
+    ws = openpyxl.load_workbook(book)["历年趋势"]
+    rows = [[c.value for c in r] for r in ws.iter_rows()]
+    head = next(i for i, r in enumerate(rows) if r[0] == "单位")
+    assert [v for v in rows[head][1:10] if v] == [f"{y}年" for y in years]
+    for u in results["units"]:
+        row = next(r for r in rows if r[0] == u["unit_name"])
+        points = results["trends"]["units"][u["unit_id"]]
+        assert [row[1 + 3 * j] for j in range(len(years))] == [p["total"] for p in points]
+        assert row[2 + 3 * (len(years) - 1)] == f"{u['rank']}/{u['group_size']}"
+        assert row[3 + 3 * (len(years) - 1)] == u["grade"]
+    # a year published again on a revision is marked, in the header and at its grades
+    revised = copy.deepcopy(results)
+    for points in revised["trends"]["units"].values():
+        points[1]["revised"] = True
+    ws = openpyxl.load_workbook(write_results_workbook(revised, tmp_path / "r.xlsx",
+                                                       scheme=scheme))["历年趋势"]
+    cells = [c.value for r in ws.iter_rows() for c in r if c.value]
+    assert "2015年*" in cells and any(str(v).endswith("*") and str(v) != "2015年*"
+                                      for v in cells)
+    # without a history database there is no trends sheet
+    plain = {k: v for k, v in results.items() if k != "trends"}
+    names = openpyxl.load_workbook(write_results_workbook(plain, tmp_path / "p.xlsx",
+                                                          scheme=scheme)).sheetnames
+    assert "历年趋势" not in names
+
+
 # -- points matrix --------------------------------------------------------------------------
 
 def test_points_matrix_highlights_losses(book: Path, demo: tuple) -> None:
@@ -169,16 +204,24 @@ def test_points_matrix_highlights_losses(book: Path, demo: tuple) -> None:
     ws = openpyxl.load_workbook(book)["县市指标得分"]
     top = header_row(ws, "名次")
     county = [u for u in results["units"] if u["group"] == "county"]
-    assert [ws.cell(top + 1, 3 + j).value for j in range(len(county[0]["indicators"]))] == \
-        [i["full_score"] for i in county[0]["indicators"]]
+    inds = county[0]["indicators"]
+    # columns by indicator name (no id shown), grouped under their categories
+    col = {ws.cell(top, c).value: c for c in range(3, 3 + len(inds))}
+    assert set(col) == {i["name"] for i in inds}
+    assert ws.cell(top - 1, 2).value == "指标类别"
+    cats = [ws.cell(top - 1, c).value for c in range(3, 3 + len(inds))]
+    firsts = list(dict.fromkeys(i["category"] for i in inds))
+    assert [c for c in cats if c] == firsts   # each category once, merged over its columns
+    assert [ws.cell(top + 1, col[i["name"]]).value for i in inds] == \
+        [i["full_score"] for i in inds]
     loss, strong = (STYLES[k]["bg_color"].lstrip("#") for k in ("loss", "loss_strong"))
     seen = {"loss": 0, "strong": 0, "full": 0}
     for n in range(len(county)):
         row = top + 2 + n
         unit = next(u for u in county if u["unit_name"] == ws.cell(row, 2).value)
         gated = {g["indicator_id"] for g in unit["gates"] if g["gate"] == "region-loss"}
-        for j, ind in enumerate(unit["indicators"]):
-            cell = ws.cell(row, 3 + j)
+        for ind in unit["indicators"]:
+            cell = ws.cell(row, col[ind["name"]])
             fill = (cell.fill.fgColor.rgb or "")[-6:]
             assert cell.value == round(ind["points"], 2)
             if ind["indicator_id"] in gated:
@@ -191,6 +234,19 @@ def test_points_matrix_highlights_losses(book: Path, demo: tuple) -> None:
                 assert fill not in (loss, strong)
                 seen["full"] += 1
     assert all(seen.values()), seen
+
+
+def test_points_matrix_prints_by_category_at_full_size(book: Path) -> None:
+    ws = openpyxl.load_workbook(book)["县市指标得分"]
+    top = header_row(ws, "名次")
+    breaks = [b.id for b in ws.col_breaks.brk]
+    assert breaks, "the county matrix is wider than a page: it is cut by category"
+    for b in breaks:   # a break falls between two categories (merged cells start there)
+        assert ws.cell(top - 1, b + 1).value, b
+    # printed at 100 % (the default scale: xlsxwriter leaves it out), not fitted to a page
+    assert ws.page_setup.scale in (None, 100)
+    assert not (ws.sheet_properties.pageSetUpPr and ws.sheet_properties.pageSetUpPr.fitToPage)
+    assert ws.print_title_cols == "$A:$B"
 
 
 # -- adjustments, not scored, safety ------------------------------------------------------------
@@ -339,6 +395,10 @@ NEW_TIED_WEIGHTS: dict[str, dict[str, float]] = {
     "economy": {"year_end": 0, "routine": 0, "satisfaction": 0, "conduct": 0}}
 
 
+#: The embedded scheme's group names → ids (the 测算 sheet shows names only).
+GROUP_IDS = {g["name"]: g["id"] for g in default_scheme_document()["groups"]}
+
+
 def edit_weights(path: Path, changes: dict[str, dict[str, float]], out: Path,
                  comps: list[str]) -> dict[str, dict[str, float]]:
     """Type new weights into the 测算 sheet (openpyxl); returns every group's weights."""
@@ -347,9 +407,9 @@ def edit_weights(path: Path, changes: dict[str, dict[str, float]], out: Path,
     top = header_row(ws, "考核组别")
     rows = {}
     for r in range(top + 1, ws.max_row):
-        if not ws.cell(r, 2).value:  # the weights table ends at the first blank row
+        if not ws.cell(r, 1).value:  # the weights table ends at the first blank row
             break
-        rows[ws.cell(r, 2).value] = r
+        rows[GROUP_IDS[ws.cell(r, 1).value]] = r   # the sheet names groups, not their ids
     for g, new in changes.items():
         for c, w in new.items():
             ws.cell(rows[g], 3 + comps.index(c)).value = w
@@ -523,7 +583,8 @@ def test_whatif_new_weights_and_a_group_of_zero_weights_under_libreoffice(
     values = [v for row in rows_of(ws) for v in row]
     assert not [v for v in values if isinstance(v, str) and v.startswith(ERRORS)]
     top = header_row(ws, "考核组别")
-    notes = {ws.cell(r, 2).value: ws.cell(r, 8).value for r in range(top + 1, top + 6)}
+    notes = {GROUP_IDS[ws.cell(r, 1).value]: ws.cell(r, 8).value
+             for r in range(top + 1, top + 6)}
     assert notes.pop("economy") == "权重之和为 0，本组不计算测算总分和名次"
     assert set(notes.values()) <= {None, ""}
     economy = {u["unit_name"] for u in tied["units"] if u["group"] == "economy"}

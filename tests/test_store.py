@@ -342,7 +342,7 @@ def test_history_file_from_before_postgres(tmp_path: Path, scheme: Scheme,
         store.publish(2015, "2015-r2", reason="申诉复核")
         assert store.unit_history("fuyun")[1].run_id == "2015-r2"
     with sqlite3.connect(db) as conn:
-        assert [v for (v,) in conn.execute("SELECT version FROM schema_version")] == [1, 2, 3, 4]
+        assert [v for (v,) in conn.execute("SELECT version FROM schema_version")] == [1, 2, 3, 4, 5]
 
 
 # -- publishing and revisions -------------------------------------------------------------
@@ -966,7 +966,8 @@ def test_a_history_file_from_before_provisional_runs_were_kept_apart(
         db = str(old)
     with open_store(db, create=False) as store:  # migrated on open
         versions = [v for (v,) in store._conn.execute("SELECT version FROM schema_version")]
-        assert sorted(versions) == [2, 3, 4] and SCHEMA_VERSION == 4
+        assert sorted(versions) == [2, 3, 4, 5] and SCHEMA_VERSION == 5
+        assert store.outputs(2016) == []   # version 5: no outputs were recorded before
         assert [(r.run_id, r.provisional) for r in store.runs()] == [
             ("2014-r1", False), ("2015-r1", False), ("2016-r1", False), ("2016-r2", True),
             ("2017-r1", True)]

@@ -25,6 +25,10 @@ __all__ = ["COMMANDS"]
               "such as postgresql://user:password@host:5432/kaohe.")
 @click.option("--feedback", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder for one feedback workbook per unit.")
+@click.option("--summary", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="The leaders' one-page summary to write (.docx). 结果汇总")
+@click.option("--notice", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="The notice (通报) to write (.docx).")
 @click.option("--year", type=int, default=None, help="Assessment year (must match the scheme).")
 @click.option("--reason", default="", help="Why this run (recorded with a revision).")
 @click.option("--no-cache", is_flag=True, default=False,
@@ -38,11 +42,14 @@ __all__ = ["COMMANDS"]
 @friendly
 def consolidate_cmd(folder: Path, scheme_path: Path | None, out: Path | None,
                     json_out: Path | None, db: str | None, feedback: Path | None,
-                    year: int | None, reason: str, no_cache: bool, workers: int,
-                    stability: bool) -> None:
+                    summary: Path | None, notice: Path | None, year: int | None, reason: str,
+                    no_cache: bool, workers: int, stability: bool) -> None:
     """Validate and score every workbook under FOLDER; write rankings, feedback and history.
 
     Exit code 0: clean (warnings allowed); 1: some files rejected or missing; 2: nothing usable.
+    With --db, where each output was written is recorded, so that kaohe publish can rewrite
+    them to say 已发布; a new revision of a published year prints what it moves against the
+    official result.
 
     Example: kaohe consolidate submissions/ --out results.xlsx --json results.json
     --db history.sqlite
@@ -52,7 +59,8 @@ def consolidate_cmd(folder: Path, scheme_path: Path | None, out: Path | None,
     if not (out or json_out):
         json_out = Path("results.json")
     code, _ = run_consolidation(folder, scheme_path=scheme_path, out=out, json_out=json_out,
-                                db=db, feedback=feedback, year=year, reason=reason,
+                                db=db, feedback=feedback, notice=notice, summary=summary,
+                                year=year, reason=reason,
                                 lang=current_lang(), workers=workers, echo=click.echo,
                                 progress=_progress, cache=not no_cache, stability=stability)
     sys.exit(code)

@@ -60,39 +60,45 @@ def publish_cmd(db: str, year: int, run_id: str | None, reason: str, reason_en: 
 
     After an upheld appeal, publish the year again on the later revision with a reason;
     the earlier publication stays on record and the latest one counts for history.
+    The year's results JSON and workbook, feedback, summary and notice (where a
+    consolidation with --db wrote them) are rewritten to say 已发布 and which revision;
+    any that cannot be (moved, open in Excel …) are named, and the exit code is 1.
 
     Example: kaohe publish --db history.db --year 2016
     (again: kaohe publish --db history.db --year 2016 --revision 2016-r2 --reason "申诉复核")
     """
+    import sys
+
+    from kaohe.pipeline.republish import rewrite_year_outputs
     from kaohe.store import open_store
 
     with open_store(db, create=False) as store:
         official = store.published_run(year)
         done = store.publish(year, run_id, reason=reason, reason_en=reason_en,
                              allow_provisional=allow_provisional)
+        # what was written for the year says so now (or is named, with why it could not)
+        rewritten = rewrite_year_outputs(store, year)
     if done.run_id == official:  # nothing recorded, the reason (if any) not kept
         _say(f"{done.run_id} 已是正式结果，未作更改",
              f"{done.run_id} is already the official result: nothing changed")
-        return
-    zh_note = "（暂定结果）" if done.provisional else ""
-    en_note = " (provisional results)" if done.provisional else ""
-    if done.replaces:
-        _say(f"已以 {done.run_id}（第 {done.revision} 版）重新发布 {year} 年结果，取代 "
-             f"{done.replaces}{zh_note}；原因：{done.reason}。原发布仍保留在记录中",
-             f"published {year} again: run {done.run_id} (revision {done.revision}) replaces "
-             f"{done.replaces}{en_note}; reason: {done.reason_en}. The earlier publication "
-             "stays on record")
     else:
-        _say(f"已发布 {year} 年结果：{done.run_id}（第 {done.revision} 版）{zh_note}，"
-             "此后的计算只记为修订版本",
-             f"published {year}: run {done.run_id} (revision {done.revision}){en_note}; later "
-             "runs are recorded as revisions")
-    # Workbooks written before this still say 未发布: the same consolidation again (no new
-    # revision is recorded for it) writes them with the published status.
-    _say("此前写出的结果工作簿和反馈注明“未发布”：用同样的输入再运行一次 kaohe consolidate "
-         "（不会新增修订）即可更新",
-         "results and feedback workbooks written before say 'not published': run the same "
-         "kaohe consolidate again (no new revision is recorded) to update them")
+        zh_note = "（暂定结果）" if done.provisional else ""
+        en_note = " (provisional results)" if done.provisional else ""
+        if done.replaces:
+            _say(f"已以 {done.run_id}（第 {done.revision} 版）重新发布 {year} 年结果，取代 "
+                 f"{done.replaces}{zh_note}；原因：{done.reason}。原发布仍保留在记录中",
+                 f"published {year} again: run {done.run_id} (revision {done.revision}) "
+                 f"replaces {done.replaces}{en_note}; reason: {done.reason_en}. The earlier "
+                 "publication stays on record")
+        else:
+            _say(f"已发布 {year} 年结果：{done.run_id}（第 {done.revision} 版）{zh_note}，"
+                 "此后的计算只记为修订版本",
+                 f"published {year}: run {done.run_id} (revision {done.revision}){en_note}; "
+                 "later runs are recorded as revisions")
+    if text := rewritten.text(_lang()):
+        click.echo(text)
+    if rewritten.failed:
+        sys.exit(1)
 
 
 @click.command("history")
@@ -176,19 +182,27 @@ def _newer(row: Any, en: bool) -> str:
             else f"有暂定的修订 {run_id}，未计入")
 
 
+_TZ_HELP = ("Time zone to show times in, an IANA name (default: the scheme's time_zone, else "
+            "Asia/Shanghai). 显示时间所用时区（默认方案规定的时区，否则北京时间）")
+
+
 @click.command("revisions")
 @click.option("--db", required=True, metavar="PATH|URL", help=_DB_HELP)
 @click.option("--year", type=int, required=True, help="Year whose runs to list. 年度")
+@click.option("--tz", "zone", default=None, metavar="ZONE", help=_TZ_HELP)
 @_friendly
-def revisions_cmd(db: str, year: int) -> None:
+def revisions_cmd(db: str, year: int, zone: str | None) -> None:
     """A year's runs (revisions) and publications with their reasons, and what each moved.
 
     The base of a revision is the year's published run (its latest publication) if it was
     published, else the revision before it. Provisional runs (暂定: inputs missing or
     rejected, units not scored …) are marked; unpublished, they count for nothing.
 
+    Times are shown in the office's time zone (stored as UTC), the zone named.
+
     Example: kaohe revisions --db history.db --year 2016
     """
+    from kaohe.clock import check_zone, zone_of
     from kaohe.errors import KaoheError
     from kaohe.store import open_store
 
@@ -204,11 +218,13 @@ def revisions_cmd(db: str, year: int) -> None:
         scheme = store.scheme(runs[-1].run_id)
     lang = _lang()
     en = lang == "en"
-    click.echo(_runs_table(runs, en))
+    zone = zone_of(zone, scheme)
+    check_zone(zone)
+    click.echo(_runs_table(runs, en, zone))
     if publications:
         _say("\n发布记录（最新一次为正式结果）：",
              "\npublications (the latest is the official result):")
-        click.echo(_publications_table(publications, en))
+        click.echo(_publications_table(publications, en, zone))
     for run in runs:
         if run.base_run_id is None:
             continue
@@ -225,11 +241,13 @@ def revisions_cmd(db: str, year: int) -> None:
             click.echo(person_changes_table(people[run.run_id], lang))
 
 
-def _runs_table(runs: Sequence[Any], en: bool) -> str:
+def _runs_table(runs: Sequence[Any], en: bool, zone: str) -> str:
+    from kaohe.clock import zone_label
     from kaohe.textable import table
 
-    head = (["revision", "run", "recorded (UTC)", "base", "status", "reason"] if en
-            else ["版本", "运行", "记录时间(UTC)", "对比基准", "状态", "原因"])
+    label = zone_label(zone, "en" if en else "zh")
+    head = (["revision", "run", f"recorded ({label})", "base", "status", "reason"] if en
+            else ["版本", "运行", f"记录时间（{label}）", "对比基准", "状态", "原因"])
     status = (("published", "published before, replaced", "revision after publication",
                "not published") if en
               else ("已发布", "曾发布，已被取代", "发布后修订", "未发布"))
@@ -240,26 +258,32 @@ def _runs_table(runs: Sequence[Any], en: bool) -> str:
         if r.provisional:
             state += " (provisional)" if en else "（暂定）"
         reason = (r.reason_en or r.reason) if en else (r.reason or r.reason_en)
-        rows.append([r.revision, r.run_id, _when(r.created_at), r.base_run_id or "—", state,
+        rows.append([r.revision, r.run_id, _when(r.created_at, zone), r.base_run_id or "—", state,
                      reason or "—"])
     return table(head, rows)
 
 
-def _publications_table(publications: Sequence[Any], en: bool) -> str:
+def _publications_table(publications: Sequence[Any], en: bool, zone: str) -> str:
+    from kaohe.clock import zone_label
     from kaohe.textable import table
 
-    head = (["#", "run", "published (UTC)", "replaces", "provisional", "reason"] if en
-            else ["次序", "运行", "发布时间(UTC)", "取代", "暂定", "原因"])
+    label = zone_label(zone, "en" if en else "zh")
+    head = (["#", "run", f"published ({label})", "replaces", "provisional", "reason"] if en
+            else ["次序", "运行", f"发布时间（{label}）", "取代", "暂定", "原因"])
     yes, no = ("yes", "no") if en else ("是", "否")
-    rows = [[p.number, p.run_id, _when(p.published_at), p.replaces or "—",
+    rows = [[p.number, p.run_id, _when(p.published_at, zone), p.replaces or "—",
              yes if p.provisional else no,
              ((p.reason_en or p.reason) if en else (p.reason or p.reason_en)) or "—"]
             for p in publications]
     return table(head, rows)
 
 
-def _when(timestamp: str) -> str:
-    return timestamp[:16].replace("T", " ")
+def _when(timestamp: str, zone: str) -> str:
+    """A stored UTC time in the office's zone, to the minute (the zone is in the header)."""
+    from kaohe.clock import local_time
+
+    text = local_time(timestamp, zone)
+    return text.split("（")[0] if "（" in text else text.split(" (")[0]
 
 
 def _changes_table(changes: Sequence[Any], lang: str, scheme: dict[str, Any]) -> str:

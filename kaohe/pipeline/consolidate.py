@@ -258,6 +258,8 @@ def _consolidate(scheme: Scheme, subs: list[Submission]) -> Consolidation:
     results["submissions"] = record
     results["scheme_name"] = str(scheme.document.get("name") or "")
     results["scheme_name_en"] = str(scheme.document.get("name_en") or "")
+    if scheme.document.get("time_zone"):   # the zone outputs show times in (else 北京时间)
+        results["time_zone"] = str(scheme.document["time_zone"])
     # what the 测算 sheet needs of the scheme, so `kaohe results-book` rebuilds it from the JSON
     results["tie_breakers"] = list(scheme.tie_breakers)
     results["rounding"] = {"digits": scheme.rounding.digits, "mode": scheme.rounding.mode}
@@ -310,6 +312,7 @@ def _json_only(folder: Path, echo: Callable[[str], Any], lang: str) -> None:
 def run_consolidation(folder: Path, *, scheme_path: Path | None = None,
                       out: Path | None = None, json_out: Path | None = None,
                       db: str | None = None, feedback: Path | None = None,
+                      notice: Path | None = None, summary: Path | None = None,
                       year: int | None = None, reason: str = "", lang: str = "zh",
                       workers: int = 2, echo: Callable[[str], Any] = print,
                       stability: bool = True,
@@ -345,7 +348,7 @@ def run_consolidation(folder: Path, *, scheme_path: Path | None = None,
     # results.json (or any feedback workbook) has been replaced.
     from kaohe.pipeline.io import check_writable
 
-    for target in (json_out, out):
+    for target in (json_out, out, notice, summary):
         if target:
             check_writable(target)
     if feedback:
@@ -375,6 +378,24 @@ def run_consolidation(folder: Path, *, scheme_path: Path | None = None,
                      f"rank stability not computed ({why}); the results are written as usual")
     _write_run(run, scheme, json_out=json_out, out=out, feedback=feedback, db=db,
                reason=reason, lang=lang, echo=echo, timings=timings, lock_wait=lock_wait)
+    results = run.results
+    if notice:
+        from outputs.notice_doc import write_notice
+
+        write_notice(results, notice, lang=lang)
+    if summary:
+        from outputs.summary_doc import write_summary_document
+
+        write_summary_document(results, summary, lang=lang)
+    written = [(kind, path) for kind, path in (
+        ("results_json", json_out), ("results_book", out), ("feedback", feedback),
+        ("summary", summary), ("notice", notice)) if path]
+    if db and results.get("run"):  # so that publishing can rewrite them to say so
+        from kaohe.store import open_store
+
+        with open_store(db) as store:
+            store.record_outputs(results["run"]["run_id"],
+                                 [(kind, str(Path(p).resolve())) for kind, p in written], lang)
     echo(consolidation_summary(run, lang=lang))
     if run.results.get("cadres"):  # per group: team grades, cadres flagged for merit, alerts
         from kaohe.pipeline.cadres import cadre_report
@@ -382,9 +403,8 @@ def run_consolidation(folder: Path, *, scheme_path: Path | None = None,
         echo(cadre_report(run.results, lang))
     for note in notes:  # what the examination cache did (after the results, said plainly)
         echo(note[lang == "en"])
-    for path in (json_out, out, feedback):
-        if path:
-            echo(f"→ {shown_path(path)}")
+    for _, path in written:
+        echo(f"→ {shown_path(path)}")
     return run.exit_code, run.results
 
 
@@ -404,6 +424,11 @@ def _write_run(run: Consolidation, scheme: Scheme, *, json_out: Path | None, out
         token = {}
         if record is not None:
             run.results["run"] = record.summary()
+            if record.published and store is not None:  # written again for the official run
+                from kaohe.pipeline.republish import run_status_now
+
+                run.results["run"] = {**run_status_now(store, record.run_id),
+                                      "outputs_updated": False}
             if record.recorded:
                 token = {"run_id": record.run_id, "results_hash": record.results_hash}
         run.removed_feedback = write_outputs(
@@ -424,6 +449,7 @@ def _write_run(run: Consolidation, scheme: Scheme, *, json_out: Path | None, out
             return
         with _timed(timings, "store"):
             run.results = store.annotate(run.results)
+            run.results["trends"] = store.trends(scheme.year)   # published years only
             with_history(store, run.results, scheme)  # the cadres' merits over the years
         # without --reason the store records what is new since the year's previous run
         record = store.record_run(dict(scheme.document), run.results,
@@ -433,6 +459,10 @@ def _write_run(run: Consolidation, scheme: Scheme, *, json_out: Path | None, out
         echo(record.unchanged_message()[lang == "en"])
     else:
         echo(recorded_note(run.results["run"], lang))
+        if record.published_run_id and not record.published:
+            from kaohe.pipeline.summary import official_diff_text
+
+            echo(official_diff_text(record, dict(scheme.document), lang))
 
 
 def _input_row(sub: Any) -> dict[str, Any]:

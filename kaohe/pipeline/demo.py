@@ -25,7 +25,7 @@ from kaohe.pipeline.io import write_json
 from kaohe.synth import scale_scheme, synthesize
 from kaohe.synth_cadres import synthesize_cadres
 
-__all__ = ["run_demo", "write_documents", "fill_submissions", "flatten"]
+__all__ = ["run_demo", "write_documents", "fill_submissions", "flatten", "leaders_paths"]
 
 _CADRE_DIR = ("干部考核", "cadres")  # the people's forms, beside the others
 
@@ -175,20 +175,23 @@ def run_demo(out: Path, units: int | None = None, seed: int = 2016, lang: str = 
     db = out / "history.sqlite"
     _previous_years(scheme_doc, db, seed, 2, echo, lang)
     echo(_say(lang, "\n汇总 …", "\nconsolidating …"))
+    notice, summary = leaders_paths(out, lang)
     code, results = run_consolidation(
         out / "submissions", scheme_path=out / "scheme.json", out=out / "results.xlsx",
-        json_out=out / "results.json", db=str(db), feedback=out / "feedback", lang=lang,
-        echo=echo, progress=progress)
+        json_out=out / "results.json", db=str(db), feedback=out / "feedback", notice=notice,
+        summary=summary, lang=lang, echo=echo, progress=progress)
+    # Publishing rewrites what the consolidation wrote (it said 2016-r1，未发布) to say 已发布.
+    from kaohe.pipeline.republish import rewrite_year_outputs
+
     with open_store(db) as store:
         store.publish(scheme.year)
-        official = store.published_run(scheme.year)
+        rewritten = rewrite_year_outputs(store, scheme.year)
     echo(_say(lang, f"发布：{scheme.year}", f"published: {scheme.year}"))
-    # What is published says so: the outputs were written before the year was published
-    # (they said 2016-r1，未发布); written again from the same results, now marked published.
-    run = results["run"]
-    results["run"] = {**run, "published": official == run["run_id"],
-                      "published_revision": official}
-    _rewrite_outputs(results, out, scheme_doc, lang)
+    if rewritten.failed:
+        echo(rewritten.text(lang))
+    from kaohe.pipeline.io import read_json
+
+    results = read_json(out / "results.json")
     register, unit_name = _appeal(generated, results, lang)
     appeal_dir = out / "submissions-appeal"
     shutil.copytree(out / "submissions", appeal_dir)
@@ -204,18 +207,18 @@ def run_demo(out: Path, units: int | None = None, seed: int = 2016, lang: str = 
         lang=lang, echo=lambda *a, **k: None)
     with open_store(db) as store:
         echo(_revision_text(store, scheme.year, lang))
-    echo(f"\n→ {out / 'results.xlsx'}\n→ {out / 'results.json'}\n→ {out / 'feedback'}\n→ {db}")
+    echo(f"\n→ {out / 'results.xlsx'}\n→ {out / 'results.json'}\n→ {out / 'feedback'}\n"
+         f"→ {summary}\n→ {notice}\n→ {db}")
     return results
 
 
-def _rewrite_outputs(results: dict[str, Any], out: Path, scheme_doc: dict[str, Any],
-                     lang: str) -> None:
-    from outputs.feedback_book import write_feedback_workbooks
-    from outputs.results_book import write_results_workbook
+def leaders_paths(out: Path, lang: str) -> tuple[Path, Path]:
+    """Where the demo writes the notice and the one-page summary."""
+    if lang == "en":
+        return out / "notice.docx", out / "summary.docx"
+    return out / "通报.docx", out / "综合考核结果汇总.docx"
 
-    write_json(out / "results.json", results)
-    write_results_workbook(results, out / "results.xlsx", lang=lang, scheme=scheme_doc)
-    write_feedback_workbooks(results, out / "feedback", lang=lang)
+
 
 
 def _revision_text(store: Any, year: int, lang: str) -> str:

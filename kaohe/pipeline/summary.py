@@ -10,6 +10,7 @@ from kaohe.textable import table
 from validators.report import ERROR, WARNING
 
 __all__ = ["ranking_tables", "gate_label", "consolidation_summary", "provisional_banner",
+           "official_diff_text",
            "stale_feedback_note", "recorded_note"]
 
 #: How a finding of the whole batch is labelled: a differing duplicate is an error (exit 1),
@@ -20,16 +21,13 @@ _HEAD = {"zh": ["名次", "单位", "总分", "等次", "评优限制"],
          "en": ["rank", "unit", "total", "grade", "gates"]}
 
 
-def gate_label(gate: Mapping[str, Any], lang: str = "zh") -> str:
-    """A short label for a gate hit: "C04 失分超限", "全疆通报", "一票否决"."""
-    kind = gate["gate"]
-    if kind == "region-loss":
-        return f"{gate.get('indicator_id', '')} 失分超限" if lang == "zh" \
-            else f"{gate.get('indicator_id', '')} loss over limit"
-    labels = {"region-notification": ("全疆通报", "region-wide notice"),
-              "veto": ("一票否决", "veto")}
-    zh, en = labels.get(kind, (kind, kind))
-    return zh if lang == "zh" else en
+def gate_label(gate: Mapping[str, Any], lang: str = "zh",
+               unit: Mapping[str, Any] | None = None) -> str:
+    """A short label for a gate hit, the indicator by its name: "“城镇新增就业”失分28%",
+    "受到全疆通报（2016-06-19）", "一票否决"."""
+    from outputs.leaders_summary import gate_text
+
+    return gate_text(gate, unit or {}, lang)
 
 
 def ranking_tables(results: Mapping[str, Any], lang: str = "zh") -> str:
@@ -42,7 +40,8 @@ def ranking_tables(results: Mapping[str, Any], lang: str = "zh") -> str:
         for unit in results["units"]:
             if unit["group"] != group["id"]:
                 continue
-            gates = "; ".join(gate_label(g, lang) for g in unit["gates"]) or "—"
+            gates = ("; " if lang == "en" else "；").join(
+                gate_label(g, lang, unit) for g in unit["gates"]) or "—"
             name = (unit["unit_name"] if lang == "zh"
                     else (unit.get("unit_name_en") or unit["unit_id"]))
             rows.append([unit["rank"], name, f"{unit['total']:.2f}",
@@ -178,3 +177,33 @@ def _warnings_note(run: Any, zh: bool) -> str:
     return (f"{n} more warning{'s' if n > 1 else ''} ({files} file{'s' if files > 1 else ''}): "
             "the files are scored as they are, each warning says how; see them with "
             f"kaohe validate {folder}")
+
+
+def official_diff_text(record: Any, scheme: Mapping[str, Any], lang: str = "zh") -> str:
+    """What a new revision of a published year moves against the official result: one row
+    per unit whose rank, grade or total changed (record: a kaohe.store.RunRecord)."""
+    from kaohe.labels import grade_label, group_label
+
+    en = lang == "en"
+    official = record.published_run_id
+    title = (f"revision {record.revision} ({record.run_id}) against the official result "
+             f"{official}:" if en else
+             f"第 {record.revision} 版（{record.run_id}）相对正式结果 {official} 的变化：")
+    if not record.diff:
+        return title + ("\nno rank, grade or total changed" if en else "\n名次、等次、总分均无变化")
+
+    def arrow(old: Any, new: Any, fmt: str = "{}") -> str:
+        def show(v: Any) -> str:
+            return "—" if v is None or v == "" else fmt.format(v)
+
+        return show(old) if old == new else f"{show(old)} → {show(new)}"
+
+    head = (["unit", "group", "rank", "grade", "total"] if en
+            else ["单位", "组别", "名次", "等次", "总分"])
+    rows = [[(c.unit_name_en or c.unit_id) if en else c.unit_name,
+             group_label(c.group, lang, scheme), arrow(c.old_rank, c.new_rank),
+             arrow(grade_label(c.old_grade, lang, scheme), grade_label(c.new_grade, lang, scheme)),
+             arrow(c.old_total, c.new_total, "{:.2f}")] for c in record.diff]
+    note = ("\n(not published: the official result stays until this revision is published)"
+            if en else "\n（未发布：发布本修订前，正式结果不变）")
+    return title + "\n" + table(head, rows) + note

@@ -33,6 +33,7 @@ from kaohe.store.backends import connect, database_kind, display_url, sqlite_pat
 from kaohe.store.db import Store, content_hash, results_hash
 from kaohe.store.records import (
     MERIT_YEARS,
+    OutputRecord,
     Publication,
     RankChange,
     RunInfo,
@@ -44,7 +45,8 @@ from kaohe.store.records import (
 )
 from kaohe.store.schema import SCHEMA_VERSION, check_version, create_schema
 
-__all__ = ["MERIT_YEARS", "SCHEMA_VERSION", "Publication", "RankChange", "RunInfo", "RunRecord",
+__all__ = ["MERIT_YEARS", "SCHEMA_VERSION", "OutputRecord", "Publication", "RankChange", "RunInfo",
+           "RunRecord",
            "Store", "YearRow", "consecutive_top_years", "content_hash", "database_kind",
            "display_url", "merit_streaks", "open_store", "rank_changes", "results_hash",
            "sqlite_path"]

@@ -26,11 +26,13 @@ from kaohe.store.queries import (
     previous_run,
     publications_of,
     published_run_id,
+    published_trends,
     run_info_of,
     same_run,
     unit_map,
 )
 from kaohe.store.records import (
+    OutputRecord,
     Publication,
     RankChange,
     RunInfo,
@@ -240,6 +242,33 @@ class Store:
         except self._conn.errors as exc:
             raise _db_error(self.where, exc) from exc
 
+    def record_outputs(self, run_id: str, outputs: Sequence[tuple[str, str]], lang: str = "zh",
+                       now: datetime | None = None) -> None:
+        """Remember where a run's outputs were written: (kind, path) pairs, in `lang`."""
+        try:
+            with self.transaction() as conn:
+                self._run_info(run_id)
+                first = conn.execute("SELECT COALESCE(MAX(number), 0) FROM run_outputs"
+                                     ).fetchone()[0]
+                conn.executemany(
+                    "INSERT INTO run_outputs (number, run_id, kind, path, lang, written_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?)",
+                    [(first + i, run_id, kind, str(path), lang, _timestamp(now))
+                     for i, (kind, path) in enumerate(outputs, 1)])
+        except self._conn.errors as exc:
+            raise _db_error(self.where, exc) from exc
+
+    @guarded_read
+    def outputs(self, year: int) -> list[OutputRecord]:
+        """The outputs that hold a year's results now: each path's latest write, when that
+        was for one of the year's runs (a path written over for another year is not the
+        year's any more)."""
+        rows = self._conn.execute(
+            "SELECT o.run_id, o.kind, o.path, o.lang, o.written_at, r.year FROM run_outputs o"
+            " JOIN runs r ON r.run_id = o.run_id ORDER BY o.number").fetchall()
+        latest = {row[2]: row for row in rows}
+        return [OutputRecord(*row[:5]) for row in latest.values() if int(row[5]) == int(year)]
+
     # -- reading -------------------------------------------------------------------------
 
     @guarded_read
@@ -285,6 +314,19 @@ class Store:
             f"SELECT {RUN_COLUMNS} FROM runs r LEFT JOIN publications p ON p.run_id = r.run_id "
             f"{where} ORDER BY r.year, r.revision", args).fetchall()
         return [run_info_of(row) for row in rows]
+
+    @guarded_read
+    def trends(self, year: int, years: int = 5) -> dict[str, Any]:
+        """Each unit's published total, rank and grade by year, for the `years` years up to
+        `year` (published years only; a year published again on a revision is `revised`):
+        {"years": [...], "units": {unit_id: [{"year", "total", "rank", "group_size",
+        "grade", "group", "run_id", "revision", "revised"}, ...]}}."""
+        return published_trends(self._conn, int(year), years)
+
+    @guarded_read
+    def run(self, run_id: str) -> RunInfo:
+        """One run: its year, revision, reason, whether published or provisional."""
+        return self._run_info(run_id)
 
     @guarded_read
     def results(self, run_id: str) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from kaohe.store.records import Publication, RunInfo
 from kaohe.store.trust import json_of, number_of
 
 __all__ = ["RUN_COLUMNS", "latest_run_id", "previous_run", "publications_of", "published_run_id",
-           "run_info_of", "same_run", "unit_map"]
+           "run_info_of", "same_run", "unit_map", "published_trends", "TREND_YEARS"]
 
 #: The columns of a RunInfo, from runs r LEFT JOIN publications p (see run_info_of).
 RUN_COLUMNS = ("r.run_id, r.year, r.revision, r.created_at, r.reason, r.reason_en, r.scheme_id, "
@@ -109,3 +109,30 @@ def publications_of(conn: Connection, year: int) -> list[Publication]:
                                provisional=bool(provisional),
                                replaces=out[-1].run_id if out else None))
     return out
+
+
+#: How many years a trend table shows (the assessed year and the ones before it).
+TREND_YEARS = 5
+
+
+def published_trends(conn: Connection, last_year: int, years: int = TREND_YEARS
+                     ) -> dict[str, Any]:
+    """Each unit's published results of the `years` years up to last_year, from each year's
+    latest publication; a year published again on a later revision is marked `revised`."""
+    rows = conn.execute(
+        "SELECT p.year, p.run_id, r.revision, p.number, u.unit_id, u.total, u.rank,"
+        " u.group_size, u.grade, u.group_id FROM publications p JOIN runs r ON r.run_id ="
+        " p.run_id JOIN unit_results u ON u.run_id = p.run_id"
+        " WHERE p.year > ? AND p.year <= ? AND p.number = (SELECT MAX(p2.number)"
+        " FROM publications p2 WHERE p2.year = p.year)",
+        (last_year - years, last_year)).fetchall()
+    units: dict[str, list[dict[str, Any]]] = {}
+    found = set()
+    for year, run_id, revision, number, unit_id, total, rank, size, grade, group in sorted(
+            rows, key=lambda r: (str(r[4]), int(r[0]))):
+        found.add(int(year))
+        units.setdefault(str(unit_id), []).append({
+            "year": int(year), "run_id": str(run_id), "revision": int(revision),
+            "total": float(total), "rank": int(rank), "group_size": int(size),
+            "grade": str(grade), "group": str(group), "revised": int(number) > 1})
+    return {"years": sorted(found), "units": units}

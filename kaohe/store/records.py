@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["Publication", "RankChange", "RunInfo", "RunRecord", "YearRow",
+__all__ = ["OutputRecord", "Publication", "RankChange", "RunInfo", "RunRecord", "YearRow",
            "consecutive_top_years", "merit_streaks", "rank_changes", "MERIT_YEARS"]
 
 # DOMAIN.md: three consecutive years of the top grade → third-class merit (三等功).
@@ -72,6 +72,18 @@ class RunRecord:
         return (f"与 {self.run_id} 相同（名次、等次、总分和输入文件均未变），未新增修订",
                 f"same as {self.run_id} (ranks, grades, totals and input files unchanged): "
                 "no new revision recorded")
+
+
+@dataclass(frozen=True)
+class OutputRecord:
+    """Where a run's output was written: kind (results_json, results_book, feedback, summary,
+    notice), the path as written, the language, and when (ISO 8601 UTC)."""
+
+    run_id: str
+    kind: str
+    path: str
+    lang: str
+    written_at: str
 
 
 @dataclass(frozen=True)

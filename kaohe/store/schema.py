@@ -17,7 +17,7 @@ from kaohe.store.people import PERSON_INDEX, PERSON_RESULTS, to_version_4
 
 __all__ = ["MIGRATIONS", "SCHEMA_VERSION", "TABLES", "check_version", "create_schema"]
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 # Since version 2 a year can be published again on a later revision (an upheld appeal),
 # with a reason: each publication is a row of its own, numbered within its year, never
@@ -52,6 +52,19 @@ EFFECTIVE_RUNS = """CREATE VIEW effective_runs AS
          ORDER BY p2.number DESC LIMIT 1),
         (SELECT r2.run_id FROM runs r2 WHERE r2.year = r.year AND r2.run_id NOT IN
          (SELECT v2.run_id FROM provisional_runs v2) ORDER BY r2.revision DESC LIMIT 1))"""
+
+
+# Since version 5 the store knows where each run's outputs were written (results JSON and
+# workbook, feedback folder, summary, notice), so publishing can rewrite them to say so.
+# One row per path and run; `number` orders the writes (the latest write of a path counts).
+RUN_OUTPUTS = """CREATE TABLE run_outputs (
+        number INTEGER NOT NULL PRIMARY KEY,
+        run_id TEXT NOT NULL REFERENCES runs (run_id) ON DELETE CASCADE,
+        kind TEXT NOT NULL,
+        path TEXT NOT NULL,
+        lang TEXT NOT NULL,
+        written_at TEXT NOT NULL
+    )"""
 
 
 # One statement per item: sqlite3.executescript() would commit behind our back, and
@@ -114,6 +127,7 @@ TABLES: tuple[str, ...] = (
     EFFECTIVE_RUNS,
     PERSON_RESULTS,
     PERSON_INDEX,
+    RUN_OUTPUTS,
 )
 
 def _to_version_2(conn: Connection) -> None:
@@ -143,6 +157,11 @@ def _to_version_3(conn: Connection) -> None:
             conn.execute("INSERT INTO provisional_runs (run_id) VALUES (?)", (run_id,))
 
 
+def _to_version_5(conn: Connection) -> None:
+    """Version 4 did not record where outputs were written: add the (empty) table."""
+    conn.execute(RUN_OUTPUTS)
+
+
 # The view as version 2 defined it: what the step to version 2 creates.
 _EFFECTIVE_RUNS_2 = """CREATE VIEW effective_runs AS
     SELECT r.year, r.run_id, r.revision, r.top_grade,
@@ -157,7 +176,7 @@ _EFFECTIVE_RUNS_2 = """CREATE VIEW effective_runs AS
 
 #: version → the step that brings a database from the version before up to it
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {2: _to_version_2, 3: _to_version_3,
-                                                       4: to_version_4}
+                                                      4: to_version_4, 5: _to_version_5}
 
 
 def create_schema(conn: Connection) -> None:

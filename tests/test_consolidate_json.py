@@ -41,3 +41,19 @@ def test_json_beside_workbooks_is_named(clean_folder: Path, tmp_path: Path) -> N
     code, results = run_consolidation(folder, json_out=tmp_path / "r.json", echo=said.append)
     assert any("1 个 JSON 文档未汇总" in s for s in said)
     assert results["units"]
+
+
+def test_the_sanctions_register_kept_as_json_is_not_said_to_be_left_out(
+        clean_folder: Path, tmp_path: Path) -> None:
+    # the people's sanctions register is a JSON document that consolidation does read
+    folder = tmp_path / "subs"
+    folder.mkdir()
+    for path in clean_folder.iterdir():
+        (folder / path.name).write_bytes(path.read_bytes())
+    (folder / "干部处分登记表.json").write_text(
+        json.dumps({"kind": "sanctions", "entries": []}), "utf-8")
+    (folder / "routine.json").write_text(json.dumps({"kind": "routine"}), "utf-8")
+    said: list[str] = []
+    run_consolidation(folder, json_out=tmp_path / "r.json", echo=said.append)
+    assert [s for s in said if "JSON 文档未汇总" in s] == [
+        "注意：1 个 JSON 文档未汇总（只汇总工作簿；JSON 文档请用 kaohe score）"]

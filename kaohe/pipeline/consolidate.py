@@ -287,13 +287,27 @@ def _owner_name(scheme: Scheme, owner: str | None) -> str:
     return _names(scheme).get(owner or "", ("", ""))[0]
 
 
+def _json_kind(path: Path) -> str:
+    """The `kind` a JSON document says it is ("" when it says none or cannot be read)."""
+    import json
+
+    try:
+        document = json.loads(path.read_bytes())
+    except (OSError, ValueError):
+        return ""
+    kind = document.get("kind") if isinstance(document, dict) else ""
+    return kind if isinstance(kind, str) else ""
+
+
 def _json_only(folder: Path, echo: Callable[[str], Any], lang: str) -> None:
     """Consolidation reads the clerks' workbooks: a folder of JSON documents alone is refused
     (they would be checked and silently dropped), JSON documents beside workbooks are named."""
     from kaohe.errors import KaoheError
 
     paths = discover(folder)
-    documents = [p for p in paths if p.suffix.lower() == ".json"]
+    # the sanctions register is kept as JSON and is consolidated (kaohe.pipeline.cadres)
+    documents = [p for p in paths if p.suffix.lower() == ".json" and _json_kind(p) not in
+                 CADRE_KINDS]
     if not documents:
         return
     where = f"kaohe score --data {folder}"

@@ -18,6 +18,7 @@ from kaohe.engine.model import Scheme
 from workbook_templates.formulas import average_formula
 from workbook_templates.instructions import instruction_lines
 from workbook_templates.labels import period_label, tr
+from workbook_templates.tallies import count_rule
 from workbook_templates.unit_report import name_of
 
 if TYPE_CHECKING:  # the builders import openpyxl when they run; readers never do
@@ -158,16 +159,6 @@ def build_roster(scheme: Scheme, unit_id: str, path: Path, lang: str = "zh",
     return book.save(path)
 
 
-def _count_rule(sheet: SheetWriter, en: bool) -> Any:
-    from workbook_templates.styles import number_rule
-
-    return sheet.rule("count", lambda: number_rule(
-        ("Votes", "A whole number of votes, 0 if none.") if en
-        else ("票数", "请填写票数（整数），没有填 0。"),
-        ("Whole numbers only", "Type a whole number such as 12.") if en
-        else ("请输入整数", "票数只能是 0 或正整数，如 12。"), 0, 100000, integer=True))
-
-
 def _tally_columns(book: Book, grades: list[str], lead: list[tuple[str, str]]
                    ) -> list[tuple[str, str]]:
     lang = book.lang
@@ -207,7 +198,7 @@ def build_cadre_ballots(scheme: Scheme, unit_id: str, path: Path, lang: str = "z
                                                  ("rater_group", _t("col.rater", lang))])
     _top(book, sheet, _t("title.team", lang, unit=uname, year=scheme.year), len(columns) + 1)
     _heads(sheet, columns)
-    dv = _count_rule(sheet, en)
+    dv = count_rule(sheet, en, most=100000)
     for n, (rid, name, name_en, weight) in enumerate(raters, start=1):
         row = _FIRST + n - 1
         sheet.key_row(row, rid)
@@ -234,7 +225,7 @@ def _cadre_sheet(book: Book, raters: list[tuple[str, str, str, float]], uname: s
     last = len(columns) + 1
     _top(book, sheet, _t("title.cadres", lang, unit=uname, year=scheme.year), last)
     _heads(sheet, columns)
-    dv = _count_rule(sheet, en)
+    dv = count_rule(sheet, en, most=100000)
     pid, text = _text(sheet, "person_id", en, 20), _text(sheet, "text", en, 60)
     row = _FIRST
     for n in range(1, PEOPLE_SLOTS + 1):

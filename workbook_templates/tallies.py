@@ -27,8 +27,8 @@ from workbook_templates.values import parse_number
 if TYPE_CHECKING:  # the builders import openpyxl when they run; readers never do
     from workbook_templates.sheetkit import Book, SheetWriter
 
-__all__ = ["build_routine", "build_ballots", "read_routine", "read_ballots", "routine_cells",
-           "ballots_cells", "blank_path"]
+__all__ = ["build_routine", "build_ballots", "read_routine", "read_ballots", "count_rule",
+           "routine_cells", "ballots_cells", "blank_path"]
 
 _HEADER, _FIRST = 5, 6
 
@@ -142,14 +142,15 @@ def build_ballots(scheme: Scheme, path: Path, lang: str = "zh",
     return book.save(path)
 
 
-def _count_rule(sheet: SheetWriter, en: bool) -> Any:
+def count_rule(sheet: SheetWriter, en: bool, most: int = 1000000) -> Any:
+    """The data validation of a vote count: a whole number from 0 to `most`."""
     from workbook_templates.styles import number_rule
 
     return sheet.rule("count", lambda: number_rule(
         ("Votes", "A whole number of votes, 0 if none.") if en
         else ("票数", "请填写票数（整数），没有填 0。"),
         ("Whole numbers only", "Type a whole number such as 12.") if en
-        else ("请输入整数", "票数只能是 0 或正整数，如 12。"), 0, 1000000, integer=True))
+        else ("请输入整数", "票数只能是 0 或正整数，如 12。"), 0, most, integer=True))
 
 
 def _points(points: float, lang: str) -> str:
@@ -188,7 +189,7 @@ def _conduct_sheet(book: Book) -> None:
     last = score + 1
     _top(book, sheet, tr("title.conduct", lang, year=scheme.year), last)
     _heads(sheet, lang, columns)
-    dv = _count_rule(sheet, lang == "en")
+    dv = count_rule(sheet, lang == "en")
     row, n = _FIRST, 0
     for unit in scheme.units:
         start = row
@@ -236,7 +237,7 @@ def _satisfaction_sheet(book: Book) -> None:
     last = score + 1
     _top(book, sheet, tr("title.satisfaction", lang, year=scheme.year), last)
     _heads(sheet, lang, columns)
-    dv = _count_rule(sheet, lang == "en")
+    dv = count_rule(sheet, lang == "en")
     rows = [(unit, channel) for unit in scheme.units for channel in (channels or (None,))]
     for n, (unit, channel) in enumerate(rows, start=1):
         row = _FIRST + n - 1

@@ -19,9 +19,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kaohe.labels import grade_label
+from outputs.style import group_label, unit_label
 
 __all__ = ["GroupGrades", "Mover", "LostEligibility", "LeadersSummary", "leaders_summary",
-           "gate_text", "unit_name", "status_text", "summary_title"]
+           "gate_text", "status_text", "summary_title"]
 
 #: How many movers the summary names (largest rank change first).
 MOVERS = 5
@@ -93,19 +94,6 @@ def _en(lang: str) -> bool:
     if lang not in ("zh", "en"):
         raise ValueError(f"lang must be 'zh' or 'en', not {lang!r}")
     return lang == "en"
-
-
-def unit_name(unit: Mapping[str, Any], lang: str) -> str:
-    """A unit's name in `lang` (English falls back to Chinese, then to the id)."""
-    if lang == "en":
-        return str(unit.get("unit_name_en") or unit.get("unit_name") or unit.get("unit_id"))
-    return str(unit.get("unit_name") or unit.get("unit_id"))
-
-
-def _group_name(group: Mapping[str, Any], lang: str) -> str:
-    if lang == "en":
-        return str(group.get("name_en") or group.get("name") or group.get("id"))
-    return str(group.get("name") or group.get("id"))
 
 
 def summary_title(results: Mapping[str, Any], lang: str = "zh") -> str:
@@ -195,10 +183,10 @@ def leaders_summary(results: Mapping[str, Any], lang: str = "zh",
     groups, moved, lost, merit = [], [], [], []
     previous_years = set()
     for g, units in _by_group(results):
-        gname = _group_name(g, lang)
+        gname = group_label(g, lang)
         seen = grades + [str(u.get("grade")) for u in units
                          if u.get("grade") and u.get("grade") not in grades]
-        by_grade = [(grade_label(gr, lang), [unit_name(u, lang) for u in units
+        by_grade = [(grade_label(gr, lang), [unit_label(u, lang) for u in units
                                              if u.get("grade") == gr]) for gr in seen]
         groups.append(GroupGrades(str(g.get("id", "")), gname, len(units),
                                   unscored.get(str(g.get("id", "")), 0),
@@ -208,17 +196,17 @@ def leaders_summary(results: Mapping[str, Any], lang: str = "zh",
             if h.get("previous_year"):
                 previous_years.add(int(h["previous_year"]))
             if h.get("rank_change"):
-                moved.append(Mover(unit_name(u, lang), gname, int(h.get("previous_rank") or 0),
+                moved.append(Mover(unit_label(u, lang), gname, int(h.get("previous_rank") or 0),
                                    int(u.get("rank") or 0), int(h["rank_change"]),
                                    h.get("total_change"),
                                    grade_label(h.get("previous_grade"), lang),
                                    grade_label(u.get("grade"), lang)))
             gates = [x for x in u.get("gates") or [] if isinstance(x, Mapping)]
             if gates:
-                lost.append(LostEligibility(unit_name(u, lang), gname,
+                lost.append(LostEligibility(unit_label(u, lang), gname,
                                             [gate_text(x, u, lang) for x in gates]))
             if h.get("three_consecutive_top"):
-                merit.append((unit_name(u, lang), gname))
+                merit.append((unit_label(u, lang), gname))
     moved.sort(key=lambda m: (-abs(m.rank_change), -abs(m.total_change or 0), m.unit))
     provisional = [str((p.get("reason_en") if en else None) or p.get("reason") or "")
                    for p in results.get("provisional") or [] if isinstance(p, Mapping)]

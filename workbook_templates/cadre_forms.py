@@ -18,7 +18,7 @@ from kaohe.engine.model import Scheme
 from workbook_templates.formulas import average_formula
 from workbook_templates.instructions import instruction_lines
 from workbook_templates.labels import period_label, tr
-from workbook_templates.tallies import count_rule
+from workbook_templates.tallies import count_rule, register_top
 from workbook_templates.unit_report import name_of
 
 if TYPE_CHECKING:  # the builders import openpyxl when they run; readers never do
@@ -90,13 +90,7 @@ def check_formula(first: str, invalid: str, raters: str, lang: str) -> str:
 
 
 def _top(book: Book, sheet: SheetWriter, title: str, last: int) -> None:
-    lang, scheme = book.lang, book.scheme
-    sheet.span(2, 2, last, title, "title")
-    sheet.ws.row_dimensions[2].height = 30
-    name = scheme.name if lang != "en" else (scheme.document.get("name_en") or scheme.name)
-    sheet.span(3, 2, last, tr("hdr.scheme", lang, name=name), "subtitle")
-    sheet.span(4, 2, last, _t("legend", lang), "note")
-    sheet.ws.row_dimensions[_HEADER].height = 30
+    register_top(book, sheet, title, last, _t("legend", book.lang))
 
 
 def _heads(sheet: SheetWriter, columns: list[tuple[str, str]]) -> None:

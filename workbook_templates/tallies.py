@@ -28,18 +28,21 @@ if TYPE_CHECKING:  # the builders import openpyxl when they run; readers never d
     from workbook_templates.sheetkit import Book, SheetWriter
 
 __all__ = ["build_routine", "build_ballots", "read_routine", "read_ballots", "count_rule",
-           "routine_cells", "ballots_cells", "blank_path"]
+           "register_top", "routine_cells", "ballots_cells", "blank_path"]
 
 _HEADER, _FIRST = 5, 6
 
 
-def _top(book: Book, sheet: SheetWriter, title: str, last: int) -> None:
+def register_top(book: Book, sheet: SheetWriter, title: str, last: int,
+                 legend: str | None = None) -> None:
+    """A register's title rows: title, the scheme's name, the legend (the inputs' colours);
+    header row 5."""
     lang, scheme = book.lang, book.scheme
     sheet.span(2, 2, last, title, "title")
     sheet.ws.row_dimensions[2].height = 30
     name = scheme.name if lang != "en" else (scheme.document.get("name_en") or scheme.name)
     sheet.span(3, 2, last, tr("hdr.scheme", lang, name=name), "subtitle")
-    sheet.span(4, 2, last, tr("hdr.legend", lang), "note")
+    sheet.span(4, 2, last, legend or tr("hdr.legend", lang), "note")
     sheet.ws.row_dimensions[_HEADER].height = 30
 
 
@@ -78,7 +81,7 @@ def build_routine(scheme: Scheme, path: Path, lang: str = "zh",
     columns += [(p, _slot_heading(scheme, p, lang)) for p in periods]
     columns += [("average", tr("col.average", lang))]
     last = len(columns) + 1
-    _top(book, sheet, tr("title.routine", lang, year=scheme.year), last)
+    register_top(book, sheet, tr("title.routine", lang, year=scheme.year), last)
     _heads(sheet, lang, columns)
     dv = sheet.rule("score", lambda: number_rule(
         ("Score", "Routine score 0-100; blank if not assessed.") if en
@@ -187,7 +190,7 @@ def _conduct_sheet(book: Book) -> None:
                 ("score", tr("col.score", lang)), ("raters", tr("col.raters", lang))]
     score = len(columns)  # the score column; the raters handed a ballot come after it
     last = score + 1
-    _top(book, sheet, tr("title.conduct", lang, year=scheme.year), last)
+    register_top(book, sheet, tr("title.conduct", lang, year=scheme.year), last)
     _heads(sheet, lang, columns)
     dv = count_rule(sheet, lang == "en")
     row, n = _FIRST, 0
@@ -235,7 +238,7 @@ def _satisfaction_sheet(book: Book) -> None:
                 ("sample", tr("col.sample", lang))]
     score = len(columns)  # the score column; the people surveyed come after it
     last = score + 1
-    _top(book, sheet, tr("title.satisfaction", lang, year=scheme.year), last)
+    register_top(book, sheet, tr("title.satisfaction", lang, year=scheme.year), last)
     _heads(sheet, lang, columns)
     dv = count_rule(sheet, lang == "en")
     rows = [(unit, channel) for unit in scheme.units for channel in (channels or (None,))]

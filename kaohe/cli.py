@@ -77,6 +77,10 @@ def main(lang: str) -> None:
 
     Example: kaohe demo --out demo-out
     """
+    # numpy's BLAS threads only spin for kaohe's small matrix products (the stability draws,
+    # AHP), against this program's own worker processes: one thread, the same numbers, the
+    # same wall time, half the CPU. Set before numpy is first imported; a user's setting wins.
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 
 @main.command()

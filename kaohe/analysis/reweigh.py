@@ -166,19 +166,19 @@ def outcomes(g: GroupArrays, comp_factors: Any, ind_factors: Any) -> tuple[Any, 
         changed |= moved
     total = np.maximum(total + g.extra, 0.0)
     totals = np.where(changed[:, None], _round(total, g.scale, g.mode), g.totals[None, :])
+    # a tie-breaker no draw moved is one (n,) row for every draw
     keys = [totals] + [keyed[c] if c in keyed else
-                       np.broadcast_to(g.fixed_keys[c] if c in g.fixed_keys else
-                                       g.rounded[:, c], (draws, n))
+                       g.fixed_keys[c] if c in g.fixed_keys else g.rounded[:, c]
                        for c in g.tie_breakers]
-    ranks, order, ordered = _ranks(keys)
-    grades = _grades(g, totals, order, ordered)
+    ranks, at, ordered = _ranks(keys)
+    grades = _grades(g, totals, at, ordered)
     return ranks, grades
 
 
-def _composite(keys: list[Any]) -> Any | None:
-    """One int64 key ordering like the tuple of keys, or None when it would not fit."""
-    import numpy as np
-
+def _composite(keys: list[Any]) -> tuple[Any, int] | None:
+    """(one int64 key ordering like the tuple of keys, from 0, and its number of values), or
+    None when it would not fit. The first key is (draws, n); the others (draws, n) or one
+    (n,) row for every draw."""
     low = [int(k.min()) for k in keys]
     spans = [int(k.max()) - lo + 1 for k, lo in zip(keys, low, strict=True)]
     size = 1
@@ -186,27 +186,49 @@ def _composite(keys: list[Any]) -> Any | None:
         size *= span
     if size >= 2 ** 62:
         return None
-    out = np.zeros_like(keys[0])
-    for key, lo, span in zip(keys, low, spans, strict=True):
-        out = out * span + (key - lo)
-    return out
+    out = keys[0] - low[0]  # a new array, worked on in place
+    for key, lo, span in zip(keys[1:], low[1:], spans[1:], strict=True):
+        out *= span
+        out += key - lo
+    return out, size
 
 
 def _ranks(keys: list[Any]) -> tuple[Any, Any, Any]:
-    """(ranks, order, ranks in that order): rank = 1 + the number of units with a better key
-    tuple, per draw (ties share the best); order lists the units best first."""
+    """(ranks, at, ranks in that order): rank = 1 + the number of units with a better key
+    tuple, per draw (ties share the best); `at` lists the units best first, as positions in
+    the flattened (draws, n) arrays (x.ravel()[at] is x in rank order, a plain gather).
+
+    Units with equal keys share a place and every later step (quotas included) treats a
+    block of them as one, so their order within the block is free. Where the key and a
+    unit's index fit in 63 bits together, each draw's (key, index) pairs are sorted as
+    plain integers, much faster than an argsort."""
     import numpy as np
 
-    key = _composite(keys)
-    if key is not None:
-        order = np.argsort(-key, axis=1, kind="stable")
-        ordered = [np.take_along_axis(key, order, axis=1)]
+    composite = _composite(keys)
+    bits = max(1, (keys[0].shape[1] - 1).bit_length())
+    if composite is not None and composite[1] << bits < 2 ** 63:
+        key, size = composite
+        packed = np.subtract(size - 1, key, out=key)  # best first when ascending
+        packed <<= bits
+        packed |= np.arange(key.shape[1])
+        packed.sort(axis=1)
+        order = packed & ((1 << bits) - 1)
+        at = order + (np.arange(order.shape[0]) * order.shape[1])[:, None]
+        packed >>= bits
+        ordered = [packed]  # equal where the keys are equal: all the blocks need
+    elif composite is not None:
+        order = np.argsort(-composite[0], axis=1)
+        at = order + (np.arange(order.shape[0]) * order.shape[1])[:, None]
+        ordered = [composite[0].ravel()[at]]
     else:  # least significant key first, each sort stable: the tuple's order
+        shape = keys[0].shape
+        keys = [np.broadcast_to(k, shape) for k in keys]
         order = np.argsort(-keys[-1], axis=1, kind="stable")
         for k in reversed(keys[:-1]):
             step = np.argsort(-np.take_along_axis(k, order, axis=1), axis=1, kind="stable")
             order = np.take_along_axis(order, step, axis=1)
-        ordered = [np.take_along_axis(k, order, axis=1) for k in keys]
+        at = order + (np.arange(order.shape[0]) * order.shape[1])[:, None]
+        ordered = [np.ascontiguousarray(k).ravel()[at] for k in keys]
     draws, n = order.shape
     new = np.ones((draws, n), dtype=bool)
     if n > 1:
@@ -214,18 +236,19 @@ def _ranks(keys: list[Any]) -> tuple[Any, Any, Any]:
     start = np.where(new, np.arange(n)[None, :], 0)
     np.maximum.accumulate(start, axis=1, out=start)
     start += 1
-    ranks = np.empty_like(start)
-    np.put_along_axis(ranks, order, start, axis=1)
-    return ranks, order, start
+    ranks = np.empty(start.shape, dtype=start.dtype)  # C order: ravel() is a view
+    ranks.ravel()[at] = start
+    return ranks, at, start
 
 
-def _over_quota(candidate: Any, order: Any, start: Any, end: Any, places: int) -> Any:
+def _over_quota(counted: Any, start: Any, end: Any, places: int) -> Any:
     """Per draw, in rank order: whether each position's block of tied candidates is refused
-    a place. As the engine: a tied block that does not fit is refused whole and the places
-    pass down to the next block that fits (so count only the blocks given places)."""
+    a place (`counted`: candidates so far, in rank order; `start`, `end`: the first and last
+    position of each position's block of equal ranks). As the engine: a tied block that does
+    not fit is refused whole and the places pass down to the next block that fits (so count
+    only the blocks given places)."""
     import numpy as np
 
-    counted = np.cumsum(np.take_along_axis(candidate, order, axis=1), axis=1)
     through = np.take_along_axis(counted, end, axis=1)
     before = np.where(start > 0, np.take_along_axis(counted, np.maximum(start - 1, 0), axis=1),
                       0)
@@ -234,9 +257,9 @@ def _over_quota(candidate: Any, order: Any, start: Any, end: Any, places: int) -
     tied = np.flatnonzero(np.any((block > 1) & (through > places), axis=1))
     if tied.size:  # places pass a refused tie: give them block by block
         given = np.zeros(tied.size, dtype=np.int64)
-        refused = np.zeros((tied.size, order.shape[1]), dtype=bool)
+        refused = np.zeros((tied.size, counted.shape[1]), dtype=bool)
         rows = np.arange(tied.size)
-        for j in range(order.shape[1]):
+        for j in range(counted.shape[1]):
             opens = start[tied, j] == j
             fits = given + block[tied, j] <= places
             refused[:, j] = np.where(opens, ~fits, refused[rows, start[tied, j]])
@@ -245,9 +268,27 @@ def _over_quota(candidate: Any, order: Any, start: Any, end: Any, places: int) -
     return over
 
 
-def _grades(g: GroupArrays, totals: Any, order: Any, sorted_ranks: Any) -> Any:
+def _blocks(sorted_ranks: Any) -> tuple[Any, Any]:
+    """(start, end): each position's first and last position among equal ranks."""
+    import numpy as np
+
+    n = sorted_ranks.shape[1]
+    last = np.ones(sorted_ranks.shape, dtype=bool)  # the last of a block of equal ranks
+    last[:, :-1] = sorted_ranks[:, 1:] != sorted_ranks[:, :-1]
+    end = np.where(last, np.arange(n)[None, :], n)
+    end = np.minimum.accumulate(end[:, ::-1], axis=1)[:, ::-1]
+    first = np.ones(sorted_ranks.shape, dtype=bool)  # the first of a block
+    first[:, 1:] = last[:, :-1]
+    start = np.maximum.accumulate(np.where(first, np.arange(n)[None, :], 0), axis=1)
+    return start, end
+
+
+def _grades(g: GroupArrays, totals: Any, at: Any, sorted_ranks: Any) -> Any:
     """Bands, quotas in rank order, the eligibility gate and the veto cap, per draw
-    (`order`: the units best first, `sorted_ranks` their ranks)."""
+    (`at`: the units best first, as flat positions; `sorted_ranks` their ranks).
+
+    A quota counts candidates in rank order; in a draw with no two equal ranks the count
+    is all there is, and only the draws with ties go through the blocks (`_over_quota`)."""
     import numpy as np
 
     values = totals / g.scale
@@ -255,22 +296,19 @@ def _grades(g: GroupArrays, totals: Any, order: Any, sorted_ranks: Any) -> Any:
     for minimum, index in reversed(g.bands):  # the highest band reached wins: set it last
         grade[values >= minimum] = index
     if g.quotas:
-        n = order.shape[1]
-        last = np.ones(sorted_ranks.shape, dtype=bool)  # the last of a block of equal ranks
-        last[:, :-1] = sorted_ranks[:, 1:] != sorted_ranks[:, :-1]
-        end = np.where(last, np.arange(n)[None, :], n)
-        end = np.minimum.accumulate(end[:, ::-1], axis=1)[:, ::-1]
-        first = np.ones(sorted_ranks.shape, dtype=bool)  # the first of a block
-        first[:, 1:] = last[:, :-1]
-        start = np.maximum.accumulate(np.where(first, np.arange(n)[None, :], 0), axis=1)
+        tied = np.flatnonzero((sorted_ranks[:, 1:] == sorted_ranks[:, :-1]).any(axis=1))
+        start, end = _blocks(sorted_ranks[tied]) if tied.size else (None, None)
         for index, places in g.quotas:
             lower = min(index + 1, g.grade_count - 1)
             candidate = grade == index
             if index == 0:
                 candidate &= g.eligible[None, :]
-            over = np.empty_like(candidate)
-            np.put_along_axis(over, order, _over_quota(candidate, order, start, end, places),
-                              axis=1)
+            counted = np.cumsum(candidate.ravel()[at], axis=1, dtype=np.int32)
+            over_sorted = counted > places
+            if tied.size:
+                over_sorted[tied] = _over_quota(counted[tied], start, end, places)
+            over = np.empty(candidate.shape, dtype=bool)  # C order: ravel() is a view
+            over.ravel()[at] = over_sorted
             grade[candidate & over] = lower
     top = (grade == 0) & ~g.eligible[None, :]
     grade[top] = min(1, g.grade_count - 1)

@@ -14,17 +14,22 @@ the same seed gives the same numbers.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from kaohe.engine.model import Scheme
 
-__all__ = ["DEFAULTS", "stability_settings", "rank_stability", "attach_stability",
+__all__ = ["DEFAULTS", "stability_settings", "group_key", "rank_stability", "attach_stability",
            "unit_phrase", "stability_of", "group_sentence", "group_sentences"]
 
 DEFAULTS: dict[str, Any] = {"enabled": True, "draws": 10_000, "band": 0.2,
                             "distribution": "uniform", "vary": ["components", "indicators"]}
-_CHUNK_CELLS = 2_000_000  # draws × units × components held at once (≈ 16 MB a float array)
+# draws × units × components drawn at once: it fixes which random number goes to which draw,
+# so it is part of what a seed means (changing it changes the published numbers)
+_CHUNK_CELLS = 2_000_000
+# draws × units worked on at once: the same numbers for any value (arrays of ≈ 0.5 MB are
+# faster to make and sort than the drawn chunk's ≈ 5 MB)
+_WORK_CELLS = 60_000
 
 
 def stability_settings(document: Mapping[str, Any], year: int) -> dict[str, Any]:
@@ -46,9 +51,45 @@ def _factors(rng: Any, settings: Mapping[str, Any], shape: tuple[int, int]) -> A
     return 1.0 + band * (2.0 * rng.random(shape) - 1.0)
 
 
+def group_key(arrays: Any, settings: Mapping[str, Any], index: int,
+              units: Sequence[Mapping[str, Any]], grades: Sequence[str]) -> str:
+    """SHA-256 of everything one group's draws depend on: the settings, the group's place
+    (its seed), numpy's version (its random streams), the scheme's grades, the units' ranks
+    and grades and every array the draws read. The same key gives the same section, draw
+    for draw (the code that draws is the cache's examiner, kaohe.pipeline.exam_cache)."""
+    import hashlib
+    import json
+    from dataclasses import fields
+
+    import numpy as np
+
+    digest = hashlib.sha256(json.dumps(
+        {"settings": {k: settings[k] for k in ("draws", "band", "distribution", "seed", "vary")},
+         "index": index, "numpy": np.__version__, "grades": list(grades),
+         "units": [[u["unit_id"], u["rank"], u["grade"]] for u in units]},
+        ensure_ascii=False, sort_keys=True).encode("utf-8"))
+    for item in fields(arrays):
+        value = getattr(arrays, item.name)
+        parts = ([(k, value[k]) for k in sorted(value)] if isinstance(value, dict)
+                 else [("", value)])
+        for label, part in parts:
+            digest.update(f"{item.name}:{label}:".encode())
+            if isinstance(part, np.ndarray):
+                digest.update(f"{part.dtype.str}{part.shape}".encode())
+                digest.update(np.ascontiguousarray(part).tobytes())
+            else:
+                digest.update(repr(part).encode("utf-8"))
+    return digest.hexdigest()
+
+
 def rank_stability(scheme: Scheme, results: Mapping[str, Any],
-                   settings: Mapping[str, Any] | None = None) -> dict[str, Any]:
-    """The `stability` section of a results document (per group, per unit)."""
+                   settings: Mapping[str, Any] | None = None,
+                   memo: Any = None) -> dict[str, Any]:
+    """The `stability` section of a results document (per group, per unit).
+
+    `memo` (get(key) → section or None, put(key, section)) keeps each group's section under
+    `group_key`: a group whose inputs are unchanged is not drawn again.
+    """
     import numpy as np
 
     from kaohe.analysis.reweigh import group_arrays, outcomes
@@ -64,6 +105,11 @@ def rank_stability(scheme: Scheme, results: Mapping[str, Any],
         if not units:
             continue
         arrays = group_arrays(scheme, group["id"], units)
+        key = group_key(arrays, settings, index, units, scheme.grades) if memo is not None else ""
+        kept = memo.get(key) if memo is not None else None
+        if kept is not None:
+            section["groups"].append(kept)
+            continue
         rng = np.random.default_rng([int(settings["seed"]), index])
         n, k, m = len(units), len(arrays.component_ids), len(arrays.indicator_ids)
         rank0 = np.array([u["rank"] for u in units])
@@ -73,6 +119,7 @@ def rank_stability(scheme: Scheme, results: Mapping[str, Any],
         same_grade = np.zeros(n, dtype=np.int64)
         top = np.zeros(n, dtype=np.int64)
         chunk = max(1, _CHUNK_CELLS // max(1, n * max(k, 1)))
+        step = max(1, _WORK_CELLS // max(1, n))
         done = 0
         while done < draws:
             size = min(chunk, draws - done)
@@ -80,15 +127,16 @@ def rank_stability(scheme: Scheme, results: Mapping[str, Any],
                     else np.ones((size, k)))
             ind = (_factors(rng, settings, (size, m)) if "indicators" in settings["vary"]
                    else np.ones((size, m)))
-            ranks, grades = outcomes(arrays, comp, ind)
-            low = np.minimum(low, ranks.min(axis=0))
-            high = np.maximum(high, ranks.max(axis=0))
-            same_rank += (ranks == rank0).sum(axis=0)
-            same_grade += (grades == grade0).sum(axis=0)
-            top += (grades == 0).sum(axis=0)
+            for part in range(0, size, step):  # worked in smaller pieces: faster
+                ranks, grades = outcomes(arrays, comp[part:part + step], ind[part:part + step])
+                low = np.minimum(low, ranks.min(axis=0))
+                high = np.maximum(high, ranks.max(axis=0))
+                same_rank += (ranks == rank0).sum(axis=0)
+                same_grade += (grades == grade0).sum(axis=0)
+                top += (grades == 0).sum(axis=0)
             done += size
         share = 1.0 / draws if draws else 0.0
-        section["groups"].append({
+        entry = {
             "group": group["id"], "units": [
                 {"unit_id": u["unit_id"], "rank": u["rank"], "grade": u["grade"],
                  "rank_min": int(low[i]), "rank_max": int(high[i]),
@@ -96,16 +144,20 @@ def rank_stability(scheme: Scheme, results: Mapping[str, Any],
                  "p_grade": round(float(same_grade[i]) * share, 4) if draws else 1.0,
                  "p_top": (round(float(top[i]) * share, 4) if draws
                            else float(grade0[i] == 0))}
-                for i, u in enumerate(units)]})
+                for i, u in enumerate(units)]}
+        section["groups"].append(entry)
+        if memo is not None:
+            memo.put(key, entry)
     return section
 
 
-def attach_stability(results: dict[str, Any], scheme: Scheme) -> None:
+def attach_stability(results: dict[str, Any], scheme: Scheme, memo: Any = None) -> None:
     """Add `stability` to the results when the scheme asks for it (the default) and units
-    were ranked; a scheme with stability.enabled false or draws 0 leaves it out."""
+    were ranked; a scheme with stability.enabled false or draws 0 leaves it out. `memo`:
+    as rank_stability's."""
     settings = stability_settings(scheme.document, scheme.year)
     if settings["enabled"] and int(settings["draws"]) > 0 and results.get("units"):
-        results["stability"] = rank_stability(scheme, results, settings)
+        results["stability"] = rank_stability(scheme, results, settings, memo)
 
 
 def _percent(p: float) -> str:

@@ -376,20 +376,15 @@ def run_consolidation(folder: Path, *, scheme_path: Path | None = None,
     try:
         run = consolidate_folder(folder, scheme, workers=workers, progress=progress,
                                  timings=timings, cache=kept)
+        if stability:
+            with _timed(timings, "stability"):
+                from kaohe.pipeline.stability_memo import attach_kept_stability
+
+                attach_kept_stability(run.results, scheme, kept, echo, lang)
     finally:
         if kept is not None:
             kept.close()
             notes += [kept.summary(), *kept.notes]
-    if stability:
-        from kaohe.analysis.stability import attach_stability
-
-        with _timed(timings, "stability"):
-            try:
-                attach_stability(run.results, scheme)
-            except Exception as exc:  # noqa: BLE001 - an analysis never costs the results
-                why = f"{type(exc).__name__}: {exc}"
-                echo(f"名次稳定性未能计算（{why}），其余结果照常写出" if lang == "zh" else
-                     f"rank stability not computed ({why}); the results are written as usual")
     _write_run(run, scheme, json_out=json_out, out=out, feedback=feedback, db=db,
                reason=reason, lang=lang, echo=echo, timings=timings, lock_wait=lock_wait)
     results = run.results

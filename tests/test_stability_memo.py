@@ -1,0 +1,118 @@
+"""Rank-stability sections kept between runs: a group whose inputs did not change is not
+drawn again, and the outputs are the same bytes as a run that draws everything."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kaohe.analysis.stability import rank_stability, stability_settings
+from kaohe.pipeline.consolidate import run_consolidation
+from kaohe.pipeline.exam_cache import CACHE_NAME
+from tests.test_analysis_stability import scored
+
+GROUPS = 5  # the Altay scheme's groups (county and four department groups)
+
+
+@pytest.fixture
+def folder(clean_folder: Path, tmp_path: Path) -> Path:
+    return Path(shutil.copytree(clean_folder, tmp_path / "in"))
+
+
+def _run(folder: Path, out: Path, **options: Any) -> tuple[bytes, bytes, list[str]]:
+    said: list[str] = []
+    run_consolidation(folder, out=out / "results.xlsx", json_out=out / "results.json",
+                      workers=1, echo=said.append, **options)
+    return ((out / "results.json").read_bytes(), (out / "results.xlsx").read_bytes(), said)
+
+
+def _drawn(said: list[str]) -> tuple[int, int] | None:
+    """(reused, drawn) from the run's stability-cache line, None when it said none."""
+    import re
+
+    for line in said:
+        if match := re.match(r"名次稳定性：复用了 (\d+) 个分组.*重新抽样 (\d+) 个", line):
+            return int(match[1]), int(match[2])
+    return None
+
+
+def _keys(out: Path) -> set[str]:
+    with sqlite3.connect(out / CACHE_NAME) as conn:
+        return {k for (k,) in conn.execute("SELECT key FROM stability_cache")}
+
+
+def test_unchanged_groups_are_not_drawn_again_and_the_bytes_are_the_same(
+        folder: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    first = _run(folder, out)
+    assert _drawn(first[2]) is None and len(_keys(out)) == GROUPS
+    again = _run(folder, out)
+    assert _drawn(again[2]) == (GROUPS, 0)
+    assert again[:2] == first[:2]
+    # one county's report replaced by another county's: only the county group changes
+    shutil.copy(folder / "单位自评表_布尔津县.xlsx", folder / "单位自评表_福海县.xlsx")
+    changed = _run(folder, out)
+    plain = _run(folder, tmp_path / "plain", cache=False)
+    assert _drawn(changed[2]) == (GROUPS - 1, 1)
+    assert changed[:2] == plain[:2]
+    stability = json.loads(changed[0])["stability"]
+    assert stability != json.loads(first[0])["stability"]
+    assert len(_keys(out)) == GROUPS  # the county's old section dropped, its new one kept
+
+
+def test_a_changed_setting_draws_every_group_again(folder: Path, tmp_path: Path) -> None:
+    from kaohe.pipeline.documents import default_scheme_document
+    from kaohe.pipeline.io import write_json
+
+    out = tmp_path / "out"
+    _run(folder, out)
+    before = _keys(out)
+    doc = default_scheme_document()
+    doc["stability"] = {"seed": 7}
+    write_json(tmp_path / "scheme.json", doc)
+    said = _run(folder, out, scheme_path=tmp_path / "scheme.json")[2]
+    plain = _run(folder, tmp_path / "plain", cache=False, scheme_path=tmp_path / "scheme.json")
+    assert _drawn(said) is None  # nothing reused: a new scheme, new keys
+    assert not before & _keys(out)
+    assert json.loads(plain[0])["stability"]["seed"] == 7
+
+
+def test_a_damaged_section_is_drawn_again_with_a_note(folder: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    first = _run(folder, out)
+    import hashlib
+
+    with sqlite3.connect(out / CACHE_NAME) as conn:
+        one, two = sorted(_keys(out))[:2]
+        # bytes changed under their digest; a digest right for text that is not a section
+        conn.execute("UPDATE stability_cache SET entry = entry || ' ' WHERE key = ?", (one,))
+        conn.execute("UPDATE stability_cache SET entry = '{', digest = ? WHERE key = ?",
+                     (hashlib.sha256(b"{").hexdigest(), two))
+    again = _run(folder, out)
+    assert again[:2] == first[:2]
+    assert any("2 条记录已损坏，已忽略并重新抽样" in line for line in again[2])
+    assert _drawn(_run(folder, out)[2]) == (GROUPS, 0)  # kept again, whole
+
+
+def test_a_kept_section_is_the_section_drawn() -> None:
+    scheme, results = scored(units=60)
+    settings = stability_settings(scheme.document, scheme.year)
+
+    class Memo(dict[str, Any]):
+        def put(self, key: str, entry: dict[str, Any]) -> None:
+            self[key] = json.loads(json.dumps(entry))
+
+    memo = Memo()
+    drawn = rank_stability(scheme, results, settings, memo)
+    assert len(memo) == len(drawn["groups"])
+    assert rank_stability(scheme, results, settings, memo) == drawn
+    # a unit's score moved: its group's key is new, the others' are the same
+    unit = results["units"][0]
+    unit["indicators"][0]["points"] = unit["indicators"][0]["points"] / 2
+    rank_stability(scheme, results, settings, memo)
+    assert len(memo) == len(drawn["groups"]) + 1

@@ -163,6 +163,8 @@ def _run_one(scheme_path: Path, folder: Path, out: Path, db: str) -> None:
     """(In the fresh process) run the consolidation and print its times and peak RSS."""
     import json
 
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # as the kaohe command sets it
+
     from kaohe.pipeline.consolidate import run_consolidation
 
     phases: dict[str, float] = {}

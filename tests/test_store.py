@@ -342,7 +342,8 @@ def test_history_file_from_before_postgres(tmp_path: Path, scheme: Scheme,
         store.publish(2015, "2015-r2", reason="申诉复核")
         assert store.unit_history("fuyun")[1].run_id == "2015-r2"
     with sqlite3.connect(db) as conn:
-        assert [v for (v,) in conn.execute("SELECT version FROM schema_version")] == [1, 2, 3, 4, 5]
+        versions = [v for (v,) in conn.execute("SELECT version FROM schema_version")]
+        assert versions == [1, 2, 3, 4, 5, 6]
 
 
 # -- publishing and revisions -------------------------------------------------------------
@@ -966,7 +967,7 @@ def test_a_history_file_from_before_provisional_runs_were_kept_apart(
         db = str(old)
     with open_store(db, create=False) as store:  # migrated on open
         versions = [v for (v,) in store._conn.execute("SELECT version FROM schema_version")]
-        assert sorted(versions) == [2, 3, 4, 5] and SCHEMA_VERSION == 5
+        assert sorted(versions) == [2, 3, 4, 5, 6] and SCHEMA_VERSION == 6
         assert store.outputs(2016) == []   # version 5: no outputs were recorded before
         assert [(r.run_id, r.provisional) for r in store.runs()] == [
             ("2014-r1", False), ("2015-r1", False), ("2016-r1", False), ("2016-r2", True),
@@ -1023,6 +1024,67 @@ def test_a_run_without_a_reason_records_what_is_new_since_the_run_before(
         "new decisions: appeal D9001 on event E9002 (overturned)",
         "consolidated again",
         "appeal"]
+
+
+def _two_appeal_runs(scheme: Scheme, generated: dict[str, Any]
+                     ) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+    """(scheme, a run upholding D0001, a run that also overturns E9002 by D9001)."""
+    leader = county_leader(run_engine(scheme, generated)[1])
+    upheld = dict(overturn(), id="D0001", outcome="upheld")
+    scheme_doc, first = run_engine(scheme, generated, events=[deduction(leader, 10)],
+                                   decisions=[upheld])
+    _, appealed = run_engine(scheme, generated, events=[deduction(leader, 10),
+                                                        deduction(leader, 2, "E9002")],
+                             decisions=[upheld, overturn("E9002")])
+    return scheme_doc, first, appealed
+
+
+def test_the_decisions_are_kept_apart_from_the_results(tmp_path: Path, scheme: Scheme,
+                                                       generated: dict[str, Any]) -> None:
+    """A new run tells its new decisions from the run before's decisions alone: the
+    megabytes of that run's results are not read back (here they are damaged, unread)."""
+    from kaohe.store.rules import decisions_text
+
+    scheme_doc, first, appealed = _two_appeal_runs(scheme, generated)
+    db = tmp_path / "h.sqlite"
+    with open_store(db) as store:
+        store.record_run(scheme_doc, first, inputs=[FILE])
+    with sqlite3.connect(db) as conn:
+        [(kept,)] = conn.execute("SELECT content FROM run_decisions WHERE run_id = '2016-r1'")
+        assert kept == decisions_text(first) and '"D0001"' in kept
+        conn.execute("UPDATE results_docs SET content = 'not json' WHERE run_id = '2016-r1'")
+    with open_store(db) as store:
+        record = store.record_run(scheme_doc, appealed, inputs=[FILE], only_if_changed=False)
+        assert store.run(record.run_id).reason == (
+            "新登记的决定：申诉 D9001（事项 E9002，撤销）：申诉成立，撤销扣分")
+    with sqlite3.connect(db) as conn:  # damaged decisions are named by their run
+        conn.execute("UPDATE run_decisions SET content = '[1]' WHERE run_id = '2016-r2'")
+    with open_store(db) as store, pytest.raises(KaoheError, match="2016-r2.*run_decisions"):
+        store.record_run(scheme_doc, first, inputs=[FILE], only_if_changed=False)
+
+
+def test_a_version_5_history_lists_its_decisions_apart_on_open(
+        tmp_path: Path, scheme: Scheme, generated: dict[str, Any]) -> None:
+    """Schema 6 adds run_decisions: opening a version 5 database fills it from each run's
+    stored results, and the next run's reason names only what is new."""
+    from kaohe.store.rules import decisions_text
+
+    scheme_doc, first, appealed = _two_appeal_runs(scheme, generated)
+    db = tmp_path / "v5.sqlite"
+    with open_store(db) as store:
+        store.record_run(scheme_doc, first, inputs=[FILE])
+    with sqlite3.connect(db) as conn:  # as kaohe at schema 5 left it
+        conn.execute("DROP TABLE run_decisions")
+        conn.execute("UPDATE schema_version SET version = 5")
+    with open_store(db) as store:
+        versions = [v for (v,) in store._conn.execute("SELECT version FROM schema_version")]
+        assert versions[-1] == 6
+        record = store.record_run(scheme_doc, appealed, inputs=[FILE], only_if_changed=False)
+        assert store.run(record.run_id).reason_en == (
+            "new decisions: appeal D9001 on event E9002 (overturned)")
+    with sqlite3.connect(db) as conn:
+        assert dict(conn.execute("SELECT run_id, content FROM run_decisions")) == {
+            "2016-r1": decisions_text(first), "2016-r2": decisions_text(appealed)}
 
 
 def test_many_changed_files_are_counted_not_all_named(db: str, scheme: Scheme,

@@ -45,6 +45,7 @@ from kaohe.store.rules import (
     INPUT_KEYS,
     check_documents,
     check_republish,
+    decisions_text,
     find_unit,
     history_note,
     input_row,
@@ -168,6 +169,8 @@ class Store:
                      published is not None))
                 conn.execute("INSERT INTO results_docs (run_id, content) VALUES (?, ?)",
                              (run_id, results_text))
+                conn.execute("INSERT INTO run_decisions (run_id, content) VALUES (?, ?)",
+                             (run_id, decisions_text(results_doc)))
                 conn.executemany(
                     "INSERT INTO unit_results (run_id, unit_id, unit_name, unit_name_en, group_id,"
                     " group_size, total, rank, grade, top_grade_eligible, gates, components)"

@@ -9,7 +9,7 @@ from typing import Any
 
 from kaohe.store.backends import Connection
 from kaohe.store.records import Publication, RunInfo
-from kaohe.store.trust import json_of, number_of
+from kaohe.store.trust import damaged_row, json_of, number_of
 
 __all__ = ["RUN_COLUMNS", "latest_run_id", "previous_run", "publications_of", "published_run_id",
            "run_info_of", "same_run", "unit_map", "published_trends", "TREND_YEARS"]
@@ -57,19 +57,30 @@ def same_run(conn: Connection, run_id: str, scheme_hash: str, units: Sequence[Se
 
 def previous_run(conn: Connection, run_id: str | None, results_doc: Mapping[str, Any]
                  ) -> tuple[Mapping[str, Any], list[tuple[Any, ...]]] | None:
-    """The run before a new one, for its reason: its results (read only when the new results
-    apply decisions, to tell the new ones) and its input files (path, sha256)."""
+    """The run before a new one, for its reason: its decisions (read only when the new
+    results apply decisions, to tell the new ones: from run_decisions, kept apart from the
+    results since schema 6) and its input files (path, sha256)."""
+    from kaohe.store.rules import decisions, decisions_of_text
+
     if run_id is None:
         return None
-    before: Mapping[str, Any] = {}
+    known: Mapping[str, Any] = {}
     if any(a.get("decision") for u in results_doc.get("units") or []
            for a in u.get("adjustments") or [] if isinstance(a, Mapping)):
-        row = conn.execute("SELECT content FROM results_docs WHERE run_id = ?",
+        row = conn.execute("SELECT content FROM run_decisions WHERE run_id = ?",
                            (run_id,)).fetchone()
-        before = json_of(row[0], run_id, "results_docs.content") if row else {}
+        if row is not None:
+            found = decisions_of_text(row[0])
+            if found is None:
+                raise damaged_row(run_id, "run_decisions.content", "不是决定的列表")
+            known = found
+        else:  # a run recorded without them (none is, since schema 6): its results say
+            row = conn.execute("SELECT content FROM results_docs WHERE run_id = ?",
+                               (run_id,)).fetchone()
+            known = decisions(json_of(row[0], run_id, "results_docs.content")) if row else {}
     files = conn.execute("SELECT path, sha256 FROM run_inputs WHERE run_id = ?",
                          (run_id,)).fetchall()
-    return before, [tuple(f) for f in files]
+    return known, [tuple(f) for f in files]
 
 
 def unit_map(conn: Connection, run_id: str) -> dict[str, dict[str, Any]]:

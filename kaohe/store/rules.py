@@ -17,6 +17,7 @@ from kaohe.store.records import Publication, RunInfo
 
 __all__ = ["INPUT_KEYS", "check_documents", "check_republish", "decisions", "find_unit",
            "history_note", "input_row", "provisional_error", "run_reason", "unit_history",
+           "decisions_text", "decisions_of_text",
            "storable", "unit_rows"]
 
 #: what the store keeps of each input file
@@ -86,16 +87,41 @@ def decisions(results_doc: Mapping[str, Any]) -> dict[str, tuple[str, dict[str, 
     return found
 
 
+def decisions_text(results_doc: Mapping[str, Any]) -> str:
+    """The decisions of a results document as the store keeps them apart (run_decisions):
+    compact JSON, decision id → [event, decision]."""
+    return json.dumps({key: [event, decision] for key, (event, decision)
+                       in decisions(results_doc).items()},
+                      ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
+def decisions_of_text(text: str) -> dict[str, tuple[str, dict[str, Any]]] | None:
+    """decisions_text read back; None when the text is not such a document (damage)."""
+    try:
+        found = json.loads(text)
+    except (TypeError, ValueError):
+        return None
+    if not isinstance(found, dict):
+        return None
+    out: dict[str, tuple[str, dict[str, Any]]] = {}
+    for key, item in found.items():
+        if not (isinstance(item, list) and len(item) == 2 and isinstance(item[0], str)
+                and isinstance(item[1], dict)):
+            return None
+        out[key] = (item[0], item[1])
+    return out
+
+
 def run_reason(previous: tuple[Mapping[str, Any], Sequence[Sequence[Any]]] | None,
                results_doc: Mapping[str, Any],
                input_rows: Sequence[Sequence[Any]]) -> tuple[str, str]:
     """Why a run was recorded, when no reason was given (zh, en): the year's first run; else
-    the decisions new since the run before it (previous: its results and its (path, sha256)
-    input rows); else the input files added, removed or changed; else consolidated again."""
+    the decisions new since the run before it (previous: its decisions, as `decisions`
+    gives them, and its (path, sha256) input rows); else the input files added, removed or
+    changed; else consolidated again."""
     if previous is None:
         return "首次汇总", "first consolidation"
-    before, before_inputs = previous
-    known = decisions(before)
+    known, before_inputs = previous
     new = [item for key, item in decisions(results_doc).items() if known.get(key) != item]
     if new:
         def kind(d: Mapping[str, Any], i: int) -> str:  # the words results.xlsx shows
@@ -132,9 +158,9 @@ def _files(rows: Sequence[Sequence[Any]]) -> dict[str, str]:
     """Input rows ((path, sha256, …)) as file → sha256, each path relative to the folder
     all of them are in (runs of one folder given as `submissions` or `./x/submissions`)."""
     paths = [str(row[0]).replace("\\", "/") for row in rows]
-    parents = [p.rsplit("/", 1)[0] if "/" in p else "" for p in paths]
+    parents = {p.rsplit("/", 1)[0] if "/" in p else "" for p in paths}  # (most: one folder)
     try:
-        common = posixpath.commonpath(parents) if parents and all(parents) else ""
+        common = posixpath.commonpath(sorted(parents)) if parents and all(parents) else ""
     except ValueError:  # absolute and relative paths mixed: keep them whole
         common = ""
     cut = len(common) + 1 if common else 0

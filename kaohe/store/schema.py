@@ -17,7 +17,7 @@ from kaohe.store.people import PERSON_INDEX, PERSON_RESULTS, to_version_4
 
 __all__ = ["MIGRATIONS", "SCHEMA_VERSION", "TABLES", "check_version", "create_schema"]
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 # Since version 2 a year can be published again on a later revision (an upheld appeal),
 # with a reason: each publication is a row of its own, numbered within its year, never
@@ -66,6 +66,13 @@ RUN_OUTPUTS = """CREATE TABLE run_outputs (
         written_at TEXT NOT NULL
     )"""
 
+# Since version 6 each run's appeal and fault-tolerance decisions are kept apart from its
+# results, as JSON (decision id → [the event it decided, the decision]): a new run tells
+# which decisions are new without reading back the megabytes of the run before it.
+RUN_DECISIONS = """CREATE TABLE run_decisions (
+        run_id TEXT PRIMARY KEY REFERENCES runs (run_id) ON DELETE CASCADE,
+        content TEXT NOT NULL
+    )"""
 
 # One statement per item: sqlite3.executescript() would commit behind our back, and
 # psycopg sends one statement per execute() when it has parameters.
@@ -128,6 +135,7 @@ TABLES: tuple[str, ...] = (
     PERSON_RESULTS,
     PERSON_INDEX,
     RUN_OUTPUTS,
+    RUN_DECISIONS,
 )
 
 def _to_version_2(conn: Connection) -> None:
@@ -162,6 +170,24 @@ def _to_version_5(conn: Connection) -> None:
     conn.execute(RUN_OUTPUTS)
 
 
+def _to_version_6(conn: Connection) -> None:
+    """Version 5 kept the decisions only inside each run's results: list them apart."""
+    from kaohe.store.rules import decisions_text
+
+    conn.execute(RUN_DECISIONS)
+    run_ids = [row[0] for row in conn.execute("SELECT run_id FROM results_docs").fetchall()]
+    for run_id in run_ids:  # one document at a time: each can be megabytes
+        content = conn.execute("SELECT content FROM results_docs WHERE run_id = ?",
+                               (run_id,)).fetchone()[0]
+        try:
+            document = json.loads(content)
+        except ValueError:  # damaged: its run says so when read; no decisions listed
+            continue
+        if isinstance(document, dict):
+            conn.execute("INSERT INTO run_decisions (run_id, content) VALUES (?, ?)",
+                         (run_id, decisions_text(document)))
+
+
 # The view as version 2 defined it: what the step to version 2 creates.
 _EFFECTIVE_RUNS_2 = """CREATE VIEW effective_runs AS
     SELECT r.year, r.run_id, r.revision, r.top_grade,
@@ -176,7 +202,8 @@ _EFFECTIVE_RUNS_2 = """CREATE VIEW effective_runs AS
 
 #: version → the step that brings a database from the version before up to it
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {2: _to_version_2, 3: _to_version_3,
-                                                      4: to_version_4, 5: _to_version_5}
+                                                      4: to_version_4, 5: _to_version_5,
+                                                      6: _to_version_6}
 
 
 def create_schema(conn: Connection) -> None:

@@ -73,7 +73,9 @@ def check_agree(out: Path) -> str:
                             " LIMIT 1").fetchone()
     if row is None:
         return f"results.json names {run.get('run_id')}, which the database does not hold"
-    stored = json.loads(row[0])
+    from kaohe.store.texts import unpack_results
+
+    stored = json.loads(unpack_results(row[0]))  # as the store keeps it (deflated)
     if [u["total"] for u in stored["units"]] != [u["total"] for u in results["units"]]:
         return f"results.json differs from the database's {run.get('run_id')}"
     if latest is None or latest[0] != run.get("run_id"):

@@ -205,3 +205,41 @@ def test_kill_soak_reduced(tmp_path: Path) -> None:
     problems = _bench().soak(3, tmp_path, seed=7)
     assert problems == []
     assert sys.platform != "win32"
+
+
+def _children() -> set[int]:
+    """This process's child processes, now (from /proc)."""
+    found: set[int] = set()
+    for task in Path("/proc/self/task").iterdir():
+        found |= {int(c) for c in (task / "children").read_text().split()}
+    return found
+
+
+def test_a_failure_while_recording_stops_the_outputs_already_under_way(
+        two_folders: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The results workbook is written by a second process while the run is recorded: when
+    recording fails, that process is waited for, nothing is moved, nothing is recorded."""
+    import kaohe.store.db as store_db
+
+    out = tmp_path / "out"
+    assert _run(two_folders[0], out)[0] in (0, 1)
+    before, children = _snapshot(out), _children()
+    started: list[int] = []
+    real_start = store_db.Store._insert_run
+
+    def boom(*args: Any, **kwargs: Any) -> Any:
+        started.extend(_children() - children)  # the second process is writing by now
+        real_start(*args, **kwargs)
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(store_db.Store, "_insert_run", boom)
+    with pytest.raises(RuntimeError, match="disk on fire"):
+        _run(two_folders[1], out)
+    assert started, "the outputs were not under way while the run was recorded"
+    assert not _children() - children  # no process left writing
+    assert _snapshot(out) == before
+    assert not [p for p in out.rglob("*") if p.name.startswith(staging.STAGE_PREFIX)]
+    assert _bench().check_agree(out) == ""
+    monkeypatch.undo()
+    assert _run(two_folders[1], out)[0] in (0, 1)
+    assert _snapshot(out) != before and _bench().check_agree(out) == ""

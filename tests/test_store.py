@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import gzip
+import json
 import os
 import sqlite3
 import subprocess
@@ -1061,6 +1062,31 @@ def test_the_decisions_are_kept_apart_from_the_results(tmp_path: Path, scheme: S
         conn.execute("UPDATE run_decisions SET content = '[1]' WHERE run_id = '2016-r2'")
     with open_store(db) as store, pytest.raises(KaoheError, match="2016-r2.*run_decisions"):
         store.record_run(scheme_doc, first, inputs=[FILE], only_if_changed=False)
+
+
+def test_stored_results_are_deflated_and_plain_ones_still_read(
+        tmp_path: Path, scheme: Scheme, generated: dict[str, Any]) -> None:
+    """Since schema 6 a run's results are kept deflated (a quarter of the text or less); a
+    plain JSON row, as earlier versions wrote, reads the same; a damaged one names its run."""
+    from kaohe.store.texts import compact, unpack_results
+
+    scheme_doc, results = run_engine(scheme, generated)
+    db = tmp_path / "h.sqlite"
+    with open_store(db) as store:
+        record = store.record_run(scheme_doc, results, inputs=[FILE])
+        stored = store.results(record.run_id)
+    assert stored == json.loads(compact(results))
+    with sqlite3.connect(db) as conn:
+        [(content,)] = conn.execute("SELECT content FROM results_docs")
+        assert content.startswith("deflate:") and len(content) * 4 < len(compact(results))
+        assert unpack_results(content) == compact(results)
+        conn.execute("UPDATE results_docs SET content = ?", (compact(results),))
+    with open_store(db) as store:
+        assert store.results(record.run_id) == stored
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE results_docs SET content = 'deflate:AAAA'")
+    with open_store(db) as store, pytest.raises(KaoheError, match="2016-r1.*无法解压"):
+        store.results(record.run_id)
 
 
 def test_a_version_5_history_lists_its_decisions_apart_on_open(

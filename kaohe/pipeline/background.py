@@ -80,6 +80,18 @@ class Background:
         raise exc
 
 
+    def cancel(self) -> None:
+        """Give the job up: where it has not run (no fork) it never will; a child is waited
+        for and its outcome ignored (nothing of it is still running afterwards)."""
+        if self._job is not None:
+            self._job = None
+            return
+        try:
+            self.wait()
+        except Exception:  # noqa: BLE001 - given up: whatever it did no longer matters
+            pass
+
+
 class BackgroundError(RuntimeError):
     """The job failed in a way that could not be sent back as its own exception."""
 

@@ -18,7 +18,7 @@ from typing import Any
 from kaohe.pipeline.background import Background, can_fork
 from kaohe.pipeline.staging import LOCK_WAIT, Decide, OutputSet
 
-__all__ = ["output_set", "write_outputs", "committed_in"]
+__all__ = ["OutputsInProgress", "output_set", "start_outputs", "write_outputs", "committed_in"]
 
 
 def output_set(json_out: Path | None, out: Path | None, feedback: Path | None, *,
@@ -53,50 +53,92 @@ def write_outputs(results: Mapping[str, Any], outputs: OutputSet, *, json_out: P
     feedback workbook, forked with the results as they are; this process writes the JSON
     and the other feedback workbooks meanwhile. Without fork, all is written here.
     """
-    from kaohe.pipeline.io import write_json
+    return start_outputs(results, outputs, json_out=json_out, out=out, feedback=feedback,
+                         lang=lang, scheme=scheme, timings=timings).finish()
 
-    split = 2 if feedback and can_fork() else 1
-    staged_feedback = outputs.stage_folder(feedback) if feedback else None
-    staged_out = outputs.stage(out) if out else None
-    staged_json = outputs.stage(json_out) if json_out else None
 
-    def second() -> None:
-        if staged_out is not None:
-            from outputs.results_book import write_results_workbook
+class OutputsInProgress:
+    """The second process's share of the outputs, under way (start_outputs): `finish()`
+    writes this process's share and waits for the other; `abort()` only waits for it, so
+    that nothing is still writing into the staging folders when they are cleared."""
 
-            write_results_workbook(results, staged_out, lang=lang,
-                                   scheme=dict(scheme) if scheme is not None else None)
-        if staged_feedback is not None and split == 2:
-            from outputs.feedback_book import write_feedback_workbooks
+    def __init__(self, results: Mapping[str, Any], outputs: OutputSet, *,
+                 json_out: Path | None, out: Path | None, feedback: Path | None, lang: str,
+                 scheme: Mapping[str, Any] | None, timings: dict[str, float] | None) -> None:
+        self.results, self.outputs, self.lang, self.timings = results, outputs, lang, timings
+        self.out, self.feedback = out, feedback
+        self.split = 2 if feedback and can_fork() else 1
+        self.staged_feedback = outputs.stage_folder(feedback) if feedback else None
+        staged_out = outputs.stage(out) if out else None
+        self.staged_json = outputs.stage(json_out) if json_out else None
+        staged_feedback, split = self.staged_feedback, self.split
 
-            write_feedback_workbooks(results, staged_feedback, lang=lang, share=(1, 2))
+        def second() -> None:
+            if staged_out is not None:
+                from outputs.results_book import write_results_workbook
 
-    started = time.perf_counter()
-    other = Background(second) if out or split == 2 else None
-    try:
-        if staged_json is not None:
-            start = time.perf_counter()
-            write_json(staged_json, results)
-            _add(timings, "write_json", start)
-        if staged_feedback is not None:
-            from outputs.feedback_book import write_feedback_workbooks
+                write_results_workbook(results, staged_out, lang=lang,
+                                       scheme=dict(scheme) if scheme is not None else None)
+            if staged_feedback is not None and split == 2:
+                from outputs.feedback_book import write_feedback_workbooks
 
-            start = time.perf_counter()
-            write_feedback_workbooks(results, staged_feedback, lang=lang, share=(0, split))
-            _add(timings, "feedback", start)
-    finally:
-        if other is not None:
+                write_feedback_workbooks(results, staged_feedback, lang=lang, share=(1, 2))
+
+        self.started = time.perf_counter()
+        self.other = Background(second) if out or split == 2 else None
+
+    def finish(self) -> list[str]:
+        """Write this process's share, wait for the other's; the names of the feedback
+        workbooks the commit takes away (units no longer in the results)."""
+        from kaohe.pipeline.io import write_json
+
+        try:
+            if self.staged_json is not None:
+                start = time.perf_counter()
+                write_json(self.staged_json, self.results)
+                _add(self.timings, "write_json", start)
+            if self.staged_feedback is not None:
+                from outputs.feedback_book import write_feedback_workbooks
+
+                start = time.perf_counter()
+                write_feedback_workbooks(self.results, self.staged_feedback, lang=self.lang,
+                                         share=(0, self.split))
+                _add(self.timings, "feedback", start)
+        finally:
+            self._wait()
+        removed: list[str] = []
+        if self.feedback:
+            from outputs.feedback_folder import stale_feedback
+
+            for path in stale_feedback(self.results, self.feedback, self.lang):
+                self.outputs.remove(path)
+                removed.append(path.name)
+        return removed
+
+    def abort(self) -> None:
+        """Give up: the second process is waited for (its outcome no longer matters) or,
+        where it never started, never runs; this process writes nothing."""
+        if self.other is not None:
+            other, self.other = self.other, None
+            other.cancel()
+
+    def _wait(self) -> None:
+        if self.other is not None:
+            other, self.other = self.other, None
             other.wait()
-            if timings is not None:
-                timings["write_xlsx" if out else "feedback"] = time.perf_counter() - started
-    removed: list[str] = []
-    if feedback:
-        from outputs.feedback_folder import stale_feedback
+            if self.timings is not None:
+                self.timings["write_xlsx" if self.out else "feedback"] = (
+                    time.perf_counter() - self.started)
 
-        for path in stale_feedback(results, feedback, lang):
-            outputs.remove(path)
-            removed.append(path.name)
-    return removed
+
+def start_outputs(results: Mapping[str, Any], outputs: OutputSet, *, json_out: Path | None,
+                  out: Path | None, feedback: Path | None, lang: str,
+                  scheme: Mapping[str, Any] | None = None,
+                  timings: dict[str, float] | None = None) -> OutputsInProgress:
+    """Start the second process's share of the outputs (write_outputs in two steps): the
+    caller can do other work — record the run — while the results workbook is written."""
+    return OutputsInProgress(results, outputs, json_out=json_out, out=out, feedback=feedback,
+                             lang=lang, scheme=scheme, timings=timings)
 
 
 def _add(timings: dict[str, float] | None, phase: str, start: float) -> None:

@@ -4,6 +4,7 @@ PostgreSQL: see kaohe.store.backends)."""
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -56,9 +57,9 @@ from kaohe.store.rules import (
 )
 from kaohe.store.texts import canonical as _canonical
 from kaohe.store.texts import compact as _compact
-from kaohe.store.texts import content_hash, results_hash
+from kaohe.store.texts import content_hash, pack_results, results_hash
 from kaohe.store.texts import sha256_text as _sha256
-from kaohe.store.trust import check_integrity, guarded_read, json_of, numbers_in
+from kaohe.store.trust import check_integrity, guarded_read, json_of, numbers_in, results_of
 
 __all__ = ["Store", "content_hash", "results_hash"]
 
@@ -103,7 +104,7 @@ class Store:
                    inputs: Sequence[Mapping[str, Any]] = (), reason: str = "",
                    reason_en: str = "", now: datetime | None = None,
                    only_if_changed: bool = True,
-                   before_commit: Callable[[RunRecord], None] | None = None) -> RunRecord:
+                   before_commit: Callable[[RunRecord], Any] | None = None) -> RunRecord:
         """Store one scoring run as the year's next revision, in one transaction.
 
         If the year is published, the run is a new revision beside the frozen one and its
@@ -113,10 +114,16 @@ class Store:
         run, with recorded=False (unless only_if_changed=False). Without a reason, the run
         records what is new since the run before it (rules.run_reason): "首次汇总", the new
         appeal decisions, the input files added, removed or changed, or "重新汇总".
-        `before_commit(record)` runs inside the transaction once the run is written (the
-        outputs are moved into place there): if it raises, nothing is recorded.
         A provisional run (results["provisional"] not empty) never speaks for its year
         unless published: history and next year's comparison pass it over.
+
+        `before_commit(record)` is called inside the transaction as soon as the run's number
+        is known (the record then has no diff and no results hash yet). It may return an
+        object with `finish(record)` and `abort()`: finish is called with the whole record
+        once the run is written, before the commit (the outputs are moved into place
+        there), abort if writing the run fails. If either raises, nothing is recorded. (The
+        consolidation starts writing its outputs in the first call and records the run
+        meanwhile.)
 
         >>> record = store.record_run(scheme_doc, results, reason="申诉改判")  # doctest: +SKIP
         >>> [(c.unit_id, c.old_rank, c.new_rank) for c in record.diff]  # doctest: +SKIP
@@ -124,9 +131,8 @@ class Store:
         year = check_documents(scheme_doc, results_doc)
         units = unit_rows(results_doc)
         input_rows = [input_row(i, item) for i, item in enumerate(inputs, 1)]
-        # the scheme as canonical text (its hash says "the same scheme" across versions);
-        # the results, megabytes at a thousand units, as compact JSON (json's C encoder)
-        scheme_text, results_text = _canonical(scheme_doc), _compact(results_doc)
+        # the scheme as canonical text (its hash says "the same scheme" across versions)
+        scheme_text = _canonical(scheme_doc)
         scheme_hash = _sha256(scheme_text)
         grades = results_doc.get("grades") or [None]
         provisional = bool(results_doc.get("provisional"))
@@ -144,55 +150,73 @@ class Store:
                                      published_year_frozen=published is not None,
                                      diff=[], base_run_id=info.base_run_id, recorded=False,
                                      published_run_id=published, provisional=info.provisional)
-                    if before_commit is not None:
-                        before_commit(same)
+                    _finish(before_commit(same) if before_commit is not None else None, same)
                     return same
                 if not (reason or reason_en):
                     reason, reason_en = run_reason(
                         previous_run(conn, latest, results_doc), results_doc, input_rows)
-                conn.execute(
-                    "INSERT INTO schemes (hash, scheme_id, year, version, content) "
-                    "VALUES (?, ?, ?, ?, ?) ON CONFLICT (hash) DO NOTHING",
-                    (scheme_hash, scheme_doc["scheme_id"], int(scheme_doc["year"]),
-                     _text_or_none(scheme_doc.get("version")), scheme_text))
                 revision = conn.execute("SELECT COALESCE(MAX(revision), 0) + 1 FROM runs "
                                         "WHERE year = ?", (year,)).fetchone()[0]
                 published = published_run_id(conn, year)
                 base = published or latest_run_id(conn, year)
                 run_id = f"{year}-r{revision}"
-                conn.execute(
-                    "INSERT INTO runs (run_id, year, revision, scheme_hash, scheme_id, created_at,"
-                    " reason, reason_en, results_hash, top_grade, base_run_id,"
-                    " published_year_frozen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (run_id, year, revision, scheme_hash, results_doc["scheme_id"], created,
-                     reason, reason_en, _sha256(results_text), grades[0], base,
-                     published is not None))
-                conn.execute("INSERT INTO results_docs (run_id, content) VALUES (?, ?)",
-                             (run_id, results_text))
-                conn.execute("INSERT INTO run_decisions (run_id, content) VALUES (?, ?)",
-                             (run_id, decisions_text(results_doc)))
-                conn.executemany(
-                    "INSERT INTO unit_results (run_id, unit_id, unit_name, unit_name_en, group_id,"
-                    " group_size, total, rank, grade, top_grade_eligible, gates, components)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [(run_id, *row) for row in units])
-                conn.executemany(
-                    "INSERT INTO run_inputs (run_id, path, sha256, kind, unit_id, status, findings)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?)", [(run_id, *row) for row in input_rows])
-                if provisional:
-                    conn.execute("INSERT INTO provisional_runs (run_id) VALUES (?)", (run_id,))
-                insert_person_rows(conn, run_id, people)
-                diff = rank_changes(unit_map(conn, base), unit_map(conn, run_id)) if base else []
-                record = RunRecord(run_id=run_id, year=year, revision=revision,
-                                   published_year_frozen=published is not None, diff=diff,
-                                   base_run_id=base, published_run_id=published,
-                                   provisional=provisional,
-                                   results_hash=_sha256(results_text))
-                if before_commit is not None:
-                    before_commit(record)
+                known = RunRecord(run_id=run_id, year=year, revision=revision,
+                                  published_year_frozen=published is not None, diff=[],
+                                  base_run_id=base, published_run_id=published,
+                                  provisional=provisional)
+                started = before_commit(known) if before_commit is not None else None
+                try:
+                    record = self._insert_run(
+                        conn, known, scheme_doc, results_doc, scheme_text, scheme_hash,
+                        reason, reason_en, created, grades[0], units, input_rows, people)
+                except BaseException:
+                    if started is not None:
+                        started.abort()
+                    raise
+                _finish(started, record)
         except self._conn.errors as exc:
             raise _db_error(self.where, exc) from exc
         return record
+
+    def _insert_run(self, conn: Connection, known: RunRecord, scheme_doc: Mapping[str, Any],
+                    results_doc: Mapping[str, Any], scheme_text: str, scheme_hash: str,
+                    reason: str, reason_en: str, created: str, top_grade: Any,
+                    units: Sequence[Sequence[Any]], input_rows: Sequence[Sequence[Any]],
+                    people: Any) -> RunRecord:
+        """Write a new run's rows (record_run, inside its transaction); its whole record."""
+        # the results, megabytes at a thousand units, as compact JSON (json's C encoder)
+        results_text = _compact(results_doc)
+        results_hash = _sha256(results_text)
+        run_id, base = known.run_id, known.base_run_id
+        conn.execute(
+            "INSERT INTO schemes (hash, scheme_id, year, version, content) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (hash) DO NOTHING",
+            (scheme_hash, scheme_doc["scheme_id"], int(scheme_doc["year"]),
+             _text_or_none(scheme_doc.get("version")), scheme_text))
+        conn.execute(
+            "INSERT INTO runs (run_id, year, revision, scheme_hash, scheme_id, created_at,"
+            " reason, reason_en, results_hash, top_grade, base_run_id,"
+            " published_year_frozen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (run_id, known.year, known.revision, scheme_hash, results_doc["scheme_id"],
+             created, reason, reason_en, results_hash, top_grade, base,
+             known.published_year_frozen))
+        conn.execute("INSERT INTO results_docs (run_id, content) VALUES (?, ?)",
+                     (run_id, pack_results(results_text)))
+        conn.execute("INSERT INTO run_decisions (run_id, content) VALUES (?, ?)",
+                     (run_id, decisions_text(results_doc)))
+        conn.executemany(
+            "INSERT INTO unit_results (run_id, unit_id, unit_name, unit_name_en, group_id,"
+            " group_size, total, rank, grade, top_grade_eligible, gates, components)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(run_id, *row) for row in units])
+        conn.executemany(
+            "INSERT INTO run_inputs (run_id, path, sha256, kind, unit_id, status, findings)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)", [(run_id, *row) for row in input_rows])
+        if known.provisional:
+            conn.execute("INSERT INTO provisional_runs (run_id) VALUES (?)", (run_id,))
+        insert_person_rows(conn, run_id, people)
+        diff = rank_changes(unit_map(conn, base), unit_map(conn, run_id)) if base else []
+        return dataclasses.replace(known, diff=diff, results_hash=results_hash)
 
     @guarded_read
     def has_run(self, run_id: str, results_hash: str) -> bool:
@@ -338,7 +362,7 @@ class Store:
                                  (run_id,)).fetchone()
         if row is None:
             raise _unknown_run(run_id)
-        return dict(json_of(row[0], run_id, "results_docs.content", want=dict))
+        return results_of(row[0], run_id)
 
     @guarded_read
     def inputs(self, run_id: str) -> list[dict[str, Any]]:
@@ -450,6 +474,12 @@ class Store:
 
 
 # -- helpers ------------------------------------------------------------------------------
+
+def _finish(started: Any, record: RunRecord) -> None:
+    """Finish what record_run's before_commit started (when it returned something)."""
+    if started is not None and hasattr(started, "finish"):
+        started.finish(record)
+
 
 def _timestamp(now: datetime | None) -> str:
     now = now or datetime.now(UTC)

@@ -9,7 +9,7 @@ from typing import Any
 
 from kaohe.store.backends import Connection
 from kaohe.store.records import Publication, RunInfo
-from kaohe.store.trust import damaged_row, json_of, number_of
+from kaohe.store.trust import damaged_row, number_of, results_of
 
 __all__ = ["RUN_COLUMNS", "latest_run_id", "previous_run", "publications_of", "published_run_id",
            "run_info_of", "same_run", "unit_map", "published_trends", "TREND_YEARS"]
@@ -77,7 +77,7 @@ def previous_run(conn: Connection, run_id: str | None, results_doc: Mapping[str,
         else:  # a run recorded without them (none is, since schema 6): its results say
             row = conn.execute("SELECT content FROM results_docs WHERE run_id = ?",
                                (run_id,)).fetchone()
-            known = decisions(json_of(row[0], run_id, "results_docs.content")) if row else {}
+            known = decisions(results_of(row[0], run_id)) if row else {}
     files = conn.execute("SELECT path, sha256 FROM run_inputs WHERE run_id = ?",
                          (run_id,)).fetchall()
     return known, [tuple(f) for f in files]

@@ -173,6 +173,7 @@ def _to_version_5(conn: Connection) -> None:
 def _to_version_6(conn: Connection) -> None:
     """Version 5 kept the decisions only inside each run's results: list them apart."""
     from kaohe.store.rules import decisions_text
+    from kaohe.store.texts import unpack_results
 
     conn.execute(RUN_DECISIONS)
     run_ids = [row[0] for row in conn.execute("SELECT run_id FROM results_docs").fetchall()]
@@ -180,7 +181,7 @@ def _to_version_6(conn: Connection) -> None:
         content = conn.execute("SELECT content FROM results_docs WHERE run_id = ?",
                                (run_id,)).fetchone()[0]
         try:
-            document = json.loads(content)
+            document = json.loads(unpack_results(content))
         except ValueError:  # damaged: its run says so when read; no decisions listed
             continue
         if isinstance(document, dict):

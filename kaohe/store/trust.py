@@ -21,7 +21,7 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 from kaohe.errors import KaoheError
 
 __all__ = ["KAOHE_TABLES", "check_ours", "check_integrity", "json_of", "number_of",
-           "numbers_in", "damaged_row", "guarded_read"]
+           "numbers_in", "damaged_row", "guarded_read", "results_of"]
 
 #: Tables every kaohe history database has (besides schema_version).
 KAOHE_TABLES = frozenset({"schemes", "runs", "results_docs", "unit_results", "run_inputs"})
@@ -78,6 +78,17 @@ def json_of(text: Any, run_id: Any, what: str, want: type | None = None) -> Any:
     if want is not None and not isinstance(document, want):
         raise damaged_row(run_id, what, f"应为 {want.__name__}，实为 {type(document).__name__}")
     return document
+
+
+def results_of(content: Any, run_id: Any) -> dict[str, Any]:
+    """A results_docs row's document (packed or plain JSON), or damaged_row naming the run."""
+    from kaohe.store.texts import unpack_results
+
+    try:
+        text = unpack_results(content)
+    except ValueError as exc:
+        raise damaged_row(run_id, "results_docs.content", str(exc)) from None
+    return dict(json_of(text, run_id, "results_docs.content", want=dict))
 
 
 def numbers_in(rows: Any, run_column: int, columns: dict[int, str]) -> None:

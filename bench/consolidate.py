@@ -207,7 +207,8 @@ def working_copy(folder: Path, work: Path) -> Path:
 
 class OneChange:
     """Swaps one unit report of the working copy between two fillings (its actual values
-    differ), so that each re-run finds exactly one file changed since the run before."""
+    differ, and so its score), so that each re-run finds exactly one file changed since the
+    run before, and its group's rank-stability draws are made again."""
 
     def __init__(self, scheme_path: Path, folder: Path, work: Path) -> None:
         import json
@@ -223,10 +224,10 @@ class OneChange:
             name = template_name("unit_report", "zh", unit)
         self.target = work / name
         document = synthesize(scheme, seed=7)["unit_reports"][unit]
-        for item in document.get("items") or []:
-            if isinstance(item.get("actual"), int | float):
-                item["actual"] = item["actual"] + 1  # another filling of the same report
-                break
+        for item in document.get("items") or []:  # another filling of the same report:
+            if isinstance(item.get("actual"), int | float):  # the unit's figures revised
+                item["actual"] = round(item["actual"] * 0.9, 2)  # down, so its score, rank
+                # and its group's stability draws change (the re-run's real work)
         self.versions = [folder / name, fill_workbook(folder.parent / "templates" / name,
                                                       document, work.parent / f"alt-{name}")]
         self.turn = 0

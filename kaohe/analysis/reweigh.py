@@ -230,12 +230,17 @@ def _ranks(keys: list[Any]) -> tuple[Any, Any, Any]:
         at = order + (np.arange(order.shape[0]) * order.shape[1])[:, None]
         ordered = [np.ascontiguousarray(k).ravel()[at] for k in keys]
     draws, n = order.shape
-    new = np.ones((draws, n), dtype=bool)
+    start = np.empty((draws, n), dtype=np.int64)  # each position's rank, best first
+    start[:] = np.arange(1, n + 1)  # where no two keys are equal, the position itself
     if n > 1:
-        new[:, 1:] = np.any([o[:, 1:] != o[:, :-1] for o in ordered], axis=0)
-    start = np.where(new, np.arange(n)[None, :], 0)
-    np.maximum.accumulate(start, axis=1, out=start)
-    start += 1
+        new = np.any([o[:, 1:] != o[:, :-1] for o in ordered], axis=0)
+        tied = np.flatnonzero(~new.all(axis=1))
+        if tied.size:  # a tie shares the place of its block's first
+            first = np.ones((tied.size, n), dtype=bool)
+            first[:, 1:] = new[tied]
+            block = np.where(first, np.arange(n)[None, :], 0)
+            np.maximum.accumulate(block, axis=1, out=block)
+            start[tied] = block + 1
     ranks = np.empty(start.shape, dtype=start.dtype)  # C order: ravel() is a view
     ranks.ravel()[at] = start
     return ranks, at, start

@@ -47,20 +47,21 @@ Scorer = Callable[[Inputs, Mapping[str, Any], float, str], Scored]
 _CENT = Decimal("0.01")
 
 
-_FMT_SEEN: dict[float, str] = {}
+_FMT_SEEN: dict[float | int, str] = {}
 
 
 def _fmt(x: float) -> str:
     """Format a number for an explanation: at most 2 decimals (half up), no trailing zeros."""
     # Explanations repeat a few numbers thousands of times: each float's text is kept (floats
     # that compare equal format alike, 0.0 and -0.0 both as "0").
-    if type(x) is float and (seen := _FMT_SEEN.get(x)) is not None:
+    known = type(x) is float or type(x) is int
+    if known and (seen := _FMT_SEEN.get(x)) is not None:
         return seen
     if not math.isfinite(x) or abs(x) >= 1e15:
         return f"{x:g}"
     text = f"{Decimal(repr(x)).quantize(_CENT, ROUND_HALF_UP):f}".rstrip("0").rstrip(".")
     text = "0" if text in ("-0", "") else text
-    if type(x) is float and len(_FMT_SEEN) < 65_536:
+    if known and len(_FMT_SEEN) < 65_536:
         _FMT_SEEN[x] = text
     return text
 

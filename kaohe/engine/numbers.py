@@ -39,9 +39,20 @@ def round_count(value: float, rounding: str) -> int:
     return int(exact.quantize(Decimal(1), rounding=_COUNT_MODES[rounding]))
 
 
+_FMT: dict[tuple[float, int], str] = {}
+
+
 def fmt(value: float | None, digits: int = 2) -> str:
     """A compact number for explanations: at most `digits` decimals, no trailing zeros."""
     if value is None:
         return "—"
+    # explanations repeat a few numbers thousands of times: each one's text is kept (numbers
+    # that compare equal format alike: 0.0 and -0.0 both as "0"; NaN is never found again)
+    key = (value, digits)
+    if (seen := _FMT.get(key)) is not None:
+        return seen
     text = f"{round_score(value, digits):.{digits}f}".rstrip("0").rstrip(".")
-    return "0" if text in {"-0", ""} else text
+    text = "0" if text in {"-0", ""} else text
+    if len(_FMT) < 65_536:
+        _FMT[key] = text
+    return text

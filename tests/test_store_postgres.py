@@ -173,6 +173,8 @@ def test_consolidate_then_history_on_postgres(pg_server: Any, submissions: tuple
     # the same files give the same results: no revision is added, and the run says so
     assert f"与 {year}-r1 相同" in again.output and "未新增修订" in again.output
     assert "名次" in again.output  # the results are still printed
+    # the examinations and the rank-stability draws were kept in the server's database
+    assert "复用了" in again.output and "名次稳定性：复用了" in again.output, again.output
     with open_store(url, create=False) as store:
         assert [r.run_id for r in store.runs()] == [f"{year}-r1"]
     revisions = invoke("--lang", "en", "revisions", "--db", url, "--year", year)

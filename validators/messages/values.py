@@ -75,10 +75,6 @@ VALUE_MESSAGES: dict[str, tuple[str, str, str, str]] = {
         "模板所属的“{owner}”不是本次考核的{what}", "{owner!r} is not a {what_en} of this "
         "assessment",
         "请使用综考办下发给本单位的模板", "use the template the office issued to you"),
-    "read-error": (
-        "读取时出现问题：{reason}", "a problem while reading: {reason}",
-        "请在 Excel 中打开并另存为新的 .xlsx 后提交；如仍不行，请联系综考办",
-        "open it in Excel and save it as a new .xlsx; if that fails, contact the office"),
     # ---------------------------------------------------------- batch (batch.py)
     "missing-submission": (
         "未收到“{name}”的{what}", "no {what_en} from {name}",

@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kaohe.engine.model import Scheme
+from validators.reading.locate import format_json_path
 from validators.report import ERROR, Issue
-from validators.rules.json_schema import format_json_path
 from workbook_templates.grid import Context, Grid
 from workbook_templates.instructions import instruction_lines
 from workbook_templates.labels import NO, YES

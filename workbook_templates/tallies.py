@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from kaohe.engine.model import Scheme
 from kaohe.labels import word_en
-from validators.rules.json_schema import format_json_path
+from validators.reading.locate import format_json_path
 from workbook_templates.formulas import average_formula, tally_formula
 from workbook_templates.grid import Context, Grid, a1
 from workbook_templates.instructions import instruction_lines

@@ -22,8 +22,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from kaohe.engine.model import Scheme
+from validators.reading.tables import scheme_table
 from validators.report import Issue
-from validators.rules.common import FIELD_NAMES, LABELS, indicators_by_id, scheme_table
+from validators.rules.common import FIELD_NAMES, LABELS, indicators_by_id
 
 __all__ = ["FIELDS_EN", "english_label", "scheme_wording"]
 

@@ -28,6 +28,7 @@ from typing import Any, NamedTuple
 from kaohe.engine.model import Scheme
 from kaohe.labels import KIND_NAMES
 from validators.messages import finding
+from validators.reading.tables import scheme_table
 from validators.report import WARNING, Issue, Report
 
 __all__ = ["NamedOwner", "owner_from_file_name", "owner_names", "REGISTERS", "arrived_unusable",
@@ -91,7 +92,6 @@ class _Needle(NamedTuple):
 def owner_names(scheme: Scheme) -> Mapping[str, tuple[str, str]]:
     """Unit and lead department ids → (name, English name — the name when the scheme gives
     none), built once per scheme; a unit's id that is also a department's names the unit."""
-    from validators.rules.common import scheme_table
 
     def build() -> dict[str, tuple[str, str]]:
         names = {d.id: (d.name, d.name_en or d.name) for d in scheme.lead_departments}
@@ -102,7 +102,6 @@ def owner_names(scheme: Scheme) -> Mapping[str, tuple[str, str]]:
 
 
 def _needles(scheme: Scheme) -> tuple[_Needle, ...]:
-    from validators.rules.common import scheme_table
 
     def build() -> dict[str, Any]:
         needles = []
@@ -125,7 +124,6 @@ def _builder_names(scheme: Scheme) -> Mapping[str, tuple[str, str]]:
     """The builder's own file names (case-folded stems, Chinese and English, by the owner's
     name and by its id as before) → (kind, owner): what nearly every submission is still
     called, looked up without a search."""
-    from validators.rules.common import scheme_table
     from workbook_templates.labels import KIND_FILES
 
     def build() -> dict[str, tuple[str, str]]:

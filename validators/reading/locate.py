@@ -10,15 +10,30 @@ missing field, an object) is located at its nearest ancestor that has one.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import json
+import re
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from validators.report import Issue
-from validators.rules.json_schema import format_json_path
 
-__all__ = ["CellMap", "locate", "locate_issue", "parse_json_path"]
+__all__ = ["CellMap", "format_json_path", "locate", "locate_issue", "parse_json_path"]
 
 CellMap = Mapping[str, tuple[str, str]]
+_PLAIN_KEY = re.compile(r"[^\W\d][\w-]*")
+
+
+def format_json_path(path: Iterable[str | int]) -> str:
+    """A document path as JSONPath text: ("indicators", 3, "cap") → "$.indicators[3].cap"."""
+    text = "$"
+    for key in path:
+        if isinstance(key, int):
+            text += f"[{key}]"
+        elif _PLAIN_KEY.fullmatch(key):
+            text += f".{key}"
+        else:
+            text += f"[{json.dumps(key, ensure_ascii=False)}]"
+    return text
 
 
 def locate(path: Sequence[str | int], cell_map: CellMap | None) -> tuple[str, str]:

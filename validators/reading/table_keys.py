@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from validators.reading.tables import scheme_table
 from validators.reading.xlsx_read import WorkbookFile, col_letter
 from workbook_templates.table_shape import keyed_columns, table_rows
 
@@ -32,7 +33,6 @@ class Owners:
     """What a row key names: an indicator (unit reports), a unit (lead sheets, registers)."""
 
     def __init__(self, scheme: Any) -> None:
-        from validators.rules.common import scheme_table
 
         self.indicators: Mapping[str, str] = scheme_table(scheme, "indicator names", lambda: {
             i.id: i.name for i in getattr(scheme, "indicators", ())})

@@ -5,14 +5,13 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterator, Mapping
 from datetime import date
-from types import MappingProxyType
 from typing import Any, TypedDict
 
 from kaohe.engine.model import COUNT_UNITS, Indicator, Scheme, Unit
 from validators.messages import finding
-from validators.reading.locate import CellMap, locate
+from validators.reading.locate import CellMap, format_json_path, locate
+from validators.reading.tables import scheme_table
 from validators.report import Issue
-from validators.rules.json_schema import format_json_path
 
 __all__ = ["Check", "Where", "COUNT_UNITS", "RATE_METHODS", "IMPLAUSIBLE_RATIO", "EVIDENCE_EVENTS",
            "LABELS", "FIELD_NAMES", "finding_at", "rows_of", "as_number", "counts_of", "is_blank",
@@ -105,19 +104,6 @@ def show(value: float) -> str:
 
 # Built once per scheme (checks ask for them for every document): keyed by the scheme
 # object itself, which the entry keeps alive so its id cannot be reused meanwhile.
-_TABLES: dict[tuple[int, str], tuple[Any, Mapping[str, Any]]] = {}
-
-
-def scheme_table(scheme: Any, what: str, build: Callable[[], Mapping[str, Any]]) -> Any:
-    """A read-only lookup table derived from the scheme, built once per scheme object."""
-    hit = _TABLES.get((id(scheme), what))
-    if hit is None or hit[0] is not scheme:
-        if len(_TABLES) >= 16:
-            _TABLES.clear()
-        hit = _TABLES[(id(scheme), what)] = (scheme, MappingProxyType(build()))
-    return hit[1]
-
-
 def units_by_id(scheme: Scheme) -> Mapping[str, Unit]:
     """The scheme's units by id (read-only, built once per scheme)."""
     return scheme_table(scheme, "units", lambda: {u.id: u for u in scheme.units})

@@ -22,6 +22,7 @@ from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from kaohe.errors import DocumentError, KaoheError
+from validators.reading.locate import format_json_path
 from validators.rules.quick_check import Check, compile_check
 
 if TYPE_CHECKING:  # jsonschema is imported when a document is not surely valid (rarely)
@@ -52,7 +53,6 @@ _TYPE_ZH = {
 _TYPE_EN = {"object": "an object", "array": "a list", "null": "null", "integer": "an integer"}
 # When several rules fail at one place, report only the most telling one.
 _PRIORITY = ("required", "additional-properties", "type", "const", "enum", "format", "pattern")
-_PLAIN_KEY = re.compile(r"[^\W\d][\w-]*")
 
 
 class UnknownKind(KaoheError, ValueError):
@@ -116,19 +116,6 @@ def load_schema(kind: str) -> dict[str, Any]:
     ``"https://kaohe.example/schemas/scheme.schema.json"``.
     """
     return copy.deepcopy(_schema(kind))
-
-
-def format_json_path(path: Iterable[str | int]) -> str:
-    """A document path as JSONPath text: ("indicators", 3, "cap") → "$.indicators[3].cap"."""
-    text = "$"
-    for key in path:
-        if isinstance(key, int):
-            text += f"[{key}]"
-        elif _PLAIN_KEY.fullmatch(key):
-            text += f".{key}"
-        else:
-            text += f"[{json.dumps(key, ensure_ascii=False)}]"
-    return text
 
 
 def schema_problems(document: Any, kind: str | None = None) -> list[SchemaProblem]:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Generator, Iterator, Mapping, Sequence
 from datetime import date
 from typing import Any
 
 from kaohe.engine.model import Scheme
-from validators.reading.locate import CellMap, parse_json_path
+from validators.reading.locate import CellMap, format_json_path, parse_json_path
 from validators.report import WARNING, Issue
 from validators.rules.common import (
     EVIDENCE_EVENTS,
@@ -23,7 +23,6 @@ from validators.rules.common import (
     units_by_id,
     unknown_unit,
 )
-from validators.rules.json_schema import format_json_path
 
 __all__ = ["adjustment_events", "adjustment_decisions", "routine_entries", "conduct_tallies",
            "satisfaction_tallies"]
@@ -307,13 +306,7 @@ def conduct_tallies(doc: Mapping[str, Any], cell_map: CellMap, scheme: Scheme) -
                              value=group, unit_id=unit_id, shown=group,
                              allowed="、".join(sorted(raters)),
                              allowed_en=", ".join(sorted(raters)))
-        counts = counts_of(tally)
-        for label in counts:
-            if label not in grades:
-                yield finding_at("not-in-list", ("conduct", index, "counts", label), cell_map,
-                                 value=label, unit_id=unit_id, shown=label,
-                                 allowed="、".join(grades), allowed_en=", ".join(grades))
-        votes = sum(n for n in (as_number(v) for v in counts.values()) if n is not None) or 0.0
+        votes = yield from _counted(tally, ("conduct", index), grades, unit_id, cell_map)
         cast = votes + (as_number(tally.get("invalid")) or 0)
         limit = as_number(tally.get("raters"))
         if limit is not None and cast > limit:
@@ -324,6 +317,19 @@ def conduct_tallies(doc: Mapping[str, Any], cell_map: CellMap, scheme: Scheme) -
     else:  # nothing filled in on either sheet: said once
         blank = _blank_rows(cell_map, "conduct") + _blank_rows(cell_map, "satisfaction")
         yield finding_at("no-scores", blank[0] if blank else (), cell_map)
+
+
+def _counted(tally: Mapping[str, Any], row: tuple[str, int], labels: Sequence[str],
+             unit_id: str, cell_map: CellMap) -> Generator[Issue, None, float]:
+    """A tally's counts: each label not one of `labels` (the ballot's grades, the survey's
+    options) is not-in-list; returns the sum of the counts that are numbers."""
+    counts = counts_of(tally)
+    for label in counts:
+        if label not in labels:
+            yield finding_at("not-in-list", (*row, "counts", label), cell_map, value=label,
+                             unit_id=unit_id, shown=label, allowed="、".join(labels),
+                             allowed_en=", ".join(labels))
+    return sum(n for n in (as_number(v) for v in counts.values()) if n is not None) or 0.0
 
 
 def _blank_rows(cell_map: CellMap, kind: str) -> list[tuple[str | int, ...]]:
@@ -374,13 +380,8 @@ def satisfaction_tallies(doc: Mapping[str, Any], cell_map: CellMap,
                              value=channel, unit_id=unit_id, shown=channel or "—",
                              allowed="、".join(channels) or "—",
                              allowed_en=", ".join(channels) or "—")
-        counts = counts_of(tally)
-        for label in counts:
-            if label not in options:
-                yield finding_at("not-in-list", ("satisfaction", index, "counts", label), cell_map,
-                                 value=label, unit_id=unit_id, shown=label,
-                                 allowed="、".join(options), allowed_en=", ".join(options))
-        answers = sum(n for n in (as_number(v) for v in counts.values()) if n is not None) or 0.0
+        answers = yield from _counted(tally, ("satisfaction", index), options, unit_id,
+                                      cell_map)
         sample = as_number(tally.get("sample"))
         if sample is not None and answers != sample:
             yield finding_at("sample-mismatch", ("satisfaction", index, "sample"), cell_map,

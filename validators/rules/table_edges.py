@@ -159,7 +159,7 @@ _Printed = tuple[tuple[str, str, str], ...]
 def _cached(scheme: Any, key: tuple[Any, ...], build: Callable[[], Iterator[tuple[str, str, str]]]
             ) -> _Printed:
     """What `build` yields, built once per scheme and key."""
-    from validators.rules.common import scheme_table
+    from validators.reading.tables import scheme_table
 
     known = scheme_table(scheme, "printed labels", lambda: {"by_key": {}})["by_key"]
     if key not in known:

@@ -7,8 +7,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from validators.messages import finding
+from validators.reading.locate import format_json_path
 from validators.report import Issue
-from validators.rules.json_schema import format_json_path
 
 __all__ = ["TOLERANCE", "plain", "items_of", "ids_of", "group_params", "as_number",
            "finding_at", "close", "show"]

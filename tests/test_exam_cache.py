@@ -188,3 +188,31 @@ def test_an_entry_comes_back_exactly_or_is_not_kept() -> None:
                     exam_cache._pack("[1, 2]"), text[:-8], flipped]:
         with pytest.raises(ValueError):
             decode_entry(damaged, "", "")
+
+
+def test_the_collection_tracker_shares_the_consolidation_cache(folder: Path,
+                                                               tmp_path: Path) -> None:
+    """收集情况 as files arrive: with the consolidation's cache the tracker examines only new
+    or changed files, says the same as without it, and keeps them for the next 汇总."""
+    from kaohe.pipeline.documents import load_scheme
+    from kaohe.pipeline.exam_cache import open_exam_cache
+    from kaohe.pipeline.tracker import track
+
+    db, out = tmp_path / "history.sqlite", tmp_path / "out"
+    _run(folder, out, db=str(db))
+    scheme = load_scheme()
+    results = json.loads((out / "results.json").read_text(encoding="utf-8"))
+
+    def tracked(**cached: Any) -> list[Any]:
+        return track(folder, scheme, results, workers=1, **cached)
+
+    shutil.copy(folder / "单位自评表_青河县.xlsx", folder / "单位自评表_青河县（修改版）.xlsx")
+    plain = tracked()
+    kept, notes = open_exam_cache(scheme, db=str(db))
+    assert kept is not None and not notes
+    try:
+        assert tracked(cache=kept) == plain
+        assert (kept.reused, kept.examined) == (N, 1)  # only the new file
+    finally:
+        kept.close()
+    assert _reuse(_run(folder, out, db=str(db))[2]) == (N + 1, 0)  # the tracker kept it

@@ -85,7 +85,12 @@ def track(settings: Settings) -> Outcome:
     scheme = load_scheme_for(settings.path("scheme"))
     folder = _existing_folder(settings, "folder")
     results = _results_if_any(settings)
-    rows = track(folder, scheme, results)
+    kept = _exam_cache(settings, scheme)
+    try:
+        rows = track(folder, scheme, results, cache=kept)
+    finally:
+        if kept is not None:
+            kept.close()
     counts = {key: sum(1 for r in rows if r.status == key)
               for key in ("missing", "returned", "received", "used")}
     head = "，".join(f"{status_label(k, 'zh')} {n}" for k, n in counts.items()) \
@@ -98,6 +103,18 @@ def track(settings: Settings) -> Outcome:
               + (f"  {r.contact} {r.phone}".rstrip() if r.contact or r.phone else "")
               for r in chase]
     return Outcome(lines, tracker_rows(rows, settings.lang))
+
+
+def _exam_cache(settings: Settings, scheme: Any) -> Any:
+    """The consolidation's examination cache (in its history database), once there is one:
+    the tracker then examines only new or changed files, and keeps them for 汇总."""
+    db = database(settings)
+    if not db.is_file():
+        return None
+    from kaohe.pipeline.exam_cache import open_exam_cache
+
+    kept, _ = open_exam_cache(scheme, db=str(db))
+    return kept
 
 
 def _results_if_any(settings: Settings) -> dict[str, Any] | None:

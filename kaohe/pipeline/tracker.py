@@ -62,15 +62,23 @@ def _newest(subs: Sequence[Any]) -> Any:
 
 
 def track(folder: Path, scheme: Scheme, results: Mapping[str, Any] | None = None, *,
-          workers: int = 2, progress: Callable[[int, int], None] | None = None
-          ) -> list[Status]:
-    """The status of every expected submission, in the scheme's order."""
+          workers: int = 2, progress: Callable[[int, int], None] | None = None,
+          cache: Any = None) -> list[Status]:
+    """The status of every expected submission, in the scheme's order.
+
+    `cache` (kaohe.pipeline.exam_cache.ExamCache, the consolidation's): files examined
+    before are not examined again, and those examined now are kept for the next
+    consolidation — refreshing the tracker as files arrive costs only the new ones.
+    """
     from kaohe.pipeline.consolidate import discover, examine
     from validators.pool import map_files
     from validators.reading.file_names import expected_submissions
 
-    subs = map_files(examine, discover(folder), scheme, workers=workers,
-                     progress=progress or (lambda done, total: None))
+    tell = progress or (lambda done, total: None)
+    if cache is not None:
+        subs = cache.examine(discover(folder), scheme, workers=workers, progress=tell)
+    else:
+        subs = map_files(examine, discover(folder), scheme, workers=workers, progress=tell)
     by_owner: dict[tuple[str, str], list[Any]] = {}
     for sub in subs:
         by_owner.setdefault((sub.kind or "", sub.owner or ""), []).append(sub)

@@ -39,7 +39,8 @@ from kaohe.pipeline.consolidate import Submission, examine, file_time
 from validators.pool import PARALLEL_THRESHOLD, map_files
 from validators.report import Issue, Report
 
-__all__ = ["CACHE_NAME", "ExamCache", "encode_entry", "decode_entry", "examiner_fingerprint",
+__all__ = ["CACHE_NAME", "ExamCache", "checked", "encode_entry", "decode_entry",
+           "examiner_fingerprint",
            "open_exam_cache", "scheme_fingerprint"]
 
 #: The cache file's name beside the outputs (hidden; `discover` skips dot-files).
@@ -137,6 +138,13 @@ def decode_entry(text: str, sha256: str, stamp: str) -> Submission:
     return sub
 
 
+def checked(digest: str, text: str) -> str:
+    """A kept entry's text when it still has the SHA-256 it was kept with; ValueError if not."""
+    if hashlib.sha256(text.encode("utf-8")).hexdigest() != digest:
+        raise ValueError("the entry's digest does not match")
+    return text
+
+
 def _same_types(a: Any, b: Any) -> bool:
     """Equal values of the same types all the way down (1 == 1.0 == True for Python)."""
     if type(a) is not type(b):
@@ -201,11 +209,8 @@ class ExamCache:
         row = self._rows.get((_key(path), sha))
         if row is None:
             return None
-        digest, text = row
         try:
-            if hashlib.sha256(text.encode("utf-8")).hexdigest() != digest:
-                raise ValueError("digest")
-            sub = decode_entry(text, sha, "")
+            sub = decode_entry(checked(*row), sha, "")
             sub.stamp = sub.filled or file_time(path)
         except (ValueError, OSError):
             self._rows.pop((_key(path), sha))

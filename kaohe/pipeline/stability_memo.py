@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kaohe.engine import Scheme
-from kaohe.pipeline.exam_cache import ExamCache, _transaction
+from kaohe.pipeline.exam_cache import ExamCache, _transaction, checked
 
 __all__ = ["StabilityMemo", "attach_kept_stability", "open_stability_memo"]
 
@@ -49,11 +49,8 @@ class StabilityMemo:
         row = self.rows.get(key)
         if row is None:
             return None
-        digest, text = row
         try:
-            if hashlib.sha256(text.encode("utf-8")).hexdigest() != digest:
-                raise ValueError("digest")
-            entry = json.loads(text)
+            entry = json.loads(checked(*row))
             if not (isinstance(entry, dict) and isinstance(entry.get("units"), list)):
                 raise ValueError("not a section")
         except ValueError:

@@ -40,8 +40,7 @@ from validators.pool import PARALLEL_THRESHOLD, map_files
 from validators.report import Issue, Report
 
 __all__ = ["CACHE_NAME", "ExamCache", "checked", "encode_entry", "decode_entry",
-           "examiner_fingerprint",
-           "open_exam_cache", "scheme_fingerprint"]
+           "examiner_fingerprint", "open_exam_cache", "scheme_fingerprint"]
 
 #: The cache file's name beside the outputs (hidden; `discover` skips dot-files).
 CACHE_NAME = ".kaohe-cache.sqlite"

@@ -79,7 +79,6 @@ class Background:
                                   f"exit status {os.waitstatus_to_exitcode(status)}")
         raise exc
 
-
     def cancel(self) -> None:
         """Give the job up: where it has not run (no fork) it never will; a child is waited
         for and its outcome ignored (nothing of it is still running afterwards)."""

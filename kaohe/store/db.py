@@ -170,7 +170,7 @@ class Store:
                         conn, known, scheme_doc, results_doc, scheme_text, scheme_hash,
                         reason, reason_en, created, grades[0], units, input_rows, people)
                 except BaseException:
-                    if started is not None:
+                    if started is not None and hasattr(started, "abort"):
                         started.abort()
                     raise
                 _finish(started, record)

@@ -78,3 +78,22 @@ def test_without_fork_the_job_runs_here_at_wait(monkeypatch: pytest.MonkeyPatch,
 
     with pytest.raises(KaoheError, match="坏"):
         Background(failing).wait()
+
+
+def test_a_cancelled_job_is_finished_or_never_run(monkeypatch: pytest.MonkeyPatch,
+                                                  tmp_path: Path) -> None:
+    """cancel(): a forked child is waited for (nothing of it runs on) and its failure is
+    ignored; without fork the job never runs."""
+    done = tmp_path / "done"
+
+    def slow() -> None:
+        threading.Event().wait(0.3)
+        done.write_text("late")
+        raise KaoheError("坏", "bad")
+
+    Background(slow).cancel()  # returns only once the child is gone; its error ignored
+    assert done.read_text() == "late"
+    done.unlink()
+    monkeypatch.setattr(background, "can_fork", lambda: False)
+    Background(slow).cancel()
+    assert not done.exists()

@@ -116,3 +116,29 @@ def test_a_kept_section_is_the_section_drawn() -> None:
     unit["indicators"][0]["points"] = unit["indicators"][0]["points"] / 2
     rank_stability(scheme, results, settings, memo)
     assert len(memo) == len(drawn["groups"]) + 1
+
+
+def test_the_key_names_every_input_of_a_section() -> None:
+    """A section is kept under its group's id and place, the settings and the units' ranks
+    and grades as well as the arrays: change any one and the key changes."""
+    from kaohe.analysis.reweigh import group_arrays
+    from kaohe.analysis.stability import group_key
+
+    scheme, results = scored(units=40)
+    settings = stability_settings(scheme.document, scheme.year)
+    group = results["groups"][0]["id"]
+    units = [u for u in results["units"] if u["group"] == group]
+    arrays = group_arrays(scheme, group, units)
+    key = group_key(arrays, settings, group, 0, units, scheme.grades)
+    moved = [dict(u, rank=u["rank"] + 1) if i == 0 else u for i, u in enumerate(units)]
+    others = {
+        "group": group_key(arrays, settings, group + "x", 0, units, scheme.grades),
+        "index": group_key(arrays, settings, group, 1, units, scheme.grades),
+        "seed": group_key(arrays, {**settings, "seed": 1}, group, 0, units, scheme.grades),
+        "band": group_key(arrays, {**settings, "band": 0.1}, group, 0, units, scheme.grades),
+        "rank": group_key(arrays, settings, group, 0, moved, scheme.grades),
+        "grades": group_key(arrays, settings, group, 0, units, list(scheme.grades)[::-1]),
+        "arrays": group_key(group_arrays(scheme, group, units[1:]), settings, group, 0, units,
+                            scheme.grades)}
+    assert key == group_key(arrays, settings, group, 0, units, scheme.grades)
+    assert all(other != key for other in others.values()), others

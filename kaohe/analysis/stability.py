@@ -51,12 +51,13 @@ def _factors(rng: Any, settings: Mapping[str, Any], shape: tuple[int, int]) -> A
     return 1.0 + band * (2.0 * rng.random(shape) - 1.0)
 
 
-def group_key(arrays: Any, settings: Mapping[str, Any], index: int,
+def group_key(arrays: Any, settings: Mapping[str, Any], group: str, index: int,
               units: Sequence[Mapping[str, Any]], grades: Sequence[str]) -> str:
-    """SHA-256 of everything one group's draws depend on: the settings, the group's place
-    (its seed), numpy's version (its random streams), the scheme's grades, the units' ranks
-    and grades and every array the draws read. The same key gives the same section, draw
-    for draw (the code that draws is the cache's examiner, kaohe.pipeline.exam_cache)."""
+    """SHA-256 of everything one group's section depends on: the settings, the group's id
+    and place (its seed), numpy's version (its random streams), the scheme's grades, the
+    units' ranks and grades and every array the draws read. The same key gives the same
+    section, draw for draw (the code that draws is the cache's examiner,
+    kaohe.pipeline.exam_cache)."""
     import hashlib
     import json
     from dataclasses import fields
@@ -65,7 +66,7 @@ def group_key(arrays: Any, settings: Mapping[str, Any], index: int,
 
     digest = hashlib.sha256(json.dumps(
         {"settings": {k: settings[k] for k in ("draws", "band", "distribution", "seed", "vary")},
-         "index": index, "numpy": np.__version__, "grades": list(grades),
+         "group": group, "index": index, "numpy": np.__version__, "grades": list(grades),
          "units": [[u["unit_id"], u["rank"], u["grade"]] for u in units]},
         ensure_ascii=False, sort_keys=True).encode("utf-8"))
     for item in fields(arrays):
@@ -105,7 +106,8 @@ def rank_stability(scheme: Scheme, results: Mapping[str, Any],
         if not units:
             continue
         arrays = group_arrays(scheme, group["id"], units)
-        key = group_key(arrays, settings, index, units, scheme.grades) if memo is not None else ""
+        key = (group_key(arrays, settings, group["id"], index, units, scheme.grades)
+               if memo is not None else "")
         kept = memo.get(key) if memo is not None else None
         if kept is not None:
             section["groups"].append(kept)

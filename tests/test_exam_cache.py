@@ -112,10 +112,18 @@ def test_a_changed_scheme_or_examiner_uses_nothing_kept(folder: Path, tmp_path: 
             "kaohe 99; code other"}
 
 
-def test_a_damaged_entry_is_ignored_with_a_note(folder: Path, tmp_path: Path) -> None:
+def test_a_damaged_entry_is_ignored_with_a_note(folder: Path, tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    import base64
+    import zlib
+
     out = tmp_path / "out"
     _run(folder, out)
     with sqlite3.connect(out / CACHE_NAME) as conn:
+        # the bound an entry may inflate to, lowered to just above the largest real one
+        largest = max(len(zlib.decompress(base64.b64decode(e)))
+                      for (e,) in conn.execute("SELECT entry FROM exam_cache"))
+        monkeypatch.setattr(exam_cache, "_MAX_ENTRY", largest + 1)
         # a truncated entry, and one whose digest matches but is not an examination
         conn.execute("UPDATE exam_cache SET entry = substr(entry, 1, 50) WHERE path LIKE ?",
                      ("%布尔津县%",))
@@ -124,9 +132,13 @@ def test_a_damaged_entry_is_ignored_with_a_note(folder: Path, tmp_path: Path) ->
 
         conn.execute("UPDATE exam_cache SET entry = ?, digest = ? WHERE path LIKE ?",
                      (bogus, hashlib.sha256(bogus.encode()).hexdigest(), "%福海县%"))
+        # and a bomb: a few kilobytes that would inflate past what an entry may be
+        bomb = exam_cache._pack(" " * (largest + 2))
+        conn.execute("UPDATE exam_cache SET entry = ?, digest = ? WHERE path LIKE ?",
+                     (bomb, hashlib.sha256(bomb.encode()).hexdigest(), "%青河县%"))
     said = _same_as_without_cache(folder, out, tmp_path)
-    assert _reuse(said) == (N - 2, 2)
-    assert any("2 条记录已损坏" in s for s in said)
+    assert _reuse(said) == (N - 3, 3)
+    assert any("3 条记录已损坏" in s for s in said)
     assert not any("已损坏" in s for s in _run(folder, out)[2])  # replaced by sound ones
 
 

@@ -1065,10 +1065,12 @@ def test_the_decisions_are_kept_apart_from_the_results(tmp_path: Path, scheme: S
 
 
 def test_stored_results_are_deflated_and_plain_ones_still_read(
-        tmp_path: Path, scheme: Scheme, generated: dict[str, Any]) -> None:
+        tmp_path: Path, scheme: Scheme, generated: dict[str, Any],
+        monkeypatch: pytest.MonkeyPatch) -> None:
     """Since schema 6 a run's results are kept deflated (a quarter of the text or less); a
     plain JSON row, as earlier versions wrote, reads the same; a damaged one names its run."""
-    from kaohe.store.texts import compact, unpack_results
+    from kaohe.store import texts
+    from kaohe.store.texts import compact, pack_results, unpack_results
 
     scheme_doc, results = run_engine(scheme, generated)
     db = tmp_path / "h.sqlite"
@@ -1086,6 +1088,13 @@ def test_stored_results_are_deflated_and_plain_ones_still_read(
     with sqlite3.connect(db) as conn:
         conn.execute("UPDATE results_docs SET content = 'deflate:AAAA'")
     with open_store(db) as store, pytest.raises(KaoheError, match="2016-r1.*无法解压"):
+        store.results(record.run_id)
+    # the database is not trusted: a row that would inflate past the bound is refused, not
+    # inflated (here the bound is lowered to the document's own size, less one byte)
+    monkeypatch.setattr(texts, "MAX_RESULTS_TEXT", len(compact(results).encode()) - 1)
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE results_docs SET content = ?", (pack_results(compact(results)),))
+    with open_store(db) as store, pytest.raises(KaoheError, match="2016-r1.*解压后超过"):
         store.results(record.run_id)
 
 

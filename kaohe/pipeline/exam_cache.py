@@ -36,6 +36,7 @@ from typing import Any
 
 from kaohe.engine import Scheme
 from kaohe.pipeline.consolidate import Submission, examine, file_time
+from kaohe.pipeline.io import inflate
 from validators.pool import PARALLEL_THRESHOLD, map_files
 from validators.report import Issue, Report
 
@@ -55,6 +56,7 @@ _TABLE = """CREATE TABLE IF NOT EXISTS exam_cache (
         PRIMARY KEY (path, sha256, scheme, examiner)
     )"""
 _ISSUE_DEFAULTS = {f.name: f.default for f in fields(Issue)}
+_MAX_ENTRY = 1 << 28  # an entry inflates to at most this (the cache file is not trusted)
 _PACKAGES = ("kaohe", "validators", "workbook_templates")
 
 
@@ -121,7 +123,7 @@ def _pack(text: str) -> str:
 def decode_entry(text: str, sha256: str, stamp: str) -> Submission:
     """A Submission from an entry as kept; ValueError when the entry is not one."""
     try:
-        entry = json.loads(zlib.decompress(base64.b64decode(text, validate=True)))
+        entry = json.loads(inflate(base64.b64decode(text, validate=True), _MAX_ENTRY))
     except zlib.error as exc:
         raise ValueError(f"not an examination entry: {exc}") from exc
     try:

@@ -15,7 +15,7 @@ from typing import Any
 from kaohe.errors import KaoheError
 
 __all__ = ["OutputError", "write_atomic", "output_mode", "write_json", "read_json", "dump_json",
-           "check_writable"]
+           "check_writable", "inflate"]
 
 
 def write_atomic(path: Path, write: Callable[[Path], object]) -> Path:
@@ -284,3 +284,21 @@ def _put(value: Any, indent: str, out: list[str]) -> None:
         out.append("\n" + indent + "}")
     else:
         raise _Unusual
+
+
+def inflate(data: bytes, limit: int) -> bytes:
+    """zlib-deflated bytes inflated, at most `limit` of them; ValueError when they would be
+    more (a bomb, or damage) or do not end. For what kaohe deflated itself but reads back
+    from a file anyone could have changed (the examination cache, the history database).
+
+    >>> import zlib
+    >>> inflate(zlib.compress(b"kaohe"), 5)
+    b'kaohe'
+    """
+    import zlib
+
+    inflater = zlib.decompressobj()
+    out = inflater.decompress(data, limit)
+    if inflater.unconsumed_tail or not inflater.eof:
+        raise ValueError(f"解压后超过 {limit} 字节，或数据不完整")
+    return out

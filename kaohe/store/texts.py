@@ -10,10 +10,10 @@ import zlib
 from typing import Any
 
 from kaohe.errors import KaoheError
-from kaohe.pipeline.io import dump_json
+from kaohe.pipeline.io import dump_json, inflate
 
-__all__ = ["canonical", "compact", "content_hash", "pack_results", "results_hash", "sha256_text",
-           "unpack_results"]
+__all__ = ["MAX_RESULTS_TEXT", "canonical", "compact", "content_hash", "pack_results",
+           "results_hash", "sha256_text", "unpack_results"]
 
 # A stored results document (results_docs.content) is its compact JSON text deflated, in
 # base64, after this mark (since store schema 6: 7–10 MB of text a run at 1,000 units became
@@ -65,7 +65,12 @@ def unpack_results(content: Any) -> str:
     if not content.startswith(_PACKED):
         return content
     try:
-        raw = zlib.decompress(base64.b64decode(content[len(_PACKED):], validate=True))
-        return raw.decode("utf-8")
+        return inflate(base64.b64decode(content[len(_PACKED):], validate=True),
+                       MAX_RESULTS_TEXT).decode("utf-8")
     except (binascii.Error, zlib.error, UnicodeDecodeError) as exc:
         raise ValueError(f"无法解压（{type(exc).__name__}）") from None
+
+
+#: The most a stored results document may inflate to (a province's results are tens of MB):
+#: the database is not trusted, and a few bytes can inflate to gigabytes.
+MAX_RESULTS_TEXT = 1 << 30

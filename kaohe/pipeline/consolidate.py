@@ -444,39 +444,10 @@ def _write_run(run: Consolidation, scheme: Scheme, *, json_out: Path | None, out
     staging folders under a lock on their folders, moved into place inside the database
     transaction that records the run (kaohe.pipeline.run_outputs)."""
     from contextlib import ExitStack
+    from functools import partial
 
-    from kaohe.pipeline.run_outputs import committed_in, output_set, start_outputs
+    from kaohe.pipeline.run_outputs import RunPlacing, committed_in, output_set
     from kaohe.pipeline.summary import recorded_note
-
-    class Placing:
-        """The outputs of a run under way: started as soon as the run's number is known
-        (the results workbook is written by the second process while this one records the
-        run), finished — and moved into place — once it is recorded, before the commit."""
-
-        def __init__(self, record: Any = None) -> None:
-            shown = dict(run.results)  # the stored results do not say which run they are
-            if record is not None:
-                shown["run"] = record.summary()
-                if record.published and store is not None:  # written again, official run
-                    from kaohe.pipeline.republish import run_status_now
-
-                    shown["run"] = {**run_status_now(store, record.run_id),
-                                    "outputs_updated": False}
-            self.shown = shown
-            self.writing = start_outputs(shown, outputs, json_out=json_out, out=out,
-                                         feedback=feedback, lang=lang,
-                                         scheme=scheme.document, timings=timings)
-
-        def finish(self, record: Any = None) -> None:
-            token = {}
-            if record is not None and record.recorded:
-                token = {"run_id": record.run_id, "results_hash": record.results_hash}
-            run.removed_feedback = self.writing.finish()
-            run.results = self.shown
-            outputs.commit(token)
-
-        def abort(self) -> None:
-            self.writing.abort()
 
     with ExitStack() as stack:
         store = None
@@ -486,8 +457,11 @@ def _write_run(run: Consolidation, scheme: Scheme, *, json_out: Path | None, out
             store = stack.enter_context(open_store(db))
         outputs = stack.enter_context(output_set(json_out, out, feedback, wait=lock_wait,
                                                  decide=committed_in(store)))
+        placing = partial(RunPlacing, run, outputs, store, json_out=json_out, out=out,
+                          feedback=feedback, lang=lang, scheme=scheme.document,
+                          timings=timings)
         if store is None:
-            Placing().finish()
+            placing().finish()
             return
         with _timed(timings, "store"):
             run.results = store.annotate(run.results)
@@ -496,7 +470,7 @@ def _write_run(run: Consolidation, scheme: Scheme, *, json_out: Path | None, out
         # without --reason the store records what is new since the year's previous run
         record = store.record_run(dict(scheme.document), run.results,
                                   inputs=[_input_row(s) for s in run.submissions],
-                                  reason=reason, reason_en=reason, before_commit=Placing)
+                                  reason=reason, reason_en=reason, before_commit=placing)
     if not record.recorded:  # the same as the year's latest run: say so plainly
         echo(record.unchanged_message()[lang == "en"])
     else:

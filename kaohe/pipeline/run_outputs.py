@@ -18,7 +18,8 @@ from typing import Any
 from kaohe.pipeline.background import Background, can_fork
 from kaohe.pipeline.staging import LOCK_WAIT, Decide, OutputSet
 
-__all__ = ["OutputsInProgress", "output_set", "start_outputs", "write_outputs", "committed_in"]
+__all__ = ["OutputsInProgress", "RunPlacing", "output_set", "start_outputs", "write_outputs",
+           "committed_in"]
 
 
 def output_set(json_out: Path | None, out: Path | None, feedback: Path | None, *,
@@ -139,6 +140,44 @@ def start_outputs(results: Mapping[str, Any], outputs: OutputSet, *, json_out: P
     caller can do other work — record the run — while the results workbook is written."""
     return OutputsInProgress(results, outputs, json_out=json_out, out=out, feedback=feedback,
                              lang=lang, scheme=scheme, timings=timings)
+
+
+class RunPlacing:
+    """A consolidation's outputs under way (`run`, a kaohe.pipeline.consolidate.Consolidation):
+    started as soon as the run's number is known — record_run's before_commit — so that the
+    results workbook is written by the second process while this one records the run;
+    finished, and moved into place, once the run is written, before the commit; or given up
+    when recording fails. Without a history database: RunPlacing(…).finish()."""
+
+    def __init__(self, run: Any, outputs: OutputSet, store: Any, record: Any = None, *,
+                 json_out: Path | None, out: Path | None, feedback: Path | None, lang: str,
+                 scheme: Mapping[str, Any], timings: dict[str, float] | None) -> None:
+        self.run, self.outputs = run, outputs
+        shown = dict(run.results)  # the stored results do not say which run they are
+        if record is not None:
+            shown["run"] = record.summary()
+            if record.published and store is not None:  # written again for the official run
+                from kaohe.pipeline.republish import run_status_now
+
+                shown["run"] = {**run_status_now(store, record.run_id),
+                                "outputs_updated": False}
+        self.shown = shown
+        self.writing = start_outputs(shown, outputs, json_out=json_out, out=out,
+                                     feedback=feedback, lang=lang, scheme=scheme,
+                                     timings=timings)
+
+    def finish(self, record: Any = None) -> None:
+        """Finish writing, then move the outputs into place (the journal names the run)."""
+        token = {}
+        if record is not None and record.recorded:
+            token = {"run_id": record.run_id, "results_hash": record.results_hash}
+        self.run.removed_feedback = self.writing.finish()
+        self.run.results = self.shown
+        self.outputs.commit(token)
+
+    def abort(self) -> None:
+        """Give up (recording failed): nothing is moved into place."""
+        self.writing.abort()
 
 
 def _add(timings: dict[str, float] | None, phase: str, start: float) -> None:

@@ -97,3 +97,20 @@ def test_a_cancelled_job_is_finished_or_never_run(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setattr(background, "can_fork", lambda: False)
     Background(slow).cancel()
     assert not done.exists()
+
+
+def test_a_job_s_value_comes_back_as_json_gives_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    """returns=True: the child's value (here far more than a pipe holds) comes back from
+    wait(), as JSON gives it back; without fork the same value, the same way."""
+    value = {"pid": 0, "rows": [[i, i / 7, f"第 {i} 名"] for i in range(20_000)], "t": (1, 2)}
+
+    def job() -> dict[str, object]:
+        return {**value, "pid": os.getpid()}
+
+    forked = Background(job, returns=True).wait()
+    assert forked["pid"] != os.getpid()
+    assert forked["rows"] == [list(r) for r in value["rows"]] and forked["t"] == [1, 2]
+    monkeypatch.setattr(background, "can_fork", lambda: False)
+    here = Background(job, returns=True).wait()
+    assert here == {**forked, "pid": os.getpid()}
+    assert Background(job).wait() is None

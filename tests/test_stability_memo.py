@@ -142,3 +142,44 @@ def test_the_key_names_every_input_of_a_section() -> None:
                             scheme.grades)}
     assert key == group_key(arrays, settings, group, 0, units, scheme.grades)
     assert all(other != key for other in others.values()), others
+
+
+def test_draws_shared_over_two_processes_are_the_draws_made_here(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A consolidation shares the groups' draws out over two processes (largest first to
+    the one with fewer units); the sections are those drawn one after another here."""
+    import os
+
+    import kaohe.pipeline.stability_memo as memo_module
+    from kaohe.analysis import stability
+
+    scheme, results = scored(units=300, quota=0.1)
+    settings = stability_settings(scheme.document, scheme.year) | {"draws": 2000}
+    here = rank_stability(scheme, results, settings)
+    drawn_by: list[int] = []
+    real = stability.draw_group
+
+    def spy(*args: Any) -> Any:
+        drawn_by.append(os.getpid())
+        return real(*args)
+
+    monkeypatch.setattr(stability, "draw_group", spy)
+    shared = rank_stability(scheme, results, settings, draw_all=memo_module.draw_shared)
+    assert shared == here
+    assert drawn_by and set(drawn_by) == {os.getpid()}  # some groups were drawn elsewhere
+    assert len(drawn_by) < len(here["groups"])
+    monkeypatch.setattr(memo_module, "SHARED_UNITS", 10 ** 9)  # too few units: all here
+    drawn_by.clear()
+    assert rank_stability(scheme, results, settings, draw_all=memo_module.draw_shared) == here
+    assert len(drawn_by) == len(here["groups"])
+
+
+def test_a_consolidation_writes_the_same_bytes_with_its_draws_shared_or_not(
+        folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import kaohe.pipeline.stability_memo as memo_module
+
+    monkeypatch.setattr(memo_module, "SHARED_UNITS", 0)  # the demo's 34 units: shared out
+    shared = _run(folder, tmp_path / "shared", cache=False)
+    monkeypatch.setattr(memo_module, "SHARED_UNITS", 10 ** 9)
+    here = _run(folder, tmp_path / "here", cache=False)
+    assert shared[:2] == here[:2]

@@ -19,7 +19,8 @@ from typing import Any
 
 from kaohe.engine.model import Scheme
 
-__all__ = ["DEFAULTS", "stability_settings", "group_key", "rank_stability", "attach_stability",
+__all__ = ["DEFAULTS", "stability_settings", "group_key", "rank_stability", "draw_each",
+           "draw_group", "attach_stability",
            "unit_phrase", "stability_of", "group_sentence", "group_sentences"]
 
 DEFAULTS: dict[str, Any] = {"enabled": True, "draws": 10_000, "band": 0.2,
@@ -85,15 +86,17 @@ def group_key(arrays: Any, settings: Mapping[str, Any], group: str, index: int,
 
 def rank_stability(scheme: Scheme, results: Mapping[str, Any],
                    settings: Mapping[str, Any] | None = None,
-                   memo: Any = None) -> dict[str, Any]:
+                   memo: Any = None, draw_all: Any = None) -> dict[str, Any]:
     """The `stability` section of a results document (per group, per unit).
 
     `memo` (get(key) → section or None, put(key, section)) keeps each group's section under
-    `group_key`: a group whose inputs are unchanged is not drawn again.
+    `group_key`: a group whose inputs are unchanged is not drawn again. `draw_all(scheme,
+    settings, jobs)` draws the other groups — each job (index, group id, units, arrays) —
+    and returns their sections in the jobs' order: by default one after another here (a
+    consolidation shares them out over two processes). Each group's draws depend only on
+    its job, so the section is the same wherever it is drawn.
     """
-    import numpy as np
-
-    from kaohe.analysis.reweigh import group_arrays, outcomes
+    from kaohe.analysis.reweigh import group_arrays
 
     settings = dict(settings or stability_settings(scheme.document, scheme.year))
     draws = int(settings["draws"])
@@ -101,6 +104,9 @@ def rank_stability(scheme: Scheme, results: Mapping[str, Any],
         "draws": draws, "band": float(settings["band"]),
         "distribution": settings["distribution"], "seed": int(settings["seed"]),
         "vary": list(settings["vary"]), "groups": []}
+    slots: list[Any] = []  # a kept section, or the place of its job
+    jobs: list[tuple[int, str, list[Mapping[str, Any]], Any]] = []
+    keys: list[str] = []
     for index, group in enumerate(results.get("groups", [])):
         units = [u for u in results["units"] if u["group"] == group["id"]]
         if not units:
@@ -110,56 +116,82 @@ def rank_stability(scheme: Scheme, results: Mapping[str, Any],
                if memo is not None else "")
         kept = memo.get(key) if memo is not None else None
         if kept is not None:
-            section["groups"].append(kept)
+            slots.append(kept)
             continue
-        rng = np.random.default_rng([int(settings["seed"]), index])
-        n, k, m = len(units), len(arrays.component_ids), len(arrays.indicator_ids)
-        rank0 = np.array([u["rank"] for u in units])
-        grade0 = np.array([scheme.grades.index(u["grade"]) for u in units])
-        low, high = rank0.copy(), rank0.copy()
-        same_rank = np.zeros(n, dtype=np.int64)
-        same_grade = np.zeros(n, dtype=np.int64)
-        top = np.zeros(n, dtype=np.int64)
-        chunk = max(1, _CHUNK_CELLS // max(1, n * max(k, 1)))
-        step = max(1, _WORK_CELLS // max(1, n))
-        done = 0
-        while done < draws:
-            size = min(chunk, draws - done)
-            comp = (_factors(rng, settings, (size, k)) if "components" in settings["vary"]
-                    else np.ones((size, k)))
-            ind = (_factors(rng, settings, (size, m)) if "indicators" in settings["vary"]
-                   else np.ones((size, m)))
-            for part in range(0, size, step):  # worked in smaller pieces: faster
-                ranks, grades = outcomes(arrays, comp[part:part + step], ind[part:part + step])
-                low = np.minimum(low, ranks.min(axis=0))
-                high = np.maximum(high, ranks.max(axis=0))
-                same_rank += (ranks == rank0).sum(axis=0)
-                same_grade += (grades == grade0).sum(axis=0)
-                top += (grades == 0).sum(axis=0)
-            done += size
-        share = 1.0 / draws if draws else 0.0
-        entry = {
-            "group": group["id"], "units": [
-                {"unit_id": u["unit_id"], "rank": u["rank"], "grade": u["grade"],
-                 "rank_min": int(low[i]), "rank_max": int(high[i]),
-                 "p_rank": round(float(same_rank[i]) * share, 4) if draws else 1.0,
-                 "p_grade": round(float(same_grade[i]) * share, 4) if draws else 1.0,
-                 "p_top": (round(float(top[i]) * share, 4) if draws
-                           else float(grade0[i] == 0))}
-                for i, u in enumerate(units)]}
-        section["groups"].append(entry)
-        if memo is not None:
-            memo.put(key, entry)
+        slots.append(len(jobs))
+        jobs.append((index, group["id"], units, arrays))
+        keys.append(key)
+    drawn = (draw_all or draw_each)(scheme, settings, jobs) if jobs else []
+    for slot in slots:
+        if isinstance(slot, int):
+            if memo is not None:
+                memo.put(keys[slot], drawn[slot])
+            slot = drawn[slot]
+        section["groups"].append(slot)
     return section
 
 
-def attach_stability(results: dict[str, Any], scheme: Scheme, memo: Any = None) -> None:
+def draw_each(scheme: Scheme, settings: Mapping[str, Any],
+              jobs: Sequence[tuple[int, str, Sequence[Mapping[str, Any]], Any]]
+              ) -> list[dict[str, Any]]:
+    """Each job's section (draw_group), one after another."""
+    return [draw_group(scheme, settings, *job) for job in jobs]
+
+
+def draw_group(scheme: Scheme, settings: Mapping[str, Any], index: int, group: str,
+               units: Sequence[Mapping[str, Any]], arrays: Any) -> dict[str, Any]:
+    """One group's section: its `draws` weightings (seeded by the settings' seed and the
+    group's place), each re-totalled, re-ranked and re-graded (kaohe.analysis.reweigh)."""
+    import numpy as np
+
+    from kaohe.analysis.reweigh import outcomes
+
+    draws = int(settings["draws"])
+    rng = np.random.default_rng([int(settings["seed"]), index])
+    n, k, m = len(units), len(arrays.component_ids), len(arrays.indicator_ids)
+    rank0 = np.array([u["rank"] for u in units])
+    grade0 = np.array([scheme.grades.index(u["grade"]) for u in units])
+    low, high = rank0.copy(), rank0.copy()
+    same_rank = np.zeros(n, dtype=np.int64)
+    same_grade = np.zeros(n, dtype=np.int64)
+    top = np.zeros(n, dtype=np.int64)
+    chunk = max(1, _CHUNK_CELLS // max(1, n * max(k, 1)))
+    step = max(1, _WORK_CELLS // max(1, n))
+    done = 0
+    while done < draws:
+        size = min(chunk, draws - done)
+        comp = (_factors(rng, settings, (size, k)) if "components" in settings["vary"]
+                else np.ones((size, k)))
+        ind = (_factors(rng, settings, (size, m)) if "indicators" in settings["vary"]
+               else np.ones((size, m)))
+        for part in range(0, size, step):  # worked in smaller pieces: faster
+            ranks, grades = outcomes(arrays, comp[part:part + step], ind[part:part + step])
+            low = np.minimum(low, ranks.min(axis=0))
+            high = np.maximum(high, ranks.max(axis=0))
+            same_rank += (ranks == rank0).sum(axis=0)
+            same_grade += (grades == grade0).sum(axis=0)
+            top += (grades == 0).sum(axis=0)
+        done += size
+    share = 1.0 / draws if draws else 0.0
+    return {
+        "group": group, "units": [
+            {"unit_id": u["unit_id"], "rank": u["rank"], "grade": u["grade"],
+             "rank_min": int(low[i]), "rank_max": int(high[i]),
+             "p_rank": round(float(same_rank[i]) * share, 4) if draws else 1.0,
+             "p_grade": round(float(same_grade[i]) * share, 4) if draws else 1.0,
+             "p_top": (round(float(top[i]) * share, 4) if draws
+                       else float(grade0[i] == 0))}
+            for i, u in enumerate(units)]}
+
+
+def attach_stability(results: dict[str, Any], scheme: Scheme, memo: Any = None,
+                     draw_all: Any = None) -> None:
     """Add `stability` to the results when the scheme asks for it (the default) and units
-    were ranked; a scheme with stability.enabled false or draws 0 leaves it out. `memo`:
-    as rank_stability's."""
+    were ranked; a scheme with stability.enabled false or draws 0 leaves it out. `memo`,
+    `draw_all`: as rank_stability's."""
     settings = stability_settings(scheme.document, scheme.year)
     if settings["enabled"] and int(settings["draws"]) > 0 and results.get("units"):
-        results["stability"] = rank_stability(scheme, results, settings, memo)
+        results["stability"] = rank_stability(scheme, results, settings, memo, draw_all)
 
 
 def _percent(p: float) -> str:

@@ -12,6 +12,7 @@ exception itself when it pickles. Elsewhere (Windows) the job runs in this proce
 
 from __future__ import annotations
 
+import json
 import os
 import pickle
 import sys
@@ -31,10 +32,13 @@ def can_fork() -> bool:
 
 
 class Background:
-    """Run `job` in a forked child (or at `wait()` where there is no fork)."""
+    """Run `job` in a forked child (or at `wait()` where there is no fork). With
+    `returns=True` the job's value (JSON: lists, dicts, text, numbers) comes back from
+    `wait()`, as JSON gives it back."""
 
-    def __init__(self, job: Callable[[], Any]) -> None:
+    def __init__(self, job: Callable[[], Any], returns: bool = False) -> None:
         self._job: Callable[[], Any] | None = job
+        self._returns = returns
         self._pid = 0
         self._read = -1
         if not can_fork():
@@ -47,7 +51,9 @@ class Background:
             os.close(read)
             code = 0
             try:
-                job()
+                value = job()
+                if returns:
+                    _write_all(write, json.dumps(value, allow_nan=False).encode("utf-8"))
             except BaseException as exc:  # noqa: BLE001 - reported to the parent as it is
                 code = 1
                 os.write(write, _report(exc))
@@ -55,14 +61,14 @@ class Background:
         os.close(write)
         self._pid, self._read, self._job = pid, read, None
 
-    def wait(self) -> None:
-        """Wait for the job; raise what it raised."""
+    def wait(self) -> Any:
+        """Wait for the job; raise what it raised; its value (with returns=True)."""
         if self._job is not None:
             job, self._job = self._job, None
-            job()
-            return
+            value = job()
+            return json.loads(json.dumps(value, allow_nan=False)) if self._returns else None
         if not self._pid:
-            return
+            return None
         chunks = []
         with os.fdopen(self._read, "rb") as pipe:
             while chunk := pipe.read(65536):
@@ -70,7 +76,7 @@ class Background:
         _, status = os.waitpid(self._pid, 0)
         self._pid = 0
         if os.waitstatus_to_exitcode(status) == 0:
-            return
+            return json.loads(b"".join(chunks)) if self._returns else None
         report = b"".join(chunks)
         try:
             exc = pickle.loads(report)
@@ -93,6 +99,13 @@ class Background:
 
 class BackgroundError(RuntimeError):
     """The job failed in a way that could not be sent back as its own exception."""
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    """Write every byte (a pipe takes 64 KiB at a time; the parent reads at wait())."""
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
 
 
 def _report(exc: BaseException) -> bytes:

@@ -22,7 +22,10 @@ from typing import Any
 from kaohe.engine import Scheme
 from kaohe.pipeline.exam_cache import ExamCache, _transaction, checked
 
-__all__ = ["StabilityMemo", "attach_kept_stability", "open_stability_memo"]
+__all__ = ["StabilityMemo", "attach_kept_stability", "draw_shared", "open_stability_memo"]
+
+#: Below this many units to draw, a second process costs more than it saves.
+SHARED_UNITS = 300
 
 _TABLE = """CREATE TABLE IF NOT EXISTS stability_cache (
         key TEXT NOT NULL,
@@ -131,7 +134,7 @@ def attach_kept_stability(results: dict[str, Any], scheme: Scheme, kept: ExamCac
 
     memo = open_stability_memo(kept) if kept is not None else None
     try:
-        attach_stability(results, scheme, memo)
+        attach_stability(results, scheme, memo, draw_shared)
     except Exception as exc:  # noqa: BLE001 - an analysis never costs the results
         why = f"{type(exc).__name__}: {exc}"
         echo(f"名次稳定性未能计算（{why}），其余结果照常写出" if lang == "zh" else
@@ -142,3 +145,33 @@ def attach_kept_stability(results: dict[str, Any], scheme: Scheme, kept: ExamCac
         said = memo.summary()
         if said and kept is not None:
             kept.notes.append(said)
+
+
+def draw_shared(scheme: Scheme, settings: Any, jobs: list[Any]) -> list[dict[str, Any]]:
+    """The groups' draws shared out over two processes (kaohe.analysis.stability.draw_all):
+    the groups, largest first, go to whichever process has fewer units so far; the second
+    process is forked with the groups' arrays as they are and sends back only the sections
+    (JSON). Each group's draws depend only on its own job, so the sections are the same as
+    drawn one after another — which is what happens for few units, or without fork."""
+    from kaohe.analysis.stability import draw_each, draw_group
+    from kaohe.pipeline.background import Background, can_fork
+
+    if len(jobs) < 2 or sum(len(job[2]) for job in jobs) < SHARED_UNITS or not can_fork():
+        return draw_each(scheme, settings, jobs)
+    shares: tuple[list[int], list[int]] = ([], [])
+    loads = [0, 0]
+    for i in sorted(range(len(jobs)), key=lambda i: (-len(jobs[i][2]), i)):
+        side = 0 if loads[0] <= loads[1] else 1
+        shares[side].append(i)
+        loads[side] += len(jobs[i][2])
+    other = Background(lambda: [draw_group(scheme, settings, *jobs[i]) for i in shares[1]],
+                       returns=True)
+    drawn: dict[int, dict[str, Any]] = {}
+    try:
+        for i in shares[0]:
+            drawn[i] = draw_group(scheme, settings, *jobs[i])
+    except BaseException:
+        other.cancel()
+        raise
+    drawn.update(zip(shares[1], other.wait(), strict=True))
+    return [drawn[i] for i in range(len(jobs))]

@@ -276,7 +276,7 @@ def test_a_failed_stability_analysis_never_costs_the_results(clean_folder: Any, 
     import kaohe.analysis.stability as module
     from kaohe.pipeline.consolidate import run_consolidation
 
-    def broken(results: Any, scheme: Any, memo: Any = None) -> None:
+    def broken(*args: Any, **kwargs: Any) -> None:
         raise MemoryError("no room")
 
     monkeypatch.setattr(module, "attach_stability", broken)

@@ -4,8 +4,8 @@ then into place together; with a history database, inside the transaction that r
 run, so that the database and the folder agree whatever happens.
 
 >>> with output_set(json_out, out, feedback) as outputs:  # doctest: +SKIP
-...     removed = write_outputs(results, outputs, json_out=json_out, out=out, ...)
-...     outputs.commit()
+...     placing = RunPlacing(run, outputs, None, json_out=json_out, out=out, ...)
+...     placing.finish()   # written, then moved into place
 """
 
 from __future__ import annotations
@@ -18,8 +18,7 @@ from typing import Any
 from kaohe.pipeline.background import Background, can_fork
 from kaohe.pipeline.staging import LOCK_WAIT, Decide, OutputSet
 
-__all__ = ["OutputsInProgress", "RunPlacing", "output_set", "start_outputs", "write_outputs",
-           "committed_in"]
+__all__ = ["OutputsInProgress", "RunPlacing", "output_set", "committed_in"]
 
 
 def output_set(json_out: Path | None, out: Path | None, feedback: Path | None, *,
@@ -43,25 +42,15 @@ def committed_in(store: Any) -> Decide:
     return decide
 
 
-def write_outputs(results: Mapping[str, Any], outputs: OutputSet, *, json_out: Path | None,
-                  out: Path | None, feedback: Path | None, lang: str,
-                  scheme: Mapping[str, Any] | None = None,
-                  timings: dict[str, float] | None = None) -> list[str]:
-    """Write every output into the staging folders; the feedback workbooks of units no
-    longer in the results are taken away with the commit. Returns their names.
-
-    The second core writes the results workbook (the longest single write) and every other
-    feedback workbook, forked with the results as they are; this process writes the JSON
-    and the other feedback workbooks meanwhile. Without fork, all is written here.
-    """
-    return start_outputs(results, outputs, json_out=json_out, out=out, feedback=feedback,
-                         lang=lang, scheme=scheme, timings=timings).finish()
-
-
 class OutputsInProgress:
-    """The second process's share of the outputs, under way (start_outputs): `finish()`
-    writes this process's share and waits for the other; `abort()` only waits for it, so
-    that nothing is still writing into the staging folders when they are cleared."""
+    """Every output written into the staging folders, begun: the second core writes the
+    results workbook (the longest single write) and every other feedback workbook, forked
+    with the results as they are, from the start, while the caller may do other work (record
+    the run); `finish()` writes the JSON and the other feedback workbooks here, waits for
+    the second process and returns the names of the feedback workbooks the commit takes
+    away (units no longer in the results); `abort()` only waits for it, so that nothing is
+    still writing into the staging folders when they are cleared. Without fork, all is
+    written here at finish()."""
 
     def __init__(self, results: Mapping[str, Any], outputs: OutputSet, *,
                  json_out: Path | None, out: Path | None, feedback: Path | None, lang: str,
@@ -132,16 +121,6 @@ class OutputsInProgress:
                     time.perf_counter() - self.started)
 
 
-def start_outputs(results: Mapping[str, Any], outputs: OutputSet, *, json_out: Path | None,
-                  out: Path | None, feedback: Path | None, lang: str,
-                  scheme: Mapping[str, Any] | None = None,
-                  timings: dict[str, float] | None = None) -> OutputsInProgress:
-    """Start the second process's share of the outputs (write_outputs in two steps): the
-    caller can do other work — record the run — while the results workbook is written."""
-    return OutputsInProgress(results, outputs, json_out=json_out, out=out, feedback=feedback,
-                             lang=lang, scheme=scheme, timings=timings)
-
-
 class RunPlacing:
     """A consolidation's outputs under way (`run`, a kaohe.pipeline.consolidate.Consolidation):
     started as soon as the run's number is known — record_run's before_commit — so that the
@@ -162,9 +141,9 @@ class RunPlacing:
                 shown["run"] = {**run_status_now(store, record.run_id),
                                 "outputs_updated": False}
         self.shown = shown
-        self.writing = start_outputs(shown, outputs, json_out=json_out, out=out,
-                                     feedback=feedback, lang=lang, scheme=scheme,
-                                     timings=timings)
+        self.writing = OutputsInProgress(shown, outputs, json_out=json_out, out=out,
+                                         feedback=feedback, lang=lang, scheme=scheme,
+                                         timings=timings)
 
     def finish(self, record: Any = None) -> None:
         """Finish writing, then move the outputs into place (the journal names the run)."""

@@ -48,8 +48,9 @@ def test_every_sorting_path_ranks_as_counted_by_hand(draws: int, n: int, extra: 
     for scale in (1, 2 ** 19, 2 ** 22):
         keys = [k * scale - scale for k in base]
         seen.add(path(keys))
-        ranks, at, ordered = _ranks([np.array(k) for k in keys])
+        ranks, at, ordered, tied = _ranks([np.array(k) for k in keys])
         assert (ranks == expected).all()
+        assert set(tied.tolist()) == {d for d in range(draws) if len(set(expected[d])) < n}
         # `at` lists the units best first: their ranks in that order are `ordered`, rising
         assert (ranks.ravel()[at] == ordered).all()
         assert (np.diff(ordered, axis=1) >= 0).all()

@@ -170,8 +170,8 @@ def outcomes(g: GroupArrays, comp_factors: Any, ind_factors: Any) -> tuple[Any, 
     keys = [totals] + [keyed[c] if c in keyed else
                        g.fixed_keys[c] if c in g.fixed_keys else g.rounded[:, c]
                        for c in g.tie_breakers]
-    ranks, at, ordered = _ranks(keys)
-    grades = _grades(g, totals, at, ordered)
+    ranks, at, ordered, tied = _ranks(keys)
+    grades = _grades(g, totals, at, ordered, tied)
     return ranks, grades
 
 
@@ -193,10 +193,11 @@ def _composite(keys: list[Any]) -> tuple[Any, int] | None:
     return out, size
 
 
-def _ranks(keys: list[Any]) -> tuple[Any, Any, Any]:
-    """(ranks, at, ranks in that order): rank = 1 + the number of units with a better key
-    tuple, per draw (ties share the best); `at` lists the units best first, as positions in
-    the flattened (draws, n) arrays (x.ravel()[at] is x in rank order, a plain gather).
+def _ranks(keys: list[Any]) -> tuple[Any, Any, Any, Any]:
+    """(ranks, at, ranks in that order, tied): rank = 1 + the number of units with a better
+    key tuple, per draw (ties share the best); `at` lists the units best first, as positions
+    in the flattened (draws, n) arrays (x.ravel()[at] is x in rank order, a plain gather);
+    `tied` the draws in which two units share a place.
 
     Units with equal keys share a place and every later step (quotas included) treats a
     block of them as one, so their order within the block is free. Where the key and a
@@ -232,6 +233,7 @@ def _ranks(keys: list[Any]) -> tuple[Any, Any, Any]:
     draws, n = order.shape
     start = np.empty((draws, n), dtype=np.int64)  # each position's rank, best first
     start[:] = np.arange(1, n + 1)  # where no two keys are equal, the position itself
+    tied = np.zeros(0, dtype=np.int64)
     if n > 1:
         new = np.any([o[:, 1:] != o[:, :-1] for o in ordered], axis=0)
         tied = np.flatnonzero(~new.all(axis=1))
@@ -243,7 +245,7 @@ def _ranks(keys: list[Any]) -> tuple[Any, Any, Any]:
             start[tied] = block + 1
     ranks = np.empty(start.shape, dtype=start.dtype)  # C order: ravel() is a view
     ranks.ravel()[at] = start
-    return ranks, at, start
+    return ranks, at, start, tied
 
 
 def _over_quota(counted: Any, start: Any, end: Any, places: int) -> Any:
@@ -288,9 +290,10 @@ def _blocks(sorted_ranks: Any) -> tuple[Any, Any]:
     return start, end
 
 
-def _grades(g: GroupArrays, totals: Any, at: Any, sorted_ranks: Any) -> Any:
+def _grades(g: GroupArrays, totals: Any, at: Any, sorted_ranks: Any, tied: Any) -> Any:
     """Bands, quotas in rank order, the eligibility gate and the veto cap, per draw
-    (`at`: the units best first, as flat positions; `sorted_ranks` their ranks).
+    (`at`: the units best first, as flat positions; `sorted_ranks` their ranks; `tied`
+    the draws in which two units share a place, as _ranks gives them).
 
     A quota counts candidates in rank order; in a draw with no two equal ranks the count
     is all there is, and only the draws with ties go through the blocks (`_over_quota`)."""
@@ -301,7 +304,6 @@ def _grades(g: GroupArrays, totals: Any, at: Any, sorted_ranks: Any) -> Any:
     for minimum, index in reversed(g.bands):  # the highest band reached wins: set it last
         grade[values >= minimum] = index
     if g.quotas:
-        tied = np.flatnonzero((sorted_ranks[:, 1:] == sorted_ranks[:, :-1]).any(axis=1))
         start, end = _blocks(sorted_ranks[tied]) if tied.size else (None, None)
         for index, places in g.quotas:
             lower = min(index + 1, g.grade_count - 1)

@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 
 from kaohe.analysis.stability import rank_stability, stability_settings
-from kaohe.pipeline.consolidate import run_consolidation
 from kaohe.pipeline.exam_cache import CACHE_NAME
 from tests.test_analysis_stability import scored
+from tests.test_exam_cache import _run  # (results.json, results.xlsx, what was said)
 
 GROUPS = 5  # the Altay scheme's groups (county and four department groups)
 
@@ -22,13 +22,6 @@ GROUPS = 5  # the Altay scheme's groups (county and four department groups)
 @pytest.fixture
 def folder(clean_folder: Path, tmp_path: Path) -> Path:
     return Path(shutil.copytree(clean_folder, tmp_path / "in"))
-
-
-def _run(folder: Path, out: Path, **options: Any) -> tuple[bytes, bytes, list[str]]:
-    said: list[str] = []
-    run_consolidation(folder, out=out / "results.xlsx", json_out=out / "results.json",
-                      workers=1, echo=said.append, **options)
-    return ((out / "results.json").read_bytes(), (out / "results.xlsx").read_bytes(), said)
 
 
 def _drawn(said: list[str]) -> tuple[int, int] | None:

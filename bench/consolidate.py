@@ -137,10 +137,12 @@ def run_kaohe(scheme_path: Path, folder: Path, out: Path, db: Path | None = None
     """The whole consolidation as `kaohe consolidate --json --out` runs it, in a fresh process
     (so nothing the floor or the baseline read is in its memory), and what it took.
 
-    Returns total (s), phases (s), rss (peak RSS of the run's process plus its largest
-    child, MB: the measure of the issue; it counts twice the pages a forked child shares
-    with its parent) and pss (the largest sum of the proportional set sizes of the run's
-    processes sampled every 20 ms, MB: the memory the run really held).
+    Returns total (s), phases (s) and three peaks of memory (MB), the run's processes
+    sampled every 20 ms: rss_sum (the largest sum of the resident set sizes of the processes
+    alive at once: the measure of the issue; it counts twice the pages a forked child
+    shares with its parent), rss (the peak RSS of the run's process plus that of its
+    largest child, each at its own moment: more than any moment held) and pss (the largest
+    sum of the proportional set sizes: the memory the run really held).
     """
     import json
     import subprocess
@@ -148,14 +150,15 @@ def run_kaohe(scheme_path: Path, folder: Path, out: Path, db: Path | None = None
     command = [sys.executable, __file__, "--run-one", str(scheme_path), str(folder), str(out),
                str(db or "")]
     proc = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
-    pss = 0.0
+    pss = rss_sum = 0.0
     while proc.poll() is None:
-        pss = max(pss, _tree_pss(proc.pid))
+        rss_now, pss_now = _tree_memory(proc.pid)
+        pss, rss_sum = max(pss, pss_now), max(rss_sum, rss_now)
         time.sleep(0.02)
     report: dict[str, Any] = json.loads(proc.stdout.read() if proc.stdout else "{}")
     if proc.returncode:
         raise SystemExit(f"the consolidation failed with exit code {proc.returncode}")
-    report["pss"] = pss
+    report["pss"], report["rss_sum"] = pss, rss_sum
     return report
 
 
@@ -178,21 +181,24 @@ def _run_one(scheme_path: Path, folder: Path, out: Path, db: str) -> None:
     print(json.dumps({"total": total, "phases": phases, "rss": (own + kids) / 1024}))
 
 
-def _tree_pss(pid: int) -> float:
-    """Sum of Pss over a process and its descendants, MB (0 for what has already ended)."""
-    total, todo = 0.0, [pid]
+def _tree_memory(pid: int) -> tuple[float, float]:
+    """Sums of Rss and of Pss over a process and its descendants, MB (0 for what has ended)."""
+    rss = pss = 0.0
+    todo = [pid]
     while todo:
         current = todo.pop()
         try:
             for line in Path(f"/proc/{current}/smaps_rollup").read_text().splitlines():
-                if line.startswith("Pss:"):
-                    total += int(line.split()[1]) / 1024
+                if line.startswith("Rss:"):
+                    rss += int(line.split()[1]) / 1024
+                elif line.startswith("Pss:"):
+                    pss += int(line.split()[1]) / 1024
                     break
             for task in Path(f"/proc/{current}/task").iterdir():
                 todo += [int(c) for c in (task / "children").read_text().split()]
         except (OSError, ValueError):
             continue
-    return total
+    return rss, pss
 
 
 def working_copy(folder: Path, work: Path) -> Path:
@@ -280,7 +286,7 @@ def bench(n: int, rounds: int, naive_rounds: int) -> None:
     out, db = CACHE / f"out-{n}", CACHE / f"out-{n}" / "history.sqlite"
     seen: dict[str, list[float]] = {}
     phases: dict[str, dict[str, float]] = {}
-    peaks: list[tuple[float, float]] = []
+    peaks: dict[str, list[tuple[float, float, float]]] = {"": [], " --db": []}
 
     def note(name: str, seconds: float) -> None:
         seen.setdefault(name, []).append(seconds)
@@ -299,10 +305,9 @@ def bench(n: int, rounds: int, naive_rounds: int) -> None:
             again = run_kaohe(scheme_path, work, out, base)
             note("re-run" + label, again["total"])
             phases["first" + label], phases["re-run" + label] = first["phases"], again["phases"]
-            if not label:
-                peaks.append((first["rss"], first["pss"]))
-                if round_ == 1:
-                    print("  " + _coverage(out / "results.json", len(files), n))
+            peaks[label].append((first["rss_sum"], first["rss"], first["pss"]))
+            if not label and round_ == 1:
+                print("  " + _coverage(out / "results.json", len(files), n))
         if round_ <= naive_rounds:
             note("openpyxl naive", read_naive(files))
         print(f"  round {round_}: " + ", ".join(f"{k} {v[-1]:.2f} s" for k, v in seen.items()
@@ -321,9 +326,10 @@ def bench(n: int, rounds: int, naive_rounds: int) -> None:
     for name, spent in phases.items():
         print(f"    where {name} went (last round): " + ", ".join(
             f"{k} {v:.2f}" for k, v in spent.items()) + "  (write_xlsx alongside write_json)")
-    rss, pss = max(p[0] for p in peaks), max(p[1] for p in peaks)
-    print(f"  peak of the first run: RSS run + largest child {rss:.0f} MB, PSS all processes "
-          f"{pss:.0f} MB")
+    for label, seen_peaks in peaks.items():
+        rss_sum, rss, pss = (max(p[i] for p in seen_peaks) for i in range(3))
+        print(f"  peak of the first run{label}: RSS of the processes at once {rss_sum:.0f} MB "
+              f"(run and largest child, each at its peak, {rss:.0f} MB), PSS {pss:.0f} MB")
 
 
 def time_templates(n: int) -> None:
@@ -359,7 +365,8 @@ def main() -> None:
                         help=argparse.SUPPRESS)  # the fresh process of run_kaohe
     args = parser.parse_args()
     if args.run_one:
-        _run_one(*(Path(a) for a in args.run_one[:3]), args.run_one[3])
+        scheme_path, folder, out, db = args.run_one
+        _run_one(Path(scheme_path), Path(folder), Path(out), db)
         return
     for n in args.units:
         gc.collect()

@@ -227,3 +227,28 @@ def test_the_results_workbook_of_a_consolidation_knows_the_scheme(clean_folder: 
     assert named["考核方案"] == scheme.name  # the scheme itself, not the results' title
     assert any(t.startswith("同分比较") for t in texts)
     assert not any("未提供考核方案" in t for t in texts)
+
+
+def test_releasing_the_documents_after_scoring_keeps_what_the_record_and_summary_say(
+        clean_folder: Path, tmp_path: Path) -> None:
+    """run_consolidation lets go of the documents once scored (memory at 5,000 units); what
+    the history record and the printed summary read of the submissions must not change."""
+    from kaohe.pipeline.consolidate import _input_row
+    from kaohe.pipeline.summary import consolidation_summary
+
+    folder = _copy(clean_folder, tmp_path)
+    corrupt = folder / "单位自评表_布尔津县.xlsx"
+    corrupt.write_bytes(corrupt.read_bytes()[:3000])
+    dup = folder / "单位自评表_青河县（修改版）.xlsx"
+    shutil.copy(folder / "单位自评表_青河县.xlsx", dup)
+    later = time.time() + 60
+    os.utime(dup, (later, later))
+    run = consolidate_folder(folder, load_scheme(), workers=1)
+    before = ([_input_row(s) for s in run.submissions], consolidation_summary(run),
+              consolidation_summary(run, lang="en"))
+    statuses = {row["status"] for row in before[0]}
+    assert statuses == {"used", "superseded", "rejected"}
+    run.release_documents()
+    assert all(s.document in ({}, None) for s in run.submissions)
+    assert ([_input_row(s) for s in run.submissions], consolidation_summary(run),
+            consolidation_summary(run, lang="en")) == before

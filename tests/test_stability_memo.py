@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from kaohe.analysis.stability import rank_stability, stability_settings
+from kaohe.pipeline import sharing
 from kaohe.pipeline.exam_cache import CACHE_NAME
 from tests.test_analysis_stability import scored
 from tests.test_exam_cache import _run  # (results.json, results.xlsx, what was said)
@@ -161,18 +162,16 @@ def test_draws_shared_over_two_processes_are_the_draws_made_here(
     assert shared == here
     assert drawn_by and set(drawn_by) == {os.getpid()}  # some groups were drawn elsewhere
     assert len(drawn_by) < len(here["groups"])
-    monkeypatch.setattr(memo_module, "SHARED_UNITS", 10 ** 9)  # too few units: all here
+    monkeypatch.setattr(sharing, "SHARED_UNITS", 10 ** 9)  # too few units: all here
     drawn_by.clear()
     assert rank_stability(scheme, results, settings, draw_all=memo_module.draw_shared) == here
     assert len(drawn_by) == len(here["groups"])
 
 
-def test_a_consolidation_writes_the_same_bytes_with_its_draws_shared_or_not(
+def test_a_consolidation_writes_the_same_bytes_with_its_scoring_and_draws_shared_or_not(
         folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import kaohe.pipeline.stability_memo as memo_module
-
-    monkeypatch.setattr(memo_module, "SHARED_UNITS", 0)  # the demo's 34 units: shared out
+    monkeypatch.setattr(sharing, "SHARED_UNITS", 0)  # the demo's 34 units: shared out
     shared = _run(folder, tmp_path / "shared", cache=False)
-    monkeypatch.setattr(memo_module, "SHARED_UNITS", 10 ** 9)
+    monkeypatch.setattr(sharing, "SHARED_UNITS", 10 ** 9)
     here = _run(folder, tmp_path / "here", cache=False)
     assert shared[:2] == here[:2]

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import importlib
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -16,7 +17,7 @@ if TYPE_CHECKING:
     from kaohe.engine.scoring import Documents
 
 __all__ = ["SCORERS", "Documents", "Indicator", "Inputs", "Scheme", "Scored", "round_score",
-           "score"]
+           "score", "score_groups"]
 
 RESULTS_FORMAT = 1
 
@@ -32,14 +33,29 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module 'kaohe.engine' has no attribute {name!r}")
 
 
-def score(scheme: Scheme, docs: Documents) -> dict[str, Any]:
-    """Score, gate, round, rank and grade every unit; returns a `results` document."""
-    from kaohe.engine.ranking import apply_gates, rank_and_grade
+def score_groups(scheme: Scheme, docs: Documents,
+                 groups: Sequence[str] | None = None) -> list[dict[str, Any]]:
+    """The units of the `groups` named (default: all), scored and gated, in the scheme's
+    order: what `score` rounds, ranks and grades. Groups are scored independently, so the
+    units of several calls, put back in the scheme's order, are those of one call."""
+    from kaohe.engine.ranking import apply_gates
     from kaohe.engine.scoring import score_units
 
-    units = score_units(scheme, docs)
+    units = score_units(scheme, docs, groups)
     for unit in units:
         apply_gates(scheme, unit)
+    return units
+
+
+def score(scheme: Scheme, docs: Documents,
+          scored: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """Score, gate, round, rank and grade every unit; returns a `results` document.
+
+    `scored`: every unit as `score_groups` gives it, when already scored (the consolidation
+    scores the groups in two processes: kaohe.pipeline.sharing)."""
+    from kaohe.engine.ranking import rank_and_grade
+
+    units = score_groups(scheme, docs) if scored is None else scored
     ranked = rank_and_grade(scheme, units)
     for unit in ranked:
         unit.pop("events", None)

@@ -80,8 +80,11 @@ def collect_inputs(scheme: Scheme, docs: Documents) -> dict[tuple[str, str], Raw
     return raw
 
 
-def score_units(scheme: Scheme, docs: Documents) -> list[dict[str, Any]]:
-    """Score every unit of the scheme (before gates, rounding, ranking and grading)."""
+def score_units(scheme: Scheme, docs: Documents,
+                groups: Sequence[str] | None = None) -> list[dict[str, Any]]:
+    """Score every unit of the scheme, or of the `groups` named, in the scheme's order
+    (before gates, rounding, ranking and grading). Each group is scored on its own: its
+    units' rows depend on nothing of the other groups'."""
     raw = collect_inputs(scheme, docs)
     decisions = split_decisions(docs.adjustments)
     events = events_by_unit(docs.adjustments, decisions)
@@ -90,6 +93,8 @@ def score_units(scheme: Scheme, docs: Documents) -> list[dict[str, Any]]:
     conduct, satisfaction = _ballots_by_unit(docs.ballots)
     results = []
     for group in scheme.groups:
+        if groups is not None and group.id not in groups:
+            continue
         units = scheme.units_in(group.id)
         indicator_rows = _score_indicators(scheme, group.id, units, raw)
         for unit in units:

@@ -34,11 +34,15 @@ def can_fork() -> bool:
 class Background:
     """Run `job` in a forked child (or at `wait()` where there is no fork). With
     `returns=True` the job's value (JSON: lists, dicts, text, numbers) comes back from
-    `wait()`, as JSON gives it back."""
+    `wait()`, as JSON gives it back; with `pickled=True` too, it comes back pickled, as the
+    same Python objects (the child is this program's own fork: nothing else writes the pipe).
+    """
 
-    def __init__(self, job: Callable[[], Any], returns: bool = False) -> None:
+    def __init__(self, job: Callable[[], Any], returns: bool = False,
+                 pickled: bool = False) -> None:
         self._job: Callable[[], Any] | None = job
         self._returns = returns
+        self._pickled = pickled
         self._pid = 0
         self._read = -1
         if not can_fork():
@@ -53,7 +57,8 @@ class Background:
             try:
                 value = job()
                 if returns:
-                    _write_all(write, json.dumps(value, allow_nan=False).encode("utf-8"))
+                    _write_all(write, pickle.dumps(value, pickle.HIGHEST_PROTOCOL) if pickled
+                               else json.dumps(value, allow_nan=False).encode("utf-8"))
             except BaseException as exc:  # noqa: BLE001 - reported to the parent as it is
                 code = 1
                 os.write(write, _report(exc))
@@ -66,7 +71,9 @@ class Background:
         if self._job is not None:
             job, self._job = self._job, None
             value = job()
-            return json.loads(json.dumps(value, allow_nan=False)) if self._returns else None
+            if not self._returns:
+                return None
+            return value if self._pickled else json.loads(json.dumps(value, allow_nan=False))
         if not self._pid:
             return None
         chunks = []
@@ -76,7 +83,10 @@ class Background:
         _, status = os.waitpid(self._pid, 0)
         self._pid = 0
         if os.waitstatus_to_exitcode(status) == 0:
-            return json.loads(b"".join(chunks)) if self._returns else None
+            if not self._returns:
+                return None
+            data = b"".join(chunks)
+            return pickle.loads(data) if self._pickled else json.loads(data)
         report = b"".join(chunks)
         try:
             exc = pickle.loads(report)

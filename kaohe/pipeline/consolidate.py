@@ -28,6 +28,7 @@ from kaohe.pipeline.completeness import (
     submissions_record,
 )
 from kaohe.pipeline.documents import documents_from
+from kaohe.pipeline.sharing import score_shared
 from validators.pool import PARALLEL_THRESHOLD, map_files  # (a name tests may lower)
 from validators.reading.file_names import owner_names as _names
 from validators.reading.file_names import shown_path, shown_report
@@ -272,7 +273,7 @@ def _consolidate(scheme: Scheme, subs: list[Submission]) -> Consolidation:
     not_received = ("未收到可用的单位自评表", "no usable unit report received")
     scored_scheme = replace(scheme, units=tuple(u for u in scheme.units if u.id not in unscored))
     docs: Documents = documents_from(s.document for s in accepted if s.document is not None)
-    results = score(scored_scheme, docs)
+    results = score(scored_scheme, docs, scored=score_shared(scored_scheme, docs))
     results["not_scored"] = [
         {"unit_id": uid, "unit_name": m["unit_name"],
          "unit_name_en": owner_names(scheme, uid)[1], "group": m["group"],

@@ -24,9 +24,6 @@ from kaohe.pipeline.exam_cache import ExamCache, _transaction, checked
 
 __all__ = ["StabilityMemo", "attach_kept_stability", "draw_shared", "open_stability_memo"]
 
-#: Below this many units to draw, a second process costs more than it saves.
-SHARED_UNITS = 300
-
 _TABLE = """CREATE TABLE IF NOT EXISTS stability_cache (
         key TEXT NOT NULL,
         examiner TEXT NOT NULL,
@@ -154,16 +151,13 @@ def draw_shared(scheme: Scheme, settings: Any, jobs: list[Any]) -> list[dict[str
     (JSON). Each group's draws depend only on its own job, so the sections are the same as
     drawn one after another — which is what happens for few units, or without fork."""
     from kaohe.analysis.stability import draw_each, draw_group
+    from kaohe.pipeline import sharing
     from kaohe.pipeline.background import Background, can_fork
 
-    if len(jobs) < 2 or sum(len(job[2]) for job in jobs) < SHARED_UNITS or not can_fork():
+    sizes = [len(job[2]) for job in jobs]
+    if len(jobs) < 2 or sum(sizes) < sharing.SHARED_UNITS or not can_fork():
         return draw_each(scheme, settings, jobs)
-    shares: tuple[list[int], list[int]] = ([], [])
-    loads = [0, 0]
-    for i in sorted(range(len(jobs)), key=lambda i: (-len(jobs[i][2]), i)):
-        side = 0 if loads[0] <= loads[1] else 1
-        shares[side].append(i)
-        loads[side] += len(jobs[i][2])
+    shares = sharing.two_shares(sizes)
     other = Background(lambda: [draw_group(scheme, settings, *jobs[i]) for i in shares[1]],
                        returns=True)
     drawn: dict[int, dict[str, Any]] = {}

@@ -32,8 +32,9 @@ def folder(clean_folder: Path, tmp_path: Path) -> Path:
 def _run(folder: Path, out: Path, **options: Any) -> tuple[bytes, bytes, list[str]]:
     """(results.json, results.xlsx, what was said) of one consolidation into `out`."""
     said: list[str] = []
+    options.setdefault("workers", 1)
     run_consolidation(folder, out=out / "results.xlsx", json_out=out / "results.json",
-                      workers=1, echo=said.append, **options)
+                      echo=said.append, **options)
     return ((out / "results.json").read_bytes(), (out / "results.xlsx").read_bytes(), said)
 
 
@@ -93,6 +94,48 @@ def test_changed_added_removed_and_renamed_files(folder: Path, tmp_path: Path) -
     names = _rows(out)
     assert "吉木乃县.xlsx" in names and "单位自评表_吉木乃县.xlsx" not in names
     assert len(names) == N
+
+
+def test_changed_files_examined_beside_the_kept_ones_in_a_second_process(
+        folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A few changed files among many kept ones are examined in a second process while the
+    kept ones are read back: the same outputs; should that process fail, they are examined
+    here. (The demo's 45 files are below OVERLAP_FILES: lowered here.)"""
+    import os
+
+    out = tmp_path / "out"
+    _run(folder, out)
+    monkeypatch.setattr(exam_cache, "OVERLAP_FILES", 1)
+    parent, seen = os.getpid(), tmp_path / "examined-by.txt"
+    real = exam_cache.examine_entry
+
+    def spy(path: Path, scheme: Any) -> Any:
+        with open(seen, "a", encoding="utf-8") as note:
+            note.write(f"{os.getpid()} {path.name}\n")
+        return real(path, scheme)
+
+    monkeypatch.setattr(exam_cache, "examine_entry", spy)
+    shutil.copy(folder / "单位自评表_布尔津县.xlsx", folder / "单位自评表_福海县.xlsx")
+    shutil.copy(folder / "单位自评表_青河县.xlsx", folder / "单位自评表_青河县（修改版）.xlsx")
+    said = _same_as_without_cache(folder, out, tmp_path, workers=2)
+    assert _reuse(said) == (N - 1, 2)
+    lines = seen.read_text(encoding="utf-8").split("\n")[:2]   # the cached run's
+    assert sorted(line.split()[1] for line in lines) == ["单位自评表_福海县.xlsx",
+                                                           "单位自评表_青河县（修改版）.xlsx"]
+    assert all(int(line.split()[0]) != parent for line in lines)
+    # the second process fails: the changed file is examined here, with the same outputs
+    seen.unlink()
+
+    def failing_elsewhere(path: Path, scheme: Any) -> Any:
+        if os.getpid() != parent:
+            raise MemoryError("the second process ran out of memory")
+        return spy(path, scheme)
+
+    monkeypatch.setattr(exam_cache, "examine_entry", failing_elsewhere)
+    shutil.copy(folder / "单位自评表_哈巴河县.xlsx", folder / "单位自评表_吉木乃县.xlsx")
+    said = _same_as_without_cache(folder, out, tmp_path, workers=2)
+    assert _reuse(said) == (N, 1)
+    assert seen.read_text(encoding="utf-8").split("\n")[0] == f"{parent} 单位自评表_吉木乃县.xlsx"
 
 
 def test_a_changed_scheme_or_examiner_uses_nothing_kept(folder: Path, tmp_path: Path,

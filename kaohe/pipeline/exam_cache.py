@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from kaohe.engine import Scheme
+from kaohe.pipeline.background import Background, can_fork
 from kaohe.pipeline.consolidate import Submission, examine, file_time
 from kaohe.pipeline.io import inflate
 from validators.pool import PARALLEL_THRESHOLD, map_files
@@ -58,6 +59,9 @@ _TABLE = """CREATE TABLE IF NOT EXISTS exam_cache (
 _ISSUE_DEFAULTS = {f.name: f.default for f in fields(Issue)}
 _MAX_ENTRY = 1 << 28  # an entry inflates to at most this (the cache file is not trusted)
 _PACKAGES = ("kaohe", "validators", "workbook_templates")
+#: With this many files kept, the few that changed are examined in a second process while
+#: this one reads the kept ones back (a re-run at 1,000 units: 0.05 s of 0.15 s).
+OVERLAP_FILES = 100
 
 
 @cache
@@ -179,18 +183,44 @@ class ExamCache:
                 progress: Callable[[int, int], None] = lambda n, total: None,
                 threshold: int = PARALLEL_THRESHOLD, context: Any = None) -> list[Submission]:
         """Every file's Submission: from the cache where its bytes were examined before,
-        else examined (in worker processes when there are many) and kept."""
+        else examined (in worker processes when there are many) and kept. A few new or
+        changed files among many kept ones are examined in a second process while this one
+        reads the kept examinations back."""
+        digests = [_digest(path) if self._rows else None for path in paths]
+        todo = [i for i, (path, sha) in enumerate(zip(paths, digests, strict=True))
+                if sha is None or (_key(path), sha) not in self._rows]
+        meanwhile = None
+        if (0 < len(todo) < threshold and workers > 1
+                and len(paths) - len(todo) >= OVERLAP_FILES and can_fork()):
+            changed = [paths[i] for i in todo]
+            meanwhile = Background(lambda: map_files(examine_entry, changed, scheme, workers=1),
+                                   returns=True, pickled=True)
         found: list[Submission | None] = [None] * len(paths)
-        if self._rows:
-            for index, path in enumerate(paths):
-                found[index] = self._lookup(path)
-        todo = [i for i, sub in enumerate(found) if sub is None]
-        self.reused = len(paths) - len(todo)
+        damaged = []
+        for index in sorted(set(range(len(paths))) - set(todo)):
+            found[index] = self._lookup(paths[index], digests[index] or "")
+            if found[index] is None:
+                damaged.append(index)
+        self.reused = len(paths) - len(todo) - len(damaged)
         if self.reused:
             progress(self.reused, len(paths))
-        fresh = map_files(examine_entry, [paths[i] for i in todo], scheme, workers=workers,
-                          progress=lambda n, total: progress(self.reused + n, len(paths)),
-                          threshold=threshold, context=context)
+        fresh: list[tuple[Submission, str]] = []
+        if meanwhile is not None:
+            try:
+                fresh = meanwhile.wait()
+            except Exception:  # noqa: BLE001 - examined again below, in this process
+                meanwhile = None
+            else:
+                progress(self.reused + len(fresh), len(paths))
+        if meanwhile is None:
+            fresh = map_files(examine_entry, [paths[i] for i in todo], scheme, workers=workers,
+                              progress=lambda n, total: progress(self.reused + n, len(paths)),
+                              threshold=threshold, context=context)
+        todo += damaged
+        fresh += map_files(examine_entry, [paths[i] for i in damaged], scheme, workers=workers,
+                           progress=lambda n, total: progress(len(paths) - len(damaged) + n,
+                                                              len(paths)),
+                           threshold=threshold, context=context)
         self.examined = len(todo)
         for index, (sub, _) in zip(todo, fresh, strict=True):
             found[index] = sub
@@ -201,17 +231,11 @@ class ExamCache:
                     if sub is not None})
         return [sub for sub in found if sub is not None]
 
-    def _lookup(self, path: Path) -> Submission | None:
+    def _lookup(self, path: Path, sha: str) -> Submission | None:
+        """The kept examination of the file whose bytes have the SHA-256 `sha`; None (and the
+        entry dropped) when the entry is damaged."""
         try:
-            with open(path, "rb") as handle:
-                sha = hashlib.file_digest(handle, "sha256").hexdigest()
-        except OSError:
-            return None
-        row = self._rows.get((_key(path), sha))
-        if row is None:
-            return None
-        try:
-            sub = decode_entry(checked(*row), sha, "")
+            sub = decode_entry(checked(*self._rows[(_key(path), sha)]), sha, "")
             sub.stamp = sub.filled or file_time(path)
         except (ValueError, OSError):
             self._rows.pop((_key(path), sha))
@@ -275,6 +299,16 @@ class ExamCache:
             self.conn.close()
         except self._errors:
             pass
+
+
+def _digest(path: Path) -> str | None:
+    """The SHA-256 of the file's bytes (None when it cannot be read: it is examined, and
+    the examination says why)."""
+    try:
+        with open(path, "rb") as handle:
+            return hashlib.file_digest(handle, "sha256").hexdigest()
+    except OSError:
+        return None
 
 
 def _key(path: Path) -> str:

@@ -175,3 +175,66 @@ def test_a_consolidation_writes_the_same_bytes_with_its_scoring_and_draws_shared
     monkeypatch.setattr(sharing, "SHARED_UNITS", 10 ** 9)
     here = _run(folder, tmp_path / "here", cache=False)
     assert shared[:2] == here[:2]
+
+
+@pytest.mark.parametrize("case", [dict(units=60, coarse=True), dict(units=200, quota=0.1)])
+def test_one_groups_pieces_of_draws_counted_in_two_processes_are_the_draws_made_here(
+        case: dict[str, Any], tmp_path: Path) -> None:
+    """A group drawn alone (a re-run where one report changed) has every other piece of its
+    draws counted in a second process: its section is the one counted here."""
+    import os
+
+    from kaohe.analysis.reweigh import group_arrays
+    from kaohe.analysis.stability import draw_group
+    from kaohe.pipeline.stability_memo import split_pieces
+
+    scheme, results = scored(**case)
+    settings = stability_settings(scheme.document, scheme.year)
+    group = scheme.groups[0].id
+    units = [u for u in results["units"] if u["group"] == group]
+    arrays = group_arrays(scheme, group, units)
+    here = draw_group(scheme, settings, 0, group, units, arrays)
+    counted_by = tmp_path / "counted-by.txt"
+    given: list[int] = []
+
+    def noted(count: Any, pieces: list[Any]) -> Any:
+        given.append(len(pieces))
+
+        def noting(some: Any) -> Any:
+            with open(counted_by, "a", encoding="utf-8") as note:
+                note.write(f"{os.getpid()} {len(some)}\n")
+            return count(some)
+
+        return split_pieces(noting, pieces)
+
+    shared = draw_group(scheme, settings, 0, group, units, arrays, split=noted)
+    assert shared == here
+    lines = [line.split() for line in counted_by.read_text().splitlines()]
+    pids = {pid for pid, _ in lines}
+    assert len(lines) == 2 and str(os.getpid()) in pids and len(pids) == 2  # here and there
+    assert given[0] > 2 and sum(int(n) for _, n in lines) == given[0]   # every piece, once
+
+
+def test_a_rerun_drawing_one_group_in_pieces_writes_the_same_bytes(
+        folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import kaohe.pipeline.stability_memo as memo_module
+    from kaohe.analysis import stability
+
+    out = tmp_path / "out"
+    _run(folder, out)
+    monkeypatch.setattr(memo_module, "SPLIT_CELLS", 0)  # the demo's 8 counties: in pieces
+    splits: list[Any] = []
+    real = stability.draw_group
+
+    def spy(*args: Any, split: Any = None) -> Any:
+        splits.append(split)
+        return real(*args, split=split)
+
+    monkeypatch.setattr(stability, "draw_group", spy)
+    shutil.copy(folder / "单位自评表_布尔津县.xlsx", folder / "单位自评表_福海县.xlsx")
+    changed = _run(folder, out)
+    assert _drawn(changed[2]) == (GROUPS - 1, 1)
+    assert splits == [memo_module.split_pieces]
+    monkeypatch.setattr(stability, "draw_group", real)
+    plain = _run(folder, tmp_path / "plain", cache=False)
+    assert changed[:2] == plain[:2]

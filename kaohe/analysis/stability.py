@@ -14,13 +14,13 @@ the same seed gives the same numbers.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from kaohe.engine.model import Scheme
 
 __all__ = ["DEFAULTS", "stability_settings", "group_key", "rank_stability", "draw_each",
-           "draw_group", "attach_stability",
+           "draw_group", "add_counts", "attach_stability",
            "unit_phrase", "stability_of", "group_sentence", "group_sentences"]
 
 DEFAULTS: dict[str, Any] = {"enabled": True, "draws": 10_000, "band": 0.2,
@@ -139,39 +139,57 @@ def draw_each(scheme: Scheme, settings: Mapping[str, Any],
 
 
 def draw_group(scheme: Scheme, settings: Mapping[str, Any], index: int, group: str,
-               units: Sequence[Mapping[str, Any]], arrays: Any) -> dict[str, Any]:
+               units: Sequence[Mapping[str, Any]], arrays: Any,
+               split: Callable[[Callable[[Sequence[Any]], Any], list[Any]], Any] | None = None
+               ) -> dict[str, Any]:
     """One group's section: its `draws` weightings (seeded by the settings' seed and the
-    group's place), each re-totalled, re-ranked and re-graded (kaohe.analysis.reweigh)."""
-    import numpy as np
+    group's place), each re-totalled, re-ranked and re-graded (kaohe.analysis.reweigh).
 
-    from kaohe.analysis.reweigh import outcomes
+    The weightings are drawn first, then worked in pieces; what a unit's figures count
+    (lowest and highest rank, draws with the same rank, grade, top grade) does not depend
+    on which piece is worked where. `split(count, pieces)`, when given, returns the counts
+    of every piece however it shares them out (kaohe.pipeline.stability_memo: over two
+    processes): `count(pieces)` gives the counts of some pieces, and counts add up with
+    `add_counts`."""
+    import numpy as np
 
     draws = int(settings["draws"])
     rng = np.random.default_rng([int(settings["seed"]), index])
     n, k, m = len(units), len(arrays.component_ids), len(arrays.indicator_ids)
     rank0 = np.array([u["rank"] for u in units])
     grade0 = np.array([scheme.grades.index(u["grade"]) for u in units])
-    low, high = rank0.copy(), rank0.copy()
-    same_rank = np.zeros(n, dtype=np.int64)
-    same_grade = np.zeros(n, dtype=np.int64)
-    top = np.zeros(n, dtype=np.int64)
     chunk = max(1, _CHUNK_CELLS // max(1, n * max(k, 1)))
     step = max(1, _WORK_CELLS // max(1, n))
+    pieces = []
     done = 0
-    while done < draws:
+    while done < draws:  # the chunks drawn fix which random number goes to which draw
         size = min(chunk, draws - done)
         comp = (_factors(rng, settings, (size, k)) if "components" in settings["vary"]
                 else np.ones((size, k)))
         ind = (_factors(rng, settings, (size, m)) if "indicators" in settings["vary"]
                else np.ones((size, m)))
-        for part in range(0, size, step):  # worked in smaller pieces: faster
-            ranks, grades = outcomes(arrays, comp[part:part + step], ind[part:part + step])
+        pieces += [(comp[part:part + step], ind[part:part + step])
+                   for part in range(0, size, step)]  # worked in smaller pieces: faster
+        done += size
+
+    def count(some: Sequence[Any]) -> tuple[Any, ...]:
+        from kaohe.analysis.reweigh import outcomes
+
+        low, high = rank0.copy(), rank0.copy()
+        same_rank = np.zeros(n, dtype=np.int64)
+        same_grade = np.zeros(n, dtype=np.int64)
+        top = np.zeros(n, dtype=np.int64)
+        for comp_part, ind_part in some:
+            ranks, grades = outcomes(arrays, comp_part, ind_part)
             low = np.minimum(low, ranks.min(axis=0))
             high = np.maximum(high, ranks.max(axis=0))
             same_rank += (ranks == rank0).sum(axis=0)
             same_grade += (grades == grade0).sum(axis=0)
             top += (grades == 0).sum(axis=0)
-        done += size
+        return low, high, same_rank, same_grade, top
+
+    low, high, same_rank, same_grade, top = count(pieces) if split is None else split(
+        count, pieces)
     share = 1.0 / draws if draws else 0.0
     return {
         "group": group, "units": [
@@ -182,6 +200,15 @@ def draw_group(scheme: Scheme, settings: Mapping[str, Any], index: int, group: s
              "p_top": (round(float(top[i]) * share, 4) if draws
                        else float(grade0[i] == 0))}
             for i, u in enumerate(units)]}
+
+
+def add_counts(a: Sequence[Any], b: Sequence[Any]) -> tuple[Any, ...]:
+    """The counts of two sets of pieces together (draw_group's `count`: lowest and highest
+    rank, then three tallies)."""
+    import numpy as np
+
+    return (np.minimum(a[0], b[0]), np.maximum(a[1], b[1]), *(np.add(x, y) for x, y in
+                                                               zip(a[2:], b[2:], strict=True)))
 
 
 def attach_stability(results: dict[str, Any], scheme: Scheme, memo: Any = None,

@@ -240,14 +240,15 @@ def paused_gc() -> Iterator[None]:
 def consolidate_folder(folder: Path, scheme: Scheme, *, workers: int = 2,
                        progress: Callable[[int, int], None] = lambda n, total: None,
                        timings: dict[str, float] | None = None,
-                       cache: Any = None) -> Consolidation:
+                       cache: Any = None, paths: Sequence[Path] | None = None) -> Consolidation:
     """Examine every file under folder, score the units whose submissions are usable.
 
     `timings`, when given, receives the wall time of each phase (examine, score) in seconds;
-    `cache` (kaohe.pipeline.exam_cache.ExamCache) gives the examinations of unchanged files.
+    `cache` (kaohe.pipeline.exam_cache.ExamCache) gives the examinations of unchanged files;
+    `paths`: the folder's files as `discover` found them (when the caller already looked).
     """
     with _timed(timings, "examine"):
-        paths = discover(folder)
+        paths = discover(folder) if paths is None else paths
         subs = _examine_all(paths, scheme, workers, progress, cache)
     with _timed(timings, "score"), paused_gc():
         run = _consolidate(scheme, subs)
@@ -327,9 +328,10 @@ def _json_kind(path: Path) -> str:
     return kind if isinstance(kind, str) else ""
 
 
-def _json_only(folder: Path, echo: Callable[[str], Any], lang: str) -> None:
+def _json_only(folder: Path, echo: Callable[[str], Any], lang: str) -> list[Path]:
     """Consolidation reads the clerks' workbooks: a folder of JSON documents alone is refused
-    (they would be checked and silently dropped), JSON documents beside workbooks are named."""
+    (they would be checked and silently dropped), JSON documents beside workbooks are named.
+    Returns the folder's files (`discover`)."""
     from kaohe.errors import KaoheError
 
     paths = discover(folder)
@@ -337,7 +339,7 @@ def _json_only(folder: Path, echo: Callable[[str], Any], lang: str) -> None:
     documents = [p for p in paths if p.suffix.lower() == ".json" and _json_kind(p) not in
                  CADRE_KINDS]
     if not documents:
-        return
+        return paths
     where = f"kaohe score --data {folder}"
     if not any(p.suffix.lower() in SPREADSHEET_SUFFIXES for p in paths):
         raise KaoheError(
@@ -349,6 +351,7 @@ def _json_only(folder: Path, echo: Callable[[str], Any], lang: str) -> None:
     echo(f"注意：{len(documents)} 个 JSON 文档未汇总（只汇总工作簿；JSON 文档请用 kaohe score）"
          if lang != "en" else f"note: {len(documents)} JSON documents were not consolidated "
          "(workbooks only; score JSON documents with kaohe score)")
+    return paths
 
 
 def run_consolidation(folder: Path, *, scheme_path: Path | None = None,
@@ -397,13 +400,13 @@ def run_consolidation(folder: Path, *, scheme_path: Path | None = None,
         from outputs.feedback_book import check_feedback_folder
 
         check_feedback_folder(feedback, lang)
-    _json_only(folder, echo, lang)
+    paths = _json_only(folder, echo, lang)
     from kaohe.pipeline.exam_cache import open_exam_cache
 
     kept, notes = open_exam_cache(scheme, db=db, beside=json_out or out) if cache else (None, [])
     try:
         run = consolidate_folder(folder, scheme, workers=workers, progress=progress,
-                                 timings=timings, cache=kept)
+                                 timings=timings, cache=kept, paths=paths)
         run.release_documents()
         if stability:
             with _timed(timings, "stability"), paused_gc():

@@ -56,8 +56,7 @@ from kaohe.store.rules import (
     unit_rows,
 )
 from kaohe.store.texts import canonical as _canonical
-from kaohe.store.texts import compact as _compact
-from kaohe.store.texts import content_hash, pack_results, results_hash
+from kaohe.store.texts import content_hash, packed_results, results_hash
 from kaohe.store.texts import sha256_text as _sha256
 from kaohe.store.trust import check_integrity, guarded_read, json_of, numbers_in, results_of
 
@@ -184,9 +183,8 @@ class Store:
                     units: Sequence[Sequence[Any]], input_rows: Sequence[Sequence[Any]],
                     people: Any) -> RunRecord:
         """Write a new run's rows (record_run, inside its transaction); its whole record."""
-        # the results, megabytes at a thousand units, as compact JSON (json's C encoder)
-        results_text = _compact(results_doc)
-        results_hash = _sha256(results_text)
+        # the results, megabytes at a thousand units, as compact JSON, made a piece at a time
+        content, results_hash = packed_results(results_doc)
         run_id, base = known.run_id, known.base_run_id
         conn.execute(
             "INSERT INTO schemes (hash, scheme_id, year, version, content) "
@@ -201,7 +199,7 @@ class Store:
              created, reason, reason_en, results_hash, top_grade, base,
              known.published_year_frozen))
         conn.execute("INSERT INTO results_docs (run_id, content) VALUES (?, ?)",
-                     (run_id, pack_results(results_text)))
+                     (run_id, content))
         conn.execute("INSERT INTO run_decisions (run_id, content) VALUES (?, ?)",
                      (run_id, decisions_text(results_doc)))
         conn.executemany(

@@ -13,7 +13,7 @@ from kaohe.errors import KaoheError
 from kaohe.pipeline.io import dump_json, inflate
 
 __all__ = ["MAX_RESULTS_TEXT", "canonical", "compact", "content_hash", "pack_results",
-           "results_hash", "sha256_text", "unpack_results"]
+           "packed_results", "results_hash", "sha256_text", "unpack_results"]
 
 # A stored results document (results_docs.content) is its compact JSON text deflated, in
 # base64, after this mark (since store schema 6: 7–10 MB of text a run at 1,000 units became
@@ -56,6 +56,43 @@ def sha256_text(text: str) -> str:
 def pack_results(text: str) -> str:
     """A results document's compact text as results_docs keeps it (deflated, base64)."""
     return _PACKED + base64.b64encode(zlib.compress(text.encode("utf-8"), 1)).decode("ascii")
+
+
+def packed_results(document: Any) -> tuple[str, str]:
+    """(what results_docs keeps, results_hash) of a results document: `pack_results` of its
+    compact text and that text's SHA-256, the text made, hashed and deflated a piece at a
+    time — a unit of the results, or a top-level value — instead of all at once (at 5,000
+    units the text and its UTF-8 bytes would hold some 130 MB at the same moment)."""
+    digest = hashlib.sha256()
+    squeeze = zlib.compressobj(1)
+    packed = []
+    for piece in _compact_pieces(document):
+        data = piece.encode("utf-8")
+        digest.update(data)
+        packed.append(squeeze.compress(data))
+    packed.append(squeeze.flush())
+    return _PACKED + base64.b64encode(b"".join(packed)).decode("ascii"), digest.hexdigest()
+
+
+def _compact_pieces(document: Any) -> Any:
+    """`compact(document)` in pieces whose concatenation is that text: a dict with text keys
+    key by key, a list of those item by item (json writes a container as its members'
+    texts joined by the separators)."""
+    if isinstance(document, dict) and all(type(key) is str for key in document):
+        yield "{"
+        for i, (key, value) in enumerate(document.items()):
+            yield ("," if i else "") + compact(key) + ":"
+            yield from _compact_pieces(value)
+        yield "}"
+    elif isinstance(document, list) and len(document) > 1:
+        yield "["
+        for i, item in enumerate(document):
+            if i:
+                yield ","
+            yield compact(item)
+        yield "]"
+    else:
+        yield compact(document)
 
 
 def unpack_results(content: Any) -> str:

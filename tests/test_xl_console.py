@@ -93,7 +93,7 @@ def test_buttons_run_the_macros(built: list[Path]) -> None:
 
 
 def test_named_cells_and_xlwings_conf(built: list[Path]) -> None:
-    wb = openpyxl.load_workbook(built[0], keep_vba=True)
+    wb = openpyxl.load_workbook(built[0])
     assert wb.sheetnames == [console.CONSOLE_SHEET, console.CONF_SHEET]
     for name in [n for n, _, _ in console.INPUTS] + [console.OUTPUT_NAME]:
         ((sheet, cell),) = wb.defined_names[name].destinations
@@ -109,7 +109,7 @@ def test_named_cells_and_xlwings_conf(built: list[Path]) -> None:
 
 def test_the_summary_column_is_monospaced(built: list[Path]) -> None:
     # The summary is a text table aligned with spaces; a proportional font scattered it.
-    sheet = openpyxl.load_workbook(built[0], keep_vba=True)[console.CONSOLE_SHEET]
+    sheet = openpyxl.load_workbook(built[0])[console.CONSOLE_SHEET]
     ((_, cell),) = sheet.parent.defined_names[console.OUTPUT_NAME].destinations
     column = "".join(c for c in cell if c.isalpha())
     assert sheet.column_dimensions[column].font.name == console.SUMMARY_FONT == "NSimSun"
@@ -195,7 +195,7 @@ def test_cli_addin_build(tmp_path: Path) -> None:
     assert "请在装有 xlwings 加载项的 Excel 中打开 kaohe.xlsm" in result.output  # zh by default
     english = CliRunner().invoke(main, ["--lang", "en", "addin", "build", str(tmp_path / "e")])
     assert "Open kaohe.xlsm in Excel" in english.output and "请" not in english.output
-    sheet = openpyxl.load_workbook(tmp_path / "e" / "kaohe.xlsm", keep_vba=True).worksheets[0]
+    sheet = openpyxl.load_workbook(tmp_path / "e" / "kaohe.xlsm").worksheets[0]
     assert sheet.title == "Console" and sheet["C4"].value == "en"
     for args in (["addin", "--help"], ["addin", "build", "--help"]):
         assert "Example:" in CliRunner().invoke(main, args).output
@@ -232,7 +232,7 @@ def test_our_readers_agree_with_olefile_and_oletools(standalone: bool) -> None:
 
 def _texts(path: Path) -> list[str]:
     """Every text the office reads on the console sheet: cells and button captions."""
-    sheet = openpyxl.load_workbook(path, keep_vba=True).worksheets[0]
+    sheet = openpyxl.load_workbook(path).worksheets[0]
     with zipfile.ZipFile(path) as xlsm:
         vml = "".join(xlsm.read(n).decode() for n in xlsm.namelist() if n.endswith(".vml"))
     captions = re.findall(r"<font[^>]*>([^<]+)</font>", vml)
@@ -252,7 +252,7 @@ def test_the_console_speaks_one_language(tmp_path: Path, lang: str) -> None:
     else:  # Chinese labels; Latin only in file names and the like
         assert not [t for t in texts if not any(ord(ch) > 0x2E80 for ch in t)
                     and re.search(r"[A-Za-z]{4,}", t) and "history.sqlite" not in t]
-    wb = openpyxl.load_workbook(path, keep_vba=True)
+    wb = openpyxl.load_workbook(path)
     assert wb.worksheets[0].title == console.CONSOLE_SHEETS[lang]
     assert wb[console.CONF_SHEET].sheet_state == "hidden"
     labels = {n: wb.worksheets[0].cell(4 + i, 2).value for i, (n, _, _) in

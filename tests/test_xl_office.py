@@ -89,11 +89,12 @@ def _filled(console_path: Path, dest: Path, values: dict[str, Any]) -> Path:
         ((sheet, cell),) = wb.defined_names[f"kaohe_{name}"].destinations
         wb[sheet][cell.replace("$", "")] = value
     wb.save(dest)
+    wb.vba_archive.close()  # (a ZipFile over memory: left to the collector, it may complain)
     return dest
 
 
 def summary(done: ScriptResult) -> list[str]:
-    wb = openpyxl.load_workbook(done.output, keep_vba=True)
+    wb = openpyxl.load_workbook(done.output)
     ((sheet, cell),) = wb.defined_names[console.OUTPUT_NAME].destinations
     ws = wb[sheet]
     first = ws[cell.replace("$", "")]
@@ -102,8 +103,7 @@ def summary(done: ScriptResult) -> list[str]:
 
 
 def table(done: ScriptResult, name: str) -> list[tuple[Any, ...]]:
-    return list(openpyxl.load_workbook(done.output, keep_vba=True)[name].iter_rows(
-        values_only=True))
+    return list(openpyxl.load_workbook(done.output)[name].iter_rows(values_only=True))
 
 
 def clean(done: ScriptResult) -> list[str]:

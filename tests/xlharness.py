@@ -1137,6 +1137,8 @@ def apply_actions(
         getattr(replay, action["func"])(action)
     target.parent.mkdir(parents=True, exist_ok=True)
     wb.save(target)
+    if wb.vba_archive is not None:  # a ZipFile over memory: closed here, not by the collector
+        wb.vba_archive.close()
     return target
 
 

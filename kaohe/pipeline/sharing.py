@@ -2,10 +2,12 @@
 consolidation here, the rank-stability draws in kaohe.pipeline.stability_memo.
 
 Both split by group because a group's numbers depend on nothing of the other groups'. The
-groups, largest first, go to whichever side has fewer units so far (`two_shares`); the
-second side runs in a forked process (kaohe.pipeline.background) and sends back only what
-it made. Put back in the scheme's order, the outcome is the same as made in one process —
-which is what happens for few units, or where processes do not fork.
+groups, largest first, go to whichever side has cost less so far (`two_shares`: units, a
+unit of the scoring costing more in the forked process); the second side runs in a forked
+process (kaohe.pipeline.background) and sends back only what it made. Put back in the
+scheme's order, the outcome is the same as made in one process — which is what happens for
+few units, or where processes do not fork. (One group drawn alone is shared out by its
+pieces of draws instead: kaohe.pipeline.stability_memo.split_pieces.)
 
 >>> two_shares([120, 40, 100, 30])
 ([0, 3], [2, 1])

@@ -132,17 +132,19 @@ def read_naive(files: list[Path]) -> float:
     return time.perf_counter() - t
 
 
-def run_kaohe(scheme_path: Path, folder: Path, out: Path, db: Path | None = None
-              ) -> dict[str, Any]:
+def run_kaohe(scheme_path: Path, folder: Path, out: Path, db: Path | None = None,
+              sample: bool = True) -> dict[str, Any]:
     """The whole consolidation as `kaohe consolidate --json --out` runs it, in a fresh process
     (so nothing the floor or the baseline read is in its memory), and what it took.
 
-    Returns total (s), phases (s) and three peaks of memory (MB), the run's processes
-    sampled every 20 ms: rss_sum (the largest sum of the resident set sizes of the processes
-    alive at once: the measure of the issue; it counts twice the pages a forked child
-    shares with its parent), rss (the peak RSS of the run's process plus that of its
+    Returns total (s), phases (s) and, with `sample`, three peaks of memory (MB), the run's
+    processes sampled every 20 ms: rss_sum (the largest sum of the resident set sizes of the
+    processes alive at once: the measure of the issue; it counts twice the pages a forked
+    child shares with its parent), rss (the peak RSS of the run's process plus that of its
     largest child, each at its own moment: more than any moment held) and pss (the largest
-    sum of the proportional set sizes: the memory the run really held).
+    sum of the proportional set sizes: the memory the run really held). Sampling slows the
+    run it measures (reading a process's smaps_rollup walks its page tables under its memory
+    lock: about 0.08 s of a re-run at 1,000 units), so the re-runs are timed without it.
     """
     import json
     import subprocess
@@ -151,10 +153,11 @@ def run_kaohe(scheme_path: Path, folder: Path, out: Path, db: Path | None = None
                str(db or "")]
     proc = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
     pss = rss_sum = 0.0
-    while proc.poll() is None:
+    while sample and proc.poll() is None:
         rss_now, pss_now = _tree_memory(proc.pid)
         pss, rss_sum = max(pss, pss_now), max(rss_sum, rss_now)
         time.sleep(0.02)
+    proc.wait()
     report: dict[str, Any] = json.loads(proc.stdout.read() if proc.stdout else "{}")
     if proc.returncode:
         raise SystemExit(f"the consolidation failed with exit code {proc.returncode}")
@@ -302,7 +305,7 @@ def bench(n: int, rounds: int, naive_rounds: int) -> None:
             first = run_kaohe(scheme_path, work, out, base)
             note("first" + label, first["total"])
             change.next()
-            again = run_kaohe(scheme_path, work, out, base)
+            again = run_kaohe(scheme_path, work, out, base, sample=False)
             note("re-run" + label, again["total"])
             phases["first" + label], phases["re-run" + label] = first["phases"], again["phases"]
             peaks[label].append((first["rss_sum"], first["rss"], first["pss"]))

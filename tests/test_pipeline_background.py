@@ -114,3 +114,32 @@ def test_a_job_s_value_comes_back_as_json_gives_it(monkeypatch: pytest.MonkeyPat
     here = Background(job, returns=True).wait()
     assert here == {**forked, "pid": os.getpid()}
     assert Background(job).wait() is None
+
+
+def test_side_by_side_gives_both_values_and_a_failure_on_either_side(tmp_path: Path) -> None:
+    from kaohe.pipeline.background import side_by_side
+
+    here, there = side_by_side(lambda: os.getpid(), lambda: (os.getpid(), (1, 2.5)),
+                               pickled=True)
+    assert here == os.getpid() and there[0] != os.getpid() and there[1] == (1, 2.5)
+    # `there` fails: its failure, once `here` has ended
+    def failing_there() -> None:
+        raise KaoheError("那边", "there")
+
+    with pytest.raises(KaoheError, match="那边"):
+        side_by_side(lambda: None, failing_there)
+    # `here` fails: the other is waited for (it has written its file) and given up
+    finished = tmp_path / "finished"
+
+    def slow() -> None:
+        import time
+
+        time.sleep(0.2)
+        finished.write_text("yes")
+
+    def failing() -> None:
+        raise KaoheError("这边", "here")
+
+    with pytest.raises(KaoheError, match="这边"):
+        side_by_side(failing, slow)
+    assert finished.read_text() == "yes"

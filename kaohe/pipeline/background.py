@@ -19,7 +19,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["Background", "BackgroundError", "can_fork"]
+__all__ = ["Background", "BackgroundError", "can_fork", "side_by_side"]
 
 _MAX_REPORT = 32 * 1024
 
@@ -105,6 +105,21 @@ class Background:
             self.wait()
         except Exception:  # noqa: BLE001 - given up: whatever it did no longer matters
             pass
+
+
+def side_by_side(here: Callable[[], Any], there: Callable[[], Any], *,
+                 pickled: bool = False) -> tuple[Any, Any]:
+    """(here(), there()): `there` run in a forked process (its value sent back, as
+    Background's `returns` and `pickled` say) while `here` runs in this one. Should `here`
+    fail, the other is waited for and given up, and the failure raised; should `there`
+    fail, its failure is raised once `here` has ended."""
+    other = Background(there, returns=True, pickled=pickled)
+    try:
+        mine = here()
+    except BaseException:
+        other.cancel()
+        raise
+    return mine, other.wait()
 
 
 class BackgroundError(RuntimeError):

@@ -49,24 +49,19 @@ def score_shared(scheme: Scheme, docs: Documents) -> list[dict[str, Any]]:
     """Every unit scored and gated, as `kaohe.engine.score_groups(scheme, docs)` gives it,
     the groups shared out over two processes. Should either side fail, the scoring is done
     again in this process, so that what is raised is what one process raises."""
-    from kaohe.pipeline.background import Background, can_fork
+    from kaohe.pipeline.background import can_fork, side_by_side
 
     groups = [g.id for g in scheme.groups]
     sizes = [len(scheme.units_in(g)) for g in groups]
     if len(groups) < 2 or sum(sizes) < SHARED_UNITS or not can_fork():
         return score_groups(scheme, docs)
     mine, theirs = ([groups[i] for i in share] for share in two_shares(sizes, SECOND_COST))
-    other = Background(lambda: score_groups(scheme, docs, theirs), returns=True, pickled=True)
     try:
-        units = score_groups(scheme, docs, mine)
-    except Exception:  # noqa: BLE001 - scored again below, in one process
-        other.cancel()
-        return score_groups(scheme, docs)
-    try:
-        units += other.wait()
-    except Exception:  # noqa: BLE001 - scored again below, in one process
+        here, there = side_by_side(lambda: score_groups(scheme, docs, mine),
+                                   lambda: score_groups(scheme, docs, theirs), pickled=True)
+    except Exception:  # noqa: BLE001 - scored again, in one process
         return score_groups(scheme, docs)
     by_group: dict[str, list[dict[str, Any]]] = {g: [] for g in groups}
-    for unit in units:
+    for unit in here + there:
         by_group[unit["group"]].append(unit)
     return [unit for g in groups for unit in by_group[g]]

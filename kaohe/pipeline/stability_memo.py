@@ -158,7 +158,7 @@ def draw_shared(scheme: Scheme, settings: Any, jobs: list[Any]) -> list[dict[str
     instead (`split_pieces`)."""
     from kaohe.analysis.stability import draw_each, draw_group
     from kaohe.pipeline import sharing
-    from kaohe.pipeline.background import Background, can_fork
+    from kaohe.pipeline.background import can_fork, side_by_side
 
     sizes = [len(job[2]) for job in jobs]
     if len(jobs) == 1 and sizes[0] * int(settings["draws"]) >= SPLIT_CELLS and can_fork():
@@ -167,16 +167,10 @@ def draw_shared(scheme: Scheme, settings: Any, jobs: list[Any]) -> list[dict[str
     if len(jobs) < 2 or sum(sizes) < sharing.SHARED_UNITS or not can_fork():
         return draw_each(scheme, settings, jobs)
     shares = sharing.two_shares(sizes)
-    other = Background(lambda: [draw_group(scheme, settings, *jobs[i]) for i in shares[1]],
-                       returns=True)
-    drawn: dict[int, dict[str, Any]] = {}
-    try:
-        for i in shares[0]:
-            drawn[i] = draw_group(scheme, settings, *jobs[i])
-    except BaseException:
-        other.cancel()
-        raise
-    drawn.update(zip(shares[1], other.wait(), strict=True))
+    mine, theirs = side_by_side(
+        lambda: [draw_group(scheme, settings, *jobs[i]) for i in shares[0]],
+        lambda: [draw_group(scheme, settings, *jobs[i]) for i in shares[1]])
+    drawn = dict(zip(shares[0] + shares[1], mine + theirs, strict=True))
     return [drawn[i] for i in range(len(jobs))]
 
 
@@ -185,14 +179,9 @@ def split_pieces(count: Callable[[Sequence[Any]], Any], pieces: list[Any]) -> An
     second (kaohe.analysis.stability.draw_group's `split`): the counts are minima, maxima
     and sums, the same however the pieces are shared out."""
     from kaohe.analysis.stability import add_counts
-    from kaohe.pipeline.background import Background
+    from kaohe.pipeline.background import side_by_side
 
     if len(pieces) < 2:
         return count(pieces)
-    other = Background(lambda: count(pieces[1::2]), returns=True, pickled=True)
-    try:
-        mine = count(pieces[::2])
-    except BaseException:
-        other.cancel()
-        raise
-    return add_counts(mine, other.wait())
+    return add_counts(*side_by_side(lambda: count(pieces[::2]), lambda: count(pieces[1::2]),
+                                    pickled=True))

@@ -108,12 +108,10 @@ def discover(folder: Path) -> list[Path]:
     return found
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
+def file_sha256(path: Path) -> str:
+    """The SHA-256 (hex) of a file's bytes; OSError when it cannot be read."""
     with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def examine(path: Path, scheme: Scheme) -> Submission:
@@ -127,7 +125,7 @@ def examine(path: Path, scheme: Scheme) -> Submission:
     digest = report.sha256
     if not digest:
         try:
-            digest = _sha256(path)
+            digest = file_sha256(path)
         except OSError:
             digest = ""
     # A name that is not UTF-8 (GBK from a Windows zip) is shown with replacement

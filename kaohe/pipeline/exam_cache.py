@@ -36,12 +36,12 @@ from typing import Any
 
 from kaohe.engine import Scheme
 from kaohe.pipeline.background import Background, can_fork
-from kaohe.pipeline.consolidate import Submission, examine, file_time
+from kaohe.pipeline.consolidate import Submission, examine, file_sha256, file_time
 from kaohe.pipeline.io import inflate
 from validators.pool import PARALLEL_THRESHOLD, map_files
 from validators.report import Issue, Report
 
-__all__ = ["CACHE_NAME", "ExamCache", "checked", "encode_entry", "decode_entry",
+__all__ = ["CACHE_NAME", "ExamCache", "checked", "encode_entry", "decode_entry", "entry_digest",
            "examiner_fingerprint", "open_exam_cache", "scheme_fingerprint"]
 
 #: The cache file's name beside the outputs (hidden; `discover` skips dot-files).
@@ -143,9 +143,14 @@ def decode_entry(text: str, sha256: str, stamp: str) -> Submission:
     return sub
 
 
+def entry_digest(text: str) -> str:
+    """The SHA-256 a kept entry's text is kept with (its UTF-8 bytes', hex)."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 def checked(digest: str, text: str) -> str:
     """A kept entry's text when it still has the SHA-256 it was kept with; ValueError if not."""
-    if hashlib.sha256(text.encode("utf-8")).hexdigest() != digest:
+    if entry_digest(text) != digest:
         raise ValueError("the entry's digest does not match")
     return text
 
@@ -249,7 +254,7 @@ class ExamCache:
         """Store the new (path, sha256, entry)s; drop those of files gone, changed or renamed."""
         stale = [key for key in self._rows if key not in used] + self._damaged
         rows = [(path, sha, self.scheme, self.examiner,
-                 hashlib.sha256(text.encode("utf-8")).hexdigest(), text)
+                 entry_digest(text), text)
                 for path, sha, text in fresh if (path, sha) not in self._rows]
         if not (rows or stale):
             return
@@ -305,8 +310,7 @@ def _digest(path: Path) -> str | None:
     """The SHA-256 of the file's bytes (None when it cannot be read: it is examined, and
     the examination says why)."""
     try:
-        with open(path, "rb") as handle:
-            return hashlib.file_digest(handle, "sha256").hexdigest()
+        return file_sha256(path)
     except OSError:
         return None
 

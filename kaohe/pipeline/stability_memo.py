@@ -13,14 +13,13 @@ same, byte for byte, with and without it.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from kaohe.engine import Scheme
-from kaohe.pipeline.exam_cache import ExamCache, _transaction, checked
+from kaohe.pipeline.exam_cache import ExamCache, _transaction, checked, entry_digest
 
 __all__ = ["StabilityMemo", "attach_kept_stability", "draw_shared", "open_stability_memo"]
 
@@ -88,8 +87,8 @@ class StabilityMemo:
                 cache.conn.executemany(
                     "INSERT INTO stability_cache (key, examiner, digest, entry) "
                     "VALUES (?, ?, ?, ?)",
-                    [(key, cache.examiner, hashlib.sha256(text.encode("utf-8")).hexdigest(),
-                      text) for key, text in self.fresh.items()])
+                    [(key, cache.examiner, entry_digest(text), text)
+                     for key, text in self.fresh.items()])
         except cache._errors as exc:
             cache.notes.append((f"名次稳定性缓存 {cache.where} 未能更新（{exc}），本次结果不受影响",
                                 f"the rank-stability cache {cache.where} was not updated "

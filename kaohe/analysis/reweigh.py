@@ -193,6 +193,14 @@ def _composite(keys: list[Any]) -> tuple[Any, int] | None:
     return out, size
 
 
+def _flat(order: Any) -> Any:
+    """Per-row positions (draws, n) as positions in the flattened array: x.ravel()[_flat(o)]
+    is np.take_along_axis(x, o, axis=1) for a C-ordered x, as a plain gather."""
+    import numpy as np
+
+    return order + (np.arange(order.shape[0]) * order.shape[1])[:, None]
+
+
 def _ranks(keys: list[Any]) -> tuple[Any, Any, Any, Any]:
     """(ranks, at, ranks in that order, tied): rank = 1 + the number of units with a better
     key tuple, per draw (ties share the best); `at` lists the units best first, as positions
@@ -214,12 +222,12 @@ def _ranks(keys: list[Any]) -> tuple[Any, Any, Any, Any]:
         packed |= np.arange(key.shape[1])
         packed.sort(axis=1)
         order = packed & ((1 << bits) - 1)
-        at = order + (np.arange(order.shape[0]) * order.shape[1])[:, None]
+        at = _flat(order)
         packed >>= bits
         ordered = [packed]  # equal where the keys are equal: all the blocks need
     elif composite is not None:
         order = np.argsort(-composite[0], axis=1)
-        at = order + (np.arange(order.shape[0]) * order.shape[1])[:, None]
+        at = _flat(order)
         ordered = [composite[0].ravel()[at]]
     else:  # least significant key first, each sort stable: the tuple's order
         shape = keys[0].shape
@@ -228,7 +236,7 @@ def _ranks(keys: list[Any]) -> tuple[Any, Any, Any, Any]:
         for k in reversed(keys[:-1]):
             step = np.argsort(-np.take_along_axis(k, order, axis=1), axis=1, kind="stable")
             order = np.take_along_axis(order, step, axis=1)
-        at = order + (np.arange(order.shape[0]) * order.shape[1])[:, None]
+        at = _flat(order)
         ordered = [np.ascontiguousarray(k).ravel()[at] for k in keys]
     draws, n = order.shape
     start = np.empty((draws, n), dtype=np.int64)  # each position's rank, best first

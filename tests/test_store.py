@@ -1070,7 +1070,7 @@ def test_stored_results_are_deflated_and_plain_ones_still_read(
     """Since schema 6 a run's results are kept deflated (a quarter of the text or less); a
     plain JSON row, as earlier versions wrote, reads the same; a damaged one names its run."""
     from kaohe.store import texts
-    from kaohe.store.texts import compact, pack_results, unpack_results
+    from kaohe.store.texts import compact, packed_results, unpack_results
 
     scheme_doc, results = run_engine(scheme, generated)
     db = tmp_path / "h.sqlite"
@@ -1093,7 +1093,7 @@ def test_stored_results_are_deflated_and_plain_ones_still_read(
     # inflated (here the bound is lowered to the document's own size, less one byte)
     monkeypatch.setattr(texts, "MAX_RESULTS_TEXT", len(compact(results).encode()) - 1)
     with sqlite3.connect(db) as conn:
-        conn.execute("UPDATE results_docs SET content = ?", (pack_results(compact(results)),))
+        conn.execute("UPDATE results_docs SET content = ?", (packed_results(results)[0],))
     with open_store(db) as store, pytest.raises(KaoheError, match="2016-r1.*解压后超过"):
         store.results(record.run_id)
 

@@ -12,8 +12,8 @@ from typing import Any
 from kaohe.errors import KaoheError
 from kaohe.pipeline.io import dump_json, inflate
 
-__all__ = ["MAX_RESULTS_TEXT", "canonical", "compact", "content_hash", "pack_results",
-           "packed_results", "results_hash", "sha256_text", "unpack_results"]
+__all__ = ["MAX_RESULTS_TEXT", "canonical", "compact", "content_hash", "packed_results",
+           "results_hash", "sha256_text", "unpack_results"]
 
 # A stored results document (results_docs.content) is its compact JSON text deflated, in
 # base64, after this mark (since store schema 6: 7–10 MB of text a run at 1,000 units became
@@ -53,16 +53,11 @@ def sha256_text(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def pack_results(text: str) -> str:
-    """A results document's compact text as results_docs keeps it (deflated, base64)."""
-    return _PACKED + base64.b64encode(zlib.compress(text.encode("utf-8"), 1)).decode("ascii")
-
-
 def packed_results(document: Any) -> tuple[str, str]:
-    """(what results_docs keeps, results_hash) of a results document: `pack_results` of its
-    compact text and that text's SHA-256, the text made, hashed and deflated a piece at a
-    time — a unit of the results, or a top-level value — instead of all at once (at 5,000
-    units the text and its UTF-8 bytes would hold some 130 MB at the same moment)."""
+    """(what results_docs keeps, results_hash) of a results document: its compact text
+    deflated, in base64 after the mark, and that text's SHA-256. The text is made, hashed
+    and deflated a piece at a time (a unit of the results, or a top-level value), not all
+    at once: at 5,000 units the text and its UTF-8 bytes would hold some 130 MB together."""
     digest = hashlib.sha256()
     squeeze = zlib.compressobj(1)
     packed = []

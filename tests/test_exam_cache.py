@@ -271,3 +271,32 @@ def test_the_collection_tracker_shares_the_consolidation_cache(folder: Path,
     finally:
         kept.close()
     assert _reuse(_run(folder, out, db=str(db))[2]) == (N + 1, 0)  # the tracker kept it
+
+
+def test_a_failure_reading_back_waits_for_the_second_process(
+        folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Should reading the kept examinations back fail, the failure is raised once the
+    second process (examining the changed file) has ended: nothing of it runs on."""
+    import time
+
+    out = tmp_path / "out"
+    _run(folder, out)
+    monkeypatch.setattr(exam_cache, "OVERLAP_FILES", 1)
+    ended = tmp_path / "ended"
+    real = exam_cache.examine_entry
+
+    def slow(path: Path, scheme: Any) -> Any:
+        time.sleep(0.3)
+        result = real(path, scheme)
+        ended.write_text(path.name, encoding="utf-8")
+        return result
+
+    def broken(self: Any, path: Path, sha: str) -> Any:
+        raise RuntimeError("the cache went away")
+
+    monkeypatch.setattr(exam_cache, "examine_entry", slow)
+    monkeypatch.setattr(exam_cache.ExamCache, "_lookup", broken)
+    shutil.copy(folder / "单位自评表_布尔津县.xlsx", folder / "单位自评表_福海县.xlsx")
+    with pytest.raises(RuntimeError, match="went away"):
+        _run(folder, out, workers=2)
+    assert ended.read_text(encoding="utf-8") == "单位自评表_福海县.xlsx"

@@ -202,10 +202,15 @@ class ExamCache:
                                    returns=True, pickled=True)
         found: list[Submission | None] = [None] * len(paths)
         damaged = []
-        for index in sorted(set(range(len(paths))) - set(todo)):
-            found[index] = self._lookup(paths[index], digests[index] or "")
-            if found[index] is None:
-                damaged.append(index)
+        try:
+            for index in sorted(set(range(len(paths))) - set(todo)):
+                found[index] = self._lookup(paths[index], digests[index] or "")
+                if found[index] is None:
+                    damaged.append(index)
+        except BaseException:  # nothing of the second process left running
+            if meanwhile is not None:
+                meanwhile.cancel()
+            raise
         self.reused = len(paths) - len(todo) - len(damaged)
         if self.reused:
             progress(self.reused, len(paths))
